@@ -1,0 +1,43 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { clinics } from '@/db/schema';
+import { can } from '@/lib/auth/permissions';
+import { requirePageStaff } from '@/lib/auth/session';
+import { IdleSignOut, SignOutButton } from './_components/session-controls';
+import { Providers } from './_components/providers';
+
+export default async function StaffLayout({ children }: { children: ReactNode }) {
+  const staff = await requirePageStaff();
+  const clinic = getDb().select({ name: clinics.name, idle: clinics.idleTimeoutMinutes }).from(clinics).where(eq(clinics.id, staff.clinicId)).get();
+  return (
+    <Providers>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <strong>Pump refills</strong>
+          <span className="muted">{clinic?.name}</span>
+        </div>
+        <nav aria-label="Main">
+          {can(staff.role, 'patients:read') && <Link href="/">Worklist</Link>}
+          {can(staff.role, 'patients:read') && <Link href="/appointments">Appointments</Link>}
+          {can(staff.role, 'patients:write') && <Link href="/patients/new">Add patient</Link>}
+          {can(staff.role, 'settings:read') && <Link href="/settings">Settings</Link>}
+          {can(staff.role, 'staff:manage') && <Link href="/admin/staff">Staff</Link>}
+          {can(staff.role, 'audit:read') && <Link href="/admin/audit">Audit</Link>}
+        </nav>
+        <div className="who">
+          <span>
+            {staff.name} <span className="role">{staff.role}</span>
+          </span>
+          <SignOutButton />
+        </div>
+      </header>
+      <IdleSignOut minutes={clinic?.idle ?? 15} />
+      <main id="main">{children}</main>
+    </Providers>
+  );
+}

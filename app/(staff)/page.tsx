@@ -1,0 +1,171 @@
+import Link from 'next/link';
+import { eq, and } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { users } from '@/db/schema';
+import { listWorklist } from '@/db/queries/worklist';
+import { requirePageStaff } from '@/lib/auth/session';
+import { requestNow } from '@/lib/server/clock';
+import { formatInstant, formatLocalDate, statusLabels } from '@/lib/format';
+import { worklistQueryFrom } from '@/lib/validation/worklist';
+import { fieldErrors } from '@/lib/validation/errors';
+
+export const metadata = { title: 'Worklist' };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function WorklistPage({ searchParams }: { searchParams: SearchParams }) {
+  const staff = await requirePageStaff('patients:read', '/');
+  const params = await searchParams;
+  const parsed = worklistQueryFrom(params);
+  const filter = parsed.success ? parsed.data : {};
+  const db = getDb();
+  const now = requestNow();
+  const data = listWorklist(db, staff.clinicId, filter, now);
+  const physicians = db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.clinicId, staff.clinicId), eq(users.role, 'physician')))
+    .all();
+  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+  const query = (overrides: Record<string, string | number | undefined>) => {
+    const merged = { ...filter, ...overrides } as Record<string, string | number | undefined>;
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== '') qs.set(k, String(v));
+    return `/?${qs.toString()}`;
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Refill worklist</h1>
+        <p className="muted">
+          Today is {formatLocalDate(data.today)} ({data.timeZone}). Ranked by risk: empty, past the alarm, overdue, due soon; then
+          no appointment, appointment after the due date; then by due date.
+        </p>
+      </div>
+
+      <ul className="status-counts" aria-label="Pumps by status">
+        {(Object.keys(statusLabels) as (keyof typeof statusLabels)[]).map((st) => (
+          <li key={st}>
+            <Link href={query({ status: filter.status === st ? undefined : st, page: undefined })} className={`chip status-${st}`} aria-current={filter.status === st ? 'true' : undefined}>
+              {statusLabels[st]} <strong>{data.counts[st]}</strong>
+            </Link>
+          </li>
+        ))}
+      </ul>
+
+      <form className="filters" method="get" action="/" role="search" aria-label="Filter the worklist">
+        <label>
+          Search name or MRN
+          <input name="q" type="search" defaultValue={filter.q ?? ''} maxLength={100} />
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={filter.status ?? ''}>
+            <option value="">Any</option>
+            {(Object.keys(statusLabels) as (keyof typeof statusLabels)[]).map((st) => (
+              <option key={st} value={st}>
+                {statusLabels[st]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Physician
+          <select name="physicianId" defaultValue={filter.physicianId ?? ''}>
+            <option value="">Any</option>
+            {physicians.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Due from
+          <input name="dueFrom" type="date" defaultValue={filter.dueFrom ?? ''} />
+        </label>
+        <label>
+          Due to
+          <input name="dueTo" type="date" defaultValue={filter.dueTo ?? ''} />
+        </label>
+        <button type="submit">Apply</button>
+        <Link href="/" className="button secondary">
+          Clear
+        </Link>
+      </form>
+      {!parsed.success && (
+        <p role="alert" className="error">
+          Some filters were ignored: {Object.entries(fieldErrors(parsed.error)).map(([k, v]) => `${k} ${v}`).join('; ')}
+        </p>
+      )}
+
+      <div className="table-wrap">
+        <table className="worklist">
+          <caption className="sr-only">Active pumps ranked by refill risk</caption>
+          <thead>
+            <tr>
+              <th scope="col">Status</th>
+              <th scope="col">Patient</th>
+              <th scope="col">Pump</th>
+              <th scope="col">Drug left</th>
+              <th scope="col">Refill due</th>
+              <th scope="col">Alarm date</th>
+              <th scope="col">Next appointment</th>
+              <th scope="col">Alerts</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.rows.length === 0 && (
+              <tr>
+                <td colSpan={8}>No pumps match these filters.</td>
+              </tr>
+            )}
+            {data.rows.map((row) => (
+              <tr key={row.pumpId} className={`row-${row.status}`}>
+                <td>
+                  <span className={`badge status-${row.status}`}>{statusLabels[row.status]}</span>
+                </td>
+                <td>
+                  <Link href={`/patients/${row.patientId}`}>{row.patientName}</Link>
+                  <div className="muted small">MRN {row.mrn}{row.physicianName ? ` · ${row.physicianName}` : ''}</div>
+                </td>
+                <td className="small">{row.pumpLabel}</td>
+                <td>{row.status === 'empty' ? <strong>none</strong> : `${row.daysOfDrugLeft} d to alarm`}</td>
+                <td>{formatLocalDate(row.refillDueOn)}</td>
+                <td>{formatInstant(row.lowReservoirAlarmAt, data.timeZone)}</td>
+                <td>
+                  {row.nextAppointmentAt ? (
+                    <span className={row.appointmentLate ? 'late' : undefined}>{formatInstant(row.nextAppointmentAt, data.timeZone)}</span>
+                  ) : (
+                    <span className="muted">none booked</span>
+                  )}
+                </td>
+                <td>
+                  <ul className="alerts">
+                    {row.alerts
+                      .filter((a) => !a.acknowledged)
+                      .map((a) => (
+                        <li key={a.code} className={`sev-${a.severity}`}>
+                          <span className="sev">{a.severity}</span> {a.message}
+                        </li>
+                      ))}
+                    {row.cardOutdated && <li className="sev-info">Emergency card outdated: reprint.</li>}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <nav className="pager" aria-label="Pages">
+        {data.page > 1 && <Link href={query({ page: data.page - 1 })}>← Previous</Link>}
+        <span>
+          Page {data.page} of {pages} · {data.total} pumps
+        </span>
+        {data.page < pages && <Link href={query({ page: data.page + 1 })}>Next →</Link>}
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,5 @@
+import 'server-only';
+import { getDb } from './runtime';
+
+export { getDb };
+export type { Db } from './client';

@@ -1,0 +1,226 @@
+/**
+ * From stored rows to the forecast engine's input, and the stored forecast of each active pump.
+ * The engine (lib/domain) does the arithmetic; this module only loads, converts units and saves.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { localDateOf } from '@/lib/domain/calendar';
+import { forecast } from '@/lib/domain/forecast';
+import type { ClinicPolicy, Forecast, ForecastInput, ProgramVersion } from '@/lib/domain/types';
+import type { Db } from '../client';
+import * as s from '../schema';
+
+type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'all' | 'run'>;
+
+const toMl = (microlitres: number) => microlitres / 1000;
+const toMcg = (nanograms: number) => nanograms / 1000;
+
+export function clinicPolicy(clinic: Pick<s.Clinic, 'timeZone' | 'bufferDays' | 'dueSoonDays' | 'clinicWeekdays' | 'holidays' | 'accuracyPct' | 'discrepancyMinUl'>): ClinicPolicy {
+  return {
+    timeZone: clinic.timeZone,
+    bufferDays: clinic.bufferDays,
+    dueSoonDays: clinic.dueSoonDays,
+    clinicWeekdays: clinic.clinicWeekdays,
+    holidays: clinic.holidays,
+    accuracyPct: clinic.accuracyPct,
+    discrepancyMinMl: toMl(clinic.discrepancyMinUl),
+  };
+}
+
+export function programVersion(row: s.DrugProgram, from: number): ProgramVersion {
+  return {
+    from,
+    concentrationMcgPerMl: toMcg(row.concentrationNgPerMl),
+    mode: row.mode,
+    doseMcgPerDay: row.mode === 'simple' ? toMcg(row.doseNgPerDay) - sumBolusesMcg(row) : undefined,
+    steps: row.flexSteps?.map((st) => ({ start: st.start, doseMcgPerHour: toMcg(st.doseNgPerHour) })),
+    periodicBoluses: row.periodicBoluses?.map((b) => ({ at: b.at, doseMcg: toMcg(b.doseNg) })),
+    patientBolus:
+      row.patientBolusDoseNg != null && row.patientBolusMaxPerDay != null
+        ? { doseMcg: toMcg(row.patientBolusDoseNg), maxPerDay: row.patientBolusMaxPerDay }
+        : null,
+  };
+}
+
+function sumBolusesMcg(row: s.DrugProgram): number {
+  return (row.periodicBoluses ?? []).reduce((sum, b) => sum + toMcg(b.doseNg), 0);
+}
+
+export interface PumpForecastContext {
+  pumpId: number;
+  patientId: number;
+  clinicId: number;
+  input: ForecastInput;
+  activeProgram: s.DrugProgram;
+  lastVisit: s.RefillVisit;
+  drug: s.Drug;
+  nextAppointment: { id: number; startsAt: number } | null;
+}
+
+/** Loads what the engine needs for the given active pumps (or every active pump of a clinic). */
+export function loadForecastContexts(
+  db: Tx,
+  scope: { pumpIds: number[] } | { clinicId: number } | { all: true },
+  now: number,
+): PumpForecastContext[] {
+  const pumpRows = db
+    .select({ pump: s.pumps, model: s.pumpModels, patient: s.patients, clinic: s.clinics })
+    .from(s.pumps)
+    .innerJoin(s.pumpModels, eq(s.pumps.modelId, s.pumpModels.id))
+    .innerJoin(s.patients, eq(s.pumps.patientId, s.patients.id))
+    .innerJoin(s.clinics, eq(s.patients.clinicId, s.clinics.id))
+    .where(
+      and(
+        eq(s.pumps.status, 'active'),
+        'pumpIds' in scope
+          ? inArray(s.pumps.id, scope.pumpIds.length ? scope.pumpIds : [-1])
+          : 'clinicId' in scope
+            ? eq(s.patients.clinicId, scope.clinicId)
+            : undefined,
+      ),
+    )
+    .all();
+  if (pumpRows.length === 0) return [];
+  const ids = pumpRows.map((r) => r.pump.id);
+  const idFilter = <T extends { pumpId: number }>(rows: T[]) => {
+    const set = new Set(ids);
+    return rows.filter((r) => set.has(r.pumpId));
+  };
+  const narrow = 'pumpIds' in scope;
+
+  const programs = idFilter(
+    narrow
+      ? db.select().from(s.drugPrograms).where(inArray(s.drugPrograms.pumpId, ids)).all()
+      : db.select().from(s.drugPrograms).all(),
+  );
+  const lastVisits = idFilter(
+    db
+      .select()
+      .from(s.refillVisits)
+      .where(
+        and(
+          narrow ? inArray(s.refillVisits.pumpId, ids) : undefined,
+          sql`${s.refillVisits.performedAt} = (select max(r2.performed_at) from refill_visits r2 where r2.pump_id = ${s.refillVisits.pumpId})`,
+        ),
+      )
+      .all(),
+  );
+  const upcoming = idFilter(
+    db
+      .select({ id: s.appointments.id, pumpId: s.appointments.pumpId, startsAt: s.appointments.startsAt })
+      .from(s.appointments)
+      .where(
+        and(
+          narrow ? inArray(s.appointments.pumpId, ids) : undefined,
+          eq(s.appointments.status, 'booked'),
+          inArray(s.appointments.type, ['refill', 'replacement']),
+          // A booked appointment more than a day in the past was missed, not upcoming.
+          sql`${s.appointments.startsAt} >= ${now - 86_400_000}`,
+        ),
+      )
+      .orderBy(s.appointments.startsAt)
+      .all(),
+  );
+  const drugRows = new Map(db.select().from(s.drugs).all().map((d) => [d.id, d]));
+
+  const programsByPump = groupBy(programs, (p) => p.pumpId);
+  const visitByPump = new Map(lastVisits.map((v) => [v.pumpId, v]));
+  const nextByPump = new Map<number, { id: number; startsAt: number }>();
+  for (const a of upcoming) if (!nextByPump.has(a.pumpId)) nextByPump.set(a.pumpId, a);
+
+  const contexts: PumpForecastContext[] = [];
+  for (const { pump, model, patient, clinic } of pumpRows) {
+    const lastVisit = visitByPump.get(pump.id);
+    const versions = (programsByPump.get(pump.id) ?? []).sort((a, b) => a.versionNo - b.versionNo);
+    const active = versions.find((p) => p.supersededAt == null);
+    if (!lastVisit || !active) continue; // a pump without a fill or a program has nothing to forecast
+    const drug = drugRows.get(active.drugId);
+    if (!drug) continue;
+    const since = versions.filter((p) => p.supersededAt == null || p.supersededAt > lastVisit.performedAt);
+    const timeline = since.map((p) => programVersion(p, Math.max(p.effectiveAt, lastVisit.performedAt)));
+    const next = nextByPump.get(pump.id) ?? null;
+    const stabilityDays =
+      lastVisit.kind === 'initial-fill' && drug.initialFillDays != null ? drug.initialFillDays : drug.stabilityDays;
+    contexts.push({
+      pumpId: pump.id,
+      patientId: patient.id,
+      clinicId: clinic.id,
+      activeProgram: active,
+      lastVisit,
+      drug,
+      nextAppointment: next,
+      input: {
+        now,
+        clinic: clinicPolicy(clinic),
+        pump: {
+          kind: model.kind,
+          reservoirMl: toMl(pump.reservoirUl),
+          alarmMl: toMl(pump.alarmUl),
+          flowMlPerDay: pump.flowUlPerDay != null ? toMl(pump.flowUlPerDay) : undefined,
+          implantedOn: pump.implantedOn,
+          maxServiceYears: model.maxServiceYears,
+          eriRecordedOn: pump.eriRecordedOn,
+        },
+        lastRefill: { at: lastVisit.performedAt, volumeMl: toMl(lastVisit.reservoirAfterUl) },
+        drug: {
+          name: drug.name,
+          stabilityDays,
+          usualMaxDoseMcgPerDay: drug.usualMaxDoseNgPerDay != null ? toMcg(drug.usualMaxDoseNgPerDay) : null,
+        },
+        programs: timeline,
+        nextAppointmentAt: next?.startsAt ?? null,
+        highRisk: patient.riskInjuryT6OrAbove || patient.riskCommunication || patient.riskPriorWithdrawal,
+        hasBackupOralPlan: patient.backupOralPlan.trim() !== '',
+      },
+    });
+  }
+  return contexts;
+}
+
+function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+export function computeForecasts(contexts: PumpForecastContext[]): { context: PumpForecastContext; forecast: Forecast }[] {
+  return contexts.map((context) => ({ context, forecast: forecast(context.input) }));
+}
+
+/**
+ * Recomputes and stores the forecast of the given pumps (all active ones when omitted). Call it inside the
+ * transaction of every write that changes a forecast's inputs, so the stored forecast is never stale.
+ */
+export function refreshForecasts(db: Tx, scope: Parameters<typeof loadForecastContexts>[1], now: number): number {
+  const results = computeForecasts(loadForecastContexts(db, scope, now));
+  if ('pumpIds' in scope) {
+    // Pumps that no longer forecast (explanted) leave the worklist.
+    db.delete(s.pumpForecasts).where(inArray(s.pumpForecasts.pumpId, scope.pumpIds.length ? scope.pumpIds : [-1])).run();
+  } else if ('clinicId' in scope) {
+    db.delete(s.pumpForecasts).where(eq(s.pumpForecasts.clinicId, scope.clinicId)).run();
+  } else {
+    db.delete(s.pumpForecasts).run();
+  }
+  const rows = results.map(({ context, forecast: f }) => ({
+    pumpId: context.pumpId,
+    clinicId: context.clinicId,
+    lowReservoirAlarmAt: f.lowReservoirAlarmAt,
+    emptyAt: f.emptyAt,
+    refillDueOn: f.refillDueOn,
+    stabilityExpiresOn: f.stabilityExpiresOn,
+    dailyVolumeUl: Math.round(f.dailyVolumeMl * 1000),
+    worstCaseDailyVolumeUl: Math.round(f.worstCaseDailyVolumeMl * 1000),
+    nextAppointmentId: context.nextAppointment?.id ?? null,
+    nextAppointmentAt: context.nextAppointment?.startsAt ?? null,
+    appointmentLate:
+      context.nextAppointment != null &&
+      localDateOf(context.nextAppointment.startsAt, context.input.clinic.timeZone) > f.refillDueOn,
+    computedAt: context.input.now,
+  }));
+  for (let i = 0; i < rows.length; i += 500) db.insert(s.pumpForecasts).values(rows.slice(i, i + 500)).run();
+  return rows.length;
+}

@@ -1,0 +1,526 @@
+/**
+ * The clinic's data model. camelCase in TypeScript, snake_case in SQL.
+ *
+ * Quantities are stored exactly as integers: volumes in microlitres (`…Ul`), doses and concentrations in
+ * nanograms (`…Ng…`, so that ziconotide's 2.4 mcg/day is exact), flow in microlitres per day. Instants are
+ * epoch milliseconds (`…At`); clinic calendar dates are `YYYY-MM-DD` text (`…On`). Rows that staff edit carry
+ * a `version` for optimistic concurrency: an update names the version it read and fails if it moved.
+ */
+import { relations, sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  integer('created_at')
+    .notNull()
+    .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+const updatedAt = () =>
+  integer('updated_at')
+    .notNull()
+    .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+const version = () => integer('version').notNull().default(1);
+const bool = (name: string) => integer(name, { mode: 'boolean' }).notNull().default(false);
+
+export const clinics = sqliteTable('clinics', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull(),
+  phone24h: text('phone_24h').notNull(),
+  phoneOffice: text('phone_office'),
+  address: text('address').notNull().default(''),
+  // Refill policy. Defaults and their sources live in lib/domain/policy.ts.
+  bufferDays: integer('buffer_days').notNull().default(7),
+  dueSoonDays: integer('due_soon_days').notNull().default(14),
+  /** JSON array of ISO weekdays (1 = Monday). */
+  clinicWeekdays: text('clinic_weekdays', { mode: 'json' }).$type<number[]>().notNull(),
+  /** JSON array of `YYYY-MM-DD`. */
+  holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull(),
+  accuracyPct: integer('accuracy_pct').notNull().default(15),
+  discrepancyMinUl: integer('discrepancy_min_ul').notNull().default(2000),
+  /** Appointments the clinic can take per day. */
+  dailyCapacity: integer('daily_capacity').notNull().default(12),
+  dayStartsAt: text('day_starts_at').notNull().default('08:30'),
+  dayEndsAt: text('day_ends_at').notNull().default('16:30'),
+  slotMinutes: integer('slot_minutes').notNull().default(30),
+  idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(15),
+  /** Whether a patient's own feed may show their first name. */
+  feedShowsFirstName: bool('feed_shows_first_name'),
+  isDemo: bool('is_demo'),
+  version: version(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+// ---- Staff and authentication (better-auth's tables, with the clinic and role added) ----
+
+export const staffRoles = ['admin', 'physician', 'nurse', 'front-desk'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull().unique(),
+    emailVerified: integer('email_verified', { mode: 'boolean' }).notNull().default(false),
+    image: text('image'),
+    clinicId: integer('clinic_id').references(() => clinics.id),
+    role: text('role').$type<StaffRole>().notNull().default('nurse'),
+    banned: integer('banned', { mode: 'boolean' }).default(false),
+    banReason: text('ban_reason'),
+    banExpires: integer('ban_expires', { mode: 'timestamp_ms' }),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('users_clinic_idx').on(t.clinicId)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    token: text('token').notNull().unique(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    impersonatedBy: text('impersonated_by'),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: integer('access_token_expires_at', { mode: 'timestamp_ms' }),
+    refreshTokenExpiresAt: integer('refresh_token_expires_at', { mode: 'timestamp_ms' }),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('accounts_user_idx').on(t.userId)],
+);
+
+export const verifications = sqliteTable('verifications', {
+  id: text('id').primaryKey(),
+  identifier: text('identifier').notNull(),
+  value: text('value').notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+});
+
+/** The last request of each session, for the idle sign-out (a clinic setting). */
+export const sessionActivity = sqliteTable('session_activity', {
+  sessionId: text('session_id')
+    .primaryKey()
+    .references(() => sessions.id, { onDelete: 'cascade' }),
+  lastActiveAt: integer('last_active_at').notNull(),
+});
+
+/** Failed sign-in attempts per email, for throttling and lockout (kept whether or not the account exists). */
+export const signInAttempts = sqliteTable('sign_in_attempts', {
+  email: text('email').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: integer('locked_until'),
+  lastFailureAt: integer('last_failure_at'),
+});
+
+/** Personal API tokens (Bearer) for integrations; only a hash is stored. */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+  createdAt: createdAt(),
+});
+
+// ---- Catalogues ----
+
+export const pumpKinds = ['programmable', 'constant-flow'] as const;
+export const mriRules = ['interrogate-after', 'empty-before', 'no-effect-reported', 'unknown'] as const;
+
+export const pumpModels = sqliteTable(
+  'pump_models',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    manufacturer: text('manufacturer').notNull(),
+    name: text('name').notNull(),
+    modelNumber: text('model_number').notNull(),
+    kind: text('kind', { enum: pumpKinds }).notNull(),
+    reservoirUl: integer('reservoir_ul'),
+    defaultAlarmUl: integer('default_alarm_ul'),
+    nominalFlowUlPerDay: integer('nominal_flow_ul_per_day'),
+    maxServiceYears: integer('max_service_years'),
+    /** Days from the elective replacement indicator to the pump stopping. */
+    eriToStopDays: integer('eri_to_stop_days'),
+    accuracyPct: integer('accuracy_pct'),
+    mriRule: text('mri_rule', { enum: mriRules }).notNull().default('unknown'),
+    mriNote: text('mri_note'),
+    hasCatheterAccessPort: integer('has_catheter_access_port', { mode: 'boolean' }),
+    supportPhone: text('support_phone'),
+    /** JSON array of drug names the model is labelled for. */
+    labeledDrugs: text('labeled_drugs', { mode: 'json' }).$type<string[]>().notNull(),
+    source: text('source').notNull().default(''),
+  },
+  (t) => [uniqueIndex('pump_models_number_uq').on(t.manufacturer, t.modelNumber)],
+);
+
+export const withdrawalRisks = ['severe', 'moderate', 'low'] as const;
+
+export const drugs = sqliteTable('drugs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  product: text('product').notNull(),
+  /** Display unit for doses: baclofen and ziconotide in mcg, morphine in mg. */
+  doseUnit: text('dose_unit', { enum: ['mcg', 'mg'] }).notNull().default('mcg'),
+  /** JSON array of concentrations offered, ng/mL. */
+  concentrationsNgPerMl: text('concentrations_ng_per_ml', { mode: 'json' }).$type<number[]>().notNull(),
+  stabilityDays: integer('stability_days').notNull(),
+  initialFillDays: integer('initial_fill_days'),
+  usualMaxDoseNgPerDay: integer('usual_max_dose_ng_per_day'),
+  /** How dangerous an interruption is: baclofen severe, opioids moderate, ziconotide low (reference.md D). */
+  withdrawalRisk: text('withdrawal_risk', { enum: withdrawalRisks }).notNull(),
+  source: text('source').notNull().default(''),
+});
+
+// ---- Patients and their pumps ----
+
+export const spasticityOrigins = ['spinal', 'cerebral', 'other'] as const;
+
+export const patients = sqliteTable(
+  'patients',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clinicId: integer('clinic_id')
+      .notNull()
+      .references(() => clinics.id),
+    mrn: text('mrn').notNull(),
+    givenName: text('given_name').notNull(),
+    familyName: text('family_name').notNull(),
+    dateOfBirth: text('date_of_birth').notNull(),
+    phone: text('phone').notNull().default(''),
+    address: text('address').notNull().default(''),
+    caregiverName: text('caregiver_name').notNull().default(''),
+    caregiverPhone: text('caregiver_phone').notNull().default(''),
+    spasticityOrigin: text('spasticity_origin', { enum: spasticityOrigins }).notNull(),
+    riskInjuryT6OrAbove: bool('risk_injury_t6_or_above'),
+    riskCommunication: bool('risk_communication'),
+    riskPriorWithdrawal: bool('risk_prior_withdrawal'),
+    riskHearingImpaired: bool('risk_hearing_impaired'),
+    backupOralPlan: text('backup_oral_plan').notNull().default(''),
+    allergies: text('allergies').notNull().default(''),
+    managingPhysicianId: text('managing_physician_id').references(() => users.id),
+    notes: text('notes').notNull().default(''),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('patients_clinic_mrn_uq').on(t.clinicId, t.mrn),
+    index('patients_clinic_family_idx').on(t.clinicId, t.familyName),
+  ],
+);
+
+export const pumpStatuses = ['active', 'explanted'] as const;
+
+export const pumps = sqliteTable(
+  'pumps',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    patientId: integer('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => pumpModels.id),
+    serial: text('serial').notNull(),
+    implantedOn: text('implanted_on').notNull(),
+    /** This patient's low-reservoir alarm volume; defaults to the model's, may be raised (e.g. 4 mL). */
+    alarmUl: integer('alarm_ul').notNull(),
+    /** Reservoir capacity; copied from the model at implant so a catalogue edit never changes a patient. */
+    reservoirUl: integer('reservoir_ul').notNull(),
+    /** Constant-flow pumps: the measured or nominal flow. */
+    flowUlPerDay: integer('flow_ul_per_day'),
+    catheterVolumeUl: integer('catheter_volume_ul'),
+    pathwayVolumeUl: integer('pathway_volume_ul'),
+    status: text('status', { enum: pumpStatuses }).notNull().default('active'),
+    explantedOn: text('explanted_on'),
+    eriRecordedOn: text('eri_recorded_on'),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('pumps_patient_idx').on(t.patientId), index('pumps_status_idx').on(t.status)],
+);
+
+export const programModes = ['simple', 'flex', 'constant-flow'] as const;
+
+export interface FlexStepRow {
+  start: string;
+  doseNgPerHour: number;
+}
+export interface PeriodicBolusRow {
+  at: string;
+  doseNg: number;
+}
+
+/** Versioned drug programs: exactly one active (supersededAt null) per pump. */
+export const drugPrograms = sqliteTable(
+  'drug_programs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pumpId: integer('pump_id')
+      .notNull()
+      .references(() => pumps.id),
+    /** 1, 2, 3 … per pump. */
+    versionNo: integer('version_no').notNull(),
+    drugId: integer('drug_id')
+      .notNull()
+      .references(() => drugs.id),
+    concentrationNgPerMl: integer('concentration_ng_per_ml').notNull(),
+    mode: text('mode', { enum: programModes }).notNull(),
+    /** The programmed daily dose (for flex: the sum of the steps and periodic boluses). */
+    doseNgPerDay: integer('dose_ng_per_day').notNull(),
+    flexSteps: text('flex_steps', { mode: 'json' }).$type<FlexStepRow[]>(),
+    periodicBoluses: text('periodic_boluses', { mode: 'json' }).$type<PeriodicBolusRow[]>(),
+    patientBolusDoseNg: integer('patient_bolus_dose_ng'),
+    patientBolusMaxPerDay: integer('patient_bolus_max_per_day'),
+    effectiveAt: integer('effective_at').notNull(),
+    supersededAt: integer('superseded_at'),
+    prescriberId: text('prescriber_id').references(() => users.id),
+    reason: text('reason').notNull().default(''),
+    createdById: text('created_by_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('drug_programs_pump_version_uq').on(t.pumpId, t.versionNo),
+    uniqueIndex('drug_programs_one_active_uq')
+      .on(t.pumpId)
+      .where(sql`superseded_at is null`),
+  ],
+);
+
+export const visitKinds = ['initial-fill', 'refill'] as const;
+
+export const refillVisits = sqliteTable(
+  'refill_visits',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pumpId: integer('pump_id')
+      .notNull()
+      .references(() => pumps.id),
+    kind: text('kind', { enum: visitKinds }).notNull().default('refill'),
+    performedAt: integer('performed_at').notNull(),
+    performedById: text('performed_by_id').references(() => users.id),
+    performedByName: text('performed_by_name').notNull().default(''),
+    verifiedById: text('verified_by_id').references(() => users.id),
+    verifiedByName: text('verified_by_name').notNull().default(''),
+    expectedResidualUl: integer('expected_residual_ul'),
+    aspiratedResidualUl: integer('aspirated_residual_ul'),
+    volumeFilledUl: integer('volume_filled_ul').notNull(),
+    /** Volume in the reservoir after the visit: the start of the next forecast. */
+    reservoirAfterUl: integer('reservoir_after_ul').notNull(),
+    drugId: integer('drug_id')
+      .notNull()
+      .references(() => drugs.id),
+    drugLot: text('drug_lot').notNull().default(''),
+    drugExpiresOn: text('drug_expires_on'),
+    concentrationNgPerMl: integer('concentration_ng_per_ml').notNull(),
+    /** The program in effect after this visit. */
+    programId: integer('program_id').references(() => drugPrograms.id),
+    programChanged: bool('program_changed'),
+    bridgeBolusGiven: bool('bridge_bolus_given'),
+    bridgeBolusNote: text('bridge_bolus_note').notNull().default(''),
+    discrepancyUl: integer('discrepancy_ul'),
+    discrepancyFlag: text('discrepancy_flag', { enum: ['none', 'over-delivery', 'under-infusion'] }),
+    notes: text('notes').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [index('refill_visits_pump_at_idx').on(t.pumpId, t.performedAt)],
+);
+
+export const appointmentTypes = ['refill', 'replacement', 'titration'] as const;
+export const appointmentStatuses = ['booked', 'done', 'cancelled', 'no-show'] as const;
+
+export const appointments = sqliteTable(
+  'appointments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pumpId: integer('pump_id')
+      .notNull()
+      .references(() => pumps.id),
+    startsAt: integer('starts_at').notNull(),
+    durationMinutes: integer('duration_minutes').notNull().default(30),
+    type: text('type', { enum: appointmentTypes }).notNull().default('refill'),
+    status: text('status', { enum: appointmentStatuses }).notNull().default('booked'),
+    /** iCalendar SEQUENCE: bumped whenever the event changes, so calendars update in place. */
+    sequence: integer('sequence').notNull().default(0),
+    notes: text('notes').notNull().default(''),
+    createdById: text('created_by_id').references(() => users.id),
+    version: version(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('appointments_pump_idx').on(t.pumpId, t.status, t.startsAt),
+    index('appointments_starts_idx').on(t.startsAt),
+  ],
+);
+
+/**
+ * The stored forecast of each active pump, recomputed in the same transaction as any write that changes
+ * its inputs. The worklist ranks from it without forecasting every pump on every request.
+ */
+export const pumpForecasts = sqliteTable(
+  'pump_forecasts',
+  {
+    pumpId: integer('pump_id')
+      .primaryKey()
+      .references(() => pumps.id),
+    clinicId: integer('clinic_id')
+      .notNull()
+      .references(() => clinics.id),
+    lowReservoirAlarmAt: integer('low_reservoir_alarm_at').notNull(),
+    emptyAt: integer('empty_at').notNull(),
+    refillDueOn: text('refill_due_on').notNull(),
+    stabilityExpiresOn: text('stability_expires_on').notNull(),
+    dailyVolumeUl: integer('daily_volume_ul').notNull(),
+    worstCaseDailyVolumeUl: integer('worst_case_daily_volume_ul').notNull(),
+    nextAppointmentId: integer('next_appointment_id'),
+    nextAppointmentAt: integer('next_appointment_at'),
+    /** The next appointment falls after the refill due date (E2). */
+    appointmentLate: integer('appointment_late', { mode: 'boolean' }).notNull().default(false),
+    computedAt: integer('computed_at').notNull(),
+  },
+  (t) => [index('pump_forecasts_clinic_due_idx').on(t.clinicId, t.refillDueOn)],
+);
+
+export const alertActions = ['acknowledge', 'snooze'] as const;
+
+export const alertAcknowledgements = sqliteTable(
+  'alert_acknowledgements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pumpId: integer('pump_id')
+      .notNull()
+      .references(() => pumps.id),
+    code: text('code').notNull(),
+    action: text('action', { enum: alertActions }).notNull(),
+    /** The severity acknowledged: a worse one brings the alert back. */
+    severity: text('severity').notNull(),
+    reason: text('reason').notNull(),
+    snoozedUntil: integer('snoozed_until'),
+    byUserId: text('by_user_id').references(() => users.id),
+    at: createdAt(),
+  },
+  (t) => [index('alert_ack_pump_idx').on(t.pumpId, t.code)],
+);
+
+/** Append-only: who did what, when, with the record before and after. Views of patient records too. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clinicId: integer('clinic_id').references(() => clinics.id),
+    at: createdAt(),
+    actorId: text('actor_id'),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+  },
+  (t) => [index('audit_clinic_at_idx').on(t.clinicId, t.at), index('audit_entity_idx').on(t.entity, t.entityId)],
+);
+
+/** Calendar feed tokens: a patient's feed, or a staff member's clinic feed. Only a hash is stored. */
+export const feedTokens = sqliteTable(
+  'feed_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['patient', 'clinic'] }).notNull(),
+    clinicId: integer('clinic_id')
+      .notNull()
+      .references(() => clinics.id),
+    patientId: integer('patient_id').references(() => patients.id),
+    userId: text('user_id').references(() => users.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('feed_tokens_patient_idx').on(t.patientId)],
+);
+
+/** Emergency cards and letters printed: which program and refill each showed, for the stale-card flag. */
+export const cardPrints = sqliteTable(
+  'card_prints',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pumpId: integer('pump_id')
+      .notNull()
+      .references(() => pumps.id),
+    kind: text('kind', { enum: ['card', 'letter'] }).notNull(),
+    programId: integer('program_id').references(() => drugPrograms.id),
+    refillVisitId: integer('refill_visit_id').references(() => refillVisits.id),
+    byUserId: text('by_user_id').references(() => users.id),
+    printedAt: createdAt(),
+  },
+  (t) => [index('card_prints_pump_idx').on(t.pumpId, t.printedAt)],
+);
+
+// ---- Relations (for the query builder) ----
+
+export const patientsRelations = relations(patients, ({ one, many }) => ({
+  clinic: one(clinics, { fields: [patients.clinicId], references: [clinics.id] }),
+  pumps: many(pumps),
+}));
+
+export const pumpsRelations = relations(pumps, ({ one, many }) => ({
+  patient: one(patients, { fields: [pumps.patientId], references: [patients.id] }),
+  model: one(pumpModels, { fields: [pumps.modelId], references: [pumpModels.id] }),
+  programs: many(drugPrograms),
+  visits: many(refillVisits),
+  appointments: many(appointments),
+}));
+
+export const drugProgramsRelations = relations(drugPrograms, ({ one }) => ({
+  pump: one(pumps, { fields: [drugPrograms.pumpId], references: [pumps.id] }),
+  drug: one(drugs, { fields: [drugPrograms.drugId], references: [drugs.id] }),
+}));
+
+export const refillVisitsRelations = relations(refillVisits, ({ one }) => ({
+  pump: one(pumps, { fields: [refillVisits.pumpId], references: [pumps.id] }),
+}));
+
+export const appointmentsRelations = relations(appointments, ({ one }) => ({
+  pump: one(pumps, { fields: [appointments.pumpId], references: [pumps.id] }),
+}));
+
+export type Clinic = typeof clinics.$inferSelect;
+export type Patient = typeof patients.$inferSelect;
+export type Pump = typeof pumps.$inferSelect;
+export type PumpModel = typeof pumpModels.$inferSelect;
+export type Drug = typeof drugs.$inferSelect;
+export type DrugProgram = typeof drugPrograms.$inferSelect;
+export type RefillVisit = typeof refillVisits.$inferSelect;
+export type Appointment = typeof appointments.$inferSelect;
+export type Staff = typeof users.$inferSelect;

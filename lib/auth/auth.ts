@@ -1,0 +1,83 @@
+/**
+ * Staff authentication with better-auth (email and password, sessions in SQLite through drizzle).
+ * Sign-up is closed: admins create staff. Failed sign-ins are counted per email, whether or not the account
+ * exists, and lock that email for a while, with the same answer either way.
+ */
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { nextCookies } from 'better-auth/next-js';
+import { getDb } from '@/db/runtime';
+import * as s from '@/db/schema';
+import { env } from '@/lib/env';
+import { authSecret } from './secret';
+import { clearFailures, lockoutMessage, lockedUntil, recordFailure } from './throttle';
+
+function bodyEmail(body: unknown): string {
+  const email = (body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email : '';
+}
+
+function createAuth() {
+  const db = getDb();
+  const config = env();
+  return betterAuth({
+    appName: 'Pump refill scheduler',
+    baseURL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    secret: authSecret(),
+    database: drizzleAdapter(db, {
+      provider: 'sqlite',
+      schema: { user: s.users, session: s.sessions, account: s.accounts, verification: s.verifications },
+    }),
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, autoSignIn: false },
+    user: {
+      additionalFields: {
+        role: { type: 'string', input: false, required: false },
+        clinicId: { type: 'number', input: false, required: false },
+        banned: { type: 'boolean', input: false, required: false },
+      },
+    },
+    session: {
+      // An absolute limit; the idle limit (a clinic setting, 15 minutes by default) is enforced per request
+      // in lib/auth/session.ts from the session's last activity.
+      expiresIn: 60 * 60 * 12,
+      updateAge: 60 * 60 * 12,
+    },
+    advanced: {
+      useSecureCookies: config.NODE_ENV === 'production' && (config.PUBLIC_URL ?? '').startsWith('https://'),
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+    },
+    trustedOrigins: config.PUBLIC_URL ? [config.PUBLIC_URL] : undefined,
+    rateLimit: { enabled: true, window: 60, max: 120, customRules: { '/sign-in/email': { window: 60, max: 20 } } },
+    telemetry: { enabled: false },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== '/sign-in/email') return;
+        const email = bodyEmail(ctx.body);
+        const until = lockedUntil(db, email, Date.now());
+        if (until) throw new APIError('TOO_MANY_REQUESTS', { message: lockoutMessage(until, Date.now()) });
+        const user = db.query.users.findFirst({ where: (u, { eq }) => eq(u.email, email.trim().toLowerCase()) }).sync();
+        if (user?.banned) {
+          // Same answer as a wrong password: a disabled account is not revealed.
+          recordFailure(db, email, Date.now());
+          throw new APIError('UNAUTHORIZED', { message: 'Invalid email or password' });
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== '/sign-in/email') return;
+        const email = bodyEmail(ctx.body);
+        if (ctx.context.newSession) clearFailures(db, email);
+        else if (ctx.context.returned instanceof Error) recordFailure(db, email, Date.now());
+      }),
+    },
+    plugins: [nextCookies()],
+  });
+}
+
+type Auth = ReturnType<typeof createAuth>;
+const globalForAuth = globalThis as unknown as { __pumpAuth?: Auth };
+
+export function auth(): Auth {
+  globalForAuth.__pumpAuth ??= createAuth();
+  return globalForAuth.__pumpAuth;
+}

@@ -1,0 +1,32 @@
+/**
+ * Who may do what. The single table behind every page, route handler and server action; docs/security.md
+ * lists each route with the permission it needs, and e2e/security.spec.ts walks that table.
+ */
+import type { StaffRole } from '@/db/schema';
+
+export const permissions = {
+  /** Read patients, pumps, programs, visits, forecasts and the worklist. */
+  'patients:read': ['physician', 'nurse', 'front-desk'],
+  /** Add or edit patients and pumps (demographics, explant, replace). */
+  'patients:write': ['physician', 'nurse'],
+  'refills:write': ['physician', 'nurse'],
+  'programs:write': ['physician'],
+  'appointments:write': ['physician', 'nurse', 'front-desk'],
+  'alerts:acknowledge': ['physician', 'nurse'],
+  'cards:print': ['physician', 'nurse'],
+  'feeds:manage': ['physician', 'nurse'],
+  /** A personal clinic calendar feed. */
+  'feeds:own': ['physician', 'nurse', 'front-desk'],
+  'forecast:calculate': ['physician', 'nurse'],
+  'settings:write': ['admin'],
+  'settings:read': ['admin', 'physician', 'nurse', 'front-desk'],
+  'staff:manage': ['admin'],
+  'audit:read': ['admin'],
+  'tokens:own': ['admin', 'physician', 'nurse', 'front-desk'],
+} as const satisfies Record<string, readonly StaffRole[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function can(role: StaffRole, permission: Permission): boolean {
+  return (permissions[permission] as readonly StaffRole[]).includes(role);
+}

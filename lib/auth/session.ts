@@ -1,0 +1,89 @@
+/**
+ * Resolving who is asking: a session cookie (staff in the browser) or a personal API token (Bearer).
+ * Identity is resolved here, in the handler's layer, and passed down; data modules never read cookies.
+ */
+import 'server-only';
+import crypto from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { headers as nextHeaders } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { getDb } from '@/db/runtime';
+import * as s from '@/db/schema';
+import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
+import { auth } from './auth';
+import { can, type Permission } from './permissions';
+
+export interface Staff {
+  id: string;
+  name: string;
+  email: string;
+  role: s.StaffRole;
+  clinicId: number;
+  via: 'session' | 'token';
+  sessionId: string | null;
+}
+
+export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+
+const ACTIVITY_WRITE_MS = 30_000;
+
+function staffFromUser(user: Pick<s.Staff, 'id' | 'name' | 'email' | 'role' | 'clinicId' | 'banned'>, via: Staff['via'], sessionId: string | null): Staff | null {
+  if (user.banned || user.clinicId == null) return null;
+  return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId };
+}
+
+/** The staff member behind a request, or null. Idle sessions past the clinic's limit are ended here. */
+export async function resolveStaff(requestHeaders: Headers, now = Date.now()): Promise<Staff | null> {
+  const db = getDb();
+  const authorization = requestHeaders.get('authorization');
+  if (authorization?.toLowerCase().startsWith('bearer ')) {
+    const token = authorization.slice(7).trim();
+    if (!token) return null;
+    const row = db
+      .select({ user: s.users, tokenId: s.apiTokens.id })
+      .from(s.apiTokens)
+      .innerJoin(s.users, eq(s.apiTokens.userId, s.users.id))
+      .where(and(eq(s.apiTokens.tokenHash, hashToken(token)), isNull(s.apiTokens.revokedAt)))
+      .get();
+    if (!row) return null;
+    db.update(s.apiTokens).set({ lastUsedAt: now }).where(eq(s.apiTokens.id, row.tokenId)).run();
+    return staffFromUser(row.user, 'token', null);
+  }
+
+  const result = await auth().api.getSession({ headers: requestHeaders });
+  if (!result) return null;
+  const user = db.select().from(s.users).where(eq(s.users.id, result.user.id)).get();
+  if (!user) return null;
+  const clinic = user.clinicId != null ? db.select({ idle: s.clinics.idleTimeoutMinutes }).from(s.clinics).where(eq(s.clinics.id, user.clinicId)).get() : undefined;
+  const idleMs = (clinic?.idle ?? 15) * 60_000;
+  const sessionId = result.session.id;
+  const activity = db.select().from(s.sessionActivity).where(eq(s.sessionActivity.sessionId, sessionId)).get();
+  const lastActive = activity?.lastActiveAt ?? new Date(result.session.createdAt).getTime();
+  if (now - lastActive > idleMs) {
+    db.delete(s.sessions).where(eq(s.sessions.id, sessionId)).run();
+    return null;
+  }
+  if (!activity || now - activity.lastActiveAt > ACTIVITY_WRITE_MS) {
+    db.insert(s.sessionActivity)
+      .values({ sessionId, lastActiveAt: now })
+      .onConflictDoUpdate({ target: s.sessionActivity.sessionId, set: { lastActiveAt: now } })
+      .run();
+  }
+  return staffFromUser(user, 'session', sessionId);
+}
+
+/** For pages: the signed-in staff member with the permission, else a redirect to sign in or to /forbidden. */
+export async function requirePageStaff(permission?: Permission, returnTo = '/'): Promise<Staff> {
+  const staff = await resolveStaff(await nextHeaders());
+  if (!staff) redirect(`/sign-in?next=${encodeURIComponent(returnTo)}`);
+  if (permission && !can(staff.role, permission)) redirect('/forbidden');
+  return staff;
+}
+
+/** For route handlers and server actions: throws 401/403 errors mapped by lib/server/api.ts. */
+export async function requireApiStaff(requestHeaders: Headers, permission: Permission): Promise<Staff> {
+  const staff = await resolveStaff(requestHeaders);
+  if (!staff) throw new UnauthorizedError('Sign in first (or send a valid API token).');
+  if (!can(staff.role, permission)) throw new ForbiddenError(`Your role (${staff.role}) may not do this.`);
+  return staff;
+}

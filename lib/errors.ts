@@ -1,0 +1,32 @@
+/** Errors that carry context, mapped to HTTP statuses in one place (lib/server/api.ts). */
+export class AppError extends Error {
+  readonly status: number = 500;
+}
+export class NotFoundError extends AppError {
+  override readonly status = 404;
+  override name = 'NotFoundError';
+}
+export class ForbiddenError extends AppError {
+  override readonly status = 403;
+  override name = 'ForbiddenError';
+}
+export class UnauthorizedError extends AppError {
+  override readonly status = 401;
+  override name = 'UnauthorizedError';
+}
+/** Someone else changed the record since it was read: the optimistic version check failed. */
+export class ConflictError extends AppError {
+  override readonly status = 409;
+  override name = 'ConflictError';
+}
+/** Input that is well-formed but not allowed, with a message per field. */
+export class ValidationError extends AppError {
+  override readonly status = 400;
+  override name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,52 @@
+/** Display formatting: dates in the clinic's zone, volumes and doses with their units. Pure. */
+import { TZDate } from '@date-fns/tz';
+import { format, parseISO } from 'date-fns';
+
+export function formatLocalDate(date: string | null | undefined): string {
+  if (!date) return '—';
+  return format(parseISO(date), 'EEE d MMM yyyy');
+}
+
+export function formatInstant(at: number | null | undefined, timeZone: string, withZone = false): string {
+  if (at == null) return '—';
+  return format(new TZDate(at, timeZone), withZone ? 'EEE d MMM yyyy, HH:mm zzz' : 'EEE d MMM yyyy, HH:mm');
+}
+
+export function formatTime(at: number, timeZone: string): string {
+  return format(new TZDate(at, timeZone), 'HH:mm');
+}
+
+/** Microlitres or millilitres to "12.5 mL" (two decimals at most, trailing zeros dropped). */
+export function formatMl(ml: number | null | undefined): string {
+  if (ml == null || Number.isNaN(ml)) return '—';
+  return `${trim(ml, 2)} mL`;
+}
+
+export const formatUl = (ul: number | null | undefined) => formatMl(ul == null ? ul : ul / 1000);
+
+function trim(value: number, decimals: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
+}
+
+/** A dose in the drug's unit: baclofen "250 mcg/day", morphine "3 mg/day". */
+export function formatDose(ng: number, unit: 'mcg' | 'mg', per = '/day'): string {
+  const value = unit === 'mg' ? ng / 1_000_000 : ng / 1000;
+  return `${trim(value, unit === 'mg' ? 3 : 2)} ${unit}${per}`;
+}
+
+export function formatConcentration(ngPerMl: number, unit: 'mcg' | 'mg'): string {
+  const value = unit === 'mg' ? ngPerMl / 1_000_000 : ngPerMl / 1000;
+  return `${trim(value, 3)} ${unit}/mL`;
+}
+
+export function formatMlPerDay(ml: number): string {
+  return `${trim(ml, 3)} mL/day`;
+}
+
+export const statusLabels = {
+  empty: 'Empty: withdrawal risk',
+  critical: 'Past alarm date',
+  overdue: 'Overdue',
+  'due-soon': 'Due soon',
+  ok: 'OK',
+} as const;

@@ -1,0 +1,353 @@
+/**
+ * Pure iCalendar feed builders: data in, ICalCalendar out. No clock, no database, no framework.
+ * What the feeds contain and why is written up for patients and staff in docs/feeds.md.
+ *
+ * ical-generator 10 quirks this module works around (each is covered by a test in feeds.test.ts):
+ * - The calendar time zone (`cal.timezone()`) is never set. With it set, ical-generator formats plain
+ *   Dates with the *server's* local getters and no `Z` or TZID (DTSTAMP, DTSTART, LAST-MODIFIED become
+ *   floating server-local times) and shifts all-day dates in zones west of UTC. Without it every instant is
+ *   written in UTC (`...Z`) and every all-day date with UTC getters, whatever the server's TZ.
+ *   X-WR-TIMEZONE is therefore written as a custom property instead.
+ * - Custom calendar properties are written after the events; renderFeed() moves them up into the
+ *   calendar header, where RFC 5545 puts calendar properties.
+ * - NAME / X-WR-CALNAME / X-WR-CALDESC are written without TEXT escaping (a newline in a clinic name would
+ *   end the line and break the file), so they are escaped here before they are handed over.
+ * - The output has no CRLF after END:VCALENDAR; renderFeed() adds it.
+ * Line folding is done by ical-generator at 75 octets, counting UTF-8 bytes and never splitting a character.
+ */
+import { createHash } from 'node:crypto';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import ical, {
+  escape,
+  ICalAlarmType,
+  ICalCalendarMethod,
+  ICalEventClass,
+  ICalEventStatus,
+  ICalEventTransparency,
+  type ICalAlarmData,
+  type ICalCalendar,
+  type ICalEventData,
+} from 'ical-generator';
+import type { EpochMs, LocalDate } from '../domain/types';
+import type {
+  ClinicFeedInput,
+  FeedAppointment,
+  FeedAppointmentType,
+  FeedClinic,
+  FeedDueDate,
+  PatientFeedInput,
+} from './types';
+
+export class FeedInputError extends Error {
+  override name = 'FeedInputError';
+}
+
+const HOUR_S = 60 * 60;
+const DAY_S = 24 * HOUR_S;
+const MINUTE_MS = 60_000;
+
+/** Clients should poll hourly (REFRESH-INTERVAL / X-PUBLISHED-TTL); Google ignores this and polls when it likes. */
+const TTL_S = HOUR_S;
+const PRODID = { company: 'Pump Refill Scheduler', product: 'Refill calendar feeds', language: 'EN' };
+
+/** Staff events get their own UID prefix so that someone subscribed to both feeds sees two events, not one. */
+const STAFF_UID_PREFIX = 'staff-';
+
+const PATIENT_APPOINTMENT_TITLE: Record<FeedAppointmentType, string> = {
+  refill: 'Pump refill appointment',
+  replacement: 'Pump replacement surgery',
+  titration: 'Dose titration visit',
+};
+const STAFF_APPOINTMENT_TITLE: Record<FeedAppointmentType, string> = {
+  refill: 'Refill',
+  replacement: 'Pump replacement',
+  titration: 'Titration',
+};
+const CANCELLED_SUFFIX = ' – cancelled';
+
+// All-day reminders fire at 09:00 device-local time rather than at midnight: an all-day event starts at
+// 00:00, so "1 day before" is -PT15H (09:00 the day before) and "7 days before" is -P6DT15H.
+const REFILL_DUE_ALARMS = [
+  { beforeS: 6 * DAY_S + 15 * HOUR_S, text: 'Your pump refill is due in 7 days.' },
+  { beforeS: 15 * HOUR_S, text: 'Your pump refill is due tomorrow.' },
+] as const;
+const APPOINTMENT_ALARM_BEFORE_S = 2 * HOUR_S;
+
+// ---------------------------------------------------------------------------------------------------------
+// Public API
+
+/**
+ * The patient's own feed: booked (and recently cancelled) appointments, and per refill cycle an all-day
+ * "refill due" and "low-reservoir alarm expected" event. Minimal health information: no drug, dose,
+ * diagnosis or MRN, and the first name only if the patient has one on file for the feed.
+ */
+export function buildPatientFeed(input: PatientFeedInput): ICalCalendar {
+  const { clinic, host } = checkCommon(input.clinic, input.host);
+  const clinicName = oneLine(clean(clinic.name));
+  const phone = oneLine(clean(clinic.phone24h));
+  const firstName = oneLine(clean(input.patient.firstName ?? ''));
+  const titled = (title: string): string => (firstName ? `${firstName}: ${title}` : title);
+  const stamp = new Date(input.stampAt);
+
+  const cal = newCalendar(
+    `Pump refills – ${clinicName}`,
+    `Your pump refill dates and appointments at ${clinicName}. 24/7 pump line: ${phone}.`,
+    clinic.timeZone,
+  );
+  const events = new EventList(cal);
+
+  for (const a of shownAppointments(input.appointments, input.now, clinic.timeZone)) {
+    const cancelled = a.status === 'cancelled';
+    const summary = titled(PATIENT_APPOINTMENT_TITLE[a.type]) + (cancelled ? CANCELLED_SUFFIX : '');
+    events.add({
+      ...appointmentTimes(a, stamp),
+      id: `appointment-${a.id}@${host}`,
+      summary,
+      location: location(clinic),
+      description: cancelled
+        ? `This appointment was cancelled. To book a new one, call ${clinicName} on ${phone}.\n` +
+          `If your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`
+        : `Bring this reminder to your appointment.\n` +
+          `If your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`,
+      alarms: cancelled
+        ? []
+        : [displayAlarm(APPOINTMENT_ALARM_BEFORE_S, `${summary} in 2 hours at ${clinicName}.`)],
+    });
+  }
+
+  for (const d of sortedDueDates(input.dueDates)) {
+    const common = dueDateCommon(d, stamp);
+    events.add({
+      ...common,
+      ...allDay(d.refillDueOn, `refillDueOn of pump ${d.pumpId} cycle ${d.cycleId}`),
+      id: `refill-due-${d.pumpId}-${d.cycleId}@${host}`,
+      summary: titled('Pump refill due by this date'),
+      description:
+        `Your pump needs to be refilled by this date. If you have no appointment yet, call ${clinicName} ` +
+        `on ${phone}.\nIf your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`,
+      alarms: REFILL_DUE_ALARMS.map(({ beforeS, text }) => displayAlarm(beforeS, text)),
+    });
+    events.add({
+      ...common,
+      ...allDay(d.lowReservoirAlarmOn, `lowReservoirAlarmOn of pump ${d.pumpId} cycle ${d.cycleId}`),
+      id: `alarm-${d.pumpId}-${d.cycleId}@${host}`,
+      summary: titled('Pump low-reservoir alarm expected'),
+      description:
+        `If the pump has not been refilled by then, its low-reservoir alarm is expected to start ` +
+        `sounding around this date.\nIf your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`,
+    });
+  }
+  return cal;
+}
+
+/**
+ * The clinic's staff feed: every shown appointment and every due date, patients named by initials and MRN.
+ * No reminders: a nurse subscribed to a whole clinic would get one per patient.
+ */
+export function buildClinicFeed(input: ClinicFeedInput): ICalCalendar {
+  const { clinic, host } = checkCommon(input.clinic, input.host);
+  const clinicName = oneLine(clean(clinic.name));
+  const stamp = new Date(input.stampAt);
+  const who = (p: { patientInitials: string; mrn: string }): string =>
+    `${oneLine(clean(p.patientInitials))} (MRN ${oneLine(clean(p.mrn))})`;
+
+  const cal = newCalendar(
+    `Pump refills (staff) – ${clinicName}`,
+    `Booked pump appointments and refill due dates at ${clinicName}. For clinic staff only.`,
+    clinic.timeZone,
+  );
+  const events = new EventList(cal);
+
+  for (const a of shownAppointments(input.appointments, input.now, clinic.timeZone)) {
+    const cancelled = a.status === 'cancelled';
+    events.add({
+      ...appointmentTimes(a, stamp),
+      id: `${STAFF_UID_PREFIX}appointment-${a.id}@${host}`,
+      summary: `${STAFF_APPOINTMENT_TITLE[a.type]}: ${who(a)}${cancelled ? CANCELLED_SUFFIX : ''}`,
+      location: location(clinic),
+      description: `${PATIENT_APPOINTMENT_TITLE[a.type]}, ${a.durationMinutes} min, pump ${a.pumpId}.`,
+    });
+  }
+
+  for (const d of sortedDueDates(input.dueDates)) {
+    const common = dueDateCommon(d, stamp);
+    events.add({
+      ...common,
+      ...allDay(d.refillDueOn, `refillDueOn of pump ${d.pumpId} cycle ${d.cycleId}`),
+      id: `${STAFF_UID_PREFIX}refill-due-${d.pumpId}-${d.cycleId}@${host}`,
+      summary: `Refill due: ${who(d)}`,
+      description: `Pump ${d.pumpId}: refill due by this date. Low-reservoir alarm expected ${d.lowReservoirAlarmOn}.`,
+    });
+    events.add({
+      ...common,
+      ...allDay(d.lowReservoirAlarmOn, `lowReservoirAlarmOn of pump ${d.pumpId} cycle ${d.cycleId}`),
+      id: `${STAFF_UID_PREFIX}alarm-${d.pumpId}-${d.cycleId}@${host}`,
+      summary: `Low-reservoir alarm: ${who(d)}`,
+      description: `Pump ${d.pumpId}: low-reservoir alarm expected on this date. Refill was due ${d.refillDueOn}.`,
+    });
+  }
+  return cal;
+}
+
+/** The feed body to serve as `text/calendar; charset=utf-8`: CRLF line endings, folded at 75 octets. */
+export function renderFeed(cal: ICalCalendar): string {
+  const lines = cal.toString().split('\r\n');
+  // ical-generator writes custom calendar properties (X-WR-TIMEZONE) after the last component; move them
+  // (with their folded continuation lines) up to the header.
+  const firstComponent = lines.findIndex((l) => l.startsWith('BEGIN:V') && l !== 'BEGIN:VCALENDAR');
+  const lastComponentEnd = lines.findLastIndex((l) => l.startsWith('END:V') && l !== 'END:VCALENDAR');
+  if (firstComponent !== -1 && lastComponentEnd > firstComponent) {
+    const calendarEnd = lines.lastIndexOf('END:VCALENDAR');
+    const trailing = lines.splice(lastComponentEnd + 1, calendarEnd - lastComponentEnd - 1);
+    lines.splice(firstComponent, 0, ...trailing);
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** A strong ETag (quoted) for a rendered feed body. */
+export function feedEtag(body: string): string {
+  return `"${createHash('sha256').update(body, 'utf8').digest('base64url')}"`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers
+
+class EventList {
+  private readonly uids = new Set<string>();
+  constructor(private readonly cal: ICalCalendar) {}
+
+  add(event: ICalEventData & { id: string }): void {
+    if (this.uids.has(event.id)) throw new FeedInputError(`Two feed events would share the UID ${event.id}`);
+    this.uids.add(event.id);
+    this.cal.createEvent({ class: ICalEventClass.PRIVATE, ...event });
+  }
+}
+
+function newCalendar(name: string, description: string, timeZone: string): ICalCalendar {
+  return ical({
+    prodId: PRODID,
+    method: ICalCalendarMethod.PUBLISH,
+    // ical-generator writes NAME, X-WR-CALNAME and X-WR-CALDESC verbatim: escape them here.
+    name: escape(oneLine(name), false),
+    description: escape(description, false),
+    ttl: TTL_S,
+    x: [['X-WR-TIMEZONE', timeZone]],
+  });
+}
+
+function checkCommon(clinic: FeedClinic, host: string): { clinic: FeedClinic; host: string } {
+  // The UID is written unescaped, so the host must be a plain host name (optionally with a port).
+  if (!/^[A-Za-z0-9.-]+(?::\d+)?$/.test(host)) {
+    throw new FeedInputError(
+      `Feed host must be a host name such as pumps.example.org, got ${JSON.stringify(host)}`,
+    );
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: clinic.timeZone });
+  } catch {
+    throw new FeedInputError(
+      `Clinic ${clinic.id} has an unknown time zone ${JSON.stringify(clinic.timeZone)}`,
+    );
+  }
+  return { clinic, host };
+}
+
+/**
+ * Booked appointments until they end; cancelled ones (shown as cancelled) until the end of their
+ * clinic-local day, so that a patient who looks at the calendar that day sees it was called off;
+ * done and no-show ones never.
+ */
+function shownAppointments<A extends FeedAppointment>(
+  appointments: A[],
+  now: EpochMs,
+  timeZone: string,
+): A[] {
+  const today = clinicDate(now, timeZone);
+  return appointments
+    .filter((a) => {
+      if (a.status === 'done' || a.status === 'no-show') return false;
+      if (!(a.durationMinutes > 0)) {
+        throw new FeedInputError(`Appointment ${a.id} must last at least 1 minute, got ${a.durationMinutes}`);
+      }
+      switch (a.status) {
+        case 'booked':
+          return appointmentEnd(a) > now;
+        case 'cancelled':
+          return clinicDate(a.startsAt, timeZone) >= today;
+      }
+    })
+    .sort((x, y) => x.startsAt - y.startsAt || x.id - y.id);
+}
+
+function sortedDueDates<D extends FeedDueDate>(dueDates: D[]): D[] {
+  return [...dueDates].sort(
+    (x, y) => x.refillDueOn.localeCompare(y.refillDueOn) || x.pumpId - y.pumpId || x.cycleId - y.cycleId,
+  );
+}
+
+function appointmentEnd(a: FeedAppointment): EpochMs {
+  return a.startsAt + a.durationMinutes * MINUTE_MS;
+}
+
+/** Timed events are written in UTC (`Z`), which Google, Apple and Outlook all read without a VTIMEZONE. */
+function appointmentTimes(a: FeedAppointment, stamp: Date) {
+  const cancelled = a.status === 'cancelled';
+  return {
+    start: new Date(a.startsAt),
+    end: new Date(appointmentEnd(a)),
+    stamp,
+    lastModified: new Date(a.updatedAt),
+    sequence: a.sequence,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    transparency: cancelled ? ICalEventTransparency.TRANSPARENT : ICalEventTransparency.OPAQUE,
+  } satisfies Partial<ICalEventData>;
+}
+
+function dueDateCommon(d: FeedDueDate, stamp: Date) {
+  return {
+    stamp,
+    lastModified: stamp,
+    sequence: d.sequence,
+    transparency: ICalEventTransparency.TRANSPARENT,
+  } satisfies Partial<ICalEventData>;
+}
+
+/**
+ * An all-day event on a clinic-local date: DTSTART;VALUE=DATE and DTEND the next day (RFC 5545 DTEND is
+ * exclusive). The Dates are UTC midnights used only as carriers: with no calendar time zone set,
+ * ical-generator writes all-day dates with UTC getters, so the written date is `on` whatever the server's TZ.
+ */
+function allDay(on: LocalDate, what: string): { allDay: true; start: Date; end: Date } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(on);
+  const [year, month, day] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
+  const start = new Date(Date.UTC(year, month - 1, day));
+  if (!m || start.toISOString().slice(0, 10) !== on) {
+    throw new FeedInputError(`${what} must be a date as YYYY-MM-DD, got ${JSON.stringify(on)}`);
+  }
+  return { allDay: true, start, end: new Date(Date.UTC(year, month - 1, day + 1)) };
+}
+
+function clinicDate(at: EpochMs, timeZone: string): LocalDate {
+  return format(new TZDate(at, timeZone), 'yyyy-MM-dd');
+}
+
+function location(clinic: FeedClinic) {
+  const address = clean(clinic.address);
+  return { title: clean(clinic.name), ...(address ? { address } : {}) };
+}
+
+function displayAlarm(beforeS: number, description: string): ICalAlarmData {
+  return { type: ICalAlarmType.display, triggerBefore: beforeS, description };
+}
+
+/** For a name inside a sentence or a title; LOCATION keeps the clinic's own line breaks. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Control characters other than tab and line breaks are not allowed in iCalendar TEXT: drop them. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
+}

@@ -1,0 +1,2 @@
+export { buildClinicFeed, buildPatientFeed, feedEtag, FeedInputError, renderFeed } from './feeds';
+export type * from './types';

@@ -1,0 +1,33 @@
+import { QueryClient } from '@tanstack/react-query';
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { staleTime: 30_000, refetchOnWindowFocus: true, retry: 1 },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** Fetches JSON from the app's API; a non-2xx answer becomes an ApiError with the server's message. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, {
+    ...init,
+    headers: { 'Content-Type': 'application/json', ...init?.headers },
+  });
+  const body = (await response.json().catch(() => ({}))) as { error?: string; fields?: Record<string, string> };
+  if (!response.ok) {
+    throw new ApiError(body.error ?? `Request failed (${response.status})`, response.status, body.fields ?? {});
+  }
+  return body as T;
+}

@@ -1,0 +1,95 @@
+/**
+ * The one place where route handlers parse, authorize and map errors to HTTP. Handlers stay thin:
+ * `export const POST = api({ permission, body: schema }, async ({ staff, body, params }) => result)`.
+ */
+import 'server-only';
+import { NextResponse, type NextRequest } from 'next/server';
+import type { z } from 'zod';
+import { can, type Permission } from '@/lib/auth/permissions';
+import { resolveStaff, type Staff } from '@/lib/auth/session';
+import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '@/lib/errors';
+import { fieldErrors } from '@/lib/validation/errors';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+interface Options<B extends z.ZodType | undefined> {
+  permission: Permission;
+  body?: B;
+}
+
+type Ctx<B> = {
+  staff: Staff;
+  body: B extends z.ZodType ? z.infer<B> : undefined;
+  params: Record<string, string>;
+  request: NextRequest;
+};
+
+export function json(data: unknown, init?: ResponseInit): NextResponse {
+  return NextResponse.json(data, { ...init, headers: { 'Cache-Control': 'no-store', ...init?.headers } });
+}
+
+export function errorResponse(error: unknown): NextResponse {
+  if (error instanceof ValidationError) return json({ error: error.message, fields: error.fields }, { status: 400 });
+  if (error instanceof AppError) return json({ error: error.message }, { status: error.status });
+  console.error('Unhandled error in API handler', error);
+  return json({ error: 'Something went wrong on the server. Nothing was saved.' }, { status: 500 });
+}
+
+/** Mutations must come from this site: browsers send Origin / Sec-Fetch-Site on cross-site requests. */
+export function isCrossSite(request: Request): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return true;
+  const origin = request.headers.get('origin');
+  if (!origin) return false;
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const length = Number(request.headers.get('content-length') ?? '0');
+  if (length > MAX_BODY_BYTES) throw new ValidationError(`The request body is too large (limit ${MAX_BODY_BYTES / 1024} KiB).`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new ValidationError(`The request body is too large (limit ${MAX_BODY_BYTES / 1024} KiB).`);
+  if (text.trim() === '') throw new ValidationError('The request body is empty: send a JSON object.');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError('The request body is not valid JSON.');
+  }
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const fields = fieldErrors(result.error);
+    throw new ValidationError(`Invalid input: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
+  }
+  return result.data;
+}
+
+export function api<B extends z.ZodType | undefined = undefined>(
+  options: Options<B>,
+  handler: (ctx: Ctx<B>) => Promise<unknown>,
+) {
+  return async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+    try {
+      const mutation = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+      const bearer = request.headers.get('authorization')?.toLowerCase().startsWith('bearer ');
+      if (mutation && !bearer && isCrossSite(request)) throw new ForbiddenError('Cross-site requests may not change data.');
+      const staff = await resolveStaff(request.headers);
+      if (!staff) throw new UnauthorizedError('Sign in first (or send a valid API token).');
+      if (!can(staff.role, options.permission)) throw new ForbiddenError(`Your role (${staff.role}) may not do this.`);
+      const params = (await context.params) ?? {};
+      const body = options.body ? parseWith(options.body, await readJsonBody(request)) : undefined;
+      const result = await handler({ staff, body: body as Ctx<B>['body'], params, request });
+      if (result instanceof Response) return result;
+      return json(result, { status: mutation ? (request.method === 'POST' ? 201 : 200) : 200 });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

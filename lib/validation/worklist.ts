@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD');
+
+/** Worklist filters, from a query string (page URL or GET /api/v1/worklist). Empty values mean "any". */
+export const worklistQuerySchema = z.object({
+  status: z.enum(['empty', 'critical', 'overdue', 'due-soon', 'ok'], { message: 'must be one of empty, critical, overdue, due-soon, ok' }).optional(),
+  physicianId: z.string().max(64).optional(),
+  q: z.string().max(100, 'must be at most 100 characters').optional(),
+  dueFrom: date.optional(),
+  dueTo: date.optional(),
+  page: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more').max(100_000).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200, 'must be at most 200').optional(),
+});
+
+export type WorklistQuery = z.infer<typeof worklistQuerySchema>;
+
+export function worklistQueryFrom(params: Record<string, string | string[] | undefined> | URLSearchParams) {
+  const entries = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params);
+  const plain: Record<string, string> = {};
+  for (const [k, v] of entries) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value !== undefined && value !== '') plain[k] = value;
+  }
+  return worklistQuerySchema.safeParse(plain);
+}

@@ -1,0 +1,2 @@
+// Migrated template database, copied per test file (see tests/db.ts).
+export { setup } from './template-db';
