@@ -398,8 +398,9 @@ export const pumpForecasts = sqliteTable(
     clinicId: integer('clinic_id')
       .notNull()
       .references(() => clinics.id),
-    lowReservoirAlarmAt: integer('low_reservoir_alarm_at').notNull(),
-    emptyAt: integer('empty_at').notNull(),
+    /** Null when the programmed rate never reaches the volume (e.g. a zero rate). */
+    lowReservoirAlarmAt: integer('low_reservoir_alarm_at'),
+    emptyAt: integer('empty_at'),
     refillDueOn: text('refill_due_on').notNull(),
     stabilityExpiresOn: text('stability_expires_on').notNull(),
     dailyVolumeUl: integer('daily_volume_ul').notNull(),

@@ -32,8 +32,8 @@ export interface WorklistRow {
   pumpLabel: string;
   status: ForecastStatus;
   refillDueOn: string;
-  lowReservoirAlarmAt: number;
-  emptyAt: number;
+  lowReservoirAlarmAt: number | null;
+  emptyAt: number | null;
   daysOfDrugLeft: number;
   nextAppointmentAt: number | null;
   appointmentLate: boolean;

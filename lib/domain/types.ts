@@ -18,6 +18,12 @@ export type SpasticityOrigin = 'spinal' | 'cerebral' | 'other';
 /** Severity levels of reference.md section E: INFO < WARN < HIGH < CRITICAL. */
 export type Severity = 'info' | 'warn' | 'high' | 'critical';
 export type ForecastStatus = 'empty' | 'critical' | 'overdue' | 'due-soon' | 'ok';
+/** How dangerous an interruption of the drug is: baclofen severe, opioids moderate, ziconotide low (reference.md D). */
+export type WithdrawalRisk = 'severe' | 'moderate' | 'low';
+/** Which delivery rate a volume integration uses: the programmed rate, or every allowed patient bolus taken. */
+export type RateBasis = 'programmed' | 'worst-case';
+/** Codes of reference.md section E raised by this engine. */
+export type AlertCode = 'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'E7' | 'E8' | 'E9' | 'E10' | 'E16' | 'E17' | 'E19';
 
 export interface ClinicPolicy {
   timeZone: string;
@@ -32,6 +38,11 @@ export interface ClinicPolicy {
   accuracyPct?: number;
   /** Minimum discrepancy tolerance in mL (default 2). */
   discrepancyMinMl?: number;
+  /**
+   * Days before the drug-stability expiry date that the refill is due (default 0: due on or before the expiry date
+   * itself, as the product issue states; reference.md B3 allows a separate stability buffer).
+   */
+  stabilityBufferDays?: number;
 }
 
 export interface PumpInput {
@@ -44,6 +55,8 @@ export interface PumpInput {
   implantedOn?: LocalDate | null;
   maxServiceYears?: number | null;
   eriRecordedOn?: LocalDate | null;
+  /** Days from the elective replacement indicator to the pump stopping (default 90, SynchroMed II). */
+  eriToStopDays?: number | null;
 }
 
 export interface FlexStep {
@@ -80,6 +93,10 @@ export interface DrugInput {
   stabilityDays: number;
   /** Soft upper limit of the usual daily dose (E9), mcg/day. */
   usualMaxDoseMcgPerDay?: number | null;
+  /** Highest maintenance dose reported in the literature (baclofen 2003 mcg/day); E9 says so when exceeded. */
+  highestReportedDoseMcgPerDay?: number | null;
+  /** Default 'severe': an unknown drug is treated like baclofen, the most dangerous to interrupt. */
+  withdrawalRisk?: WithdrawalRisk;
 }
 
 export interface ForecastInput {
@@ -93,6 +110,10 @@ export interface ForecastInput {
   nextAppointmentAt: EpochMs | null;
   /** Patient risk (E13): raises the severity of E1/E2. */
   highRisk?: boolean;
+  /** Whether a backup oral baclofen plan is documented (E19). Undefined: not known, no alert. */
+  hasBackupOralPlan?: boolean;
+  /** Only used to name the pump in error messages. */
+  pumpId?: number | string;
 }
 
 export interface Alert {
@@ -102,18 +123,39 @@ export interface Alert {
 }
 
 export interface Forecast {
+  /** Programmed daily volume of the program in effect now, for a 24 h day (flex: steps + periodic boluses). */
   dailyVolumeMl: number;
+  /** `dailyVolumeMl` plus every allowed patient bolus (reference.md B1, S28). */
   worstCaseDailyVolumeMl: number;
+  /** Programmed daily dose of the program in effect now (patient boluses not included). */
   dailyDoseMcg: number;
+  /** Worst-case calculated reservoir volume now, clamped to [0, reservoirMl]. */
   volumeNowMl: number;
-  lowReservoirAlarmAt: EpochMs;
-  emptyAt: EpochMs;
+  /**
+   * The instant the worst-case volume reaches the pump's alarm volume, or `null` when it does not within
+   * `horizonAt` (a program that delivers nothing, or so little that 5 years pass first). Never a made-up date:
+   * a consumer that sorts or exports alarm dates must handle `null` explicitly.
+   */
+  lowReservoirAlarmAt: EpochMs | null;
+  /** Clinic-local date of `lowReservoirAlarmAt` (the "LRA date" on the pump printout, reference.md S9). */
+  lowReservoirAlarmOn: LocalDate | null;
+  /** The instant the worst-case volume reaches 0 mL, or `null` as for `lowReservoirAlarmAt`. */
+  emptyAt: EpochMs | null;
+  /** Crossings later than this instant are reported as `null`: the simulation stops here. */
+  horizonAt: EpochMs;
   stabilityExpiresOn: LocalDate;
+  /** The due date before it was moved back to a clinic day (E17 when they differ). */
+  unadjustedDueOn: LocalDate;
   refillDueOn: LocalDate;
   /** Whether the stability limit, rather than the alarm date, sets the due date (E4). */
   stabilityBinding: boolean;
   status: ForecastStatus;
-  /** Whole days of drug left until the alarm volume is reached, as of now (never negative). */
-  daysToAlarm: number;
+  /** Whole days of drug left until the alarm volume is reached, as of now (never negative); `null` with no alarm. */
+  daysToAlarm: number | null;
   alerts: Alert[];
+}
+
+export interface VolumePoint {
+  at: EpochMs;
+  volumeMl: number;
 }

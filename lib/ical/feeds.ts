@@ -83,10 +83,11 @@ const APPOINTMENT_ALARM_BEFORE_S = 2 * HOUR_S;
  * diagnosis or MRN, and the first name only if the patient has one on file for the feed.
  */
 export function buildPatientFeed(input: PatientFeedInput): ICalCalendar {
-  const { clinic, host } = checkCommon(input.clinic, input.host);
-  const clinicName = oneLine(clean(clinic.name));
-  const phone = oneLine(clean(clinic.phone24h));
-  const firstName = oneLine(clean(input.patient.firstName ?? ''));
+  const { clinic, host } = input;
+  checkInput(clinic, host);
+  const clinicName = oneLine(clinic.name);
+  const phone = oneLine(clinic.phone24h);
+  const firstName = oneLine(input.patient.firstName ?? '');
   const titled = (title: string): string => (firstName ? `${firstName}: ${title}` : title);
   const stamp = new Date(input.stampAt);
 
@@ -146,11 +147,12 @@ export function buildPatientFeed(input: PatientFeedInput): ICalCalendar {
  * No reminders: a nurse subscribed to a whole clinic would get one per patient.
  */
 export function buildClinicFeed(input: ClinicFeedInput): ICalCalendar {
-  const { clinic, host } = checkCommon(input.clinic, input.host);
-  const clinicName = oneLine(clean(clinic.name));
+  const { clinic, host } = input;
+  checkInput(clinic, host);
+  const clinicName = oneLine(clinic.name);
   const stamp = new Date(input.stampAt);
   const who = (p: { patientInitials: string; mrn: string }): string =>
-    `${oneLine(clean(p.patientInitials))} (MRN ${oneLine(clean(p.mrn))})`;
+    `${oneLine(p.patientInitials)} (MRN ${oneLine(p.mrn)})`;
 
   const cal = newCalendar(
     `Pump refills (staff) – ${clinicName}`,
@@ -236,7 +238,7 @@ function newCalendar(name: string, description: string, timeZone: string): ICalC
   });
 }
 
-function checkCommon(clinic: FeedClinic, host: string): { clinic: FeedClinic; host: string } {
+function checkInput(clinic: FeedClinic, host: string): void {
   // The UID is written unescaped, so the host must be a plain host name (optionally with a port).
   if (!/^[A-Za-z0-9.-]+(?::\d+)?$/.test(host)) {
     throw new FeedInputError(
@@ -250,7 +252,6 @@ function checkCommon(clinic: FeedClinic, host: string): { clinic: FeedClinic; ho
       `Clinic ${clinic.id} has an unknown time zone ${JSON.stringify(clinic.timeZone)}`,
     );
   }
-  return { clinic, host };
 }
 
 /**
@@ -343,11 +344,10 @@ function displayAlarm(beforeS: number, description: string): ICalAlarmData {
 
 /** For a name inside a sentence or a title; LOCATION keeps the clinic's own line breaks. */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return clean(text).replace(/\s+/g, ' ').trim();
 }
 
 /** Control characters other than tab and line breaks are not allowed in iCalendar TEXT: drop them. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }

@@ -1,0 +1,150 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { ApiError, fetchJson } from '@/lib/query/client';
+
+interface StaffRow {
+  id: string;
+  name: string;
+  email: string;
+  role: 'admin' | 'physician' | 'nurse' | 'front-desk';
+  banned: boolean;
+  updatedAt: number;
+}
+
+const roles = ['admin', 'physician', 'nurse', 'front-desk'] as const;
+const key = ['staff'] as const;
+
+function text(form: FormData, name: string): string {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+}
+
+export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: string }) {
+  const client = useQueryClient();
+  const { data } = useQuery({
+    queryKey: key,
+    queryFn: async () => (await fetchJson<{ staff: (Omit<StaffRow, 'updatedAt'> & { updatedAt: string | number })[] }>('/api/v1/staff')).staff.map((u) => ({ ...u, banned: !!u.banned, updatedAt: new Date(u.updatedAt).getTime() })),
+    initialData: initial,
+  });
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+
+  const create = useMutation({
+    mutationFn: (body: Record<string, string>) => fetchJson('/api/v1/staff', { method: 'POST', body: JSON.stringify(body) }),
+    onSuccess: async () => {
+      setFieldErrors({});
+      setMessage('Account created. Give the person their temporary password in person; they should change it.');
+      await client.invalidateQueries({ queryKey: key });
+    },
+    onError: (e) => {
+      setMessage(null);
+      setFieldErrors(e instanceof ApiError ? { ...e.fields, _: e.message } : { _: 'Could not create the account.' });
+    },
+  });
+  const update = useMutation({
+    mutationFn: ({ id, ...body }: { id: string; role?: string; disabled?: boolean; expectedUpdatedAt: number }) =>
+      fetchJson(`/api/v1/staff/${id}`, { method: 'PATCH', body: JSON.stringify(body) }),
+    onSuccess: () => client.invalidateQueries({ queryKey: key }),
+    onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not save.'),
+  });
+
+  function onCreate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    create.mutate({ name: text(form, 'name'), email: text(form, 'email'), role: text(form, 'role'), password: text(form, 'password') });
+  }
+
+  return (
+    <div className="stack">
+      {message && (
+        <p role="status" className="notice">
+          {message}
+        </p>
+      )}
+      <div className="table-wrap">
+        <table>
+          <caption className="sr-only">Staff accounts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.map((u) => (
+              <tr key={u.id}>
+                <td>{u.name}</td>
+                <td>{u.email}</td>
+                <td>
+                  <label className="sr-only" htmlFor={`role-${u.id}`}>
+                    Role of {u.name}
+                  </label>
+                  <select id={`role-${u.id}`} value={u.role} disabled={u.id === myId || update.isPending} onChange={(e) => update.mutate({ id: u.id, role: e.target.value, expectedUpdatedAt: u.updatedAt })}>
+                    {roles.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  {u.banned ? 'Disabled ' : 'Active '}
+                  {u.id !== myId && (
+                    <button type="button" className="secondary small" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, disabled: !u.banned, expectedUpdatedAt: u.updatedAt })}>
+                      {u.banned ? `Enable ${u.name}` : `Disable ${u.name}`}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <form className="card stack" onSubmit={onCreate} noValidate>
+        <h2>Add a staff member</h2>
+        <div className="grid-2">
+          <label>
+            Full name
+            <input name="name" required aria-describedby="err-name" />
+            {fieldErrors.name && <span id="err-name" className="field-error">Name {fieldErrors.name}</span>}
+          </label>
+          <label>
+            Email
+            <input name="email" type="email" required aria-describedby="err-email" />
+            {fieldErrors.email && <span id="err-email" className="field-error">Email {fieldErrors.email}</span>}
+          </label>
+          <label>
+            Role
+            <select name="role" defaultValue="nurse">
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Temporary password (12+ characters)
+            <input name="password" type="password" autoComplete="new-password" required aria-describedby="err-password" />
+            {fieldErrors.password && <span id="err-password" className="field-error">Password {fieldErrors.password}</span>}
+          </label>
+        </div>
+        {fieldErrors._ && (
+          <p role="alert" className="error">
+            {fieldErrors._}
+          </p>
+        )}
+        <div>
+          <button type="submit" disabled={create.isPending}>
+            Add staff member
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

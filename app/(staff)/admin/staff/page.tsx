@@ -1,0 +1,21 @@
+import { getDb } from '@/db';
+import { listStaff } from '@/db/queries/staff';
+import { requirePageStaff } from '@/lib/auth/session';
+import { StaffManager } from './_components/staff-manager';
+
+export const metadata = { title: 'Staff' };
+
+export default async function StaffPage() {
+  const me = await requirePageStaff('staff:manage', '/admin/staff');
+  const staff = listStaff(getDb(), me.clinicId).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
+  return (
+    <>
+      <h1>Staff</h1>
+      <p className="muted">
+        Admins manage staff, clinic settings and the audit trail. Physicians change programs and do all a nurse does. Nurses record refills,
+        book appointments, print cards and manage feeds. Front desk books appointments and reads the worklist; clinical data is read-only.
+      </p>
+      <StaffManager initial={staff} myId={me.id} />
+    </>
+  );
+}

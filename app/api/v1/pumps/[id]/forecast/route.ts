@@ -1,0 +1,13 @@
+import { getDb } from '@/db';
+import { pumpForecastFor } from '@/db/queries/pumps';
+import { api } from '@/lib/server/api';
+import { forecastJson } from '@/lib/server/forecast-json';
+import { parseId } from '@/lib/validation/ids';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
+  const pumpId = parseId(params.id, 'pump');
+  const { forecast, timeZone, pump } = pumpForecastFor(getDb(), staff.clinicId, pumpId, Date.now());
+  return { pumpId: pump.id, patientId: pump.patientId, ...forecastJson(forecast, timeZone) };
+});

@@ -1,0 +1,48 @@
+/** Alert plumbing shared by the forecast and the refill assessment (severity scale of reference.md E). */
+import type { Alert, AlertCode, Severity, WithdrawalRisk } from './types';
+
+const ORDER: readonly Severity[] = ['info', 'warn', 'high', 'critical'];
+
+export function severityRank(s: Severity): number {
+  return ORDER.indexOf(s);
+}
+
+/** One level up, CRITICAL staying CRITICAL (E13 raises E1/E2 for high-risk patients). */
+export function raiseSeverity(s: Severity): Severity {
+  return ORDER[Math.min(ORDER.length - 1, severityRank(s) + 1)]!;
+}
+
+export function makeAlert(code: AlertCode, severity: Severity, message: string): Alert {
+  return { code, severity, message };
+}
+
+/** Most severe first; equal severities keep the order they were raised in (E-number order). */
+export function sortAlerts(alerts: Alert[]): Alert[] {
+  return alerts
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => severityRank(y.a.severity) - severityRank(x.a.severity) || x.i - y.i)
+    .map((x) => x.a);
+}
+
+/** What an interruption means for this drug, for alert sentences (reference.md E0, D). */
+export function interruptionRisk(drugName: string, risk: WithdrawalRisk): string {
+  switch (risk) {
+    case 'severe':
+      // Boxed warning "Do not discontinue abruptly" (S1, S2); withdrawal evolves over 1–3 days (S91).
+      return `Stopping ${drugName} abruptly can cause life-threatening withdrawal (high fever, altered mental state, rebound spasticity, rigidity).`;
+    case 'moderate':
+      // Opioid interruption can cause withdrawal (S89).
+      return `An interruption of ${drugName} can cause opioid withdrawal.`;
+    case 'low':
+      // Ziconotide can be stopped without withdrawal effects, but analgesia is lost (S108).
+      return `An interruption of ${drugName} stops pain relief.`;
+  }
+}
+
+export function fmtMl(ml: number): string {
+  return `${(Math.round(ml * 10) / 10).toFixed(1)} mL`;
+}
+
+export function fmtNumber(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}

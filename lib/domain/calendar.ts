@@ -1,0 +1,200 @@
+/**
+ * Clinic-local calendar helpers.
+ *
+ * A refill due date is a calendar date in the clinic's zone (`YYYY-MM-DD`); an alarm crossing is an instant. The
+ * helpers convert between the two through the cached ZoneClock (zone rules from @date-fns/tz). Calendar arithmetic
+ * on dates works on day numbers (days since 1970-01-01), which is what `Date.UTC` counts: adding days or finding a
+ * weekday is then integer arithmetic with no time zone at all, so the server's own TZ can never shift a date.
+ * calendar.test.ts checks every helper against date-fns (`addDays`, `getISODay`, `differenceInCalendarDays`).
+ */
+import { InvalidInputError, NoClinicDayError } from './errors';
+import type { ClinicPolicy, EpochMs, LocalDate, LocalTime } from './types';
+import { DAY_MS, MINUTE_MS, zoneClock } from './zone';
+
+const LOCAL_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const LOCAL_TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Day number of a `YYYY-MM-DD` date; throws for a malformed or impossible date (2026-02-30). */
+export function dayNumberOf(date: LocalDate, field = 'date'): number {
+  const m = LOCAL_DATE_RE.exec(date);
+  if (m) {
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    const d = Number(m[3]);
+    const ms = Date.UTC(y, mo - 1, d);
+    const back = new Date(ms);
+    if (back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d) {
+      return ms / DAY_MS;
+    }
+  }
+  throw new InvalidInputError(field, `${field} must be a date written YYYY-MM-DD, got "${date}"`, { value: date });
+}
+
+/** `YYYY-MM-DD` of a day number. */
+export function localDateOfDayNumber(day: number): LocalDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Minutes after local midnight of an `HH:MM` time; throws for anything else. */
+export function minutesOfLocalTime(time: LocalTime, field = 'time'): number {
+  const m = LOCAL_TIME_RE.exec(time);
+  if (!m) {
+    throw new InvalidInputError(field, `${field} must be a time written HH:MM (00:00–23:59), got "${time}"`, {
+      value: time,
+    });
+  }
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** Clinic-local calendar date of an instant. */
+export function localDateOf(at: EpochMs, timeZone: string): LocalDate {
+  return localDateOfDayNumber(zoneClock(timeZone, at).dayOf(at));
+}
+
+export function addDaysToLocalDate(date: LocalDate, days: number): LocalDate {
+  return localDateOfDayNumber(dayNumberOf(date) + days);
+}
+
+/** ISO weekday of a day number: 1 = Monday … 7 = Sunday (day 0, 1970-01-01, was a Thursday). */
+export function isoWeekdayOfDayNumber(day: number): number {
+  return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
+export function isoWeekdayOf(date: LocalDate): number {
+  return isoWeekdayOfDayNumber(dayNumberOf(date));
+}
+
+/** `to − from` in calendar days. */
+export function daysBetween(from: LocalDate, to: LocalDate): number {
+  return dayNumberOf(to) - dayNumberOf(from);
+}
+
+type ClinicCalendar = Pick<ClinicPolicy, 'clinicWeekdays' | 'holidays'>;
+
+interface CompiledCalendar {
+  weekdays: boolean[];
+  holidays: Set<number>;
+}
+
+// Keyed by the policy's arrays, so 10,000 pumps of one clinic parse its holidays once. The cached copy of the
+// source is compared on every use, so a caller that mutates the array in place never gets a stale calendar.
+interface Cached<T, R> {
+  source: T[];
+  result: R;
+}
+const weekdayCache = new WeakMap<readonly number[], Cached<number, boolean[]>>();
+const holidayCache = new WeakMap<readonly string[], Cached<string, Set<number>>>();
+
+function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function compileWeekdays(clinicWeekdays: readonly number[]): boolean[] {
+  const weekdays = Array.from({ length: 8 }, () => false);
+  for (const wd of clinicWeekdays) {
+    if (!Number.isInteger(wd) || wd < 1 || wd > 7) {
+      throw new InvalidInputError('clinicWeekdays', `Clinic weekdays must be 1 (Monday) to 7 (Sunday), got ${wd}`, {
+        value: clinicWeekdays,
+      });
+    }
+    weekdays[wd] = true;
+  }
+  if (!weekdays.some(Boolean)) {
+    throw new NoClinicDayError('The clinic has no refill weekdays configured', { field: 'clinicWeekdays' });
+  }
+  return weekdays;
+}
+
+function compileCalendar(policy: ClinicCalendar): CompiledCalendar {
+  let w = weekdayCache.get(policy.clinicWeekdays);
+  if (!w || !sameArray(w.source, policy.clinicWeekdays)) {
+    w = { source: [...policy.clinicWeekdays], result: compileWeekdays(policy.clinicWeekdays) };
+    weekdayCache.set(policy.clinicWeekdays, w);
+  }
+  let h = holidayCache.get(policy.holidays);
+  if (!h || !sameArray(h.source, policy.holidays)) {
+    h = { source: [...policy.holidays], result: new Set(policy.holidays.map((d) => dayNumberOf(d, 'holidays'))) };
+    holidayCache.set(policy.holidays, h);
+  }
+  return { weekdays: w.result, holidays: h.result };
+}
+
+export function isClinicDayNumber(day: number, policy: ClinicCalendar): boolean {
+  const cal = compileCalendar(policy);
+  return cal.weekdays[isoWeekdayOfDayNumber(day)] === true && !cal.holidays.has(day);
+}
+
+export function isClinicDay(date: LocalDate, policy: ClinicCalendar): boolean {
+  return isClinicDayNumber(dayNumberOf(date), policy);
+}
+
+/**
+ * The latest clinic day on or before `day`. A due date on a weekend or holiday moves EARLIER, never later:
+ * a later refill risks an empty pump (reference.md E17).
+ */
+export function latestClinicDayNumberOnOrBefore(day: number, policy: ClinicCalendar): number {
+  const cal = compileCalendar(policy);
+  // A year of consecutive holidays would be a configuration error; stop rather than search forever.
+  for (let d = day; d > day - 400; d--) {
+    if (cal.weekdays[isoWeekdayOfDayNumber(d)] === true && !cal.holidays.has(d)) return d;
+  }
+  throw new NoClinicDayError(`No clinic day in the 400 days up to ${localDateOfDayNumber(day)}`, {
+    field: 'holidays',
+    date: localDateOfDayNumber(day),
+  });
+}
+
+export function latestClinicDayOnOrBefore(date: LocalDate, policy: ClinicCalendar): LocalDate {
+  return localDateOfDayNumber(latestClinicDayNumberOnOrBefore(dayNumberOf(date), policy));
+}
+
+/**
+ * The instant a clinic-local date and time occurs. In the spring-forward gap (a time the clock skips) this is the
+ * first instant after the gap; in the repeated autumn hour it is the first occurrence. See ZoneClock.instantOfWall.
+ */
+export function localDateTimeToInstant(date: LocalDate, time: LocalTime, timeZone: string): EpochMs {
+  const wall = dayNumberOf(date) * DAY_MS + minutesOfLocalTime(time) * MINUTE_MS;
+  return zoneClock(timeZone, wall).instantOfWall(wall);
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** ISO 8601 with the clinic's UTC offset, e.g. `2026-04-07T09:00:00-05:00` (milliseconds only when not zero). */
+export function formatInstantIso(at: EpochMs, timeZone: string): string {
+  const offset = zoneClock(timeZone, at).offsetAt(at);
+  const local = new Date(at + offset).toISOString(); // wall clock, read through UTC getters
+  const ms = local.slice(19, 23) === '.000' ? '' : local.slice(19, 23);
+  const offsetMinutes = Math.round(Math.abs(offset) / MINUTE_MS);
+  const sign = offset < 0 ? '-' : '+';
+  return `${local.slice(0, 19)}${ms}${sign}${pad(Math.floor(offsetMinutes / 60))}:${pad(offsetMinutes % 60)}`;
+}
+
+const WEEKDAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A day for nurse-facing text: `Tue 7 Apr 2026` (month as a word, so no day/month order confusion). */
+export function formatDayNumberForHumans(day: number): string {
+  const d = new Date(day * DAY_MS);
+  return `${WEEKDAY_NAMES[isoWeekdayOfDayNumber(day)]} ${d.getUTCDate()} ${MONTH_NAMES[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** An instant for nurse-facing text in clinic-local time: `Tue 7 Apr 2026 14:05`. */
+export function formatInstantForHumans(at: EpochMs, timeZone: string): string {
+  const wall = zoneClock(timeZone, at).wallAt(at);
+  const day = Math.floor(wall / DAY_MS);
+  const minutes = Math.floor((wall - day * DAY_MS) / MINUTE_MS);
+  return `${formatDayNumberForHumans(day)} ${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+/** Adds calendar months to a day number, clamping to the month's last day (31 Aug + 6 months = 28/29 Feb). */
+export function addMonthsToDayNumber(day: number, months: number): number {
+  const d = new Date(day * DAY_MS);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay)) / DAY_MS;
+}

@@ -1,0 +1,207 @@
+/**
+ * A fast, cached view of one IANA time zone for the forecast engine.
+ *
+ * Why not a TZDate per conversion: constructing one costs 3–12 µs (an `Intl.DateTimeFormat#format` call each), and
+ * the engine must forecast 10,000 pumps in well under 100 ms. The zone's rules still come only from the library:
+ * `tzOffset` of @date-fns/tz (the runtime's tz database through Intl) is sampled once per zone and year to find
+ * every UTC-offset transition to the millisecond. After that an offset is a binary search in a short array, and a
+ * wall-clock time is `instant + offset` on each side of a transition. zone.test.ts checks this against TZDate.
+ *
+ * Wall-clock values are "local epoch ms": the local date and time read as if they were UTC, so that
+ * `Math.floor(wall / DAY_MS)` is the local day number (days since 1970-01-01).
+ */
+import { tzOffset } from '@date-fns/tz';
+import { InvalidTimeZoneError } from './errors';
+import type { EpochMs } from './types';
+
+export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const MINUTE_MS = 60_000;
+
+/**
+ * Offsets are sampled every 24 h. Real zones keep at least weeks between transitions (the shortest, Morocco's
+ * Ramadan suspension, is about a month), so one sample a day cannot miss a pair.
+ */
+const SAMPLE_STEP_MS = DAY_MS;
+
+function yearStartUtc(year: number): number {
+  return Date.UTC(year, 0, 1);
+}
+
+export class ZoneClock {
+  readonly timeZone: string;
+  /** Transition instants, ascending, and the offset (ms) from each one on. */
+  private readonly ats: number[] = [];
+  private readonly offsetsAfter: number[] = [];
+  /** Sampled range [coverStart, coverEnd]; transitions in (coverStart, coverEnd] are all known. */
+  private coverStart: number;
+  private coverEnd: number;
+  /** Offset in effect at `coverStart`. */
+  private startOffset: number;
+
+  constructor(timeZone: string, firstInstant: EpochMs) {
+    this.timeZone = timeZone;
+    const year = new Date(firstInstant).getUTCFullYear();
+    this.coverStart = yearStartUtc(year);
+    this.coverEnd = this.coverStart;
+    this.startOffset = this.rawOffsetMs(this.coverStart);
+    this.extendForward(yearStartUtc(year + 1));
+  }
+
+  private rawOffsetMs(at: number): number {
+    return Math.round(tzOffset(this.timeZone, new Date(at)) * MINUTE_MS);
+  }
+
+  /** Transitions in (from, to] found by daily sampling and bisection to the millisecond. */
+  private scan(from: number, to: number): { ats: number[]; offsets: number[] } {
+    const ats: number[] = [];
+    const offsets: number[] = [];
+    let prevAt = from;
+    let prevOffset = this.rawOffsetMs(from);
+    while (prevAt < to) {
+      const at = Math.min(prevAt + SAMPLE_STEP_MS, to);
+      const offset = this.rawOffsetMs(at);
+      if (offset !== prevOffset) {
+        let lo = prevAt;
+        let hi = at;
+        while (hi - lo > 1) {
+          const mid = Math.floor((lo + hi) / 2);
+          if (this.rawOffsetMs(mid) === prevOffset) lo = mid;
+          else hi = mid;
+        }
+        ats.push(hi);
+        offsets.push(this.rawOffsetMs(hi));
+      }
+      prevAt = at;
+      prevOffset = offset;
+    }
+    return { ats, offsets };
+  }
+
+  private extendForward(to: number): void {
+    const { ats, offsets } = this.scan(this.coverEnd, to);
+    this.ats.push(...ats);
+    this.offsetsAfter.push(...offsets);
+    this.coverEnd = to;
+  }
+
+  private extendBackward(from: number): void {
+    const { ats, offsets } = this.scan(from, this.coverStart);
+    this.ats.unshift(...ats);
+    this.offsetsAfter.unshift(...offsets);
+    this.coverStart = from;
+    this.startOffset = this.rawOffsetMs(from);
+  }
+
+  /** Makes sure every transition up to and including `at` (and back to `at`) is known. */
+  private cover(at: number): void {
+    if (at < this.coverStart) {
+      this.extendBackward(yearStartUtc(new Date(at).getUTCFullYear()));
+    }
+    if (at > this.coverEnd) {
+      this.extendForward(yearStartUtc(new Date(at).getUTCFullYear() + 1));
+    }
+  }
+
+  /** Index of the last transition at or before `at`, or -1. */
+  private indexAtOrBefore(at: number): number {
+    const ats = this.ats;
+    let lo = 0;
+    let hi = ats.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ats[mid]! <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** UTC offset in milliseconds at an instant (positive east of Greenwich). */
+  offsetAt(at: EpochMs): number {
+    this.cover(at);
+    const i = this.indexAtOrBefore(at);
+    return i < 0 ? this.startOffset : this.offsetsAfter[i]!;
+  }
+
+  /** Local wall-clock ms of an instant. */
+  wallAt(at: EpochMs): number {
+    return at + this.offsetAt(at);
+  }
+
+  /** Local day number (days since 1970-01-01 in the zone's calendar) of an instant. */
+  dayOf(at: EpochMs): number {
+    return Math.floor(this.wallAt(at) / DAY_MS);
+  }
+
+  /**
+   * The first transition strictly after `at` and at or before `limit`, or `Infinity`. Scans forward only as far
+   * as `limit`, so a zone without daylight saving costs one scan per year up to the forecast horizon, once.
+   */
+  nextTransitionAfter(at: EpochMs, limit: EpochMs): number {
+    this.cover(at);
+    for (;;) {
+      const i = this.indexAtOrBefore(at) + 1;
+      if (i < this.ats.length) {
+        const t = this.ats[i]!;
+        return t <= limit ? t : Infinity;
+      }
+      if (this.coverEnd >= limit) return Infinity;
+      this.extendForward(yearStartUtc(new Date(this.coverEnd).getUTCFullYear() + 1));
+    }
+  }
+
+  /** Offset before and after the first transition in (from, to], or null when there is none. */
+  transitionIn(from: EpochMs, to: EpochMs): { at: EpochMs; offsetBefore: number; offsetAfter: number } | null {
+    const at = this.nextTransitionAfter(from, to);
+    if (at === Infinity) return null;
+    return { at, offsetBefore: this.offsetAt(at - 1), offsetAfter: this.offsetAt(at) };
+  }
+
+  /**
+   * The instant a local wall-clock time occurs.
+   * - Ambiguous (the repeated hour when clocks go back): the earlier instant, the first time the clock shows it.
+   * - Nonexistent (the hour skipped when clocks go forward): the transition instant, the first instant after the
+   *   gap. At that instant the clock already reads past the requested time, so a flex step or bolus scheduled in
+   *   the gap takes effect as soon as the clock has passed its time. (TZDate instead shifts forward by the gap
+   *   length, 02:30 → 03:30, which would run the previous step 30 minutes past a time the clock has shown.)
+   * Assumes at most one transition within ±24 h, which holds for every real zone.
+   */
+  instantOfWall(wall: number): EpochMs {
+    const before = this.offsetAt(wall - DAY_MS);
+    const after = this.offsetAt(wall + DAY_MS);
+    if (before === after) return wall - before;
+    const uBefore = wall - before;
+    const uAfter = wall - after;
+    const validBefore = this.offsetAt(uBefore) === before;
+    const validAfter = this.offsetAt(uAfter) === after;
+    if (validBefore && validAfter) return Math.min(uBefore, uAfter);
+    if (validBefore) return uBefore;
+    if (validAfter) return uAfter;
+    return this.nextTransitionAfter(wall - DAY_MS, wall + DAY_MS);
+  }
+
+  /** The first instant of a local day. */
+  dayStart(day: number): EpochMs {
+    return this.instantOfWall(day * DAY_MS);
+  }
+}
+
+const clocks = new Map<string, ZoneClock>();
+
+/** The cached clock of a zone; throws InvalidTimeZoneError for a zone the runtime does not know. */
+export function zoneClock(timeZone: string, nearInstant: EpochMs = Date.UTC(2026, 0, 1)): ZoneClock {
+  const cached = clocks.get(timeZone);
+  if (cached) return cached;
+  try {
+    // Intl rejects unknown zones with a RangeError; tzOffset alone would read "Foo+05" as a fixed offset.
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new InvalidTimeZoneError('timeZone', `Unknown time zone "${timeZone}"`, { timeZone });
+  }
+  if (Number.isNaN(tzOffset(timeZone, new Date(nearInstant)))) {
+    throw new InvalidTimeZoneError('timeZone', `Unknown time zone "${timeZone}"`, { timeZone });
+  }
+  const clock = new ZoneClock(timeZone, nearInstant);
+  clocks.set(timeZone, clock);
+  return clock;
+}

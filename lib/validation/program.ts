@@ -1,0 +1,112 @@
+/**
+ * A drug program version as staff enter it (mcg, mL, clinic-local HH:MM), shared by the program-change form,
+ * the refill visit's optional dose change and the pump replacement. POST /api/v1/pumps/{id}/programs.
+ */
+import { z } from 'zod';
+import { programModes } from '@/db/schema';
+import { localTime, positive } from './common';
+
+export const MAX_CONCENTRATION_MCG_PER_ML = 100_000;
+export const MAX_DOSE_MCG_PER_DAY = 100_000;
+
+const id = (label: string) =>
+  z.number({ message: `${label} must be chosen` }).int(`${label} must be chosen`).positive(`${label} must be chosen`);
+
+export const concentrationMcgPerMl = positive('Concentration', MAX_CONCENTRATION_MCG_PER_ML, 'mcg/mL');
+export const doseMcgPerDay = positive('Daily dose', MAX_DOSE_MCG_PER_DAY, 'mcg/day');
+
+export const flexStepSchema = z.object({
+  start: localTime,
+  doseMcgPerHour: z
+    .number({ message: 'Step dose must be a number (mcg/hour)' })
+    .finite()
+    .min(0, 'Step dose must be 0 or more mcg/hour')
+    .max(10_000, 'Step dose must be at most 10000 mcg/hour'),
+});
+
+export const periodicBolusSchema = z.object({
+  at: localTime,
+  doseMcg: positive('Bolus dose', 10_000, 'mcg'),
+});
+
+export const patientBolusSchema = z.object({
+  doseMcg: positive('Patient bolus dose', 10_000, 'mcg'),
+  maxPerDay: z
+    .number({ message: 'Boluses per day must be a whole number' })
+    .int('Boluses per day must be a whole number')
+    .min(1, 'Boluses per day must be at least 1')
+    .max(48, 'Boluses per day must be at most 48'),
+});
+
+/** The fields of one program version; `refineProgram` adds the checks between fields. */
+export const programFields = {
+  drugId: id('Drug'),
+  concentrationMcgPerMl,
+  mode: z.enum(programModes, { message: 'Mode must be simple, flex or constant-flow' }),
+  doseMcgPerDay: doseMcgPerDay.nullable().optional(),
+  flexSteps: z
+    .array(flexStepSchema, { message: 'Flex steps must be a list' })
+    .min(1, 'A flex program needs at least one step')
+    .max(48, 'At most 48 flex steps')
+    .nullable()
+    .optional(),
+  periodicBoluses: z.array(periodicBolusSchema).max(24, 'At most 24 periodic boluses a day').nullable().optional(),
+  patientBolus: patientBolusSchema.nullable().optional(),
+};
+
+type ProgramShape = {
+  mode: (typeof programModes)[number];
+  doseMcgPerDay?: number | null;
+  flexSteps?: { start: string }[] | null;
+  periodicBoluses?: { at: string }[] | null;
+  patientBolus?: unknown;
+};
+
+/** Checks between fields, with the path of the field to correct. `prefix` nests them (e.g. `program`). */
+export function refineProgram(p: ProgramShape, ctx: z.RefinementCtx, prefix: (string | number)[] = []): void {
+  if (p.mode === 'simple' && p.doseMcgPerDay == null)
+    ctx.addIssue({ code: 'custom', path: [...prefix, 'doseMcgPerDay'], message: 'Daily dose is required for a simple continuous program (mcg/day)' });
+  if (p.mode === 'flex') {
+    if (!p.flexSteps?.length) ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'A flex program needs at least one step' });
+    else {
+      const starts = p.flexSteps.map((s) => s.start);
+      if (new Set(starts).size !== starts.length)
+        ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'Flex step start times must all differ' });
+      else if ([...starts].sort().join() !== starts.join())
+        ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'Flex steps must be in order of start time' });
+    }
+  }
+  if (p.mode === 'constant-flow') {
+    if (p.periodicBoluses?.length)
+      ctx.addIssue({ code: 'custom', path: [...prefix, 'periodicBoluses'], message: 'A constant-flow pump cannot give periodic boluses' });
+    if (p.patientBolus)
+      ctx.addIssue({ code: 'custom', path: [...prefix, 'patientBolus'], message: 'A constant-flow pump cannot give patient boluses' });
+  }
+  const times = (p.periodicBoluses ?? []).map((b) => b.at);
+  if (new Set(times).size !== times.length)
+    ctx.addIssue({ code: 'custom', path: [...prefix, 'periodicBoluses'], message: 'Two periodic boluses are at the same time: combine them' });
+}
+
+export const programSpecSchema = z.object(programFields).superRefine((p, ctx) => refineProgram(p, ctx));
+export type ProgramSpecInput = z.infer<typeof programSpecSchema>;
+
+/** POST /api/v1/pumps/{id}/programs: a new version, naming the version it replaces. */
+export const changeProgramSchema = z
+  .object({
+    ...programFields,
+    /** The version number of the active program the physician read (optimistic concurrency). */
+    expectedVersionNo: z
+      .number({ message: 'Program version read is required (reload the page)' })
+      .int('Program version read is required (reload the page)')
+      .min(1, 'Program version read is required (reload the page)'),
+    reason: z.string({ message: 'Reason is required' }).trim().min(3, 'Reason is required (at least 3 characters)').max(500, 'Reason must be at most 500 characters'),
+    /** A second experienced provider who confirmed the change; required when the dose step is unusual (E7). */
+    secondPersonId: z.string().trim().max(64).nullable().optional(),
+  })
+  .superRefine((p, ctx) => refineProgram(p, ctx));
+export type ChangeProgramInput = z.infer<typeof changeProgramSchema>;
+
+/** Quantities in the unit staff think in: baclofen and ziconotide in mcg, morphine in mg. */
+export function unitFactor(doseUnit: 'mcg' | 'mg'): number {
+  return doseUnit === 'mg' ? 1000 : 1;
+}

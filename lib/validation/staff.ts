@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { staffRoles } from '@/db/schema';
+
+const role = z.enum(staffRoles, { message: 'must be admin, physician, nurse or front-desk' });
+
+export const createStaffSchema = z.object({
+  name: z.string().trim().min(2, 'must be at least 2 characters').max(120, 'must be at most 120 characters'),
+  email: z.string().trim().toLowerCase().pipe(z.email({ message: 'must be an email address' })).pipe(z.string().max(254)),
+  role,
+  password: z.string().min(12, 'must be at least 12 characters').max(128, 'must be at most 128 characters'),
+});
+
+export const updateStaffSchema = z.object({
+  name: z.string().trim().min(2, 'must be at least 2 characters').max(120).optional(),
+  role: role.optional(),
+  disabled: z.boolean({ message: 'must be true or false' }).optional(),
+  expectedUpdatedAt: z.number({ message: 'is required (the updatedAt you read)' }).int(),
+});
+
+export const createTokenSchema = z.object({
+  name: z.string().trim().min(1, 'is required').max(80, 'must be at most 80 characters'),
+});
+
+export const auditQuerySchema = z.object({
+  actorId: z.string().max(64).optional(),
+  entity: z.string().max(40).optional(),
+  entityId: z.string().max(64).optional(),
+  action: z.string().max(20).optional(),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
+});
