@@ -116,7 +116,7 @@ function generatedScenario(i: number, random: () => number): Scenario {
   return {
     label: 'generated',
     givenName: givenNames[i % givenNames.length] ?? 'Alex',
-    familyName: `${familyNames[Math.floor(i / givenNames.length) % familyNames.length] ?? 'Doe'}${i >= givenNames.length * familyNames.length ? `-${i}` : ''}`,
+    familyName: `${familyNames[(i * 5 + Math.floor(i / givenNames.length)) % familyNames.length] ?? 'Doe'}${i >= givenNames.length * familyNames.length ? `-${i}` : ''}`,
     origin: random() < 0.6 ? 'spinal' : 'cerebral',
     backupOralPlan: random() < 0.85 ? oral : '',
     model: forty ? '8637-40' : random() < 0.2 ? '13827' : '8637-20',
@@ -231,7 +231,9 @@ export function seedClinic(db: Db, options: SeedOptions, physicianIds: string[] 
             : (scenario.program.doseMcgPerDay ?? 0);
       const dailyMl = scenario.program.mode === 'constant-flow' ? (scenario.flowMlPerDay ?? 1) : doseMcg / scenario.concentrationMcgPerMl;
       const alarmMl = scenario.alarmMl ?? (model.defaultAlarmUl ?? 2000) / 1000;
-      const lastRefillAt = atLocal(now - scenario.daysSinceRefill * DAY_MS, 10, (i % 4) * 15);
+      const refillAt = atLocal(now - scenario.daysSinceRefill * DAY_MS, 10, (i % 4) * 15);
+      // A refill "today" before 10:00 clinic time happened yesterday: never record one in the future.
+      const lastRefillAt = refillAt > now ? refillAt - DAY_MS : refillAt;
       // Past cycles ended a little before their alarm, within the drug's stability limit.
       const interval = Math.max(7, Math.min(Math.floor((scenario.fillMl - alarmMl) / dailyMl) - 9, drug.stabilityDays - 10));
       const firstFillAt = lastRefillAt - historyVisits * interval * DAY_MS;

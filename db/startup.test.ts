@@ -73,6 +73,11 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses a time zone that is not IANA', () => {
+    expect(() => parseEnv({ CLINIC_TIME_ZONE: 'Mars/Olympus' })).toThrow(/CLINIC_TIME_ZONE: must be an IANA time zone/);
+    expect(parseEnv({ CLINIC_TIME_ZONE: 'Europe/Berlin' }).CLINIC_TIME_ZONE).toBe('Europe/Berlin');
+  });
+
   it('accepts the defaults', () => {
     expect(parseEnv({}).DATABASE_PATH).toBe('data/clinic.db');
   });

@@ -1,23 +1,41 @@
 /**
- * Start-up: parse the environment, open and migrate the database, seed the demo clinic into an empty one.
- * Any failure prints one clear message and stops the process rather than serving wrong data.
+ * Start-up: parse the environment, open and migrate the database, seed the demo clinic into an empty one,
+ * and recompute every stored forecast (so a new engine never serves an old one's dates). Any failure prints
+ * one clear message and stops the process rather than serving wrong data.
  */
+import { eq } from 'drizzle-orm';
 import { ConfigError, env } from '@/lib/env';
 import { DatabaseStartupError } from './client';
+import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
+import { clinics } from './schema';
 import { DEMO_PASSWORD, demoStaff, seedDemo } from './seed';
+
+const HOUR_MS = 3_600_000;
 
 export async function startup(): Promise<void> {
   try {
     const config = env();
     const db = getDb();
     if (config.SEED_DEMO) {
-      const seeded = await seedDemo(db, { now: Date.now() });
-      if (seeded) {
-        console.log(`\nSeeded the demo clinic: ${seeded.patients} patients, ${seeded.visits} refill visits.`);
-        console.log('Demo sign-in (demo clinic only):');
-        for (const u of demoStaff) console.log(`  ${u.role.padEnd(10)} ${u.email}  password: ${DEMO_PASSWORD}`);
+      const seeded = await seedDemo(db, { now: Date.now(), timeZone: config.CLINIC_TIME_ZONE });
+      if (seeded) console.log(`\nSeeded the demo clinic: ${seeded.patients} patients, ${seeded.visits} refill visits.`);
+    }
+    const started = performance.now();
+    const n = db.transaction((tx) => refreshForecasts(tx, { all: true }, Date.now()));
+    console.log(`Forecast ${n} active pumps in ${Math.round(performance.now() - started)} ms.`);
+    // Appointments that slip into the past stop counting as "next": refresh hourly.
+    setInterval(() => {
+      try {
+        db.transaction((tx) => refreshForecasts(tx, { all: true }, Date.now()));
+      } catch (error) {
+        console.error('Hourly forecast refresh failed', error);
       }
+    }, HOUR_MS).unref();
+
+    if (db.select({ id: clinics.id }).from(clinics).where(eq(clinics.isDemo, true)).get()) {
+      console.log('Demo sign-in (demo clinic only):');
+      for (const u of demoStaff) console.log(`  ${u.role.padEnd(10)} ${u.email.padEnd(22)} password: ${DEMO_PASSWORD}`);
     }
     const url = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
     console.log(`\nPump refill scheduler ready: open ${url}\n`);

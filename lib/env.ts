@@ -16,6 +16,18 @@ const envSchema = z.object({
   PORT: z.coerce.number().int('must be a whole number').min(1).max(65535).default(3000),
   /** Secret for session signing; generated and kept beside the database when unset. */
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Time zone of the clinic created on first start (an IANA name). */
+  CLINIC_TIME_ZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return zone.includes('/') || zone === 'UTC';
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as America/Chicago or Europe/Berlin')
+    .default('America/Chicago'),
   /** Seed the demo clinic into an empty database. */
   SEED_DEMO: booleanString.default(true),
 });

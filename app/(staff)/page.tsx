@@ -106,19 +106,16 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
           <thead>
             <tr>
               <th scope="col">Status</th>
-              <th scope="col">Patient</th>
-              <th scope="col">Pump</th>
+              <th scope="col">Patient and pump</th>
               <th scope="col">Drug left</th>
-              <th scope="col">Refill due</th>
-              <th scope="col">Alarm date</th>
-              <th scope="col">Next appointment</th>
+              <th scope="col">Refill due · alarm · next appointment</th>
               <th scope="col">Alerts</th>
             </tr>
           </thead>
           <tbody>
             {data.rows.length === 0 && (
               <tr>
-                <td colSpan={8}>No pumps match these filters.</td>
+                <td colSpan={5}>No pumps match these filters.</td>
               </tr>
             )}
             {data.rows.map((row) => (
@@ -128,30 +125,51 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
                 </td>
                 <td>
                   <Link href={`/patients/${row.patientId}`}>{row.patientName}</Link>
-                  <div className="muted small">MRN {row.mrn}{row.physicianName ? ` · ${row.physicianName}` : ''}</div>
+                  <div className="muted small">
+                    MRN {row.mrn}
+                    {row.physicianName ? ` · ${row.physicianName}` : ''}
+                  </div>
+                  <div className="muted small">{row.pumpLabel}</div>
                 </td>
-                <td className="small">{row.pumpLabel}</td>
                 <td>{row.status === 'empty' ? <strong>none</strong> : `${row.daysOfDrugLeft} d to alarm`}</td>
-                <td>{formatLocalDate(row.refillDueOn)}</td>
-                <td>{formatInstant(row.lowReservoirAlarmAt, data.timeZone)}</td>
                 <td>
-                  {row.nextAppointmentAt ? (
-                    <span className={row.appointmentLate ? 'late' : undefined}>{formatInstant(row.nextAppointmentAt, data.timeZone)}</span>
-                  ) : (
-                    <span className="muted">none booked</span>
-                  )}
+                  <dl className="dates">
+                    <dt>Due</dt>
+                    <dd>
+                      <strong>{formatLocalDate(row.refillDueOn)}</strong>
+                    </dd>
+                    <dt>Alarm</dt>
+                    <dd>{formatInstant(row.lowReservoirAlarmAt, data.timeZone)}</dd>
+                    <dt>Appt</dt>
+                    <dd>
+                      {row.nextAppointmentAt ? (
+                        <span className={row.appointmentLate ? 'late' : undefined}>
+                          {formatInstant(row.nextAppointmentAt, data.timeZone)}
+                          {row.appointmentLate ? ' (after due date)' : ''}
+                        </span>
+                      ) : (
+                        <span className="muted">none booked</span>
+                      )}
+                    </dd>
+                  </dl>
                 </td>
                 <td>
                   <ul className="alerts">
                     {row.alerts
-                      .filter((a) => !a.acknowledged)
+                      .filter((a) => !a.acknowledged && a.severity !== 'info')
                       .map((a) => (
                         <li key={a.code} className={`sev-${a.severity}`}>
                           <span className="sev">{a.severity}</span> {a.message}
                         </li>
                       ))}
-                    {row.cardOutdated && <li className="sev-info">Emergency card outdated: reprint.</li>}
                   </ul>
+                  <Notes
+                    notes={[
+                      ...row.alerts.filter((a) => !a.acknowledged && a.severity === 'info').map((a) => a.message),
+                      ...(row.cardOutdated ? ['Emergency card outdated: reprint.'] : []),
+                      ...row.alerts.filter((a) => a.acknowledged).map((a) => `Acknowledged: ${a.message}`),
+                    ]}
+                  />
                 </td>
               </tr>
             ))}
@@ -167,5 +185,21 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
         {data.page < pages && <Link href={query({ page: data.page + 1 })}>Next →</Link>}
       </nav>
     </>
+  );
+}
+
+function Notes({ notes }: { notes: string[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <details className="notes">
+      <summary>
+        {notes.length} note{notes.length === 1 ? '' : 's'}
+      </summary>
+      <ul>
+        {notes.map((n) => (
+          <li key={n}>{n}</li>
+        ))}
+      </ul>
+    </details>
   );
 }

@@ -175,7 +175,7 @@ export function outdatedCards(db: Pick<Db, 'all'>, pumpIds: number[]): Set<numbe
   const rows = db.all<{ pumpId: number }>(sql`
     select p.id as pumpId from pumps p
     where p.id in (${sql.join(pumpIds.map((id) => sql`${id}`), sql`, `)})
-      and coalesce((select max(cp.printed_at) from card_prints cp where cp.pump_id = p.id and cp.kind = 'card'), 0) <
+      and coalesce((select max(cp.created_at) from card_prints cp where cp.pump_id = p.id and cp.kind = 'card'), 0) <
           max(coalesce((select max(dp.effective_at) from drug_programs dp where dp.pump_id = p.id), 0),
               coalesce((select max(rv.performed_at) from refill_visits rv where rv.pump_id = p.id), 0))`);
   return new Set(rows.map((r) => r.pumpId));

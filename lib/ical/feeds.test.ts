@@ -333,6 +333,25 @@ describe('event lifecycle', () => {
   });
 });
 
+describe('a cycle with no forecast alarm date', () => {
+  // Regression: the stored forecast has no alarm instant when the rate never reaches the alarm volume within the
+  // engine's horizon (lowReservoirAlarmAt null); the feed must still publish the refill due date.
+  const dueDate = { pumpId: 77, cycleId: 5, refillDueOn: '2025-04-10', lowReservoirAlarmOn: null, sequence: 2 };
+
+  it('publishes the refill due date and no alarm event in the patient feed', () => {
+    const events = parse(renderFeed(buildPatientFeed(patientInput(berlin, 'nobody', null, { dueDates: [dueDate] })))).events;
+    expect([...events.keys()]).toEqual([uid('refill-due-77-5')]);
+    expect(get(events, uid('refill-due-77-5'))).toMatchObject({ allDay: true, start: '2025-04-10', sequence: 2 });
+  });
+
+  it('publishes the refill due date, saying no alarm is forecast, in the staff feed', () => {
+    const staffDue = { ...dueDate, patientInitials: 'J.D.', mrn: '100234' };
+    const events = parse(renderFeed(buildClinicFeed(clinicInput(berlin, { appointments: [], dueDates: [staffDue] })))).events;
+    expect([...events.keys()]).toEqual([uid('staff-refill-due-77-5')]);
+    expect(get(events, uid('staff-refill-due-77-5')).description).toContain('No low-reservoir alarm is forecast');
+  });
+});
+
 describe('minimal health information and the staff feed', () => {
   it('keeps MRN, initials, drug and dose out of the patient feed even when the input objects carry them', () => {
     const input = patientInput(berlin, '100234', 'Jürgen');

@@ -129,6 +129,7 @@ export function buildPatientFeed(input: PatientFeedInput): ICalCalendar {
         `on ${phone}.\nIf your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`,
       alarms: REFILL_DUE_ALARMS.map(({ beforeS, text }) => displayAlarm(beforeS, text)),
     });
+    if (d.lowReservoirAlarmOn == null) continue;
     events.add({
       ...common,
       ...allDay(d.lowReservoirAlarmOn, `lowReservoirAlarmOn of pump ${d.pumpId} cycle ${d.cycleId}`),
@@ -179,8 +180,13 @@ export function buildClinicFeed(input: ClinicFeedInput): ICalCalendar {
       ...allDay(d.refillDueOn, `refillDueOn of pump ${d.pumpId} cycle ${d.cycleId}`),
       id: `${STAFF_UID_PREFIX}refill-due-${d.pumpId}-${d.cycleId}@${host}`,
       summary: `Refill due: ${who(d)}`,
-      description: `Pump ${d.pumpId}: refill due by this date. Low-reservoir alarm expected ${d.lowReservoirAlarmOn}.`,
+      description:
+        `Pump ${d.pumpId}: refill due by this date. ` +
+        (d.lowReservoirAlarmOn == null
+          ? 'No low-reservoir alarm is forecast within the forecast horizon.'
+          : `Low-reservoir alarm expected ${d.lowReservoirAlarmOn}.`),
     });
+    if (d.lowReservoirAlarmOn == null) continue;
     events.add({
       ...common,
       ...allDay(d.lowReservoirAlarmOn, `lowReservoirAlarmOn of pump ${d.pumpId} cycle ${d.cycleId}`),

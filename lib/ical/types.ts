@@ -34,7 +34,11 @@ export interface FeedDueDate {
   /** The refill visit that started this cycle; with `pumpId` it makes the event's UID stable. */
   cycleId: number;
   refillDueOn: LocalDate;
-  lowReservoirAlarmOn: LocalDate;
+  /**
+   * Null when the forecast finds no alarm crossing within its horizon (e.g. a program that delivers nothing):
+   * the due-date event is still published, the alarm event is not (a made-up date would be worse).
+   */
+  lowReservoirAlarmOn: LocalDate | null;
   /** Bump whenever a program change, refill or discrepancy moves either date (reference.md G3). */
   sequence: number;
 }

@@ -40,7 +40,10 @@ export const sizeParam = z.enum(letterSizes, { message: 'Size must be a4 or lett
 export function printQueryFrom(params: Raw) {
   return z
     .object({ pump: pumpParam, size: sizeParam })
-    .safeParse({ pump: first(params.pump) || undefined, size: first(params.size)?.toLowerCase() || undefined });
+    .safeParse({
+      pump: first(params.pump) || undefined,
+      size: first(params.size)?.toLowerCase() || undefined,
+    });
 }
 
 /** `?clinic=` on the public emergency page: ignored unless a plain positive id. */

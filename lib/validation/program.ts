@@ -3,8 +3,11 @@
  * the refill visit's optional dose change and the pump replacement. POST /api/v1/pumps/{id}/programs.
  */
 import { z } from 'zod';
-import { programModes } from '@/db/schema';
 import { localTime, positive } from './common';
+
+// The same list as db/schema.ts, kept here so that client forms do not bundle the schema module.
+export const programModes = ['simple', 'flex', 'constant-flow'] as const;
+export type ProgramMode = (typeof programModes)[number];
 
 export const MAX_CONCENTRATION_MCG_PER_ML = 100_000;
 export const MAX_DOSE_MCG_PER_DAY = 100_000;
@@ -57,7 +60,7 @@ export const programFields = {
 type ProgramShape = {
   mode: (typeof programModes)[number];
   doseMcgPerDay?: number | null;
-  flexSteps?: { start: string }[] | null;
+  flexSteps?: { start: string; doseMcgPerHour: number }[] | null;
   periodicBoluses?: { at: string }[] | null;
   patientBolus?: unknown;
 };
@@ -74,6 +77,8 @@ export function refineProgram(p: ProgramShape, ctx: z.RefinementCtx, prefix: (st
         ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'Flex step start times must all differ' });
       else if ([...starts].sort().join() !== starts.join())
         ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'Flex steps must be in order of start time' });
+      else if (p.flexSteps.every((s) => s.doseMcgPerHour === 0))
+        ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'A flex program must deliver some drug' });
     }
   }
   if (p.mode === 'constant-flow') {

@@ -1,0 +1,142 @@
+/**
+ * From the loaded card data to the strings the card and the letter print: units on every quantity, dates
+ * with the month as a word (no day/month confusion between countries), wording chosen for the drug.
+ */
+import { format, parseISO } from 'date-fns';
+import type { CardData } from '@/db/queries/cards';
+import {
+  alarmText,
+  catheterAccessPortCard,
+  catheterAccessPortWarning,
+  headline,
+  modeLabels,
+  mriText,
+  overdoseSigns,
+  underdoseSigns,
+  withoutCitations,
+  type AlarmText,
+  type Headline,
+  type SignsBlock,
+} from '@/lib/cards/wording';
+import { formatConcentration, formatDose, formatUl } from '@/lib/format';
+
+/** `9 Apr 1971`; a missing date says so rather than printing a dash nobody can act on. */
+export function cardDate(date: string | null | undefined, missing = 'ask the clinic'): string {
+  if (!date) return missing;
+  return format(parseISO(date), 'd MMM yyyy');
+}
+
+export interface CardView {
+  headline: Headline;
+  patientName: string;
+  dateOfBirth: string;
+  mrn: string;
+  drugName: string;
+  drugProduct: string;
+  concentration: string;
+  dailyDose: string;
+  mode: string;
+  bolusDevice: string;
+  pumpMaker: string;
+  pumpModel: string;
+  serial: string;
+  implanted: string;
+  reservoir: string;
+  alarmVolume: string;
+  constantFlow: boolean;
+  lastRefill: string;
+  refillDue: string;
+  alarmDate: string;
+  alarmDateLabel: string;
+  emptyDate: string;
+  clinicName: string;
+  clinicPhone24h: string;
+  clinicOfficePhone: string | null;
+  clinicAddress: string;
+  physician: string;
+  supportLine: string;
+  underdose: SignsBlock;
+  overdose: SignsBlock;
+  alarms: AlarmText;
+  mri: { short: string; emphasis: boolean; note: string };
+  catheterPort: { card: string; full: string } | null;
+  backupOral: string | null;
+  allergies: string;
+  printedOn: string;
+  programVersion: string;
+  validity: string;
+}
+
+function bolusDevice(data: CardData, unit: 'mcg' | 'mg'): string {
+  const p = data.program;
+  if (!p || p.patientBolusDoseNg == null || p.patientBolusMaxPerDay == null) return 'None';
+  const device = /medtronic/i.test(data.model.manufacturer)
+    ? 'myPTM'
+    : /flowonix/i.test(data.model.manufacturer)
+      ? 'PTC'
+      : 'Patient device';
+  return `${device}: ${formatDose(p.patientBolusDoseNg, unit, '')} per bolus, up to ${p.patientBolusMaxPerDay}/day`;
+}
+
+/** Null when the card cannot be printed (no active program or drug), with the reason for the page to show. */
+export function cardView(data: CardData): { view: CardView } | { problem: string } {
+  if (data.pump.status !== 'active')
+    return { problem: 'This pump is explanted: print the card of the patient’s active pump.' };
+  if (!data.program || !data.drug)
+    return { problem: 'This pump has no active drug program: record one before printing a card.' };
+  const { program, drug, model, forecast } = data;
+  const unit = drug.doseUnit;
+  const drugFacts = { name: drug.name, withdrawalRisk: drug.withdrawalRisk };
+  const constantFlow = model.kind === 'constant-flow';
+  const mri = mriText(model.mriRule);
+  const due = cardDate(forecast?.refillDueOn);
+  const backup = data.patient.backupOralPlan.trim();
+  const isBaclofen = /baclofen/i.test(drug.name);
+
+  return {
+    view: {
+      headline: headline(drugFacts),
+      patientName: `${data.patient.givenName} ${data.patient.familyName}`.trim(),
+      dateOfBirth: cardDate(data.patient.dateOfBirth, 'not recorded'),
+      mrn: data.patient.mrn,
+      drugName: drug.name.charAt(0).toUpperCase() + drug.name.slice(1),
+      drugProduct: drug.product,
+      concentration: formatConcentration(program.concentrationNgPerMl, unit),
+      dailyDose: formatDose(program.doseNgPerDay, unit),
+      mode: modeLabels[program.mode],
+      bolusDevice: bolusDevice(data, unit),
+      pumpMaker: model.manufacturer,
+      pumpModel: `${model.name} ${model.modelNumber}`,
+      serial: data.pump.serial,
+      implanted: cardDate(data.pump.implantedOn, 'not recorded'),
+      reservoir: formatUl(data.pump.reservoirUl),
+      alarmVolume: formatUl(data.pump.alarmUl),
+      constantFlow,
+      lastRefill: cardDate(data.lastVisit?.performedOn, 'not recorded'),
+      refillDue: due,
+      alarmDate: cardDate(forecast?.lowReservoirAlarmOn),
+      // A constant-flow pump has no alarm: the date is when it reaches the clinic's reserve volume.
+      alarmDateLabel: constantFlow ? 'Reserve reached (no alarm)' : 'Low-reservoir alarm',
+      emptyDate: cardDate(forecast?.emptyOn),
+      clinicName: data.clinic.name,
+      clinicPhone24h: data.clinic.phone24h,
+      clinicOfficePhone: data.clinic.phoneOffice,
+      clinicAddress: data.clinic.address,
+      physician: data.physician?.name ?? 'not recorded',
+      supportLine: model.supportPhone ?? `${model.manufacturer}: support number not on file`,
+      underdose: underdoseSigns(drugFacts),
+      overdose: overdoseSigns(drugFacts),
+      alarms: alarmText(model),
+      mri: { ...mri, note: withoutCitations(model.mriNote) },
+      catheterPort: model.hasCatheterAccessPort
+        ? { card: catheterAccessPortCard, full: catheterAccessPortWarning }
+        : null,
+      backupOral:
+        backup !== '' ? backup : isBaclofen ? 'No backup oral baclofen plan on file: call the clinic.' : null,
+      allergies: data.patient.allergies.trim() || 'None recorded',
+      printedOn: cardDate(data.today),
+      programVersion: `program v${program.versionNo}`,
+      validity: `Valid until the next refill (due ${due}).`,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/** The screen-only bar above a print preview: back link, print status, the Print button. Hidden on paper. */
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import type { CardData } from '@/db/queries/cards';
+import { formatInstant } from '@/lib/format';
+import { PrintButton } from './print-button';
+import styles from './print.module.css';
+
+export function PrintToolbar({
+  title,
+  data,
+  kind,
+  problem,
+  hint,
+  children,
+}: {
+  title: string;
+  data: CardData;
+  kind: 'card' | 'letter';
+  problem: string | null;
+  hint?: ReactNode;
+  children?: ReactNode;
+}) {
+  const last = kind === 'card' ? data.status.lastCard : data.status.lastLetter;
+  const outdated = kind === 'card' ? data.status.cardOutdated : data.status.letterOutdated;
+  const name = `${data.patient.givenName} ${data.patient.familyName}`;
+  return (
+    <div className={styles.toolbar}>
+      <div className={styles.toolbarRow}>
+        <Link href={`/patients/${data.patient.id}`}>← Back to {name}</Link>
+      </div>
+      <h1>
+        {title}: {name}
+      </h1>
+      <div className={styles.toolbarRow}>
+        <p>
+          {last
+            ? `Last ${kind} printed ${formatInstant(last.printedAt, data.clinic.timeZone)}${last.byName ? ` by ${last.byName}` : ''}.`
+            : `No ${kind} printed yet for this pump.`}
+        </p>
+        {outdated && last && (
+          <p className={styles.outdated} role="status">
+            {kind === 'card' ? 'Card' : 'Letter'} outdated: reprint
+          </p>
+        )}
+      </div>
+      {problem ? (
+        <p className="notice danger" role="alert">
+          {problem}
+        </p>
+      ) : (
+        <>
+          {!data.forecast && (
+            <p className="notice warn">
+              No forecast for this pump yet (no fill recorded): the refill and alarm dates print as “ask the
+              clinic”.
+            </p>
+          )}
+          <div className={styles.toolbarRow}>
+            <PrintButton patientId={data.patient.id} pumpId={data.pump.id} kind={kind} />
+            {children}
+          </div>
+          {hint && <p className={styles.hint}>{hint}</p>}
+        </>
+      )}
+    </div>
+  );
+}

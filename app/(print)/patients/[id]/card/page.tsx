@@ -1,0 +1,62 @@
+import Link from 'next/link';
+import { requirePageStaff } from '@/lib/auth/session';
+import { CardBack, CardFront } from '../../../_components/card-faces';
+import { loadPrintPage } from '../../../_components/load-print';
+import { PageSize } from '../../../_components/page-size';
+import { PrintToolbar } from '../../../_components/print-toolbar';
+import styles from '../../../_components/print.module.css';
+
+export const metadata = { title: 'Emergency pump card' };
+
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+/** The wallet card, 85.6 × 54 mm: front and back as two printed pages. */
+export default async function CardPage({ params, searchParams }: Props) {
+  const { id } = await params;
+  const staff = await requirePageStaff('cards:print', `/patients/${id}/card`);
+  const { data, view, problem, emergencyUrl, qrSvg } = await loadPrintPage(
+    staff,
+    id,
+    await searchParams,
+    'card',
+  );
+  const letterHref = (size: 'a4' | 'letter') =>
+    `/patients/${data.patient.id}/letter?pump=${data.pump.id}&size=${size}`;
+
+  return (
+    <main className={styles.screen}>
+      <PageSize size="card" />
+      <PrintToolbar
+        title="Emergency wallet card"
+        data={data}
+        kind="card"
+        problem={problem}
+        hint="Print at 100 % (“actual size”) on card stock. Front and back are two pages: print double-sided (flip on the short edge) or glue them back to back, cut along the border and laminate. Reprint after every refill or dose change."
+      >
+        <p className={styles.sizeLinks}>
+          Letter instead: <Link href={letterHref('a4')}>A4</Link>{' '}
+          <Link href={letterHref('letter')}>US Letter</Link>
+        </p>
+      </PrintToolbar>
+      {view && (
+        <div className={styles.sheets}>
+          <div className={styles.sheetWrap}>
+            <p className={styles.sheetCaption}>Front</p>
+            <div className={styles.cardFrame}>
+              <CardFront view={view} />
+            </div>
+          </div>
+          <div className={styles.sheetWrap}>
+            <p className={styles.sheetCaption}>Back</p>
+            <div className={styles.cardFrame}>
+              <CardBack view={view} qrSvg={qrSvg} emergencyUrl={emergencyUrl} />
+            </div>
+          </div>
+        </div>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,185 @@
+'use client';
+
+import Link from 'next/link';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError } from '@/lib/query/client';
+import { bookAppointment, patientSearchQuery, scheduleKeys, type PatientSearchRow } from '@/lib/query/appointments';
+import { formatLocalDate } from '@/lib/format';
+import { appointmentTypeLabels, appointmentTypes, type AppointmentType } from '@/lib/validation/appointment';
+import { Field } from './field';
+import { SlotPicker } from './slot-picker';
+
+interface Selection {
+  patient: PatientSearchRow;
+  pumpId: number;
+}
+
+/** Book an appointment: find the patient by name or MRN, choose the pump, take an offered slot or enter a time. */
+export function BookAppointment({ defaultDate, slotMinutes, preselected }: { defaultDate: string; slotMinutes: number; preselected: Selection | null }) {
+  const client = useQueryClient();
+  const [q, setQ] = useState(preselected?.patient.mrn ?? '');
+  const [term, setTerm] = useState(q);
+  const [selected, setSelected] = useState<Selection | null>(preselected);
+  const [when, setWhen] = useState({ date: defaultDate, time: '' });
+  const [duration, setDuration] = useState(String(slotMinutes));
+  const [type, setType] = useState<AppointmentType>('refill');
+  const [notes, setNotes] = useState('');
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [booked, setBooked] = useState<{ text: string; date: string } | null>(null);
+
+  // Search after a short pause in typing, not on every key.
+  useEffect(() => {
+    const timer = setTimeout(() => setTerm(q.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const search = useQuery(patientSearchQuery(term));
+
+  const mutation = useMutation({
+    mutationFn: bookAppointment,
+    onSuccess: async (a) => {
+      setFields({});
+      setError(null);
+      setBooked({ text: `Booked ${a.patientName} (MRN ${a.mrn}) on ${formatLocalDate(a.date)}, ${a.time}–${a.endTime}.`, date: a.date });
+      setSelected(null);
+      setQ('');
+      setWhen({ date: a.date, time: '' });
+      setNotes('');
+      await Promise.all([
+        client.invalidateQueries({ queryKey: scheduleKeys.appointments }),
+        client.invalidateQueries({ queryKey: scheduleKeys.slots }),
+        client.invalidateQueries({ queryKey: scheduleKeys.worklist }),
+        client.invalidateQueries({ queryKey: ['patients', 'search'] }),
+      ]);
+    },
+    onError: (e) => {
+      setBooked(null);
+      if (e instanceof ApiError) {
+        setFields(e.fields);
+        setError(Object.keys(e.fields).length ? 'Not booked: see the messages next to the fields.' : e.message);
+      } else setError('The server could not be reached. Nothing was booked.');
+    },
+  });
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!selected) {
+      setFields({ pumpId: 'Choose the patient’s pump first.' });
+      setError('Not booked: see the messages next to the fields.');
+      return;
+    }
+    mutation.mutate({ pumpId: selected.pumpId, date: when.date, time: when.time, durationMinutes: Number(duration), type, notes });
+  }
+
+  const results = search.data?.patients ?? [];
+
+  return (
+    <form className="card stack appt-book" onSubmit={onSubmit} noValidate aria-labelledby="book-heading">
+      <h2 id="book-heading">Book an appointment</h2>
+      {booked && (
+        <p role="status" className="notice">
+          {booked.text} <Link href={`/appointments?view=day&date=${booked.date}`}>Show that day</Link>
+        </p>
+      )}
+
+      {selected ? (
+        <div className="appt-chosen">
+          <div>
+            <strong>{selected.patient.name}</strong> <span className="muted small">MRN {selected.patient.mrn}</span>
+            <div className="small">
+              {selected.patient.pumps.find((p) => p.id === selected.pumpId)?.label}
+              {(() => {
+                const due = selected.patient.pumps.find((p) => p.id === selected.pumpId)?.refillDueOn;
+                return due ? ` · refill due ${formatLocalDate(due)}` : '';
+              })()}
+            </div>
+          </div>
+          <button type="button" className="small secondary" onClick={() => setSelected(null)}>
+            Change patient
+          </button>
+        </div>
+      ) : (
+        <div className="stack appt-search">
+          <Field label="Patient name or MRN" help="Type at least 2 characters." error={fields.pumpId}>
+            {(p) => <input {...p} type="search" value={q} onChange={(e) => setQ(e.target.value)} maxLength={100} autoComplete="off" />}
+          </Field>
+          {term.length >= 2 && (
+            <div aria-live="polite">
+              {search.isPending ? (
+                <p className="muted small">Searching…</p>
+              ) : search.error ? (
+                <p className="error small">The search failed: {search.error.message}</p>
+              ) : results.length === 0 ? (
+                <p className="muted small">No patient matches “{term}”.</p>
+              ) : (
+                <ul className="appt-results" aria-label="Matching patients">
+                  {results.map((p) => (
+                    <li key={p.id}>
+                      <div>
+                        <strong>{p.name}</strong> <span className="muted small">MRN {p.mrn}</span>
+                      </div>
+                      {p.pumps.length === 0 ? (
+                        <span className="muted small">No active pump</span>
+                      ) : (
+                        p.pumps.map((pump) => (
+                          <button key={pump.id} type="button" className="small secondary" onClick={() => setSelected({ patient: p, pumpId: pump.id })}>
+                            Choose {pump.label}
+                            {pump.refillDueOn ? `, due ${formatLocalDate(pump.refillDueOn)}` : ''}
+                            <span className="sr-only"> for {p.name}</span>
+                          </button>
+                        ))
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+
+      <div className="appt-fields">
+        <Field label="Type" error={fields.type}>
+          {(p) => (
+            <select {...p} value={type} onChange={(e) => setType(e.target.value as AppointmentType)}>
+              {appointmentTypes.map((t) => (
+                <option key={t} value={t}>
+                  {appointmentTypeLabels[t]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Minutes" error={fields.durationMinutes}>
+          {(p) => <input {...p} type="number" min={5} max={480} step={5} value={duration} onChange={(e) => setDuration(e.target.value)} />}
+        </Field>
+      </div>
+
+      {selected && <SlotPicker pumpId={selected.pumpId} durationMinutes={Number(duration) || undefined} value={when} onPick={setWhen} />}
+
+      <div className="appt-fields">
+        <Field label="Date" error={fields.date}>
+          {(p) => <input {...p} type="date" value={when.date} onChange={(e) => setWhen({ ...when, date: e.target.value })} required />}
+        </Field>
+        <Field label="Time" error={fields.time}>
+          {(p) => <input {...p} type="time" step={300} value={when.time} onChange={(e) => setWhen({ ...when, time: e.target.value })} required />}
+        </Field>
+      </div>
+      <Field label="Notes (optional)" error={fields.notes}>
+        {(p) => <textarea {...p} rows={2} maxLength={500} value={notes} onChange={(e) => setNotes(e.target.value)} />}
+      </Field>
+
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div>
+        <button type="submit" disabled={mutation.isPending}>
+          {mutation.isPending ? 'Booking…' : 'Book appointment'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,63 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { format, parseISO } from 'date-fns';
+import { useId } from 'react';
+import { pumpSlotsQuery } from '@/lib/query/appointments';
+import { formatLocalDate } from '@/lib/format';
+
+const short = (date: string) => format(parseISO(date), 'EEE d MMM');
+
+/** The open slots of a pump on or before its due date (GET /api/v1/slots), as a radio group. */
+export function SlotPicker({
+  pumpId,
+  durationMinutes,
+  value,
+  onPick,
+}: {
+  pumpId: number;
+  durationMinutes?: number;
+  value: { date: string; time: string };
+  onPick: (slot: { date: string; time: string }) => void;
+}) {
+  const name = useId();
+  const { data, isPending, error } = useQuery(pumpSlotsQuery(pumpId, durationMinutes));
+  if (isPending) return <p className="muted small">Finding open slots…</p>;
+  if (error) return <p className="error small">Open slots could not be loaded: {error.message}</p>;
+  return (
+    <fieldset className="appt-slots">
+      <legend>
+        {data.beforeDueDate
+          ? `Open slots on or before the refill due date${data.refillDueOn ? ` (${formatLocalDate(data.refillDueOn)})` : ''}`
+          : 'Earliest open slots'}
+      </legend>
+      {!data.beforeDueDate && (
+        <p className="notice warn small">
+          {data.refillDueOn
+            ? `No open slot is left on or before the due date (${formatLocalDate(data.refillDueOn)}). These are the earliest ones: book the first possible and check the patient’s backup plan.`
+            : 'This pump has no stored due date. These are the earliest open slots.'}
+        </p>
+      )}
+      {data.slots.length === 0 ? (
+        <p className="muted small">No open slot in the next four weeks. Enter a date and time below.</p>
+      ) : (
+        <div className="appt-slot-list">
+          {data.slots.map((slot) => (
+            <label key={slot.startsAt} className="appt-slot">
+              <input
+                type="radio"
+                name={name}
+                value={slot.startsAtIso}
+                checked={value.date === slot.date && value.time === slot.time}
+                onChange={() => onPick({ date: slot.date, time: slot.time })}
+              />
+              <span>
+                {short(slot.date)}, {slot.time}
+              </span>
+            </label>
+          ))}
+        </div>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,16 @@
+import { getDb } from '@/db';
+import { changeAppointment, getAppointment } from '@/db/queries/appointments';
+import { api } from '@/lib/server/api';
+import { appointmentPatchSchema } from '@/lib/validation/appointment';
+import { parseId } from '@/lib/validation/ids';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
+  return getAppointment(getDb(), staff.clinicId, parseId(params.id, 'appointment'));
+});
+
+/** Move, cancel, mark done or mark no-show: `{ action, version, … }`; 409 when someone else changed it first. */
+export const PATCH = api({ permission: 'appointments:write', body: appointmentPatchSchema }, async ({ staff, params, body }) => {
+  return changeAppointment(getDb(), staff, parseId(params.id, 'appointment'), body, Date.now());
+});

@@ -1,0 +1,289 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DAY_MS, createAppointment, createPatient, createPump } from '@/db/factories';
+import { refreshForecasts } from '@/db/queries/forecasts';
+import { listWorklist } from '@/db/queries/worklist';
+import * as s from '@/db/schema';
+import { localDateTimeToInstant } from '@/lib/domain/calendar';
+import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+import { PATCH } from './[id]/route';
+import { GET, POST } from './route';
+import { GET as SLOTS } from '../slots/route';
+
+// Tuesday 10 March 2026, 10:00 in Chicago (CDT since 8 March): a clinic day, after opening time.
+const NOW = Date.parse('2026-03-10T15:00:00Z');
+const TZ = 'America/Chicago';
+const at = (date: string, time: string) => localDateTimeToInstant(date, time, TZ);
+
+let ctx: ApiTestContext;
+let mrn = 1000;
+
+/** A SynchroMed 20 mL pump on baclofen 500 mcg/mL at 250 mcg/day (0.5 mL/day), filled `daysAgo` days ago. */
+function pumpFilled(daysAgo: number, clinicId = ctx.clinic.id) {
+  const patient = createPatient(ctx.db, { clinicId, mrn: `M${mrn++}`, givenName: 'Pat', familyName: `Test${mrn}` });
+  const { pump } = createPump(ctx.db, {
+    patientId: patient.id,
+    model: ctx.catalog.models.get('8637-20')!,
+    serial: `S${mrn}`,
+    implantedOn: '2025-01-01',
+    program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    filledAt: NOW - daysAgo * DAY_MS,
+    fillMl: 20,
+  });
+  refreshForecasts(ctx.db, { pumpIds: [pump.id] }, NOW);
+  return { patient, pump };
+}
+
+const countAppointments = () => ctx.db.select({ id: s.appointments.id }).from(s.appointments).all().length;
+const forecastOf = (pumpId: number) => ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get();
+
+async function book(body: Record<string, unknown>, token = ctx.tokens['front-desk']) {
+  return call(POST, { method: 'POST', token, body });
+}
+
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+  ctx = setupApiTest();
+});
+afterAll(() => {
+  vi.useRealTimers();
+});
+beforeEach(() => {
+  ctx.db.update(s.clinics).set({ dailyCapacity: 12, holidays: [] }).where(eq(s.clinics.id, ctx.clinic.id)).run();
+});
+
+describe('POST /api/v1/appointments (book)', () => {
+  it('lets the front desk book; stores the clinic-local time and refreshes the pump forecast', async () => {
+    const { pump, patient } = pumpFilled(10);
+    expect(forecastOf(pump.id)?.nextAppointmentId).toBeNull();
+    const res = await book({ pumpId: pump.id, date: '2026-03-12', time: '09:30', type: 'refill' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      pumpId: pump.id,
+      patientId: patient.id,
+      mrn: patient.mrn,
+      date: '2026-03-12',
+      time: '09:30',
+      endTime: '10:00',
+      durationMinutes: 30, // the clinic's slot length by default
+      status: 'booked',
+      sequence: 0,
+      version: 1,
+      startsAtIso: '2026-03-12T09:30:00-05:00',
+    });
+    expect(res.body.startsAt).toBe(at('2026-03-12', '09:30'));
+    expect(forecastOf(pump.id)?.nextAppointmentId).toBe(res.body.id);
+    const auditRow = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, String(res.body.id))).all().find((r) => r.entity === 'appointment');
+    expect(auditRow?.action).toBe('create');
+  });
+
+  it('refuses invalid input with a message per field and writes nothing', async () => {
+    const before = countAppointments();
+    const res = await book({ pumpId: 'seven', date: '2026-02-30', time: '25:00', type: 'checkup', durationMinutes: 2 });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.fields).sort()).toEqual(['date', 'durationMinutes', 'pumpId', 'time', 'type']);
+    expect(res.body.fields.durationMinutes).toMatch(/between 5 and 480 minutes/);
+    expect(countAppointments()).toBe(before);
+  });
+
+  it('refuses a weekend, a holiday, a past day and times outside opening hours, saying what is allowed', async () => {
+    const { pump } = pumpFilled(5);
+    const before = countAppointments();
+    const weekend = await book({ pumpId: pump.id, date: '2026-03-14', time: '09:00' });
+    expect(weekend.status).toBe(400);
+    expect(weekend.body.fields.date).toMatch(/Mon, Tue, Wed, Thu, Fri only; Sat 14 Mar 2026 is not a clinic day/);
+
+    ctx.db.update(s.clinics).set({ holidays: ['2026-03-13'] }).where(eq(s.clinics.id, ctx.clinic.id)).run();
+    const holiday = await book({ pumpId: pump.id, date: '2026-03-13', time: '09:00' });
+    expect(holiday.body.fields.date).toMatch(/Fri 13 Mar 2026 is a clinic holiday/);
+
+    const past = await book({ pumpId: pump.id, date: '2026-03-09', time: '09:00' });
+    expect(past.body.fields.date).toMatch(/in the past/);
+
+    const early = await book({ pumpId: pump.id, date: '2026-03-12', time: '08:00' });
+    expect(early.body.fields.time).toMatch(/start at 08:30 or later and end by 16:30/);
+    const late = await book({ pumpId: pump.id, date: '2026-03-12', time: '16:15', durationMinutes: 30 });
+    expect(late.body.fields.time).toMatch(/16:15–16:45 does not fit/);
+    expect(countAppointments()).toBe(before);
+  });
+
+  it('refuses to book the same pump twice at overlapping times', async () => {
+    const { pump } = pumpFilled(5);
+    expect((await book({ pumpId: pump.id, date: '2026-03-16', time: '10:00', durationMinutes: 60 })).status).toBe(201);
+    const clash = await book({ pumpId: pump.id, date: '2026-03-16', time: '10:30' });
+    expect(clash.status).toBe(400);
+    expect(clash.body.fields.time).toMatch(/already has an appointment at Mon 16 Mar 2026 10:00 \(60 min\) that overlaps/);
+    // Another pump at the same time is fine (capacity is per day, not per chair).
+    const other = pumpFilled(5);
+    expect((await book({ pumpId: other.pump.id, date: '2026-03-16', time: '10:30' })).status).toBe(201);
+    // Right after the first one ends is fine too.
+    expect((await book({ pumpId: pump.id, date: '2026-03-16', time: '11:00' })).status).toBe(201);
+  });
+
+  it('refuses a booking beyond the daily capacity with a clear message', async () => {
+    ctx.db.update(s.clinics).set({ dailyCapacity: 2 }).where(eq(s.clinics.id, ctx.clinic.id)).run();
+    const pumps = [pumpFilled(3), pumpFilled(3), pumpFilled(3)];
+    expect((await book({ pumpId: pumps[0]!.pump.id, date: '2026-03-17', time: '09:00' })).status).toBe(201);
+    expect((await book({ pumpId: pumps[1]!.pump.id, date: '2026-03-17', time: '09:00' })).status).toBe(201);
+    const before = countAppointments();
+    const full = await book({ pumpId: pumps[2]!.pump.id, date: '2026-03-17', time: '11:00' });
+    expect(full.status).toBe(400);
+    expect(full.body.fields.date).toBe('Tue 17 Mar 2026 is full: 2 of 2 places are taken (the clinic’s daily capacity). Choose another day.');
+    expect(countAppointments()).toBe(before);
+    // The next day still has room.
+    expect((await book({ pumpId: pumps[2]!.pump.id, date: '2026-03-18', time: '11:00' })).status).toBe(201);
+  });
+
+  it('answers 404 for a pump of another clinic and 401/403 by role', async () => {
+    const { pump } = pumpFilled(5);
+    const foreign = await call(POST, { method: 'POST', token: ctx.tokens.otherClinicNurse, body: { pumpId: pump.id, date: '2026-03-12', time: '09:00' } });
+    expect(foreign.status).toBe(404);
+    const admin = await book({ pumpId: pump.id, date: '2026-03-12', time: '09:00' }, ctx.tokens.admin);
+    expect(admin.status).toBe(403);
+    const anonymous = await call(POST, { method: 'POST', body: { pumpId: pump.id, date: '2026-03-12', time: '09:00' } });
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('GET /api/v1/appointments (calendar range)', () => {
+  it('lists the clinic’s appointments with each day’s places taken, and nothing of another clinic', async () => {
+    ctx.db.update(s.clinics).set({ dailyCapacity: 5 }).where(eq(s.clinics.id, ctx.clinic.id)).run();
+    const mine = pumpFilled(8);
+    const done = createAppointment(ctx.db, { pumpId: mine.pump.id, startsAt: at('2026-03-23', '09:00'), status: 'done' });
+    createAppointment(ctx.db, { pumpId: mine.pump.id, startsAt: at('2026-03-23', '10:00'), status: 'cancelled' });
+    createAppointment(ctx.db, { pumpId: mine.pump.id, startsAt: at('2026-03-24', '10:00') });
+    const theirs = pumpFilled(8, ctx.otherClinic.id);
+    createAppointment(ctx.db, { pumpId: theirs.pump.id, startsAt: at('2026-03-23', '11:00') });
+
+    const res = await call(GET, { token: ctx.tokens['front-desk'], url: '/api/v1/appointments?from=2026-03-23&to=2026-03-29' });
+    expect(res.status).toBe(200);
+    expect(res.body.appointments.map((a: { pumpId: number }) => a.pumpId)).toEqual([mine.pump.id, mine.pump.id, mine.pump.id]);
+    expect(res.body.appointments[0]).toMatchObject({ id: done.id, time: '09:00', status: 'done' });
+    expect(res.body.days).toHaveLength(7);
+    expect(res.body.days[0]).toMatchObject({ date: '2026-03-23', open: true, taken: 1, capacity: 5 }); // cancelled frees its place
+    expect(res.body.days[1]).toMatchObject({ date: '2026-03-24', taken: 1 });
+    expect(res.body.days[5]).toMatchObject({ date: '2026-03-28', open: false });
+  });
+
+  it('refuses a malformed or too long range', async () => {
+    const bad = await call(GET, { token: ctx.tokens.nurse, url: '/api/v1/appointments?from=2026-03-01&to=2026-06-30' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.to).toMatch(/at most 62 days/);
+    const missing = await call(GET, { token: ctx.tokens.nurse, url: '/api/v1/appointments?from=yesterday' });
+    expect(Object.keys(missing.body.fields).sort()).toEqual(['from', 'to']);
+  });
+});
+
+describe('PATCH /api/v1/appointments/{id}', () => {
+  it('moves an appointment: new start, sequence + 1, version + 1, audited', async () => {
+    const { pump } = pumpFilled(6);
+    const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '09:00' })).body;
+    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens['front-desk'], params: { id: String(booked.id) }, body: { action: 'move', version: booked.version, date: '2026-03-20', time: '13:30', durationMinutes: 45 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ date: '2026-03-20', time: '13:30', endTime: '14:15', durationMinutes: 45, sequence: 1, version: 2, status: 'booked' });
+    expect(forecastOf(pump.id)?.nextAppointmentAt).toBe(at('2026-03-20', '13:30'));
+    const rows = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, String(booked.id))).all().filter((r) => r.entity === 'appointment');
+    expect(rows.map((r) => r.action)).toEqual(['create', 'update']);
+    expect(rows[1]!.before).toMatchObject({ startsAt: '2026-03-19T09:00:00-05:00', sequence: 0 });
+    expect(rows[1]!.after).toMatchObject({ startsAt: '2026-03-20T13:30:00-05:00', sequence: 1, action: 'move' });
+  });
+
+  it('answers 409 with a clear message when someone else changed it, and writes nothing', async () => {
+    const { pump } = pumpFilled(6);
+    const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '11:00' })).body;
+    const first = await call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: String(booked.id) }, body: { action: 'move', version: 1, date: '2026-03-19', time: '12:00' } });
+    expect(first.status).toBe(200);
+    const stale = await call(PATCH, { method: 'PATCH', token: ctx.tokens['front-desk'], params: { id: String(booked.id) }, body: { action: 'cancel', version: 1 } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatch(/changed by someone else/);
+    const row = ctx.db.select().from(s.appointments).where(eq(s.appointments.id, booked.id)).get();
+    expect(row).toMatchObject({ status: 'booked', version: 2, sequence: 1 });
+  });
+
+  it('cancels (sequence + 1) and refuses to change it again', async () => {
+    const { pump } = pumpFilled(6);
+    const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '14:00' })).body;
+    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.physician, params: { id: String(booked.id) }, body: { action: 'cancel', version: 1, reason: 'Patient in hospital' } });
+    expect(res.body).toMatchObject({ status: 'cancelled', sequence: 1, version: 2, notes: 'Cancelled: Patient in hospital' });
+    expect(forecastOf(pump.id)?.nextAppointmentId).toBeNull();
+    const again = await call(PATCH, { method: 'PATCH', token: ctx.tokens.physician, params: { id: String(booked.id) }, body: { action: 'move', version: 2, date: '2026-03-20', time: '09:00' } });
+    expect(again.status).toBe(400);
+    expect(again.body.fields.action).toMatch(/is cancelled; only a booked appointment can be moved/);
+  });
+
+  it('refuses a no-show before the appointment time and "done" before its day', async () => {
+    const { pump } = pumpFilled(6);
+    const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '15:00' })).body;
+    const noShow = await call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: String(booked.id) }, body: { action: 'no-show', version: 1 } });
+    expect(noShow.status).toBe(400);
+    expect(noShow.body.fields.action).toMatch(/once that time has passed/);
+    const done = await call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: String(booked.id) }, body: { action: 'done', version: 1 } });
+    expect(done.status).toBe(400);
+  });
+
+  it('answers 404 to a nurse of another clinic and for a malformed id', async () => {
+    const { pump } = pumpFilled(6);
+    const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '16:00' })).body;
+    const foreign = await call(PATCH, { method: 'PATCH', token: ctx.tokens.otherClinicNurse, params: { id: String(booked.id) }, body: { action: 'cancel', version: 1 } });
+    expect(foreign.status).toBe(404);
+    const malformed = await call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: '1 or 1=1' }, body: { action: 'cancel', version: 1 } });
+    expect(malformed.status).toBe(404);
+    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, booked.id)).get()?.status).toBe('booked');
+  });
+
+  it('a no-show leaves the pump without an appointment and puts it in the first row of the worklist', async () => {
+    // A fresh clinic view: only these three pumps are overdue or due soon.
+    const missed = pumpFilled(33); // due 4 days ago, alarm in 3 days: overdue
+    const unbooked = pumpFilled(30); // due 1 day ago: overdue, no appointment
+    pumpFilled(24); // due soon, no appointment
+    const startsAt = at('2026-03-10', '08:30'); // this morning, before "now" (10:00)
+    const appointment = createAppointment(ctx.db, { pumpId: missed.pump.id, startsAt });
+    refreshForecasts(ctx.db, { pumpIds: [missed.pump.id] }, NOW);
+    const pumpsBefore = listWorklist(ctx.db, ctx.clinic.id, {}, NOW).rows.map((r) => r.pumpId);
+    expect(pumpsBefore.indexOf(missed.pump.id)).toBeGreaterThan(pumpsBefore.indexOf(unbooked.pump.id)); // booked ranks after unbooked
+
+    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens['front-desk'], params: { id: String(appointment.id) }, body: { action: 'no-show', version: 1 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'no-show', sequence: 1, version: 2 });
+    expect(forecastOf(missed.pump.id)).toMatchObject({ nextAppointmentId: null, nextAppointmentAt: null });
+    const worklist = listWorklist(ctx.db, ctx.clinic.id, {}, NOW);
+    expect(worklist.rows[0]).toMatchObject({ pumpId: missed.pump.id, status: 'overdue', nextAppointmentAt: null });
+  });
+});
+
+describe('GET /api/v1/slots', () => {
+  it('offers open slots on or before the pump’s due date, skipping taken times', async () => {
+    const { pump } = pumpFilled(25); // due in 4 days: Sat 14 Mar moves back to Fri 13 Mar
+    const due = forecastOf(pump.id)!.refillDueOn;
+    const res = await call(SLOTS, { token: ctx.tokens['front-desk'], url: `/api/v1/slots?pumpId=${pump.id}&count=30` });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ pumpId: pump.id, refillDueOn: due, beforeDueDate: true, durationMinutes: 30 });
+    expect(res.body.slots.length).toBeGreaterThan(0);
+    for (const slot of res.body.slots) {
+      expect(slot.date <= due).toBe(true);
+      expect(slot.startsAt).toBeGreaterThan(NOW);
+      expect(slot.time >= '08:30' && slot.time <= '16:00').toBe(true);
+    }
+    // The first one offered can be booked as is.
+    const first = res.body.slots[0];
+    expect((await book({ pumpId: pump.id, date: first.date, time: first.time })).status).toBe(201);
+    // …and is not offered again.
+    const again = await call(SLOTS, { token: ctx.tokens['front-desk'], url: `/api/v1/slots?pumpId=${pump.id}&count=30` });
+    expect(again.body.slots.some((sl: { startsAt: number }) => sl.startsAt === first.startsAt)).toBe(false);
+  });
+
+  it('offers the earliest slots when none is left before the due date (an overdue pump)', async () => {
+    const { pump } = pumpFilled(32);
+    const res = await call(SLOTS, { token: ctx.tokens.nurse, url: `/api/v1/slots?pumpId=${pump.id}&count=3` });
+    expect(res.body.beforeDueDate).toBe(false);
+    expect(res.body.slots).toHaveLength(3);
+    expect(res.body.slots[0].date).toBe('2026-03-10');
+  });
+
+  it('answers 404 for another clinic’s pump', async () => {
+    const { pump } = pumpFilled(10);
+    const res = await call(SLOTS, { token: ctx.tokens.otherClinicNurse, url: `/api/v1/slots?pumpId=${pump.id}` });
+    expect(res.status).toBe(404);
+  });
+});

@@ -1,0 +1,98 @@
+/** POST /api/v1/patients/{id}/card-prints: who may record a print, what is stored, what is refused. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createPatient, createPump, DAY_MS } from '@/db/factories';
+import * as s from '@/db/schema';
+import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+
+const { POST } = await import('./route');
+
+let ctx: ApiTestContext;
+let patientId: number;
+let pumpId: number;
+let programId: number;
+let foreign: { patientId: number; pumpId: number };
+const now = Date.now();
+
+function addPatient(clinicId: number, mrn: string) {
+  const patient = createPatient(ctx.db, { clinicId, mrn });
+  const { pump, program } = createPump(ctx.db, {
+    patientId: patient.id,
+    model: ctx.catalog.models.get('8637-20')!,
+    serial: `S-${mrn}`,
+    implantedOn: '2024-01-01',
+    program: {
+      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+    },
+    filledAt: now - 10 * DAY_MS,
+    fillMl: 20,
+  });
+  return { patientId: patient.id, pumpId: pump.id, programId: program.id };
+}
+
+beforeAll(() => {
+  ctx = setupApiTest();
+  ({ patientId, pumpId, programId } = addPatient(ctx.clinic.id, 'CARD-1'));
+  foreign = addPatient(ctx.otherClinic.id, 'CARD-2');
+});
+
+const post = (token: string | null, body: unknown, id = String(patientId)) =>
+  call(POST, { method: 'POST', token, body, params: { id }, url: `/api/v1/patients/${id}/card-prints` });
+
+describe('POST card-prints', () => {
+  it('records a card print for a nurse (201) with the program shown and an audit row', async () => {
+    const r = await post(ctx.tokens.nurse, { pumpId, kind: 'card' });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ pumpId, kind: 'card', programId });
+    expect(typeof r.body.refillVisitId).toBe('number');
+    const audits = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.action, 'print')).all();
+    expect(audits.map((a) => a.entityId)).toContain(String(r.body.id));
+  });
+
+  it('records a letter print for a physician', async () => {
+    const r = await post(ctx.tokens.physician, { pumpId, kind: 'letter' });
+    expect(r.status).toBe(201);
+    expect(r.body.kind).toBe('letter');
+  });
+
+  it('refuses roles without cards:print (403) and anonymous callers (401)', async () => {
+    expect((await post(ctx.tokens['front-desk'], { pumpId, kind: 'card' })).status).toBe(403);
+    expect((await post(ctx.tokens.admin, { pumpId, kind: 'card' })).status).toBe(403);
+    expect((await post(null, { pumpId, kind: 'card' })).status).toBe(401);
+  });
+
+  it("is 404 for another clinic's patient or pump, and for a pump of another patient", async () => {
+    expect((await post(ctx.tokens.otherClinicNurse, { pumpId, kind: 'card' })).status).toBe(404);
+    expect(
+      (await post(ctx.tokens.nurse, { pumpId: foreign.pumpId, kind: 'card' }, String(foreign.patientId)))
+        .status,
+    ).toBe(404);
+    expect((await post(ctx.tokens.nurse, { pumpId: foreign.pumpId, kind: 'card' })).status).toBe(404);
+    expect((await post(ctx.tokens.nurse, { pumpId, kind: 'card' }, 'abc')).status).toBe(404);
+  });
+
+  it('explains invalid input per field (400) and stores nothing', async () => {
+    const before = ctx.db.select().from(s.cardPrints).all().length;
+    const r = await post(ctx.tokens.nurse, { pumpId: 'x', kind: 'poster' });
+    expect(r.status).toBe(400);
+    expect(r.body.fields).toMatchObject({
+      pumpId: expect.stringMatching(/Pump/),
+      kind: expect.stringMatching(/card.*letter/),
+    });
+    expect((await post(ctx.tokens.nurse, { pumpId, kind: 'card', extra: 1 })).status).toBe(400);
+    expect(ctx.db.select().from(s.cardPrints).all().length).toBe(before);
+  });
+
+  it('refuses a cross-site request from a browser session', async () => {
+    const r = await call(POST, {
+      method: 'POST',
+      body: { pumpId, kind: 'card' },
+      params: { id: String(patientId) },
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
+    expect(r.status).toBe(403);
+  });
+});

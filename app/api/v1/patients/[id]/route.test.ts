@@ -1,0 +1,131 @@
+/** GET/PATCH /api/v1/patients/{id}: the patient record (audited view) and its edits with the version check. */
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAppointment, createPatient, createPump, createRefillVisit, DAY_MS } from '@/db/factories';
+import * as s from '@/db/schema';
+import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+
+const { GET, PATCH } = await import('./route');
+
+let ctx: ApiTestContext;
+let seq = 0;
+
+function addPatient(clinicId = ctx.clinic.id) {
+  seq++;
+  const drug = ctx.catalog.drugs.get('Lioresal Intrathecal')!;
+  const patient = createPatient(ctx.db, { clinicId, mrn: `PT-${seq}`, givenName: 'Grace', familyName: 'Thompson', riskInjuryT6OrAbove: true, riskHearingImpaired: true, caregiverName: 'Sam' });
+  const { pump, program } = createPump(ctx.db, {
+    patientId: patient.id,
+    model: ctx.catalog.models.get('8637-20')!,
+    serial: `PT-${seq}`,
+    implantedOn: '2024-01-01',
+    program: { drugId: drug.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    filledAt: Date.now() - 40 * DAY_MS,
+    fillMl: 20,
+  });
+  createRefillVisit(ctx.db, {
+    pumpId: pump.id,
+    drugId: drug.id,
+    performedAt: Date.now() - 8 * DAY_MS,
+    expectedResidualMl: 4,
+    aspiratedResidualMl: 7,
+    fillMl: 20,
+    concentrationMcgPerMl: 500,
+    programId: program.id,
+    discrepancyFlag: 'under-infusion',
+  });
+  createAppointment(ctx.db, { pumpId: pump.id, startsAt: Date.now() + 20 * DAY_MS });
+  return { patientId: patient.id, pumpId: pump.id };
+}
+
+const get = (token: string | null, id: number | string) => call(GET, { token, params: { id: String(id) } });
+const patch = (token: string | null, id: number, body: unknown) => call(PATCH, { method: 'PATCH', token, body, params: { id: String(id) } });
+const views = (patientId: number) =>
+  ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.action, 'view'), eq(s.auditLog.entity, 'patient'), eq(s.auditLog.entityId, String(patientId)))).all();
+
+beforeAll(() => {
+  ctx = setupApiTest();
+});
+
+describe('GET /api/v1/patients/{id}', () => {
+  it('returns the record with flags, pump, program, forecast, visits and appointments, and logs the view once a minute', async () => {
+    const { patientId, pumpId } = addPatient();
+    const r = await get(ctx.tokens['front-desk'], patientId);
+    expect(r.status).toBe(200);
+    expect(r.body.patient).toMatchObject({ id: patientId, givenName: 'Grace', riskInjuryT6OrAbove: true, riskHearingImpaired: true, riskCommunication: false, caregiverName: 'Sam', version: 1 });
+    const pump = r.body.pumps[0];
+    expect(pump).toMatchObject({ id: pumpId, status: 'active', reservoirMl: 20, alarmMl: 2, model: { modelNumber: '8637-20' } });
+    expect(pump.program).toMatchObject({ versionNo: 1, dailyDoseMcg: 250, concentrationMcgPerMl: 500, mode: 'simple', doseUnit: 'mcg' });
+    // Refilled 8 days ago to 20 mL at 0.5 mL/day.
+    expect(pump.forecast.volumeNowMl).toBeCloseTo(16, 1);
+    expect(pump.forecast.dailyVolumeMl).toBeCloseTo(0.5, 6);
+    expect(pump.forecast.curve.length).toBeGreaterThan(10);
+    expect(pump.forecast.curve[0].volumeMl).toBeCloseTo(20, 6);
+    expect(pump.visits.map((v: { kind: string }) => v.kind)).toEqual(['refill', 'initial-fill']);
+    expect(pump.visits[0]).toMatchObject({ expectedResidualMl: 4, aspiratedResidualMl: 7, discrepancyMl: -3, discrepancyFlag: 'under-infusion' });
+    // −3 mL of the 16 mL programmed since the initial fill.
+    expect(pump.visits[0].discrepancyPct).toBeCloseTo(-18.75, 0);
+    expect(pump.appointments).toHaveLength(1);
+    expect(views(patientId)).toHaveLength(1);
+    await get(ctx.tokens['front-desk'], patientId);
+    expect(views(patientId)).toHaveLength(1);
+    await get(ctx.tokens.nurse, patientId);
+    expect(views(patientId)).toHaveLength(2);
+  });
+
+  it('never sends secrets or other clinics’ data', async () => {
+    const { patientId } = addPatient();
+    const text = JSON.stringify((await get(ctx.tokens.nurse, patientId)).body);
+    expect(text).not.toMatch(/password|tokenHash|token_hash|email/i);
+  });
+
+  it("answers 404 for another clinic's patient or a malformed id, 401/403 without the permission", async () => {
+    const foreign = addPatient(ctx.otherClinic.id);
+    expect((await get(ctx.tokens.nurse, foreign.patientId)).status).toBe(404);
+    expect((await get(ctx.tokens.nurse, 'abc')).status).toBe(404);
+    expect((await get(ctx.tokens.admin, foreign.patientId)).status).toBe(403);
+    expect((await get(null, foreign.patientId)).status).toBe(401);
+    expect(views(foreign.patientId)).toHaveLength(0);
+  });
+});
+
+describe('PATCH /api/v1/patients/{id}', () => {
+  it('changes risk flags and the caregiver, bumps the version and audits before and after', async () => {
+    const { patientId } = addPatient();
+    const r = await patch(ctx.tokens.nurse, patientId, { version: 1, riskCommunication: true, caregiverPhone: '+1 555 0100', backupOralPlan: 'Oral baclofen 20 mg q6h' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: patientId, version: 2 });
+    expect(r.body.changed.sort()).toEqual(['backupOralPlan', 'caregiverPhone', 'riskCommunication']);
+    const row = ctx.db.select().from(s.patients).where(eq(s.patients.id, patientId)).get()!;
+    expect(row).toMatchObject({ riskCommunication: true, caregiverPhone: '+1 555 0100', version: 2 });
+    const audit = ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.action, 'update'), eq(s.auditLog.entityId, String(patientId)))).get()!;
+    expect(audit.before).toEqual({ riskCommunication: false, caregiverPhone: '', backupOralPlan: '' });
+  });
+
+  it('answers 409 when someone saved in between, and writes nothing', async () => {
+    const { patientId } = addPatient();
+    expect((await patch(ctx.tokens.nurse, patientId, { version: 1, notes: 'first' })).status).toBe(200);
+    const stale = await patch(ctx.tokens.physician, patientId, { version: 1, notes: 'second' });
+    expect(stale.status).toBe(409);
+    expect(ctx.db.select().from(s.patients).where(eq(s.patients.id, patientId)).get()!.notes).toBe('first');
+  });
+
+  it('answers 400 with field names and writes nothing', async () => {
+    const { patientId } = addPatient();
+    const r = await patch(ctx.tokens.nurse, patientId, { version: 1, givenName: '', riskInjuryT6OrAbove: 'yes', dateOfBirth: '1990-13-01' });
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.body.fields).sort()).toEqual(['dateOfBirth', 'givenName', 'riskInjuryT6OrAbove']);
+    const doctor = await patch(ctx.tokens.nurse, patientId, { version: 1, managingPhysicianId: ctx.users.nurse.id });
+    expect(doctor.status).toBe(400);
+    expect(doctor.body.fields.managingPhysicianId).toMatch(/physician of this clinic/);
+    expect(ctx.db.select().from(s.patients).where(eq(s.patients.id, patientId)).get()!.version).toBe(1);
+  });
+
+  it('is refused to the front desk and admin, and 404 for another clinic', async () => {
+    const { patientId } = addPatient();
+    const foreign = addPatient(ctx.otherClinic.id);
+    expect((await patch(ctx.tokens['front-desk'], patientId, { version: 1, notes: 'x' })).status).toBe(403);
+    expect((await patch(ctx.tokens.admin, patientId, { version: 1, notes: 'x' })).status).toBe(403);
+    expect((await patch(ctx.tokens.nurse, foreign.patientId, { version: 1, notes: 'x' })).status).toBe(404);
+  });
+});

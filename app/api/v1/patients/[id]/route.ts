@@ -1,0 +1,24 @@
+import { getDb } from '@/db';
+import { patientDetail, recordPatientView, updatePatient } from '@/db/queries/patients';
+import { api } from '@/lib/server/api';
+import { requestNow } from '@/lib/server/clock';
+import { parseId } from '@/lib/validation/ids';
+import { updatePatientSchema } from '@/lib/validation/patient';
+
+export const dynamic = 'force-dynamic';
+
+/** The patient's record: details, risk flags, pumps, programs, live forecasts with alerts, visits, appointments. */
+export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
+  const patientId = parseId(params.id, 'patient');
+  const db = getDb();
+  const now = requestNow();
+  const detail = patientDetail(db, staff.clinicId, patientId, now);
+  recordPatientView(db, staff, patientId, now);
+  return detail;
+});
+
+/** Demographics, caregiver, risk flags, backup plan, managing physician: only if `version` is still current (409). */
+export const PATCH = api({ permission: 'patients:write', body: updatePatientSchema }, async ({ staff, params, body }) => {
+  const patientId = parseId(params.id, 'patient');
+  return updatePatient(getDb(), staff, patientId, body, requestNow());
+});

@@ -1,0 +1,18 @@
+import { getDb } from '@/db';
+import { createPatientWithPump, searchPatients } from '@/db/queries/patients-create';
+import { api, parseWith } from '@/lib/server/api';
+import { plainParams } from '@/lib/validation/appointment';
+import { createPatientSchema, patientSearchSchema } from '@/lib/validation/patient-create';
+
+export const dynamic = 'force-dynamic';
+
+/** Patients whose name or MRN contains ?q=, with their active pumps (at most ?limit=, default 20). */
+export const GET = api({ permission: 'patients:read' }, async ({ staff, request }) => {
+  const query = parseWith(patientSearchSchema, plainParams(request.nextUrl.searchParams));
+  return { patients: searchPatients(getDb(), staff.clinicId, query) };
+});
+
+/** A new patient with their pump, first program and initial fill, in one transaction. */
+export const POST = api({ permission: 'patients:write', body: createPatientSchema }, async ({ staff, body }) => {
+  return createPatientWithPump(getDb(), staff, body, Date.now());
+});

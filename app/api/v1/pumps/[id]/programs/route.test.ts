@@ -1,0 +1,172 @@
+/** GET/POST /api/v1/pumps/{id}/programs: a physician's program change, versioned and checked. */
+import { and, eq, isNull } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createPatient, createPump, DAY_MS } from '@/db/factories';
+import * as s from '@/db/schema';
+import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+
+const { GET, POST } = await import('./route');
+
+let ctx: ApiTestContext;
+let seq = 0;
+
+function addPump(clinicId = ctx.clinic.id, model = '8637-20') {
+  seq++;
+  const patient = createPatient(ctx.db, { clinicId, mrn: `P-${seq}`, spasticityOrigin: 'spinal' });
+  const constantFlow = model === '3000';
+  const { pump } = createPump(ctx.db, {
+    patientId: patient.id,
+    model: ctx.catalog.models.get(model)!,
+    serial: `PS-${seq}`,
+    implantedOn: '2024-01-01',
+    reservoirMl: constantFlow ? 30 : undefined,
+    alarmMl: constantFlow ? 3 : undefined,
+    flowMlPerDay: constantFlow ? 1 : undefined,
+    program: constantFlow
+      ? { drugId: drugId(), concentrationMcgPerMl: 500, mode: 'constant-flow' }
+      : { drugId: drugId(), concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    filledAt: Date.now() - 5 * DAY_MS,
+    fillMl: 20,
+  });
+  return pump.id;
+}
+
+const drugId = () => ctx.catalog.drugs.get('Lioresal Intrathecal')!.id;
+const body = (overrides: Record<string, unknown> = {}) => ({
+  expectedVersionNo: 1,
+  drugId: drugId(),
+  concentrationMcgPerMl: 500,
+  mode: 'simple',
+  doseMcgPerDay: 300,
+  reason: 'Titration: spasticity at night',
+  ...overrides,
+});
+const post = (token: string | null, pumpId: number, b: unknown) => call(POST, { method: 'POST', token, body: b, params: { id: String(pumpId) } });
+const active = (pumpId: number) => ctx.db.select().from(s.drugPrograms).where(and(eq(s.drugPrograms.pumpId, pumpId), isNull(s.drugPrograms.supersededAt))).get()!;
+const versions = (pumpId: number) => ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.pumpId, pumpId)).all();
+
+beforeAll(() => {
+  ctx = setupApiTest();
+});
+
+describe('POST /api/v1/pumps/{id}/programs', () => {
+  it('creates version 2 for a physician, supersedes version 1, audits and refreshes the stored forecast', async () => {
+    const pumpId = addPump();
+    const r = await post(ctx.tokens.physician, pumpId, body());
+    expect(r.status).toBe(201);
+    expect(r.body.program).toMatchObject({ versionNo: 2, dailyDoseMcg: 300, concentrationMcgPerMl: 500, mode: 'simple', reason: 'Titration: spasticity at night', prescriberName: ctx.users.physician.name });
+    // 250 → 300 mcg/day is +20 %, within the usual titration step: no second person needed.
+    expect(r.body.doseChange.exceedsUsualStep).toBe(false);
+    // More drug per day: the due date can only come earlier.
+    expect(r.body.forecast.refillDueOn <= r.body.previousDueOn).toBe(true);
+    const all = versions(pumpId).sort((a, b) => a.versionNo - b.versionNo);
+    expect(all).toHaveLength(2);
+    expect(all[0]!.supersededAt).toBe(all[1]!.effectiveAt);
+    expect(all[1]).toMatchObject({ supersededAt: null, doseNgPerDay: 300_000, prescriberId: ctx.users.physician.id, createdById: ctx.users.physician.id });
+    const audit = ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.entity, 'drug_program'), eq(s.auditLog.entityId, String(all[1]!.id)))).get();
+    expect(audit?.actorId).toBe(ctx.users.physician.id);
+    expect(ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()?.refillDueOn).toBe(r.body.forecast.refillDueOn);
+  });
+
+  it('is for physicians only', async () => {
+    const pumpId = addPump();
+    for (const role of ['nurse', 'front-desk', 'admin'] as const) expect((await post(ctx.tokens[role], pumpId, body())).status).toBe(403);
+    expect((await post(null, pumpId, body())).status).toBe(401);
+    expect(versions(pumpId)).toHaveLength(1);
+  });
+
+  it("answers 404 for another clinic's pump", async () => {
+    const foreign = addPump(ctx.otherClinic.id);
+    expect((await post(ctx.tokens.physician, foreign, body())).status).toBe(404);
+    expect(versions(foreign)).toHaveLength(1);
+  });
+
+  it('answers 409 when the active version changed since it was read, and writes nothing', async () => {
+    const pumpId = addPump();
+    expect((await post(ctx.tokens.physician, pumpId, body())).status).toBe(201);
+    const stale = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 320 }));
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatch(/changed by someone else/);
+    expect(versions(pumpId)).toHaveLength(2);
+    expect(active(pumpId).doseNgPerDay).toBe(300_000);
+  });
+
+  it('answers 400 naming the invalid fields, and writes nothing', async () => {
+    const pumpId = addPump();
+    const r = await post(ctx.tokens.physician, pumpId, body({ concentrationMcgPerMl: 0, doseMcgPerDay: undefined, reason: '' }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields).toMatchObject({
+      concentrationMcgPerMl: expect.stringMatching(/more than 0 mcg\/mL/),
+      doseMcgPerDay: expect.stringMatching(/required/),
+      reason: expect.stringMatching(/required/),
+    });
+    const flex = await post(ctx.tokens.physician, pumpId, body({ mode: 'flex', flexSteps: [{ start: '07:00', doseMcgPerHour: 10 }, { start: '07:00', doseMcgPerHour: 12 }] }));
+    expect(flex.status).toBe(400);
+    expect(flex.body.fields.flexSteps).toMatch(/differ/);
+    const cf = await post(ctx.tokens.physician, pumpId, body({ mode: 'constant-flow' }));
+    expect(cf.status).toBe(400);
+    expect(cf.body.fields.mode).toMatch(/constant-flow pump/);
+    expect(versions(pumpId)).toHaveLength(1);
+  });
+
+  it('requires a second person for a dose step beyond the usual titration step (E7)', async () => {
+    const pumpId = addPump();
+    // 250 → 400 mcg/day is +60 %, beyond the 30 % per 24 h for spinal origin.
+    const r = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 400 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.secondPersonId).toMatch(/E7/);
+    expect(versions(pumpId)).toHaveLength(1);
+    const ok = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 400, secondPersonId: ctx.users.nurse.id }));
+    expect(ok.status).toBe(201);
+    expect(ok.body.doseChange.exceedsUsualStep).toBe(true);
+  });
+
+  it('stores a flex program with its steps and boluses, and the daily dose they add up to', async () => {
+    const pumpId = addPump();
+    const r = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({
+        mode: 'flex',
+        doseMcgPerDay: undefined,
+        flexSteps: [
+          { start: '00:00', doseMcgPerHour: 10 },
+          { start: '12:00', doseMcgPerHour: 11 },
+        ],
+        periodicBoluses: [{ at: '08:00', doseMcg: 20 }],
+      }),
+    );
+    expect(r.status).toBe(201);
+    // 12 h × 10 + 12 h × 11 + 20 = 272 mcg/day (+8.8 %).
+    expect(r.body.program.dailyDoseMcg).toBe(272);
+    expect(active(pumpId).flexSteps).toEqual([
+      { start: '00:00', doseNgPerHour: 10_000 },
+      { start: '12:00', doseNgPerHour: 11_000 },
+    ]);
+  });
+
+  it('changes a constant-flow pump only in constant-flow mode', async () => {
+    const pumpId = addPump(ctx.clinic.id, '3000');
+    const simple = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 500 }));
+    expect(simple.status).toBe(400);
+    expect(simple.body.fields.mode).toMatch(/constant-flow/);
+    const r = await post(ctx.tokens.physician, pumpId, body({ mode: 'constant-flow', doseMcgPerDay: undefined, concentrationMcgPerMl: 550 }));
+    expect(r.status).toBe(201);
+    // 1 mL/day × 550 mcg/mL.
+    expect(r.body.program.dailyDoseMcg).toBe(550);
+  });
+});
+
+describe('GET /api/v1/pumps/{id}/programs', () => {
+  it('lists versions newest first for readers, 404 for another clinic', async () => {
+    const pumpId = addPump();
+    await post(ctx.tokens.physician, pumpId, body());
+    const r = await call(GET, { token: ctx.tokens['front-desk'], params: { id: String(pumpId) } });
+    expect(r.status).toBe(200);
+    expect(r.body.programs.map((p: { versionNo: number; supersededAt: number | null }) => [p.versionNo, p.supersededAt === null])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect((await call(GET, { token: ctx.tokens.otherClinicNurse, params: { id: String(pumpId) } })).status).toBe(404);
+  });
+});

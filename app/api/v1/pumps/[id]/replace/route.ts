@@ -1,0 +1,14 @@
+import { getDb } from '@/db';
+import { replacePump } from '@/db/queries/patients';
+import { api } from '@/lib/server/api';
+import { requestNow } from '@/lib/server/clock';
+import { parseId } from '@/lib/validation/ids';
+import { replacePumpSchema } from '@/lib/validation/patient';
+
+export const dynamic = 'force-dynamic';
+
+/** Explants the pump and implants its replacement (pump, first program, initial fill) in one transaction. */
+export const POST = api({ permission: 'patients:write', body: replacePumpSchema }, async ({ staff, params, body }) => {
+  const pumpId = parseId(params.id, 'pump');
+  return replacePump(getDb(), staff, pumpId, body, requestNow());
+});

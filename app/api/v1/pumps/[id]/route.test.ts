@@ -1,0 +1,94 @@
+/** PATCH /api/v1/pumps/{id}: alarm volume, catheter volume, ERI date and explant, with the version check. */
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAppointment, createPatient, createPump, DAY_MS } from '@/db/factories';
+import { refreshForecasts } from '@/db/queries/forecasts';
+import * as s from '@/db/schema';
+import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+
+const { PATCH } = await import('./route');
+
+let ctx: ApiTestContext;
+let seq = 0;
+
+function addPump(clinicId = ctx.clinic.id) {
+  seq++;
+  const patient = createPatient(ctx.db, { clinicId, mrn: `PU-${seq}` });
+  const { pump } = createPump(ctx.db, {
+    patientId: patient.id,
+    model: ctx.catalog.models.get('8637-20')!,
+    serial: `PU-${seq}`,
+    implantedOn: '2024-01-01',
+    program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    filledAt: Date.now() - 5 * DAY_MS,
+    fillMl: 20,
+  });
+  refreshForecasts(ctx.db, { pumpIds: [pump.id] }, Date.now());
+  return pump.id;
+}
+
+const patch = (token: string | null, pumpId: number, body: unknown) => call(PATCH, { method: 'PATCH', token, body, params: { id: String(pumpId) } });
+const pumpRow = (id: number) => ctx.db.select().from(s.pumps).where(eq(s.pumps.id, id)).get()!;
+const stored = (id: number) => ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, id)).get();
+
+beforeAll(() => {
+  ctx = setupApiTest();
+});
+
+describe('PATCH /api/v1/pumps/{id}', () => {
+  it('raises the alarm volume, bumps the version, audits, and brings the stored alarm earlier', async () => {
+    const pumpId = addPump();
+    const before = stored(pumpId)!;
+    const r = await patch(ctx.tokens.nurse, pumpId, { version: 1, alarmMl: 4 });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: pumpId, version: 2, status: 'active' });
+    expect(pumpRow(pumpId).alarmUl).toBe(4000);
+    // 2 mL more reserve at 0.5 mL/day: the alarm comes 4 days earlier.
+    expect(before.lowReservoirAlarmAt - stored(pumpId)!.lowReservoirAlarmAt).toBe(4 * DAY_MS);
+    const audit = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'pump')).all().find((a) => a.entityId === String(pumpId));
+    expect(audit?.before).toMatchObject({ alarmUl: 2000 });
+    expect(audit?.after).toMatchObject({ alarmUl: 4000 });
+  });
+
+  it('answers 409 on a stale version and writes nothing', async () => {
+    const pumpId = addPump();
+    expect((await patch(ctx.tokens.nurse, pumpId, { version: 1, catheterVolumeMl: 0.2 })).status).toBe(200);
+    const stale = await patch(ctx.tokens.nurse, pumpId, { version: 1, alarmMl: 3 });
+    expect(stale.status).toBe(409);
+    expect(pumpRow(pumpId)).toMatchObject({ alarmUl: 2000, catheterVolumeUl: 200, version: 2 });
+  });
+
+  it('explants: status explanted, off the worklist, booked appointments cancelled', async () => {
+    const pumpId = addPump();
+    const appt = createAppointment(ctx.db, { pumpId, startsAt: Date.now() + 3 * DAY_MS });
+    const noReason = await patch(ctx.tokens.physician, pumpId, { version: 1, explantedOn: '2025-06-01' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.fields.reason).toMatch(/required/);
+    const r = await patch(ctx.tokens.physician, pumpId, { version: 1, explantedOn: '2025-06-01', reason: 'Infection' });
+    expect(r.status).toBe(200);
+    expect(pumpRow(pumpId)).toMatchObject({ status: 'explanted', explantedOn: '2025-06-01' });
+    expect(stored(pumpId)).toBeUndefined();
+    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, appt.id)).get()).toMatchObject({ status: 'cancelled', sequence: 1 });
+    const again = await patch(ctx.tokens.physician, pumpId, { version: 2, alarmMl: 3 });
+    expect(again.status).toBe(400);
+  });
+
+  it('validates with field messages and writes nothing', async () => {
+    const pumpId = addPump();
+    const r = await patch(ctx.tokens.nurse, pumpId, { version: 1, alarmMl: 25, eriRecordedOn: 'soon' });
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.body.fields).sort()).toEqual(['alarmMl', 'eriRecordedOn']);
+    const early = await patch(ctx.tokens.nurse, pumpId, { version: 1, explantedOn: '2023-01-01', reason: 'x' });
+    expect(early.body.fields.explantedOn).toMatch(/before the implant date/);
+    expect(pumpRow(pumpId).version).toBe(1);
+  });
+
+  it('is refused to front desk and admin, and 404 for another clinic', async () => {
+    const pumpId = addPump();
+    const foreign = addPump(ctx.otherClinic.id);
+    expect((await patch(ctx.tokens['front-desk'], pumpId, { version: 1, alarmMl: 3 })).status).toBe(403);
+    expect((await patch(ctx.tokens.admin, pumpId, { version: 1, alarmMl: 3 })).status).toBe(403);
+    expect((await patch(ctx.tokens.nurse, foreign, { version: 1, alarmMl: 3 })).status).toBe(404);
+    expect(pumpRow(foreign).alarmUl).toBe(2000);
+  });
+});

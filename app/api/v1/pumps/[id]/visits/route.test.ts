@@ -1,0 +1,260 @@
+/** GET/POST /api/v1/pumps/{id}/visits: recording a refill visit, whole or not at all. */
+import { and, eq, isNull } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAppointment, createPatient, createPump, DAY_MS } from '@/db/factories';
+import * as s from '@/db/schema';
+import { addDaysToLocalDate, localDateOf } from '@/lib/domain/calendar';
+import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+
+const { GET, POST } = await import('./route');
+
+let ctx: ApiTestContext;
+let seq = 0;
+const TZ = 'America/Chicago';
+
+/** A SynchroMed II 20 mL, baclofen 500 mcg/mL at 250 mcg/day (0.5 mL/day), filled with 20 mL ten days ago. */
+function addPump(clinicId = ctx.clinic.id, options: { origin?: 'spinal' | 'cerebral'; daysAgo?: number } = {}) {
+  seq++;
+  const patient = createPatient(ctx.db, { clinicId, mrn: `V-${seq}`, spasticityOrigin: options.origin ?? 'spinal', backupOralPlan: 'oral baclofen' });
+  const { pump, program } = createPump(ctx.db, {
+    patientId: patient.id,
+    model: ctx.catalog.models.get('8637-20')!,
+    serial: `SER-${seq}`,
+    implantedOn: '2024-01-01',
+    program: { drugId: lioresal().id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    filledAt: Date.now() - (options.daysAgo ?? 10) * DAY_MS,
+    fillMl: 20,
+  });
+  return { patientId: patient.id, pumpId: pump.id, programId: program.id };
+}
+
+const lioresal = () => ctx.catalog.drugs.get('Lioresal Intrathecal')!;
+const future = () => addDaysToLocalDate(localDateOf(Date.now(), TZ), 200);
+
+function visitBody(overrides: Record<string, unknown> = {}) {
+  return {
+    aspiratedResidualMl: 15,
+    volumeFilledMl: 20,
+    drugId: lioresal().id,
+    drugLot: 'LOT-123',
+    drugExpiresOn: future(),
+    concentrationMcgPerMl: 500,
+    notes: '',
+    ...overrides,
+  };
+}
+
+const post = (token: string | null, pumpId: number, body: unknown) =>
+  call(POST, { method: 'POST', token, body, params: { id: String(pumpId) }, url: `/api/v1/pumps/${pumpId}/visits` });
+
+const visitsOf = (pumpId: number) => ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.pumpId, pumpId)).all();
+const programsOf = (pumpId: number) => ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.pumpId, pumpId)).all();
+const auditCount = () => ctx.db.select().from(s.auditLog).all().length;
+
+beforeAll(() => {
+  ctx = setupApiTest();
+});
+
+describe('POST /api/v1/pumps/{id}/visits', () => {
+  it('records a refill for a nurse: the residual check, the new forecast, open slots, the audit row', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody());
+    expect(r.status).toBe(201);
+    // 20 mL − 10 days × 0.5 mL/day = 15 mL expected; 15 mL aspirated: no discrepancy.
+    expect(r.body.assessment.expectedResidualMl).toBeCloseTo(15, 1);
+    expect(r.body.assessment.flag).toBe('none');
+    expect(r.body.visit).toMatchObject({ kind: 'refill', aspiratedResidualMl: 15, volumeFilledMl: 20, discrepancyFlag: 'none', performedByName: ctx.users.nurse.name });
+    // Refilled to 20 mL: the due date moves about ten days later than before.
+    expect(r.body.forecast.refillDueOn > r.body.previousDueOn).toBe(true);
+    expect(r.body.slots.length).toBeGreaterThan(0);
+    expect(r.body.slots.length).toBeLessThanOrEqual(3);
+    for (const slot of r.body.slots) expect(slot.date <= r.body.forecast.refillDueOn).toBe(true);
+    const [, visit] = visitsOf(pumpId).sort((a, b) => a.performedAt - b.performedAt);
+    expect(visit).toMatchObject({ performedById: ctx.users.nurse.id, aspiratedResidualUl: 15_000, reservoirAfterUl: 20_000, discrepancyFlag: 'none', drugLot: 'LOT-123' });
+    expect(Math.abs(visit!.expectedResidualUl! - 15_000)).toBeLessThan(10);
+    const audits = ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.entity, 'refill_visit'), eq(s.auditLog.entityId, String(visit!.id)))).all();
+    expect(audits).toHaveLength(1);
+    // The stored forecast (worklist) was refreshed in the same transaction.
+    const storedAfter = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get();
+    expect(storedAfter!.refillDueOn).toBe(r.body.forecast.refillDueOn);
+  });
+
+  it('computes the discrepancy flag itself and ignores one sent by the client', async () => {
+    const { pumpId } = addPump();
+    // 19 mL aspirated where 15 mL were expected: 4 mL too much left, under-infusion (tolerance 2 mL).
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: 19, discrepancyFlag: 'none', expectedResidualMl: 19, discrepancyMl: 0 }));
+    expect(r.status).toBe(201);
+    expect(r.body.assessment.flag).toBe('under-infusion');
+    expect(r.body.assessment.alerts.map((a: { code: string }) => a.code)).toContain('E5');
+    const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
+    expect(visit.discrepancyFlag).toBe('under-infusion');
+    expect(visit.discrepancyUl).toBeLessThan(-3_900);
+    expect(Math.abs(visit.expectedResidualUl! - 15_000)).toBeLessThan(10);
+  });
+
+  it('flags an over-delivery when less drug is left than expected', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.physician, pumpId, visitBody({ aspiratedResidualMl: 11 }));
+    expect(r.status).toBe(201);
+    expect(r.body.visit.discrepancyFlag).toBe('over-delivery');
+    expect(r.body.visit.discrepancyMl).toBeCloseTo(4, 1);
+    // 4 mL of the 5 mL delivered since the fill.
+    expect(r.body.visit.discrepancyPct).toBeCloseTo(80, 0);
+  });
+
+  it('refuses roles without refills:write and anonymous callers, writing nothing', async () => {
+    const { pumpId } = addPump();
+    expect((await post(ctx.tokens['front-desk'], pumpId, visitBody())).status).toBe(403);
+    expect((await post(ctx.tokens.admin, pumpId, visitBody())).status).toBe(403);
+    expect((await post(null, pumpId, visitBody())).status).toBe(401);
+    expect(visitsOf(pumpId)).toHaveLength(1);
+  });
+
+  it("answers 404 for another clinic's pump, both ways", async () => {
+    const foreign = addPump(ctx.otherClinic.id);
+    const ours = addPump();
+    expect((await post(ctx.tokens.nurse, foreign.pumpId, visitBody())).status).toBe(404);
+    expect((await post(ctx.tokens.otherClinicNurse, ours.pumpId, visitBody())).status).toBe(404);
+    expect((await post(ctx.tokens.nurse, 99_999_999, visitBody())).status).toBe(404);
+    expect(visitsOf(foreign.pumpId)).toHaveLength(1);
+    expect(visitsOf(ours.pumpId)).toHaveLength(1);
+  });
+
+  it('answers 400 naming each invalid field, and writes nothing', async () => {
+    const { pumpId } = addPump();
+    const audits = auditCount();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: -1, volumeFilledMl: 'lots', drugLot: '', drugExpiresOn: '2026-02-30' }));
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.body.fields).sort()).toEqual(['aspiratedResidualMl', 'drugExpiresOn', 'drugLot', 'volumeFilledMl']);
+    expect(r.body.fields.aspiratedResidualMl).toMatch(/0 mL or more/);
+    expect(visitsOf(pumpId)).toHaveLength(1);
+    expect(auditCount()).toBe(audits);
+  });
+
+  it('refuses a fill above the reservoir capacity with a clear field message', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ volumeFilledMl: 21 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.volumeFilledMl).toMatch(/at most 20 mL/);
+    expect(visitsOf(pumpId)).toHaveLength(1);
+  });
+
+  it('warns, but saves, a fill within 2 mL of the capacity', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ volumeFilledMl: 19.5 }));
+    expect(r.status).toBe(201);
+    expect(r.body.warnings.join(' ')).toMatch(/within 2 mL/);
+  });
+
+  it('rejects an expired drug', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ drugExpiresOn: addDaysToLocalDate(localDateOf(Date.now(), TZ), -1) }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.drugExpiresOn).toMatch(/expired/);
+    expect(visitsOf(pumpId)).toHaveLength(1);
+  });
+
+  it('rejects a concentration the product does not come in, and a change of drug', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ concentrationMcgPerMl: 700 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.concentrationMcgPerMl).toMatch(/one of 50 mcg\/mL, 500 mcg\/mL, 2000 mcg\/mL/);
+    const morphine = ctx.catalog.drugs.get('Infumorph (preservative-free morphine)')!;
+    const r2 = await post(ctx.tokens.nurse, pumpId, visitBody({ drugId: morphine.id, concentrationMcgPerMl: 10_000 }));
+    expect(r2.status).toBe(400);
+    expect(r2.body.fields.drugId).toMatch(/physician's program change/);
+  });
+
+  it('needs a bridge bolus or an explicit confirmation to save a concentration change (E8)', async () => {
+    const { pumpId, programId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ concentrationMcgPerMl: 2000 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.confirmNoBridgeBolus).toMatch(/E8/);
+    expect(programsOf(pumpId)).toHaveLength(1);
+
+    const confirmed = await post(ctx.tokens.nurse, pumpId, visitBody({ concentrationMcgPerMl: 2000, confirmNoBridgeBolus: true }));
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body.assessment.alerts.map((a: { code: string }) => a.code)).toContain('E8');
+    expect(confirmed.body.newProgramVersionNo).toBe(2);
+    const programs = programsOf(pumpId).sort((a, b) => a.versionNo - b.versionNo);
+    expect(programs[0]).toMatchObject({ id: programId, supersededAt: confirmed.body.visit.performedAt });
+    expect(programs[1]).toMatchObject({ versionNo: 2, concentrationNgPerMl: 2_000_000, doseNgPerDay: 250_000, supersededAt: null });
+    const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
+    expect(visit).toMatchObject({ programChanged: true, programId: programs[1]!.id, concentrationNgPerMl: 2_000_000 });
+  });
+
+  it('saves a concentration change with a bridge bolus recorded, without E8', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ concentrationMcgPerMl: 2000, bridgeBolusGiven: true, bridgeBolusNote: '0.25 mL over 12 h' }));
+    expect(r.status).toBe(201);
+    expect(r.body.assessment.alerts.map((a: { code: string }) => a.code)).not.toContain('E8');
+  });
+
+  it('requires a second person for a dose change beyond the usual step (E7)', async () => {
+    const { pumpId } = addPump();
+    // 250 → 400 mcg/day is +60 %, beyond the 40 % usual at a refill for spinal origin.
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 400 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.verifiedById).toMatch(/E7/);
+    const self = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users.nurse.id }));
+    expect(self.status).toBe(400);
+    expect(self.body.fields.verifiedById).toMatch(/someone other than you/);
+    const desk = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users['front-desk'].id }));
+    expect(desk.status).toBe(400);
+    expect(programsOf(pumpId)).toHaveLength(1);
+
+    const ok = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users.physician.id }));
+    expect(ok.status).toBe(201);
+    expect(ok.body.visit.verifiedByName).toBe(ctx.users.physician.name);
+    const active = ctx.db.select().from(s.drugPrograms).where(and(eq(s.drugPrograms.pumpId, pumpId), isNull(s.drugPrograms.supersededAt))).get()!;
+    expect(active).toMatchObject({ versionNo: 2, doseNgPerDay: 400_000 });
+  });
+
+  it('saves a usual dose step without a second person', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 300 }));
+    expect(r.status).toBe(201);
+    expect(r.body.programChanged).toBe(true);
+  });
+
+  it("marks the day's booked refill appointment done", async () => {
+    const { pumpId } = addPump();
+    const appt = createAppointment(ctx.db, { pumpId, startsAt: Date.now() - 60_000 });
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody());
+    expect(r.status).toBe(201);
+    const after = ctx.db.select().from(s.appointments).where(eq(s.appointments.id, appt.id)).get()!;
+    expect(after).toMatchObject({ status: 'done', sequence: 1, version: 2 });
+  });
+
+  it('refuses a visit time before the last fill or in the future', async () => {
+    const { pumpId } = addPump();
+    const early = await post(ctx.tokens.nurse, pumpId, visitBody({ performedAt: new Date(Date.now() - 20 * DAY_MS).toISOString() }));
+    expect(early.status).toBe(400);
+    expect(early.body.fields.performedAt).toMatch(/after the last fill/);
+    const late = await post(ctx.tokens.nurse, pumpId, visitBody({ performedAt: new Date(Date.now() + DAY_MS).toISOString() }));
+    expect(late.status).toBe(400);
+    expect(late.body.fields.performedAt).toMatch(/future/);
+  });
+
+  it('refuses a visit to an explanted pump', async () => {
+    const { pumpId } = addPump();
+    ctx.db.update(s.pumps).set({ status: 'explanted', explantedOn: '2025-01-01' }).where(eq(s.pumps.id, pumpId)).run();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody());
+    expect(r.status).toBe(400);
+    expect(visitsOf(pumpId)).toHaveLength(1);
+  });
+});
+
+describe('GET /api/v1/pumps/{id}/visits', () => {
+  it('lists the visits newest first for any reader of the clinic, 404 elsewhere', async () => {
+    const { pumpId } = addPump();
+    await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: 14 }));
+    const get = (token: string) => call(GET, { token, params: { id: String(pumpId) } });
+    const r = await get(ctx.tokens['front-desk']);
+    expect(r.status).toBe(200);
+    expect(r.body.visits.map((v: { kind: string }) => v.kind)).toEqual(['refill', 'initial-fill']);
+    expect(r.body.visits[0].aspiratedResidualMl).toBe(14);
+    expect((await get(ctx.tokens.otherClinicNurse)).status).toBe(404);
+    expect((await get(ctx.tokens.admin)).status).toBe(403);
+  });
+});

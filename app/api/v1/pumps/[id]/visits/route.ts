@@ -1,0 +1,23 @@
+import { getDb } from '@/db';
+import { listVisits, recordVisit } from '@/db/queries/refills';
+import { api } from '@/lib/server/api';
+import { requestNow } from '@/lib/server/clock';
+import { parseId } from '@/lib/validation/ids';
+import { recordVisitSchema } from '@/lib/validation/refill';
+
+export const dynamic = 'force-dynamic';
+
+/** The pump's fills and refills, newest first, with expected and aspirated residuals and the discrepancy flag. */
+export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
+  const pumpId = parseId(params.id, 'pump');
+  return { visits: listVisits(getDb(), staff.clinicId, pumpId) };
+});
+
+/**
+ * Records a refill visit in one transaction. The discrepancy and its flag are computed here; the answer carries
+ * the new forecast and the three earliest open slots before the new due date.
+ */
+export const POST = api({ permission: 'refills:write', body: recordVisitSchema }, async ({ staff, params, body }) => {
+  const pumpId = parseId(params.id, 'pump');
+  return recordVisit(getDb(), staff, pumpId, body, requestNow());
+});

@@ -1,0 +1,128 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DAY_MS, createPatient, createPump } from '@/db/factories';
+import { refreshForecasts } from '@/db/queries/forecasts';
+import * as s from '@/db/schema';
+import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+import { GET, PATCH } from './route';
+
+const NOW = Date.parse('2026-03-10T15:00:00Z'); // Tue 10 Mar 2026, 10:00 in Chicago
+
+let ctx: ApiTestContext;
+let pumpId: number;
+
+const clinicRow = () => ctx.db.select().from(s.clinics).where(eq(s.clinics.id, ctx.clinic.id)).get()!;
+const dueOn = () => ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!.refillDueOn;
+const current = async () => (await call(GET, { token: ctx.tokens.admin })).body;
+
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+  ctx = setupApiTest();
+  const patient = createPatient(ctx.db, { clinicId: ctx.clinic.id, mrn: 'S-1' });
+  // 0.5 mL/day from 20 mL, filled 10 days ago: alarm (2 mL) in 26 days, due 7 days before it.
+  pumpId = createPump(ctx.db, {
+    patientId: patient.id,
+    model: ctx.catalog.models.get('8637-20')!,
+    serial: 'X1',
+    implantedOn: '2025-01-01',
+    program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    filledAt: NOW - 10 * DAY_MS,
+    fillMl: 20,
+  }).pump.id;
+  refreshForecasts(ctx.db, { pumpIds: [pumpId] }, NOW);
+});
+afterAll(() => vi.useRealTimers());
+
+describe('GET /api/v1/settings', () => {
+  it('shows every role the clinic’s settings, with the discrepancy in mL', async () => {
+    for (const role of ['admin', 'physician', 'nurse', 'front-desk'] as const) {
+      const res = await call(GET, { token: ctx.tokens[role] });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: ctx.clinic.id, name: 'Test Clinic', timeZone: 'America/Chicago', bufferDays: 7, discrepancyMinMl: 2, clinicWeekdays: [1, 2, 3, 4, 5], version: 1 });
+    }
+    const other = await call(GET, { token: ctx.tokens.otherClinicNurse });
+    expect(other.body.name).toBe('Other Clinic');
+  });
+});
+
+describe('PATCH /api/v1/settings', () => {
+  it('is refused to the front desk, nurses and physicians (settings:write is admin only)', async () => {
+    for (const role of ['front-desk', 'nurse', 'physician'] as const) {
+      const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens[role], body: { version: 1, bufferDays: 3 } });
+      expect(res.status).toBe(403);
+    }
+    expect(clinicRow().bufferDays).toBe(7);
+  });
+
+  it('a buffer change moves the stored due dates in the same transaction, audited with before and after', async () => {
+    const before = dueOn();
+    const { version } = await current();
+    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, bufferDays: 14, discrepancyMinMl: 1.5 } });
+    expect(res.status).toBe(200);
+    expect(res.body.settings).toMatchObject({ bufferDays: 14, discrepancyMinMl: 1.5, version: version + 1 });
+    expect(res.body.forecastsRefreshed).toBe(1);
+    expect(clinicRow().discrepancyMinUl).toBe(1500);
+    const after = dueOn();
+    expect(after < before).toBe(true);
+    // 7 more days of buffer: the due date is a week earlier (or earlier still, to reach a clinic day).
+    expect(Date.parse(before) - Date.parse(after)).toBeGreaterThanOrEqual(7 * DAY_MS);
+    const row = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'clinic-settings')).all().at(-1)!;
+    expect(row).toMatchObject({ action: 'update', before: { bufferDays: 7, discrepancyMinMl: 2 }, after: { bufferDays: 14, discrepancyMinMl: 1.5 } });
+  });
+
+  it('a holiday on the due date moves it to the clinic day before', async () => {
+    const due = dueOn();
+    const { version } = await current();
+    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, holidays: [due] } });
+    expect(res.status).toBe(200);
+    expect(dueOn() < due).toBe(true);
+  });
+
+  it('answers 409 when someone else saved first, and writes nothing', async () => {
+    const { version } = await current();
+    expect((await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, name: 'Renamed Clinic' } })).status).toBe(200);
+    const stale = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, name: 'Lost Update' } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatch(/changed by someone else/);
+    expect(clinicRow().name).toBe('Renamed Clinic');
+  });
+
+  it('refuses invalid values with a message per field that says what is allowed, and writes nothing', async () => {
+    const before = clinicRow();
+    const res = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: { version: before.version, timeZone: 'Mars/Olympus', bufferDays: 90, accuracyPct: 12.5, clinicWeekdays: [], holidays: ['2026-02-30'], dayStartsAt: '7am', dailyCapacity: 0 },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toMatchObject({
+      timeZone: 'must be an IANA time zone, e.g. America/Chicago',
+      bufferDays: 'Buffer must be a whole number from 0 to 60 days',
+      accuracyPct: 'Accuracy must be a whole number from 0 to 50 %',
+      clinicWeekdays: 'needs at least one clinic day',
+      'holidays.0': 'is not a real calendar date',
+      dailyCapacity: 'Daily capacity must be a whole number from 1 to 500 appointments',
+    });
+    expect(res.body.fields.dayStartsAt).toMatch(/HH:MM/);
+    expect(clinicRow()).toEqual(before);
+  });
+
+  it('checks the opening hours against what is stored (closing after opening)', async () => {
+    const before = clinicRow();
+    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version: before.version, dayEndsAt: '08:00' } });
+    expect(res.status).toBe(400);
+    expect(res.body.fields.dayEndsAt).toBe('Closing time must be after the opening time (08:30)');
+    expect(clinicRow()).toEqual(before);
+  });
+
+  it('a change that is not policy does not touch the forecasts', async () => {
+    const computedAt = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!.computedAt;
+    vi.setSystemTime(NOW + 60_000);
+    const { version } = await current();
+    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, dailyCapacity: 20, feedShowsFirstName: true } });
+    expect(res.body.forecastsRefreshed).toBeNull();
+    expect(ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!.computedAt).toBe(computedAt);
+    vi.setSystemTime(NOW);
+  });
+});

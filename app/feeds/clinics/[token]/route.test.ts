@@ -1,0 +1,146 @@
+/**
+ * The staff clinic feed over HTTP: who may keep one, what it shows, and the per-clinic cache.
+ */
+import { eq } from 'drizzle-orm';
+import ICAL from 'ical.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DAY_MS } from '@/db/factories';
+import * as s from '@/db/schema';
+import { feedAppointment, feedPatient, moveAppointment, type FeedPatientFixture } from '@/db/queries/feeds.test-helpers';
+import { clearClinicFeedCache } from '@/lib/server/feeds';
+import { call, setupApiTest, type ApiTestContext, type Role } from '@/tests/api';
+
+const { GET, HEAD } = await import('./route');
+const meFeed = await import('@/app/api/v1/me/feed/route');
+
+let ctx: ApiTestContext;
+let fx: FeedPatientFixture;
+let appointment: s.Appointment;
+const now = Math.floor(Date.now() / 60_000) * 60_000;
+const HOST = 'localhost:3000';
+
+beforeAll(() => {
+  ctx = setupApiTest();
+  fx = feedPatient(ctx.db, { clinicId: ctx.clinic.id, now, mrn: 'MRN-100234', givenName: 'Jane', familyName: 'Doe' });
+  appointment = feedAppointment(ctx.db, fx.pump.id, now + 3 * DAY_MS);
+  const foreign = feedPatient(ctx.db, { clinicId: ctx.otherClinic.id, now, mrn: 'MRN-FOREIGN', givenName: 'Otto', familyName: 'Other' });
+  feedAppointment(ctx.db, foreign.pump.id, now + 3 * DAY_MS);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  clearClinicFeedCache();
+});
+
+async function myToken(role: Role | 'otherClinicNurse'): Promise<string> {
+  const status = await call(meFeed.GET, { token: ctx.tokens[role] });
+  const r = await call(meFeed.POST, { method: 'POST', token: ctx.tokens[role], body: { replaces: status.body.tokenId } });
+  expect(r.status).toBe(201);
+  return /\/feeds\/clinics\/([A-Za-z0-9_-]{43})\.ics$/.exec(r.body.link.url as string)![1]!;
+}
+
+const fetchFeed = (segment: string, method: 'GET' | 'HEAD' = 'GET', headers?: Record<string, string>) =>
+  call(method === 'HEAD' ? HEAD : GET, { method, url: `/feeds/clinics/${segment}`, params: { token: segment }, headers });
+
+function summaries(body: string): Map<string, { summary: string; start: number | string; sequence: number }> {
+  const cal = new ICAL.Component(ICAL.parse(body));
+  return new Map(
+    cal.getAllSubcomponents('vevent').map((comp) => {
+      const e = new ICAL.Event(comp);
+      return [e.uid, { summary: e.summary, start: e.startDate.isDate ? e.startDate.toString() : e.startDate.toUnixTime() * 1000, sequence: e.sequence }];
+    }),
+  );
+}
+
+describe('the clinic feed', () => {
+  it("shows this clinic's appointments and due dates by initials and MRN, and nothing of another clinic", async () => {
+    const token = await myToken('nurse');
+    const r = await fetchFeed(`${token}.ics`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+    const events = summaries(r.body as string);
+    expect(events.get(`staff-appointment-${appointment.id}@${HOST}`)?.summary).toBe('Refill: J.D. (MRN MRN-100234)');
+    expect(events.get(`staff-refill-due-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe('Refill due: J.D. (MRN MRN-100234)');
+    expect(events.get(`staff-alarm-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe('Low-reservoir alarm: J.D. (MRN MRN-100234)');
+    expect(events.size).toBe(3);
+    const body = (r.body as string).replace(/\r\n[ \t]/g, '');
+    for (const word of ['Doe', 'Jane', 'FOREIGN', 'Lioresal', 'baclofen', 'mcg']) expect(body, word).not.toContain(word);
+  });
+
+  it('is open to every role with feeds:own, each with its own link, but not to admins', async () => {
+    const tokens = await Promise.all((['nurse', 'physician', 'front-desk'] as const).map((role) => myToken(role)));
+    expect(new Set(tokens).size).toBe(3);
+    for (const t of tokens) expect((await fetchFeed(`${t}.ics`)).status).toBe(200);
+    expect((await call(meFeed.POST, { method: 'POST', token: ctx.tokens.admin, body: { replaces: null } })).status).toBe(403);
+  });
+
+  it('stops working at once when the owner is disabled, with the same 404 as an unknown link', async () => {
+    const token = await myToken('physician');
+    expect((await fetchFeed(`${token}.ics`)).status).toBe(200);
+    ctx.db.update(s.users).set({ banned: true }).where(eq(s.users.id, ctx.users.physician.id)).run();
+    try {
+      const disabled = await fetchFeed(`${token}.ics`);
+      const unknown = await fetchFeed(`${'Z'.repeat(43)}.ics`);
+      expect(disabled.status).toBe(404);
+      expect(disabled.body).toBe(unknown.body);
+      expect((await fetchFeed(`${token}.ics`, 'HEAD')).status).toBe(404);
+    } finally {
+      ctx.db.update(s.users).set({ banned: false }).where(eq(s.users.id, ctx.users.physician.id)).run();
+    }
+  });
+
+  it('stops the old link at once on rotation and on revocation, even while the feed is cached', async () => {
+    const old = await myToken('nurse');
+    expect((await fetchFeed(`${old}.ics`)).status).toBe(200);
+    const current = await myToken('nurse');
+    expect((await fetchFeed(`${old}.ics`)).status).toBe(404);
+    expect((await fetchFeed(`${current}.ics`)).status).toBe(200);
+    expect((await call(meFeed.DELETE, { method: 'DELETE', token: ctx.tokens.nurse })).body).toEqual({ active: false, tokenId: null, createdAt: null });
+    expect((await fetchFeed(`${current}.ics`)).status).toBe(404);
+  });
+
+  it('answers 304 to a matching If-None-Match and HEAD without a body', async () => {
+    const token = await myToken('nurse');
+    const first = await fetchFeed(`${token}.ics`);
+    const again = await fetchFeed(`${token}.ics`, 'GET', { 'if-none-match': first.headers.get('etag')! });
+    expect(again.status).toBe(304);
+    expect(again.body).toBeNull();
+    const head = await fetchFeed(`${token}.ics`, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBeNull();
+    expect(head.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(head.headers.get('content-length')).toBe(first.headers.get('content-length'));
+  });
+
+  it('reuses the cached body for at most 30 seconds after a change, then shows the change', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now());
+    const token = await myToken('nurse');
+    const first = await fetchFeed(`${token}.ics`);
+    const uid = `staff-appointment-${appointment.id}@${HOST}`;
+    const movedTo = appointment.startsAt + DAY_MS;
+    appointment = moveAppointment(ctx.db, appointment, movedTo, Date.now());
+
+    vi.setSystemTime(Date.now() + 5_000);
+    const stale = await fetchFeed(`${token}.ics`);
+    expect(stale.headers.get('etag')).toBe(first.headers.get('etag'));
+
+    vi.setSystemTime(Date.now() + 30_000);
+    const fresh = await fetchFeed(`${token}.ics`);
+    expect(fresh.headers.get('etag')).not.toBe(first.headers.get('etag'));
+    expect(summaries(fresh.body as string).get(uid)).toMatchObject({ start: movedTo, sequence: appointment.sequence });
+  });
+
+  it('drops a booked appointment from the cached feed as soon as it has ended', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    vi.setSystemTime(start);
+    const shortOne = feedAppointment(ctx.db, fx.pump.id, Math.floor(start / 60_000) * 60_000 + 60_000); // ends in ~31 min
+    const token = await myToken('nurse');
+    const uid = `staff-appointment-${shortOne.id}@${HOST}`;
+    expect(summaries((await fetchFeed(`${token}.ics`)).body as string).has(uid)).toBe(true);
+    vi.setSystemTime(shortOne.startsAt + 30 * 60_000);
+    expect(summaries((await fetchFeed(`${token}.ics`)).body as string).has(uid)).toBe(false);
+  });
+});

@@ -1,0 +1,18 @@
+/**
+ * A staff member's clinic calendar feed: `/feeds/clinics/{token}.ics`. Public: the token is the credential, and it
+ * stops working when its owner's account is disabled or loses `feeds:own` (docs/feeds.md).
+ */
+import type { NextRequest } from 'next/server';
+import { serveClinicFeed } from '@/lib/server/feeds';
+
+export const dynamic = 'force-dynamic';
+
+type Context = { params: Promise<{ token: string }> };
+
+export function GET(request: NextRequest, { params }: Context): Promise<Response> {
+  return serveClinicFeed(request, params);
+}
+
+export function HEAD(request: NextRequest, { params }: Context): Promise<Response> {
+  return serveClinicFeed(request, params);
+}

@@ -1,0 +1,15 @@
+/** A patient's calendar feed: `/feeds/patients/{token}.ics`. Public: the token is the credential (docs/feeds.md). */
+import type { NextRequest } from 'next/server';
+import { servePatientFeed } from '@/lib/server/feeds';
+
+export const dynamic = 'force-dynamic';
+
+type Context = { params: Promise<{ token: string }> };
+
+export function GET(request: NextRequest, { params }: Context): Promise<Response> {
+  return servePatientFeed(request, params);
+}
+
+export function HEAD(request: NextRequest, { params }: Context): Promise<Response> {
+  return servePatientFeed(request, params);
+}

@@ -1,0 +1,101 @@
+/**
+ * HTTP measurements with autocannon, in this process, against 127.0.0.1 only and bounded in time.
+ *
+ * Each target is measured twice after a warm-up: with ONE connection for latency (the time one request takes,
+ * comparable with the raw in-process baseline), then with several connections for throughput (requests/s, with
+ * the latency under that load, which includes queueing behind the other connections on a single Node process).
+ */
+import autocannon, { type RequestParams } from 'autocannon';
+import { round, summarize } from './stats';
+
+export interface HttpTarget {
+  name: string;
+  /** Paths to cycle through (several patients or pumps, so one cached row does not flatter the figure). */
+  paths: string[];
+  headers: Record<string, string>;
+}
+
+export interface LoadFigures {
+  connections: number;
+  seconds: number;
+  requests: number;
+  p50: number;
+  p95: number;
+  requestsPerSecond: number;
+  statuses: Record<string, number>;
+  errors: number;
+}
+
+export interface HttpFigures {
+  name: string;
+  latency: LoadFigures;
+  throughput: LoadFigures;
+  responseBytes: number;
+}
+
+export interface MeasureOptions {
+  warmupSeconds: number;
+  seconds: number;
+  connections: number;
+}
+
+function run(origin: string, target: HttpTarget, connections: number, seconds: number): Promise<LoadFigures & { bytes: number[] }> {
+  let next = 0;
+  const nextPath = () => target.paths[next++ % target.paths.length]!;
+  const latencies: number[] = [];
+  const bytes: number[] = [];
+  const statuses: Record<string, number> = {};
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: origin,
+        connections,
+        duration: seconds,
+        timeout: 30,
+        headers: target.headers,
+        requests: [{ setupRequest: (request: RequestParams) => ({ ...request, path: nextPath() }) }],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const { p50, p95 } = summarize(latencies);
+        resolve({
+          connections,
+          seconds: result.duration,
+          requests: latencies.length,
+          p50: round(p50),
+          p95: round(p95),
+          requestsPerSecond: round(latencies.length / result.duration, 1),
+          statuses,
+          errors: result.errors + result.timeouts,
+          bytes,
+        });
+      },
+    );
+    instance.on('response', (_client, statusCode, resBytes, responseTime) => {
+      latencies.push(responseTime);
+      bytes.push(resBytes);
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+    });
+  });
+}
+
+/** Warm-up, then latency at one connection, then throughput at `connections`. */
+export async function measure(origin: string, target: HttpTarget, options: MeasureOptions): Promise<HttpFigures> {
+  await run(origin, target, 1, options.warmupSeconds);
+  const { bytes, ...latency } = await run(origin, target, 1, options.seconds);
+  const { bytes: _bytes, ...throughput } = await run(origin, target, options.connections, options.seconds);
+  return { name: target.name, latency, throughput, responseBytes: Math.round(summarize(bytes).p50) };
+}
+
+/** True when every response of both runs was a 2xx and nothing failed at the socket level. */
+export function allOk(figures: HttpFigures): boolean {
+  return [figures.latency, figures.throughput].every(
+    (f) => f.errors === 0 && f.requests > 0 && Object.keys(f.statuses).every((code) => code.startsWith('2')),
+  );
+}
+
+/** One plain request, to decide whether a route exists before benchmarking it. */
+export async function probe(origin: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const response = await fetch(origin + path, { headers, redirect: 'manual', signal: AbortSignal.timeout(120_000) });
+  return { status: response.status, body: await response.text() };
+}

@@ -1,0 +1,289 @@
+/**
+ * `npm run bench [-- --patients 100000]`: how the app holds up at the size of a large clinic.
+ *
+ * 1. Builds the app if the build is stale (scripts/start.mjs ensureBuild), unless NEXT_DIST_DIR names another
+ *    build folder, which must then be built already.
+ * 2. Seeds a fresh database in a temporary folder with N patients (db/seed.ts, 5 past refills per pump) and
+ *    times it.
+ * 3. Raw baseline, in this process with no Next.js and no HTTP: the worklist query, one pump's forecast, and
+ *    forecasting every pump of the clinic (load and pure compute timed apart).
+ * 4. Starts the production server on that database (127.0.0.1, a free port) and measures, with autocannon,
+ *    the worklist API, a patient page, a pump's forecast, a patient's feed and the clinic feed.
+ * 5. Prints a table against the targets and writes bench/results.json (bench/results-N.json for another N,
+ *    compared with the 10,000-patient figures when bench/results.json holds them).
+ * The server is stopped and the temporary folder removed whatever happens. Exit code 1 if a target fails.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { closeDatabase, openDatabase } from '../db/client';
+import { forecastAll, rawPumpForecast, rawWorklist } from './baseline';
+import { createApiToken, createFeedTokens, samplePumps, seedBenchClinic } from './fixtures';
+import { allOk, measure, probe, type HttpFigures, type HttpTarget } from './http';
+import { evaluate, loadReference, table, type Figure } from './report';
+import { startServer, type RunningServer } from './server';
+import { round } from './stats';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+const { values } = parseArgs({
+  options: {
+    patients: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '10' },
+    'raw-only': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+function wholeNumber(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+const patients = wholeNumber('patients', values.patients, 100, 1_000_000);
+const seconds = wholeNumber('seconds', values.seconds, 1, 60);
+const warmupSeconds = wholeNumber('warmup', values.warmup, 0, 30);
+const connections = wholeNumber('connections', values.connections, 1, 100);
+const SAMPLE = 200;
+
+// ---- 1. Build ----
+const distDir = process.env.NEXT_DIST_DIR || '.next';
+if (!values['raw-only']) {
+  if (distDir === '.next') {
+    const start = (await import(pathToFileURL(path.join(root, 'scripts', 'start.mjs')).href)) as { ensureBuild: () => void };
+    start.ensureBuild();
+  } else if (!fs.existsSync(path.join(root, distDir, 'BUILD_ID'))) {
+    console.error(
+      `NEXT_DIST_DIR=${distDir} has no build. Build it first:\n  NEXT_DIST_DIR=${distDir} node node_modules/next/dist/bin/next build\n` +
+        'or unset NEXT_DIST_DIR to build (when stale) and use .next.',
+    );
+    process.exit(2);
+  } else {
+    console.log(`Using the existing build in ${distDir} (NEXT_DIST_DIR; not rebuilt when stale).`);
+  }
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pump-bench-'));
+const databasePath = path.join(tmp, 'clinic.db');
+const logFile = path.join(tmp, 'server.log');
+let server: RunningServer | null = null;
+const figures: Figure[] = [];
+const http: Record<string, HttpFigures | { missing: string }> = {};
+let failed = false;
+
+try {
+  // ---- 2. Seed ----
+  console.log(`\nSeeding ${patients.toLocaleString('en-US')} patients into ${databasePath} …`);
+  const db = openDatabase(databasePath);
+  const clinic = await seedBenchClinic(db, patients, Date.now());
+  const { seed } = clinic;
+  console.log(
+    `Seeded ${seed.patients} patients, ${seed.pumps} pumps, ${seed.visits} fills and refills, ${clinic.appointments} appointments in ${(clinic.seedMs / 1000).toFixed(1)} s` +
+      (clinic.seedNow !== Date.now() ? ` (as of ${new Date(clinic.seedNow).toISOString()})` : ''),
+  );
+  figures.push({
+    key: 'seed.seconds',
+    label: `Seed ${patients.toLocaleString('en-US')} patients`,
+    value: round(clinic.seedMs / 1000, 1),
+    unit: 's',
+    targetMax: 60,
+    targetText: '≤ 60 s',
+  });
+
+  // ---- 3. Raw baseline ----
+  console.log('\nRaw baseline (plain Node, no Next.js, no HTTP) …');
+  const raw = rawWorklist(db, clinic.clinicId, seconds);
+  console.log(`  listWorklist (first page of ${raw.rows}, ${raw.total} pumps ranked): p50 ${raw.p50} ms, p95 ${raw.p95} ms over ${raw.iterations} calls`);
+  const sample = samplePumps(db, clinic.clinicId, SAMPLE);
+  const rawOne = rawPumpForecast(db, clinic.clinicId, sample.map((p) => p.pumpId), seconds);
+  console.log(`  one pump's forecast (pumpForecastFor): p50 ${rawOne.p50} ms, p95 ${rawOne.p95} ms`);
+  const all = forecastAll(db, clinic.clinicId, 5);
+  console.log(`  forecast all ${all.pumps} pumps: load ${all.loadMs} ms + compute ${all.computeMs} ms (median of ${all.repeats})`);
+  figures.push(
+    { key: 'raw.worklist.p50', label: 'Raw listWorklist p50', value: raw.p50, unit: 'ms' },
+    { key: 'raw.worklist.p95', label: 'Raw listWorklist p95', value: raw.p95, unit: 'ms' },
+    { key: 'raw.pumpForecast.p50', label: 'Raw one-pump forecast p50', value: rawOne.p50, unit: 'ms' },
+    { key: 'raw.forecastAll.loadMs', label: `Forecast all pumps: load (SQL + inputs)`, value: all.loadMs, unit: 'ms' },
+    {
+      key: 'raw.forecastAll.computeMs',
+      label: `Forecast all pumps: compute (engine)`,
+      value: all.computeMs,
+      unit: 'ms',
+      targetMax: 100,
+      targetText: '< 100 ms',
+    },
+    { key: 'raw.forecastAll.totalMs', label: 'Forecast all pumps: load + compute', value: round(all.loadMs + all.computeMs), unit: 'ms' },
+  );
+
+  if (!values['raw-only']) {
+    // ---- Credentials for the HTTP targets ----
+    const apiToken = createApiToken(db, clinic.clinicId);
+    const feeds = createFeedTokens(db, clinic.clinicId, sample.map((p) => p.patientId));
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    closeDatabase(db);
+
+    // ---- 4. Server ----
+    console.log(`\nStarting next start (${distDir}) …`);
+    const startedAt = performance.now();
+    server = await startServer({ root, distDir, databasePath, logFile, readyTimeoutMs: Math.max(120_000, patients * 6) });
+    const readyMs = performance.now() - startedAt;
+    console.log(`  answering at ${server.origin} after ${(readyMs / 1000).toFixed(1)} s (start-up re-forecasts every pump)`);
+    figures.push({ key: 'server.readySeconds', label: 'Server start until answering', value: round(readyMs / 1000, 1), unit: 's' });
+
+    const signIn = await fetch(`${server.origin}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: server.origin },
+      body: JSON.stringify({ email: 'nurse@demo.clinic', password: 'demo-clinic-2026' }),
+    });
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    if (!signIn.ok || !cookie) throw new Error(`Sign-in failed: ${signIn.status} ${await signIn.text()}`);
+
+    const bearer = { Authorization: `Bearer ${apiToken}` };
+    const targets: (HttpTarget & { key: string; baselineP50?: number; baselineP95?: number; targetMax?: number; targetText?: string })[] = [
+      {
+        key: 'worklist',
+        name: 'GET /api/v1/worklist',
+        paths: ['/api/v1/worklist'],
+        headers: bearer,
+        baselineP50: raw.p50,
+        baselineP95: raw.p95,
+        targetMax: Math.min(20, 2 * raw.p50),
+        targetText: `≤ 2× raw, < 20 ms`,
+      },
+      { key: 'patientPage', name: 'GET /patients/{id} (page)', paths: sample.map((p) => `/patients/${p.patientId}`), headers: { Cookie: cookie } },
+      {
+        key: 'pumpForecast',
+        name: 'GET /api/v1/pumps/{id}/forecast',
+        paths: sample.map((p) => `/api/v1/pumps/${p.pumpId}/forecast`),
+        headers: bearer,
+        baselineP50: rawOne.p50,
+        baselineP95: rawOne.p95,
+      },
+      {
+        key: 'patientFeed',
+        name: 'GET /feeds/patients/{token}.ics',
+        paths: feeds.patient.map((t) => `/feeds/patients/${t}.ics`),
+        headers: {},
+        targetMax: 10,
+        targetText: '< 10 ms',
+      },
+      {
+        key: 'clinicFeed',
+        name: 'GET /feeds/clinics/{token}.ics',
+        paths: [`/feeds/clinics/${feeds.clinic}.ics`],
+        headers: {},
+        targetMax: 10,
+        targetText: '< 10 ms',
+      },
+    ];
+
+    // ---- Measure ----
+    for (const target of targets) {
+      const probeStarted = performance.now();
+      const first = await probe(server.origin, target.paths[0]!, target.headers).catch((error: Error) => ({ status: 0, body: error.message }));
+      const firstMs = performance.now() - probeStarted;
+      let missing: string | null = null;
+      if (first.status === 404) missing = target.key === 'patientPage' ? 'missing: the page answers 404 (not written yet?)' : 'not available: the route answers 404 for a valid token or id';
+      else if (first.status < 200 || first.status >= 300)
+        missing = `error: answered ${first.status === 0 ? first.body : first.status} (${first.body.slice(0, 200).replace(/\s+/g, ' ')})`;
+      if (missing) {
+        console.log(`\n${target.name}: ${missing}`);
+        http[target.key] = { missing };
+        figures.push({ key: `http.${target.key}.p50`, label: `${target.name} p50`, value: null, unit: 'ms', targetMax: target.targetMax, targetText: target.targetText, note: missing });
+        continue;
+      }
+      console.log(`\n${target.name}: ${target.paths.length} path(s), ${warmupSeconds} s warm-up, ${seconds} s at 1 connection, ${seconds} s at ${connections} …`);
+      const result = await measure(server.origin, target, { warmupSeconds, seconds, connections });
+      http[target.key] = result;
+      const ok = allOk(result);
+      const note = ok ? undefined : `non-2xx or socket errors: ${JSON.stringify(result.latency.statuses)} / ${JSON.stringify(result.throughput.statuses)}, errors ${result.latency.errors + result.throughput.errors}`;
+      if (!ok) failed = true;
+      console.log(
+        `  1 conn: p50 ${result.latency.p50} ms, p95 ${result.latency.p95} ms (${result.latency.requestsPerSecond} req/s); ` +
+          `${connections} conns: ${result.throughput.requestsPerSecond} req/s, p50 ${result.throughput.p50} ms, p95 ${result.throughput.p95} ms; ` +
+          `~${(result.responseBytes / 1024).toFixed(1)} KiB per response${note ? `; ${note}` : ''}`,
+      );
+      figures.push(
+        {
+          key: `http.${target.key}.p50`,
+          label: `${target.name} p50`,
+          value: result.latency.p50,
+          unit: 'ms',
+          baseline: target.baselineP50,
+          targetMax: target.targetMax,
+          targetText: target.targetText,
+          note,
+        },
+        { key: `http.${target.key}.p95`, label: `${target.name} p95`, value: result.latency.p95, unit: 'ms', baseline: target.baselineP95 },
+        { key: `http.${target.key}.rps`, label: `${target.name} req/s (${connections} conns)`, value: result.throughput.requestsPerSecond, unit: 'req/s' },
+        { key: `http.${target.key}.p50Loaded`, label: `${target.name} p50 (${connections} conns)`, value: result.throughput.p50, unit: 'ms' },
+      );
+      if (target.key === 'clinicFeed') {
+        figures.push({
+          key: 'http.clinicFeed.firstMs',
+          label: 'Clinic feed first request (cache cold)',
+          value: round(firstMs),
+          unit: 'ms',
+          note: `includes loading the route; the feed is then cached per clinic (lib/server/feeds.ts); ${(result.responseBytes / 1024).toFixed(0)} KiB per response`,
+        });
+      }
+    }
+  } else {
+    closeDatabase(db);
+  }
+
+  // ---- 5. Report ----
+  const resultsFile = path.join(root, 'bench', patients === 10_000 ? 'results.json' : `results-${patients}.json`);
+  const reference = patients === 10_000 ? null : loadReference(path.join(root, 'bench', 'results.json'));
+  const results = evaluate(figures, reference);
+  console.log(`\n=== ${patients.toLocaleString('en-US')} patients ===\n`);
+  console.log(table(results, reference != null));
+  if (patients !== 10_000 && !reference) console.log('\n(No bench/results.json from a 10,000-patient run to compare with.)');
+  if (results.some((r) => r.status === 'FAIL')) failed = true;
+  const cpus = os.cpus();
+  const machine = {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    next: (JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'next', 'package.json'), 'utf8')) as { version: string }).version,
+  };
+  fs.writeFileSync(
+    resultsFile,
+    JSON.stringify(
+      {
+        patients,
+        at: new Date().toISOString(),
+        machine,
+        settings: { seconds, warmupSeconds, connections, distDir, rawOnly: values['raw-only'] },
+        seed: { ...clinic.seed, appointments: clinic.appointments, seconds: round(clinic.seedMs / 1000, 1) },
+        baseline: { worklist: raw, pumpForecast: rawOne, forecastAll: all },
+        http,
+        figures: results,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(`\nWrote ${path.relative(root, resultsFile)}.`);
+} catch (error) {
+  failed = true;
+  console.error('\nThe benchmark failed:', error);
+  if (fs.existsSync(logFile)) console.error(`\nLast lines of the server log:\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n')}`);
+} finally {
+  if (server) await server.stop();
+  if (values.keep) console.log(`Kept ${tmp}`);
+  else fs.rmSync(tmp, { recursive: true, force: true });
+}
+process.exitCode = failed ? 1 : 0;

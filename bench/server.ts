@@ -1,0 +1,111 @@
+/**
+ * The production server under test: `next start` on 127.0.0.1 and a free port, on the benchmark's database.
+ * It runs in its own process group so that stopping it also stops anything it spawned, and it is stopped when
+ * the benchmark exits for any reason (the caller's finally, or the exit hook below for a crash or Ctrl-C).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export interface RunningServer {
+  origin: string;
+  port: number;
+  child: ChildProcess;
+  log: string;
+  stop: () => Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const running = new Set<ChildProcess>();
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid == null || child.exitCode != null || child.signalCode != null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+process.on('exit', () => {
+  for (const child of running) killGroup(child, 'SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of running) killGroup(child, 'SIGKILL');
+    process.exit(130);
+  });
+}
+
+export async function startServer(options: {
+  root: string;
+  distDir: string;
+  databasePath: string;
+  logFile: string;
+  readyTimeoutMs: number;
+}): Promise<RunningServer> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const out = fs.openSync(options.logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    [path.join(options.root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: options.root,
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_DIST_DIR: options.distDir,
+        NEXT_TELEMETRY_DISABLED: '1',
+        DATABASE_PATH: options.databasePath,
+        SEED_DEMO: 'false',
+        PORT: String(port),
+        PUBLIC_URL: origin,
+      },
+    },
+  );
+  fs.closeSync(out);
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    killGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    running.delete(child);
+  };
+
+  const deadline = Date.now() + options.readyTimeoutMs;
+  for (;;) {
+    if (child.exitCode != null || child.signalCode != null) {
+      running.delete(child);
+      throw new Error(`next start exited (${child.exitCode ?? child.signalCode}) before answering; see ${options.logFile}`);
+    }
+    try {
+      // Any answer at all means the server is listening (start-up work runs before it listens).
+      const response = await fetch(`${origin}/sign-in`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+      await response.arrayBuffer();
+      return { origin, port, child, log: options.logFile, stop };
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`next start did not answer within ${options.readyTimeoutMs / 1000} s; see ${options.logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,480 @@
+/**
+ * Calendar feed tokens (issue, rotate, revoke, resolve) and the data behind the two feeds, shaped for the pure
+ * builder in lib/ical. What the feeds show and why: docs/feeds.md.
+ *
+ * A token is 32 random bytes (base64url); only its SHA-256 hash is stored, in a column with a unique index.
+ * A feed request is resolved with one indexed lookup by that hash, whose conditions (kind, not revoked, owner
+ * still allowed) are all in the same query: an unknown, revoked or disabled token is simply "no row", so the
+ * route can answer all of them with the same 404 after the same work, and no token is compared in JS.
+ */
+import crypto from 'node:crypto';
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { permissions } from '@/lib/auth/permissions';
+import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
+import type { EpochMs, LocalDate } from '@/lib/domain/types';
+import { ConflictError, NotFoundError } from '@/lib/errors';
+import type { ClinicFeedInput, FeedAppointment, FeedClinic, FeedDueDate, PatientFeedInput } from '@/lib/ical';
+import { FEED_TOKEN_BYTES, type FeedStatus } from '@/lib/validation/feeds';
+import type { Db } from '../client';
+import * as s from '../schema';
+import { audit, type Actor } from './audit';
+
+type Read = Pick<Db, 'select'>;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The clinic (staff) feed covers refill cycles whose dates touch [today − 30 days, today + 180 days] and the
+ * appointments of [today, today + 180 days]: an overdue refill stays visible for a month, and a clinic of
+ * 10,000 pumps does not publish years of history. Older and later ones are on the worklist.
+ */
+export const CLINIC_FEED_WINDOW = { daysBack: 30, daysAhead: 180 } as const;
+
+// ---------------------------------------------------------------------------------------------------------
+// Tokens
+
+/** A new feed token: 32 random bytes, base64url (43 characters, 256 bits). */
+export function newFeedToken(): string {
+  return crypto.randomBytes(FEED_TOKEN_BYTES).toString('base64url');
+}
+
+/** SHA-256 (hex) of a token: what is stored and looked up. */
+export function hashFeedToken(token: string): string {
+  return crypto.createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Whose feed a token is: a patient's own, or a staff member's clinic feed. */
+export type FeedOwner =
+  | { kind: 'patient'; clinicId: number; patientId: number }
+  | { kind: 'clinic'; clinicId: number; userId: string };
+
+function ownerCondition(owner: FeedOwner) {
+  return and(
+    eq(s.feedTokens.kind, owner.kind),
+    eq(s.feedTokens.clinicId, owner.clinicId),
+    owner.kind === 'patient' ? eq(s.feedTokens.patientId, owner.patientId) : eq(s.feedTokens.userId, owner.userId),
+    isNull(s.feedTokens.revokedAt),
+  );
+}
+
+function auditTarget(owner: FeedOwner): { entity: string; entityId: string | number } {
+  return owner.kind === 'patient'
+    ? { entity: 'patient-feed', entityId: owner.patientId }
+    : { entity: 'clinic-feed', entityId: owner.userId };
+}
+
+/** The patient's feed owner, or 404 when the patient is not in this clinic. */
+export function patientFeedOwner(db: Read, clinicId: number, patientId: number): FeedOwner {
+  const row = db
+    .select({ id: s.patients.id })
+    .from(s.patients)
+    .where(and(eq(s.patients.id, patientId), eq(s.patients.clinicId, clinicId)))
+    .get();
+  if (!row) throw new NotFoundError('No such patient.');
+  return { kind: 'patient', clinicId, patientId };
+}
+
+export function feedStatus(db: Read, owner: FeedOwner): FeedStatus {
+  const row = db
+    .select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt })
+    .from(s.feedTokens)
+    .where(ownerCondition(owner))
+    .orderBy(desc(s.feedTokens.id))
+    .get();
+  return row ? { active: true, tokenId: row.id, createdAt: row.createdAt } : { active: false, tokenId: null, createdAt: null };
+}
+
+/**
+ * Issues a new token for the owner and revokes the active one in the same transaction: the old address stops
+ * working the moment this commits. `replaces` must name the active token (null when there is none), else 409.
+ * Returns the token: the only time it exists outside the caller's hands.
+ */
+export function rotateFeedToken(
+  db: Db,
+  actor: Actor,
+  owner: FeedOwner,
+  replaces: number | null,
+  now: EpochMs,
+): { token: string; status: FeedStatus } {
+  const token = newFeedToken();
+  const tokenHash = hashFeedToken(token);
+  return db.transaction((tx) => {
+    if (owner.kind === 'patient') patientFeedOwner(tx, owner.clinicId, owner.patientId);
+    const active = tx
+      .select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt })
+      .from(s.feedTokens)
+      .where(ownerCondition(owner))
+      .all();
+    const current = active.reduce<(typeof active)[number] | null>((a, b) => (a && a.id > b.id ? a : b), null);
+    if ((current?.id ?? null) !== replaces) {
+      throw new ConflictError(
+        current
+          ? 'The calendar link was changed by someone else since this page was loaded. Reload to see the current link, then try again.'
+          : 'The calendar link was revoked by someone else since this page was loaded. Reload, then try again.',
+      );
+    }
+    // One active token per owner: revoke every active one (normally just `current`).
+    if (active.length > 0) tx.update(s.feedTokens).set({ revokedAt: now }).where(ownerCondition(owner)).run();
+    const row = tx
+      .insert(s.feedTokens)
+      .values({
+        kind: owner.kind,
+        clinicId: owner.clinicId,
+        patientId: owner.kind === 'patient' ? owner.patientId : null,
+        userId: owner.kind === 'clinic' ? owner.userId : null,
+        tokenHash,
+        createdAt: now,
+      })
+      .returning({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt })
+      .get();
+    const { entity, entityId } = auditTarget(owner);
+    audit(
+      tx,
+      actor,
+      current ? 'rotate' : 'create',
+      entity,
+      entityId,
+      current ? { tokenId: current.id, createdAt: current.createdAt } : null,
+      { tokenId: row.id, createdAt: row.createdAt },
+    );
+    return { token, status: { active: true, tokenId: row.id, createdAt: row.createdAt } };
+  });
+}
+
+/** Revokes the owner's active token (if any): its address answers 404 from the moment this commits. */
+export function revokeFeedToken(db: Db, actor: Actor, owner: FeedOwner, now: EpochMs): FeedStatus {
+  return db.transaction((tx) => {
+    if (owner.kind === 'patient') patientFeedOwner(tx, owner.clinicId, owner.patientId);
+    const active = tx.select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt }).from(s.feedTokens).where(ownerCondition(owner)).all();
+    if (active.length === 0) return { active: false, tokenId: null, createdAt: null };
+    tx.update(s.feedTokens).set({ revokedAt: now }).where(ownerCondition(owner)).run();
+    const { entity, entityId } = auditTarget(owner);
+    for (const t of active) audit(tx, actor, 'revoke', entity, entityId, { tokenId: t.id, createdAt: t.createdAt }, null);
+    return { active: false, tokenId: null, createdAt: null };
+  });
+}
+
+/**
+ * The patient behind a feed token hash, or null for an unknown, revoked or mismatched one (one indexed query).
+ */
+export function resolvePatientFeedToken(db: Read, tokenHash: string): { clinicId: number; patientId: number } | null {
+  const row = db
+    .select({ clinicId: s.patients.clinicId, patientId: s.patients.id })
+    .from(s.feedTokens)
+    .innerJoin(s.patients, and(eq(s.patients.id, s.feedTokens.patientId), eq(s.patients.clinicId, s.feedTokens.clinicId)))
+    .where(and(eq(s.feedTokens.tokenHash, tokenHash), eq(s.feedTokens.kind, 'patient'), isNull(s.feedTokens.revokedAt)))
+    .get();
+  return row ?? null;
+}
+
+/**
+ * The clinic behind a staff member's feed token hash, or null for an unknown or revoked token, or one whose
+ * owner is disabled (users.banned), has left the clinic or no longer has a role with `feeds:own`.
+ */
+export function resolveClinicFeedToken(db: Read, tokenHash: string): { clinicId: number; userId: string } | null {
+  const row = db
+    .select({ clinicId: s.feedTokens.clinicId, userId: s.users.id })
+    .from(s.feedTokens)
+    .innerJoin(s.users, and(eq(s.users.id, s.feedTokens.userId), eq(s.users.clinicId, s.feedTokens.clinicId)))
+    .where(
+      and(
+        eq(s.feedTokens.tokenHash, tokenHash),
+        eq(s.feedTokens.kind, 'clinic'),
+        isNull(s.feedTokens.revokedAt),
+        sql`coalesce(${s.users.banned}, 0) = 0`,
+        inArray(s.users.role, [...permissions['feeds:own']]),
+      ),
+    )
+    .get();
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Feed data
+
+/**
+ * A feed's builder input plus what HTTP caching needs: `lastModifiedAt` (the latest change in the data, or
+ * the latest moment an event left the feed as time passed) and `validUntil` (the next moment one will).
+ */
+export interface LoadedFeed<T> {
+  input: T;
+  lastModifiedAt: EpochMs;
+  validUntil: EpochMs;
+}
+
+const clinicColumns = {
+  id: s.clinics.id,
+  name: s.clinics.name,
+  timeZone: s.clinics.timeZone,
+  phone24h: s.clinics.phone24h,
+  address: s.clinics.address,
+  feedShowsFirstName: s.clinics.feedShowsFirstName,
+  updatedAt: s.clinics.updatedAt,
+};
+
+function loadClinic(db: Read, clinicId: number) {
+  const row = db.select(clinicColumns).from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
+  if (!row) throw new NotFoundError(`Clinic ${clinicId} does not exist.`);
+  const clinic: FeedClinic = { id: row.id, name: row.name, timeZone: row.timeZone, phone24h: row.phone24h, address: row.address };
+  return { clinic, feedShowsFirstName: row.feedShowsFirstName, updatedAt: row.updatedAt };
+}
+
+/** Start of a clinic-local day as an instant. */
+function startOfDay(date: LocalDate, timeZone: string): EpochMs {
+  return localDateTimeToInstant(date, '00:00', timeZone);
+}
+
+const appointmentColumns = {
+  id: s.appointments.id,
+  pumpId: s.appointments.pumpId,
+  startsAt: s.appointments.startsAt,
+  durationMinutes: s.appointments.durationMinutes,
+  type: s.appointments.type,
+  status: s.appointments.status,
+  sequence: s.appointments.sequence,
+  updatedAt: s.appointments.updatedAt,
+};
+
+/** The refill visit that started the pump's current cycle: the latest by time, as the forecast uses. */
+const latestVisitId = sql`(select rv.id from refill_visits rv where rv.pump_id = ${s.pumpForecasts.pumpId} order by rv.performed_at desc, rv.id desc limit 1)`;
+
+const dueDateColumns = {
+  pumpId: s.pumpForecasts.pumpId,
+  refillDueOn: s.pumpForecasts.refillDueOn,
+  lowReservoirAlarmAt: s.pumpForecasts.lowReservoirAlarmAt,
+  computedAt: s.pumpForecasts.computedAt,
+  cycleId: s.refillVisits.id,
+  cycleStartedAt: s.refillVisits.performedAt,
+};
+
+type DueDateRow = { pumpId: number; refillDueOn: string; lowReservoirAlarmAt: number | null; computedAt: number; cycleId: number; cycleStartedAt: number };
+
+/**
+ * SEQUENCE of a cycle's due-date events: whole seconds from the refill that started the cycle to the last
+ * recomputation of the stored forecast. Every write that can move the dates (program change, pump edit, clinic
+ * policy, discrepancy) recomputes the forecast in its transaction, so the number rises with every such change,
+ * including those that are not program versions (a raised alarm volume moves the due date earlier), and it never
+ * falls within a cycle. A recomputation that moved nothing raises it too, which clients handle as a no-op update.
+ * A new refill starts a new cycle, and with it a new UID.
+ */
+export function dueDateSequence(row: Pick<DueDateRow, 'computedAt' | 'cycleStartedAt'>): number {
+  return Math.max(0, Math.floor((row.computedAt - row.cycleStartedAt) / 1000));
+}
+
+function toDueDate(row: DueDateRow, timeZone: string): FeedDueDate {
+  return {
+    pumpId: row.pumpId,
+    cycleId: row.cycleId,
+    refillDueOn: row.refillDueOn,
+    lowReservoirAlarmOn: row.lowReservoirAlarmAt == null ? null : localDateOf(row.lowReservoirAlarmAt, timeZone),
+    sequence: dueDateSequence(row),
+  };
+}
+
+function toAppointment(row: FeedAppointment): FeedAppointment {
+  return {
+    id: row.id,
+    pumpId: row.pumpId,
+    startsAt: row.startsAt,
+    durationMinutes: row.durationMinutes,
+    type: row.type,
+    status: row.status,
+    sequence: row.sequence,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/**
+ * When the shown set of appointments last changed, and next will, just because time passed: a booked
+ * appointment leaves the feed when it ends, a cancelled one at the end of its clinic-local day (the builder's
+ * rule), and the clinic window moves at midnight.
+ */
+function timeBoundaries(appointments: FeedAppointment[], now: EpochMs, today: LocalDate, timeZone: string) {
+  let passed = startOfDay(today, timeZone);
+  let next = startOfDay(addDaysToLocalDate(today, 1), timeZone);
+  for (const a of appointments) {
+    if (a.status !== 'booked') continue;
+    const end = a.startsAt + a.durationMinutes * 60_000;
+    if (end <= now) passed = Math.max(passed, end);
+    else next = Math.min(next, end);
+  }
+  return { passed, next };
+}
+
+/** Initials for the staff feed: `J.D.` from Jane Doe (first letter of each name). */
+export function initialsOf(givenName: string, familyName: string): string {
+  const first = (name: string) => {
+    const letter = [...name.trim()][0];
+    return letter ? `${letter.toLocaleUpperCase('en')}.` : '';
+  };
+  return first(givenName) + first(familyName) || '?';
+}
+
+/** The first name as a patient feed may show it: the first word of the given name. */
+function feedFirstName(givenName: string): string | null {
+  const word = givenName.trim().split(/\s+/)[0];
+  return word ? word : null;
+}
+
+/**
+ * A patient's own feed: every booked appointment that has not ended and every cancelled one from the start of
+ * today (the builder drops the rest), on any of the patient's pumps, and the current cycle's due dates of each
+ * active pump from the stored forecast. Nothing else about the patient is loaded.
+ */
+export function loadPatientFeed(
+  db: Read,
+  ref: { clinicId: number; patientId: number },
+  now: EpochMs,
+  host: string,
+): LoadedFeed<PatientFeedInput> {
+  const { clinic, feedShowsFirstName, updatedAt: clinicUpdatedAt } = loadClinic(db, ref.clinicId);
+  const patient = db
+    .select({ id: s.patients.id, givenName: s.patients.givenName, updatedAt: s.patients.updatedAt })
+    .from(s.patients)
+    .where(and(eq(s.patients.id, ref.patientId), eq(s.patients.clinicId, ref.clinicId)))
+    .get();
+  if (!patient) throw new NotFoundError('No such patient.');
+  const today = localDateOf(now, clinic.timeZone);
+  const patientPumps = db.select({ id: s.pumps.id }).from(s.pumps).where(eq(s.pumps.patientId, patient.id));
+
+  const appointments = db
+    .select(appointmentColumns)
+    .from(s.appointments)
+    .where(
+      and(
+        inArray(s.appointments.pumpId, patientPumps),
+        inArray(s.appointments.status, ['booked', 'cancelled']),
+        // Two days back covers today's cancelled ones in any zone; the builder applies the exact rule.
+        gte(s.appointments.startsAt, now - 2 * DAY_MS),
+      ),
+    )
+    .all()
+    .map(toAppointment);
+
+  const dueRows = db
+    .select(dueDateColumns)
+    .from(s.pumpForecasts)
+    .innerJoin(s.pumps, eq(s.pumps.id, s.pumpForecasts.pumpId))
+    .innerJoin(s.refillVisits, eq(s.refillVisits.id, latestVisitId))
+    .where(and(eq(s.pumps.patientId, patient.id), eq(s.pumps.status, 'active'), eq(s.pumpForecasts.clinicId, ref.clinicId)))
+    .all();
+
+  const firstName = feedShowsFirstName ? feedFirstName(patient.givenName) : null;
+  const stampAt = Math.max(
+    clinicUpdatedAt,
+    feedShowsFirstName ? patient.updatedAt : 0,
+    ...appointments.map((a) => a.updatedAt),
+    ...dueRows.map((d) => d.computedAt),
+  );
+  const { passed, next } = timeBoundaries(appointments, now, today, clinic.timeZone);
+  return {
+    input: {
+      clinic,
+      now,
+      stampAt,
+      host,
+      patient: { id: patient.id, firstName },
+      appointments,
+      dueDates: dueRows.map((r) => toDueDate(r, clinic.timeZone)),
+    },
+    // Never later than now (RFC 9110 8.8.2), even if a clock was ahead when a row was written.
+    lastModifiedAt: Math.min(now, Math.max(stampAt, passed)),
+    validUntil: next,
+  };
+}
+
+/**
+ * The clinic's staff feed within CLINIC_FEED_WINDOW: booked and (today's) cancelled appointments and the current
+ * cycle of every active pump, patients named by initials and MRN only.
+ */
+export function loadClinicFeed(db: Read, clinicId: number, now: EpochMs, host: string): LoadedFeed<ClinicFeedInput> {
+  const { clinic, updatedAt: clinicUpdatedAt } = loadClinic(db, clinicId);
+  const tz = clinic.timeZone;
+  const today = localDateOf(now, tz);
+  const firstDay = addDaysToLocalDate(today, -CLINIC_FEED_WINDOW.daysBack);
+  const windowStart = startOfDay(firstDay, tz);
+  const lastDay = addDaysToLocalDate(today, CLINIC_FEED_WINDOW.daysAhead);
+  const windowEnd = startOfDay(addDaysToLocalDate(lastDay, 1), tz);
+
+  const appointmentRows = db
+    .select({
+      ...appointmentColumns,
+      givenName: s.patients.givenName,
+      familyName: s.patients.familyName,
+      mrn: s.patients.mrn,
+      patientUpdatedAt: s.patients.updatedAt,
+    })
+    .from(s.appointments)
+    .innerJoin(s.pumps, eq(s.pumps.id, s.appointments.pumpId))
+    .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+    .where(
+      and(
+        eq(s.patients.clinicId, clinicId),
+        inArray(s.appointments.status, ['booked', 'cancelled']),
+        gte(s.appointments.startsAt, Math.max(windowStart, now - 2 * DAY_MS)),
+        lt(s.appointments.startsAt, windowEnd),
+      ),
+    )
+    .all();
+
+  const dueRows = db
+    .select({
+      ...dueDateColumns,
+      givenName: s.patients.givenName,
+      familyName: s.patients.familyName,
+      mrn: s.patients.mrn,
+      patientUpdatedAt: s.patients.updatedAt,
+    })
+    .from(s.pumpForecasts)
+    .innerJoin(s.pumps, eq(s.pumps.id, s.pumpForecasts.pumpId))
+    .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+    .innerJoin(s.refillVisits, eq(s.refillVisits.id, latestVisitId))
+    .where(
+      and(
+        eq(s.pumpForecasts.clinicId, clinicId),
+        eq(s.patients.clinicId, clinicId),
+        eq(s.pumps.status, 'active'),
+        // The cycle touches the window: its alarm (if any) is not before the window, its due date not after it.
+        or(
+          gte(s.pumpForecasts.lowReservoirAlarmAt, windowStart),
+          and(isNull(s.pumpForecasts.lowReservoirAlarmAt), gte(s.pumpForecasts.refillDueOn, firstDay)),
+        ),
+        sql`${s.pumpForecasts.refillDueOn} <= ${lastDay}`,
+      ),
+    )
+    .all();
+
+  const label = (r: { givenName: string; familyName: string; mrn: string }) => ({
+    patientInitials: initialsOf(r.givenName, r.familyName),
+    mrn: r.mrn,
+  });
+  const appointments = appointmentRows.map((r) => ({ ...toAppointment(r), ...label(r) }));
+  let stampAt = clinicUpdatedAt;
+  for (const r of appointmentRows) stampAt = Math.max(stampAt, r.updatedAt, r.patientUpdatedAt);
+  for (const r of dueRows) stampAt = Math.max(stampAt, r.computedAt, r.patientUpdatedAt);
+  const { passed, next } = timeBoundaries(appointments, now, today, tz);
+  return {
+    input: {
+      clinic,
+      now,
+      stampAt,
+      host,
+      appointments,
+      dueDates: dueRows.map((r) => ({ ...toDueDate(r, tz), ...label(r) })),
+    },
+    // Never later than now (RFC 9110 8.8.2), even if a clock was ahead when a row was written.
+    lastModifiedAt: Math.min(now, Math.max(stampAt, passed)),
+    validUntil: next,
+  };
+}
+
+/**
+ * A cheap marker of "has anything been written since": rows changed through this process's connection plus
+ * commits by other connections (a restore, the seed CLI). Equal markers mean the database did not change.
+ */
+export function databaseChangeMarker(db: Db): string {
+  const own = db.$client.prepare('select total_changes() as n').pluck().get() as number;
+  const others = db.$client.pragma('data_version', { simple: true }) as number;
+  return `${own}:${others}`;
+}
+

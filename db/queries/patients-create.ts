@@ -1,0 +1,273 @@
+/**
+ * Adding a patient together with their pump, its first program and the initial fill: one transaction, so a
+ * patient never exists without the pump that makes them a patient of this clinic, and the worklist sees the new
+ * pump's forecast at once. Also the name/MRN search that pickers (booking an appointment) use.
+ */
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
+import { DomainError } from '@/lib/domain/errors';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+import type { CreatePatientInput } from '@/lib/validation/patient-create';
+import type { Db } from '../client';
+import { programValues, type ProgramSpec } from '../factories';
+import * as s from '../schema';
+import { audit, type Actor } from './audit';
+import { refreshForecasts } from './forecasts';
+
+type Reader = Pick<Db, 'select'>;
+
+const ul = (ml: number) => Math.round(ml * 1000);
+const mlOf = (microlitres: number) => microlitres / 1000;
+
+/** What the add-patient form offers: the catalogue and the clinic's physicians. */
+export function newPatientOptions(db: Reader, clinicId: number) {
+  const models = db
+    .select({
+      id: s.pumpModels.id,
+      manufacturer: s.pumpModels.manufacturer,
+      name: s.pumpModels.name,
+      modelNumber: s.pumpModels.modelNumber,
+      kind: s.pumpModels.kind,
+      reservoirUl: s.pumpModels.reservoirUl,
+      defaultAlarmUl: s.pumpModels.defaultAlarmUl,
+      nominalFlowUlPerDay: s.pumpModels.nominalFlowUlPerDay,
+      labeledDrugs: s.pumpModels.labeledDrugs,
+    })
+    .from(s.pumpModels)
+    .orderBy(asc(s.pumpModels.manufacturer), asc(s.pumpModels.modelNumber))
+    .all();
+  const drugs = db
+    .select({
+      id: s.drugs.id,
+      name: s.drugs.name,
+      product: s.drugs.product,
+      doseUnit: s.drugs.doseUnit,
+      concentrationsNgPerMl: s.drugs.concentrationsNgPerMl,
+      usualMaxDoseNgPerDay: s.drugs.usualMaxDoseNgPerDay,
+    })
+    .from(s.drugs)
+    .orderBy(asc(s.drugs.name), asc(s.drugs.product))
+    .all();
+  const physicians = db
+    .select({ id: s.users.id, name: s.users.name })
+    .from(s.users)
+    .where(and(eq(s.users.clinicId, clinicId), eq(s.users.role, 'physician')))
+    .orderBy(asc(s.users.name))
+    .all();
+  return { models, drugs, physicians };
+}
+
+export type NewPatientOptions = ReturnType<typeof newPatientOptions>;
+
+export interface CreatedPatient {
+  patientId: number;
+  pumpId: number;
+  programId: number;
+  visitId: number;
+  refillDueOn: string | null;
+}
+
+function fail(fields: Record<string, string>): never {
+  throw new ValidationError(`Invalid input: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
+}
+
+/** Creates the patient, pump, first program and initial fill in one transaction, audited, with the forecast stored. */
+export function createPatientWithPump(db: Db, actor: Actor, input: CreatePatientInput, now: number): CreatedPatient {
+  return db.transaction((tx) => {
+    const clinic = tx.select({ timeZone: s.clinics.timeZone }).from(s.clinics).where(eq(s.clinics.id, actor.clinicId)).get();
+    if (!clinic) throw new NotFoundError('No such clinic.');
+    const { patient: p, pump: pu, program: pr, initialFill: fill } = input;
+    const fields: Record<string, string> = {};
+    const today = localDateOf(now, clinic.timeZone);
+
+    // ---- Patient ----
+    const duplicate = tx
+      .select({ id: s.patients.id })
+      .from(s.patients)
+      .where(and(eq(s.patients.clinicId, actor.clinicId), sql`lower(${s.patients.mrn}) = lower(${p.mrn})`))
+      .get();
+    if (duplicate) fields['patient.mrn'] = `MRN ${p.mrn} is already used by another patient of this clinic.`;
+    if (p.dateOfBirth > today) fields['patient.dateOfBirth'] = 'Date of birth must not be in the future.';
+    if (p.managingPhysicianId) {
+      const physician = tx
+        .select({ id: s.users.id })
+        .from(s.users)
+        .where(and(eq(s.users.id, p.managingPhysicianId), eq(s.users.clinicId, actor.clinicId), eq(s.users.role, 'physician')))
+        .get();
+      if (!physician) fields['patient.managingPhysicianId'] = 'Choose a physician of this clinic.';
+    }
+
+    // ---- Pump: the model's values unless this pump's own are entered ----
+    const model = tx.select().from(s.pumpModels).where(eq(s.pumpModels.id, pu.modelId)).get();
+    if (!model) fail({ ...fields, 'pump.modelId': 'Choose a pump model from the catalogue.' });
+    const reservoirUl = pu.reservoirMl !== undefined ? ul(pu.reservoirMl) : model.reservoirUl;
+    const alarmUl = pu.alarmMl !== undefined ? ul(pu.alarmMl) : model.defaultAlarmUl;
+    const constantFlow = model.kind === 'constant-flow';
+    if (reservoirUl == null) fields['pump.reservoirMl'] = `Reservoir volume is required: the ${model.name} catalogue entry has none (mL).`;
+    else if (model.reservoirUl != null && reservoirUl !== model.reservoirUl)
+      fields['pump.reservoirMl'] = `The ${model.name} ${model.modelNumber} holds ${mlOf(model.reservoirUl)} mL; leave the reservoir empty to use it.`;
+    if (alarmUl == null) fields['pump.alarmMl'] = `Alarm volume is required: the ${model.name} has no default alarm volume (enter this patient’s, in mL).`;
+    else if (reservoirUl != null && alarmUl >= reservoirUl) fields['pump.alarmMl'] = `Alarm volume must be less than the reservoir (${mlOf(reservoirUl)} mL).`;
+    if (constantFlow && pu.flowMlPerDay === undefined) fields['pump.flowMlPerDay'] = 'Flow rate is required for a constant-flow pump (mL/day).';
+    if (!constantFlow && pu.flowMlPerDay !== undefined) fields['pump.flowMlPerDay'] = 'Only a constant-flow pump has a fixed flow rate; leave it empty for a programmable pump.';
+    if (pu.implantedOn > today) fields['pump.implantedOn'] = 'Implant date must not be in the future.';
+    if (pu.implantedOn < p.dateOfBirth) fields['pump.implantedOn'] = 'Implant date must be after the date of birth.';
+
+    // ---- Program ----
+    const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, pr.drugId)).get();
+    if (!drug) fail({ ...fields, 'program.drugId': 'Choose a drug product from the catalogue.' });
+    if (!drug.concentrationsNgPerMl.includes(pr.concentrationNgPerMl)) {
+      const list = drug.concentrationsNgPerMl.map((c) => (drug.doseUnit === 'mg' ? `${c / 1_000_000} mg/mL` : `${c / 1000} mcg/mL`)).join(', ');
+      fields['program.concentrationNgPerMl'] = `Concentration must be one of ${drug.product}’s: ${list}.`;
+    }
+    if (constantFlow && pr.mode !== 'constant-flow') fields['program.mode'] = 'A constant-flow pump needs the constant-flow mode.';
+    if (!constantFlow && pr.mode === 'constant-flow') fields['program.mode'] = 'Constant-flow mode needs a constant-flow pump; choose simple or flex.';
+    if (constantFlow && pr.patientBolus) fields['program.patientBolus'] = 'A constant-flow pump gives no patient boluses.';
+
+    // ---- Initial fill ----
+    const filledAt = localDateTimeToInstant(fill.date, fill.time, clinic.timeZone);
+    if (filledAt > now) fields['initialFill.date'] = 'The initial fill must not be in the future.';
+    else if (fill.date < pu.implantedOn) fields['initialFill.date'] = 'The initial fill must be on or after the implant date.';
+    if (reservoirUl != null && ul(fill.volumeMl) > reservoirUl)
+      fields['initialFill.volumeMl'] = `Fill volume must not exceed the reservoir (${mlOf(reservoirUl)} mL): do not overfill (reference.md S13).`;
+    if (fill.drugExpiresOn && fill.drugExpiresOn < fill.date) fields['initialFill.drugExpiresOn'] = 'The drug had expired before the fill date.';
+
+    if (Object.keys(fields).length > 0) fail(fields);
+
+    const patient = tx
+      .insert(s.patients)
+      .values({ ...p, clinicId: actor.clinicId, createdAt: now, updatedAt: now })
+      .returning({ id: s.patients.id })
+      .get();
+    const pump = tx
+      .insert(s.pumps)
+      .values({
+        patientId: patient.id,
+        modelId: model.id,
+        serial: pu.serial,
+        implantedOn: pu.implantedOn,
+        alarmUl: alarmUl!,
+        reservoirUl: reservoirUl!,
+        flowUlPerDay: pu.flowMlPerDay !== undefined ? ul(pu.flowMlPerDay) : null,
+        catheterVolumeUl: pu.catheterVolumeMl != null ? ul(pu.catheterVolumeMl) : null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: s.pumps.id })
+      .get();
+    const spec: ProgramSpec = {
+      drugId: drug.id,
+      concentrationMcgPerMl: pr.concentrationNgPerMl / 1000,
+      mode: pr.mode,
+      doseMcgPerDay: pr.mode === 'simple' ? pr.doseMcgPerDay : undefined,
+      flexSteps: pr.mode === 'flex' ? pr.flexSteps : undefined,
+      patientBolus: pr.patientBolus,
+      prescriberId: p.managingPhysicianId,
+      reason: 'Initial program at implant',
+    };
+    const program = tx
+      .insert(s.drugPrograms)
+      .values({ ...programValues(pump.id, 1, spec, filledAt, pu.flowMlPerDay ?? null), createdById: actor.id })
+      .returning()
+      .get();
+    const visit = tx
+      .insert(s.refillVisits)
+      .values({
+        pumpId: pump.id,
+        kind: 'initial-fill',
+        performedAt: filledAt,
+        performedById: actor.id,
+        performedByName: actor.name,
+        volumeFilledUl: ul(fill.volumeMl),
+        reservoirAfterUl: ul(fill.volumeMl),
+        drugId: drug.id,
+        drugLot: fill.drugLot,
+        drugExpiresOn: fill.drugExpiresOn,
+        concentrationNgPerMl: pr.concentrationNgPerMl,
+        programId: program.id,
+      })
+      .returning({ id: s.refillVisits.id })
+      .get();
+
+    try {
+      refreshForecasts(tx, { pumpIds: [pump.id] }, now);
+    } catch (error) {
+      // The engine refused this program or pump (e.g. a flex program it cannot integrate): nothing is saved.
+      if (error instanceof DomainError) {
+        const field = typeof error.context.field === 'string' ? `program.${error.context.field}` : 'program.mode';
+        fail({ [field]: error.message });
+      }
+      throw error;
+    }
+    const forecast = tx.select({ refillDueOn: s.pumpForecasts.refillDueOn }).from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pump.id)).get();
+
+    audit(tx, actor, 'create', 'patient', patient.id, null, {
+      patient: { ...p, mrn: p.mrn },
+      pump: { id: pump.id, modelNumber: model.modelNumber, serial: pu.serial, implantedOn: pu.implantedOn, alarmUl, reservoirUl, flowUlPerDay: pu.flowMlPerDay !== undefined ? ul(pu.flowMlPerDay) : null, catheterVolumeUl: pu.catheterVolumeMl != null ? ul(pu.catheterVolumeMl) : null },
+      program: { id: program.id, drug: drug.product, concentrationNgPerMl: program.concentrationNgPerMl, mode: program.mode, doseNgPerDay: program.doseNgPerDay },
+      initialFill: { id: visit.id, performedAt: filledAt, volumeFilledUl: ul(fill.volumeMl), drugLot: fill.drugLot, drugExpiresOn: fill.drugExpiresOn },
+    });
+    return { patientId: patient.id, pumpId: pump.id, programId: program.id, visitId: visit.id, refillDueOn: forecast?.refillDueOn ?? null };
+  });
+}
+
+export interface PatientSearchRow {
+  id: number;
+  mrn: string;
+  name: string;
+  dateOfBirth: string;
+  pumps: { id: number; label: string; serial: string; refillDueOn: string | null; nextAppointmentAt: number | null }[];
+}
+
+/** Patients of the clinic whose name or MRN contains the search, with their active pumps (for pickers). */
+export function searchPatients(db: Reader, clinicId: number, query: { q: string; limit: number }): PatientSearchRow[] {
+  const q = query.q.trim();
+  const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+  const patients = db
+    .select({ id: s.patients.id, mrn: s.patients.mrn, givenName: s.patients.givenName, familyName: s.patients.familyName, dateOfBirth: s.patients.dateOfBirth })
+    .from(s.patients)
+    .where(
+      and(
+        eq(s.patients.clinicId, clinicId),
+        q
+          ? or(
+              sql`${s.patients.mrn} like ${like} escape '\\'`,
+              sql`(${s.patients.givenName} || ' ' || ${s.patients.familyName}) like ${like} escape '\\'`,
+              sql`(${s.patients.familyName} || ', ' || ${s.patients.givenName}) like ${like} escape '\\'`,
+            )
+          : undefined,
+      ),
+    )
+    // An exact MRN first, then by name.
+    .orderBy(sql`${s.patients.mrn} = ${q} desc`, asc(s.patients.familyName), asc(s.patients.givenName), asc(s.patients.id))
+    .limit(query.limit)
+    .all();
+  const ids = patients.map((p) => p.id);
+  const pumps = ids.length
+    ? db
+        .select({
+          id: s.pumps.id,
+          patientId: s.pumps.patientId,
+          serial: s.pumps.serial,
+          modelName: s.pumpModels.name,
+          modelNumber: s.pumpModels.modelNumber,
+          refillDueOn: s.pumpForecasts.refillDueOn,
+          nextAppointmentAt: s.pumpForecasts.nextAppointmentAt,
+        })
+        .from(s.pumps)
+        .innerJoin(s.pumpModels, eq(s.pumpModels.id, s.pumps.modelId))
+        .leftJoin(s.pumpForecasts, eq(s.pumpForecasts.pumpId, s.pumps.id))
+        .where(and(inArray(s.pumps.patientId, ids), eq(s.pumps.status, 'active')))
+        .orderBy(asc(s.pumps.id))
+        .all()
+    : [];
+  return patients.map((p) => ({
+    id: p.id,
+    mrn: p.mrn,
+    name: `${p.familyName}, ${p.givenName}`,
+    dateOfBirth: p.dateOfBirth,
+    pumps: pumps
+      .filter((pu) => pu.patientId === p.id)
+      .map((pu) => ({ id: pu.id, label: `${pu.modelName} ${pu.modelNumber}`, serial: pu.serial, refillDueOn: pu.refillDueOn, nextAppointmentAt: pu.nextAppointmentAt })),
+  }));
+}

@@ -1,0 +1,468 @@
+/**
+ * Refill visits: the form's context, the history of a pump, and recording a visit whole or not at all (the visit,
+ * the new program version when the dose or concentration changed, the appointment done, the audit rows and the
+ * stored forecast, in one transaction). The residual check is the domain's (lib/domain/refill.ts): the server
+ * recomputes the expected residual, the discrepancy and its flag, whatever a client sent.
+ */
+import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { addDaysToLocalDate, formatInstantIso, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
+import { InvalidInputError } from '@/lib/domain/errors';
+import { assessRefillVisit, type RefillAssessment } from '@/lib/domain/refill';
+import type { Alert } from '@/lib/domain/types';
+import { ValidationError } from '@/lib/errors';
+import { forecastJson } from '@/lib/server/forecast-json';
+import { FILL_WARN_MARGIN_ML, type RecordVisitInput } from '@/lib/validation/refill';
+import type { Db } from '../client';
+import { programValues, type ProgramSpec } from '../factories';
+import * as s from '../schema';
+import { audit, type Actor } from './audit';
+import { computeForecasts, loadForecastContexts, refreshForecasts, type PumpForecastContext } from './forecasts';
+import { programDto, verifierOptions, visitDtos, type ProgramDto, type StaffOption, type VisitDto } from './patients';
+import { pumpInClinic } from './pumps';
+import { findOpenSlots } from './slots';
+
+type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'all' | 'run'>;
+
+const ul = (ml: number) => Math.round(ml * 1000);
+const ng = (mcg: number) => Math.round(mcg * 1000);
+
+/** The domain names fields of its own input; these are the form's names for them. */
+const domainFieldToForm: Record<string, string> = {
+  volumeFilledMl: 'volumeFilledMl',
+  aspiratedResidualMl: 'aspiratedResidualMl',
+  visitAt: 'performedAt',
+  newConcentrationMcgPerMl: 'concentrationMcgPerMl',
+  newDailyDoseMcg: 'newDoseMcgPerDay',
+};
+
+/** A domain refusal (fill above capacity, malformed program) as a 400 naming the form's field. */
+export function asValidationError(error: unknown): never {
+  if (error instanceof InvalidInputError) {
+    const field = domainFieldToForm[error.field] ?? error.field;
+    throw new ValidationError(error.message, { [field]: error.message });
+  }
+  throw error;
+}
+
+// ---- Reading ----
+
+export function listVisits(db: Db, clinicId: number, pumpId: number): VisitDto[] {
+  pumpInClinic(db, clinicId, pumpId);
+  const rows = db.select().from(s.refillVisits).where(eq(s.refillVisits.pumpId, pumpId)).all();
+  const drugs = new Map(db.select({ id: s.drugs.id, product: s.drugs.product, doseUnit: s.drugs.doseUnit }).from(s.drugs).all().map((d) => [d.id, d]));
+  return visitDtos(rows, drugs);
+}
+
+export interface DrugOption {
+  id: number;
+  name: string;
+  product: string;
+  doseUnit: 'mcg' | 'mg';
+  concentrationsMcgPerMl: number[];
+  stabilityDays: number;
+}
+
+export interface RefillFormContext {
+  now: number;
+  today: string;
+  timeZone: string;
+  patient: { id: number; name: string; mrn: string; spasticityOrigin: s.Patient['spasticityOrigin']; highRisk: boolean };
+  pump: {
+    id: number;
+    label: string;
+    serial: string;
+    kind: s.PumpModel['kind'];
+    reservoirMl: number;
+    alarmMl: number;
+    flowMlPerDay: number | null;
+    deadSpaceMl: number | null;
+  };
+  program: ProgramDto;
+  /** Products of the same drug, for the product choice (a change of drug is a physician's program change). */
+  products: DrugOption[];
+  /** The state since the last refill, for the live residual check in the browser (same domain function). */
+  state: PumpForecastContext['input'];
+  lastVisitAt: number;
+  expectedResidualNowMl: number;
+  currentDueOn: string;
+  verifiers: StaffOption[];
+  fillWarnMarginMl: number;
+  /** A refill appointment booked today for this pump: it is marked done when the visit is saved. */
+  todaysAppointmentAt: number | null;
+}
+
+function drugOption(d: s.Drug): DrugOption {
+  return {
+    id: d.id,
+    name: d.name,
+    product: d.product,
+    doseUnit: d.doseUnit,
+    concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000),
+    stabilityDays: d.stabilityDays,
+  };
+}
+
+function loadContext(db: Tx, pumpId: number, now: number): PumpForecastContext {
+  const [context] = loadForecastContexts(db, { pumpIds: [pumpId] }, now);
+  if (!context) throw new ValidationError('This pump has no fill or program recorded, or it is explanted: a refill cannot be recorded.', { '(body)': 'Pump is not active' });
+  return context;
+}
+
+export function refillFormContext(db: Db, clinicId: number, pumpId: number, now: number): RefillFormContext {
+  const pump = pumpInClinic(db, clinicId, pumpId);
+  const context = loadContext(db, pumpId, now);
+  const model = db.select().from(s.pumpModels).where(eq(s.pumpModels.id, pump.modelId)).get()!;
+  const patient = db.select().from(s.patients).where(eq(s.patients.id, pump.patientId)).get()!;
+  const drugs = db.select().from(s.drugs).orderBy(asc(s.drugs.id)).all();
+  const current = context.drug;
+  const prescriber = context.activeProgram.prescriberId
+    ? (db.select({ name: s.users.name }).from(s.users).where(eq(s.users.id, context.activeProgram.prescriberId)).get()?.name ?? null)
+    : null;
+  const timeZone = context.input.clinic.timeZone;
+  const today = localDateOf(now, timeZone);
+  const [f] = computeForecasts([context]);
+  const assessment = assessRefillVisit({
+    state: context.input,
+    visitAt: now,
+    aspiratedResidualMl: 0,
+    volumeFilledMl: 0,
+    oldConcentrationMcgPerMl: context.activeProgram.concentrationNgPerMl / 1000,
+    newConcentrationMcgPerMl: context.activeProgram.concentrationNgPerMl / 1000,
+    bridgeBolusGiven: false,
+    oldDailyDoseMcg: context.activeProgram.doseNgPerDay / 1000,
+    newDailyDoseMcg: context.activeProgram.doseNgPerDay / 1000,
+    spasticityOrigin: patient.spasticityOrigin,
+  });
+  const todays = db
+    .select({ startsAt: s.appointments.startsAt })
+    .from(s.appointments)
+    .where(and(eq(s.appointments.pumpId, pumpId), eq(s.appointments.status, 'booked'), ...dayRange(today, timeZone)))
+    .orderBy(asc(s.appointments.startsAt))
+    .get();
+  return {
+    now,
+    today,
+    timeZone,
+    patient: {
+      id: patient.id,
+      name: `${patient.familyName}, ${patient.givenName}`,
+      mrn: patient.mrn,
+      spasticityOrigin: patient.spasticityOrigin,
+      highRisk: patient.riskInjuryT6OrAbove || patient.riskCommunication || patient.riskPriorWithdrawal,
+    },
+    pump: {
+      id: pump.id,
+      label: `${model.manufacturer} ${model.name} ${model.modelNumber}`,
+      serial: pump.serial,
+      kind: model.kind,
+      reservoirMl: pump.reservoirUl / 1000,
+      alarmMl: pump.alarmUl / 1000,
+      flowMlPerDay: pump.flowUlPerDay == null ? null : pump.flowUlPerDay / 1000,
+      deadSpaceMl: deadSpaceMl(pump),
+    },
+    program: programDto(context.activeProgram, current, prescriber),
+    products: drugs.filter((d) => d.name === current.name).map(drugOption),
+    state: context.input,
+    lastVisitAt: context.lastVisit.performedAt,
+    expectedResidualNowMl: assessment.expectedResidualMl,
+    currentDueOn: f?.forecast.refillDueOn ?? today,
+    verifiers: verifierOptions(db, clinicId),
+    fillWarnMarginMl: FILL_WARN_MARGIN_ML,
+    todaysAppointmentAt: todays?.startsAt ?? null,
+  };
+}
+
+function deadSpaceMl(pump: Pick<s.Pump, 'catheterVolumeUl' | 'pathwayVolumeUl'>): number | null {
+  if (pump.catheterVolumeUl == null && pump.pathwayVolumeUl == null) return null;
+  return ((pump.catheterVolumeUl ?? 0) + (pump.pathwayVolumeUl ?? 0)) / 1000;
+}
+
+function dayRange(date: string, timeZone: string) {
+  return [
+    gte(s.appointments.startsAt, localDateTimeToInstant(date, '00:00', timeZone)),
+    lt(s.appointments.startsAt, localDateTimeToInstant(addDaysToLocalDate(date, 1), '00:00', timeZone)),
+  ];
+}
+
+// ---- Recording a visit ----
+
+export interface RecordedVisit {
+  visit: VisitDto;
+  assessment: {
+    expectedResidualMl: number;
+    discrepancyMl: number;
+    discrepancyPct: number | null;
+    toleranceMl: number;
+    flag: RefillAssessment['flag'];
+    alerts: Alert[];
+  };
+  programChanged: boolean;
+  newProgramVersionNo: number | null;
+  previousDueOn: string;
+  forecast: ReturnType<typeof forecastJson>;
+  /** The three earliest open slots up to the new due date, to book the next refill before the patient leaves. */
+  slots: { startsAt: string; date: string; time: string }[];
+  timeZone: string;
+  warnings: string[];
+}
+
+function fail(field: string, message: string): never {
+  throw new ValidationError(message, { [field]: message });
+}
+
+function staffOfClinic(db: Pick<Db, 'select'>, clinicId: number, id: string) {
+  return db
+    .select({ id: s.users.id, name: s.users.name, role: s.users.role, banned: s.users.banned })
+    .from(s.users)
+    .where(and(eq(s.users.id, id), eq(s.users.clinicId, clinicId)))
+    .get();
+}
+
+function formatConc(mcgPerMl: number, unit: 'mcg' | 'mg'): string {
+  return unit === 'mg' ? `${mcgPerMl / 1000} mg/mL` : `${mcgPerMl} mcg/mL`;
+}
+
+/**
+ * Records a refill visit. Everything is checked before anything is written; then the visit, the program version,
+ * the appointment, the audit rows and the stored forecast are written in ONE transaction, so a failure at any
+ * step leaves no trace.
+ */
+export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordVisitInput, now: number): RecordedVisit {
+  return db.transaction((tx) => {
+    const pump = pumpInClinic(tx, actor.clinicId, pumpId);
+    if (pump.status !== 'active') fail('(body)', 'This pump is explanted: a refill cannot be recorded.');
+    const context = loadContext(tx, pumpId, now);
+    const timeZone = context.input.clinic.timeZone;
+    const patient = tx
+      .select({ id: s.patients.id, spasticityOrigin: s.patients.spasticityOrigin })
+      .from(s.patients)
+      .where(eq(s.patients.id, pump.patientId))
+      .get()!;
+    const active = context.activeProgram;
+    const oldDrug = context.drug;
+    const performedAt = input.performedAt ?? now;
+    const reservoirMl = pump.reservoirUl / 1000;
+    const alarmMl = pump.alarmUl / 1000;
+
+    // -- Checks that need the database, each naming its field --
+    // 5 minutes of clock difference between the tablet and the server are tolerated.
+    if (performedAt > now + 5 * 60_000) fail('performedAt', 'Visit time cannot be in the future');
+    if (performedAt <= context.lastVisit.performedAt)
+      fail('performedAt', `Visit time must be after the last fill (${formatInstantIso(context.lastVisit.performedAt, timeZone)})`);
+    const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.drugId)).get();
+    if (!drug) fail('drugId', 'Drug product must be chosen from the list');
+    if (drug.name !== oldDrug.name)
+      fail('drugId', `The pump holds ${oldDrug.name}: a change of drug is a physician's program change, not a refill`);
+    const unit = drug.doseUnit;
+    const concentrationNg = ng(input.concentrationMcgPerMl);
+    if (!drug.concentrationsNgPerMl.includes(concentrationNg))
+      fail(
+        'concentrationMcgPerMl',
+        `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => formatConc(c / 1000, unit)).join(', ')} for ${drug.product}`,
+      );
+    const visitDate = localDateOf(performedAt, timeZone);
+    if (input.drugExpiresOn < visitDate) fail('drugExpiresOn', `This drug expired on ${input.drugExpiresOn}: do not use it, take an unexpired one`);
+    if (input.volumeFilledMl > reservoirMl + 1e-9)
+      fail('volumeFilledMl', `Volume filled must be at most ${reservoirMl} mL, the reservoir's capacity: do not overfill`);
+    if (input.volumeFilledMl <= alarmMl)
+      fail('volumeFilledMl', `Volume filled must be more than the alarm volume (${alarmMl} mL), or the pump alarms at once`);
+    if (input.aspiratedResidualMl > reservoirMl + 1e-9) fail('aspiratedResidualMl', `Aspirated residual cannot be more than the reservoir holds (${reservoirMl} mL)`);
+
+    const mode = active.mode;
+    const oldBolusesMcg = (active.periodicBoluses ?? []).reduce((sum, b) => sum + b.doseNg / 1000, 0);
+    const oldDailyDoseMcg = active.doseNgPerDay / 1000;
+    let newDailyDoseMcg = oldDailyDoseMcg;
+    let newContinuousMcg: number | undefined;
+    if (input.newDoseMcgPerDay != null) {
+      if (mode === 'constant-flow')
+        fail('newDoseMcgPerDay', "A constant-flow pump's dose changes only with the concentration of the drug filled");
+      if (mode === 'flex') fail('newDoseMcgPerDay', 'A flex program is changed step by step: ask the physician to change the program');
+      newContinuousMcg = input.newDoseMcgPerDay;
+      newDailyDoseMcg = input.newDoseMcgPerDay + oldBolusesMcg;
+    }
+    if (mode === 'constant-flow' && pump.flowUlPerDay != null) newDailyDoseMcg = (pump.flowUlPerDay / 1000) * input.concentrationMcgPerMl;
+
+    let assessment: RefillAssessment;
+    try {
+      assessment = assessRefillVisit({
+        state: context.input,
+        visitAt: performedAt,
+        aspiratedResidualMl: input.aspiratedResidualMl,
+        volumeFilledMl: input.volumeFilledMl,
+        oldConcentrationMcgPerMl: active.concentrationNgPerMl / 1000,
+        newConcentrationMcgPerMl: input.concentrationMcgPerMl,
+        bridgeBolusGiven: input.bridgeBolusGiven,
+        oldDailyDoseMcg,
+        newDailyDoseMcg,
+        spasticityOrigin: patient.spasticityOrigin,
+        patientBolusesTaken: input.patientBolusesTaken ?? 0,
+        deadSpaceMl: deadSpaceMl(pump),
+      });
+    } catch (error) {
+      asValidationError(error);
+    }
+
+    if (assessment.concentrationChanged && !input.bridgeBolusGiven && !input.confirmNoBridgeBolus)
+      fail(
+        'confirmNoBridgeBolus',
+        'The concentration changed and no bridge bolus is recorded (E8): record the bridge bolus given, or confirm that you save without one',
+      );
+    let verifier: { id: string; name: string } | null = null;
+    if (input.verifiedById) {
+      const v = staffOfClinic(tx, actor.clinicId, input.verifiedById);
+      if (!v || v.banned || (v.role !== 'nurse' && v.role !== 'physician')) fail('verifiedById', 'Second person must be a nurse or physician of this clinic');
+      if (v.id === actor.id) fail('verifiedById', 'Second person must be someone other than you');
+      verifier = { id: v.id, name: v.name };
+    }
+    if (assessment.doseChange.exceedsUsualStep && !verifier)
+      fail('verifiedById', 'The dose change is beyond the usual step (E7): a second person must verify it');
+
+    const programChanged = assessment.concentrationChanged || newDailyDoseMcg !== oldDailyDoseMcg || drug.id !== active.drugId;
+    const expectedUl = ul(assessment.expectedResidualMl);
+    const aspiratedUl = ul(input.aspiratedResidualMl);
+    const filledUl = ul(input.volumeFilledMl);
+    const [before] = computeForecasts([context]);
+
+    // -- Writes: the visit first, then the program version it brought, then everything derived --
+    const visit = tx
+      .insert(s.refillVisits)
+      .values({
+        pumpId,
+        kind: 'refill',
+        performedAt,
+        performedById: actor.id,
+        performedByName: actor.name,
+        verifiedById: verifier?.id ?? null,
+        verifiedByName: verifier?.name ?? '',
+        expectedResidualUl: expectedUl,
+        aspiratedResidualUl: aspiratedUl,
+        volumeFilledUl: filledUl,
+        reservoirAfterUl: filledUl,
+        drugId: drug.id,
+        drugLot: input.drugLot,
+        drugExpiresOn: input.drugExpiresOn,
+        concentrationNgPerMl: concentrationNg,
+        programId: active.id,
+        programChanged,
+        bridgeBolusGiven: input.bridgeBolusGiven,
+        bridgeBolusNote: input.bridgeBolusNote,
+        discrepancyUl: expectedUl - aspiratedUl,
+        discrepancyFlag: assessment.flag,
+        notes: input.notes,
+      })
+      .returning()
+      .get();
+
+    let newProgram: s.DrugProgram | null = null;
+    if (programChanged) {
+      const spec: ProgramSpec = {
+        drugId: drug.id,
+        concentrationMcgPerMl: input.concentrationMcgPerMl,
+        mode,
+        doseMcgPerDay: mode === 'simple' ? (newContinuousMcg ?? oldDailyDoseMcg - oldBolusesMcg) : undefined,
+        flexSteps: active.flexSteps?.map((st) => ({ start: st.start, doseMcgPerHour: st.doseNgPerHour / 1000 })),
+        periodicBoluses: active.periodicBoluses?.map((b) => ({ at: b.at, doseMcg: b.doseNg / 1000 })),
+        patientBolus:
+          active.patientBolusDoseNg != null && active.patientBolusMaxPerDay != null
+            ? { doseMcg: active.patientBolusDoseNg / 1000, maxPerDay: active.patientBolusMaxPerDay }
+            : null,
+        // Only a physician prescribes; a nurse records the change the physician ordered.
+        prescriberId: isPhysician(tx, actor.id) ? actor.id : null,
+        reason: `Changed at the refill of ${visitDate}${input.notes ? `: ${input.notes.slice(0, 200)}` : ''}`,
+      };
+      tx.update(s.drugPrograms).set({ supersededAt: performedAt }).where(eq(s.drugPrograms.id, active.id)).run();
+      newProgram = tx
+        .insert(s.drugPrograms)
+        .values({ ...programValues(pumpId, active.versionNo + 1, spec, performedAt, pump.flowUlPerDay != null ? pump.flowUlPerDay / 1000 : null), createdById: actor.id })
+        .returning()
+        .get();
+      tx.update(s.refillVisits).set({ programId: newProgram.id }).where(eq(s.refillVisits.id, visit.id)).run();
+      audit(tx, actor, 'create', 'drug_program', newProgram.id, programSummary(active), { ...programSummary(newProgram), visitId: visit.id });
+    }
+
+    // The refill appointment booked for the visit's day is done.
+    const done = tx
+      .select({ id: s.appointments.id, sequence: s.appointments.sequence, version: s.appointments.version })
+      .from(s.appointments)
+      .where(and(eq(s.appointments.pumpId, pumpId), eq(s.appointments.status, 'booked'), inArray(s.appointments.type, ['refill', 'replacement']), ...dayRange(visitDate, timeZone)))
+      .all();
+    for (const a of done) {
+      tx.update(s.appointments)
+        .set({ status: 'done', sequence: a.sequence + 1, version: a.version + 1, updatedAt: now })
+        .where(eq(s.appointments.id, a.id))
+        .run();
+      audit(tx, actor, 'update', 'appointment', a.id, { status: 'booked' }, { status: 'done', visitId: visit.id });
+    }
+
+    audit(tx, actor, 'create', 'refill_visit', visit.id, null, {
+      pumpId,
+      performedAt,
+      expectedResidualUl: expectedUl,
+      aspiratedResidualUl: aspiratedUl,
+      discrepancyUl: expectedUl - aspiratedUl,
+      discrepancyFlag: assessment.flag,
+      volumeFilledUl: filledUl,
+      drugId: drug.id,
+      drugLot: input.drugLot,
+      concentrationNgPerMl: concentrationNg,
+      verifiedById: verifier?.id ?? null,
+      alerts: assessment.alerts.map((a) => a.code),
+      confirmedNoBridgeBolus: assessment.concentrationChanged && !input.bridgeBolusGiven,
+    });
+
+    try {
+      refreshForecasts(tx, { pumpIds: [pumpId] }, now);
+    } catch (error) {
+      asValidationError(error);
+    }
+    const [after] = computeForecasts(loadForecastContexts(tx, { pumpIds: [pumpId] }, now));
+    if (!after) throw new Error(`Pump ${pumpId} has no forecast after its refill`);
+    const slots = findOpenSlots(tx, actor.clinicId, { after: now, onOrBefore: after.forecast.refillDueOn, count: 3 });
+
+    const warnings: string[] = [];
+    if (input.volumeFilledMl > reservoirMl - FILL_WARN_MARGIN_ML)
+      warnings.push(`The fill (${input.volumeFilledMl} mL) is within ${FILL_WARN_MARGIN_ML} mL of the reservoir's capacity (${reservoirMl} mL).`);
+    if (slots.length === 0) warnings.push(`No open slot before the due date (${after.forecast.refillDueOn}): book the next refill by hand.`);
+
+    const drugs = new Map([[drug.id, { product: drug.product, doseUnit: drug.doseUnit }]]);
+    const previous = context.lastVisit;
+    const [dto] = visitDtos([previous, { ...visit, programId: newProgram?.id ?? visit.programId }], drugs);
+    return {
+      visit: dto!,
+      assessment: {
+        expectedResidualMl: assessment.expectedResidualMl,
+        discrepancyMl: assessment.discrepancyMl,
+        discrepancyPct: assessment.discrepancyPct,
+        toleranceMl: assessment.toleranceMl,
+        flag: assessment.flag,
+        alerts: assessment.alerts,
+      },
+      programChanged,
+      newProgramVersionNo: newProgram?.versionNo ?? null,
+      previousDueOn: before?.forecast.refillDueOn ?? '',
+      forecast: forecastJson(after.forecast, timeZone),
+      slots: slots.map((sl) => ({ startsAt: formatInstantIso(sl.startsAt, timeZone), date: sl.date, time: sl.time })),
+      timeZone,
+      warnings,
+    };
+  });
+}
+
+function isPhysician(db: Pick<Db, 'select'>, userId: string): boolean {
+  return db.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, userId)).get()?.role === 'physician';
+}
+
+export function programSummary(p: s.DrugProgram) {
+  return {
+    id: p.id,
+    versionNo: p.versionNo,
+    drugId: p.drugId,
+    concentrationNgPerMl: p.concentrationNgPerMl,
+    mode: p.mode,
+    doseNgPerDay: p.doseNgPerDay,
+    flexSteps: p.flexSteps,
+    periodicBoluses: p.periodicBoluses,
+    patientBolusDoseNg: p.patientBolusDoseNg,
+    patientBolusMaxPerDay: p.patientBolusMaxPerDay,
+  };
+}

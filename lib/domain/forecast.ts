@@ -1,0 +1,385 @@
+/**
+ * The refill forecast of one pump: reservoir volume now, the low-reservoir alarm and empty instants, the refill
+ * due date in the clinic's calendar, a status and the alerts of reference.md section E.
+ *
+ * Safety-relevant dates use the worst-case rate (every allowed patient bolus taken, reference.md B1/S28): a
+ * forecast may be early, never late for that reason. Clinic-local dates are computed a handful of times per pump;
+ * the integration itself runs in epoch milliseconds (integrate.ts).
+ */
+import { fmtMl, fmtNumber, interruptionRisk, makeAlert, raiseSeverity, sortAlerts } from './alerts';
+import {
+  addMonthsToDayNumber,
+  dayNumberOf,
+  formatDayNumberForHumans,
+  formatInstantForHumans,
+  latestClinicDayNumberOnOrBefore,
+  localDateOfDayNumber,
+} from './calendar';
+import { InvalidInputError } from './errors';
+import { consumedUntil, instantWhenConsumed } from './integrate';
+import {
+  DEFAULT_ERI_TO_STOP_DAYS,
+  DEFAULT_STABILITY_BUFFER_DAYS,
+  ERI_CRITICAL_AFTER_DAYS,
+  FORECAST_HORIZON_DAYS,
+  REPLACEMENT_LEAD_MONTHS,
+} from './policy';
+import { checkInstant, compileSchedule, versionAt, type Schedule } from './program';
+import type {
+  Alert,
+  ClinicPolicy,
+  EpochMs,
+  Forecast,
+  ForecastInput,
+  ForecastStatus,
+  Severity,
+  WithdrawalRisk,
+} from './types';
+import { DAY_MS, type ZoneClock } from './zone';
+
+function checkWholeDays(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new InvalidInputError(field, `${field} must be a whole number of days ≥ 0, got ${value}`, { value });
+  }
+  return value;
+}
+
+export function checkPolicy(clinic: ClinicPolicy): void {
+  checkWholeDays(clinic.bufferDays, 'clinic.bufferDays');
+  checkWholeDays(clinic.dueSoonDays, 'clinic.dueSoonDays');
+  if (clinic.stabilityBufferDays !== undefined) {
+    checkWholeDays(clinic.stabilityBufferDays, 'clinic.stabilityBufferDays');
+  }
+}
+
+/** The volume-derived instants of a forecast, rounded to the millisecond. */
+export interface Crossings {
+  volumeNowMl: number;
+  lowReservoirAlarmAt: EpochMs | null;
+  emptyAt: EpochMs | null;
+  horizonAt: EpochMs;
+}
+
+export function crossings(
+  s: Schedule,
+  input: Pick<ForecastInput, 'pump' | 'lastRefill'>,
+  now: EpochMs,
+): Crossings {
+  const fill = input.lastRefill.volumeMl;
+  const alarmMl = input.pump.alarmMl;
+  const horizonAt = s.t0 + FORECAST_HORIZON_DAYS * DAY_MS;
+  // A fill already at or below the alarm volume alarms at once: the pump needs drug now.
+  const alarmRaw = fill <= alarmMl ? s.t0 : instantWhenConsumed(s, fill - alarmMl, horizonAt);
+  const emptyRaw = instantWhenConsumed(s, fill, horizonAt);
+  const volumeNowMl = Math.min(input.pump.reservoirMl, Math.max(0, fill - consumedUntil(s, now)));
+  return {
+    volumeNowMl,
+    lowReservoirAlarmAt: alarmRaw === null ? null : Math.round(alarmRaw),
+    emptyAt: emptyRaw === null ? null : Math.round(emptyRaw),
+    horizonAt,
+  };
+}
+
+interface AlertContext {
+  input: ForecastInput;
+  schedule: Schedule;
+  zone: ZoneClock;
+  now: EpochMs;
+  today: number;
+  c: Crossings;
+  dueDay: number;
+  unadjustedDueDay: number;
+  stabilityDay: number;
+  alarmDay: number | null;
+  stabilityBinding: boolean;
+  status: ForecastStatus;
+  dailyDoseMcg: number;
+  worstCaseDailyDoseMcg: number;
+}
+
+function day(d: number): string {
+  return formatDayNumberForHumans(d);
+}
+
+function offsetLabel(offsetMs: number): string {
+  const minutes = Math.round(Math.abs(offsetMs) / 60_000);
+  const sign = offsetMs < 0 ? '−' : '+';
+  return `UTC${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+function buildAlerts(x: AlertContext): Alert[] {
+  const { input, zone, now, today, c } = x;
+  const tz = input.clinic.timeZone;
+  const drug = input.drug.name;
+  const risk: WithdrawalRisk = input.drug.withdrawalRisk ?? 'severe';
+  const highRisk = input.highRisk === true;
+  const at = (t: EpochMs) => formatInstantForHumans(t, tz);
+  const alerts: Alert[] = [];
+  const due = day(x.dueDay);
+
+  // E1: refill overdue. HIGH; CRITICAL once the alarm volume is reached or for a high-risk patient (E13).
+  if (x.status === 'empty') {
+    alerts.push(
+      makeAlert(
+        'E1',
+        'critical',
+        `Reservoir calculated EMPTY since ${at(c.emptyAt!)}: no ${drug} is being delivered. ${interruptionRisk(drug, risk)} Contact the patient now for an urgent refill or emergency assessment.`,
+      ),
+    );
+  } else if (x.status === 'critical') {
+    alerts.push(
+      makeAlert(
+        'E1',
+        'critical',
+        `Low-reservoir alarm volume reached ${at(c.lowReservoirAlarmAt!)} (refill was due ${due}); about ${fmtMl(c.volumeNowMl)} left${c.emptyAt === null ? '' : `, empty ${at(c.emptyAt)}`}. ${interruptionRisk(drug, risk)} Refill now.`,
+      ),
+    );
+  } else if (x.status === 'overdue') {
+    const severity: Severity = highRisk ? 'critical' : 'high';
+    const alarm = c.lowReservoirAlarmAt === null ? '' : ` Low-reservoir alarm expected ${at(c.lowReservoirAlarmAt)}.`;
+    alerts.push(
+      makeAlert(
+        'E1',
+        severity,
+        `Refill overdue: it was due ${due}.${alarm}${highRisk ? ' High-risk patient.' : ''} ${interruptionRisk(drug, risk)}`,
+      ),
+    );
+  }
+
+  // E2 / E3: the next booked appointment against the forecast.
+  const appt = input.nextAppointmentAt;
+  if (appt !== null && appt >= now) {
+    const apptDay = zone.dayOf(appt);
+    let severity: Severity | null = null;
+    let reason = '';
+    if (c.emptyAt !== null && appt >= c.emptyAt) {
+      severity = 'critical';
+      reason = `after the reservoir is calculated to be empty (${at(c.emptyAt)})`;
+    } else if (c.lowReservoirAlarmAt !== null && appt >= c.lowReservoirAlarmAt) {
+      severity = 'high';
+      reason = `after the low-reservoir alarm (${at(c.lowReservoirAlarmAt)})`;
+    } else if (apptDay > x.dueDay) {
+      severity = 'high';
+      reason = `after the refill due date (${due})`;
+    }
+    if (severity !== null) {
+      if (highRisk) severity = raiseSeverity(severity);
+      alerts.push(
+        makeAlert(
+          'E2',
+          severity,
+          `The booked appointment on ${at(appt)} is ${reason}. Move it to ${due} or earlier.${highRisk ? ' High-risk patient.' : ''}`,
+        ),
+      );
+    }
+  } else {
+    const pressing = x.status !== 'ok';
+    const past = appt !== null ? ` The last booked appointment (${at(appt)}) has passed.` : '';
+    alerts.push(
+      makeAlert('E3', pressing ? 'high' : 'warn', `No refill appointment booked.${past} The refill is due ${due}.`),
+    );
+  }
+
+  // E4: the drug-stability limit, not the alarm, sets the due date (or has already passed).
+  const stabilityDays = input.drug.stabilityDays;
+  if (today > x.stabilityDay) {
+    alerts.push(
+      makeAlert(
+        'E4',
+        'high',
+        `The ${drug} in the pump is past its ${stabilityDays}-day stability limit (expired ${day(x.stabilityDay)}). Refill now.`,
+      ),
+    );
+  } else if (x.stabilityBinding) {
+    // HIGH when the expiry is inside the due-soon window: it is the date to act on now. Otherwise INFO: the due
+    // date already accounts for it, but staff must not plan from the pump's (later) alarm date.
+    const soon = x.stabilityDay - today <= input.clinic.dueSoonDays;
+    const alarm = x.alarmDay === null ? 'the reservoir would not reach its alarm volume for years' : `the low-reservoir alarm date is ${day(x.alarmDay)}`;
+    alerts.push(
+      makeAlert(
+        'E4',
+        soon ? 'high' : 'info',
+        `The ${stabilityDays}-day stability limit of ${drug} sets the due date: replace the drug by ${day(x.stabilityDay)}, although ${alarm}.`,
+      ),
+    );
+  }
+
+  // E9: dose outside the usual range (soft limit, reference.md E9); a program delivering nothing is worse.
+  const current = versionAt(x.schedule, now);
+  if (current.source.mode !== 'constant-flow' && x.dailyDoseMcg === 0) {
+    alerts.push(
+      makeAlert('E9', 'high', `Program ${current.index + 1} delivers 0 mcg/day of ${drug}. Check the prescription.`),
+    );
+  }
+  const usualMax = input.drug.usualMaxDoseMcgPerDay;
+  if (usualMax != null && x.worstCaseDailyDoseMcg > usualMax) {
+    const withBoluses = x.worstCaseDailyDoseMcg > x.dailyDoseMcg ? ' (with every allowed patient bolus)' : '';
+    const highest = input.drug.highestReportedDoseMcgPerDay;
+    const beyond =
+      highest != null && x.worstCaseDailyDoseMcg > highest
+        ? ` It is also above the highest dose reported (${fmtNumber(highest)} mcg/day).`
+        : '';
+    alerts.push(
+      makeAlert(
+        'E9',
+        'warn',
+        `Daily dose ${fmtNumber(x.worstCaseDailyDoseMcg)} mcg/day${withBoluses} is above the usual maximum of ${fmtNumber(usualMax)} mcg/day for ${drug}.${beyond} Confirm the prescription.`,
+      ),
+    );
+  }
+
+  // E10: pump end of life.
+  const pump = input.pump;
+  if (pump.eriRecordedOn) {
+    const eri = dayNumberOf(pump.eriRecordedOn, 'pump.eriRecordedOn');
+    const stop = eri + (pump.eriToStopDays ?? DEFAULT_ERI_TO_STOP_DAYS);
+    // CRITICAL from ERI + 60 d (reference.md E10), or 30 days before the stop for a model that stops sooner.
+    const critical = Math.min(eri + ERI_CRITICAL_AFTER_DAYS, stop - 30);
+    const msg =
+      today >= stop
+        ? `Elective replacement indicator recorded ${day(eri)}: the pump has probably STOPPED (expected ${day(stop)}). ${interruptionRisk(drug, risk)}`
+        : `Elective replacement indicator recorded ${day(eri)}: the pump stops about ${day(stop)}. Replace it before then.`;
+    alerts.push(makeAlert('E10', today >= critical ? 'critical' : 'high', msg));
+  } else if (pump.implantedOn && pump.maxServiceYears) {
+    const implanted = dayNumberOf(pump.implantedOn, 'pump.implantedOn');
+    const lifeMonths = Math.round(pump.maxServiceYears * 12);
+    const shutOff = addMonthsToDayNumber(implanted, lifeMonths);
+    const plan = addMonthsToDayNumber(implanted, lifeMonths - REPLACEMENT_LEAD_MONTHS);
+    if (today >= shutOff) {
+      alerts.push(
+        makeAlert(
+          'E10',
+          'critical',
+          `The pump reached its ${fmtNumber(pump.maxServiceYears)}-year service life on ${day(shutOff)} and may have shut off. ${interruptionRisk(drug, risk)}`,
+        ),
+      );
+    } else if (today >= plan) {
+      alerts.push(
+        makeAlert(
+          'E10',
+          'high',
+          `Pump end of life: implanted ${day(implanted)}, it shuts off at ${fmtNumber(pump.maxServiceYears)} years on ${day(shutOff)}. Plan its replacement now.`,
+        ),
+      );
+    }
+  }
+
+  // E16: delivery follows the clinic clock and the clocks change before the due date.
+  if (x.schedule.versions.some((v) => v.end > now && v.followsClinicClock)) {
+    const change = zone.transitionIn(now, zone.dayStart(x.dueDay + 1));
+    if (change) {
+      const changeDay = zone.dayOf(change.at);
+      alerts.push(
+        makeAlert(
+          'E16',
+          changeDay - today <= input.clinic.dueSoonDays ? 'warn' : 'info',
+          `Clocks change on ${day(changeDay)} (${offsetLabel(change.offsetBefore)} → ${offsetLabel(change.offsetAfter)}) before the refill due date. Flex steps and timed boluses follow the pump clock: check the pump's clock and schedule.`,
+        ),
+      );
+    }
+  }
+
+  // E17: the due date was moved earlier to a clinic day.
+  if (x.unadjustedDueDay !== x.dueDay) {
+    alerts.push(
+      makeAlert(
+        'E17',
+        'info',
+        `Refill due date moved earlier from ${day(x.unadjustedDueDay)} to ${due} because the clinic is closed on ${day(x.unadjustedDueDay)}.`,
+      ),
+    );
+  }
+
+  // E19: no backup oral baclofen plan ("always have an unexpired bottle of oral baclofen", S12).
+  if (input.hasBackupOralPlan === false && /baclofen/i.test(drug)) {
+    alerts.push(makeAlert('E19', 'info', 'No backup oral baclofen plan is documented.'));
+  }
+
+  return sortAlerts(alerts);
+}
+
+export function forecast(input: ForecastInput): Forecast {
+  const { clinic, drug, pumpId } = input;
+  checkPolicy(clinic);
+  const now = checkInstant(input.now, 'now', { pumpId });
+  if (
+    typeof drug.stabilityDays !== 'number' ||
+    !Number.isInteger(drug.stabilityDays) ||
+    drug.stabilityDays <= 0
+  ) {
+    throw new InvalidInputError('drug.stabilityDays', `drug.stabilityDays must be a whole number > 0`, {
+      pumpId,
+      value: drug.stabilityDays,
+    });
+  }
+  const schedule = compileSchedule(input, 'worst-case');
+  if (now < schedule.t0) {
+    throw new InvalidInputError('now', 'The forecast time is before the last refill', {
+      pumpId,
+      now,
+      lastRefillAt: schedule.t0,
+    });
+  }
+  if (input.nextAppointmentAt !== null) checkInstant(input.nextAppointmentAt, 'nextAppointmentAt', { pumpId });
+
+  const zone = schedule.zone;
+  const c = crossings(schedule, input, now);
+  const current = versionAt(schedule, now);
+
+  const today = zone.dayOf(now);
+  const stabilityDay = zone.dayOf(schedule.t0) + drug.stabilityDays;
+  const alarmDay = c.lowReservoirAlarmAt === null ? null : zone.dayOf(c.lowReservoirAlarmAt);
+  const stabilityCandidate = stabilityDay - (clinic.stabilityBufferDays ?? DEFAULT_STABILITY_BUFFER_DAYS);
+  const alarmCandidate = alarmDay === null ? Infinity : alarmDay - clinic.bufferDays;
+  const stabilityBinding = stabilityCandidate < alarmCandidate;
+  const unadjustedDueDay = Math.min(stabilityCandidate, alarmCandidate);
+  const dueDay = latestClinicDayNumberOnOrBefore(unadjustedDueDay, clinic);
+
+  let status: ForecastStatus;
+  if (c.emptyAt !== null && now >= c.emptyAt) status = 'empty';
+  else if (c.lowReservoirAlarmAt !== null && now >= c.lowReservoirAlarmAt) status = 'critical';
+  else if (today > dueDay) status = 'overdue';
+  else if (dueDay - today <= clinic.dueSoonDays) status = 'due-soon';
+  else status = 'ok';
+
+  const dailyDoseMcg = current.programmedDailyDoseMcg;
+  const c0 = current.source.concentrationMcgPerMl;
+  const worstCaseDailyDoseMcg =
+    current.source.mode === 'constant-flow' ? dailyDoseMcg : current.worstCaseDailyVolumeMl * c0;
+
+  const alerts = buildAlerts({
+    input,
+    schedule,
+    zone,
+    now,
+    today,
+    c,
+    dueDay,
+    unadjustedDueDay,
+    stabilityDay,
+    alarmDay,
+    stabilityBinding,
+    status,
+    dailyDoseMcg,
+    worstCaseDailyDoseMcg,
+  });
+
+  return {
+    dailyVolumeMl: current.programmedDailyVolumeMl,
+    worstCaseDailyVolumeMl: current.worstCaseDailyVolumeMl,
+    dailyDoseMcg,
+    volumeNowMl: c.volumeNowMl,
+    lowReservoirAlarmAt: c.lowReservoirAlarmAt,
+    lowReservoirAlarmOn: alarmDay === null ? null : localDateOfDayNumber(alarmDay),
+    emptyAt: c.emptyAt,
+    horizonAt: c.horizonAt,
+    stabilityExpiresOn: localDateOfDayNumber(stabilityDay),
+    unadjustedDueOn: localDateOfDayNumber(unadjustedDueDay),
+    refillDueOn: localDateOfDayNumber(dueDay),
+    stabilityBinding,
+    status,
+    daysToAlarm:
+      c.lowReservoirAlarmAt === null ? null : Math.max(0, Math.floor((c.lowReservoirAlarmAt - now) / DAY_MS)),
+    alerts,
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Assessment of a refill visit: the residual volume check (reference.md B4, E5), the dose change (E7) and the
+ * concentration change (E8).
+ *
+ * The expected residual is what the clinician programmer shows: the fill minus the PROGRAMMED delivery since the
+ * refill (B4). Patient boluses count only as many as were actually taken (from the pump log); assuming every allowed
+ * bolus was taken, as the forecast does for safety, would make a real under-infusion look like a normal residual.
+ */
+import { fmtMl, fmtNumber, interruptionRisk, makeAlert, sortAlerts } from './alerts';
+import { formatInstantForHumans } from './calendar';
+import { FillExceedsCapacityError, InvalidInputError } from './errors';
+import { bridgeTransit } from './formulas';
+import { consumedUntil, instantWhenConsumed } from './integrate';
+import {
+  DEFAULT_ACCURACY_PCT,
+  DEFAULT_DISCREPANCY_MIN_ML,
+  DOSE_DECREASE_LIMIT_PCT,
+  DOSE_STEP_LIMITS_PCT,
+} from './policy';
+import { checkInstant, checkNonNegative, checkPositive, compileSchedule, versionAt } from './program';
+import type { Alert, EpochMs, ForecastInput, SpasticityOrigin } from './types';
+
+export type DiscrepancyFlag = 'none' | 'over-delivery' | 'under-infusion';
+export type DoseChangeContext = 'titration' | 'refill';
+
+export interface DoseChangeAssessment {
+  direction: 'increase' | 'decrease' | 'none';
+  /** Change relative to the old dose, percent (negative for a decrease); null when the old dose was 0. */
+  changePct: number | null;
+  /** The usual step for this direction, origin and context, percent. */
+  limitPct: number;
+  /** Beyond the usual step: a second experienced person must confirm the change (E7, S55). */
+  exceedsUsualStep: boolean;
+  alert: Alert | null;
+}
+
+/**
+ * E7: is a dose change beyond the usual step? Increases: titration per 24 h spinal 30 % / cerebral 15 %, at a refill
+ * spinal 40 % / cerebral 20 %; decreases beyond 20 % (S18, S20; limits in policy.ts).
+ */
+export function assessDoseChange(
+  oldMcg: number,
+  newMcg: number,
+  origin: SpasticityOrigin,
+  context: DoseChangeContext,
+): DoseChangeAssessment {
+  const oldDose = checkNonNegative(oldMcg, 'oldDailyDoseMcg');
+  const newDose = checkNonNegative(newMcg, 'newDailyDoseMcg');
+  const direction = newDose > oldDose ? 'increase' : newDose < oldDose ? 'decrease' : 'none';
+  const limitPct = direction === 'decrease' ? DOSE_DECREASE_LIMIT_PCT : DOSE_STEP_LIMITS_PCT[context][origin];
+  const changePct = oldDose === 0 ? (newDose === 0 ? 0 : null) : ((newDose - oldDose) / oldDose) * 100;
+  // 1e-9: 250 → 325 mcg/day is exactly the 30 % step and must not be flagged by floating-point noise.
+  const exceedsUsualStep = changePct === null || Math.abs(changePct) > limitPct + 1e-9;
+  const described =
+    changePct === null ? 'from 0' : `${changePct > 0 ? '+' : ''}${fmtNumber(changePct)} %`;
+  const when = context === 'titration' ? 'per 24 h of titration' : 'at a refill';
+  const alert = exceedsUsualStep
+    ? makeAlert(
+        'E7',
+        'warn',
+        `Dose change ${fmtNumber(oldDose)} → ${fmtNumber(newDose)} mcg/day (${described}) is beyond the usual ${direction === 'decrease' ? 'decrease' : 'increase'} of ${limitPct} % ${when} for ${origin} origin. A second experienced person must confirm it.`,
+      )
+    : null;
+  return { direction, changePct, limitPct, exceedsUsualStep, alert };
+}
+
+export interface RefillVisitInput {
+  /** The state since the last refill, as for the forecast. */
+  state: Pick<ForecastInput, 'clinic' | 'pump' | 'lastRefill' | 'programs' | 'drug' | 'pumpId'>;
+  visitAt: EpochMs;
+  aspiratedResidualMl: number;
+  volumeFilledMl: number;
+  /** Reservoir capacity; defaults to `state.pump.reservoirMl`. */
+  reservoirMl?: number;
+  oldConcentrationMcgPerMl: number;
+  newConcentrationMcgPerMl: number;
+  bridgeBolusGiven: boolean;
+  oldDailyDoseMcg: number;
+  newDailyDoseMcg: number;
+  spasticityOrigin: SpasticityOrigin;
+  /** Patient boluses the pump log shows since the last refill, at the bolus dose in effect at the visit. */
+  patientBolusesTaken?: number;
+  /** Pump pathway + catheter volume, if recorded: lets E8 say how long the wrong dose lasts (B5). */
+  deadSpaceMl?: number | null;
+}
+
+export interface RefillAssessment {
+  /** Programmed volume delivered since the last refill (never more than the fill). */
+  deliveredMl: number;
+  expectedResidualMl: number;
+  /** Expected − aspirated: positive = more drug left the reservoir than programmed. */
+  discrepancyMl: number;
+  /** Discrepancy as a percentage of `deliveredMl`; null when nothing was delivered. */
+  discrepancyPct: number | null;
+  /** max(discrepancyMinMl, accuracyPct % × delivered) (B4). */
+  toleranceMl: number;
+  flag: DiscrepancyFlag;
+  doseChange: DoseChangeAssessment;
+  concentrationChanged: boolean;
+  alerts: Alert[];
+}
+
+export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
+  const { state } = v;
+  const pumpId = state.pumpId;
+  const ctx = { pumpId };
+  const visitAt = checkInstant(v.visitAt, 'visitAt', ctx);
+  const reservoir = checkPositive(v.reservoirMl ?? state.pump.reservoirMl, 'reservoirMl', ctx);
+  const aspirated = checkNonNegative(v.aspiratedResidualMl, 'aspiratedResidualMl', ctx);
+  const filled = checkNonNegative(v.volumeFilledMl, 'volumeFilledMl', ctx);
+  if (filled > reservoir + 1e-9) {
+    // "DO NOT OVERFILL" (S13): over-pressurising the reservoir is never acceptable (B6b).
+    throw new FillExceedsCapacityError(
+      'volumeFilledMl',
+      `Fill volume ${fmtNumber(filled)} mL is more than the reservoir holds (${fmtNumber(reservoir)} mL)`,
+      { ...ctx, value: filled, reservoirMl: reservoir },
+    );
+  }
+  if (aspirated > reservoir + 1e-9) {
+    throw new InvalidInputError(
+      'aspiratedResidualMl',
+      `Aspirated residual ${fmtNumber(aspirated)} mL is more than the reservoir holds (${fmtNumber(reservoir)} mL)`,
+      { ...ctx, value: aspirated, reservoirMl: reservoir },
+    );
+  }
+  const cOld = checkPositive(v.oldConcentrationMcgPerMl, 'oldConcentrationMcgPerMl', ctx);
+  const cNew = checkPositive(v.newConcentrationMcgPerMl, 'newConcentrationMcgPerMl', ctx);
+  const bolusesTaken = checkNonNegative(v.patientBolusesTaken ?? 0, 'patientBolusesTaken', ctx);
+
+  const schedule = compileSchedule(state, 'programmed');
+  if (visitAt < schedule.t0) {
+    throw new InvalidInputError('visitAt', 'The visit is before the last refill', {
+      ...ctx,
+      visitAt,
+      lastRefillAt: schedule.t0,
+    });
+  }
+  const fill = state.lastRefill.volumeMl;
+  const bolusMl = bolusesTaken * versionAt(schedule, visitAt).patientBolusMl;
+  const deliveredMl = Math.min(fill, consumedUntil(schedule, visitAt) + bolusMl);
+  const expectedResidualMl = fill - deliveredMl;
+  const discrepancyMl = expectedResidualMl - aspirated;
+  const accuracyPct = state.clinic.accuracyPct ?? DEFAULT_ACCURACY_PCT;
+  const minMl = state.clinic.discrepancyMinMl ?? DEFAULT_DISCREPANCY_MIN_ML;
+  const toleranceMl = Math.max(minMl, (accuracyPct / 100) * deliveredMl);
+  const flag: DiscrepancyFlag =
+    Math.abs(discrepancyMl) > toleranceMl ? (discrepancyMl > 0 ? 'over-delivery' : 'under-infusion') : 'none';
+
+  const alerts: Alert[] = [];
+  const drug = state.drug.name;
+  const risk = state.drug.withdrawalRisk ?? 'severe';
+  const numbers = `expected ${fmtMl(expectedResidualMl)}, aspirated ${fmtMl(aspirated)}, tolerance ${fmtMl(toleranceMl)}`;
+  const signed = `${discrepancyMl > 0 ? '+' : discrepancyMl < 0 ? '−' : ''}${fmtMl(Math.abs(discrepancyMl))}`;
+
+  // E5: residual discrepancy (ASRA 2017: > 2 mL or outside the accuracy spec, S33).
+  if (flag === 'over-delivery') {
+    alerts.push(
+      makeAlert(
+        'E5',
+        'high',
+        `Residual discrepancy ${signed} (${numbers}): more drug left the reservoir than programmed. Check for overdose signs, a pocket fill or incomplete fill at the last refill, and incomplete aspiration now.`,
+      ),
+    );
+  } else if (flag === 'under-infusion') {
+    // Under-infusion means possible motor stall or catheter problem: withdrawal risk, CRITICAL for ITB (E5).
+    alerts.push(
+      makeAlert(
+        'E5',
+        risk === 'severe' ? 'critical' : 'high',
+        `Residual discrepancy ${signed} (${numbers}): less drug was delivered than programmed (possible motor stall, occlusion or catheter problem). ${interruptionRisk(drug, risk)} Check for withdrawal signs and catheter integrity now.`,
+      ),
+    );
+  }
+
+  // The programmed delivery used up the whole fill before this visit: the pump ran empty.
+  if (deliveredMl >= fill && fill > 0) {
+    const emptyAt = instantWhenConsumed(schedule, fill, visitAt);
+    const since = emptyAt === null ? '' : ` since ${formatInstantForHumans(Math.round(emptyAt), state.clinic.timeZone)}`;
+    alerts.push(
+      makeAlert(
+        'E1',
+        'critical',
+        `By the programmed delivery the reservoir was empty${since}, before this visit. ${interruptionRisk(drug, risk)} Assess the patient for withdrawal.`,
+      ),
+    );
+  }
+
+  // E7: dose change beyond the usual step at a refill.
+  const doseChange = assessDoseChange(v.oldDailyDoseMcg, v.newDailyDoseMcg, v.spasticityOrigin, 'refill');
+  if (doseChange.alert) alerts.push(doseChange.alert);
+
+  // E8: concentration changed without a bridge bolus ("a bridge bolus must be programmed", S18).
+  const concentrationChanged = Math.abs(cNew - cOld) > 1e-9 * Math.max(cNew, cOld);
+  if (concentrationChanged && !v.bridgeBolusGiven) {
+    const transit = bridgeTransit({
+      doseMcgPerDay: v.newDailyDoseMcg,
+      oldConcentrationMcgPerMl: cOld,
+      newConcentrationMcgPerMl: cNew,
+      deadSpaceMl: v.deadSpaceMl ?? null,
+    });
+    const duration =
+      transit.transitDays === null ? '' : ` for about ${fmtNumber(transit.transitDays * 24)} h`;
+    alerts.push(
+      makeAlert(
+        'E8',
+        'high',
+        `Concentration changed from ${fmtNumber(cOld)} to ${fmtNumber(cNew)} mcg/mL without a bridge bolus: until the old drug in the pump tubing and catheter is flushed the patient receives ${fmtNumber(transit.doseDuringTransitMcgPerDay)} instead of ${fmtNumber(v.newDailyDoseMcg)} mcg/day${duration}. Program a bridge bolus.`,
+      ),
+    );
+  }
+
+  return {
+    deliveredMl,
+    expectedResidualMl,
+    discrepancyMl,
+    discrepancyPct: deliveredMl > 0 ? (discrepancyMl / deliveredMl) * 100 : null,
+    toleranceMl,
+    flag,
+    doseChange,
+    concentrationChanged,
+    alerts: sortAlerts(alerts),
+  };
+}

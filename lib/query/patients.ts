@@ -1,0 +1,58 @@
+/**
+ * React Query keys, queryOptions and mutation calls for the patient page, the refill visit and the program change.
+ * Mutations invalidate exactly the keys they change (see `clinicalKeys`); the server-rendered parts of a page are
+ * refreshed with router.refresh() by the component that changed them.
+ */
+import { queryOptions } from '@tanstack/react-query';
+import type { AlertDto, PatientDetail, ProgramDto, VisitDto } from '@/db/queries/patients';
+import type { ChangedProgram } from '@/db/queries/programs';
+import type { RecordedVisit } from '@/db/queries/refills';
+import type { forecastJson } from '@/lib/server/forecast-json';
+import type { ChangeProgramInput } from '@/lib/validation/program';
+import type { AlertActionInput, ReplacePumpInput, UpdatePatientInput, UpdatePumpInput } from '@/lib/validation/patient';
+import type { RecordVisitInput } from '@/lib/validation/refill';
+import { fetchJson } from './client';
+
+export type ForecastJson = ReturnType<typeof forecastJson>;
+export type { AlertDto, ChangedProgram, PatientDetail, ProgramDto, RecordedVisit, VisitDto };
+
+export const clinicalKeys = {
+  patient: (patientId: number) => ['patients', patientId] as const,
+  visits: (pumpId: number) => ['pumps', pumpId, 'visits'] as const,
+  programs: (pumpId: number) => ['pumps', pumpId, 'programs'] as const,
+  /** What-if forecasts of the program form: keyed by the request, so an unchanged form is not asked again. */
+  preview: (request: unknown) => ['forecast-preview', request] as const,
+  /** The worklist ranks by the stored forecast, which every clinical write refreshes. */
+  worklist: ['worklist'] as const,
+};
+
+export const patientQuery = (patientId: number) =>
+  queryOptions({ queryKey: clinicalKeys.patient(patientId), queryFn: () => fetchJson<PatientDetail>(`/api/v1/patients/${patientId}`) });
+
+export const visitsQuery = (pumpId: number) =>
+  queryOptions({ queryKey: clinicalKeys.visits(pumpId), queryFn: () => fetchJson<{ visits: VisitDto[] }>(`/api/v1/pumps/${pumpId}/visits`) });
+
+export const programsQuery = (pumpId: number) =>
+  queryOptions({ queryKey: clinicalKeys.programs(pumpId), queryFn: () => fetchJson<{ programs: ProgramDto[] }>(`/api/v1/pumps/${pumpId}/programs`) });
+
+/** The what-if forecast of POST /api/v1/forecast for a program form's current values. */
+export const forecastPreviewQuery = (request: unknown, enabled: boolean) =>
+  queryOptions({
+    queryKey: clinicalKeys.preview(request),
+    queryFn: () => fetchJson<ForecastJson>('/api/v1/forecast', { method: 'POST', body: JSON.stringify(request) }),
+    enabled,
+    staleTime: 60_000,
+    retry: false,
+  });
+
+const send = <T>(url: string, method: 'POST' | 'PATCH', body: unknown) => fetchJson<T>(url, { method, body: JSON.stringify(body) });
+
+export const recordVisit = (pumpId: number, input: Partial<RecordVisitInput>) => send<RecordedVisit>(`/api/v1/pumps/${pumpId}/visits`, 'POST', input);
+export const changeProgram = (pumpId: number, input: Partial<ChangeProgramInput>) => send<ChangedProgram>(`/api/v1/pumps/${pumpId}/programs`, 'POST', input);
+export const actOnAlert = (pumpId: number, input: AlertActionInput) => send<{ alerts: AlertDto[] }>(`/api/v1/pumps/${pumpId}/alerts`, 'POST', input);
+export const updatePatient = (patientId: number, input: UpdatePatientInput) =>
+  send<{ id: number; version: number; changed: string[] }>(`/api/v1/patients/${patientId}`, 'PATCH', input);
+export const updatePump = (pumpId: number, input: UpdatePumpInput) =>
+  send<{ id: number; version: number; status: string; patientId: number }>(`/api/v1/pumps/${pumpId}`, 'PATCH', input);
+export const replacePump = (pumpId: number, input: ReplacePumpInput) =>
+  send<{ oldPumpId: number; newPumpId: number; patientId: number }>(`/api/v1/pumps/${pumpId}/replace`, 'POST', input);

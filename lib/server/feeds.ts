@@ -1,0 +1,230 @@
+/**
+ * Serving the calendar feeds over HTTP (the routes under app/feeds/ stay thin) and building the links staff
+ * hand out. Feeds are public addresses: the token in the path is the only credential, so every way of
+ * not having a working token (unknown, malformed, revoked, owner disabled) gets the same 404 after the same
+ * work: parse, hash, one indexed lookup.
+ */
+import 'server-only';
+import type { NextRequest } from 'next/server';
+import QRCode from 'qrcode';
+import type { Db } from '@/db';
+import { getDb } from '@/db';
+import {
+  databaseChangeMarker,
+  hashFeedToken,
+  loadClinicFeed,
+  loadPatientFeed,
+  resolveClinicFeedToken,
+  resolvePatientFeedToken,
+} from '@/db/queries/feeds';
+import { buildClinicFeed, buildPatientFeed, feedEtag, renderFeed } from '@/lib/ical';
+import { env } from '@/lib/env';
+import { requestNow } from '@/lib/server/clock';
+import { feedPath, feedTokenFromSegment, type FeedKind, type FeedLink } from '@/lib/validation/feeds';
+
+/**
+ * Calendar apps poll about hourly and revalidate with the ETag. Five minutes of private (client-only) caching
+ * spares the server a burst of re-fetches; shared caches must not keep a feed at all.
+ */
+export const FEED_CACHE_CONTROL = 'private, max-age=300';
+
+/** Headers on every feed answer, 404 included: never send the address on, never index it. */
+const COMMON_HEADERS = {
+  'Referrer-Policy': 'no-referrer',
+  'X-Robots-Tag': 'noindex, nofollow',
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
+const NOT_FOUND_BODY =
+  'This calendar link does not work. It may have been changed or withdrawn.\n' +
+  'Ask your clinic for a new link. If your pump alarm sounds, call the clinic at once.\n';
+
+const SERVER_ERROR_BODY = 'The calendar could not be produced just now. Please try again later.\n';
+
+interface RenderedFeed {
+  body: Buffer;
+  etag: string;
+  lastModifiedAt: number;
+}
+
+function render(text: string, lastModifiedAt: number): RenderedFeed {
+  return { body: Buffer.from(text, 'utf8'), etag: feedEtag(text), lastModifiedAt };
+}
+
+function plain(request: Request, status: number, text: string): Response {
+  const body = Buffer.from(text, 'utf8');
+  return new Response(request.method === 'HEAD' ? null : body, {
+    status,
+    headers: {
+      ...COMMON_HEADERS,
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': String(body.length),
+      'Cache-Control': 'no-store',
+    },
+  });
+}
+
+/** The one 404 of the feed routes: same status, headers and body whatever the reason. */
+export function feedNotFound(request: Request): Response {
+  return plain(request, 404, NOT_FOUND_BODY);
+}
+
+/** HTTP dates have whole seconds. */
+const toHttpDate = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+
+/** Weak comparison (RFC 9110 13.1.2): `W/` is ignored, `*` matches any current representation. */
+export function ifNoneMatchMatches(header: string | null, etag: string): boolean {
+  if (header == null) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
+/** Not modified since the client's copy? If-None-Match wins; If-Modified-Since only counts without it. */
+export function isNotModified(headers: Headers, etag: string, lastModifiedAt: number): boolean {
+  const inm = headers.get('if-none-match');
+  if (inm != null) return ifNoneMatchMatches(inm, etag);
+  const ims = headers.get('if-modified-since');
+  if (ims == null) return false;
+  const since = Date.parse(ims);
+  return Number.isFinite(since) && Math.floor(lastModifiedAt / 1000) * 1000 <= since;
+}
+
+function feedResponse(request: Request, feed: RenderedFeed, filename: string): Response {
+  const headers = {
+    ...COMMON_HEADERS,
+    ETag: feed.etag,
+    'Last-Modified': toHttpDate(feed.lastModifiedAt),
+    'Cache-Control': FEED_CACHE_CONTROL,
+  };
+  if (isNotModified(request.headers, feed.etag, feed.lastModifiedAt)) return new Response(null, { status: 304, headers });
+  return new Response(request.method === 'HEAD' ? null : new Uint8Array(feed.body), {
+    status: 200,
+    headers: {
+      ...headers,
+      'Content-Type': 'text/calendar; charset=utf-8',
+      'Content-Length': String(feed.body.length),
+      'Content-Disposition': `inline; filename="${filename}"`,
+    },
+  });
+}
+
+/** The host name in event UIDs: the configured public address, else the request's host. */
+function feedHost(request: NextRequest): string {
+  const configured = env().PUBLIC_URL;
+  const host = configured ? new URL(configured).host : request.nextUrl.host;
+  // The builder needs a plain host name (UIDs are written unescaped); an odd Host header gets a fixed one.
+  return /^[A-Za-z0-9.-]+(?::\d+)?$/.test(host) ? host : 'pump-refills.invalid';
+}
+
+/** Public origin for links staff hand out: PUBLIC_URL when configured, else the request's own origin. */
+export function publicOrigin(request: NextRequest): string {
+  const configured = env().PUBLIC_URL;
+  return (configured ?? request.nextUrl.origin).replace(/\/+$/, '');
+}
+
+/** The https and webcal addresses of a token, and a QR code of the webcal one (SVG, rendered here). */
+export async function feedLink(origin: string, kind: FeedKind, token: string): Promise<FeedLink> {
+  const url = `${origin}${feedPath(kind, token)}`;
+  const webcalUrl = url.replace(/^https?:/, 'webcal:');
+  // The QR code carries the webcal address: the iPhone Camera app then opens Calendar's "Subscribe" dialog.
+  const svg = await QRCode.toString(webcalUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { url, webcalUrl, qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}` };
+}
+
+async function serve(
+  request: NextRequest,
+  params: Promise<{ token: string }>,
+  resolve: (db: Db, tokenHash: string) => (() => RenderedFeed) | null,
+  filename: string,
+): Promise<Response> {
+  try {
+    const segment = (await params).token;
+    const token = feedTokenFromSegment(segment);
+    // A malformed segment is hashed and looked up like any other, so that it costs what an unknown token costs.
+    const found = resolve(getDb(), hashFeedToken(token ?? String(segment)));
+    if (token == null || found == null) return feedNotFound(request);
+    return feedResponse(request, found(), filename);
+  } catch (error) {
+    console.error('Calendar feed failed', error);
+    return plain(request, 500, SERVER_ERROR_BODY);
+  }
+}
+
+/** GET/HEAD /feeds/patients/{token}.ics */
+export function servePatientFeed(request: NextRequest, params: Promise<{ token: string }>): Promise<Response> {
+  return serve(
+    request,
+    params,
+    (db, tokenHash) => {
+      const ref = resolvePatientFeedToken(db, tokenHash);
+      if (!ref) return null;
+      return () => {
+        const feed = loadPatientFeed(db, ref, requestNow(), feedHost(request));
+        return render(renderFeed(buildPatientFeed(feed.input)), feed.lastModifiedAt);
+      };
+    },
+    'pump-refills.ics',
+  );
+}
+
+/** GET/HEAD /feeds/clinics/{token}.ics */
+export function serveClinicFeed(request: NextRequest, params: Promise<{ token: string }>): Promise<Response> {
+  return serve(
+    request,
+    params,
+    (db, tokenHash) => {
+      const ref = resolveClinicFeedToken(db, tokenHash);
+      if (!ref) return null;
+      return () => cachedClinicFeed(db, ref.clinicId, requestNow(), feedHost(request));
+    },
+    'pump-refills-clinic.ics',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The clinic feed cache
+//
+// A clinic of 10,000 pumps has some 30,000 events in its window; building them takes far longer than the few
+// milliseconds a feed request should. Every nurse's calendar polls the same clinic feed, so the rendered body is
+// kept per clinic and reused while (a) no event has left the feed because time passed (`validUntil`) and (b)
+// the database has not changed since (a change marker costing microseconds), or has changed less than
+// MAX_STALE_MS ago, so that a busy clinic rebuilds at most once per MAX_STALE_MS. Tokens are checked on every
+// request before the cache: a rotated or revoked token is refused at once.
+
+const MAX_STALE_MS = 30_000;
+const MAX_CACHED_CLINICS = 16;
+
+interface CacheEntry {
+  feed: RenderedFeed;
+  marker: string;
+  builtAt: number;
+  validUntil: number;
+}
+
+const globalForFeeds = globalThis as unknown as { __clinicFeedCache?: Map<string, CacheEntry> };
+const clinicFeedCache = (globalForFeeds.__clinicFeedCache ??= new Map<string, CacheEntry>());
+
+function cachedClinicFeed(db: Db, clinicId: number, now: number, host: string): RenderedFeed {
+  const key = `${clinicId}|${host}`;
+  const marker = databaseChangeMarker(db);
+  const hit = clinicFeedCache.get(key);
+  if (hit && now < hit.validUntil && now >= hit.builtAt && (hit.marker === marker || now - hit.builtAt < MAX_STALE_MS)) {
+    return hit.feed;
+  }
+  const loaded = loadClinicFeed(db, clinicId, now, host);
+  const feed = render(renderFeed(buildClinicFeed(loaded.input)), loaded.lastModifiedAt);
+  clinicFeedCache.delete(key);
+  clinicFeedCache.set(key, { feed, marker, builtAt: now, validUntil: loaded.validUntil });
+  while (clinicFeedCache.size > MAX_CACHED_CLINICS) {
+    const oldest = clinicFeedCache.keys().next().value;
+    if (oldest === undefined) break;
+    clinicFeedCache.delete(oldest);
+  }
+  return feed;
+}
+
+/** Tests: forget every cached clinic feed. */
+export function clearClinicFeedCache(): void {
+  clinicFeedCache.clear();
+}

@@ -1,0 +1,72 @@
+/**
+ * Calendar feed tokens and links. A feed token is 32 random bytes written as base64url (43 characters, 256
+ * bits); the feed address is `/feeds/{patients|clinics}/{token}.ics`. Shared by the feed routes, the JSON API
+ * and the pages that show a freshly issued link.
+ */
+import { z } from 'zod';
+
+/** 32 bytes in base64url without padding: exactly 43 characters of A–Z a–z 0–9 - _. */
+export const FEED_TOKEN_BYTES = 32;
+export const FEED_TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+const FEED_SUFFIX = '.ics';
+
+export const feedTokenSchema = z.string().regex(FEED_TOKEN_RE, 'Feed token must be 43 characters of A–Z, a–z, 0–9, - or _');
+
+/**
+ * The token inside the last path segment of a feed address (`{token}.ics`), or null when the segment is not
+ * a well-formed feed address. The caller must treat null exactly like an unknown token.
+ */
+export function feedTokenFromSegment(segment: string | undefined): string | null {
+  if (typeof segment !== 'string' || !segment.endsWith(FEED_SUFFIX)) return null;
+  const token = segment.slice(0, -FEED_SUFFIX.length);
+  return FEED_TOKEN_RE.test(token) ? token : null;
+}
+
+/**
+ * Body of POST …/feed (rotate): the id of the link the page showed, or null when it showed none. A different
+ * active link means someone else changed it meanwhile: 409, rather than silently cutting off the link a
+ * colleague has just handed to a patient.
+ */
+export const rotateFeedSchema = z.object({
+  replaces: z
+    .number({ message: 'replaces must be the id of the calendar link shown on the page, or null when none was shown' })
+    .int('replaces must be a whole number')
+    .positive('replaces must be a positive id')
+    .nullable(),
+});
+export type RotateFeedInput = z.infer<typeof rotateFeedSchema>;
+
+export const FEED_KINDS = ['patient', 'clinic'] as const;
+export type FeedKind = (typeof FEED_KINDS)[number];
+
+/** The path of a feed address for a token. */
+export function feedPath(kind: FeedKind, token: string): string {
+  return `/feeds/${kind === 'patient' ? 'patients' : 'clinics'}/${token}${FEED_SUFFIX}`;
+}
+
+/** A freshly issued link as the API returns it (once) and the print handout receives it. */
+export const feedLinkSchema = z.object({
+  url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) address' }),
+  webcalUrl: z.string().regex(/^webcal:\/\/[^\s]+$/, 'webcalUrl must be a webcal:// address'),
+  /** The QR code (of the webcal address) as an SVG data URL, rendered on the server. */
+  qrSvgDataUrl: z.string().regex(/^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/, 'qrSvgDataUrl must be an SVG data URL'),
+});
+export type FeedLink = z.infer<typeof feedLinkSchema>;
+
+/**
+ * What the patient panel leaves in sessionStorage for the print handout (same tab, never in a URL): the link
+ * and when it was issued, so that a stale one is not printed.
+ */
+export const handoffSchema = feedLinkSchema.extend({
+  patientId: z.number().int().positive(),
+  issuedAt: z.number().int().nonnegative(),
+});
+export type FeedHandoff = z.infer<typeof handoffSchema>;
+
+/** The status of a feed as the API returns it: never the token or its hash. */
+export interface FeedStatus {
+  active: boolean;
+  /** Id of the active link (send it back as `replaces` to rotate). */
+  tokenId: number | null;
+  createdAt: number | null;
+}
