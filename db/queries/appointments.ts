@@ -25,7 +25,6 @@ import { findOpenSlots } from './slots';
 import { assertSameVersion } from './versioning';
 
 type Reader = Pick<Db, 'select'>;
-type Writer = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'all' | 'run'>;
 
 /** Statuses that take one of the day's places: a cancelled or missed visit frees its place. */
 const CAPACITY_STATUSES = ['booked', 'done'] as const;
@@ -347,7 +346,7 @@ export function bookAppointment(db: Db, actor: Actor, input: BookAppointmentInpu
       .values({ pumpId: input.pumpId, startsAt, durationMinutes, type: input.type, status: 'booked', sequence: 0, notes: input.notes, createdById: actor.id, createdAt: now, updatedAt: now })
       .returning({ id: s.appointments.id })
       .get();
-    refreshForecasts(tx as Writer, { pumpIds: [input.pumpId] }, now);
+    refreshForecasts(tx, { pumpIds: [input.pumpId] }, now);
     const created = getAppointment(tx, actor.clinicId, row.id);
     audit(tx, actor, 'create', 'appointment', row.id, null, auditView(created));
     return created;
@@ -400,7 +399,7 @@ export function changeAppointment(db: Db, actor: Actor, id: number, patch: Appoi
       .where(and(eq(s.appointments.id, id), eq(s.appointments.version, before.version)))
       .run();
     // A no-show or cancellation leaves the pump without an upcoming visit: the worklist must rank it as unbooked now.
-    refreshForecasts(tx as Writer, { pumpIds: [before.pumpId] }, now);
+    refreshForecasts(tx, { pumpIds: [before.pumpId] }, now);
     const after = getAppointment(tx, actor.clinicId, id);
     audit(tx, actor, 'update', 'appointment', id, auditView(before), { ...auditView(after), action: patch.action });
     return after;

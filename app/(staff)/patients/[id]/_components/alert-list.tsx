@@ -1,0 +1,154 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { formatInstant } from '@/lib/format';
+import { actOnAlert, clinicalKeys, type AlertDto } from '@/lib/query/patients';
+import { ApiError } from '@/lib/query/client';
+import { severityLabels } from './labels';
+
+interface Props {
+  patientId: number;
+  pumpId: number;
+  alerts: AlertDto[];
+  timeZone: string;
+  canAct: boolean;
+}
+
+/** The pump's alerts in words, most severe first, each with Acknowledge / Snooze-with-reason for nurses and physicians. */
+export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct }: Props) {
+  const [alerts, setAlerts] = useState(initial);
+  const open = alerts.filter((a) => !a.acknowledged);
+  const covered = alerts.filter((a) => a.acknowledged);
+  if (alerts.length === 0) return <p className="muted">No alerts for this pump.</p>;
+  return (
+    <div className="stack pt-alerts">
+      {open.length > 0 ? (
+        <ul className="pt-alert-list">
+          {open.map((a) => (
+            <AlertItem key={a.code} alert={a} patientId={patientId} pumpId={pumpId} timeZone={timeZone} canAct={canAct} onChange={setAlerts} />
+          ))}
+        </ul>
+      ) : (
+        <p className="ok-text">Every alert is acknowledged or snoozed.</p>
+      )}
+      {covered.length > 0 && (
+        <details>
+          <summary>
+            {covered.length} acknowledged or snoozed alert{covered.length === 1 ? '' : 's'}
+          </summary>
+          <ul className="pt-alert-list">
+            {covered.map((a) => (
+              <li key={a.code} className={`pt-alert sev-${a.severity} pt-covered`}>
+                <span className="pt-sev">{severityLabels[a.severity]}</span> {a.message}
+                {a.cover && (
+                  <div className="small muted">
+                    {a.cover.action === 'snooze' ? `Snoozed until ${formatInstant(a.cover.snoozedUntil, timeZone)}` : 'Acknowledged'}
+                    {a.cover.byName ? ` by ${a.cover.byName}` : ''} on {formatInstant(a.cover.at, timeZone)}: “{a.cover.reason}”. It returns if it gets worse.
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function AlertItem({
+  alert,
+  patientId,
+  pumpId,
+  timeZone,
+  canAct,
+  onChange,
+}: {
+  alert: AlertDto;
+  patientId: number;
+  pumpId: number;
+  timeZone: string;
+  canAct: boolean;
+  onChange: (alerts: AlertDto[]) => void;
+}) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [mode, setMode] = useState<'acknowledge' | 'snooze' | null>(null);
+  const [reason, setReason] = useState('');
+  const [days, setDays] = useState('3');
+  const mutation = useMutation({
+    mutationFn: () =>
+      actOnAlert(pumpId, { code: alert.code, action: mode ?? 'acknowledge', reason, snoozeDays: mode === 'snooze' ? Number(days) : undefined }),
+    onSuccess: async (data) => {
+      onChange(data.alerts);
+      setMode(null);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patientId) }),
+        queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
+      ]);
+    },
+  });
+  const fields = mutation.error instanceof ApiError ? mutation.error.fields : {};
+  return (
+    <li className={`pt-alert sev-${alert.severity}`}>
+      <div>
+        <span className="pt-sev">{severityLabels[alert.severity]}</span> <span className="muted small">{alert.code}</span> {alert.message}
+      </div>
+      {canAct && mode === null && (
+        <div className="pt-alert-actions">
+          <button type="button" className="secondary small" onClick={() => setMode('acknowledge')}>
+            Acknowledge {alert.code}
+          </button>
+          <button type="button" className="secondary small" onClick={() => setMode('snooze')}>
+            Snooze {alert.code}
+          </button>
+        </div>
+      )}
+      {canAct && mode !== null && (
+        <form
+          className="pt-inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            mutation.mutate();
+          }}
+        >
+          <label htmlFor={`${id}-reason`}>
+            Reason ({mode === 'snooze' ? 'snooze' : 'acknowledge'} {alert.code})
+          </label>
+          <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} required minLength={3} aria-invalid={fields.reason ? true : undefined} aria-describedby={fields.reason ? `${id}-reason-err` : undefined} />
+          {fields.reason && (
+            <span id={`${id}-reason-err`} className="field-error">
+              {fields.reason}
+            </span>
+          )}
+          {mode === 'snooze' && (
+            <>
+              <label htmlFor={`${id}-days`}>Snooze for</label>
+              <select id={`${id}-days`} value={days} onChange={(e) => setDays(e.target.value)}>
+                {[1, 3, 7, 14].map((d) => (
+                  <option key={d} value={d}>
+                    {d} day{d === 1 ? '' : 's'}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
+          <div className="pt-alert-actions">
+            <button type="submit" className="small" disabled={mutation.isPending}>
+              {mode === 'snooze' ? 'Snooze' : 'Acknowledge'}
+            </button>
+            <button type="button" className="secondary small" onClick={() => setMode(null)}>
+              Cancel
+            </button>
+          </div>
+          {mutation.error && !fields.reason && (
+            <p role="alert" className="error">
+              {mutation.error.message}
+            </p>
+          )}
+          <p className="small muted">A worse alert comes back; a snooze ends on its own. Shown in {timeZone} time.</p>
+        </form>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,64 @@
+/** Words and units for the clinical screens, shared by the server page and its client components. Pure. */
+import { formatConcentration, formatDose } from '@/lib/format';
+
+export type DoseUnit = 'mcg' | 'mg';
+
+export const modeLabels = { simple: 'Simple continuous', flex: 'Flex (steps over the day)', 'constant-flow': 'Constant flow' } as const;
+
+export const flagLabels = { none: 'Within tolerance', 'over-delivery': 'Over-delivery', 'under-infusion': 'Under-infusion' } as const;
+
+export const severityLabels = { info: 'Info', warn: 'Warning', high: 'High', critical: 'Critical' } as const;
+
+export const appointmentStatusLabels = { booked: 'Booked', done: 'Done', cancelled: 'Cancelled', 'no-show': 'No-show' } as const;
+
+/** A dose held in mcg, shown in the drug's unit: "250 mcg/day", "3 mg/day". */
+export const doseText = (mcg: number, unit: DoseUnit, per = '/day') => formatDose(Math.round(mcg * 1000), unit, per);
+
+export const concentrationText = (mcgPerMl: number, unit: DoseUnit) => formatConcentration(Math.round(mcgPerMl * 1000), unit);
+
+/** "+2.4 mL" / "−3 mL" (a true minus sign, read correctly by screen readers). */
+export function signedMl(ml: number | null | undefined): string {
+  if (ml == null) return '—';
+  const rounded = Math.round(ml * 100) / 100;
+  if (rounded === 0) return '0 mL';
+  return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toLocaleString('en-US', { maximumFractionDigits: 2 })} mL`;
+}
+
+export function signedPct(pct: number | null | undefined): string {
+  if (pct == null) return '—';
+  const rounded = Math.round(pct * 10) / 10;
+  if (rounded === 0) return '0 %';
+  return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded)} %`;
+}
+
+export interface RiskFlags {
+  riskInjuryT6OrAbove: boolean;
+  riskCommunication: boolean;
+  riskPriorWithdrawal: boolean;
+  riskHearingImpaired: boolean;
+}
+
+/** The boxed-warning "special attention" list (reference.md E0, E13) plus hearing (the pump alarm may be missed). */
+export function riskFlagLabels(p: RiskFlags): string[] {
+  const out: string[] = [];
+  if (p.riskInjuryT6OrAbove) out.push('Spinal cord injury at T6 or above');
+  if (p.riskCommunication) out.push('Communication difficulty');
+  if (p.riskPriorWithdrawal) out.push('Prior baclofen withdrawal');
+  if (p.riskHearingImpaired) out.push('Hearing impaired: may not hear the pump alarm');
+  return out;
+}
+
+/** The multiplier from a dose in mcg to the drug's display unit. */
+export const perUnit = (unit: DoseUnit) => (unit === 'mg' ? 1000 : 1);
+
+/** A number for an input field, without floating-point noise (0.30000000000000004 → "0.3"). */
+export function numberField(value: number | null | undefined): string {
+  if (value == null || !Number.isFinite(value)) return '';
+  return String(Math.round(value * 1e6) / 1e6);
+}
+
+/** Parses a form number; '' and junk give NaN so that zod names the field. */
+export function parseNumber(text: string): number {
+  const t = text.trim().replace(',', '.');
+  return t === '' ? Number.NaN : Number(t);
+}

@@ -1,0 +1,89 @@
+'use client';
+
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatInstant, formatMl } from '@/lib/format';
+
+export interface ChartVisit {
+  at: number;
+  /** Volume found before the fill: the aspirated residual (else the expected one; 0 for a first fill). */
+  beforeMl: number;
+  afterMl: number;
+}
+
+interface Props {
+  visits: ChartVisit[];
+  curve: { at: number; volumeMl: number }[];
+  now: number;
+  alarmMl: number;
+  reservoirMl: number;
+  dueAt: number;
+  dueLabel: string;
+  stabilityAt: number;
+  stabilityLabel: string;
+  timeZone: string;
+  /** Text summary for everyone who cannot see the chart (also read by screen readers instead of it). */
+  summary: string;
+}
+
+const day = (at: number, tz: string) => format(new TZDate(at, tz), 'd MMM');
+
+/** Reservoir volume over time: past refills as a sawtooth, the worst-case forecast, the alarm, due and stability marks. */
+export function VolumeChart({ visits, curve, now, alarmMl, reservoirMl, dueAt, dueLabel, stabilityAt, stabilityLabel, timeZone, summary }: Props) {
+  const sorted = [...visits].sort((a, b) => a.at - b.at);
+  const history: { at: number; volumeMl: number }[] = [];
+  sorted.forEach((v, i) => {
+    if (i > 0) history.push({ at: v.at, volumeMl: v.beforeMl });
+    else history.push({ at: v.at, volumeMl: v.beforeMl });
+    history.push({ at: v.at + 1, volumeMl: v.afterMl });
+  });
+  const past = curve.filter((p) => p.at <= now);
+  const future = curve.filter((p) => p.at >= now);
+  // Join the forecast's past part to the history line, and the future part to "now".
+  if (past.length && future.length && future[0]!.at !== now) {
+    const a = past[past.length - 1]!;
+    const b = future[0]!;
+    const volumeNow = a.volumeMl + ((b.volumeMl - a.volumeMl) * (now - a.at)) / Math.max(1, b.at - a.at);
+    past.push({ at: now, volumeMl: volumeNow });
+    future.unshift({ at: now, volumeMl: volumeNow });
+  }
+  const firstAt = sorted[0]?.at ?? curve[0]?.at ?? now;
+  const lastAt = Math.max(curve[curve.length - 1]?.at ?? now, dueAt, now);
+  const ticks = Math.max(4, Math.min(10, Math.round((lastAt - firstAt) / (30 * 86_400_000))));
+
+  return (
+    <figure className="pt-chart">
+      <div role="img" aria-label={`Chart of reservoir volume over time. ${summary}`} className="pt-chart-box">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart margin={{ top: 24, right: 24, bottom: 8, left: 0 }} accessibilityLayer={false}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
+            <XAxis
+              dataKey="at"
+              type="number"
+              scale="time"
+              domain={[firstAt, stabilityAt > lastAt && stabilityAt - lastAt < 60 * 86_400_000 ? stabilityAt : lastAt]}
+              tickFormatter={(at: number) => day(at, timeZone)}
+              tickCount={ticks}
+              allowDataOverflow
+            />
+            <YAxis domain={[0, reservoirMl]} unit=" mL" width={64} allowDecimals={false} />
+            <Tooltip
+              labelFormatter={(at) => formatInstant(Number(at), timeZone)}
+              formatter={(value) => [formatMl(Number(value)), 'Volume']}
+            />
+            <Legend verticalAlign="bottom" height={28} />
+            <ReferenceLine y={alarmMl} stroke="#b3001b" strokeDasharray="6 3" label={{ value: `Alarm ${formatMl(alarmMl)}`, position: 'insideTopLeft', fill: '#b3001b', fontSize: 12 }} />
+            <ReferenceLine x={now} stroke="#5b6470" label={{ value: 'Now', position: 'top', fill: '#5b6470', fontSize: 12 }} />
+            <ReferenceLine x={dueAt} stroke="#c2410c" strokeWidth={2} label={{ value: `Due ${dueLabel}`, position: 'insideTopRight', fill: '#9a3412', fontSize: 12 }} />
+            <ReferenceLine x={stabilityAt} stroke="#6b3b00" strokeDasharray="2 4" label={{ value: `Stability ${stabilityLabel}`, position: 'insideBottomRight', fill: '#6b3b00', fontSize: 12 }} />
+            <Line name="Recorded refills" data={history} dataKey="volumeMl" stroke="#0b5cad" strokeWidth={2} dot={false} isAnimationActive={false} type="linear" />
+            <Line name="Calculated since the last fill" data={past} dataKey="volumeMl" stroke="#0b5cad" strokeWidth={2} dot={false} isAnimationActive={false} legendType="none" type="linear" />
+            <Line name="Forecast (worst case)" data={future} dataKey="volumeMl" stroke="#1f6f43" strokeWidth={2} strokeDasharray="6 4" dot={false} isAnimationActive={false} type="linear" />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <figcaption className="small">{summary}</figcaption>
+    </figure>
+  );
+}

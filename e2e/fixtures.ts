@@ -1,0 +1,44 @@
+/**
+ * Shared e2e fixtures: sign in as a demo role through the real sign-in page, or get an API request context
+ * carrying that role's session cookie.
+ */
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+
+export const PASSWORD = 'demo-clinic-2026';
+export const accounts = {
+  admin: 'admin@demo.clinic',
+  physician: 'dr.ortiz@demo.clinic',
+  nurse: 'nurse@demo.clinic',
+  'front-desk': 'desk@demo.clinic',
+} as const;
+export type DemoRole = keyof typeof accounts;
+
+export async function signIn(page: Page, role: DemoRole): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(accounts[role]);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}
+
+/** Signs in through the API and returns the session cookie header for that role. */
+export async function sessionCookie(request: APIRequestContext, baseURL: string, role: DemoRole): Promise<string> {
+  const response = await request.post('/api/auth/sign-in/email', {
+    data: { email: accounts[role], password: PASSWORD },
+    headers: { origin: baseURL },
+  });
+  expect(response.status(), `sign-in as ${role}`).toBe(200);
+  const cookies = response.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie');
+  return cookies.map((c) => c.value.split(';')[0]).join('; ');
+}
+
+export const test = base.extend<{ asRole: (role: DemoRole) => Promise<Page> }>({
+  asRole: async ({ page }, use) => {
+    await use(async (role) => {
+      await signIn(page, role);
+      return page;
+    });
+  },
+});
+
+export { expect };

@@ -1,0 +1,47 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, signIn, test } from './fixtures';
+
+const rank = { 'Empty: withdrawal risk': 0, 'Past alarm date': 1, Overdue: 2, 'Due soon': 3, OK: 4 } as const;
+
+test('the worklist ranks the most urgent pumps first, with dates and alerts in words', async ({ page }) => {
+  await signIn(page, 'nurse');
+  await expect(page.getByRole('heading', { name: 'Refill worklist' })).toBeVisible();
+  const rows = page.getByRole('table').getByRole('row');
+  const statuses = await rows.locator('td:first-child .badge').allInnerTexts();
+  expect(statuses.length).toBeGreaterThan(10);
+  const ranks = statuses.map((s) => rank[s.trim() as keyof typeof rank]);
+  expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+  // The demo's overdue patient comes before every due-soon and OK pump, right after the empty and past-alarm ones.
+  const first = rows.nth(1);
+  await expect(first).toContainText('Empty: withdrawal risk');
+  await expect(first).toContainText('withdrawal');
+  await expect(page.getByRole('row', { name: /Alvarez, Maria/ })).toContainText('Overdue');
+});
+
+test('search by MRN and by name, and filter by status', async ({ page }) => {
+  await signIn(page, 'front-desk');
+  await page.getByLabel('Search name or MRN').fill('Alvarez');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('row', { name: /Alvarez, Maria/ })).toBeVisible();
+  await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
+  await page.getByRole('link', { name: 'Clear' }).click();
+  await page.getByLabel('Status').selectOption('due-soon');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const statuses = await page.getByRole('table').locator('td:first-child .badge').allInnerTexts();
+  expect(new Set(statuses)).toEqual(new Set(['Due soon']));
+});
+
+test('the worklist has no serious or critical accessibility violations', async ({ page }) => {
+  await signIn(page, 'nurse');
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+});
+
+test('signing in with a wrong password says so without revealing whether the account exists', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill('nobody@demo.clinic');
+  await page.getByLabel('Password').fill('wrong-password-123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Invalid email or password.');
+});
