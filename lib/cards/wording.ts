@@ -100,7 +100,7 @@ export function underdoseSigns(drug: DrugFacts): SignsBlock {
         'low blood pressure, tingling',
       ],
       actions: [
-        'Emergency: it evolves over 1 to 3 days and can progress to muscle breakdown, organ failure and death.',
+        'Emergency: it evolves over 1 to 3 days and can progress to rhabdomyolysis, multiple organ failure and death.',
         'It can look like sepsis, autonomic dysreflexia, malignant hyperthermia or neuroleptic malignant syndrome.',
         'Call the managing clinic now (24/7). The pump must be checked (interrogated) and intrathecal delivery restored.',
         'Oral baclofen is NOT a reliable substitute: it may not prevent or treat withdrawal.',

@@ -18,10 +18,18 @@ export function makeAlert(code: AlertCode, severity: Severity, message: string):
 
 /** Most severe first; equal severities keep the order they were raised in (E-number order). */
 export function sortAlerts(alerts: Alert[]): Alert[] {
-  return alerts
-    .map((a, i) => ({ a, i }))
-    .sort((x, y) => severityRank(y.a.severity) - severityRank(x.a.severity) || x.i - y.i)
-    .map((x) => x.a);
+  // Insertion sort: a handful of alerts, and it is stable without index bookkeeping.
+  for (let i = 1; i < alerts.length; i++) {
+    const a = alerts[i]!;
+    const rank = severityRank(a.severity);
+    let j = i - 1;
+    while (j >= 0 && severityRank(alerts[j]!.severity) < rank) {
+      alerts[j + 1] = alerts[j]!;
+      j--;
+    }
+    alerts[j + 1] = a;
+  }
+  return alerts;
 }
 
 /** What an interruption means for this drug, for alert sentences (reference.md E0, D). */

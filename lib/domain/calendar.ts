@@ -11,39 +11,51 @@ import { InvalidInputError, NoClinicDayError } from './errors';
 import type { ClinicPolicy, EpochMs, LocalDate, LocalTime } from './types';
 import { DAY_MS, MINUTE_MS, zoneClock } from './zone';
 
-const LOCAL_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const LOCAL_TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
 
 /** Day number of a `YYYY-MM-DD` date; throws for a malformed or impossible date (2026-02-30). */
 export function dayNumberOf(date: LocalDate, field = 'date'): number {
-  const m = LOCAL_DATE_RE.exec(date);
-  if (m) {
-    const y = Number(m[1]);
-    const mo = Number(m[2]);
-    const d = Number(m[3]);
-    const ms = Date.UTC(y, mo - 1, d);
-    const back = new Date(ms);
-    if (back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d) {
-      return ms / DAY_MS;
-    }
+  // Parsed by hand rather than by RegExp or Date.parse: this runs several times per pump on the worklist.
+  if (typeof date === 'string' && date.length === 10 && date[4] === '-' && date[7] === '-') {
+    const y = digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3);
+    const m = digit(date, 5) * 10 + digit(date, 6);
+    const d = digit(date, 8) * 10 + digit(date, 9);
+    if (m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m)) return Date.UTC(y, m - 1, d) / DAY_MS;
   }
   throw new InvalidInputError(field, `${field} must be a date written YYYY-MM-DD, got "${date}"`, { value: date });
 }
 
-/** `YYYY-MM-DD` of a day number. */
+const localDateCache = new Map<number, LocalDate>();
+
+/** `YYYY-MM-DD` of a day number (memoised: a clinic's forecasts share a few hundred distinct days). */
 export function localDateOfDayNumber(day: number): LocalDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let s = localDateCache.get(day);
+  if (s === undefined) {
+    s = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (localDateCache.size > 100_000) localDateCache.clear();
+    localDateCache.set(day, s);
+  }
+  return s;
 }
 
 /** Minutes after local midnight of an `HH:MM` time; throws for anything else. */
 export function minutesOfLocalTime(time: LocalTime, field = 'time'): number {
-  const m = LOCAL_TIME_RE.exec(time);
-  if (!m) {
-    throw new InvalidInputError(field, `${field} must be a time written HH:MM (00:00–23:59), got "${time}"`, {
-      value: time,
-    });
+  if (typeof time === 'string' && time.length === 5 && time[2] === ':') {
+    const h = digit(time, 0) * 10 + digit(time, 1);
+    const m = digit(time, 3) * 10 + digit(time, 4);
+    if (h >= 0 && h <= 23 && m >= 0 && m <= 59) return h * 60 + m;
   }
-  return Number(m[1]) * 60 + Number(m[2]);
+  throw new InvalidInputError(field, `${field} must be a time written HH:MM (00:00–23:59), got "${time}"`, {
+    value: time,
+  });
 }
 
 /** Clinic-local calendar date of an instant. */
@@ -176,10 +188,18 @@ export function formatInstantIso(at: EpochMs, timeZone: string): string {
 const WEEKDAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+const humanDayCache = new Map<number, string>();
+
 /** A day for nurse-facing text: `Tue 7 Apr 2026` (month as a word, so no day/month order confusion). */
 export function formatDayNumberForHumans(day: number): string {
-  const d = new Date(day * DAY_MS);
-  return `${WEEKDAY_NAMES[isoWeekdayOfDayNumber(day)]} ${d.getUTCDate()} ${MONTH_NAMES[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  let s = humanDayCache.get(day);
+  if (s === undefined) {
+    const d = new Date(day * DAY_MS);
+    s = `${WEEKDAY_NAMES[isoWeekdayOfDayNumber(day)]} ${d.getUTCDate()} ${MONTH_NAMES[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+    if (humanDayCache.size > 100_000) humanDayCache.clear();
+    humanDayCache.set(day, s);
+  }
+  return s;
 }
 
 /** An instant for nurse-facing text in clinic-local time: `Tue 7 Apr 2026 14:05`. */

@@ -21,22 +21,29 @@ interface Acc {
   at: number;
 }
 
-/** Real instants of one local day's step starts and bolus times. */
+/**
+ * Real instants of one local day's step starts and bolus times. On an ordinary day (24 h, constant offset) each is
+ * `start + wall`; on a transition day they go through the zone's rules (gap → after the gap; repeated hour → first
+ * time). Plain fields, not closures: this runs for every scanned day of every pump.
+ */
 interface DayEvents {
-  stepAt: (i: number) => number;
-  bolusAt: (i: number) => number;
+  ordinary: boolean;
+  start: number;
+  steps: number[];
+  boluses: number[];
 }
 
 function dayEvents(zone: ZoneClock, p: DayProfile, day: number, start: number, nextStart: number): DayEvents {
-  // An ordinary day: the offset is constant, so each wall time is `start + wall`.
   if (nextStart - start === DAY_MS && zone.nextTransitionAfter(start, nextStart - 1) === Infinity) {
-    return { stepAt: (i) => start + p.stepWallMs[i]!, bolusAt: (i) => start + p.bolusWallMs[i]! };
+    return { ordinary: true, start, steps: p.stepWallMs, boluses: p.bolusWallMs };
   }
-  // A transition day: each wall time through the zone's rules (gap → after the gap; repeated hour → first time).
   const midnight = day * DAY_MS;
-  const steps = p.stepWallMs.map((w) => zone.instantOfWall(midnight + w));
-  const boluses = p.bolusWallMs.map((w) => zone.instantOfWall(midnight + w));
-  return { stepAt: (i) => steps[i]!, bolusAt: (i) => boluses[i]! };
+  return {
+    ordinary: false,
+    start: 0,
+    steps: p.stepWallMs.map((w) => zone.instantOfWall(midnight + w)),
+    boluses: p.bolusWallMs.map((w) => zone.instantOfWall(midnight + w)),
+  };
 }
 
 /**
@@ -54,18 +61,22 @@ function scanDay(
   amount: number,
   acc: Acc,
 ): boolean {
-  const nS = p.stepWallMs.length;
-  const nB = p.bolusWallMs.length;
+  // On an ordinary day `shift` turns a wall time into an instant; on a transition day the arrays hold instants.
+  const shift = ev.ordinary ? ev.start : 0;
+  const steps = ev.steps;
+  const boluses = ev.boluses;
+  const nS = steps.length;
+  const nB = boluses.length;
   let iS = 0;
-  while (iS < nS && ev.stepAt(iS) <= lo) iS++;
+  while (iS < nS && steps[iS]! + shift <= lo) iS++;
   let rate = (iS === 0 ? p.wrapMlPerMs : p.stepMlPerMs[iS - 1]!) + base;
   let iB = 0;
-  while (iB < nB && (ev.bolusAt(iB) < lo || (skipDropAtLo && ev.bolusAt(iB) === lo))) iB++;
+  while (iB < nB && (boluses[iB]! + shift < lo || (skipDropAtLo && boluses[iB]! + shift === lo))) iB++;
 
   let pos = lo;
   for (;;) {
-    const ts = iS < nS ? ev.stepAt(iS) : Infinity;
-    const tb = iB < nB ? ev.bolusAt(iB) : Infinity;
+    const ts = iS < nS ? steps[iS]! + shift : Infinity;
+    const tb = iB < nB ? boluses[iB]! + shift : Infinity;
     const evt = Math.min(ts, tb, hi);
     if (evt > pos) {
       const need = amount - acc.consumed;

@@ -19,10 +19,12 @@ export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
 
 /**
- * Offsets are sampled every 24 h. Real zones keep at least weeks between transitions (the shortest, Morocco's
- * Ramadan suspension, is about a month), so one sample a day cannot miss a pair.
+ * Offsets are sampled every 3 days, then each change is bisected to the millisecond. Two transitions inside one
+ * sample step would cancel out unseen; scanning every zone the runtime knows (418) day by day over 1970–2100 found
+ * the closest pair 7 days apart (America/Boa_Vista, October 2000), so 3 days cannot miss one. Daily sampling would
+ * triple the one-off cost per zone and year (~0.2 ms → ~0.6 ms).
  */
-const SAMPLE_STEP_MS = DAY_MS;
+const SAMPLE_STEP_MS = 3 * DAY_MS;
 
 function yearStartUtc(year: number): number {
   return Date.UTC(year, 0, 1);

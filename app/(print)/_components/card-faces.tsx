@@ -44,7 +44,7 @@ export function CardFront({ view }: { view: CardView }) {
         <dl className={styles.facts}>
           <dt>Pump</dt>
           <dd>
-            {view.pumpMaker} {view.pumpModel}
+            {view.pumpModel}
           </dd>
           <dt>Serial</dt>
           <dd>{view.serial}</dd>

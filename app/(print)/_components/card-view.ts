@@ -37,7 +37,6 @@ export interface CardView {
   dailyDose: string;
   mode: string;
   bolusDevice: string;
-  pumpMaker: string;
   pumpModel: string;
   serial: string;
   implanted: string;
@@ -65,6 +64,13 @@ export interface CardView {
   printedOn: string;
   programVersion: string;
   validity: string;
+}
+
+/** "Medtronic SynchroMed II 8637-40", "Codman 3000 constant-flow pump": no word said twice. */
+export function pumpLabel(model: { manufacturer: string; name: string; modelNumber: string }): string {
+  const named = model.name.includes(model.modelNumber) ? model.name : `${model.name} ${model.modelNumber}`;
+  const brand = model.manufacturer.split(/[\s(]/)[0] ?? '';
+  return brand && named.toLowerCase().startsWith(brand.toLowerCase()) ? named : `${model.manufacturer} ${named}`;
 }
 
 function bolusDevice(data: CardData, unit: 'mcg' | 'mg'): string {
@@ -105,8 +111,7 @@ export function cardView(data: CardData): { view: CardView } | { problem: string
       dailyDose: formatDose(program.doseNgPerDay, unit),
       mode: modeLabels[program.mode],
       bolusDevice: bolusDevice(data, unit),
-      pumpMaker: model.manufacturer,
-      pumpModel: `${model.name} ${model.modelNumber}`,
+      pumpModel: pumpLabel(model),
       serial: data.pump.serial,
       implanted: cardDate(data.pump.implantedOn, 'not recorded'),
       reservoir: formatUl(data.pump.reservoirUl),

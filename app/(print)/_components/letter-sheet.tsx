@@ -111,7 +111,7 @@ export function LetterSheet({
           <dl className={styles.letterFacts}>
             <dt>Model</dt>
             <dd>
-              {view.pumpMaker} {view.pumpModel}
+              {view.pumpModel}
             </dd>
             <dt>Serial</dt>
             <dd>{view.serial}</dd>

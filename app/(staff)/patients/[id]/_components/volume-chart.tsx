@@ -33,11 +33,11 @@ const day = (at: number, tz: string) => format(new TZDate(at, tz), 'd MMM');
 export function VolumeChart({ visits, curve, now, alarmMl, reservoirMl, dueAt, dueLabel, stabilityAt, stabilityLabel, timeZone, summary }: Props) {
   const sorted = [...visits].sort((a, b) => a.at - b.at);
   const history: { at: number; volumeMl: number }[] = [];
-  sorted.forEach((v, i) => {
-    if (i > 0) history.push({ at: v.at, volumeMl: v.beforeMl });
-    else history.push({ at: v.at, volumeMl: v.beforeMl });
+  // Each fill is a vertical step: down to the residual found, up to the volume filled; in between the line falls.
+  for (const v of sorted) {
+    history.push({ at: v.at, volumeMl: v.beforeMl });
     history.push({ at: v.at + 1, volumeMl: v.afterMl });
-  });
+  }
   const past = curve.filter((p) => p.at <= now);
   const future = curve.filter((p) => p.at >= now);
   // Join the forecast's past part to the history line, and the future part to "now".

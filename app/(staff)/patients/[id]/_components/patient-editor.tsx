@@ -1,0 +1,178 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useId, useState } from 'react';
+import { ApiError } from '@/lib/query/client';
+import { clinicalKeys, updatePatient } from '@/lib/query/patients';
+import { updatePatientSchema, type UpdatePatientInput } from '@/lib/validation/patient';
+import { fieldErrors } from '@/lib/validation/errors';
+
+export interface EditablePatient {
+  id: number;
+  version: number;
+  phone: string;
+  address: string;
+  caregiverName: string;
+  caregiverPhone: string;
+  riskInjuryT6OrAbove: boolean;
+  riskCommunication: boolean;
+  riskPriorWithdrawal: boolean;
+  riskHearingImpaired: boolean;
+  backupOralPlan: string;
+  allergies: string;
+  managingPhysicianId: string | null;
+  notes: string;
+}
+
+const flags = [
+  ['riskInjuryT6OrAbove', 'Spinal cord injury at T6 or above'],
+  ['riskCommunication', 'Communication difficulty'],
+  ['riskPriorWithdrawal', 'Prior baclofen withdrawal'],
+  ['riskHearingImpaired', 'Hearing impaired (may not hear the pump alarm)'],
+] as const;
+
+const texts = [
+  ['phone', 'Phone', 40],
+  ['address', 'Address', 300],
+  ['caregiverName', 'Caregiver name', 120],
+  ['caregiverPhone', 'Caregiver phone', 40],
+] as const;
+
+/** Edit contacts, risk flags, the backup oral plan and the managing physician (PATCH with the version read). */
+export function PatientEditor({ patient, physicians }: { patient: EditablePatient; physicians: { id: string; name: string }[] }) {
+  const id = useId();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [draft, setDraft] = useState(patient);
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const mutation = useMutation({
+    mutationFn: (input: UpdatePatientInput) => updatePatient(patient.id, input),
+    onSuccess: async () => {
+      setOpen(false);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patient.id) }),
+        queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
+      ]);
+      router.refresh();
+    },
+  });
+  const errors = { ...(mutation.error instanceof ApiError ? mutation.error.fields : {}), ...localErrors };
+  const conflict = mutation.error instanceof ApiError && mutation.error.status === 409;
+
+  if (!open)
+    return (
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() => {
+          setDraft(patient);
+          mutation.reset();
+          setOpen(true);
+        }}
+      >
+        Edit details and risk flags
+      </button>
+    );
+
+  const set = <K extends keyof EditablePatient>(key: K, value: EditablePatient[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const err = (key: string) =>
+    errors[key] ? (
+      <span id={`${id}-${key}-err`} className="field-error">
+        {errors[key]}
+      </span>
+    ) : null;
+  const describedBy = (key: string) => (errors[key] ? `${id}-${key}-err` : undefined);
+
+  return (
+    <form
+      className="stack pt-editor"
+      aria-label="Edit patient details"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const changed: Record<string, unknown> = { version: patient.version };
+        for (const key of Object.keys(draft) as (keyof EditablePatient)[]) {
+          if (key !== 'id' && key !== 'version' && draft[key] !== patient[key]) changed[key] = draft[key];
+        }
+        if (Object.keys(changed).length === 1) {
+          setOpen(false);
+          return;
+        }
+        const parsed = updatePatientSchema.safeParse(changed);
+        if (!parsed.success) {
+          setLocalErrors(fieldErrors(parsed.error));
+          return;
+        }
+        setLocalErrors({});
+        mutation.mutate(parsed.data);
+      }}
+    >
+      <fieldset className="pt-fieldset">
+        <legend>Risk flags</legend>
+        {flags.map(([key, label]) => (
+          <label key={key} className="inline">
+            <input type="checkbox" checked={draft[key]} onChange={(e) => set(key, e.target.checked)} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <div className="grid-2">
+        {texts.map(([key, label, max]) => (
+          <label key={key}>
+            {label}
+            <input value={draft[key]} maxLength={max} onChange={(e) => set(key, e.target.value)} aria-invalid={errors[key] ? true : undefined} aria-describedby={describedBy(key)} />
+            {err(key)}
+          </label>
+        ))}
+        <label>
+          Managing physician
+          <select value={draft.managingPhysicianId ?? ''} onChange={(e) => set('managingPhysicianId', e.target.value || null)} aria-describedby={describedBy('managingPhysicianId')}>
+            <option value="">None</option>
+            {physicians.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+          {err('managingPhysicianId')}
+        </label>
+      </div>
+      <label>
+        Backup oral baclofen plan
+        <textarea rows={2} value={draft.backupOralPlan} maxLength={1000} onChange={(e) => set('backupOralPlan', e.target.value)} aria-describedby={describedBy('backupOralPlan')} />
+        {err('backupOralPlan')}
+      </label>
+      <label>
+        Allergies
+        <input value={draft.allergies} maxLength={500} onChange={(e) => set('allergies', e.target.value)} aria-describedby={describedBy('allergies')} />
+        {err('allergies')}
+      </label>
+      <label>
+        Notes
+        <textarea rows={2} value={draft.notes} maxLength={4000} onChange={(e) => set('notes', e.target.value)} aria-describedby={describedBy('notes')} />
+        {err('notes')}
+      </label>
+      {mutation.error && (
+        <div role="alert" className="notice danger">
+          {mutation.error.message}
+          {conflict && (
+            <>
+              {' '}
+              <button type="button" className="secondary small" onClick={() => router.refresh()}>
+                Reload the record
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      <div className="pt-buttons">
+        <button type="submit" disabled={mutation.isPending}>
+          {mutation.isPending ? 'Saving…' : 'Save details'}
+        </button>
+        <button type="button" className="secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
