@@ -740,3 +740,26 @@ export function actOnAlert(db: Db, actor: Actor, pumpId: number, input: AlertAct
     return alertDtos(result.forecast.alerts, activeAcknowledgements(tx, [pumpId], now).get(pumpId) ?? [], now, names);
   });
 }
+
+/** The pump-model and drug catalogue for the replacement form. */
+export function catalogOptions(db: Pick<Db, 'select'>) {
+  const models = db
+    .select()
+    .from(s.pumpModels)
+    .orderBy(asc(s.pumpModels.manufacturer), asc(s.pumpModels.modelNumber))
+    .all()
+    .map((m) => ({
+      id: m.id,
+      label: `${m.manufacturer} ${m.name} ${m.modelNumber}`,
+      kind: m.kind,
+      reservoirMl: m.reservoirUl == null ? null : m.reservoirUl / 1000,
+      defaultAlarmMl: m.defaultAlarmUl == null ? null : m.defaultAlarmUl / 1000,
+    }));
+  const drugs = db
+    .select()
+    .from(s.drugs)
+    .orderBy(asc(s.drugs.id))
+    .all()
+    .map((d) => ({ id: d.id, name: d.name, product: d.product, doseUnit: d.doseUnit, concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000), stabilityDays: d.stabilityDays }));
+  return { models, drugs };
+}

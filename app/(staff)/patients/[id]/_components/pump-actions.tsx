@@ -1,0 +1,309 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useId, useState } from 'react';
+import type { DrugOption } from '@/db/queries/refills';
+import { ApiError } from '@/lib/query/client';
+import { clinicalKeys, replacePump, updatePump, type ProgramDto } from '@/lib/query/patients';
+import { replacePumpSchema, updatePumpSchema } from '@/lib/validation/patient';
+import { fieldErrors } from '@/lib/validation/errors';
+import { numberField, parseNumber } from './labels';
+import { draftFromProgram, programInput, ProgramEditor, type ProgramDraft } from './program-editor';
+
+export interface ModelOption {
+  id: number;
+  label: string;
+  kind: 'programmable' | 'constant-flow';
+  reservoirMl: number | null;
+  defaultAlarmMl: number | null;
+}
+
+interface Props {
+  patientId: number;
+  pump: { id: number; version: number; serial: string; implantedOn: string; alarmMl: number; reservoirMl: number; catheterVolumeMl: number | null; eriRecordedOn: string | null; modelId: number };
+  program: ProgramDto | null;
+  models: ModelOption[];
+  drugs: DrugOption[];
+  today: string;
+}
+
+type Panel = 'settings' | 'explant' | 'replace' | null;
+
+function useInvalidate(patientId: number, pumpId: number) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  return async () => {
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patientId) }),
+      queryClient.invalidateQueries({ queryKey: ['pumps', pumpId] }),
+      queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
+      queryClient.invalidateQueries({ queryKey: ['appointments'] }),
+    ]);
+    router.refresh();
+  };
+}
+
+/** Pump settings, explant and replacement, each opened on demand so the page stays short on a tablet. */
+export function PumpActions(props: Props) {
+  const [panel, setPanel] = useState<Panel>(null);
+  return (
+    <div className="stack">
+      <div className="pt-buttons">
+        <button type="button" className="secondary" aria-expanded={panel === 'settings'} onClick={() => setPanel(panel === 'settings' ? null : 'settings')}>
+          Pump settings
+        </button>
+        <button type="button" className="secondary" aria-expanded={panel === 'explant'} onClick={() => setPanel(panel === 'explant' ? null : 'explant')}>
+          Explant pump
+        </button>
+        <button type="button" className="secondary" aria-expanded={panel === 'replace'} onClick={() => setPanel(panel === 'replace' ? null : 'replace')}>
+          Replace pump
+        </button>
+      </div>
+      {panel === 'settings' && <SettingsForm {...props} onDone={() => setPanel(null)} />}
+      {panel === 'explant' && <ExplantForm {...props} onDone={() => setPanel(null)} />}
+      {panel === 'replace' && <ReplaceForm {...props} onDone={() => setPanel(null)} />}
+    </div>
+  );
+}
+
+function Field({ label, error, id, children }: { label: string; error?: string; id: string; children: React.ReactNode }) {
+  return (
+    <div className="pt-field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {error && (
+        <span id={`${id}-err`} className="field-error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+const invalid = (errors: Record<string, string>, key: string, id: string) =>
+  errors[key] ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-err` } : {};
+
+function ErrorNotice({ error, fields }: { error: Error | null; fields: Record<string, string> }) {
+  if (!error && Object.keys(fields).length === 0) return null;
+  return (
+    <p role="alert" className="notice danger">
+      {error?.message ?? 'Please correct the fields marked below.'}
+    </p>
+  );
+}
+
+function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void }) {
+  const id = useId();
+  const done = useInvalidate(patientId, pump.id);
+  const [alarm, setAlarm] = useState(numberField(pump.alarmMl));
+  const [catheter, setCatheter] = useState(numberField(pump.catheterVolumeMl));
+  const [eri, setEri] = useState(pump.eriRecordedOn ?? '');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const mutation = useMutation({ mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body), onSuccess: async () => { onDone(); await done(); } });
+  const errors = { ...(mutation.error instanceof ApiError ? mutation.error.fields : {}), ...local };
+  return (
+    <form
+      className="stack pt-panel"
+      aria-label="Pump settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const body: Record<string, unknown> = { version: pump.version };
+        if (parseNumber(alarm) !== pump.alarmMl) body.alarmMl = parseNumber(alarm);
+        const cath = catheter.trim() === '' ? null : parseNumber(catheter);
+        if (cath !== pump.catheterVolumeMl) body.catheterVolumeMl = cath;
+        if ((eri || null) !== pump.eriRecordedOn) body.eriRecordedOn = eri || null;
+        const parsed = updatePumpSchema.safeParse(body);
+        if (!parsed.success) return setLocal(fieldErrors(parsed.error));
+        setLocal({});
+        mutation.mutate(parsed.data);
+      }}
+    >
+      <div className="grid-2">
+        <Field id={`${id}-alarm`} label="Low-reservoir alarm volume (mL)" error={errors.alarmMl}>
+          <input id={`${id}-alarm`} inputMode="decimal" value={alarm} onChange={(e) => setAlarm(e.target.value)} {...invalid(errors, 'alarmMl', `${id}-alarm`)} />
+        </Field>
+        <Field id={`${id}-cath`} label="Catheter volume (mL, for bridge boluses)" error={errors.catheterVolumeMl}>
+          <input id={`${id}-cath`} inputMode="decimal" value={catheter} onChange={(e) => setCatheter(e.target.value)} {...invalid(errors, 'catheterVolumeMl', `${id}-cath`)} />
+        </Field>
+        <Field id={`${id}-eri`} label="Elective replacement indicator (ERI) seen on" error={errors.eriRecordedOn}>
+          <input id={`${id}-eri`} type="date" value={eri} onChange={(e) => setEri(e.target.value)} {...invalid(errors, 'eriRecordedOn', `${id}-eri`)} />
+        </Field>
+      </div>
+      <p className="small muted">Some patients feel withdrawal above 2 mL; a 4 mL alarm is used for them (reference S32).</p>
+      <ErrorNotice error={mutation.error} fields={local} />
+      <div className="pt-buttons">
+        <button type="submit" disabled={mutation.isPending}>
+          Save pump settings
+        </button>
+        <button type="button" className="secondary" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () => void }) {
+  const id = useId();
+  const done = useInvalidate(patientId, pump.id);
+  const [on, setOn] = useState(today);
+  const [reason, setReason] = useState('');
+  const [confirm, setConfirm] = useState(false);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const mutation = useMutation({ mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body), onSuccess: async () => { onDone(); await done(); } });
+  const errors = { ...(mutation.error instanceof ApiError ? mutation.error.fields : {}), ...local };
+  return (
+    <form
+      className="stack pt-panel"
+      aria-label="Explant pump"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const parsed = updatePumpSchema.safeParse({ version: pump.version, explantedOn: on, reason });
+        if (!parsed.success) return setLocal(fieldErrors(parsed.error));
+        setLocal({});
+        mutation.mutate(parsed.data);
+      }}
+    >
+      <p className="notice warn">
+        Explanting pump {pump.serial} removes it from the worklist and cancels its booked appointments. To implant a new pump at the same time, use <strong>Replace pump</strong>.
+      </p>
+      <div className="grid-2">
+        <Field id={`${id}-on`} label="Explanted on" error={errors.explantedOn}>
+          <input id={`${id}-on`} type="date" value={on} max={today} onChange={(e) => setOn(e.target.value)} {...invalid(errors, 'explantedOn', `${id}-on`)} />
+        </Field>
+        <Field id={`${id}-reason`} label="Reason" error={errors.reason}>
+          <input id={`${id}-reason`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} {...invalid(errors, 'reason', `${id}-reason`)} />
+        </Field>
+      </div>
+      <label className="inline">
+        <input type="checkbox" checked={confirm} onChange={(e) => setConfirm(e.target.checked)} /> I confirm pump {pump.serial} was explanted
+      </label>
+      <ErrorNotice error={mutation.error} fields={local} />
+      <div className="pt-buttons">
+        <button type="submit" className="danger" disabled={!confirm || mutation.isPending}>
+          Explant pump
+        </button>
+        <button type="button" className="secondary" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ReplaceForm({ patientId, pump, program, models, drugs, today, onDone }: Props & { onDone: () => void }) {
+  const id = useId();
+  const done = useInvalidate(patientId, pump.id);
+  const current = models.find((m) => m.id === pump.modelId) ?? models[0]!;
+  const [modelId, setModelId] = useState(current.id);
+  const model = models.find((m) => m.id === modelId) ?? current;
+  const [serial, setSerial] = useState('');
+  const [implantedOn, setImplantedOn] = useState(today);
+  const [alarm, setAlarm] = useState(numberField(model.defaultAlarmMl ?? pump.alarmMl));
+  const [reservoir, setReservoir] = useState(numberField(model.reservoirMl));
+  const [flow, setFlow] = useState('');
+  const [fill, setFill] = useState(numberField(model.reservoirMl));
+  const [lot, setLot] = useState('');
+  const [expires, setExpires] = useState('');
+  const [reason, setReason] = useState('');
+  const [draft, setDraft] = useState<ProgramDraft>(() =>
+    program ? draftFromProgram(program) : { drugId: drugs[0]!.id, concentration: '', mode: 'simple', dose: '', steps: [{ start: '00:00', dose: '' }], boluses: [], patientBolus: null },
+  );
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const mutation = useMutation({ mutationFn: (body: Parameters<typeof replacePump>[1]) => replacePump(pump.id, body), onSuccess: async () => { onDone(); await done(); } });
+  const errors = { ...(mutation.error instanceof ApiError ? mutation.error.fields : {}), ...local };
+  const optional = (text: string) => (text.trim() === '' ? null : parseNumber(text));
+
+  return (
+    <form
+      className="stack pt-panel"
+      aria-label="Replace pump"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const body = {
+          version: pump.version,
+          explantedOn: implantedOn,
+          reason,
+          newPump: { modelId, serial, implantedOn, alarmMl: optional(alarm), reservoirMl: optional(reservoir), flowMlPerDay: model.kind === 'constant-flow' ? optional(flow) : null, catheterVolumeMl: null },
+          initialFill: { volumeMl: parseNumber(fill), drugLot: lot, drugExpiresOn: expires },
+          program: programInput(draft.mode === 'constant-flow' && model.kind !== 'constant-flow' ? { ...draft, mode: 'simple' } : draft, drugs),
+        };
+        const parsed = replacePumpSchema.safeParse(body);
+        if (!parsed.success) return setLocal(fieldErrors(parsed.error));
+        setLocal({});
+        mutation.mutate(parsed.data);
+      }}
+    >
+      <p className="notice">
+        Explants pump {pump.serial} and records the new pump, its first program and its initial fill in one step. Booked refills move to the new pump.
+      </p>
+      <h4 className="pt-subhead">New pump</h4>
+      <div className="grid-2">
+        <Field id={`${id}-model`} label="Model" error={errors['newPump.modelId']}>
+          <select
+            id={`${id}-model`}
+            value={modelId}
+            onChange={(e) => {
+              const next = models.find((m) => m.id === Number(e.target.value))!;
+              setModelId(next.id);
+              setAlarm(numberField(next.defaultAlarmMl));
+              setReservoir(numberField(next.reservoirMl));
+              setFill(numberField(next.reservoirMl));
+              setDraft((d) => ({ ...d, mode: next.kind === 'constant-flow' ? 'constant-flow' : d.mode === 'constant-flow' ? 'simple' : d.mode }));
+            }}
+          >
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id={`${id}-serial`} label="Serial number" error={errors['newPump.serial']}>
+          <input id={`${id}-serial`} value={serial} maxLength={60} onChange={(e) => setSerial(e.target.value)} {...invalid(errors, 'newPump.serial', `${id}-serial`)} />
+        </Field>
+        <Field id={`${id}-on`} label="Replaced on (explant and implant)" error={errors['newPump.implantedOn'] ?? errors.explantedOn}>
+          <input id={`${id}-on`} type="date" value={implantedOn} max={today} onChange={(e) => setImplantedOn(e.target.value)} />
+        </Field>
+        <Field id={`${id}-reservoir`} label="Reservoir (mL)" error={errors['newPump.reservoirMl']}>
+          <input id={`${id}-reservoir`} inputMode="decimal" value={reservoir} onChange={(e) => setReservoir(e.target.value)} {...invalid(errors, 'newPump.reservoirMl', `${id}-reservoir`)} />
+        </Field>
+        <Field id={`${id}-alarm`} label={`Alarm volume (mL${model.defaultAlarmMl != null ? `, model default ${model.defaultAlarmMl}` : ', no model default'})`} error={errors['newPump.alarmMl']}>
+          <input id={`${id}-alarm`} inputMode="decimal" value={alarm} onChange={(e) => setAlarm(e.target.value)} {...invalid(errors, 'newPump.alarmMl', `${id}-alarm`)} />
+        </Field>
+        {model.kind === 'constant-flow' && (
+          <Field id={`${id}-flow`} label="Flow rate (mL/day)" error={errors['newPump.flowMlPerDay']}>
+            <input id={`${id}-flow`} inputMode="decimal" value={flow} onChange={(e) => setFlow(e.target.value)} {...invalid(errors, 'newPump.flowMlPerDay', `${id}-flow`)} />
+          </Field>
+        )}
+        <Field id={`${id}-reason`} label="Reason for the replacement" error={errors.reason}>
+          <input id={`${id}-reason`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} {...invalid(errors, 'reason', `${id}-reason`)} />
+        </Field>
+      </div>
+      <h4 className="pt-subhead">Initial fill</h4>
+      <div className="grid-2">
+        <Field id={`${id}-fill`} label="Volume filled (mL)" error={errors['initialFill.volumeMl']}>
+          <input id={`${id}-fill`} inputMode="decimal" value={fill} onChange={(e) => setFill(e.target.value)} {...invalid(errors, 'initialFill.volumeMl', `${id}-fill`)} />
+        </Field>
+        <Field id={`${id}-lot`} label="Drug lot" error={errors['initialFill.drugLot']}>
+          <input id={`${id}-lot`} value={lot} maxLength={40} onChange={(e) => setLot(e.target.value)} {...invalid(errors, 'initialFill.drugLot', `${id}-lot`)} />
+        </Field>
+        <Field id={`${id}-exp`} label="Drug expires on" error={errors['initialFill.drugExpiresOn']}>
+          <input id={`${id}-exp`} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} {...invalid(errors, 'initialFill.drugExpiresOn', `${id}-exp`)} />
+        </Field>
+      </div>
+      <h4 className="pt-subhead">Program of the new pump</h4>
+      <ProgramEditor value={draft} onChange={setDraft} drugs={drugs} pumpKind={model.kind} flowMlPerDay={optional(flow)} errors={errors} prefix="program." />
+      <ErrorNotice error={mutation.error} fields={local} />
+      <div className="pt-buttons">
+        <button type="submit" disabled={mutation.isPending}>
+          {mutation.isPending ? 'Saving…' : 'Explant and implant the new pump'}
+        </button>
+        <button type="button" className="secondary" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
