@@ -7,41 +7,24 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import * as s from '../db/schema';
 import { seedDemo, type SeedResult } from '../db/seed';
-import { localDateOf, localDateTimeToInstant } from '../lib/domain/calendar';
 import { timedAsync } from './stats';
 
 const sha256Hex = (token: string) => crypto.createHash('sha256').update(token, 'utf8').digest('hex');
 /** 32 random bytes, base64url: the format of both API and feed tokens (lib/validation/feeds.ts). */
 const newToken = () => crypto.randomBytes(32).toString('base64url');
 
-const SEED_TIME_ZONE = 'America/Chicago';
-const HOUR_MS = 3_600_000;
-
-/**
- * The seed's "now". db/seed.ts places each pump's latest refill at 10:00–10:45 clinic time on the day
- * `daysSinceRefill` before now, and the generator can draw 0 days: run before 10:45 in the clinic's zone, that
- * refill lies in the future and the forecast refuses it ("The forecast time is before the last refill").
- * Seeding as of 12 hours earlier (the previous afternoon) keeps every seeded refill in the past.
- */
-export function safeSeedNow(now: number): number {
-  const lastSeedMinute = localDateTimeToInstant(localDateOf(now, SEED_TIME_ZONE), '11:00', SEED_TIME_ZONE);
-  return now >= lastSeedMinute ? now : now - 12 * HOUR_MS;
-}
-
 export interface SeededClinic {
   clinicId: number;
   seed: SeedResult;
   seedMs: number;
-  seedNow: number;
   appointments: number;
 }
 
 export async function seedBenchClinic(db: Db, patients: number, now: number): Promise<SeededClinic> {
-  const seedNow = safeSeedNow(now);
-  const { result, ms } = await timedAsync(() => seedDemo(db, { now: seedNow, patients }));
+  const { result, ms } = await timedAsync(() => seedDemo(db, { now, patients }));
   if (!result) throw new Error('The benchmark database was not empty.');
   const appointments = db.$client.prepare('select count(*) from appointments').pluck().get() as number;
-  return { clinicId: result.clinicId, seed: result, seedMs: ms, seedNow, appointments };
+  return { clinicId: result.clinicId, seed: result, seedMs: ms, appointments };
 }
 
 function nurseOf(db: Pick<Db, 'select'>, clinicId: number) {

@@ -154,39 +154,110 @@ export function revokeFeedToken(db: Db, actor: Actor, owner: FeedOwner, now: Epo
   });
 }
 
+/** The clinic's time zone, for showing when a link was created. */
+export function clinicTimeZone(db: Read, clinicId: number): string {
+  const row = db.select({ timeZone: s.clinics.timeZone }).from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
+  if (!row) throw new NotFoundError(`Clinic ${clinicId} does not exist.`);
+  return row.timeZone;
+}
+
+/** What the printed patient handout names: the patient and how to reach the clinic. */
+export function feedHandoutDetails(db: Read, clinicId: number, patientId: number) {
+  const row = db
+    .select({
+      givenName: s.patients.givenName,
+      familyName: s.patients.familyName,
+      clinicName: s.clinics.name,
+      phone24h: s.clinics.phone24h,
+      phoneOffice: s.clinics.phoneOffice,
+      address: s.clinics.address,
+    })
+    .from(s.patients)
+    .innerJoin(s.clinics, eq(s.clinics.id, s.patients.clinicId))
+    .where(and(eq(s.patients.id, patientId), eq(s.patients.clinicId, clinicId)))
+    .get();
+  if (!row) throw new NotFoundError('No such patient.');
+  return row;
+}
+
 /**
  * The patient behind a feed token hash, or null for an unknown, revoked or mismatched one (one indexed query).
  */
-export function resolvePatientFeedToken(db: Read, tokenHash: string): { clinicId: number; patientId: number } | null {
-  const row = db
-    .select({ clinicId: s.patients.clinicId, patientId: s.patients.id })
-    .from(s.feedTokens)
-    .innerJoin(s.patients, and(eq(s.patients.id, s.feedTokens.patientId), eq(s.patients.clinicId, s.feedTokens.clinicId)))
-    .where(and(eq(s.feedTokens.tokenHash, tokenHash), eq(s.feedTokens.kind, 'patient'), isNull(s.feedTokens.revokedAt)))
-    .get();
-  return row ?? null;
+export function resolvePatientFeedToken(db: Db, tokenHash: string): { clinicId: number; patientId: number } | null {
+  return statementsFor(db).patientToken.get({ tokenHash }) ?? null;
 }
 
 /**
  * The clinic behind a staff member's feed token hash, or null for an unknown or revoked token, or one whose
  * owner is disabled (users.banned), has left the clinic or no longer has a role with `feeds:own`.
  */
-export function resolveClinicFeedToken(db: Read, tokenHash: string): { clinicId: number; userId: string } | null {
-  const row = db
-    .select({ clinicId: s.feedTokens.clinicId, userId: s.users.id })
-    .from(s.feedTokens)
-    .innerJoin(s.users, and(eq(s.users.id, s.feedTokens.userId), eq(s.users.clinicId, s.feedTokens.clinicId)))
-    .where(
-      and(
-        eq(s.feedTokens.tokenHash, tokenHash),
-        eq(s.feedTokens.kind, 'clinic'),
-        isNull(s.feedTokens.revokedAt),
-        sql`coalesce(${s.users.banned}, 0) = 0`,
-        inArray(s.users.role, [...permissions['feeds:own']]),
-      ),
-    )
-    .get();
-  return row ?? null;
+export function resolveClinicFeedToken(db: Db, tokenHash: string): { clinicId: number; userId: string } | null {
+  return statementsFor(db).clinicToken.get({ tokenHash }) ?? null;
+}
+
+/**
+ * The feed's hot path as prepared statements, one set per connection: building a drizzle query costs about a
+ * millisecond, running a prepared one a few microseconds, and calendar apps poll every feed all day.
+ */
+function prepareStatements(db: Db) {
+  const p = sql.placeholder;
+  return {
+    patientToken: db
+      .select({ clinicId: s.patients.clinicId, patientId: s.patients.id })
+      .from(s.feedTokens)
+      .innerJoin(s.patients, and(eq(s.patients.id, s.feedTokens.patientId), eq(s.patients.clinicId, s.feedTokens.clinicId)))
+      .where(and(eq(s.feedTokens.tokenHash, p('tokenHash')), eq(s.feedTokens.kind, 'patient'), isNull(s.feedTokens.revokedAt)))
+      .prepare(),
+    clinicToken: db
+      .select({ clinicId: s.feedTokens.clinicId, userId: s.users.id })
+      .from(s.feedTokens)
+      .innerJoin(s.users, and(eq(s.users.id, s.feedTokens.userId), eq(s.users.clinicId, s.feedTokens.clinicId)))
+      .where(
+        and(
+          eq(s.feedTokens.tokenHash, p('tokenHash')),
+          eq(s.feedTokens.kind, 'clinic'),
+          isNull(s.feedTokens.revokedAt),
+          sql`coalesce(${s.users.banned}, 0) = 0`,
+          inArray(s.users.role, [...permissions['feeds:own']]),
+        ),
+      )
+      .prepare(),
+    clinic: db.select(clinicColumns).from(s.clinics).where(eq(s.clinics.id, p('clinicId'))).prepare(),
+    patient: db
+      .select({ id: s.patients.id, givenName: s.patients.givenName, updatedAt: s.patients.updatedAt })
+      .from(s.patients)
+      .where(and(eq(s.patients.id, p('patientId')), eq(s.patients.clinicId, p('clinicId'))))
+      .prepare(),
+    patientAppointments: db
+      .select(appointmentColumns)
+      .from(s.appointments)
+      .where(
+        and(
+          inArray(s.appointments.pumpId, db.select({ id: s.pumps.id }).from(s.pumps).where(eq(s.pumps.patientId, p('patientId')))),
+          inArray(s.appointments.status, ['booked', 'cancelled']),
+          gte(s.appointments.startsAt, p('from')),
+        ),
+      )
+      .prepare(),
+    patientDueDates: db
+      .select(dueDateColumns)
+      .from(s.pumpForecasts)
+      .innerJoin(s.pumps, eq(s.pumps.id, s.pumpForecasts.pumpId))
+      .innerJoin(s.refillVisits, eq(s.refillVisits.id, latestVisitId))
+      .where(and(eq(s.pumps.patientId, p('patientId')), eq(s.pumps.status, 'active'), eq(s.pumpForecasts.clinicId, p('clinicId'))))
+      .prepare(),
+  };
+}
+
+const preparedByConnection = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+
+function statementsFor(db: Db): ReturnType<typeof prepareStatements> {
+  let statements = preparedByConnection.get(db);
+  if (!statements) {
+    statements = prepareStatements(db);
+    preparedByConnection.set(db, statements);
+  }
+  return statements;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -212,8 +283,8 @@ const clinicColumns = {
   updatedAt: s.clinics.updatedAt,
 };
 
-function loadClinic(db: Read, clinicId: number) {
-  const row = db.select(clinicColumns).from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
+function loadClinic(db: Db, clinicId: number) {
+  const row = statementsFor(db).clinic.get({ clinicId });
   if (!row) throw new NotFoundError(`Clinic ${clinicId} does not exist.`);
   const clinic: FeedClinic = { id: row.id, name: row.name, timeZone: row.timeZone, phone24h: row.phone24h, address: row.address };
   return { clinic, feedShowsFirstName: row.feedShowsFirstName, updatedAt: row.updatedAt };
@@ -322,42 +393,19 @@ function feedFirstName(givenName: string): string | null {
  * active pump from the stored forecast. Nothing else about the patient is loaded.
  */
 export function loadPatientFeed(
-  db: Read,
+  db: Db,
   ref: { clinicId: number; patientId: number },
   now: EpochMs,
   host: string,
 ): LoadedFeed<PatientFeedInput> {
+  const statements = statementsFor(db);
   const { clinic, feedShowsFirstName, updatedAt: clinicUpdatedAt } = loadClinic(db, ref.clinicId);
-  const patient = db
-    .select({ id: s.patients.id, givenName: s.patients.givenName, updatedAt: s.patients.updatedAt })
-    .from(s.patients)
-    .where(and(eq(s.patients.id, ref.patientId), eq(s.patients.clinicId, ref.clinicId)))
-    .get();
+  const patient = statements.patient.get(ref);
   if (!patient) throw new NotFoundError('No such patient.');
   const today = localDateOf(now, clinic.timeZone);
-  const patientPumps = db.select({ id: s.pumps.id }).from(s.pumps).where(eq(s.pumps.patientId, patient.id));
-
-  const appointments = db
-    .select(appointmentColumns)
-    .from(s.appointments)
-    .where(
-      and(
-        inArray(s.appointments.pumpId, patientPumps),
-        inArray(s.appointments.status, ['booked', 'cancelled']),
-        // Two days back covers today's cancelled ones in any zone; the builder applies the exact rule.
-        gte(s.appointments.startsAt, now - 2 * DAY_MS),
-      ),
-    )
-    .all()
-    .map(toAppointment);
-
-  const dueRows = db
-    .select(dueDateColumns)
-    .from(s.pumpForecasts)
-    .innerJoin(s.pumps, eq(s.pumps.id, s.pumpForecasts.pumpId))
-    .innerJoin(s.refillVisits, eq(s.refillVisits.id, latestVisitId))
-    .where(and(eq(s.pumps.patientId, patient.id), eq(s.pumps.status, 'active'), eq(s.pumpForecasts.clinicId, ref.clinicId)))
-    .all();
+  // Two days back covers today's cancelled appointments in any zone; the builder applies the exact rule.
+  const appointments = statements.patientAppointments.all({ patientId: patient.id, from: now - 2 * DAY_MS }).map(toAppointment);
+  const dueRows = statements.patientDueDates.all({ patientId: patient.id, clinicId: ref.clinicId });
 
   const firstName = feedShowsFirstName ? feedFirstName(patient.givenName) : null;
   const stampAt = Math.max(
@@ -387,7 +435,7 @@ export function loadPatientFeed(
  * The clinic's staff feed within CLINIC_FEED_WINDOW: booked and (today's) cancelled appointments and the current
  * cycle of every active pump, patients named by initials and MRN only.
  */
-export function loadClinicFeed(db: Read, clinicId: number, now: EpochMs, host: string): LoadedFeed<ClinicFeedInput> {
+export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: string): LoadedFeed<ClinicFeedInput> {
   const { clinic, updatedAt: clinicUpdatedAt } = loadClinic(db, clinicId);
   const tz = clinic.timeZone;
   const today = localDateOf(now, tz);

@@ -20,7 +20,6 @@ import { computeForecasts, loadForecastContexts, refreshForecasts, type PumpFore
 import { pumpInClinic } from './pumps';
 import { assertSameVersion } from './versioning';
 
-type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'all' | 'run'>;
 
 const ml = (microlitres: number) => microlitres / 1000;
 const mlOrNull = (microlitres: number | null) => (microlitres == null ? null : microlitres / 1000);
@@ -541,7 +540,7 @@ export function updatePatient(db: Db, actor: Actor, patientId: number, input: Up
       .where(and(eq(s.pumps.patientId, patientId), eq(s.pumps.status, 'active')))
       .all()
       .map((p) => p.id);
-    if (pumpIds.length) refreshForecasts(tx as Tx, { pumpIds }, now);
+    if (pumpIds.length) refreshForecasts(tx, { pumpIds }, now);
     return { id: patientId, version: updated?.version ?? current.version + 1, changed: Object.keys(changes) };
   });
 }

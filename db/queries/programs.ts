@@ -186,6 +186,8 @@ export function changeProgram(db: Db, actor: Actor, pumpId: number, input: Chang
     if (model.kind === 'programmable' && input.mode === 'constant-flow') fail('mode', 'Constant-flow mode needs a constant-flow pump: choose simple or flex');
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.drugId)).get();
     if (!drug) fail('drugId', 'Drug must be chosen from the list');
+    if (!drug.concentrationsNgPerMl.includes(Math.round(input.concentrationMcgPerMl * 1000)))
+      fail('concentrationMcgPerMl', `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => c / 1000).join(', ')} mcg/mL for ${drug.product}`);
 
     const flowMl = pump.flowUlPerDay == null ? null : pump.flowUlPerDay / 1000;
     const patient = tx.select({ origin: s.patients.spasticityOrigin }).from(s.patients).where(eq(s.patients.id, pump.patientId)).get()!;

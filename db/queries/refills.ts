@@ -4,7 +4,7 @@
  * stored forecast, in one transaction). The residual check is the domain's (lib/domain/refill.ts): the server
  * recomputes the expected residual, the discrepancy and its flag, whatever a client sent.
  */
-import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import { addDaysToLocalDate, formatInstantIso, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { InvalidInputError } from '@/lib/domain/errors';
 import { assessRefillVisit, type RefillAssessment } from '@/lib/domain/refill';
@@ -465,4 +465,16 @@ export function programSummary(p: s.DrugProgram) {
     patientBolusDoseNg: p.patientBolusDoseNg,
     patientBolusMaxPerDay: p.patientBolusMaxPerDay,
   };
+}
+
+/** The active pumps of a clinic's patient, newest implant first (the refill and program pages pick one). */
+export function activePumpIds(db: Pick<Db, 'select'>, clinicId: number, patientId: number): number[] {
+  return db
+    .select({ id: s.pumps.id })
+    .from(s.pumps)
+    .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+    .where(and(eq(s.pumps.patientId, patientId), eq(s.patients.clinicId, clinicId), eq(s.pumps.status, 'active')))
+    .orderBy(desc(s.pumps.implantedOn), desc(s.pumps.id))
+    .all()
+    .map((r) => r.id);
 }

@@ -210,11 +210,23 @@ export function formatInstantForHumans(at: EpochMs, timeZone: string): string {
   return `${formatDayNumberForHumans(day)} ${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
-/** Adds calendar months to a day number, clamping to the month's last day (31 Aug + 6 months = 28/29 Feb). */
+/**
+ * Adds calendar months to a day number, clamping to the month's last day (31 Aug + 6 months = 28/29 Feb).
+ * Year and month come from the proleptic Gregorian day count (Hinnant's civil_from_days, the algorithm behind
+ * C++ <chrono>) instead of a Date object: it runs twice per pump with an implant date.
+ */
 export function addMonthsToDayNumber(day: number, months: number): number {
-  const d = new Date(day * DAY_MS);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay)) / DAY_MS;
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const total = y * 12 + (m - 1) + months;
+  const ty = Math.floor(total / 12);
+  const tm = total - ty * 12 + 1;
+  return Date.UTC(ty, tm - 1, Math.min(d, daysInMonth(ty, tm))) / DAY_MS;
 }

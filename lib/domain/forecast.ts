@@ -24,7 +24,7 @@ import {
   FORECAST_HORIZON_DAYS,
   REPLACEMENT_LEAD_MONTHS,
 } from './policy';
-import { checkInstant, compileSchedule, versionAt, type Schedule } from './program';
+import { compileSchedule, instantError, isInstant, versionAt, type Schedule } from './program';
 import type {
   Alert,
   ClinicPolicy,
@@ -301,7 +301,8 @@ function buildAlerts(x: AlertContext): Alert[] {
 export function forecast(input: ForecastInput): Forecast {
   const { clinic, drug, pumpId } = input;
   checkPolicy(clinic);
-  const now = checkInstant(input.now, 'now', { pumpId });
+  const now = input.now;
+  if (!isInstant(now)) throw instantError('now', now, { pumpId });
   if (
     typeof drug.stabilityDays !== 'number' ||
     !Number.isInteger(drug.stabilityDays) ||
@@ -320,7 +321,8 @@ export function forecast(input: ForecastInput): Forecast {
       lastRefillAt: schedule.t0,
     });
   }
-  if (input.nextAppointmentAt !== null) checkInstant(input.nextAppointmentAt, 'nextAppointmentAt', { pumpId });
+  const appt = input.nextAppointmentAt;
+  if (appt !== null && !isInstant(appt)) throw instantError('nextAppointmentAt', appt, { pumpId });
 
   const zone = schedule.zone;
   const c = crossings(schedule, input, now);

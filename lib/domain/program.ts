@@ -18,27 +18,48 @@ import { DAY_MS, HOUR_MS, MINUTE_MS, zoneClock, type ZoneClock } from './zone';
 const MIN_INSTANT = 0;
 const MAX_INSTANT = Date.UTC(2200, 0, 1);
 
-export function checkInstant(value: unknown, field: string, context: Record<string, unknown> = {}): EpochMs {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < MIN_INSTANT || value >= MAX_INSTANT) {
-    throw new InvalidInputError(field, `${field} must be an instant (epoch ms) between 1970 and 2200, got ${value}`, {
-      value,
-      ...context,
-    });
-  }
+// The checks below run for every field of every pump on the worklist, so they test first and build the field name
+// and context only when throwing.
+
+export function isInstant(value: unknown): value is EpochMs {
+  return typeof value === 'number' && value >= MIN_INSTANT && value < MAX_INSTANT;
+}
+
+export function isNonNegative(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value < Infinity;
+}
+
+export function isPositive(value: unknown): value is number {
+  return typeof value === 'number' && value > 0 && value < Infinity;
+}
+
+export function instantError(field: string, value: unknown, context: Record<string, unknown> = {}): InvalidInputError {
+  return new InvalidInputError(field, `${field} must be an instant (epoch ms) between 1970 and 2200, got ${value}`, {
+    value,
+    ...context,
+  });
+}
+
+export function nonNegativeError(field: string, value: unknown, context: Record<string, unknown> = {}): InvalidInputError {
+  return new InvalidInputError(field, `${field} must be a number ≥ 0, got ${value}`, { value, ...context });
+}
+
+export function positiveError(field: string, value: unknown, context: Record<string, unknown> = {}): InvalidInputError {
+  return new InvalidInputError(field, `${field} must be a number > 0, got ${value}`, { value, ...context });
+}
+
+export function checkInstant(value: unknown, field: string, context?: Record<string, unknown>): EpochMs {
+  if (!isInstant(value)) throw instantError(field, value, context);
   return value;
 }
 
-export function checkNonNegative(value: unknown, field: string, context: Record<string, unknown> = {}): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidInputError(field, `${field} must be a number ≥ 0, got ${value}`, { value, ...context });
-  }
+export function checkNonNegative(value: unknown, field: string, context?: Record<string, unknown>): number {
+  if (!isNonNegative(value)) throw nonNegativeError(field, value, context);
   return value;
 }
 
-export function checkPositive(value: unknown, field: string, context: Record<string, unknown> = {}): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidInputError(field, `${field} must be a number > 0, got ${value}`, { value, ...context });
-  }
+export function checkPositive(value: unknown, field: string, context?: Record<string, unknown>): number {
+  if (!isPositive(value)) throw positiveError(field, value, context);
   return value;
 }
 
@@ -87,59 +108,78 @@ function pumpName(pumpId: ForecastInput['pumpId']): string {
   return pumpId === undefined ? 'The pump' : `Pump ${pumpId}`;
 }
 
-function compileProfile(
-  v: ProgramVersion,
-  field: string,
-  ctx: Record<string, unknown>,
-): { profile: DayProfile | null; dayDoseMcg: number } {
+function programContext(input: ScheduleInput, index: number): Record<string, unknown> {
+  return { pumpId: input.pumpId, programIndex: index };
+}
+
+function compileProfile(input: ScheduleInput, v: ProgramVersion, index: number): { profile: DayProfile | null; dayDoseMcg: number } {
   const c = v.concentrationMcgPerMl;
+  let dayDoseMcg = 0;
   let stepWallMs: number[] = [];
   let stepMlPerMs: number[] = [];
-  let dayDoseMcg = 0;
 
   if (v.mode === 'flex') {
     const steps = v.steps ?? [];
-    if (steps.length === 0) {
-      throw new InvalidProgramError(`${field}.steps`, 'A flex program needs at least one step', ctx);
+    const n = steps.length;
+    if (n === 0) {
+      throw new InvalidProgramError(`programs[${index}].steps`, 'A flex program needs at least one step', programContext(input, index));
     }
-    const parsed = steps
-      .map((s, i) => ({
-        minutes: minutesOfLocalTime(s.start, `${field}.steps[${i}].start`),
-        dose: checkNonNegative(s.doseMcgPerHour, `${field}.steps[${i}].doseMcgPerHour`, ctx),
-      }))
-      .sort((a, b) => a.minutes - b.minutes);
-    for (let i = 1; i < parsed.length; i++) {
-      if (parsed[i]!.minutes === parsed[i - 1]!.minutes) {
-        throw new InvalidProgramError(`${field}.steps`, 'Two flex steps start at the same time', ctx);
+    const minutes: number[] = new Array<number>(n);
+    const order: number[] = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const step = steps[i]!;
+      minutes[i] = minutesOfLocalTime(step.start, `programs[${index}].steps[${i}].start`);
+      if (!isNonNegative(step.doseMcgPerHour)) {
+        throw nonNegativeError(`programs[${index}].steps[${i}].doseMcgPerHour`, step.doseMcgPerHour, programContext(input, index));
       }
+      order[i] = i;
     }
-    stepWallMs = parsed.map((p) => p.minutes * MINUTE_MS);
-    stepMlPerMs = parsed.map((p) => p.dose / c / HOUR_MS);
-    for (let i = 0; i < parsed.length; i++) {
-      const next = i + 1 < parsed.length ? parsed[i + 1]!.minutes : parsed[0]!.minutes + 24 * 60;
-      dayDoseMcg += (parsed[i]!.dose * (next - parsed[i]!.minutes)) / 60;
+    order.sort((a, b) => minutes[a]! - minutes[b]!);
+    stepWallMs = new Array<number>(n);
+    stepMlPerMs = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      if (k > 0 && minutes[i] === minutes[order[k - 1]!]) {
+        throw new InvalidProgramError(`programs[${index}].steps`, 'Two flex steps start at the same time', programContext(input, index));
+      }
+      const dose = steps[i]!.doseMcgPerHour;
+      const nextMinutes = k + 1 < n ? minutes[order[k + 1]!]! : minutes[order[0]!]! + 24 * 60;
+      stepWallMs[k] = minutes[i]! * MINUTE_MS;
+      stepMlPerMs[k] = dose / c / HOUR_MS;
+      dayDoseMcg += (dose * (nextMinutes - minutes[i]!)) / 60;
     }
   }
 
-  const boluses = new Map<number, number>();
-  (v.periodicBoluses ?? []).forEach((b, i) => {
-    const wall = minutesOfLocalTime(b.at, `${field}.periodicBoluses[${i}].at`) * MINUTE_MS;
-    const dose = checkNonNegative(b.doseMcg, `${field}.periodicBoluses[${i}].doseMcg`, ctx);
-    boluses.set(wall, (boluses.get(wall) ?? 0) + dose);
-    dayDoseMcg += dose;
-  });
+  const periodic = v.periodicBoluses ?? [];
+  let bolusWallMs: number[] = [];
+  let bolusMl: number[] = [];
+  if (periodic.length > 0) {
+    const byTime = new Map<number, number>();
+    for (let i = 0; i < periodic.length; i++) {
+      const b = periodic[i]!;
+      const wall = minutesOfLocalTime(b.at, `programs[${index}].periodicBoluses[${i}].at`) * MINUTE_MS;
+      if (!isNonNegative(b.doseMcg)) {
+        throw nonNegativeError(`programs[${index}].periodicBoluses[${i}].doseMcg`, b.doseMcg, programContext(input, index));
+      }
+      byTime.set(wall, (byTime.get(wall) ?? 0) + b.doseMcg);
+      dayDoseMcg += b.doseMcg;
+    }
+    bolusWallMs = [...byTime.keys()].sort((a, b) => a - b);
+    bolusMl = bolusWallMs.map((w) => byTime.get(w)! / c);
+  }
 
-  if (stepWallMs.length === 0 && boluses.size === 0) return { profile: null, dayDoseMcg };
-  const bolusWallMs = [...boluses.keys()].sort((a, b) => a - b);
-  const profile: DayProfile = {
-    stepWallMs,
-    stepMlPerMs,
-    wrapMlPerMs: stepMlPerMs.length > 0 ? stepMlPerMs[stepMlPerMs.length - 1]! : 0,
-    bolusWallMs,
-    bolusMl: bolusWallMs.map((w) => boluses.get(w)! / c),
-    dayMl: dayDoseMcg / c,
+  if (stepWallMs.length === 0 && bolusWallMs.length === 0) return { profile: null, dayDoseMcg };
+  return {
+    profile: {
+      stepWallMs,
+      stepMlPerMs,
+      wrapMlPerMs: stepMlPerMs.length > 0 ? stepMlPerMs[stepMlPerMs.length - 1]! : 0,
+      bolusWallMs,
+      bolusMl,
+      dayMl: dayDoseMcg / c,
+    },
+    dayDoseMcg,
   };
-  return { profile, dayDoseMcg };
 }
 
 function compileVersion(
@@ -150,17 +190,16 @@ function compileVersion(
   end: EpochMs,
   basis: RateBasis,
 ): CompiledVersion {
-  const field = `programs[${index}]`;
-  const ctx = { pumpId: input.pumpId, programIndex: index };
-  const c = checkPositive(v.concentrationMcgPerMl, `${field}.concentrationMcgPerMl`, ctx);
+  const c = v.concentrationMcgPerMl;
+  if (!isPositive(c)) throw positiveError(`programs[${index}].concentrationMcgPerMl`, c, programContext(input, index));
   const pump = input.pump;
-  const hasPeriodic = (v.periodicBoluses?.length ?? 0) > 0;
+  const hasPeriodic = v.periodicBoluses != null && v.periodicBoluses.length > 0;
 
   if ((pump.kind === 'constant-flow') !== (v.mode === 'constant-flow')) {
     throw new InvalidProgramError(
-      `${field}.mode`,
+      `programs[${index}].mode`,
       `${pumpName(input.pumpId)} is a ${pump.kind} pump but program ${index + 1} is in ${v.mode} mode`,
-      ctx,
+      programContext(input, index),
     );
   }
 
@@ -174,27 +213,36 @@ function compileVersion(
   if (v.mode === 'constant-flow') {
     // A gas-propellant pump has no electronics: it cannot give boluses (reference.md B6, C).
     if (hasPeriodic || v.patientBolus) {
-      throw new InvalidProgramError(`${field}`, 'A constant-flow pump cannot deliver boluses', ctx);
+      throw new InvalidProgramError(`programs[${index}]`, 'A constant-flow pump cannot deliver boluses', programContext(input, index));
     }
-    const flow = checkPositive(pump.flowMlPerDay, 'pump.flowMlPerDay', ctx);
+    const flow = pump.flowMlPerDay;
+    if (!isPositive(flow)) throw positiveError('pump.flowMlPerDay', flow, { pumpId: input.pumpId });
     baseMlPerMs = flow / DAY_MS;
     dailyVolumeMl = flow;
     dailyDoseMcg = flow * c;
   } else {
-    const compiled = compileProfile(v, field, ctx);
+    const compiled = compileProfile(input, v, index);
     profile = compiled.profile;
     dailyDoseMcg = compiled.dayDoseMcg;
     if (v.mode === 'simple') {
-      const dose = checkNonNegative(v.doseMcgPerDay, `${field}.doseMcgPerDay`, ctx);
+      const dose = v.doseMcgPerDay;
+      if (!isNonNegative(dose)) {
+        throw nonNegativeError(`programs[${index}].doseMcgPerDay`, dose, programContext(input, index));
+      }
       baseMlPerMs = dose / c / DAY_MS;
       dailyDoseMcg += dose;
     }
     dailyVolumeMl = dailyDoseMcg / c;
-    if (v.patientBolus) {
-      const dose = checkNonNegative(v.patientBolus.doseMcg, `${field}.patientBolus.doseMcg`, ctx);
-      const max = checkNonNegative(v.patientBolus.maxPerDay, `${field}.patientBolus.maxPerDay`, ctx);
-      patientBolusMl = dose / c;
-      worstExtraMl = patientBolusMl * max;
+    const pb = v.patientBolus;
+    if (pb) {
+      if (!isNonNegative(pb.doseMcg)) {
+        throw nonNegativeError(`programs[${index}].patientBolus.doseMcg`, pb.doseMcg, programContext(input, index));
+      }
+      if (!isNonNegative(pb.maxPerDay)) {
+        throw nonNegativeError(`programs[${index}].patientBolus.maxPerDay`, pb.maxPerDay, programContext(input, index));
+      }
+      patientBolusMl = pb.doseMcg / c;
+      worstExtraMl = patientBolusMl * pb.maxPerDay;
       if (basis === 'worst-case') baseMlPerMs += worstExtraMl / DAY_MS;
     }
   }
@@ -221,36 +269,40 @@ function compileVersion(
  */
 export function compileSchedule(input: ScheduleInput, basis: RateBasis): Schedule {
   const { pump, programs, lastRefill, pumpId } = input;
-  const ctx = { pumpId };
-  const t0 = checkInstant(lastRefill.at, 'lastRefill.at', ctx);
-  const reservoir = checkPositive(pump.reservoirMl, 'pump.reservoirMl', ctx);
-  const fill = checkNonNegative(lastRefill.volumeMl, 'lastRefill.volumeMl', ctx);
-  const alarm = checkNonNegative(pump.alarmMl, 'pump.alarmMl', ctx);
+  const t0 = lastRefill.at;
+  if (!isInstant(t0)) throw instantError('lastRefill.at', t0, { pumpId });
+  const reservoir = pump.reservoirMl;
+  if (!isPositive(reservoir)) throw positiveError('pump.reservoirMl', reservoir, { pumpId });
+  const fill = lastRefill.volumeMl;
+  if (!isNonNegative(fill)) throw nonNegativeError('lastRefill.volumeMl', fill, { pumpId });
+  const alarm = pump.alarmMl;
+  if (!isNonNegative(alarm)) throw nonNegativeError('pump.alarmMl', alarm, { pumpId });
   if (fill > reservoir + 1e-9) {
     throw new InvalidInputError(
       'lastRefill.volumeMl',
       `Fill volume ${fill} mL is more than the reservoir holds (${reservoir} mL)`,
-      { ...ctx, value: fill, reservoirMl: reservoir },
+      { pumpId, value: fill, reservoirMl: reservoir },
     );
   }
   if (alarm >= reservoir) {
     throw new InvalidInputError('pump.alarmMl', `Alarm volume ${alarm} mL must be below the reservoir (${reservoir} mL)`, {
-      ...ctx,
+      pumpId,
       value: alarm,
     });
   }
   if (!Array.isArray(programs) || programs.length === 0) {
-    throw new NoProgramError('programs', `${pumpName(pumpId)} has no drug program since its refill`, ctx);
+    throw new NoProgramError('programs', `${pumpName(pumpId)} has no drug program since its refill`, { pumpId });
   }
 
   let first = 0;
   for (let i = 0; i < programs.length; i++) {
-    const from = checkInstant(programs[i]!.from, `programs[${i}].from`, { ...ctx, programIndex: i });
+    const from = programs[i]!.from;
+    if (!isInstant(from)) throw instantError(`programs[${i}].from`, from, programContext(input, i));
     if (i > 0 && from <= programs[i - 1]!.from) {
       throw new InvalidProgramError(
         `programs[${i}].from`,
         'Program versions must be sorted by their start, with no two starting at the same instant',
-        { ...ctx, programIndex: i },
+        programContext(input, i),
       );
     }
     if (from <= t0) first = i;

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
+import { foldLines as libraryFoldLines } from 'ical-generator';
 import ICAL from 'ical.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { buildClinicFeed, buildPatientFeed, feedEtag, FeedInputError, renderFeed } from './feeds';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildClinicFeed, buildPatientFeed, feedEtag, FeedInputError, foldLines, renderFeed } from './feeds';
 import { berlin, chicago, clinicInput, HOST, NOW, patientInput, STAMP, utc } from './test-fixtures';
 import type { FeedAppointment, FeedClinic, PatientFeedInput } from './types';
 
@@ -262,6 +264,55 @@ describe('line folding', () => {
     const e = get(parse(body).events, uid('appointment-101'));
     expect(e.location).toBe(`${longClinic.name}\n${longClinic.address}`);
     expect(e.summary).toBe(`${longName.trim()}: Pump refill appointment`);
+  });
+});
+
+describe('renderFeed folding (regression: ical-generator folds with a TextEncoder per character)', () => {
+  it('folds exactly as ical-generator does, for any text', () => {
+    // fast-check keeps strings short unless told otherwise; folding needs lines past 74 octets.
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', minLength: 20, maxLength: 300, size: 'max' }),
+      fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀', '\ud800', '\udc00', ' ', '\r\n', ','), minLength: 20, maxLength: 300, size: 'max' }),
+    );
+    fc.assert(fc.property(text, (s) => foldLines(s) === libraryFoldLines(s)), { numRuns: 200 });
+  });
+
+  it('renders what cal.toString() would, with the calendar properties in the header', () => {
+    const cal = buildClinicFeed(clinicInput(berlin));
+    const before = cal.toString();
+    const rendered = renderFeed(cal);
+    // Same lines, except that X-WR-TIMEZONE moved up and a final CRLF was added.
+    const sorted = (s: string) => s.split('\r\n').filter(Boolean).sort();
+    expect(sorted(rendered)).toEqual(sorted(before));
+    expect(rendered.indexOf('X-WR-TIMEZONE')).toBeLessThan(rendered.indexOf('BEGIN:VEVENT'));
+    // The calendar is left as it was.
+    expect(cal.toString()).toBe(before);
+  });
+
+  it('does not construct a TextEncoder per character (the cause of 40 s renders of a large clinic feed)', () => {
+    const base = clinicInput(berlin);
+    const template = base.appointments[0]!;
+    const appointments = Array.from({ length: 2_000 }, (_, i) => ({ ...template, id: 10_000 + i, startsAt: NOW + i * 60_000 }));
+    const cal = buildClinicFeed({ ...base, appointments, dueDates: [] });
+    let constructed = 0;
+    const Real = globalThis.TextEncoder;
+    vi.stubGlobal(
+      'TextEncoder',
+      class extends Real {
+        constructor() {
+          super();
+          constructed++;
+        }
+      },
+    );
+    try {
+      const body = renderFeed(cal);
+      expect(body.length).toBeGreaterThan(500_000);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    // Only the short calendar header is folded by ical-generator itself.
+    expect(constructed).toBeLessThan(1_000);
   });
 });
 

@@ -177,7 +177,7 @@ describe('crash safety of refill visits (SIGKILL of the writing process)', () =>
     const f = fixture();
     let walAtKill = 0;
     const { signal } = await runAndKill(f, 'bulk', (line) => {
-      if (line !== 'inside 4000') return false;
+      if (line !== 'inside 1000') return false;
       walAtKill = fs.existsSync(`${f.file}-wal`) ? fs.statSync(`${f.file}-wal`).size : 0;
       return true;
     });

@@ -82,6 +82,11 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
             Week
           </Link>
         </nav>
+        {canWrite && (
+          <a className="button appt-jump-book" href="#book-heading">
+            Book an appointment ↓
+          </a>
+        )}
         <form method="get" action="/appointments" className="appt-jump">
           <input type="hidden" name="view" value={view} />
           <label>

@@ -113,7 +113,7 @@ describe('the clinic feed', () => {
     expect(head.headers.get('content-length')).toBe(first.headers.get('content-length'));
   });
 
-  it('reuses the cached body for at most 30 seconds after a change, then shows the change', async () => {
+  it('reuses the cached body for at most 5 minutes after a change, then shows the change', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now());
     const token = await myToken('nurse');
@@ -122,11 +122,11 @@ describe('the clinic feed', () => {
     const movedTo = appointment.startsAt + DAY_MS;
     appointment = moveAppointment(ctx.db, appointment, movedTo, Date.now());
 
-    vi.setSystemTime(Date.now() + 5_000);
+    vi.setSystemTime(Date.now() + 60_000);
     const stale = await fetchFeed(`${token}.ics`);
     expect(stale.headers.get('etag')).toBe(first.headers.get('etag'));
 
-    vi.setSystemTime(Date.now() + 30_000);
+    vi.setSystemTime(Date.now() + 4 * 60_000);
     const fresh = await fetchFeed(`${token}.ics`);
     expect(fresh.headers.get('etag')).not.toBe(first.headers.get('etag'));
     expect(summaries(fresh.body as string).get(uid)).toMatchObject({ start: movedTo, sequence: appointment.sequence });

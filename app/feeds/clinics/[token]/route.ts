@@ -7,7 +7,7 @@ import { serveClinicFeed } from '@/lib/server/feeds';
 
 export const dynamic = 'force-dynamic';
 
-type Context = { params: Promise<{ token: string }> };
+type Context = { params: Promise<Record<string, string>> };
 
 export function GET(request: NextRequest, { params }: Context): Promise<Response> {
   return serveClinicFeed(request, params);

@@ -40,7 +40,7 @@ export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct
           <ul className="pt-alert-list">
             {covered.map((a) => (
               <li key={a.code} className={`pt-alert sev-${a.severity} pt-covered`}>
-                <span className="pt-sev">{severityLabels[a.severity]}</span> {a.message}
+                <span className="pt-sev">{severityLabels[a.severity]}</span> <span className="pt-alert-msg">{a.message}</span>
                 {a.cover && (
                   <div className="small muted">
                     {a.cover.action === 'snooze' ? `Snoozed until ${formatInstant(a.cover.snoozedUntil, timeZone)}` : 'Acknowledged'}
@@ -92,7 +92,7 @@ function AlertItem({
   return (
     <li className={`pt-alert sev-${alert.severity}`}>
       <div>
-        <span className="pt-sev">{severityLabels[alert.severity]}</span> <span className="muted small">{alert.code}</span> {alert.message}
+        <span className="pt-sev">{severityLabels[alert.severity]}</span> <span className="pt-alert-msg">{alert.message}</span>
       </div>
       {canAct && mode === null && (
         <div className="pt-alert-actions">

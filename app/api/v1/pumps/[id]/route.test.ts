@@ -44,7 +44,7 @@ describe('PATCH /api/v1/pumps/{id}', () => {
     expect(r.body).toMatchObject({ id: pumpId, version: 2, status: 'active' });
     expect(pumpRow(pumpId).alarmUl).toBe(4000);
     // 2 mL more reserve at 0.5 mL/day: the alarm comes 4 days earlier.
-    expect(before.lowReservoirAlarmAt - stored(pumpId)!.lowReservoirAlarmAt).toBe(4 * DAY_MS);
+    expect(before.lowReservoirAlarmAt! - stored(pumpId)!.lowReservoirAlarmAt!).toBe(4 * DAY_MS);
     const audit = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'pump')).all().find((a) => a.entityId === String(pumpId));
     expect(audit?.before).toMatchObject({ alarmUl: 2000 });
     expect(audit?.after).toMatchObject({ alarmUl: 4000 });

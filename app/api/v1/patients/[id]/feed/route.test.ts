@@ -29,7 +29,7 @@ describe('patient feed link API', () => {
     const r = await rotate(ctx.tokens.nurse, null);
     expect(r.status).toBe(201);
     expect(r.headers.get('cache-control')).toBe('no-store');
-    const { url, webcalUrl, qrSvgDataUrl } = r.body.link as Record<string, string>;
+    const { url, webcalUrl, qrSvgDataUrl } = r.body.link as { url: string; webcalUrl: string; qrSvgDataUrl: string };
     expect(url).toMatch(/^http:\/\/localhost:3000\/feeds\/patients\/[A-Za-z0-9_-]{43}\.ics$/);
     expect(webcalUrl).toBe(url.replace(/^http:/, 'webcal:'));
     const svg = Buffer.from(qrSvgDataUrl.replace('data:image/svg+xml;base64,', ''), 'base64').toString('utf8');

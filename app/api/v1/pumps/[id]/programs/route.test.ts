@@ -150,10 +150,13 @@ describe('POST /api/v1/pumps/{id}/programs', () => {
     const simple = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 500 }));
     expect(simple.status).toBe(400);
     expect(simple.body.fields.mode).toMatch(/constant-flow/);
-    const r = await post(ctx.tokens.physician, pumpId, body({ mode: 'constant-flow', doseMcgPerDay: undefined, concentrationMcgPerMl: 550 }));
+    const odd = await post(ctx.tokens.physician, pumpId, body({ mode: 'constant-flow', doseMcgPerDay: undefined, concentrationMcgPerMl: 550 }));
+    expect(odd.status).toBe(400);
+    expect(odd.body.fields.concentrationMcgPerMl).toMatch(/one of 50, 500, 2000/);
+    const r = await post(ctx.tokens.physician, pumpId, body({ mode: 'constant-flow', doseMcgPerDay: undefined, concentrationMcgPerMl: 2000, secondPersonId: ctx.users.nurse.id }));
     expect(r.status).toBe(201);
-    // 1 mL/day × 550 mcg/mL.
-    expect(r.body.program.dailyDoseMcg).toBe(550);
+    // 1 mL/day × 2000 mcg/mL: the dose follows the concentration.
+    expect(r.body.program.dailyDoseMcg).toBe(2000);
   });
 });
 

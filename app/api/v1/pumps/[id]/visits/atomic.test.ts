@@ -8,11 +8,12 @@ import { createAppointment, createPatient, createPump, DAY_MS } from '@/db/facto
 import * as s from '@/db/schema';
 import { addDaysToLocalDate, localDateOf } from '@/lib/domain/calendar';
 import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+import type * as Forecasts from '@/db/queries/forecasts';
 
 const failure = vi.hoisted(() => ({ armed: false }));
 
 vi.mock('@/db/queries/forecasts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('@/db/queries/forecasts')>();
+  const original = await importOriginal<typeof Forecasts>();
   return {
     ...original,
     refreshForecasts: (...args: Parameters<typeof original.refreshForecasts>) => {

@@ -1,0 +1,54 @@
+/** The signed-in staff member's own clinic calendar feed link (feeds:own). */
+import { getDb } from '@/db';
+import { CLINIC_FEED_WINDOW, clinicTimeZone, feedStatus } from '@/db/queries/feeds';
+import { requirePageStaff } from '@/lib/auth/session';
+import { myFeedKey, myFeedUrl } from '@/lib/query/feeds';
+import { FeedLinkManager } from '../../_components/feed-link-manager';
+
+export const metadata = { title: 'My clinic calendar', referrer: 'no-referrer' };
+
+export default async function MyFeedPage() {
+  const staff = await requirePageStaff('feeds:own', '/me/feed');
+  const db = getDb();
+  const status = feedStatus(db, { kind: 'clinic', clinicId: staff.clinicId, userId: staff.id });
+  return (
+    <div className="stack feed-page">
+      <div className="page-head">
+        <h1>My clinic calendar</h1>
+        <p className="muted">
+          A private calendar link for your work calendar: the clinic&rsquo;s booked appointments and every pump&rsquo;s refill
+          due date and expected low-reservoir alarm, from {CLINIC_FEED_WINDOW.daysBack} days back to{' '}
+          {CLINIC_FEED_WINDOW.daysAhead} days ahead.
+        </p>
+      </div>
+      <section className="card stack" aria-labelledby="my-feed-heading">
+        <h2 id="my-feed-heading" style={{ margin: 0 }}>
+          Your link
+        </h2>
+        <FeedLinkManager
+          kind="clinic"
+          apiUrl={myFeedUrl}
+          queryKey={myFeedKey}
+          initial={status}
+          timeZone={clinicTimeZone(db, staff.clinicId)}
+        />
+      </section>
+      <section className="card" aria-labelledby="my-feed-rules">
+        <h2 id="my-feed-rules" style={{ marginTop: 0 }}>
+          Before you subscribe
+        </h2>
+        <ul>
+          <li>
+            Patients appear by initials and record number (MRN) only. Add the link to your <strong>work</strong> calendar, never
+            to a personal or shared family calendar, and do not forward it.
+          </li>
+          <li>The calendar has no reminders. Use the worklist for what is due today; calendar apps may take hours to update.</li>
+          <li>
+            If the link may have leaked (a lost phone, a forwarded email), rotate it here: the old link stops working at once.
+            It also stops working if your account is disabled.
+          </li>
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * The patient page's calendar-feed panel (a server component): whether the patient has a calendar link, and
+ * for physicians and nurses (feeds:manage) the controls to create, rotate and revoke it. A new link is shown once,
+ * with its QR code and a print handout; only its hash is stored.
+ */
+import { getDb } from '@/db';
+import { clinicTimeZone, feedStatus, patientFeedOwner } from '@/db/queries/feeds';
+import { can } from '@/lib/auth/permissions';
+import { requirePageStaff } from '@/lib/auth/session';
+import { NotFoundError } from '@/lib/errors';
+import { patientFeedKey, patientFeedUrl } from '@/lib/query/feeds';
+import { FeedLinkManager } from '../../../_components/feed-link-manager';
+
+export async function FeedPanel({ patientId }: { patientId: number }) {
+  const staff = await requirePageStaff('patients:read', `/patients/${patientId}`);
+  if (!can(staff.role, 'feeds:manage')) return null;
+  const db = getDb();
+  let status: ReturnType<typeof feedStatus>;
+  try {
+    status = feedStatus(db, patientFeedOwner(db, staff.clinicId, patientId));
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+  return (
+    <section className="card stack" aria-labelledby="feed-panel-heading" data-testid="feed-panel">
+      <h2 id="feed-panel-heading" style={{ margin: 0 }}>
+        Calendar link
+      </h2>
+      <p className="small muted">
+        A private link the patient (or a carer) adds to their phone&rsquo;s calendar: appointments, the refill due date and
+        the expected alarm date, with no drug, dose or record number. It is a reminder, not an alarm system.
+      </p>
+      <FeedLinkManager
+        kind="patient"
+        apiUrl={patientFeedUrl(patientId)}
+        queryKey={patientFeedKey(patientId)}
+        initial={status}
+        timeZone={clinicTimeZone(db, staff.clinicId)}
+        patientId={patientId}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,503 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db';
+import { catalogOptions, patientDetail, recordPatientView, verifierOptions, type PumpDto } from '@/db/queries/patients';
+import { localDateTimeToInstant } from '@/lib/domain/calendar';
+import { can } from '@/lib/auth/permissions';
+import { requirePageStaff, type Staff } from '@/lib/auth/session';
+import { NotFoundError } from '@/lib/errors';
+import { formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
+import { requestNow } from '@/lib/server/clock';
+import { parseId } from '@/lib/validation/ids';
+import { AlertList } from './_components/alert-list';
+import { CardPanel } from './_components/card-panel';
+import { DiscrepancyTrend } from './_components/discrepancy-trend';
+// TEMPORARY: feed-panel.tsx is being written by another helper; restore this import when it exists.
+// import { FeedPanel } from './_components/feed-panel';
+import { appointmentStatusLabels, concentrationText, doseText, flagLabels, modeLabels, riskFlagLabels, signedMl, signedPct } from './_components/labels';
+import { PatientEditor } from './_components/patient-editor';
+import { PumpActions } from './_components/pump-actions';
+import { VolumeChart } from './_components/volume-chart';
+
+export const metadata = { title: 'Patient' };
+
+type Params = Promise<{ id: string }>;
+
+/** Refills shown in the chart's sawtooth: enough cycles to see a trend without squeezing the forecast. */
+const CHART_VISITS = 6;
+const TREND_VISITS = 8;
+
+function ageOn(dateOfBirth: string, today: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number);
+  const [ty, tm, td] = today.split('-').map(Number);
+  return (ty ?? 0) - (by ?? 0) - ((tm ?? 0) < (bm ?? 0) || ((tm ?? 0) === (bm ?? 0) && (td ?? 0) < (bd ?? 0)) ? 1 : 0);
+}
+
+export default async function PatientPage({ params }: { params: Params }) {
+  const { id } = await params;
+  const staff = await requirePageStaff('patients:read', `/patients/${id}`);
+  const db = getDb();
+  const now = requestNow();
+  let detail: ReturnType<typeof patientDetail>;
+  try {
+    detail = patientDetail(db, staff.clinicId, parseId(id, 'patient'), now);
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+  recordPatientView(db, staff, detail.patient.id, now);
+  const { patient, clinic, pumps, today } = detail;
+  const risks = riskFlagLabels(patient);
+  const active = pumps.filter((p) => p.status === 'active');
+  const explanted = pumps.filter((p) => p.status === 'explanted');
+  const catalog = can(staff.role, 'patients:write') ? catalogOptions(db) : null;
+  const physicians = verifierOptions(db, staff.clinicId).filter((u) => u.role === 'physician');
+  const name = `${patient.familyName}, ${patient.givenName}`;
+
+  return (
+    <div className="stack pt-page">
+      <header className="pt-head">
+        <div>
+          <p className="muted small pt-crumbs">
+            <Link href="/">Worklist</Link> / Patient
+          </p>
+          <h1>{name}</h1>
+          <p className="muted">
+            MRN {patient.mrn} · born {formatLocalDate(patient.dateOfBirth)} ({ageOn(patient.dateOfBirth, today)} y) · {patient.spasticityOrigin} origin
+          </p>
+        </div>
+        <div className="pt-buttons">
+          {active.length === 1 && can(staff.role, 'refills:write') && (
+            <Link className="button" href={`/patients/${patient.id}/refill`}>
+              Record refill
+            </Link>
+          )}
+          {active.length === 1 && can(staff.role, 'programs:write') && (
+            <Link className="button secondary" href={`/patients/${patient.id}/program`}>
+              Change program
+            </Link>
+          )}
+        </div>
+      </header>
+
+      {risks.length > 0 && (
+        <section className="notice danger pt-risk" aria-labelledby="risk-heading">
+          <h2 id="risk-heading">High-risk patient: watch for withdrawal</h2>
+          <ul className="flags">
+            {risks.map((r) => (
+              <li key={r} className="flag pt-flag">
+                {r}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <div className="pt-grid">
+        <section className="card stack" aria-labelledby="details-heading">
+          <h2 id="details-heading">Details</h2>
+          <dl className="facts">
+            <dt>Phone</dt>
+            <dd>{patient.phone || '—'}</dd>
+            <dt>Address</dt>
+            <dd>{patient.address || '—'}</dd>
+            <dt>Caregiver</dt>
+            <dd>{patient.caregiverName ? `${patient.caregiverName}${patient.caregiverPhone ? `, ${patient.caregiverPhone}` : ''}` : '—'}</dd>
+            <dt>Managing physician</dt>
+            <dd>{patient.managingPhysician?.name ?? 'None assigned'}</dd>
+            <dt>Backup oral plan</dt>
+            <dd>{patient.backupOralPlan || <strong className="error">None documented</strong>}</dd>
+            <dt>Allergies</dt>
+            <dd>{patient.allergies || '—'}</dd>
+            {patient.notes && (
+              <>
+                <dt>Notes</dt>
+                <dd>{patient.notes}</dd>
+              </>
+            )}
+          </dl>
+          {can(staff.role, 'patients:write') && (
+            <PatientEditor
+              patient={{
+                id: patient.id,
+                version: patient.version,
+                phone: patient.phone,
+                address: patient.address,
+                caregiverName: patient.caregiverName,
+                caregiverPhone: patient.caregiverPhone,
+                riskInjuryT6OrAbove: patient.riskInjuryT6OrAbove,
+                riskCommunication: patient.riskCommunication,
+                riskPriorWithdrawal: patient.riskPriorWithdrawal,
+                riskHearingImpaired: patient.riskHearingImpaired,
+                backupOralPlan: patient.backupOralPlan,
+                allergies: patient.allergies,
+                managingPhysicianId: patient.managingPhysician?.id ?? null,
+                notes: patient.notes,
+              }}
+              physicians={physicians}
+            />
+          )}
+        </section>
+        {/* TEMPORARY (restore with the import): <FeedPanel patientId={patient.id} /> */}
+      </div>
+
+      {active.length === 0 && <p className="notice warn">This patient has no active pump.</p>}
+      {active.map((pump) => (
+        <PumpSection key={pump.id} pump={pump} patientId={patient.id} staff={staff} timeZone={clinic.timeZone} today={today} now={now} catalog={catalog} multiple={active.length > 1} />
+      ))}
+
+      {explanted.length > 0 && (
+        <section className="card" aria-labelledby="explanted-heading">
+          <h2 id="explanted-heading">Explanted pumps</h2>
+          <ul>
+            {explanted.map((p) => (
+              <li key={p.id}>
+                {p.model.manufacturer} {p.model.name} {p.model.modelNumber}, serial {p.serial}: implanted {formatLocalDate(p.implantedOn)}, explanted {formatLocalDate(p.explantedOn)} ({p.visits.length} fills recorded)
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function chartSummary(pump: PumpDto, timeZone: string): string {
+  const f = pump.forecast!;
+  const unit = pump.program?.doseUnit ?? 'mcg';
+  const recent = pump.visits.filter((v) => v.kind === 'refill').slice(0, 3);
+  const parts = [
+    `About ${formatMl(f.volumeNowMl)} of ${formatMl(pump.reservoirMl)} left now (worst case).`,
+    `It falls by ${formatMlPerDay(f.dailyVolumeMl)}${f.worstCaseDailyVolumeMl > f.dailyVolumeMl + 1e-9 ? ` (up to ${formatMlPerDay(f.worstCaseDailyVolumeMl)} with every patient bolus)` : ''}, ${doseText(f.dailyDoseMcg, unit)}.`,
+    f.lowReservoirAlarmAt ? `The ${formatMl(pump.alarmMl)} alarm volume is reached ${formatInstant(f.lowReservoirAlarmAt, timeZone)}` : 'The alarm volume is not reached within five years',
+    f.emptyAt ? `and the reservoir is empty ${formatInstant(f.emptyAt, timeZone)}.` : '.',
+    `Refill due by ${formatLocalDate(f.refillDueOn)}; drug stability ends ${formatLocalDate(f.stabilityExpiresOn)}.`,
+  ];
+  if (recent.length) parts.push(`Last refills found ${recent.map((v) => `${formatMl(v.aspiratedResidualMl)} (expected ${formatMl(v.expectedResidualMl)})`).join(', ')}.`);
+  return parts.join(' ');
+}
+
+function PumpSection({
+  pump,
+  patientId,
+  staff,
+  timeZone,
+  today,
+  now,
+  catalog,
+  multiple,
+}: {
+  pump: PumpDto;
+  patientId: number;
+  staff: Staff;
+  timeZone: string;
+  today: string;
+  now: number;
+  catalog: ReturnType<typeof catalogOptions> | null;
+  multiple: boolean;
+}) {
+  const f = pump.forecast;
+  const program = pump.program;
+  const unit = program?.doseUnit ?? 'mcg';
+  const headingId = `pump-${pump.id}`;
+  const upcoming = pump.appointments.filter((a) => a.status === 'booked' && a.startsAt >= now - 86_400_000).sort((a, b) => a.startsAt - b.startsAt);
+  const past = pump.appointments.filter((a) => !upcoming.includes(a)).slice(0, 10);
+  const refills = pump.visits.filter((v) => v.discrepancyMl != null);
+  const chartVisits = pump.visits.slice(0, CHART_VISITS).map((v) => ({
+    at: v.performedAt,
+    beforeMl: v.kind === 'initial-fill' ? 0 : (v.aspiratedResidualMl ?? v.expectedResidualMl ?? 0),
+    afterMl: v.reservoirAfterMl,
+  }));
+  const query = multiple ? `?pump=${pump.id}` : '';
+
+  return (
+    <section className="stack pt-pump" aria-labelledby={headingId}>
+      <div className="pt-pump-head">
+        <h2 id={headingId}>
+          Pump: {pump.model.name} {pump.model.modelNumber} <span className="muted">· serial {pump.serial}</span>
+        </h2>
+        {f && <span className={`badge status-${f.status}`}>{statusLabels[f.status]}</span>}
+        {multiple && (
+          <div className="pt-buttons">
+            {can(staff.role, 'refills:write') && (
+              <Link className="button small" href={`/patients/${patientId}/refill${query}`}>
+                Record refill for this pump
+              </Link>
+            )}
+            {can(staff.role, 'programs:write') && (
+              <Link className="button secondary small" href={`/patients/${patientId}/program${query}`}>
+                Change this pump’s program
+              </Link>
+            )}
+          </div>
+        )}
+      </div>
+
+      <div className="pt-grid-3">
+        <section className="card" aria-labelledby={`${headingId}-device`}>
+          <h3 id={`${headingId}-device`}>Device</h3>
+          <dl className="facts">
+            <dt>Model</dt>
+            <dd>
+              {pump.model.manufacturer} {pump.model.name} {pump.model.modelNumber}
+            </dd>
+            <dt>Serial</dt>
+            <dd>{pump.serial}</dd>
+            <dt>Implanted</dt>
+            <dd>{formatLocalDate(pump.implantedOn)}</dd>
+            <dt>Reservoir</dt>
+            <dd>{formatMl(pump.reservoirMl)}</dd>
+            <dt>Alarm volume</dt>
+            <dd>{formatMl(pump.alarmMl)}</dd>
+            {pump.flowMlPerDay != null && (
+              <>
+                <dt>Flow</dt>
+                <dd>{formatMlPerDay(pump.flowMlPerDay)}</dd>
+              </>
+            )}
+            <dt>Catheter volume</dt>
+            <dd>{pump.catheterVolumeMl != null ? formatMl(pump.catheterVolumeMl) : 'not recorded'}</dd>
+            <dt>Status</dt>
+            <dd>Active</dd>
+            <dt>ERI</dt>
+            <dd>{pump.eriRecordedOn ? <strong className="error">Seen {formatLocalDate(pump.eriRecordedOn)}</strong> : 'not seen'}</dd>
+            {pump.model.maxServiceYears != null && (
+              <>
+                <dt>Service life</dt>
+                <dd>{pump.model.maxServiceYears} years at most</dd>
+              </>
+            )}
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby={`${headingId}-program`}>
+          <h3 id={`${headingId}-program`}>Program {program ? `(version ${program.versionNo})` : ''}</h3>
+          {program ? (
+            <dl className="facts">
+              <dt>Drug</dt>
+              <dd>
+                {program.drugProduct} ({program.drugName})
+              </dd>
+              <dt>Concentration</dt>
+              <dd>{concentrationText(program.concentrationMcgPerMl, unit)}</dd>
+              <dt>Mode</dt>
+              <dd>{modeLabels[program.mode]}</dd>
+              <dt>Daily dose</dt>
+              <dd>
+                <strong>{doseText(program.dailyDoseMcg, unit)}</strong>
+              </dd>
+              {program.flexSteps.length > 0 && (
+                <>
+                  <dt>Flex steps</dt>
+                  <dd>
+                    <ul className="pt-plain">
+                      {program.flexSteps.map((st) => (
+                        <li key={st.start}>
+                          from {st.start}: {doseText(st.doseMcgPerHour, unit, '/h')}
+                        </li>
+                      ))}
+                    </ul>
+                  </dd>
+                </>
+              )}
+              {program.periodicBoluses.length > 0 && (
+                <>
+                  <dt>Periodic boluses</dt>
+                  <dd>{program.periodicBoluses.map((b) => `${b.at}: ${doseText(b.doseMcg, unit, '')}`).join('; ')}</dd>
+                </>
+              )}
+              <dt>Patient boluses</dt>
+              <dd>{program.patientBolus ? `${doseText(program.patientBolus.doseMcg, unit, '')}, at most ${program.patientBolus.maxPerDay} a day` : 'none'}</dd>
+              <dt>Since</dt>
+              <dd>
+                {formatInstant(program.effectiveAt, timeZone)}
+                {program.prescriberName ? `, by ${program.prescriberName}` : ''}
+              </dd>
+              {program.reason && (
+                <>
+                  <dt>Reason</dt>
+                  <dd>{program.reason}</dd>
+                </>
+              )}
+            </dl>
+          ) : (
+            <p className="error">No active program.</p>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby={`${headingId}-forecast`}>
+          <h3 id={`${headingId}-forecast`}>Forecast</h3>
+          {f ? (
+            <dl className="facts">
+              <dt>Volume now</dt>
+              <dd>
+                <strong>{formatMl(f.volumeNowMl)}</strong> (worst case)
+              </dd>
+              <dt>Daily volume</dt>
+              <dd>{formatMlPerDay(f.dailyVolumeMl)}</dd>
+              <dt>Worst case</dt>
+              <dd>{formatMlPerDay(f.worstCaseDailyVolumeMl)}</dd>
+              <dt>Alarm ({formatMl(pump.alarmMl)})</dt>
+              <dd>{f.lowReservoirAlarmAt ? formatInstant(f.lowReservoirAlarmAt, timeZone) : 'not within 5 years'}</dd>
+              <dt>Empty</dt>
+              <dd>{f.emptyAt ? formatInstant(f.emptyAt, timeZone) : 'not within 5 years'}</dd>
+              <dt>Stability limit</dt>
+              <dd>
+                {formatLocalDate(f.stabilityExpiresOn)}
+                {f.stabilityBinding ? ' (sets the due date)' : ''}
+              </dd>
+              <dt>Refill due</dt>
+              <dd>
+                <strong>{formatLocalDate(f.refillDueOn)}</strong>
+              </dd>
+              <dt>Next appointment</dt>
+              <dd>{f.nextAppointmentAt ? formatInstant(f.nextAppointmentAt, timeZone) : <strong className="error">none booked</strong>}</dd>
+            </dl>
+          ) : (
+            <p className="muted">No forecast: no fill or program recorded.</p>
+          )}
+        </section>
+      </div>
+
+      {f && (
+        <section className="card stack" aria-labelledby={`${headingId}-alerts`}>
+          <h3 id={`${headingId}-alerts`}>Alerts</h3>
+          <AlertList patientId={patientId} pumpId={pump.id} alerts={f.alerts} timeZone={timeZone} canAct={can(staff.role, 'alerts:acknowledge')} />
+        </section>
+      )}
+
+      {f && (
+        <section className="card stack" aria-labelledby={`${headingId}-chart`}>
+          <h3 id={`${headingId}-chart`}>Reservoir volume over time</h3>
+          <VolumeChart
+            visits={chartVisits}
+            curve={f.curve}
+            now={now}
+            alarmMl={pump.alarmMl}
+            reservoirMl={pump.reservoirMl}
+            dueAt={localDateTimeToInstant(f.refillDueOn, '00:00', timeZone)}
+            dueLabel={formatLocalDate(f.refillDueOn)}
+            stabilityAt={localDateTimeToInstant(f.stabilityExpiresOn, '00:00', timeZone)}
+            stabilityLabel={formatLocalDate(f.stabilityExpiresOn)}
+            timeZone={timeZone}
+            summary={chartSummary(pump, timeZone)}
+          />
+        </section>
+      )}
+
+      <section className="card stack" aria-labelledby={`${headingId}-history`}>
+        <h3 id={`${headingId}-history`}>Refill history</h3>
+        <DiscrepancyTrend
+          points={refills.slice(0, TREND_VISITS).map((v) => ({ at: v.performedAt, discrepancyMl: v.discrepancyMl!, flag: v.discrepancyFlag }))}
+          toleranceMl={2}
+          timeZone={timeZone}
+        />
+        <div className="table-wrap">
+          <table className="pt-history">
+            <caption className="sr-only">Fills and refills of pump {pump.serial}, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Expected</th>
+                <th scope="col">Aspirated</th>
+                <th scope="col">Discrepancy</th>
+                <th scope="col">Flag</th>
+                <th scope="col">Filled</th>
+                <th scope="col">Drug</th>
+                <th scope="col">By</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pump.visits.map((v) => (
+                <tr key={v.id} className={v.discrepancyFlag && v.discrepancyFlag !== 'none' ? 'pt-flagged' : undefined}>
+                  <td>
+                    {formatInstant(v.performedAt, timeZone)}
+                    {v.kind === 'initial-fill' && <div className="small muted">initial fill</div>}
+                  </td>
+                  <td>{formatMl(v.expectedResidualMl)}</td>
+                  <td>{formatMl(v.aspiratedResidualMl)}</td>
+                  <td>
+                    {signedMl(v.discrepancyMl)}
+                    {v.discrepancyPct != null && <div className="small muted">{signedPct(v.discrepancyPct)}</div>}
+                  </td>
+                  <td>{v.discrepancyFlag ? <span className={`pt-flag-${v.discrepancyFlag}`}>{flagLabels[v.discrepancyFlag]}</span> : '—'}</td>
+                  <td>{formatMl(v.volumeFilledMl)}</td>
+                  <td className="small">
+                    {v.drugProduct} {concentrationText(v.concentrationMcgPerMl, v.doseUnit)}
+                    <div className="muted">
+                      lot {v.drugLot || '—'}
+                      {v.drugExpiresOn ? `, exp. ${v.drugExpiresOn}` : ''}
+                    </div>
+                    {v.programChanged && <div>program changed{v.bridgeBolusGiven ? ', bridge bolus given' : ''}</div>}
+                  </td>
+                  <td className="small">
+                    {v.performedByName || '—'}
+                    {v.verifiedByName && <div className="muted">verified by {v.verifiedByName}</div>}
+                    {v.notes && <div className="muted">{v.notes}</div>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <div className="pt-grid">
+        <section className="card stack" aria-labelledby={`${headingId}-appointments`}>
+          <h3 id={`${headingId}-appointments`}>Appointments</h3>
+          <h4 className="pt-subhead">Upcoming</h4>
+          {upcoming.length === 0 ? (
+            <p className="error">None booked.</p>
+          ) : (
+            <ul className="pt-plain">
+              {upcoming.map((a) => (
+                <li key={a.id}>
+                  {formatInstant(a.startsAt, timeZone)} · {a.type} · {a.durationMinutes} min{' '}
+                  {f && a.startsAt > localDateTimeToInstant(f.refillDueOn, '23:59', timeZone) && <strong className="late">after the due date</strong>}
+                </li>
+              ))}
+            </ul>
+          )}
+          <h4 className="pt-subhead">Past</h4>
+          {past.length === 0 ? (
+            <p className="muted">None.</p>
+          ) : (
+            <ul className="pt-plain">
+              {past.map((a) => (
+                <li key={a.id}>
+                  {formatInstant(a.startsAt, timeZone)} · {a.type} · <span className={`pt-appt-${a.status}`}>{appointmentStatusLabels[a.status]}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <Link href="/appointments">Open the appointment calendar</Link>
+        </section>
+        <CardPanel patientId={patientId} pumpId={pump.id} headingLevel={3} />
+      </div>
+
+      {catalog && (
+        <section className="card stack" aria-labelledby={`${headingId}-actions`}>
+          <h3 id={`${headingId}-actions`}>Pump actions</h3>
+          <PumpActions
+            patientId={patientId}
+            pump={{
+              id: pump.id,
+              version: pump.version,
+              serial: pump.serial,
+              implantedOn: pump.implantedOn,
+              alarmMl: pump.alarmMl,
+              reservoirMl: pump.reservoirMl,
+              catheterVolumeMl: pump.catheterVolumeMl,
+              eriRecordedOn: pump.eriRecordedOn,
+              modelId: pump.model.id,
+            }}
+            program={program}
+            models={catalog.models}
+            drugs={catalog.drugs}
+            today={today}
+          />
+        </section>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,208 @@
+/**
+ * The clinic's day: booking from the offered slots and moving, a no-show putting the pump back at the top of the
+ * worklist, and the week view. Every appointment a test books is cancelled again by the `booked` fixture.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, sessionCookie, signIn, test as base } from './fixtures';
+
+interface Appointment {
+  id: number;
+  pumpId: number;
+  patientName: string;
+  date: string;
+  time: string;
+  startsAt: number;
+  status: string;
+  version: number;
+}
+
+interface Api {
+  get<T>(path: string): Promise<T>;
+  send(method: 'POST' | 'PATCH', path: string, data: unknown): Promise<{ status: number; body: unknown }>;
+}
+
+/** A front-desk API session, and clean-up: appointments registered with `track` are cancelled after the test. */
+const test = base.extend<{ deskApi: Api; track: (id: number) => void }>({
+  deskApi: async ({ baseURL }, use) => {
+    const context: APIRequestContext = await playwrightRequest.newContext({ baseURL });
+    const cookie = await sessionCookie(context, baseURL!, 'front-desk');
+    const headers = { cookie, origin: baseURL! };
+    await use({
+      get: async <T,>(path: string) => {
+        const response = await context.get(path, { headers });
+        expect(response.status(), `GET ${path}`).toBe(200);
+        return (await response.json()) as T;
+      },
+      send: async (method, path, data) => {
+        const response = await context.fetch(path, { method, headers: { ...headers, 'content-type': 'application/json' }, data: JSON.stringify(data) });
+        return { status: response.status(), body: await response.json() };
+      },
+    });
+    await context.dispose();
+  },
+  track: async ({ deskApi }, use) => {
+    const ids: number[] = [];
+    await use((id) => ids.push(id));
+    for (const id of ids) {
+      // Retry on 409: a change the test started may still be landing.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const a = await deskApi.get<Appointment>(`/api/v1/appointments/${id}`);
+        if (a.status !== 'booked') break;
+        const res = await deskApi.send('PATCH', `/api/v1/appointments/${id}`, { action: 'cancel', version: a.version, reason: 'e2e clean-up' });
+        if (res.status !== 409) break;
+      }
+    }
+  },
+});
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** `2026-11-23` as the calendar labels it: `Mon 23 Nov 2026`. */
+function humanDate(date: string): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** Clinic-local date and time of an instant. */
+function local(at: number, timeZone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+test('the front desk books an appointment from the offered slots, then moves it', async ({ page, deskApi, track }) => {
+  await signIn(page, 'front-desk');
+  await page.goto('/appointments');
+  const booking = page.getByRole('form', { name: 'Book an appointment' });
+  await booking.getByLabel('Patient name or MRN').fill('Brooks');
+  await booking.getByRole('button', { name: /Choose SynchroMed II .* for Brooks, Samuel/ }).click();
+  await expect(booking.getByText('Brooks, Samuel')).toBeVisible();
+
+  const slots = booking.getByRole('group', { name: /Open slots on or before the refill due date/ });
+  const first = slots.getByRole('radio').first();
+  await first.check();
+  const date = await booking.getByLabel('Date').inputValue();
+  const time = await booking.getByLabel('Time').inputValue();
+  expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  expect(time).toMatch(/^\d{2}:\d{2}$/);
+  await booking.getByRole('button', { name: 'Book appointment' }).click();
+  const status = booking.getByRole('status');
+  await expect(status).toContainText(`Booked Brooks, Samuel`);
+  await expect(status).toContainText(time);
+
+  const [booked] = (await deskApi.get<{ appointments: Appointment[] }>(`/api/v1/appointments?from=${date}&to=${date}`)).appointments.filter(
+    (a) => a.patientName === 'Brooks, Samuel' && a.status === 'booked' && a.time === time,
+  );
+  expect(booked).toBeDefined();
+  track(booked!.id);
+
+  await status.getByRole('link', { name: 'Show that day' }).click();
+  await expect(page).toHaveURL(new RegExp(`view=day&date=${date}`));
+  // The booked row (a re-run on the same database also shows earlier, cancelled ones).
+  const row = page.getByRole('row', { name: new RegExp(`^${time}–\\d\\d:\\d\\d Brooks, Samuel`) }).filter({ has: page.getByRole('button', { name: 'Move…' }) });
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: 'Move…' }).click();
+  const move = page.getByRole('form', { name: 'Move the appointment of Brooks, Samuel' });
+  // Another offered slot (the booked one is no longer offered).
+  await move.getByRole('radio').first().check();
+  const newDate = await move.getByLabel('New date').inputValue();
+  const newTime = await move.getByLabel('New time').inputValue();
+  expect(`${newDate} ${newTime}`).not.toBe(`${date} ${time}`);
+  await move.getByRole('button', { name: 'Save new time' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Moved: Brooks, Samuel' })).toBeVisible();
+
+  const moved = await deskApi.get<Appointment & { sequence: number }>(`/api/v1/appointments/${booked!.id}`);
+  expect(moved).toMatchObject({ date: newDate, time: newTime, status: 'booked', sequence: 1, version: 2 });
+});
+
+test('a no-show puts the patient back at the top of the worklist', async ({ page, deskApi, track }) => {
+  const { timeZone } = await deskApi.get<{ timeZone: string }>('/api/v1/settings');
+  const now = local(Date.now(), timeZone);
+  // A booked appointment whose time has passed: one left unmarked today, else one booked now for earlier today.
+  let missed = (await deskApi.get<{ appointments: Appointment[] }>(`/api/v1/appointments?from=${now.date}&to=${now.date}`)).appointments.find(
+    (a) => a.status === 'booked' && a.startsAt <= Date.now(),
+  );
+  if (!missed) {
+    const search = await deskApi.get<{ patients: { name: string; pumps: { id: number }[] }[] }>('/api/v1/patients?q=Alvarez');
+    const pumpId = search.patients[0]!.pumps[0]!.id;
+    const attempt = await deskApi.send('POST', '/api/v1/appointments', { pumpId, date: now.date, time: '08:30', durationMinutes: 5 });
+    test.skip(attempt.status !== 201, `No appointment can be booked for earlier today (${now.date} ${now.time} ${timeZone}): ${JSON.stringify(attempt.body)}`);
+    missed = attempt.body as Appointment;
+    track(missed.id);
+  }
+  test.skip(missed.startsAt > Date.now(), 'The clinic day has not started yet: no appointment time has passed.');
+
+  await signIn(page, 'front-desk');
+  await page.goto(`/?q=${encodeURIComponent(missed.patientName.split(',')[0]!)}`);
+  const before = page.getByRole('row', { name: new RegExp(missed.patientName) });
+  await expect(before).not.toContainText('none booked');
+
+  await page.goto(`/appointments?view=day&date=${now.date}`);
+  const row = page.getByRole('row', { name: new RegExp(`${missed.patientName}`) }).filter({ hasText: missed.time });
+  await row.getByRole('button', { name: 'No-show' }).click();
+  await expect(row).toContainText('Marked as a no-show');
+  await expect(row.getByRole('button', { name: 'No-show' })).toHaveCount(0);
+
+  // On the worklist the pump now has no appointment and ranks first among the pumps of its status.
+  await page.goto('/');
+  const rows = page.getByRole('table').getByRole('row');
+  const texts = await rows.allInnerTexts();
+  const index = texts.findIndex((t) => t.includes(missed.patientName));
+  expect(index).toBeGreaterThan(0);
+  const mine = texts[index]!;
+  expect(mine).toContain('none booked');
+  const statusOf = (t: string) => ['Empty: withdrawal risk', 'Past alarm date', 'Overdue', 'Due soon', 'OK'].find((s) => t.includes(s));
+  for (const above of texts.slice(1, index)) {
+    // Every row above is more urgent, or of the same status and also without an appointment.
+    const rank = (t: string) => ['Empty: withdrawal risk', 'Past alarm date', 'Overdue', 'Due soon', 'OK'].indexOf(statusOf(t) ?? 'OK');
+    expect(rank(above) < rank(mine) || above.includes('none booked')).toBe(true);
+  }
+  expect(index).toBeLessThanOrEqual(10);
+});
+
+test('the week view shows the clinic’s appointments, with each day’s places taken', async ({ page, deskApi }) => {
+  const { timeZone } = await deskApi.get<{ timeZone: string }>('/api/v1/settings');
+  // The week of the next booked appointment in the demo clinic.
+  const today = local(Date.now(), timeZone).date;
+  const ahead = new Date(Date.parse(`${today}T12:00:00Z`) + 20 * 86_400_000).toISOString().slice(0, 10);
+  const upcoming = (await deskApi.get<{ appointments: Appointment[] }>(`/api/v1/appointments?from=${today}&to=${ahead}&status=booked`)).appointments;
+  expect(upcoming.length).toBeGreaterThan(0);
+  const target = upcoming[0]!;
+  await signIn(page, 'front-desk');
+  await page.goto(`/appointments?view=week&date=${target.date}`);
+  const week = page.getByRole('list', { name: /^Week of / });
+  const list = await deskApi.get<{ from: string; to: string; appointments: Appointment[]; days: { date: string; taken: number; capacity: number; open: boolean }[] }>(
+    `/api/v1/appointments?from=${target.date}&to=${target.date}`,
+  );
+  const day = week.getByRole('listitem', { name: humanDate(target.date), exact: true });
+  for (const a of list.appointments) {
+    await expect(day.getByRole('listitem').filter({ hasText: a.patientName }).filter({ hasText: a.time }).first()).toBeVisible();
+  }
+  const d = list.days[0]!;
+  await expect(day).toContainText(`${d.taken} of ${d.capacity} places taken`);
+  // Each appointment links to its patient.
+  await expect(day.getByRole('link', { name: target.patientName }).first()).toHaveAttribute('href', /^\/patients\/\d+$/);
+});
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length}`);
+}
+
+for (const [role, url] of [
+  ['front-desk', '/appointments'],
+  ['front-desk', '/appointments?view=week'],
+  ['admin', '/settings'],
+  ['nurse', '/patients/new'],
+] as const) {
+  test(`${url} has no serious or critical accessibility violations (${role})`, async ({ page }) => {
+    await signIn(page, role);
+    await page.goto(url);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+}

@@ -1,0 +1,178 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays, addMonths, differenceInCalendarDays, getISODay } from 'date-fns';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  addDaysToLocalDate,
+  addMonthsToDayNumber,
+  dayNumberOf,
+  daysBetween,
+  formatInstantIso,
+  isClinicDay,
+  isoWeekdayOf,
+  latestClinicDayOnOrBefore,
+  localDateOf,
+  localDateOfDayNumber,
+  localDateTimeToInstant,
+} from './calendar';
+import { InvalidInputError, InvalidTimeZoneError, NoClinicDayError } from './errors';
+
+// date-fns on TZDate('UTC') is the oracle for plain calendar arithmetic: it cannot be shifted by the host TZ.
+const utc = (d: string) => new TZDate(`${d}T00:00:00Z`, 'UTC');
+const iso = (d: Date) => new TZDate(+d, 'UTC').toISOString().slice(0, 10);
+const anyDate = fc
+  .integer({ min: dayNumberOf('1990-01-01'), max: dayNumberOf('2120-12-31') })
+  .map((d) => localDateOfDayNumber(d));
+
+describe('local date arithmetic agrees with date-fns', () => {
+  it('adds days', () => {
+    fc.assert(
+      fc.property(anyDate, fc.integer({ min: -2000, max: 2000 }), (d, n) => {
+        expect(addDaysToLocalDate(d, n)).toBe(iso(addDays(utc(d), n)));
+      }),
+    );
+  });
+
+  it('gives the ISO weekday', () => {
+    fc.assert(
+      fc.property(anyDate, (d) => {
+        expect(isoWeekdayOf(d)).toBe(getISODay(utc(d)));
+      }),
+    );
+    expect(isoWeekdayOf('2026-04-06')).toBe(1); // a Monday
+    expect(isoWeekdayOf('2026-04-12')).toBe(7); // a Sunday
+  });
+
+  it('counts days between dates', () => {
+    fc.assert(
+      fc.property(anyDate, anyDate, (a, b) => {
+        expect(daysBetween(a, b)).toBe(differenceInCalendarDays(utc(b), utc(a)));
+      }),
+    );
+  });
+
+  it('adds months, clamping to the end of the month', () => {
+    fc.assert(
+      fc.property(anyDate, fc.integer({ min: -120, max: 120 }), (d, n) => {
+        expect(localDateOfDayNumber(addMonthsToDayNumber(dayNumberOf(d), n))).toBe(iso(addMonths(utc(d), n)));
+      }),
+    );
+    expect(localDateOfDayNumber(addMonthsToDayNumber(dayNumberOf('2025-08-31'), 6))).toBe('2026-02-28');
+  });
+
+  it('rejects malformed and impossible dates with the field named', () => {
+    for (const bad of ['2026-02-30', '2026-13-01', '26-01-01', '2026-1-01', '2026/01/01', '']) {
+      expect(() => dayNumberOf(bad, 'holidays')).toThrow(InvalidInputError);
+    }
+    expect(() => dayNumberOf('2026-02-30', 'pump.implantedOn')).toThrow(/pump\.implantedOn/);
+    expect(dayNumberOf('2024-02-29')).toBe(dayNumberOf('2024-03-01') - 1);
+  });
+});
+
+describe('latestClinicDayOnOrBefore', () => {
+  const policy = { clinicWeekdays: [1, 2, 3, 4, 5], holidays: ['2026-07-03', '2026-12-25'] };
+
+  it('moves a weekend or holiday EARLIER, never later', () => {
+    expect(latestClinicDayOnOrBefore('2026-07-04', policy)).toBe('2026-07-02'); // Sat, Fri is a holiday
+    expect(latestClinicDayOnOrBefore('2026-07-05', policy)).toBe('2026-07-02'); // Sun
+    expect(latestClinicDayOnOrBefore('2026-07-06', policy)).toBe('2026-07-06'); // Mon stays
+    expect(latestClinicDayOnOrBefore('2026-12-25', policy)).toBe('2026-12-24');
+  });
+
+  it('returns the latest clinic day on or before the date, for any calendar', () => {
+    fc.assert(
+      fc.property(
+        anyDate,
+        fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
+        fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 10 }),
+        (d, weekdays, holidayOffsets) => {
+          const p = { clinicWeekdays: weekdays, holidays: holidayOffsets.map((o) => addDaysToLocalDate(d, -o)) };
+          const r = latestClinicDayOnOrBefore(d, p);
+          expect(daysBetween(r, d)).toBeGreaterThanOrEqual(0);
+          expect(isClinicDay(r, p)).toBe(true);
+          for (let x = r; x !== d; ) {
+            x = addDaysToLocalDate(x, 1);
+            expect(isClinicDay(x, p)).toBe(false);
+          }
+        },
+      ),
+    );
+  });
+
+  it('refuses a clinic with no refill weekdays instead of searching forever', () => {
+    expect(() => latestClinicDayOnOrBefore('2026-07-04', { clinicWeekdays: [], holidays: [] })).toThrow(
+      NoClinicDayError,
+    );
+    expect(() => latestClinicDayOnOrBefore('2026-07-04', { clinicWeekdays: [8], holidays: [] })).toThrow(
+      InvalidInputError,
+    );
+  });
+
+  it('notices a policy array changed in place', () => {
+    const p = { clinicWeekdays: [1, 2, 3, 4, 5], holidays: [] as string[] };
+    expect(latestClinicDayOnOrBefore('2026-07-03', p)).toBe('2026-07-03');
+    p.holidays.push('2026-07-03');
+    expect(latestClinicDayOnOrBefore('2026-07-03', p)).toBe('2026-07-02');
+  });
+});
+
+describe('instants and clinic-local dates', () => {
+  it('gives the clinic-local date of an instant', () => {
+    const at = Date.parse('2026-04-07T03:30:00Z');
+    expect(localDateOf(at, 'UTC')).toBe('2026-04-07');
+    expect(localDateOf(at, 'America/Chicago')).toBe('2026-04-06'); // 22:30 CDT the evening before
+    expect(localDateOf(at, 'Asia/Tokyo')).toBe('2026-04-07');
+  });
+
+  it('converts an ordinary local date and time', () => {
+    expect(localDateTimeToInstant('2026-04-07', '09:00', 'America/Chicago')).toBe(
+      Date.parse('2026-04-07T09:00:00-05:00'),
+    );
+    expect(localDateTimeToInstant('2026-01-07', '09:00', 'America/Chicago')).toBe(
+      Date.parse('2026-01-07T09:00:00-06:00'),
+    );
+  });
+
+  it('maps a time in the spring-forward gap to the first instant after the gap', () => {
+    // Chicago 2026-03-08: 02:00 CST jumps to 03:00 CDT at 08:00Z; 02:30 does not exist.
+    expect(localDateTimeToInstant('2026-03-08', '02:30', 'America/Chicago')).toBe(Date.parse('2026-03-08T08:00:00Z'));
+    expect(localDateTimeToInstant('2026-03-08', '02:00', 'America/Chicago')).toBe(Date.parse('2026-03-08T08:00:00Z'));
+    expect(localDateTimeToInstant('2026-03-08', '03:00', 'America/Chicago')).toBe(Date.parse('2026-03-08T08:00:00Z'));
+    expect(localDateTimeToInstant('2026-03-08', '01:59', 'America/Chicago')).toBe(Date.parse('2026-03-08T07:59:00Z'));
+    // Berlin 2026-03-29: 02:00 CET jumps to 03:00 CEST at 01:00Z.
+    expect(localDateTimeToInstant('2026-03-29', '02:30', 'Europe/Berlin')).toBe(Date.parse('2026-03-29T01:00:00Z'));
+  });
+
+  it('maps a time in the repeated autumn hour to its first occurrence', () => {
+    // Chicago 2026-11-01: 01:30 happens at 06:30Z (CDT) and again at 07:30Z (CST).
+    expect(localDateTimeToInstant('2026-11-01', '01:30', 'America/Chicago')).toBe(Date.parse('2026-11-01T06:30:00Z'));
+    expect(localDateTimeToInstant('2026-10-25', '02:30', 'Europe/Berlin')).toBe(Date.parse('2026-10-25T00:30:00Z'));
+  });
+
+  it('formats an instant as ISO 8601 with the clinic offset', () => {
+    const at = Date.parse('2026-04-07T14:00:00Z');
+    expect(formatInstantIso(at, 'America/Chicago')).toBe('2026-04-07T09:00:00-05:00');
+    expect(formatInstantIso(Date.parse('2026-01-07T15:00:00Z'), 'America/Chicago')).toBe('2026-01-07T09:00:00-06:00');
+    expect(formatInstantIso(at, 'Asia/Kolkata')).toBe('2026-04-07T19:30:00+05:30');
+    expect(formatInstantIso(at, 'America/St_Johns')).toBe('2026-04-07T11:30:00-02:30');
+    expect(formatInstantIso(at, 'UTC')).toBe('2026-04-07T14:00:00+00:00');
+    expect(formatInstantIso(at + 5, 'UTC')).toBe('2026-04-07T14:00:00.005+00:00');
+  });
+
+  it('formats instants that parse back to themselves', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2090, 0, 1) }),
+        fc.constantFrom('America/Chicago', 'Europe/Berlin', 'Australia/Adelaide', 'Asia/Kolkata', 'UTC'),
+        (at, tz) => {
+          expect(Date.parse(formatInstantIso(at, tz))).toBe(at);
+        },
+      ),
+    );
+  });
+
+  it('rejects an unknown time zone', () => {
+    expect(() => localDateOf(0, 'Mars/Olympus_Mons')).toThrow(InvalidTimeZoneError);
+    expect(() => localDateOf(0, 'America/Chicago+1')).toThrow(InvalidTimeZoneError);
+  });
+});

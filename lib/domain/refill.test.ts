@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { FillExceedsCapacityError, InvalidInputError } from './errors';
+import { bridgeTransit, prometraCadence, prometraCatheterVolumeMl } from './formulas';
+import { assessDoseChange, assessRefillVisit, type RefillVisitInput } from './refill';
+import { clinic, DAY, example1, simpleProgram } from './test-factories';
+
+const t0 = Date.parse('2026-01-09T10:00:00Z');
+
+/** reference.md B7-3: the B7-1 pump seen on day 30. */
+function visit(overrides: Partial<RefillVisitInput> = {}): RefillVisitInput {
+  return {
+    state: example1(t0),
+    visitAt: t0 + 30 * DAY,
+    aspiratedResidualMl: 5,
+    volumeFilledMl: 20,
+    oldConcentrationMcgPerMl: 500,
+    newConcentrationMcgPerMl: 500,
+    bridgeBolusGiven: false,
+    oldDailyDoseMcg: 250,
+    newDailyDoseMcg: 250,
+    spasticityOrigin: 'spinal',
+    ...overrides,
+  };
+}
+
+describe('reference.md B7-3: residual discrepancy at a refill visit', () => {
+  it('expects 20 − 30 × 0.5 = 5.0 mL on day 30', () => {
+    const r = assessRefillVisit(visit());
+    expect(r.expectedResidualMl).toBeCloseTo(5, 12);
+    expect(r.deliveredMl).toBeCloseTo(15, 12);
+    expect(r.discrepancyMl).toBeCloseTo(0, 12);
+    expect(r.flag).toBe('none');
+    expect(r.alerts).toEqual([]);
+  });
+
+  it('a) aspirated 2.6 mL: +2.4 mL, over-delivery, flagged HIGH', () => {
+    const r = assessRefillVisit(visit({ aspiratedResidualMl: 2.6 }));
+    expect(r.discrepancyMl).toBeCloseTo(2.4, 12);
+    // Tolerance max(2 mL, 15 % × 15 mL delivered) = 2.25 mL.
+    expect(r.toleranceMl).toBeCloseTo(2.25, 12);
+    expect(r.discrepancyPct).toBeCloseTo(16, 10);
+    expect(r.flag).toBe('over-delivery');
+    expect(r.alerts).toEqual([
+      expect.objectContaining({ code: 'E5', severity: 'high', message: expect.stringMatching(/\+2\.4 mL/) }),
+    ]);
+  });
+
+  it('b) aspirated 8.0 mL: −3.0 mL, under-infusion, urgent (CRITICAL) for baclofen', () => {
+    const r = assessRefillVisit(visit({ aspiratedResidualMl: 8 }));
+    expect(r.discrepancyMl).toBeCloseTo(-3, 12);
+    expect(r.flag).toBe('under-infusion');
+    expect(r.alerts[0]).toMatchObject({ code: 'E5', severity: 'critical' });
+    expect(r.alerts[0]!.message).toMatch(/motor stall/);
+    // The same finding for ziconotide (no withdrawal syndrome, S108) is HIGH.
+    const zico = visit({
+      aspiratedResidualMl: 8,
+      state: example1(t0, { drug: { name: 'ziconotide', stabilityDays: 84, withdrawalRisk: 'low' } }),
+    });
+    expect(assessRefillVisit(zico).alerts[0]).toMatchObject({ code: 'E5', severity: 'high' });
+  });
+
+  it('does not flag a discrepancy inside the tolerance', () => {
+    expect(assessRefillVisit(visit({ aspiratedResidualMl: 3 })).flag).toBe('none'); // +2.0 ≤ 2.25
+    expect(assessRefillVisit(visit({ aspiratedResidualMl: 7.2 })).flag).toBe('none'); // −2.2
+  });
+
+  it('uses the 2 mL floor for small deliveries and the accuracy share for large ones', () => {
+    expect(assessRefillVisit(visit({ visitAt: t0 + 2 * DAY, aspiratedResidualMl: 19 })).toleranceMl).toBe(2);
+    const big = visit({
+      state: example1(t0, {
+        pump: { kind: 'programmable', reservoirMl: 40, alarmMl: 2 },
+        lastRefill: { at: t0, volumeMl: 40 },
+        programs: [simpleProgram(t0, 500, 500)],
+      }),
+      visitAt: t0 + 30 * DAY,
+      aspiratedResidualMl: 10,
+    });
+    expect(assessRefillVisit(big).toleranceMl).toBeCloseTo(4.5, 12); // 15 % of 30 mL
+    const strict = { ...big, state: { ...big.state, clinic: clinic('UTC', { accuracyPct: 5, discrepancyMinMl: 1 }) } };
+    expect(assessRefillVisit(strict).toleranceMl).toBeCloseTo(1.5, 12);
+  });
+
+  it('excludes patient boluses unless the pump log gives how many were taken', () => {
+    const state = example1(t0, { programs: [{ ...simpleProgram(t0, 250, 500), patientBolus: { doseMcg: 50, maxPerDay: 5 } }] });
+    expect(assessRefillVisit(visit({ state })).expectedResidualMl).toBeCloseTo(5, 12);
+    // 20 boluses × 50 mcg / 500 mcg/mL = 2 mL.
+    expect(assessRefillVisit(visit({ state, patientBolusesTaken: 20 })).expectedResidualMl).toBeCloseTo(3, 12);
+  });
+
+  it('integrates a program change since the refill exactly', () => {
+    const state = example1(t0, { programs: [simpleProgram(t0, 250, 500), simpleProgram(t0 + 10 * DAY, 500, 500)] });
+    // 10 × 0.5 + 10 × 1.0 = 15 mL delivered by day 20.
+    expect(assessRefillVisit(visit({ state, visitAt: t0 + 20 * DAY })).expectedResidualMl).toBeCloseTo(5, 12);
+  });
+
+  it('says so when the programmed delivery emptied the reservoir before the visit', () => {
+    const r = assessRefillVisit(visit({ visitAt: t0 + 45 * DAY, aspiratedResidualMl: 0 }));
+    expect(r.expectedResidualMl).toBe(0);
+    expect(r.alerts).toEqual([
+      expect.objectContaining({ code: 'E1', severity: 'critical', message: expect.stringMatching(/Wed 18 Feb 2026 10:00/) }),
+    ]);
+  });
+
+  it('rejects a fill above the reservoir capacity and negative volumes', () => {
+    expect(() => assessRefillVisit(visit({ volumeFilledMl: 20.5 }))).toThrow(FillExceedsCapacityError);
+    expect(() => assessRefillVisit(visit({ volumeFilledMl: 18, reservoirMl: 17 }))).toThrow(FillExceedsCapacityError);
+    expect(() => assessRefillVisit(visit({ aspiratedResidualMl: -1 }))).toThrow(InvalidInputError);
+    expect(() => assessRefillVisit(visit({ volumeFilledMl: -0.1 }))).toThrow(/volumeFilledMl/);
+    expect(() => assessRefillVisit(visit({ aspiratedResidualMl: 25 }))).toThrow(/more than the reservoir/);
+    expect(() => assessRefillVisit(visit({ visitAt: t0 - 1 }))).toThrow(/before the last refill/);
+    expect(() => assessRefillVisit(visit({ newConcentrationMcgPerMl: 0 }))).toThrow(/newConcentrationMcgPerMl/);
+  });
+});
+
+describe('E7: dose change beyond the usual step', () => {
+  it('spinal titration allows +30 % per 24 h', () => {
+    expect(assessDoseChange(250, 325, 'spinal', 'titration').exceedsUsualStep).toBe(false); // exactly +30 %
+    const r = assessDoseChange(250, 330, 'spinal', 'titration');
+    expect(r).toMatchObject({ direction: 'increase', exceedsUsualStep: true, limitPct: 30 });
+    expect(r.changePct).toBeCloseTo(32, 12);
+    expect(r.alert).toMatchObject({ code: 'E7', severity: 'warn', message: expect.stringMatching(/second/) });
+  });
+
+  it('cerebral titration allows +15 %', () => {
+    expect(assessDoseChange(200, 230, 'cerebral', 'titration').exceedsUsualStep).toBe(false);
+    expect(assessDoseChange(200, 232, 'cerebral', 'titration').exceedsUsualStep).toBe(true);
+  });
+
+  it('at a refill allows spinal +40 %, cerebral +20 %', () => {
+    expect(assessDoseChange(500, 700, 'spinal', 'refill').exceedsUsualStep).toBe(false);
+    expect(assessDoseChange(500, 705, 'spinal', 'refill').exceedsUsualStep).toBe(true);
+    expect(assessDoseChange(500, 600, 'cerebral', 'refill').exceedsUsualStep).toBe(false);
+    expect(assessDoseChange(500, 605, 'cerebral', 'refill').exceedsUsualStep).toBe(true);
+  });
+
+  it('flags a decrease beyond 20 %', () => {
+    expect(assessDoseChange(500, 400, 'spinal', 'refill')).toMatchObject({ direction: 'decrease', exceedsUsualStep: false });
+    expect(assessDoseChange(500, 395, 'cerebral', 'titration')).toMatchObject({ exceedsUsualStep: true, limitPct: 20 });
+  });
+
+  it('uses the stricter cerebral limits for other origins, and flags any start from 0', () => {
+    expect(assessDoseChange(500, 610, 'other', 'refill').exceedsUsualStep).toBe(true);
+    expect(assessDoseChange(0, 50, 'spinal', 'titration')).toMatchObject({ changePct: null, exceedsUsualStep: true });
+    expect(assessDoseChange(300, 300, 'spinal', 'refill')).toMatchObject({ direction: 'none', alert: null });
+  });
+
+  it('is part of the refill assessment', () => {
+    const r = assessRefillVisit(visit({ oldDailyDoseMcg: 250, newDailyDoseMcg: 400 }));
+    expect(r.doseChange.exceedsUsualStep).toBe(true);
+    expect(r.alerts.map((a) => a.code)).toEqual(['E7']);
+  });
+});
+
+describe('E8 and reference.md B7-4: concentration change without a bridge bolus', () => {
+  it('computes the underdose window of B7-4', () => {
+    const deadSpace = prometraCatheterVolumeMl(80);
+    expect(deadSpace).toBeCloseTo(0.208, 12);
+    const t = bridgeTransit({
+      doseMcgPerDay: 300,
+      oldConcentrationMcgPerMl: 500,
+      newConcentrationMcgPerMl: 1000,
+      deadSpaceMl: deadSpace,
+    });
+    expect(t.doseDuringTransitMcgPerDay).toBe(150);
+    expect(t.transitDays).toBeCloseTo(0.6933, 4); // ≈ 17 h
+  });
+
+  it('raises E8 HIGH without a bridge bolus, and nothing with one', () => {
+    const changed = {
+      oldDailyDoseMcg: 300,
+      newDailyDoseMcg: 300,
+      oldConcentrationMcgPerMl: 500,
+      newConcentrationMcgPerMl: 1000,
+      deadSpaceMl: 0.208,
+    };
+    const without = assessRefillVisit(visit({ ...changed, bridgeBolusGiven: false }));
+    expect(without.concentrationChanged).toBe(true);
+    expect(without.alerts).toEqual([
+      expect.objectContaining({
+        code: 'E8',
+        severity: 'high',
+        message: expect.stringMatching(/receives 150 instead of 300 mcg\/day for about 16\.64 h/),
+      }),
+    ]);
+    expect(assessRefillVisit(visit({ ...changed, bridgeBolusGiven: true })).alerts).toEqual([]);
+  });
+});
+
+describe('reference.md B7-6: Prometra actuation cadence', () => {
+  it('300 mcg/day at 2000 mcg/mL with a 2.5 µL accumulator', () => {
+    expect(prometraCadence({ doseMcgPerDay: 300, concentrationMcgPerMl: 2000 })).toEqual({
+      dailyVolumeMl: 0.15,
+      actuationsPerDay: expect.closeTo(60, 9),
+      minutesBetweenActuations: expect.closeTo(24, 9),
+      doseMcgPerActuation: 5,
+    });
+  });
+});
