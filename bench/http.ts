@@ -13,6 +13,8 @@ export interface HttpTarget {
   /** Paths to cycle through (several patients or pumps, so one cached row does not flatter the figure). */
   paths: string[];
   headers: Record<string, string>;
+  /** The status every response must have (default: any 2xx). */
+  expectStatus?: number;
 }
 
 export interface LoadFigures {
@@ -24,6 +26,8 @@ export interface LoadFigures {
   requestsPerSecond: number;
   statuses: Record<string, number>;
   errors: number;
+  /** CPU time the server spent per response (its processes, from /proc): hardly affected by a busy machine. */
+  serverCpuMs: number | null;
 }
 
 export interface HttpFigures {
@@ -37,9 +41,18 @@ export interface MeasureOptions {
   warmupSeconds: number;
   seconds: number;
   connections: number;
+  /** The server's CPU time so far, in ms. */
+  serverCpuMs?: () => number;
 }
 
-function run(origin: string, target: HttpTarget, connections: number, seconds: number): Promise<LoadFigures & { bytes: number[] }> {
+function run(
+  origin: string,
+  target: HttpTarget,
+  connections: number,
+  seconds: number,
+  serverCpuMs?: () => number,
+): Promise<LoadFigures & { bytes: number[] }> {
+  const cpuBefore = serverCpuMs?.() ?? null;
   let next = 0;
   const nextPath = () => target.paths[next++ % target.paths.length]!;
   const latencies: number[] = [];
@@ -67,6 +80,7 @@ function run(origin: string, target: HttpTarget, connections: number, seconds: n
           requestsPerSecond: round(latencies.length / result.duration, 1),
           statuses,
           errors: result.errors + result.timeouts,
+          serverCpuMs: cpuBefore != null && latencies.length > 0 ? round((serverCpuMs!() - cpuBefore) / latencies.length) : null,
           bytes,
         });
       },
@@ -82,20 +96,29 @@ function run(origin: string, target: HttpTarget, connections: number, seconds: n
 /** Warm-up, then latency at one connection, then throughput at `connections`. */
 export async function measure(origin: string, target: HttpTarget, options: MeasureOptions): Promise<HttpFigures> {
   await run(origin, target, 1, options.warmupSeconds);
-  const { bytes, ...latency } = await run(origin, target, 1, options.seconds);
-  const { bytes: _bytes, ...throughput } = await run(origin, target, options.connections, options.seconds);
+  const { bytes, ...latency } = await run(origin, target, 1, options.seconds, options.serverCpuMs);
+  const { bytes: _bytes, ...throughput } = await run(origin, target, options.connections, options.seconds, options.serverCpuMs);
   return { name: target.name, latency, throughput, responseBytes: Math.round(summarize(bytes).p50) };
 }
 
-/** True when every response of both runs was a 2xx and nothing failed at the socket level. */
-export function allOk(figures: HttpFigures): boolean {
-  return [figures.latency, figures.throughput].every(
-    (f) => f.errors === 0 && f.requests > 0 && Object.keys(f.statuses).every((code) => code.startsWith('2')),
-  );
+/** Why the figures cannot be trusted (a wrong status, a socket error, no response at all), or null. */
+export function problem(figures: HttpFigures, expectStatus?: number): string | null {
+  const issues: string[] = [];
+  for (const [label, f] of [['1 connection', figures.latency], [`${figures.throughput.connections} connections`, figures.throughput]] as const) {
+    if (f.requests === 0) issues.push(`${label}: no response completed within the ${f.seconds} s run`);
+    const wrong = Object.keys(f.statuses).filter((code) => (expectStatus ? code !== String(expectStatus) : !code.startsWith('2')));
+    if (wrong.length) issues.push(`${label}: unexpected statuses ${JSON.stringify(f.statuses)}`);
+    if (f.errors) issues.push(`${label}: ${f.errors} socket errors or timeouts`);
+  }
+  return issues.length ? issues.join('; ') : null;
 }
 
 /** One plain request, to decide whether a route exists before benchmarking it. */
-export async function probe(origin: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+export async function probe(
+  origin: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; etag: string | null }> {
   const response = await fetch(origin + path, { headers, redirect: 'manual', signal: AbortSignal.timeout(120_000) });
-  return { status: response.status, body: await response.text() };
+  return { status: response.status, body: await response.text(), etag: response.headers.get('etag') };
 }

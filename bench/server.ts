@@ -3,7 +3,7 @@
  * It runs in its own process group so that stopping it also stops anything it spawned, and it is stopped when
  * the benchmark exits for any reason (the caller's finally, or the exit hook below for a crash or Ctrl-C).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -14,6 +14,40 @@ export interface RunningServer {
   child: ChildProcess;
   log: string;
   stop: () => Promise<void>;
+  /** CPU time (user + system, ms) used so far by the server's processes (its process group), from /proc. */
+  cpuMs: () => number;
+}
+
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of every process whose process group is `pgid` (Linux /proc; 0 elsewhere). */
+function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return 0;
+  }
+  for (const pid of entries) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // Fields after the parenthesised command name: state ppid pgrp ... utime(14) stime(15), 1-based overall.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) !== pgid) continue;
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 export function freePort(): Promise<number> {
@@ -98,7 +132,7 @@ export async function startServer(options: {
       // Any answer at all means the server is listening (start-up work runs before it listens).
       const response = await fetch(`${origin}/sign-in`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
       await response.arrayBuffer();
-      return { origin, port, child, log: options.logFile, stop };
+      return { origin, port, child, log: options.logFile, stop, cpuMs: () => groupCpuMs(child.pid!) };
     } catch {
       // Not listening yet.
     }

@@ -22,20 +22,26 @@ export function summarize(samples: readonly number[]): Summary {
 
 /**
  * Calls `fn` repeatedly: a warm-up first (JIT, SQLite page cache, prepared statements), then for `seconds` or
- * `maxIterations`, whichever ends first. Returns each call's duration.
+ * `maxIterations`, whichever ends first. Returns each call's duration, and the CPU time this process spent per
+ * call (less disturbed than wall time when other processes compete for the cores).
  */
-export function timeLoop(fn: () => unknown, options: { warmupSeconds: number; seconds: number; maxIterations: number }): number[] {
+export function timeLoop(
+  fn: () => unknown,
+  options: { warmupSeconds: number; seconds: number; maxIterations: number },
+): { samples: number[]; cpuMsPerCall: number } {
   const warmupEnd = performance.now() + options.warmupSeconds * 1000;
   do fn();
   while (performance.now() < warmupEnd);
   const samples: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const end = performance.now() + options.seconds * 1000;
   while (samples.length < options.maxIterations && (samples.length < 5 || performance.now() < end)) {
     const started = performance.now();
     fn();
     samples.push(performance.now() - started);
   }
-  return samples;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { samples, cpuMsPerCall: (cpu.user + cpu.system) / 1000 / samples.length };
 }
 
 /** Runs `fn` once and returns its result with the time it took. */

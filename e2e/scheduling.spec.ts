@@ -24,11 +24,12 @@ interface Api {
 
 /** A front-desk API session, and clean-up: appointments registered with `track` are cancelled after the test. */
 const test = base.extend<{ deskApi: Api; track: (id: number) => void }>({
-  deskApi: async ({ baseURL }, use) => {
+  // The fixture callback is named `provide`, not `use`: React's hooks lint rule would take `use(...)` for a hook.
+  deskApi: async ({ baseURL }, provide) => {
     const context: APIRequestContext = await playwrightRequest.newContext({ baseURL });
     const cookie = await sessionCookie(context, baseURL!, 'front-desk');
     const headers = { cookie, origin: baseURL! };
-    await use({
+    await provide({
       get: async <T,>(path: string) => {
         const response = await context.get(path, { headers });
         expect(response.status(), `GET ${path}`).toBe(200);
@@ -41,9 +42,9 @@ const test = base.extend<{ deskApi: Api; track: (id: number) => void }>({
     });
     await context.dispose();
   },
-  track: async ({ deskApi }, use) => {
+  track: async ({ deskApi }, provide) => {
     const ids: number[] = [];
-    await use((id) => ids.push(id));
+    await provide((id) => ids.push(id));
     for (const id of ids) {
       // Retry on 409: a change the test started may still be landing.
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -122,8 +123,9 @@ test('the front desk books an appointment from the offered slots, then moves it'
 test('a no-show puts the patient back at the top of the worklist', async ({ page, deskApi, track }) => {
   const { timeZone } = await deskApi.get<{ timeZone: string }>('/api/v1/settings');
   const now = local(Date.now(), timeZone);
-  // A booked appointment whose time has passed: one left unmarked today, else one booked now for earlier today.
-  let missed = (await deskApi.get<{ appointments: Appointment[] }>(`/api/v1/appointments?from=${now.date}&to=${now.date}`)).appointments.find(
+  // A booked appointment whose time has passed (left unmarked since yesterday), else one booked now for earlier today.
+  const yesterday = new Date(Date.parse(`${now.date}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  let missed = (await deskApi.get<{ appointments: Appointment[] }>(`/api/v1/appointments?from=${yesterday}&to=${now.date}`)).appointments.find(
     (a) => a.status === 'booked' && a.startsAt <= Date.now(),
   );
   if (!missed) {
@@ -141,7 +143,7 @@ test('a no-show puts the patient back at the top of the worklist', async ({ page
   const before = page.getByRole('row', { name: new RegExp(missed.patientName) });
   await expect(before).not.toContainText('none booked');
 
-  await page.goto(`/appointments?view=day&date=${now.date}`);
+  await page.goto(`/appointments?view=day&date=${missed.date}`);
   const row = page.getByRole('row', { name: new RegExp(`${missed.patientName}`) }).filter({ hasText: missed.time });
   await row.getByRole('button', { name: 'No-show' }).click();
   await expect(row).toContainText('Marked as a no-show');

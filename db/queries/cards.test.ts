@@ -19,7 +19,7 @@ import {
   ul,
 } from '../factories';
 import * as s from '../schema';
-import { cardStatus, loadCard, recordCardPrint, resolveCardPump } from './cards';
+import { cardStatus, loadCard, outdatedPrints, recordCardPrint, resolveCardPump } from './cards';
 import { refreshForecasts } from './forecasts';
 import { listWorklist } from './worklist';
 
@@ -322,6 +322,17 @@ describe('the outdated rule', () => {
       letterOutdated: false,
       lastCard: null,
     });
+  });
+
+  it('the letter follows the same rule as the card, pump by pump', () => {
+    const a = addBaclofenPatient();
+    const b = addBaclofenPatient();
+    recordCardPrint(db, nurse, a.patient.id, { pumpId: a.pump.id, kind: 'letter' }, NOW - 2 * DAY_MS);
+    recordCardPrint(db, nurse, b.patient.id, { pumpId: b.pump.id, kind: 'letter' }, NOW - 2 * DAY_MS);
+    changeProgram(db, b.pump.id, { drugId: b.drug.id, concentrationMcgPerMl: 2000, mode: 'simple', doseMcgPerDay: 1300 }, NOW - DAY_MS);
+    expect([...outdatedPrints(db, [a.pump.id, b.pump.id], 'letter')]).toEqual([b.pump.id]);
+    expect(cardStatus(db, clinic.id, b.pump.id).letterOutdated).toBe(true);
+    expect(outdatedPrints(db, [], 'letter').size).toBe(0);
   });
 
   it('cardStatus is "not found" for another clinic', () => {

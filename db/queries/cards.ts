@@ -10,6 +10,7 @@ import type { Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
 import { pumpForecastFor } from './pumps';
+import { outdatedCards } from './worklist';
 
 export interface PrintInfo {
   id: number;
@@ -105,7 +106,7 @@ export interface CardStatus {
   letterOutdated: boolean;
 }
 
-type Reader = Pick<Db, 'select'>;
+type Reader = Pick<Db, 'select' | 'all'>;
 
 /** The patient's pumps in the caller's clinic, active first, newest implant first. 404 for another clinic. */
 export function cardPumpsOfPatient(db: Pick<Db, 'select'>, clinicId: number, patientId: number) {
@@ -173,9 +174,8 @@ function lastPrint(db: Pick<Db, 'select'>, pumpId: number, kind: CardKind): Prin
 }
 
 /**
- * Pumps whose last printed card (or letter) no longer matches: a program took effect or a refill was done
- * after it was printed. A pump never printed counts as outdated. The same rule as the worklist's
- * outdatedCards() (db/queries/worklist.ts), written with the schema's column objects.
+ * Pumps whose last printed card or letter no longer matches: a program took effect or a refill was done after
+ * it was printed. A pump never printed counts as outdated. The worklist's outdatedCards() rule, for either kind.
  */
 export function outdatedPrints(
   db: Pick<Db, 'select'>,
@@ -216,7 +216,7 @@ export function outdatedPrints(
 
 /**
  * The last card and letter printed for a pump of the caller's clinic, and whether each is outdated.
- * Both use the worklist's rule (see outdatedPrints), so the patient page and the worklist agree.
+ * The card's flag is the worklist's own outdatedCards(), so the patient page and the worklist always agree.
  */
 export function cardStatus(db: Reader, clinicId: number, pumpId: number): CardStatus {
   const owner = db
@@ -232,7 +232,7 @@ export function cardStatus(db: Reader, clinicId: number, pumpId: number): CardSt
     pumpId,
     lastCard,
     lastLetter,
-    cardOutdated: outdatedPrints(db, [pumpId], 'card').has(pumpId),
+    cardOutdated: outdatedCards(db, [pumpId]).has(pumpId),
     letterOutdated: outdatedPrints(db, [pumpId], 'letter').has(pumpId),
   };
 }

@@ -417,7 +417,7 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
     }
     const [after] = computeForecasts(loadForecastContexts(tx, { pumpIds: [pumpId] }, now));
     if (!after) throw new Error(`Pump ${pumpId} has no forecast after its refill`);
-    const slots = findOpenSlots(tx, actor.clinicId, { after: now, onOrBefore: after.forecast.refillDueOn, count: 3 });
+    const slots = nextRefillSlots(tx, actor.clinicId, after.forecast.refillDueOn, timeZone, now);
 
     const warnings: string[] = [];
     if (input.volumeFilledMl > reservoirMl - FILL_WARN_MARGIN_ML)
@@ -446,6 +446,22 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
       warnings,
     };
   });
+}
+
+/**
+ * Days before the due date in which the next refill is offered [INFERENCE]: the earliest open slots counted from
+ * now would offer tomorrow to a patient just refilled, and a refill weeks early wastes drug and a visit. The due
+ * date already keeps the clinic's buffer before the alarm, so the week before it is the right time.
+ */
+export const NEXT_REFILL_WINDOW_DAYS = 7;
+
+/** The three earliest open slots in the week up to the due date; if that week is full, the earliest from now. */
+export function nextRefillSlots(db: Pick<Db, 'select'>, clinicId: number, dueOn: string, timeZone: string, now: number) {
+  const windowStart = Math.max(now, localDateTimeToInstant(addDaysToLocalDate(dueOn, -NEXT_REFILL_WINDOW_DAYS), '00:00', timeZone));
+  const inWindow = findOpenSlots(db, clinicId, { after: windowStart, onOrBefore: dueOn, count: 3 });
+  if (inWindow.length === 3 || windowStart === now) return inWindow;
+  const earlier = findOpenSlots(db, clinicId, { after: now, onOrBefore: dueOn, count: 3 }).filter((sl) => sl.startsAt < windowStart);
+  return [...earlier.slice(-(3 - inWindow.length)), ...inWindow];
 }
 
 function isPhysician(db: Pick<Db, 'select'>, userId: string): boolean {

@@ -88,14 +88,14 @@ interface CompiledCalendar {
   holidays: Set<number>;
 }
 
-// Keyed by the policy's arrays, so 10,000 pumps of one clinic parse its holidays once. The cached copy of the
-// source is compared on every use, so a caller that mutates the array in place never gets a stale calendar.
-interface Cached<T, R> {
-  source: T[];
-  result: R;
-}
-const weekdayCache = new WeakMap<readonly number[], Cached<number, boolean[]>>();
-const holidayCache = new WeakMap<readonly string[], Cached<string, Set<number>>>();
+// The last calendar compiled is kept, compared by content: a worklist forecasts many pumps of one clinic in a row,
+// and a caller that mutates the arrays in place never gets a stale calendar. (A WeakMap keyed by
+// the arrays was tried: with a fresh policy object per pump, as a data layer may build them, its inserts and the
+// garbage collector's ephemeron work cost more than compiling again.)
+let lastWeekdaysCopy: number[] | null = null;
+let lastWeekdays: boolean[] = [];
+let lastHolidaysCopy: string[] | null = null;
+let lastHolidays: Set<number> = new Set();
 
 function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
@@ -104,7 +104,8 @@ function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {
 }
 
 function compileWeekdays(clinicWeekdays: readonly number[]): boolean[] {
-  const weekdays = Array.from({ length: 8 }, () => false);
+  const weekdays = [false, false, false, false, false, false, false, false];
+  let any = false;
   for (const wd of clinicWeekdays) {
     if (!Number.isInteger(wd) || wd < 1 || wd > 7) {
       throw new InvalidInputError('clinicWeekdays', `Clinic weekdays must be 1 (Monday) to 7 (Sunday), got ${wd}`, {
@@ -112,25 +113,26 @@ function compileWeekdays(clinicWeekdays: readonly number[]): boolean[] {
       });
     }
     weekdays[wd] = true;
+    any = true;
   }
-  if (!weekdays.some(Boolean)) {
-    throw new NoClinicDayError('The clinic has no refill weekdays configured', { field: 'clinicWeekdays' });
-  }
+  if (!any) throw new NoClinicDayError('The clinic has no refill weekdays configured', { field: 'clinicWeekdays' });
   return weekdays;
 }
 
 function compileCalendar(policy: ClinicCalendar): CompiledCalendar {
-  let w = weekdayCache.get(policy.clinicWeekdays);
-  if (!w || !sameArray(w.source, policy.clinicWeekdays)) {
-    w = { source: [...policy.clinicWeekdays], result: compileWeekdays(policy.clinicWeekdays) };
-    weekdayCache.set(policy.clinicWeekdays, w);
+  const w = policy.clinicWeekdays;
+  if (lastWeekdaysCopy === null || !sameArray(lastWeekdaysCopy, w)) {
+    lastWeekdays = compileWeekdays(w);
+    lastWeekdaysCopy = w.slice();
   }
-  let h = holidayCache.get(policy.holidays);
-  if (!h || !sameArray(h.source, policy.holidays)) {
-    h = { source: [...policy.holidays], result: new Set(policy.holidays.map((d) => dayNumberOf(d, 'holidays'))) };
-    holidayCache.set(policy.holidays, h);
+  const h = policy.holidays;
+  if (lastHolidaysCopy === null || !sameArray(lastHolidaysCopy, h)) {
+    const set = new Set<number>();
+    for (const d of h) set.add(dayNumberOf(d, 'holidays'));
+    lastHolidays = set;
+    lastHolidaysCopy = h.slice();
   }
-  return { weekdays: w.result, holidays: h.result };
+  return { weekdays: lastWeekdays, holidays: lastHolidays };
 }
 
 export function isClinicDayNumber(day: number, policy: ClinicCalendar): boolean {

@@ -96,6 +96,21 @@ describe('Europe/Berlin', () => {
   });
 });
 
+describe('America/Santiago skips midnight, Sun 6 Sep 2026 (00:00 → 01:00 at 04:00Z)', () => {
+  // Regression: that day starts at 01:00 and lasts 23 h; it was once skipped as an ordinary 24 h day, which
+  // jumped past the next day's 00:00 bolus.
+  it('gives the 00:00 bolus at the day start, then at each following midnight', () => {
+    const t0 = Date.parse('2026-09-06T03:00:00Z'); // 23:00 on Sat 5 Sep
+    const input = flexInput('America/Santiago', t0, [{ start: '00:00', doseMcgPerHour: 0 }], [{ at: '00:00', doseMcg: 1000 }]);
+    expect(usedMl(input, Date.parse('2026-09-06T03:59:59Z'))).toBe(0);
+    expect(usedMl(input, Date.parse('2026-09-06T04:00:00Z'))).toBeCloseTo(1, 12); // 01:00 −03, the day's start
+    expect(usedMl(input, Date.parse('2026-09-07T02:59:59Z'))).toBeCloseTo(1, 12);
+    expect(usedMl(input, Date.parse('2026-09-07T03:00:00Z'))).toBeCloseTo(2, 12); // Mon 00:00 −03
+    expect(usedMl(input, Date.parse('2026-09-07T12:20:00Z'))).toBeCloseTo(2, 12);
+    expect(usedMl(input, Date.parse('2026-09-09T12:00:00Z'))).toBeCloseTo(4, 12);
+  });
+});
+
 describe('a bolus that crosses the alarm volume', () => {
   it('makes the crossing that bolus instant', () => {
     // Only a 1 mL bolus at 08:00 each day. 5.5 mL → 4.5, 3.5, 2.5, then 1.5 ≤ 2 mL at the fourth bolus.
@@ -188,27 +203,35 @@ describe('matches an independent minute-by-minute simulation around every 2026 c
    * start the local clock has reached so far that local day (the last step before the first one of the day), and
    * each periodic bolus is given once per local date, at the first instant the clock reaches its time.
    */
-  function simulate(tz: string, t0: number, minutes: number, p: ProgramVersion, baseMlPerMinute: number): number[] {
-    const c = p.concentrationMcgPerMl;
-    const stepsByStart = [...(p.steps ?? [])]
-      .map((s) => ({ min: hm(s.start), mlPerMinute: s.doseMcgPerHour / c / 60 }))
-      .sort((a, b) => a.min - b.min);
-    const bol = (p.periodicBoluses ?? []).map((b) => ({ min: hm(b.at), ml: b.doseMcg / c }));
+  function simulate(tz: string, t0: number, minutes: number, versions: ProgramVersion[], baseMlPerMinute: number): number[] {
+    const compiled = versions.map((p) => {
+      const c = p.concentrationMcgPerMl;
+      return {
+        from: p.from,
+        steps: [...(p.steps ?? [])]
+          .map((s) => ({ min: hm(s.start), mlPerMinute: s.doseMcgPerHour / c / 60 }))
+          .sort((a, b) => a.min - b.min),
+        boluses: (p.periodicBoluses ?? []).map((b) => ({ min: hm(b.at), ml: b.doseMcg / c })),
+      };
+    });
+    const inEffect = (u: number) => [...compiled].reverse().find((v) => v.from <= u) ?? compiled[0]!;
     const wall = (u: number) => {
       const d = new TZDate(u, tz);
       return { date: `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`, min: d.getHours() * 60 + d.getMinutes() };
     };
-    const rateAt = (maxMin: number) => {
-      let r = stepsByStart.length ? stepsByStart[stepsByStart.length - 1]!.mlPerMinute : 0;
-      for (const s of stepsByStart) if (s.min <= maxMin) r = s.mlPerMinute;
+    const rateAt = (u: number, maxMin: number) => {
+      const steps = inEffect(u).steps;
+      let r = steps.length ? steps[steps.length - 1]!.mlPerMinute : 0;
+      for (const s of steps) if (s.min <= maxMin) r = s.mlPerMinute;
       return r + baseMlPerMinute;
     };
     const out = [0];
     let { date, min: maxMin } = wall(t0);
     let used = 0;
     for (let k = 1; k <= minutes; k++) {
-      used += rateAt(maxMin);
-      const w = wall(t0 + k * MINUTE);
+      const u = t0 + k * MINUTE;
+      used += rateAt(u - MINUTE, maxMin);
+      const w = wall(u);
       let prevMax = maxMin;
       if (w.date !== date) {
         date = w.date;
@@ -217,7 +240,8 @@ describe('matches an independent minute-by-minute simulation around every 2026 c
       } else {
         maxMin = Math.max(maxMin, w.min);
       }
-      for (const b of bol) if (b.min > prevMax && b.min <= maxMin) used += b.ml;
+      // Boluses belong to the version in effect when they fall due (one starting at u gives a bolus due at u).
+      for (const b of inEffect(u).boluses) if (b.min > prevMax && b.min <= maxMin) used += b.ml;
       out.push(used);
     }
     return out;
@@ -260,23 +284,39 @@ describe('matches an independent minute-by-minute simulation around every 2026 c
         fc.option(fc.record({ doseMcg: fc.integer({ min: 1, max: 50 }), maxPerDay: fc.integer({ min: 1, max: 6 }) })),
         fc.constantFrom(500, 1000, 2000),
         fc.double({ min: 0.05, max: 0.95, noNaN: true }),
-        ({ tz, around }, startMin, flexSteps, periodicBoluses, patientBolus, c, fraction) => {
+        fc.option(
+          fc.record({
+            afterMinutes: fc.integer({ min: 1, max: 3 * 24 * 60 - 1 }),
+            steps: fc.uniqueArray(fc.record({ start: time, doseMcgPerHour: fc.integer({ min: 0, max: 60 }) }), {
+              minLength: 1,
+              maxLength: 4,
+              selector: (s) => s.start,
+            }),
+            periodicBoluses: fc.array(fc.record({ at: time, doseMcg: fc.integer({ min: 0, max: 200 }) }), {
+              maxLength: 2,
+            }),
+          }),
+        ),
+        ({ tz, around }, startMin, flexSteps, periodicBoluses, patientBolus, c, fraction, change) => {
           const t0 = around + startMin * MINUTE;
           const minutes = 3 * 24 * 60;
-          const program: ProgramVersion = {
-            from: t0,
-            concentrationMcgPerMl: c,
-            mode: 'flex',
-            steps: flexSteps,
-            periodicBoluses,
-            patientBolus,
-          };
-          const input: ForecastInput = {
-            ...flexInput(tz, t0, flexSteps),
-            programs: [program],
-          };
+          const programs: ProgramVersion[] = [
+            { from: t0, concentrationMcgPerMl: c, mode: 'flex', steps: flexSteps, periodicBoluses, patientBolus },
+          ];
+          if (change) {
+            // The same patient bolus, so the worst-case base rate stays one number.
+            programs.push({
+              from: t0 + change.afterMinutes * MINUTE,
+              concentrationMcgPerMl: c,
+              mode: 'flex',
+              steps: change.steps,
+              periodicBoluses: change.periodicBoluses,
+              patientBolus,
+            });
+          }
+          const input: ForecastInput = { ...flexInput(tz, t0, flexSteps), programs };
           const base = patientBolus ? (patientBolus.doseMcg * patientBolus.maxPerDay) / c / 1440 : 0;
-          const expected = simulate(tz, t0, minutes, program, base);
+          const expected = simulate(tz, t0, minutes, programs, base);
           const s = compileSchedule(input, 'worst-case');
           for (const k of [1, 59, 60, 61, 600, 1439, 1440, 2000, 2879, 2880, 4000, minutes]) {
             expect(consumedUntil(s, t0 + k * MINUTE)).toBeCloseTo(expected[k]!, 9);
@@ -290,7 +330,7 @@ describe('matches an independent minute-by-minute simulation around every 2026 c
           expect(at).toBeLessThanOrEqual(t0 + k * MINUTE + 1e-3);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 400 },
     );
   });
 });

@@ -22,8 +22,8 @@ interface Acc {
 }
 
 /**
- * Real instants of one local day's step starts and bolus times. On an ordinary day (24 h, constant offset) each is
- * `start + wall`; on a transition day they go through the zone's rules (gap → after the gap; repeated hour → first
+ * Real instants of one local day's step starts and bolus times. On an ordinary day (starting at local midnight,
+ * 24 h, constant offset) each is `start + wall`; on a transition day they go through the zone's rules (gap → after the gap; repeated hour → first
  * time). Plain fields, not closures: this runs for every scanned day of every pump.
  */
 interface DayEvents {
@@ -33,17 +33,32 @@ interface DayEvents {
   boluses: number[];
 }
 
-function dayEvents(zone: ZoneClock, p: DayProfile, day: number, start: number, nextStart: number): DayEvents {
-  if (nextStart - start === DAY_MS && zone.nextTransitionAfter(start, nextStart - 1) === Infinity) {
-    return { ordinary: true, start, steps: p.stepWallMs, boluses: p.bolusWallMs };
+/** Fills `ev` (one object reused across the days of a walk) with the events of one local day. */
+function dayEvents(
+  ev: DayEvents,
+  zone: ZoneClock,
+  p: DayProfile,
+  day: number,
+  start: number,
+  nextStart: number,
+): DayEvents {
+  if (
+    nextStart - start === DAY_MS &&
+    zone.wallAt(start) === day * DAY_MS &&
+    zone.nextTransitionAfter(start, nextStart - 1) === Infinity
+  ) {
+    ev.ordinary = true;
+    ev.start = start;
+    ev.steps = p.stepWallMs;
+    ev.boluses = p.bolusWallMs;
+    return ev;
   }
   const midnight = day * DAY_MS;
-  return {
-    ordinary: false,
-    start: 0,
-    steps: p.stepWallMs.map((w) => zone.instantOfWall(midnight + w)),
-    boluses: p.bolusWallMs.map((w) => zone.instantOfWall(midnight + w)),
-  };
+  ev.ordinary = false;
+  ev.start = 0;
+  ev.steps = p.stepWallMs.map((w) => zone.instantOfWall(midnight + w));
+  ev.boluses = p.bolusWallMs.map((w) => zone.instantOfWall(midnight + w));
+  return ev;
 }
 
 /**
@@ -122,11 +137,13 @@ function walkProfile(
   let cur = a;
   let day = zone.dayOf(a);
   let skipDropAtCur = a === s.t0;
+  const events: DayEvents = { ordinary: true, start: 0, steps: p.stepWallMs, boluses: p.bolusWallMs };
 
   for (;;) {
     const start = zone.dayStart(day);
-    if (cur === start && cur < b && !skipDropAtCur) {
-      // Skip whole ordinary days: those ending before the next offset change, before b, and before the target.
+    // Skip whole ordinary days: from a day that starts at local midnight (a day whose midnight the clocks skip
+    // starts at 01:00 and lasts 23 h), up to the next offset change, b, and the target.
+    if (cur === start && cur < b && !skipDropAtCur && zone.wallAt(start) === day * DAY_MS) {
       let n = Math.floor((b - start) / DAY_MS);
       const transition = zone.nextTransitionAfter(start, b);
       if (transition !== Infinity) n = Math.min(n, Math.ceil((transition - start) / DAY_MS) - 1);
@@ -144,7 +161,7 @@ function walkProfile(
     const nextStart = zone.dayStart(day + 1);
     const hi = Math.min(nextStart, b);
     const dropAtHi = includeEnd && hi === b && b < nextStart;
-    const ev = dayEvents(zone, p, day, start, nextStart);
+    const ev = dayEvents(events, zone, p, day, start, nextStart);
     if (scanDay(ev, p, base, cur, hi, skipDropAtCur, dropAtHi, amount, acc)) return true;
     if (hi === b && !(includeEnd && b === nextStart)) return false;
     cur = nextStart;

@@ -124,49 +124,56 @@ function compileProfile(input: ScheduleInput, v: ProgramVersion, index: number):
     if (n === 0) {
       throw new InvalidProgramError(`programs[${index}].steps`, 'A flex program needs at least one step', programContext(input, index));
     }
-    const minutes: number[] = new Array<number>(n);
-    const order: number[] = new Array<number>(n);
+    // Insertion sort by start time: a handful of steps, and no comparator closure per pump.
+    stepWallMs = [];
+    const doses: number[] = [];
     for (let i = 0; i < n; i++) {
       const step = steps[i]!;
-      minutes[i] = minutesOfLocalTime(step.start, `programs[${index}].steps[${i}].start`);
+      const wall = minutesOfLocalTime(step.start, `programs[${index}].steps[${i}].start`) * MINUTE_MS;
       if (!isNonNegative(step.doseMcgPerHour)) {
         throw nonNegativeError(`programs[${index}].steps[${i}].doseMcgPerHour`, step.doseMcgPerHour, programContext(input, index));
       }
-      order[i] = i;
-    }
-    order.sort((a, b) => minutes[a]! - minutes[b]!);
-    stepWallMs = new Array<number>(n);
-    stepMlPerMs = new Array<number>(n);
-    for (let k = 0; k < n; k++) {
-      const i = order[k]!;
-      if (k > 0 && minutes[i] === minutes[order[k - 1]!]) {
+      let j = i;
+      while (j > 0 && stepWallMs[j - 1]! > wall) {
+        stepWallMs[j] = stepWallMs[j - 1]!;
+        doses[j] = doses[j - 1]!;
+        j--;
+      }
+      if (j > 0 && stepWallMs[j - 1] === wall) {
         throw new InvalidProgramError(`programs[${index}].steps`, 'Two flex steps start at the same time', programContext(input, index));
       }
-      const dose = steps[i]!.doseMcgPerHour;
-      const nextMinutes = k + 1 < n ? minutes[order[k + 1]!]! : minutes[order[0]!]! + 24 * 60;
-      stepWallMs[k] = minutes[i]! * MINUTE_MS;
-      stepMlPerMs[k] = dose / c / HOUR_MS;
-      dayDoseMcg += (dose * (nextMinutes - minutes[i]!)) / 60;
+      stepWallMs[j] = wall;
+      doses[j] = step.doseMcgPerHour;
+    }
+    stepMlPerMs = [];
+    for (let k = 0; k < n; k++) {
+      const next = k + 1 < n ? stepWallMs[k + 1]! : stepWallMs[0]! + DAY_MS;
+      stepMlPerMs[k] = doses[k]! / c / HOUR_MS;
+      dayDoseMcg += (doses[k]! * (next - stepWallMs[k]!)) / HOUR_MS;
     }
   }
 
   const periodic = v.periodicBoluses ?? [];
-  let bolusWallMs: number[] = [];
-  let bolusMl: number[] = [];
-  if (periodic.length > 0) {
-    const byTime = new Map<number, number>();
-    for (let i = 0; i < periodic.length; i++) {
-      const b = periodic[i]!;
-      const wall = minutesOfLocalTime(b.at, `programs[${index}].periodicBoluses[${i}].at`) * MINUTE_MS;
-      if (!isNonNegative(b.doseMcg)) {
-        throw nonNegativeError(`programs[${index}].periodicBoluses[${i}].doseMcg`, b.doseMcg, programContext(input, index));
-      }
-      byTime.set(wall, (byTime.get(wall) ?? 0) + b.doseMcg);
-      dayDoseMcg += b.doseMcg;
+  const bolusWallMs: number[] = [];
+  const bolusMcg: number[] = [];
+  for (let i = 0; i < periodic.length; i++) {
+    const b = periodic[i]!;
+    const wall = minutesOfLocalTime(b.at, `programs[${index}].periodicBoluses[${i}].at`) * MINUTE_MS;
+    if (!isNonNegative(b.doseMcg)) {
+      throw nonNegativeError(`programs[${index}].periodicBoluses[${i}].doseMcg`, b.doseMcg, programContext(input, index));
     }
-    bolusWallMs = [...byTime.keys()].sort((a, b) => a - b);
-    bolusMl = bolusWallMs.map((w) => byTime.get(w)! / c);
+    dayDoseMcg += b.doseMcg;
+    // Sorted insert; boluses at the same time are one drop.
+    let j = bolusWallMs.length;
+    while (j > 0 && bolusWallMs[j - 1]! > wall) j--;
+    if (j > 0 && bolusWallMs[j - 1] === wall) {
+      bolusMcg[j - 1]! += b.doseMcg;
+    } else {
+      bolusWallMs.splice(j, 0, wall);
+      bolusMcg.splice(j, 0, b.doseMcg);
+    }
   }
+  const bolusMl = bolusMcg.map((mcg) => mcg / c);
 
   if (stepWallMs.length === 0 && bolusWallMs.length === 0) return { profile: null, dayDoseMcg };
   return {

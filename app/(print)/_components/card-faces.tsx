@@ -6,7 +6,7 @@ import styles from './print.module.css';
 
 export function CardFront({ view }: { view: CardView }) {
   return (
-    <FitBox className={styles.face} maxPt={8} minPt={4.25} initialPt={6} label="Card front">
+    <FitBox className={styles.face} maxPt={8} minPt={4.5} initialPt={6} label="Card front">
       <div className={styles.head} data-testid="card-headline">
         <p className={styles.headTitle}>
           <span className={styles.warnSign} aria-hidden="true">
@@ -98,7 +98,7 @@ export function CardBack({
 }) {
   const shortUrl = emergencyUrl.replace(/^https?:\/\//, '');
   return (
-    <FitBox className={styles.face} maxPt={7} minPt={4} initialPt={5.5} label="Card back">
+    <FitBox className={styles.face} maxPt={7} minPt={4.5} initialPt={5.5} label="Card back">
       <div className={styles.backBody}>
         <div className={styles.qr}>
           {/* Server-made SVG from the qrcode package: no script, no patient data (clinic id only). */}
@@ -139,7 +139,7 @@ export function CardBack({
         )}
         <p className={styles.para}>
           <span className={styles.tag}>Allergies</span>
-          {view.allergies}
+          {view.allergiesRecorded ? <strong>{view.allergies}</strong> : view.allergies}
         </p>
       </div>
       <p className={styles.backFoot}>

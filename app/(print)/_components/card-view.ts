@@ -61,6 +61,7 @@ export interface CardView {
   catheterPort: { card: string; full: string } | null;
   backupOral: string | null;
   allergies: string;
+  allergiesRecorded: boolean;
   printedOn: string;
   programVersion: string;
   validity: string;
@@ -139,6 +140,7 @@ export function cardView(data: CardData): { view: CardView } | { problem: string
       backupOral:
         backup !== '' ? backup : isBaclofen ? 'No backup oral baclofen plan on file: call the clinic.' : null,
       allergies: data.patient.allergies.trim() || 'None recorded',
+      allergiesRecorded: data.patient.allergies.trim() !== '',
       printedOn: cardDate(data.today),
       programVersion: `program v${program.versionNo}`,
       validity: `Valid until the next refill (due ${due}).`,

@@ -108,7 +108,7 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
         </section>
         {canWrite && (
           <aside aria-labelledby="book-heading" className="appt-side">
-            <BookAppointment defaultDate={date < today ? today : date} slotMinutes={data.slotMinutes} preselected={preselected} />
+            <BookAppointment defaultDate={date < today ? today : date} slotMinutes={data.slotMinutes} timeZone={timeZone} preselected={preselected} />
           </aside>
         )}
       </div>

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '@/lib/query/client';
 import { bookAppointment, patientSearchQuery, scheduleKeys, type PatientSearchRow } from '@/lib/query/appointments';
-import { formatLocalDate } from '@/lib/format';
+import { formatInstant, formatLocalDate } from '@/lib/format';
 import { appointmentTypeLabels, appointmentTypes, type AppointmentType } from '@/lib/validation/appointment';
 import { Field } from './field';
 import { SlotPicker } from './slot-picker';
@@ -16,7 +16,7 @@ interface Selection {
 }
 
 /** Book an appointment: find the patient by name or MRN, choose the pump, take an offered slot or enter a time. */
-export function BookAppointment({ defaultDate, slotMinutes, preselected }: { defaultDate: string; slotMinutes: number; preselected: Selection | null }) {
+export function BookAppointment({ defaultDate, slotMinutes, timeZone, preselected }: { defaultDate: string; slotMinutes: number; timeZone: string; preselected: Selection | null }) {
   const client = useQueryClient();
   const [q, setQ] = useState(preselected?.patient.mrn ?? '');
   const [term, setTerm] = useState(q);
@@ -73,6 +73,7 @@ export function BookAppointment({ defaultDate, slotMinutes, preselected }: { def
   }
 
   const results = search.data?.patients ?? [];
+  const nextAt = selected?.patient.pumps.find((p) => p.id === selected.pumpId)?.nextAppointmentAt ?? null;
 
   return (
     <form className="card stack appt-book" onSubmit={onSubmit} noValidate aria-labelledby="book-heading">
@@ -99,7 +100,13 @@ export function BookAppointment({ defaultDate, slotMinutes, preselected }: { def
             Change patient
           </button>
         </div>
-      ) : (
+      ) : null}
+      {selected && nextAt != null ? (
+        <p className="notice warn small">
+          This pump already has an appointment on {formatInstant(nextAt, timeZone)}. Move that one instead of booking a second refill, unless both are needed.
+        </p>
+      ) : null}
+      {selected ? null : (
         <div className="stack appt-search">
           <Field label="Patient name or MRN" help="Type at least 2 characters." error={fields.pumpId}>
             {(p) => <input {...p} type="search" value={q} onChange={(e) => setQ(e.target.value)} maxLength={100} autoComplete="off" />}

@@ -234,42 +234,38 @@ function PumpSection({
       </div>
 
       <div className="pt-grid-3">
-        <section className="card" aria-labelledby={`${headingId}-device`}>
-          <h3 id={`${headingId}-device`}>Device</h3>
-          <dl className="facts">
-            <dt>Model</dt>
-            <dd>
-              {pump.model.manufacturer} {pump.model.name} {pump.model.modelNumber}
-            </dd>
-            <dt>Serial</dt>
-            <dd>{pump.serial}</dd>
-            <dt>Implanted</dt>
-            <dd>{formatLocalDate(pump.implantedOn)}</dd>
-            <dt>Reservoir</dt>
-            <dd>{formatMl(pump.reservoirMl)}</dd>
-            <dt>Alarm volume</dt>
-            <dd>{formatMl(pump.alarmMl)}</dd>
-            {pump.flowMlPerDay != null && (
-              <>
-                <dt>Flow</dt>
-                <dd>{formatMlPerDay(pump.flowMlPerDay)}</dd>
-              </>
-            )}
-            <dt>Catheter volume</dt>
-            <dd>{pump.catheterVolumeMl != null ? formatMl(pump.catheterVolumeMl) : 'not recorded'}</dd>
-            <dt>Status</dt>
-            <dd>Active</dd>
-            <dt>ERI</dt>
-            <dd>{pump.eriRecordedOn ? <strong className="error">Seen {formatLocalDate(pump.eriRecordedOn)}</strong> : 'not seen'}</dd>
-            {pump.model.maxServiceYears != null && (
-              <>
-                <dt>Service life</dt>
-                <dd>{pump.model.maxServiceYears} years at most</dd>
-              </>
-            )}
-          </dl>
+        <section className="card" aria-labelledby={`${headingId}-forecast`}>
+          <h3 id={`${headingId}-forecast`}>Forecast</h3>
+          {f ? (
+            <dl className="facts">
+              <dt>Volume now</dt>
+              <dd>
+                <strong>{formatMl(f.volumeNowMl)}</strong> (worst case)
+              </dd>
+              <dt>Daily volume</dt>
+              <dd>{formatMlPerDay(f.dailyVolumeMl)}</dd>
+              <dt>Worst case</dt>
+              <dd>{formatMlPerDay(f.worstCaseDailyVolumeMl)}</dd>
+              <dt>Alarm ({formatMl(pump.alarmMl)})</dt>
+              <dd>{f.lowReservoirAlarmAt ? formatInstant(f.lowReservoirAlarmAt, timeZone) : 'not within 5 years'}</dd>
+              <dt>Empty</dt>
+              <dd>{f.emptyAt ? formatInstant(f.emptyAt, timeZone) : 'not within 5 years'}</dd>
+              <dt>Stability limit</dt>
+              <dd>
+                {formatLocalDate(f.stabilityExpiresOn)}
+                {f.stabilityBinding ? ' (sets the due date)' : ''}
+              </dd>
+              <dt>Refill due</dt>
+              <dd>
+                <strong>{formatLocalDate(f.refillDueOn)}</strong>
+              </dd>
+              <dt>Next appointment</dt>
+              <dd>{f.nextAppointmentAt ? formatInstant(f.nextAppointmentAt, timeZone) : <strong className="error">none booked</strong>}</dd>
+            </dl>
+          ) : (
+            <p className="muted">No forecast: no fill or program recorded.</p>
+          )}
         </section>
-
         <section className="card" aria-labelledby={`${headingId}-program`}>
           <h3 id={`${headingId}-program`}>Program {program ? `(version ${program.versionNo})` : ''}</h3>
           {program ? (
@@ -325,38 +321,42 @@ function PumpSection({
           )}
         </section>
 
-        <section className="card" aria-labelledby={`${headingId}-forecast`}>
-          <h3 id={`${headingId}-forecast`}>Forecast</h3>
-          {f ? (
-            <dl className="facts">
-              <dt>Volume now</dt>
-              <dd>
-                <strong>{formatMl(f.volumeNowMl)}</strong> (worst case)
-              </dd>
-              <dt>Daily volume</dt>
-              <dd>{formatMlPerDay(f.dailyVolumeMl)}</dd>
-              <dt>Worst case</dt>
-              <dd>{formatMlPerDay(f.worstCaseDailyVolumeMl)}</dd>
-              <dt>Alarm ({formatMl(pump.alarmMl)})</dt>
-              <dd>{f.lowReservoirAlarmAt ? formatInstant(f.lowReservoirAlarmAt, timeZone) : 'not within 5 years'}</dd>
-              <dt>Empty</dt>
-              <dd>{f.emptyAt ? formatInstant(f.emptyAt, timeZone) : 'not within 5 years'}</dd>
-              <dt>Stability limit</dt>
-              <dd>
-                {formatLocalDate(f.stabilityExpiresOn)}
-                {f.stabilityBinding ? ' (sets the due date)' : ''}
-              </dd>
-              <dt>Refill due</dt>
-              <dd>
-                <strong>{formatLocalDate(f.refillDueOn)}</strong>
-              </dd>
-              <dt>Next appointment</dt>
-              <dd>{f.nextAppointmentAt ? formatInstant(f.nextAppointmentAt, timeZone) : <strong className="error">none booked</strong>}</dd>
-            </dl>
-          ) : (
-            <p className="muted">No forecast: no fill or program recorded.</p>
-          )}
+        <section className="card pt-device" aria-labelledby={`${headingId}-device`}>
+          <h3 id={`${headingId}-device`}>Device</h3>
+          <dl className="facts">
+            <dt>Model</dt>
+            <dd>
+              {pump.model.manufacturer} {pump.model.name} {pump.model.modelNumber}
+            </dd>
+            <dt>Serial</dt>
+            <dd>{pump.serial}</dd>
+            <dt>Implanted</dt>
+            <dd>{formatLocalDate(pump.implantedOn)}</dd>
+            <dt>Reservoir</dt>
+            <dd>{formatMl(pump.reservoirMl)}</dd>
+            <dt>Alarm volume</dt>
+            <dd>{formatMl(pump.alarmMl)}</dd>
+            {pump.flowMlPerDay != null && (
+              <>
+                <dt>Flow</dt>
+                <dd>{formatMlPerDay(pump.flowMlPerDay)}</dd>
+              </>
+            )}
+            <dt>Catheter volume</dt>
+            <dd>{pump.catheterVolumeMl != null ? formatMl(pump.catheterVolumeMl) : 'not recorded'}</dd>
+            <dt>Status</dt>
+            <dd>Active</dd>
+            <dt>ERI</dt>
+            <dd>{pump.eriRecordedOn ? <strong className="error">Seen {formatLocalDate(pump.eriRecordedOn)}</strong> : 'not seen'}</dd>
+            {pump.model.maxServiceYears != null && (
+              <>
+                <dt>Service life</dt>
+                <dd>{pump.model.maxServiceYears} years at most</dd>
+              </>
+            )}
+          </dl>
         </section>
+
       </div>
 
       {f && (
@@ -402,8 +402,7 @@ function PumpSection({
                 <th scope="col">Aspirated</th>
                 <th scope="col">Discrepancy</th>
                 <th scope="col">Flag</th>
-                <th scope="col">Filled</th>
-                <th scope="col">Drug</th>
+                <th scope="col">Filled with</th>
                 <th scope="col">By</th>
               </tr>
             </thead>
@@ -421,9 +420,8 @@ function PumpSection({
                     {v.discrepancyPct != null && <div className="small muted">{signedPct(v.discrepancyPct)}</div>}
                   </td>
                   <td>{v.discrepancyFlag ? <span className={`pt-flag-${v.discrepancyFlag}`}>{flagLabels[v.discrepancyFlag]}</span> : '—'}</td>
-                  <td>{formatMl(v.volumeFilledMl)}</td>
                   <td className="small">
-                    {v.drugProduct} {concentrationText(v.concentrationMcgPerMl, v.doseUnit)}
+                    <strong>{formatMl(v.volumeFilledMl)}</strong> {v.drugProduct} {concentrationText(v.concentrationMcgPerMl, v.doseUnit)}
                     <div className="muted">
                       lot {v.drugLot || '—'}
                       {v.drugExpiresOn ? `, exp. ${v.drugExpiresOn}` : ''}

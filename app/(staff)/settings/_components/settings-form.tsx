@@ -76,7 +76,7 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
     onError: (e) => {
       if (e instanceof ApiError) {
         setFields(e.fields);
-        setResult({ ok: false, conflict: e.status === 409, text: e.status === 400 && Object.keys(e.fields).length ? 'Nothing was saved: correct the fields marked below.' : e.message });
+        setResult({ ok: false, conflict: e.status === 409, text: e.status === 400 && Object.keys(e.fields).length ? 'Nothing was saved: correct the fields marked in red.' : e.message });
       } else setResult({ ok: false, text: 'The server could not be reached. Nothing was saved.' });
     },
   });

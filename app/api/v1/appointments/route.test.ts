@@ -166,6 +166,19 @@ describe('GET /api/v1/appointments (calendar range)', () => {
     expect(res.body.days[5]).toMatchObject({ date: '2026-03-28', open: false });
   });
 
+  it('keeps clinic-local times across the autumn daylight-saving change (Chicago, 1 Nov 2026)', async () => {
+    const { pump } = pumpFilled(2);
+    const before = (await book({ pumpId: pump.id, date: '2026-10-30', time: '09:00' })).body; // CDT, UTC-5
+    const after = (await book({ pumpId: pump.id, date: '2026-11-02', time: '09:00' })).body; // CST, UTC-6
+    expect(before.startsAtIso).toBe('2026-10-30T09:00:00-05:00');
+    expect(after.startsAtIso).toBe('2026-11-02T09:00:00-06:00');
+    expect(after.startsAt - before.startsAt).toBe((3 * 24 + 1) * 3_600_000); // the repeated hour
+    const week = await call(GET, { token: ctx.tokens.nurse, url: `/api/v1/appointments?from=2026-10-26&to=2026-11-01&pumpId=${pump.id}` });
+    expect(week.body.appointments.map((a: { id: number }) => a.id)).toEqual([before.id]);
+    const next = await call(GET, { token: ctx.tokens.nurse, url: `/api/v1/appointments?from=2026-11-02&to=2026-11-08&pumpId=${pump.id}` });
+    expect(next.body.appointments.map((a: { time: string }) => a.time)).toEqual(['09:00']);
+  });
+
   it('refuses a malformed or too long range', async () => {
     const bad = await call(GET, { token: ctx.tokens.nurse, url: '/api/v1/appointments?from=2026-03-01&to=2026-06-30' });
     expect(bad.status).toBe(400);

@@ -112,7 +112,7 @@ export default async function FeedHandoutPage({ params }: Props) {
               <strong>&ldquo;Pump low-reservoir alarm expected&rdquo;</strong>: the day the pump alarm would start if it were
               not refilled in time.
             </li>
-            <li>No drug, dose, record number or surname: it is safe on a shared or family calendar.</li>
+            <li>No drug, dose, record number or surname.</li>
             <li>
               Changes can take an hour or more to appear (Google: a day or more). The clinic phones you about any change that
               matters in the next day or two.

@@ -27,7 +27,31 @@ interface Props {
   summary: string;
 }
 
+const DAY_MS = 86_400_000;
 const day = (at: number, tz: string) => format(new TZDate(at, tz), 'd MMM');
+
+function volumeTicks(reservoirMl: number): number[] {
+  const step = reservoirMl <= 20 ? 5 : 10;
+  const ticks: number[] = [];
+  for (let v = 0; v < reservoirMl; v += step) ticks.push(v);
+  return [...ticks, reservoirMl];
+}
+
+/** About eight ticks at clinic-local midnights, a whole number of weeks apart (days for short spans). */
+function dayTicks(from: number, to: number, tz: string): number[] {
+  const spanDays = (to - from) / DAY_MS;
+  const step = spanDays <= 16 ? Math.max(1, Math.ceil(spanDays / 8)) : Math.max(1, Math.round(spanDays / 8 / 7)) * 7;
+  const start = new TZDate(from, tz);
+  const first = new TZDate(start.getFullYear(), start.getMonth(), start.getDate() + 1, tz).getTime();
+  const ticks: number[] = [];
+  for (let i = 0; ; i++) {
+    const d = new TZDate(first, tz);
+    const at = new TZDate(d.getFullYear(), d.getMonth(), d.getDate() + i * step, tz).getTime();
+    if (at > to) break;
+    ticks.push(at);
+  }
+  return ticks;
+}
 
 /** Reservoir volume over time: past refills as a sawtooth, the worst-case forecast, the alarm, due and stability marks. */
 export function VolumeChart({ visits, curve, now, alarmMl, reservoirMl, dueAt, dueLabel, stabilityAt, stabilityLabel, timeZone, summary }: Props) {
@@ -49,8 +73,11 @@ export function VolumeChart({ visits, curve, now, alarmMl, reservoirMl, dueAt, d
     future.unshift({ at: now, volumeMl: volumeNow });
   }
   const firstAt = sorted[0]?.at ?? curve[0]?.at ?? now;
-  const lastAt = Math.max(curve[curve.length - 1]?.at ?? now, dueAt, now);
-  const ticks = Math.max(4, Math.min(10, Math.round((lastAt - firstAt) / (30 * 86_400_000))));
+  const curveEnd = Math.max(curve[curve.length - 1]?.at ?? now, dueAt, now);
+  // The stability limit is drawn when it is near the curve's end; otherwise the caption names it.
+  const showStability = stabilityAt <= curveEnd + 45 * DAY_MS;
+  const lastAt = showStability ? Math.max(curveEnd, stabilityAt + DAY_MS) : curveEnd;
+  const ticks = dayTicks(firstAt, lastAt, timeZone);
 
   return (
     <figure className="pt-chart">
@@ -62,28 +89,33 @@ export function VolumeChart({ visits, curve, now, alarmMl, reservoirMl, dueAt, d
               dataKey="at"
               type="number"
               scale="time"
-              domain={[firstAt, stabilityAt > lastAt && stabilityAt - lastAt < 60 * 86_400_000 ? stabilityAt : lastAt]}
+              domain={[firstAt, lastAt]}
               tickFormatter={(at: number) => day(at, timeZone)}
-              tickCount={ticks}
+              ticks={ticks}
               allowDataOverflow
             />
-            <YAxis domain={[0, reservoirMl]} unit=" mL" width={64} allowDecimals={false} />
+            <YAxis domain={[0, reservoirMl]} unit=" mL" width={64} ticks={volumeTicks(reservoirMl)} />
             <Tooltip
               labelFormatter={(at) => formatInstant(Number(at), timeZone)}
               formatter={(value) => [formatMl(Number(value)), 'Volume']}
             />
             <Legend verticalAlign="bottom" height={28} />
             <ReferenceLine y={alarmMl} stroke="#b3001b" strokeDasharray="6 3" label={{ value: `Alarm ${formatMl(alarmMl)}`, position: 'insideTopLeft', fill: '#b3001b', fontSize: 12 }} />
-            <ReferenceLine x={now} stroke="#5b6470" label={{ value: 'Now', position: 'top', fill: '#5b6470', fontSize: 12 }} />
+            <ReferenceLine x={now} stroke="#5b6470" label={{ value: 'Now', position: 'insideBottomLeft', fill: '#5b6470', fontSize: 12 }} />
             <ReferenceLine x={dueAt} stroke="#c2410c" strokeWidth={2} label={{ value: `Due ${dueLabel}`, position: 'insideTopRight', fill: '#9a3412', fontSize: 12 }} />
-            <ReferenceLine x={stabilityAt} stroke="#6b3b00" strokeDasharray="2 4" label={{ value: `Stability ${stabilityLabel}`, position: 'insideBottomRight', fill: '#6b3b00', fontSize: 12 }} />
+            {showStability && (
+              <ReferenceLine x={stabilityAt} stroke="#6b3b00" strokeDasharray="2 4" label={{ value: `Stability ${stabilityLabel}`, position: 'insideTopLeft', fill: '#6b3b00', fontSize: 12 }} />
+            )}
             <Line name="Recorded refills" data={history} dataKey="volumeMl" stroke="#0b5cad" strokeWidth={2} dot={false} isAnimationActive={false} type="linear" />
             <Line name="Calculated since the last fill" data={past} dataKey="volumeMl" stroke="#0b5cad" strokeWidth={2} dot={false} isAnimationActive={false} legendType="none" type="linear" />
             <Line name="Forecast (worst case)" data={future} dataKey="volumeMl" stroke="#1f6f43" strokeWidth={2} strokeDasharray="6 4" dot={false} isAnimationActive={false} type="linear" />
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <figcaption className="small">{summary}</figcaption>
+      <figcaption className="small">
+        {!showStability && <span className="muted">The drug stability limit ({stabilityLabel}) is beyond the chart. </span>}
+        {summary}
+      </figcaption>
     </figure>
   );
 }

@@ -75,11 +75,24 @@ export function NewPatientForm({ options, today }: { options: NewPatientOptions;
     },
     onError: (e) => {
       if (e instanceof ApiError) {
-        setFields(e.fields);
-        setError(Object.keys(e.fields).length ? `Nothing was saved: correct the ${Object.keys(e.fields).length === 1 ? 'field' : `${Object.keys(e.fields).length} fields`} marked below.` : e.message);
+        // The server checks the model-dependent fields only once the form is well-formed: say so at once.
+        const all = { ...modelChecks(), ...e.fields };
+        const n = Object.keys(all).length;
+        setFields(all);
+        setError(n ? `Nothing was saved: correct the ${n === 1 ? 'field' : `${n} fields`} marked in red.` : e.message);
       } else setError('The server could not be reached. Nothing was saved.');
     },
   });
+
+  /** What the catalogue makes required for this model (the server checks the same, after the shape). */
+  function modelChecks(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (!model) return out;
+    if (model.defaultAlarmUl == null && pump.alarmMl.trim() === '') out['pump.alarmMl'] = `Alarm volume is required: the ${model.name} has no default alarm volume (enter this patient’s, in mL).`;
+    if (model.reservoirUl == null && pump.reservoirMl.trim() === '') out['pump.reservoirMl'] = `Reservoir volume is required: the ${model.name} catalogue entry has none (mL).`;
+    if (model.kind === 'constant-flow' && pump.flowMlPerDay.trim() === '') out['pump.flowMlPerDay'] = 'Flow rate is required for a constant-flow pump (mL/day).';
+    return out;
+  }
 
   function chooseModel(id: number) {
     const next = options.models.find((m) => m.id === id);
@@ -148,17 +161,17 @@ export function NewPatientForm({ options, today }: { options: NewPatientOptions;
       <fieldset className="sched-fieldset newpt-section" disabled={mutation.isPending}>
         <legend>1. Patient</legend>
         <div className="grid-2">
-          <Field label="MRN" error={f('patient.mrn')} help="Unique within this clinic.">
-            {(p) => <input {...p} value={patient.mrn} onChange={(e) => setPatient({ ...patient, mrn: e.target.value })} maxLength={32} autoComplete="off" required />}
-          </Field>
-          <Field label="Date of birth" error={f('patient.dateOfBirth')}>
-            {(p) => <input {...p} type="date" max={today} value={patient.dateOfBirth} onChange={(e) => setPatient({ ...patient, dateOfBirth: e.target.value })} required />}
-          </Field>
           <Field label="Given name" error={f('patient.givenName')}>
             {(p) => <input {...p} value={patient.givenName} onChange={(e) => setPatient({ ...patient, givenName: e.target.value })} maxLength={80} autoComplete="off" required />}
           </Field>
           <Field label="Family name" error={f('patient.familyName')}>
             {(p) => <input {...p} value={patient.familyName} onChange={(e) => setPatient({ ...patient, familyName: e.target.value })} maxLength={80} autoComplete="off" required />}
+          </Field>
+          <Field label="MRN" error={f('patient.mrn')} help="Unique within this clinic.">
+            {(p) => <input {...p} value={patient.mrn} onChange={(e) => setPatient({ ...patient, mrn: e.target.value })} maxLength={32} autoComplete="off" required />}
+          </Field>
+          <Field label="Date of birth" error={f('patient.dateOfBirth')}>
+            {(p) => <input {...p} type="date" max={today} value={patient.dateOfBirth} onChange={(e) => setPatient({ ...patient, dateOfBirth: e.target.value })} required />}
           </Field>
           <Field label="Phone" error={f('patient.phone')}>
             {(p) => <input {...p} type="tel" value={patient.phone} onChange={(e) => setPatient({ ...patient, phone: e.target.value })} maxLength={40} />}

@@ -93,8 +93,8 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
   if (mutation.data) {
     const r = mutation.data;
     return (
-      <section className="card stack" aria-labelledby={`${id}-saved`}>
-        <h2 id={`${id}-saved`} role="status">
+      <section className="card stack" aria-labelledby={`${id}-saved`} role="status">
+        <h2 id={`${id}-saved`}>
           Program version {r.program.versionNo} saved
         </h2>
         <p>

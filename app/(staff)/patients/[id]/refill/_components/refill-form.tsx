@@ -395,8 +395,8 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
   const alerts = result.assessment.alerts;
   return (
     <div className="stack rf-result">
-      <section className={`card stack ${flagged ? 'rf-result-flagged' : ''}`} aria-labelledby="rf-saved">
-        <h2 id="rf-saved" role="status">
+      <section className={`card stack ${flagged ? 'rf-result-flagged' : ''}`} aria-labelledby="rf-saved" role="status">
+        <h2 id="rf-saved">
           Refill saved{flagged ? `: ${flagLabels[result.assessment.flag].toLowerCase()} flagged` : ''}
         </h2>
         <dl className="facts">
@@ -448,7 +448,7 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
           </p>
         ) : result.slots.length > 0 ? (
           <>
-            <p>The earliest open slots on or before the due date ({formatLocalDate(result.forecast.refillDueOn)}):</p>
+            <p>Open slots in the week up to the due date ({formatLocalDate(result.forecast.refillDueOn)}):</p>
             <ul className="rf-slots">
               {result.slots.map((slot) => (
                 <li key={slot.startsAt}>

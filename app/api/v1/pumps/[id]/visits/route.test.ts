@@ -68,7 +68,11 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
     expect(r.body.forecast.refillDueOn > r.body.previousDueOn).toBe(true);
     expect(r.body.slots.length).toBeGreaterThan(0);
     expect(r.body.slots.length).toBeLessThanOrEqual(3);
-    for (const slot of r.body.slots) expect(slot.date <= r.body.forecast.refillDueOn).toBe(true);
+    // Offered in the week up to the due date, not tomorrow: the patient was just refilled.
+    for (const slot of r.body.slots) {
+      expect(slot.date <= r.body.forecast.refillDueOn).toBe(true);
+      expect(slot.date >= addDaysToLocalDate(r.body.forecast.refillDueOn, -7)).toBe(true);
+    }
     const [, visit] = visitsOf(pumpId).sort((a, b) => a.performedAt - b.performedAt);
     expect(visit).toMatchObject({ performedById: ctx.users.nurse.id, aspiratedResidualUl: 15_000, reservoirAfterUl: 20_000, discrepancyFlag: 'none', drugLot: 'LOT-123' });
     expect(Math.abs(visit!.expectedResidualUl! - 15_000)).toBeLessThan(10);

@@ -1,0 +1,184 @@
+/**
+ * The clinic's day: a nurse records a refill with a flagged discrepancy, sees the due date move and books one of
+ * the offered slots before the patient leaves; a physician's program change shows its forecast preview before it
+ * can be saved. Fixtures put back what they can (the booked appointment is cancelled, the dose restored); the
+ * refill visit itself stays, as every clinical record does.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, sessionCookie, signIn, test as base } from './fixtures';
+
+interface Subject {
+  patientId: number;
+  pumpId: number;
+  name: string;
+}
+
+interface ActiveProgram {
+  versionNo: number;
+  drugId: number;
+  concentrationMcgPerMl: number;
+  mode: 'simple' | 'flex' | 'constant-flow';
+  dailyDoseMcg: number;
+  continuousDoseMcgPerDay: number | null;
+  supersededAt: number | null;
+}
+
+async function findSubject(request: APIRequestContext, familyName: string, cookie?: string): Promise<Subject> {
+  const response = await request.get(`/api/v1/patients?q=${encodeURIComponent(familyName)}`, cookie ? { headers: { cookie } } : {});
+  expect(response.status()).toBe(200);
+  const { patients } = (await response.json()) as { patients: { id: number; name: string; pumps: { id: number }[] }[] };
+  const patient = patients.find((p) => p.name.startsWith(`${familyName}, `));
+  const pump = patient?.pumps[0];
+  if (!patient || !pump) throw new Error(`The demo clinic has no patient ${familyName} with an active pump`);
+  return { patientId: patient.id, pumpId: pump.id, name: patient.name };
+}
+
+async function dueDate(request: APIRequestContext, pumpId: number): Promise<string> {
+  const response = await request.get(`/api/v1/pumps/${pumpId}/forecast`);
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { refillDueOn: string }).refillDueOn;
+}
+
+async function expectNoSeriousAxeViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+const test = base.extend<{ booked: { track: (id: number, version: number) => void } }>({
+  // Appointments booked by a test are cancelled afterwards, so the calendar of later specs is unchanged.
+  booked: async ({ playwright, baseURL }, provide) => {
+    const api = await playwright.request.newContext({ baseURL });
+    const tracked: { id: number; version: number }[] = [];
+    await provide({ track: (id, version) => tracked.push({ id, version }) });
+    if (tracked.length) {
+      const cookie = await sessionCookie(api, baseURL!, 'nurse');
+      for (const { id, version } of tracked) {
+        const response = await api.patch(`/api/v1/appointments/${id}`, { headers: { cookie, origin: baseURL! }, data: { action: 'cancel', version, reason: 'e2e clean-up' } });
+        expect(response.status(), await response.text()).toBe(200);
+      }
+    }
+    await api.dispose();
+  },
+});
+
+test('a nurse records a refill with a flagged discrepancy, sees the due date move and books an offered slot', async ({ page, booked }) => {
+  await signIn(page, 'nurse');
+  // Carter is past his alarm date in the demo clinic: the refill is due at once.
+  const subject = await findSubject(page.request, 'Carter');
+  const dueBefore = await dueDate(page.request, subject.pumpId);
+
+  await page.goto(`/patients/${subject.patientId}`);
+  await expect(page.getByRole('heading', { level: 1, name: subject.name })).toBeVisible();
+  await expectNoSeriousAxeViolations(page);
+  await page.getByRole('link', { name: 'Record refill' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Record refill/ })).toBeVisible();
+
+  // The expected residual is pre-filled from the domain; 3.5 mL more left than expected is an under-infusion.
+  const expectedText = await page.locator('.rf-expected strong').innerText();
+  const expected = parseFloat(expectedText);
+  expect(Number.isFinite(expected)).toBe(true);
+  await page.getByLabel('Aspirated residual (mL)').fill((Math.round((expected + 3.5) * 10) / 10).toString());
+  const live = page.getByRole('status').filter({ hasText: 'Discrepancy' });
+  await expect(live).toContainText('Under-infusion');
+  await expect(live).toContainText('Critical');
+  await page.getByLabel('Lot number').fill('E2E-LOT-1');
+  await page.getByLabel('Expiry date').fill(`${new Date().getFullYear() + 1}-12-31`);
+  await expectNoSeriousAxeViolations(page);
+
+  // A fill above the capacity is refused next to the field, before anything is sent.
+  const filled = page.getByLabel(/Volume filled/);
+  await filled.fill('25');
+  await expect(page.getByText(/Volume filled must be at most 20 mL/)).toBeVisible();
+  await filled.fill('20');
+
+  await page.getByRole('button', { name: 'Save refill' }).click();
+  await expect(page.getByRole('heading', { name: 'Refill saved: under-infusion flagged' })).toBeVisible();
+  const dueAfter = await dueDate(page.request, subject.pumpId);
+  expect(dueAfter > dueBefore).toBe(true);
+  const dueText = await page.getByTestId('new-due-date').innerText();
+  expect(dueText).toContain(String(Number(dueAfter.slice(8, 10))));
+
+  const slots = page.getByRole('button', { name: /^Book / });
+  await expect(slots.first()).toBeVisible();
+  expect(await slots.count()).toBeLessThanOrEqual(3);
+  const bookedResponse = page.waitForResponse((r) => r.url().endsWith('/api/v1/appointments') && r.request().method() === 'POST');
+  await slots.first().click();
+  const response = await bookedResponse;
+  expect(response.status()).toBe(201);
+  const appointment = (await response.json()) as { id: number; version: number; date: string };
+  booked.track(appointment.id, appointment.version);
+  expect(appointment.date <= dueAfter).toBe(true);
+  await expect(page.getByText(/^Booked:/)).toBeVisible();
+
+  // The patient page shows the flagged visit at the top of the history, and the booked appointment.
+  await page.getByRole('link', { name: `Back to ${subject.name}` }).click();
+  const history = page.getByRole('table', { name: /Fills and refills/ });
+  await expect(history.getByRole('row').nth(1)).toContainText('Under-infusion');
+  await expect(history.getByRole('row').nth(1)).toContainText('E2E-LOT-1');
+});
+
+const programTest = test.extend<{ restore: { subject: Subject; original: ActiveProgram } }>({
+  // The physician's change is put back afterwards (even when the test fails), so later specs see the demo dose.
+  restore: async ({ playwright, baseURL }, provide) => {
+    const api = await playwright.request.newContext({ baseURL });
+    const cookie = await sessionCookie(api, baseURL!, 'physician');
+    const subject = await findSubject(api, 'Fischer', cookie);
+    const programs = async () => {
+      const response = await api.get(`/api/v1/pumps/${subject.pumpId}/programs`, { headers: { cookie } });
+      return ((await response.json()) as { programs: ActiveProgram[] }).programs.find((p) => p.supersededAt === null)!;
+    };
+    const original = await programs();
+    await provide({ subject, original });
+    const current = await programs();
+    if (current.dailyDoseMcg !== original.dailyDoseMcg) {
+      const response = await api.post(`/api/v1/pumps/${subject.pumpId}/programs`, {
+        headers: { cookie, origin: baseURL! },
+        data: {
+          expectedVersionNo: current.versionNo,
+          drugId: original.drugId,
+          concentrationMcgPerMl: original.concentrationMcgPerMl,
+          mode: original.mode,
+          doseMcgPerDay: original.continuousDoseMcgPerDay,
+          reason: 'e2e: restore the demo dose',
+        },
+      });
+      expect(response.status(), await response.text()).toBe(201);
+    }
+    await api.dispose();
+  },
+});
+
+programTest('a physician’s program change shows the forecast preview before it can be saved', async ({ page, restore }) => {
+  const { subject, original } = restore;
+  await signIn(page, 'physician');
+  await page.goto(`/patients/${subject.patientId}`);
+  await page.getByRole('link', { name: 'Change program' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Change program/ })).toBeVisible();
+
+  const save = page.getByRole('button', { name: 'Save program' });
+  await expect(save).toBeDisabled();
+  const newDose = Math.round(original.dailyDoseMcg * 1.1);
+  await page.getByLabel('Daily dose (mcg/day)').fill(String(newDose));
+  // No saving before the preview is on screen: old and new side by side.
+  await expect(save).toBeDisabled();
+  const preview = page.getByTestId('program-preview');
+  await expect(preview).toBeVisible();
+  const table = preview.getByRole('table');
+  await expect(table.getByRole('columnheader', { name: 'Current program' })).toBeVisible();
+  await expect(table.getByRole('row', { name: /Daily dose/ })).toContainText(`${newDose} mcg/day`);
+  await expect(table.getByRole('row', { name: /Refill due/ })).toBeVisible();
+  await expect(table.getByRole('row', { name: /Low-reservoir alarm/ })).toBeVisible();
+  await expect(page.getByText(/Within the usual 30 % step/)).toBeVisible();
+  await expectNoSeriousAxeViolations(page);
+
+  await expect(save).toBeEnabled();
+  await save.click();
+  await expect(page.getByText('Reason is required (at least 3 characters)')).toBeVisible();
+  await page.getByLabel('Reason for the change').fill('e2e: titration for night spasms');
+  await save.click();
+  await expect(page.getByRole('heading', { name: `Program version ${original.versionNo + 1} saved` })).toBeVisible();
+  await page.getByRole('link', { name: `Back to ${subject.name}` }).click();
+  await expect(page.getByRole('heading', { level: 3, name: `Program (version ${original.versionNo + 1})` })).toBeVisible();
+});
