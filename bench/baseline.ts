@@ -24,7 +24,11 @@ export interface RawWorklist {
 export function rawWorklist(db: Db, clinicId: number, seconds: number): RawWorklist {
   const now = Date.now();
   const first = listWorklist(db, clinicId, {}, now);
-  const { samples, cpuMsPerCall } = timeLoop(() => listWorklist(db, clinicId, {}, now), { warmupSeconds: 1, seconds, maxIterations: 5000 });
+  const { samples, cpuMsPerCall } = timeLoop(() => listWorklist(db, clinicId, {}, now), {
+    warmupSeconds: 1,
+    seconds,
+    maxIterations: 5000,
+  });
   const { p50, p95 } = summarize(samples);
   return {
     p50: round(p50),
@@ -82,14 +86,27 @@ export function forecastAll(db: Db, clinicId: number, repeats: number): Forecast
 }
 
 /** pumpForecastFor(db, clinicId, pumpId, now) over the sampled pumps, as GET /api/v1/pumps/{id}/forecast does. */
-export function rawPumpForecast(db: Db, clinicId: number, pumpIds: number[], seconds: number): { p50: number; p95: number; iterations: number; cpuMs: number } {
+export function rawPumpForecast(
+  db: Db,
+  clinicId: number,
+  pumpIds: number[],
+  seconds: number,
+): { p50: number; p95: number; iterations: number; cpuMs: number } {
   const now = Date.now();
   let i = 0;
-  const { samples, cpuMsPerCall } = timeLoop(() => pumpForecastFor(db, clinicId, pumpIds[i++ % pumpIds.length]!, now), {
-    warmupSeconds: 1,
-    seconds,
-    maxIterations: 20_000,
-  });
+  const { samples, cpuMsPerCall } = timeLoop(
+    () => pumpForecastFor(db, clinicId, pumpIds[i++ % pumpIds.length]!, now),
+    {
+      warmupSeconds: 1,
+      seconds,
+      maxIterations: 20_000,
+    },
+  );
   const { p50, p95 } = summarize(samples);
-  return { p50: round(p50, 3), p95: round(p95, 3), iterations: samples.length, cpuMs: round(cpuMsPerCall, 3) };
+  return {
+    p50: round(p50, 3),
+    p95: round(p95, 3),
+    iterations: samples.length,
+    cpuMs: round(cpuMsPerCall, 3),
+  };
 }

@@ -41,14 +41,20 @@ function nurseOf(db: Pick<Db, 'select'>, clinicId: number) {
 /** A personal API token for the clinic's nurse (lib/auth/session.ts looks it up by its hash). */
 export function createApiToken(db: Db, clinicId: number): string {
   const token = newToken();
-  db.insert(s.apiTokens).values({ userId: nurseOf(db, clinicId).id, name: 'benchmark', tokenHash: sha256Hex(token) }).run();
+  db.insert(s.apiTokens)
+    .values({ userId: nurseOf(db, clinicId).id, name: 'benchmark', tokenHash: sha256Hex(token) })
+    .run();
   return token;
 }
 
 /**
  * `count` active pumps spread evenly over the clinic (not just the first ones inserted), with their patients.
  */
-export function samplePumps(db: Db, clinicId: number, count: number): { pumpId: number; patientId: number }[] {
+export function samplePumps(
+  db: Db,
+  clinicId: number,
+  count: number,
+): { pumpId: number; patientId: number }[] {
   const rows = db
     .select({ pumpId: s.pumps.id, patientId: s.pumps.patientId })
     .from(s.pumps)
@@ -61,14 +67,22 @@ export function samplePumps(db: Db, clinicId: number, count: number): { pumpId: 
 }
 
 /** Patient feed tokens for the given patients, and one clinic feed token for the nurse. */
-export function createFeedTokens(db: Db, clinicId: number, patientIds: number[]): { patient: string[]; clinic: string } {
+export function createFeedTokens(
+  db: Db,
+  clinicId: number,
+  patientIds: number[],
+): { patient: string[]; clinic: string } {
   const clinic = newToken();
   const patient = patientIds.map(() => newToken());
   db.transaction((tx) => {
     patientIds.forEach((patientId, i) => {
-      tx.insert(s.feedTokens).values({ kind: 'patient', clinicId, patientId, tokenHash: sha256Hex(patient[i]!) }).run();
+      tx.insert(s.feedTokens)
+        .values({ kind: 'patient', clinicId, patientId, tokenHash: sha256Hex(patient[i]!) })
+        .run();
     });
-    tx.insert(s.feedTokens).values({ kind: 'clinic', clinicId, userId: nurseOf(tx, clinicId).id, tokenHash: sha256Hex(clinic) }).run();
+    tx.insert(s.feedTokens)
+      .values({ kind: 'clinic', clinicId, userId: nurseOf(tx, clinicId).id, tokenHash: sha256Hex(clinic) })
+      .run();
   });
   return { patient, clinic };
 }

@@ -80,7 +80,10 @@ function run(
           requestsPerSecond: round(latencies.length / result.duration, 1),
           statuses,
           errors: result.errors + result.timeouts,
-          serverCpuMs: cpuBefore != null && latencies.length > 0 ? round((serverCpuMs!() - cpuBefore) / latencies.length) : null,
+          serverCpuMs:
+            cpuBefore != null && latencies.length > 0
+              ? round((serverCpuMs!() - cpuBefore) / latencies.length)
+              : null,
           bytes,
         });
       },
@@ -94,19 +97,34 @@ function run(
 }
 
 /** Warm-up, then latency at one connection, then throughput at `connections`. */
-export async function measure(origin: string, target: HttpTarget, options: MeasureOptions): Promise<HttpFigures> {
+export async function measure(
+  origin: string,
+  target: HttpTarget,
+  options: MeasureOptions,
+): Promise<HttpFigures> {
   await run(origin, target, 1, options.warmupSeconds);
   const { bytes, ...latency } = await run(origin, target, 1, options.seconds, options.serverCpuMs);
-  const { bytes: _bytes, ...throughput } = await run(origin, target, options.connections, options.seconds, options.serverCpuMs);
+  const { bytes: _bytes, ...throughput } = await run(
+    origin,
+    target,
+    options.connections,
+    options.seconds,
+    options.serverCpuMs,
+  );
   return { name: target.name, latency, throughput, responseBytes: Math.round(summarize(bytes).p50) };
 }
 
 /** Why the figures cannot be trusted (a wrong status, a socket error, no response at all), or null. */
 export function problem(figures: HttpFigures, expectStatus?: number): string | null {
   const issues: string[] = [];
-  for (const [label, f] of [['1 connection', figures.latency], [`${figures.throughput.connections} connections`, figures.throughput]] as const) {
+  for (const [label, f] of [
+    ['1 connection', figures.latency],
+    [`${figures.throughput.connections} connections`, figures.throughput],
+  ] as const) {
     if (f.requests === 0) issues.push(`${label}: no response completed within the ${f.seconds} s run`);
-    const wrong = Object.keys(f.statuses).filter((code) => (expectStatus ? code !== String(expectStatus) : !code.startsWith('2')));
+    const wrong = Object.keys(f.statuses).filter((code) =>
+      expectStatus ? code !== String(expectStatus) : !code.startsWith('2'),
+    );
     if (wrong.length) issues.push(`${label}: unexpected statuses ${JSON.stringify(f.statuses)}`);
     if (f.errors) issues.push(`${label}: ${f.errors} socket errors or timeouts`);
   }
@@ -119,6 +137,10 @@ export async function probe(
   path: string,
   headers: Record<string, string>,
 ): Promise<{ status: number; body: string; etag: string | null }> {
-  const response = await fetch(origin + path, { headers, redirect: 'manual', signal: AbortSignal.timeout(120_000) });
+  const response = await fetch(origin + path, {
+    headers,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(120_000),
+  });
   return { status: response.status, body: await response.text(), etag: response.headers.get('etag') };
 }

@@ -42,7 +42,15 @@ const fmt = (value: number | null, unit: string) => {
 };
 
 export function table(results: FigureResult[], withGrowth: boolean): string {
-  const header = ['Figure', 'Value', 'Raw baseline', '× baseline', 'Target', 'Status', ...(withGrowth ? ['× 10k run'] : [])];
+  const header = [
+    'Figure',
+    'Value',
+    'Raw baseline',
+    '× baseline',
+    'Target',
+    'Status',
+    ...(withGrowth ? ['× 10k run'] : []),
+  ];
   const rows = results.map((r) => [
     r.label,
     fmt(r.value, r.unit),
@@ -53,17 +61,24 @@ export function table(results: FigureResult[], withGrowth: boolean): string {
     ...(withGrowth ? [r.growth != null ? `${r.growth.toFixed(2)}×` : ''] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const notes = results.filter((r) => r.note).map((r) => `  ${r.label}: ${r.note}`);
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ...(notes.length ? ['', 'Notes:', ...notes] : [])].join(
-    '\n',
-  );
+  return [
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    ...(notes.length ? ['', 'Notes:', ...notes] : []),
+  ].join('\n');
 }
 
 /** The figures of an earlier 10,000-patient run, if bench/results.json holds one. */
 export function loadReference(file: string): Record<string, number | null> | null {
   try {
-    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { patients?: number; figures?: { key: string; value: number | null }[] };
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      patients?: number;
+      figures?: { key: string; value: number | null }[];
+    };
     if (saved.patients !== 10_000 || !Array.isArray(saved.figures)) return null;
     return Object.fromEntries(saved.figures.map((f) => [f.key, f.value]));
   } catch {

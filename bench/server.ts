@@ -94,7 +94,14 @@ export async function startServer(options: {
   const out = fs.openSync(options.logFile, 'a');
   const child = spawn(
     process.execPath,
-    [path.join(options.root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    [
+      path.join(options.root, 'node_modules', 'next', 'dist', 'bin', 'next'),
+      'start',
+      '-p',
+      String(port),
+      '-H',
+      '127.0.0.1',
+    ],
     {
       cwd: options.root,
       detached: true,
@@ -126,11 +133,16 @@ export async function startServer(options: {
   for (;;) {
     if (child.exitCode != null || child.signalCode != null) {
       running.delete(child);
-      throw new Error(`next start exited (${child.exitCode ?? child.signalCode}) before answering; see ${options.logFile}`);
+      throw new Error(
+        `next start exited (${child.exitCode ?? child.signalCode}) before answering; see ${options.logFile}`,
+      );
     }
     try {
       // Any answer at all means the server is listening (start-up work runs before it listens).
-      const response = await fetch(`${origin}/sign-in`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+      const response = await fetch(`${origin}/sign-in`, {
+        redirect: 'manual',
+        signal: AbortSignal.timeout(5000),
+      });
       await response.arrayBuffer();
       return { origin, port, child, log: options.logFile, stop, cpuMs: () => groupCpuMs(child.pid!) };
     } catch {
@@ -138,7 +150,9 @@ export async function startServer(options: {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`next start did not answer within ${options.readyTimeoutMs / 1000} s; see ${options.logFile}`);
+      throw new Error(
+        `next start did not answer within ${options.readyTimeoutMs / 1000} s; see ${options.logFile}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }

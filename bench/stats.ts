@@ -57,4 +57,5 @@ export async function timedAsync<T>(fn: () => Promise<T>): Promise<{ result: T; 
   return { result, ms: performance.now() - started };
 }
 
-export const round = (x: number, digits = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
+export const round = (x: number, digits = 2) =>
+  Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x;

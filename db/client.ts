@@ -54,7 +54,7 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
     );
   }
 
-  const db = drizzle(sqlite, { schema }) as Db;
+  const db: Db = drizzle({ client: sqlite, schema });
   if (options.migrate !== false) applyMigrations(db, filePath);
   return db;
 }

@@ -37,7 +37,9 @@ type AppointmentRule =
   | { kind: 'none' }
   | { kind: 'before-due'; days: number }
   | { kind: 'after-due'; days: number }
-  | { kind: 'after-alarm'; days: number };
+  | { kind: 'after-alarm'; days: number }
+  /** Booked a few hours ago and not yet marked done or no-show (the front desk's next task). */
+  | { kind: 'hours-ago'; hours: number };
 
 interface Scenario {
   label: string;
@@ -87,6 +89,7 @@ const namedScenarios: Scenario[] = [
   { label: 'dose above the usual range', givenName: 'Karen', familyName: 'Lee', origin: 'spinal', backupOralPlan: oral, model: '8637-40', product: 'Lioresal Intrathecal', concentrationMcgPerMl: 2000, program: simple(1100), fillMl: 40, daysSinceRefill: 20, appointment: { kind: 'before-due', days: 2 } },
   { label: 'no-show yesterday', givenName: 'Olivia', familyName: 'Martin', origin: 'cerebral', backupOralPlan: oral, model: '8637-20', product: 'Lioresal Intrathecal', concentrationMcgPerMl: 500, program: simple(260), fillMl: 20, daysSinceRefill: 26, noShowYesterday: true, appointment: { kind: 'none' } },
   { label: 'very long name (card layout)', givenName: 'Maximiliana Alexandrina', familyName: 'Featherstonehaugh-Montgomery-Wolfeschlegelsteinhausen', origin: 'cerebral', backupOralPlan: oral, model: '8637-40', product: 'Gablofen', concentrationMcgPerMl: 2000, program: simple(1250), fillMl: 40, daysSinceRefill: 9, appointment: { kind: 'before-due', days: 2 } },
+  { label: 'appointment earlier today, not yet marked', givenName: 'Ethan', familyName: 'Ward', origin: 'spinal', backupOralPlan: oral, model: '8637-20', product: 'Lioresal Intrathecal', concentrationMcgPerMl: 500, program: simple(250), fillMl: 20, daysSinceRefill: 27, appointment: { kind: 'hours-ago', hours: 2 } },
   { label: 'dose changed since the card was printed', givenName: 'Noah', familyName: 'Fischer', origin: 'spinal', backupOralPlan: oral, model: '8637-20', product: 'Lioresal Intrathecal', concentrationMcgPerMl: 500, program: simple(240), fillMl: 20, daysSinceRefill: 11, programChangeDaysAgo: { doseMcgPerDay: 280, reason: 'Titration: spasticity at night' }, appointment: { kind: 'before-due', days: 2 } },
 ];
 
@@ -306,6 +309,10 @@ export function seedClinic(db: Db, options: SeedOptions, physicianIds: string[] 
       const f = forecasts.get(pumpId);
       const rule = scenario.appointment;
       if (!f || rule.kind === 'none') continue;
+      if (rule.kind === 'hours-ago') {
+        createAppointment(tx, { pumpId, startsAt: now - rule.hours * 3_600_000 });
+        continue;
+      }
       let date =
         rule.kind === 'before-due'
           ? addDaysToLocalDate(f.refillDueOn, -rule.days)

@@ -75,14 +75,16 @@ test('a nurse records a refill with a flagged discrepancy, sees the due date mov
   await page.getByRole('link', { name: 'Record refill' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /Record refill/ })).toBeVisible();
 
-  // The expected residual is pre-filled from the domain; 3.5 mL more left than expected is an under-infusion.
-  const expectedText = await page.locator('.rf-expected strong').innerText();
-  const expected = parseFloat(expectedText);
+  // The expected residual is shown from the domain; 3.5 mL away from it is beyond the 2 mL tolerance. More drug
+  // left than expected is an under-infusion (the usual case for a demo pump near its alarm).
+  const expected = parseFloat(await page.locator('.rf-expected strong').innerText());
   expect(Number.isFinite(expected)).toBe(true);
-  await page.getByLabel('Aspirated residual (mL)').fill((Math.round((expected + 3.5) * 10) / 10).toString());
+  const under = expected + 3.5 <= 20;
+  const flag = under ? 'Under-infusion' : 'Over-delivery';
+  await page.getByLabel('Aspirated residual (mL)').fill((Math.round((under ? expected + 3.5 : expected - 3.5) * 10) / 10).toString());
   const live = page.getByRole('status').filter({ hasText: 'Discrepancy' });
-  await expect(live).toContainText('Under-infusion');
-  await expect(live).toContainText('Critical');
+  await expect(live).toContainText(flag);
+  await expect(live).toContainText(under ? 'Critical' : 'High');
   await page.getByLabel('Lot number').fill('E2E-LOT-1');
   await page.getByLabel('Expiry date').fill(`${new Date().getFullYear() + 1}-12-31`);
   await expectNoSeriousAxeViolations(page);
@@ -94,7 +96,7 @@ test('a nurse records a refill with a flagged discrepancy, sees the due date mov
   await filled.fill('20');
 
   await page.getByRole('button', { name: 'Save refill' }).click();
-  await expect(page.getByRole('heading', { name: 'Refill saved: under-infusion flagged' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: `Refill saved: ${flag.toLowerCase()} flagged` })).toBeVisible();
   const dueAfter = await dueDate(page.request, subject.pumpId);
   expect(dueAfter > dueBefore).toBe(true);
   const dueText = await page.getByTestId('new-due-date').innerText();
@@ -115,7 +117,7 @@ test('a nurse records a refill with a flagged discrepancy, sees the due date mov
   // The patient page shows the flagged visit at the top of the history, and the booked appointment.
   await page.getByRole('link', { name: `Back to ${subject.name}` }).click();
   const history = page.getByRole('table', { name: /Fills and refills/ });
-  await expect(history.getByRole('row').nth(1)).toContainText('Under-infusion');
+  await expect(history.getByRole('row').nth(1)).toContainText(flag);
   await expect(history.getByRole('row').nth(1)).toContainText('E2E-LOT-1');
 });
 

@@ -45,7 +45,7 @@ test('a nurse rotates a patient’s calendar link from the patient page; the old
   feeds.revokeAfter(feeds.patientId, 'nurse');
   await signIn(page, 'nurse');
   await page.goto(`/patients/${feeds.patientId}`);
-  const panel = page.getByRole('region', { name: 'Calendar link' });
+  const panel = page.getByRole('region', { name: 'Calendar link', exact: true });
   await expect(panel).toBeVisible();
 
   // Start from a known state: no active link, or an active one that can no longer be shown.
@@ -102,7 +102,7 @@ test('the front desk sees no calendar-link controls on the patient page', async 
   await signIn(page, 'front-desk');
   await page.goto(`/patients/${feeds.patientId}`);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Calendar link' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Calendar link', exact: true })).toHaveCount(0);
 });
 
 test('a staff member creates, rotates and revokes their own clinic feed at /me/feed', async ({ page, feeds }) => {

@@ -33,8 +33,8 @@ export async function sessionCookie(request: APIRequestContext, baseURL: string,
 }
 
 export const test = base.extend<{ asRole: (role: DemoRole) => Promise<Page> }>({
-  asRole: async ({ page }, use) => {
-    await use(async (role) => {
+  asRole: async ({ page }, provide) => {
+    await provide(async (role) => {
       await signIn(page, role);
       return page;
     });

@@ -30,13 +30,17 @@ const test = base.extend<{ deskApi: Api; track: (id: number) => void }>({
     const cookie = await sessionCookie(context, baseURL!, 'front-desk');
     const headers = { cookie, origin: baseURL! };
     await provide({
-      get: async <T,>(path: string) => {
+      get: async <T>(path: string) => {
         const response = await context.get(path, { headers });
         expect(response.status(), `GET ${path}`).toBe(200);
         return (await response.json()) as T;
       },
       send: async (method, path, data) => {
-        const response = await context.fetch(path, { method, headers: { ...headers, 'content-type': 'application/json' }, data: JSON.stringify(data) });
+        const response = await context.fetch(path, {
+          method,
+          headers: { ...headers, 'content-type': 'application/json' },
+          data: JSON.stringify(data),
+        });
         return { status: response.status(), body: await response.json() };
       },
     });
@@ -50,7 +54,11 @@ const test = base.extend<{ deskApi: Api; track: (id: number) => void }>({
       for (let attempt = 0; attempt < 3; attempt++) {
         const a = await deskApi.get<Appointment>(`/api/v1/appointments/${id}`);
         if (a.status !== 'booked') break;
-        const res = await deskApi.send('PATCH', `/api/v1/appointments/${id}`, { action: 'cancel', version: a.version, reason: 'e2e clean-up' });
+        const res = await deskApi.send('PATCH', `/api/v1/appointments/${id}`, {
+          action: 'cancel',
+          version: a.version,
+          reason: 'e2e clean-up',
+        });
         if (res.status !== 409) break;
       }
     }
@@ -68,14 +76,26 @@ function humanDate(date: string): string {
 /** Clinic-local date and time of an instant. */
 function local(at: number, timeZone: string): { date: string; time: string } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
 }
 
-test('the front desk books an appointment from the offered slots, then moves it', async ({ page, deskApi, track }) => {
+test('the front desk books an appointment from the offered slots, then moves it', async ({
+  page,
+  deskApi,
+  track,
+}) => {
   await signIn(page, 'front-desk');
   await page.goto('/appointments');
   const booking = page.getByRole('form', { name: 'Book an appointment' });
@@ -95,7 +115,9 @@ test('the front desk books an appointment from the offered slots, then moves it'
   await expect(status).toContainText(`Booked Brooks, Samuel`);
   await expect(status).toContainText(time);
 
-  const [booked] = (await deskApi.get<{ appointments: Appointment[] }>(`/api/v1/appointments?from=${date}&to=${date}`)).appointments.filter(
+  const [booked] = (
+    await deskApi.get<{ appointments: Appointment[] }>(`/api/v1/appointments?from=${date}&to=${date}`)
+  ).appointments.filter(
     (a) => a.patientName === 'Brooks, Samuel' && a.status === 'booked' && a.time === time,
   );
   expect(booked).toBeDefined();
@@ -104,7 +126,9 @@ test('the front desk books an appointment from the offered slots, then moves it'
   await status.getByRole('link', { name: 'Show that day' }).click();
   await expect(page).toHaveURL(new RegExp(`view=day&date=${date}`));
   // The booked row (a re-run on the same database also shows earlier, cancelled ones).
-  const row = page.getByRole('row', { name: new RegExp(`^${time}–\\d\\d:\\d\\d Brooks, Samuel`) }).filter({ has: page.getByRole('button', { name: 'Move…' }) });
+  const row = page
+    .getByRole('row', { name: new RegExp(`^${time}–\\d\\d:\\d\\d Brooks, Samuel`) })
+    .filter({ has: page.getByRole('button', { name: 'Move…' }) });
   await expect(row).toBeVisible();
   await row.getByRole('button', { name: 'Move…' }).click();
   const move = page.getByRole('form', { name: 'Move the appointment of Brooks, Samuel' });
@@ -125,18 +149,33 @@ test('a no-show puts the patient back at the top of the worklist', async ({ page
   const now = local(Date.now(), timeZone);
   // A booked appointment whose time has passed (left unmarked since yesterday), else one booked now for earlier today.
   const yesterday = new Date(Date.parse(`${now.date}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-  let missed = (await deskApi.get<{ appointments: Appointment[] }>(`/api/v1/appointments?from=${yesterday}&to=${now.date}`)).appointments.find(
-    (a) => a.status === 'booked' && a.startsAt <= Date.now(),
-  );
+  let missed = (
+    await deskApi.get<{ appointments: Appointment[] }>(
+      `/api/v1/appointments?from=${yesterday}&to=${now.date}`,
+    )
+  ).appointments.find((a) => a.status === 'booked' && a.startsAt <= Date.now());
   if (!missed) {
-    const search = await deskApi.get<{ patients: { name: string; pumps: { id: number }[] }[] }>('/api/v1/patients?q=Alvarez');
+    const search = await deskApi.get<{ patients: { name: string; pumps: { id: number }[] }[] }>(
+      '/api/v1/patients?q=Alvarez',
+    );
     const pumpId = search.patients[0]!.pumps[0]!.id;
-    const attempt = await deskApi.send('POST', '/api/v1/appointments', { pumpId, date: now.date, time: '08:30', durationMinutes: 5 });
-    test.skip(attempt.status !== 201, `No appointment can be booked for earlier today (${now.date} ${now.time} ${timeZone}): ${JSON.stringify(attempt.body)}`);
+    const attempt = await deskApi.send('POST', '/api/v1/appointments', {
+      pumpId,
+      date: now.date,
+      time: '08:30',
+      durationMinutes: 5,
+    });
+    test.skip(
+      attempt.status !== 201,
+      `No appointment can be booked for earlier today (${now.date} ${now.time} ${timeZone}): ${JSON.stringify(attempt.body)}`,
+    );
     missed = attempt.body as Appointment;
     track(missed.id);
   }
-  test.skip(missed.startsAt > Date.now(), 'The clinic day has not started yet: no appointment time has passed.');
+  test.skip(
+    missed.startsAt > Date.now(),
+    'The clinic day has not started yet: no appointment time has passed.',
+  );
 
   await signIn(page, 'front-desk');
   await page.goto(`/?q=${encodeURIComponent(missed.patientName.split(',')[0]!)}`);
@@ -144,7 +183,9 @@ test('a no-show puts the patient back at the top of the worklist', async ({ page
   await expect(before).not.toContainText('none booked');
 
   await page.goto(`/appointments?view=day&date=${missed.date}`);
-  const row = page.getByRole('row', { name: new RegExp(`${missed.patientName}`) }).filter({ hasText: missed.time });
+  const row = page
+    .getByRole('row', { name: new RegExp(`${missed.patientName}`) })
+    .filter({ hasText: missed.time });
   await row.getByRole('button', { name: 'No-show' }).click();
   await expect(row).toContainText('Marked as a no-show');
   await expect(row.getByRole('button', { name: 'No-show' })).toHaveCount(0);
@@ -157,42 +198,61 @@ test('a no-show puts the patient back at the top of the worklist', async ({ page
   expect(index).toBeGreaterThan(0);
   const mine = texts[index]!;
   expect(mine).toContain('none booked');
-  const statusOf = (t: string) => ['Empty: withdrawal risk', 'Past alarm date', 'Overdue', 'Due soon', 'OK'].find((s) => t.includes(s));
+  const statusOf = (t: string) =>
+    ['Empty: withdrawal risk', 'Past alarm date', 'Overdue', 'Due soon', 'OK'].find((s) => t.includes(s));
   for (const above of texts.slice(1, index)) {
     // Every row above is more urgent, or of the same status and also without an appointment.
-    const rank = (t: string) => ['Empty: withdrawal risk', 'Past alarm date', 'Overdue', 'Due soon', 'OK'].indexOf(statusOf(t) ?? 'OK');
+    const rank = (t: string) =>
+      ['Empty: withdrawal risk', 'Past alarm date', 'Overdue', 'Due soon', 'OK'].indexOf(statusOf(t) ?? 'OK');
     expect(rank(above) < rank(mine) || above.includes('none booked')).toBe(true);
   }
   expect(index).toBeLessThanOrEqual(10);
 });
 
-test('the week view shows the clinic’s appointments, with each day’s places taken', async ({ page, deskApi }) => {
+test('the week view shows the clinic’s appointments, with each day’s places taken', async ({
+  page,
+  deskApi,
+}) => {
   const { timeZone } = await deskApi.get<{ timeZone: string }>('/api/v1/settings');
   // The week of the next booked appointment in the demo clinic.
   const today = local(Date.now(), timeZone).date;
   const ahead = new Date(Date.parse(`${today}T12:00:00Z`) + 20 * 86_400_000).toISOString().slice(0, 10);
-  const upcoming = (await deskApi.get<{ appointments: Appointment[] }>(`/api/v1/appointments?from=${today}&to=${ahead}&status=booked`)).appointments;
+  const upcoming = (
+    await deskApi.get<{ appointments: Appointment[] }>(
+      `/api/v1/appointments?from=${today}&to=${ahead}&status=booked`,
+    )
+  ).appointments;
   expect(upcoming.length).toBeGreaterThan(0);
   const target = upcoming[0]!;
   await signIn(page, 'front-desk');
   await page.goto(`/appointments?view=week&date=${target.date}`);
   const week = page.getByRole('list', { name: /^Week of / });
-  const list = await deskApi.get<{ from: string; to: string; appointments: Appointment[]; days: { date: string; taken: number; capacity: number; open: boolean }[] }>(
-    `/api/v1/appointments?from=${target.date}&to=${target.date}`,
-  );
+  const list = await deskApi.get<{
+    from: string;
+    to: string;
+    appointments: Appointment[];
+    days: { date: string; taken: number; capacity: number; open: boolean }[];
+  }>(`/api/v1/appointments?from=${target.date}&to=${target.date}`);
   const day = week.getByRole('listitem', { name: humanDate(target.date), exact: true });
   for (const a of list.appointments) {
-    await expect(day.getByRole('listitem').filter({ hasText: a.patientName }).filter({ hasText: a.time }).first()).toBeVisible();
+    await expect(
+      day.getByRole('listitem').filter({ hasText: a.patientName }).filter({ hasText: a.time }).first(),
+    ).toBeVisible();
   }
   const d = list.days[0]!;
   await expect(day).toContainText(`${d.taken} of ${d.capacity} places taken`);
   // Each appointment links to its patient.
-  await expect(day.getByRole('link', { name: target.patientName }).first()).toHaveAttribute('href', /^\/patients\/\d+$/);
+  await expect(day.getByRole('link', { name: target.patientName }).first()).toHaveAttribute(
+    'href',
+    /^\/patients\/\d+$/,
+  );
 });
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length}`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.length}`);
 }
 
 for (const [role, url] of [

@@ -13,7 +13,7 @@ let ctx: ApiTestContext;
 const password = 'a long enough password';
 
 async function signIn(email: string, pw: string) {
-  return call(authPost as never, {
+  return call(authPost, {
     method: 'POST',
     url: '/api/auth/sign-in/email',
     body: { email, password: pw },

@@ -83,7 +83,14 @@ export interface AppointmentList {
 
 type ClinicRow = Pick<
   s.Clinic,
-  'id' | 'timeZone' | 'clinicWeekdays' | 'holidays' | 'dailyCapacity' | 'dayStartsAt' | 'dayEndsAt' | 'slotMinutes'
+  | 'id'
+  | 'timeZone'
+  | 'clinicWeekdays'
+  | 'holidays'
+  | 'dailyCapacity'
+  | 'dayStartsAt'
+  | 'dayEndsAt'
+  | 'slotMinutes'
 >;
 
 function loadClinic(db: Reader, clinicId: number): ClinicRow {
@@ -182,7 +189,12 @@ export function isOpenDay(clinic: Pick<s.Clinic, 'holidays' | 'clinicWeekdays'>,
 }
 
 /** The clinic's appointments between two clinic-local dates (inclusive), with each day's places taken. */
-export function listAppointments(db: Reader, clinicId: number, range: AppointmentRange, now: number): AppointmentList {
+export function listAppointments(
+  db: Reader,
+  clinicId: number,
+  range: AppointmentRange,
+  now: number,
+): AppointmentList {
   const clinic = loadClinic(db, clinicId);
   const tz = clinic.timeZone;
   const rows = selectAppointments(
@@ -196,10 +208,19 @@ export function listAppointments(db: Reader, clinicId: number, range: Appointmen
   ).map((r) => toDto(r, tz));
 
   const taken = new Map<string, number>();
-  for (const a of rows) if ((CAPACITY_STATUSES as readonly string[]).includes(a.status)) taken.set(a.date, (taken.get(a.date) ?? 0) + 1);
+  for (const a of rows)
+    if ((CAPACITY_STATUSES as readonly string[]).includes(a.status))
+      taken.set(a.date, (taken.get(a.date) ?? 0) + 1);
   const days: CalendarDay[] = [];
   for (let d = range.from; d <= range.to; d = addDaysToLocalDate(d, 1)) {
-    days.push({ date: d, weekday: isoWeekdayOf(d), open: isOpenDay(clinic, d), holiday: isHoliday(clinic, d), taken: taken.get(d) ?? 0, capacity: clinic.dailyCapacity });
+    days.push({
+      date: d,
+      weekday: isoWeekdayOf(d),
+      open: isOpenDay(clinic, d),
+      holiday: isHoliday(clinic, d),
+      taken: taken.get(d) ?? 0,
+      capacity: clinic.dailyCapacity,
+    });
   }
   return {
     timeZone: tz,
@@ -243,11 +264,15 @@ function placesTaken(db: Reader, clinic: ClinicRow, date: string, excludeId?: nu
 }
 
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const hhmm = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const humanDate = (date: string) => formatDayNumberForHumans(dayNumberOf(date));
 
 export function weekdayList(weekdays: readonly number[]): string {
-  return [...weekdays].sort((a, b) => a - b).map((d) => WEEKDAY_NAMES[d]).join(', ');
+  return [...weekdays]
+    .sort((a, b) => a - b)
+    .map((d) => WEEKDAY_NAMES[d])
+    .join(', ');
 }
 
 /**
@@ -335,15 +360,36 @@ const auditView = (a: AppointmentDto) => ({
   notes: a.notes,
 });
 
-export function bookAppointment(db: Db, actor: Actor, input: BookAppointmentInput, now: number): AppointmentDto {
+export function bookAppointment(
+  db: Db,
+  actor: Actor,
+  input: BookAppointmentInput,
+  now: number,
+): AppointmentDto {
   return db.transaction((tx) => {
     bookablePump(tx, actor.clinicId, input.pumpId);
     const clinic = loadClinic(tx, actor.clinicId);
     const durationMinutes = input.durationMinutes ?? clinic.slotMinutes;
-    const startsAt = assertSchedulable(tx, clinic, { pumpId: input.pumpId, date: input.date, time: input.time, durationMinutes }, now);
+    const startsAt = assertSchedulable(
+      tx,
+      clinic,
+      { pumpId: input.pumpId, date: input.date, time: input.time, durationMinutes },
+      now,
+    );
     const row = tx
       .insert(s.appointments)
-      .values({ pumpId: input.pumpId, startsAt, durationMinutes, type: input.type, status: 'booked', sequence: 0, notes: input.notes, createdById: actor.id, createdAt: now, updatedAt: now })
+      .values({
+        pumpId: input.pumpId,
+        startsAt,
+        durationMinutes,
+        type: input.type,
+        status: 'booked',
+        sequence: 0,
+        notes: input.notes,
+        createdById: actor.id,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning({ id: s.appointments.id })
       .get();
     refreshForecasts(tx, { pumpIds: [input.pumpId] }, now);
@@ -358,37 +404,64 @@ const refuse = (message: string, field = 'action'): never => {
 };
 
 /** Move, cancel, mark done or mark no-show, with the version the caller read. */
-export function changeAppointment(db: Db, actor: Actor, id: number, patch: AppointmentPatch, now: number): AppointmentDto {
+export function changeAppointment(
+  db: Db,
+  actor: Actor,
+  id: number,
+  patch: AppointmentPatch,
+  now: number,
+): AppointmentDto {
   return db.transaction((tx) => {
     const before = getAppointment(tx, actor.clinicId, id);
     assertSameVersion('appointment', patch.version, before.version);
     const clinic = loadClinic(tx, actor.clinicId);
     const label = `${before.status === 'no-show' ? 'a no-show' : before.status}`;
     if (before.status !== 'booked') {
-      refuse(`This appointment is ${label}; only a booked appointment can be ${patch.action === 'move' ? 'moved' : patch.action === 'cancel' ? 'cancelled' : `marked ${patch.action}`}.`);
+      refuse(
+        `This appointment is ${label}; only a booked appointment can be ${patch.action === 'move' ? 'moved' : patch.action === 'cancel' ? 'cancelled' : `marked ${patch.action}`}.`,
+      );
     }
 
     let set: Partial<typeof s.appointments.$inferInsert>;
     switch (patch.action) {
       case 'move': {
         const durationMinutes = patch.durationMinutes ?? before.durationMinutes;
-        if (patch.date === before.date && patch.time === before.time && durationMinutes === before.durationMinutes) return before;
-        const startsAt = assertSchedulable(tx, clinic, { pumpId: before.pumpId, date: patch.date, time: patch.time, durationMinutes, excludeId: id }, now);
+        if (
+          patch.date === before.date &&
+          patch.time === before.time &&
+          durationMinutes === before.durationMinutes
+        )
+          return before;
+        const startsAt = assertSchedulable(
+          tx,
+          clinic,
+          { pumpId: before.pumpId, date: patch.date, time: patch.time, durationMinutes, excludeId: id },
+          now,
+        );
         set = { startsAt, durationMinutes };
         break;
       }
       case 'cancel': {
         const reason = patch.reason?.trim();
-        set = { status: 'cancelled', notes: reason ? [before.notes, `Cancelled: ${reason}`].filter(Boolean).join('\n') : before.notes };
+        set = {
+          status: 'cancelled',
+          notes: reason ? [before.notes, `Cancelled: ${reason}`].filter(Boolean).join('\n') : before.notes,
+        };
         break;
       }
       case 'done': {
-        if (before.date > localDateOf(now, clinic.timeZone)) refuse(`This appointment is on ${humanDate(before.date)}; it can be marked done on that day or later.`);
+        if (before.date > localDateOf(now, clinic.timeZone))
+          refuse(
+            `This appointment is on ${humanDate(before.date)}; it can be marked done on that day or later.`,
+          );
         set = { status: 'done' };
         break;
       }
       case 'no-show': {
-        if (before.startsAt > now) refuse(`This appointment starts at ${formatInstantForHumans(before.startsAt, clinic.timeZone)}; a no-show can be recorded once that time has passed.`);
+        if (before.startsAt > now)
+          refuse(
+            `This appointment starts at ${formatInstantForHumans(before.startsAt, clinic.timeZone)}; a no-show can be recorded once that time has passed.`,
+          );
         set = { status: 'no-show' };
         break;
       }
@@ -401,7 +474,10 @@ export function changeAppointment(db: Db, actor: Actor, id: number, patch: Appoi
     // A no-show or cancellation leaves the pump without an upcoming visit: the worklist must rank it as unbooked now.
     refreshForecasts(tx, { pumpIds: [before.pumpId] }, now);
     const after = getAppointment(tx, actor.clinicId, id);
-    audit(tx, actor, 'update', 'appointment', id, auditView(before), { ...auditView(after), action: patch.action });
+    audit(tx, actor, 'update', 'appointment', id, auditView(before), {
+      ...auditView(after),
+      action: patch.action,
+    });
     return after;
   });
 }
@@ -427,14 +503,28 @@ export interface PumpSlots {
 const FALLBACK_DAYS = 28;
 
 /** Open slots for a pump on or before its stored refill due date (db/queries/slots.ts findOpenSlots). */
-export function openSlotsForPump(db: Reader, clinicId: number, pumpId: number, options: { count: number; durationMinutes?: number }, now: number): PumpSlots {
+export function openSlotsForPump(
+  db: Reader,
+  clinicId: number,
+  pumpId: number,
+  options: { count: number; durationMinutes?: number },
+  now: number,
+): PumpSlots {
   bookablePump(db, clinicId, pumpId);
   const clinic = loadClinic(db, clinicId);
-  const due = db.select({ refillDueOn: s.pumpForecasts.refillDueOn }).from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get();
+  const due = db
+    .select({ refillDueOn: s.pumpForecasts.refillDueOn })
+    .from(s.pumpForecasts)
+    .where(eq(s.pumpForecasts.pumpId, pumpId))
+    .get();
   const durationMinutes = options.durationMinutes ?? clinic.slotMinutes;
   const today = localDateOf(now, clinic.timeZone);
   const search = (onOrBefore: string) =>
-    withinCapacity(db, clinic, findOpenSlots(db, clinicId, { after: now, onOrBefore, count: options.count, durationMinutes }));
+    withinCapacity(
+      db,
+      clinic,
+      findOpenSlots(db, clinicId, { after: now, onOrBefore, count: options.count, durationMinutes }),
+    );
   let slots = due ? search(due.refillDueOn) : [];
   const beforeDueDate = slots.length > 0;
   if (!beforeDueDate) slots = search(addDaysToLocalDate(today, FALLBACK_DAYS));
@@ -444,7 +534,12 @@ export function openSlotsForPump(db: Reader, clinicId: number, pumpId: number, o
     refillDueOn: due?.refillDueOn ?? null,
     durationMinutes,
     beforeDueDate,
-    slots: slots.map((sl) => ({ startsAt: sl.startsAt, startsAtIso: formatInstantIso(sl.startsAt, clinic.timeZone), date: sl.date, time: sl.time })),
+    slots: slots.map((sl) => ({
+      startsAt: sl.startsAt,
+      startsAtIso: formatInstantIso(sl.startsAt, clinic.timeZone),
+      date: sl.date,
+      time: sl.time,
+    })),
   };
 }
 

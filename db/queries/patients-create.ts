@@ -68,13 +68,27 @@ export interface CreatedPatient {
 }
 
 function fail(fields: Record<string, string>): never {
-  throw new ValidationError(`Invalid input: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
+  throw new ValidationError(
+    `Invalid input: ${Object.entries(fields)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')}`,
+    fields,
+  );
 }
 
 /** Creates the patient, pump, first program and initial fill in one transaction, audited, with the forecast stored. */
-export function createPatientWithPump(db: Db, actor: Actor, input: CreatePatientInput, now: number): CreatedPatient {
+export function createPatientWithPump(
+  db: Db,
+  actor: Actor,
+  input: CreatePatientInput,
+  now: number,
+): CreatedPatient {
   return db.transaction((tx) => {
-    const clinic = tx.select({ timeZone: s.clinics.timeZone }).from(s.clinics).where(eq(s.clinics.id, actor.clinicId)).get();
+    const clinic = tx
+      .select({ timeZone: s.clinics.timeZone })
+      .from(s.clinics)
+      .where(eq(s.clinics.id, actor.clinicId))
+      .get();
     if (!clinic) throw new NotFoundError('No such clinic.');
     const { patient: p, pump: pu, program: pr, initialFill: fill } = input;
     const fields: Record<string, string> = {};
@@ -92,7 +106,13 @@ export function createPatientWithPump(db: Db, actor: Actor, input: CreatePatient
       const physician = tx
         .select({ id: s.users.id })
         .from(s.users)
-        .where(and(eq(s.users.id, p.managingPhysicianId), eq(s.users.clinicId, actor.clinicId), eq(s.users.role, 'physician')))
+        .where(
+          and(
+            eq(s.users.id, p.managingPhysicianId),
+            eq(s.users.clinicId, actor.clinicId),
+            eq(s.users.role, 'physician'),
+          ),
+        )
         .get();
       if (!physician) fields['patient.managingPhysicianId'] = 'Choose a physician of this clinic.';
     }
@@ -103,34 +123,52 @@ export function createPatientWithPump(db: Db, actor: Actor, input: CreatePatient
     const reservoirUl = pu.reservoirMl !== undefined ? ul(pu.reservoirMl) : model.reservoirUl;
     const alarmUl = pu.alarmMl !== undefined ? ul(pu.alarmMl) : model.defaultAlarmUl;
     const constantFlow = model.kind === 'constant-flow';
-    if (reservoirUl == null) fields['pump.reservoirMl'] = `Reservoir volume is required: the ${model.name} catalogue entry has none (mL).`;
+    if (reservoirUl == null)
+      fields['pump.reservoirMl'] =
+        `Reservoir volume is required: the ${model.name} catalogue entry has none (mL).`;
     else if (model.reservoirUl != null && reservoirUl !== model.reservoirUl)
-      fields['pump.reservoirMl'] = `The ${model.name} ${model.modelNumber} holds ${mlOf(model.reservoirUl)} mL; leave the reservoir empty to use it.`;
-    if (alarmUl == null) fields['pump.alarmMl'] = `Alarm volume is required: the ${model.name} has no default alarm volume (enter this patient’s, in mL).`;
-    else if (reservoirUl != null && alarmUl >= reservoirUl) fields['pump.alarmMl'] = `Alarm volume must be less than the reservoir (${mlOf(reservoirUl)} mL).`;
-    if (constantFlow && pu.flowMlPerDay === undefined) fields['pump.flowMlPerDay'] = 'Flow rate is required for a constant-flow pump (mL/day).';
-    if (!constantFlow && pu.flowMlPerDay !== undefined) fields['pump.flowMlPerDay'] = 'Only a constant-flow pump has a fixed flow rate; leave it empty for a programmable pump.';
+      fields['pump.reservoirMl'] =
+        `The ${model.name} ${model.modelNumber} holds ${mlOf(model.reservoirUl)} mL; leave the reservoir empty to use it.`;
+    if (alarmUl == null)
+      fields['pump.alarmMl'] =
+        `Alarm volume is required: the ${model.name} has no default alarm volume (enter this patient’s, in mL).`;
+    else if (reservoirUl != null && alarmUl >= reservoirUl)
+      fields['pump.alarmMl'] = `Alarm volume must be less than the reservoir (${mlOf(reservoirUl)} mL).`;
+    if (constantFlow && pu.flowMlPerDay === undefined)
+      fields['pump.flowMlPerDay'] = 'Flow rate is required for a constant-flow pump (mL/day).';
+    if (!constantFlow && pu.flowMlPerDay !== undefined)
+      fields['pump.flowMlPerDay'] =
+        'Only a constant-flow pump has a fixed flow rate; leave it empty for a programmable pump.';
     if (pu.implantedOn > today) fields['pump.implantedOn'] = 'Implant date must not be in the future.';
-    if (pu.implantedOn < p.dateOfBirth) fields['pump.implantedOn'] = 'Implant date must be after the date of birth.';
+    if (pu.implantedOn < p.dateOfBirth)
+      fields['pump.implantedOn'] = 'Implant date must be after the date of birth.';
 
     // ---- Program ----
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, pr.drugId)).get();
     if (!drug) fail({ ...fields, 'program.drugId': 'Choose a drug product from the catalogue.' });
     if (!drug.concentrationsNgPerMl.includes(pr.concentrationNgPerMl)) {
-      const list = drug.concentrationsNgPerMl.map((c) => (drug.doseUnit === 'mg' ? `${c / 1_000_000} mg/mL` : `${c / 1000} mcg/mL`)).join(', ');
+      const list = drug.concentrationsNgPerMl
+        .map((c) => (drug.doseUnit === 'mg' ? `${c / 1_000_000} mg/mL` : `${c / 1000} mcg/mL`))
+        .join(', ');
       fields['program.concentrationNgPerMl'] = `Concentration must be one of ${drug.product}’s: ${list}.`;
     }
-    if (constantFlow && pr.mode !== 'constant-flow') fields['program.mode'] = 'A constant-flow pump needs the constant-flow mode.';
-    if (!constantFlow && pr.mode === 'constant-flow') fields['program.mode'] = 'Constant-flow mode needs a constant-flow pump; choose simple or flex.';
-    if (constantFlow && pr.patientBolus) fields['program.patientBolus'] = 'A constant-flow pump gives no patient boluses.';
+    if (constantFlow && pr.mode !== 'constant-flow')
+      fields['program.mode'] = 'A constant-flow pump needs the constant-flow mode.';
+    if (!constantFlow && pr.mode === 'constant-flow')
+      fields['program.mode'] = 'Constant-flow mode needs a constant-flow pump; choose simple or flex.';
+    if (constantFlow && pr.patientBolus)
+      fields['program.patientBolus'] = 'A constant-flow pump gives no patient boluses.';
 
     // ---- Initial fill ----
     const filledAt = localDateTimeToInstant(fill.date, fill.time, clinic.timeZone);
     if (filledAt > now) fields['initialFill.date'] = 'The initial fill must not be in the future.';
-    else if (fill.date < pu.implantedOn) fields['initialFill.date'] = 'The initial fill must be on or after the implant date.';
+    else if (fill.date < pu.implantedOn)
+      fields['initialFill.date'] = 'The initial fill must be on or after the implant date.';
     if (reservoirUl != null && ul(fill.volumeMl) > reservoirUl)
-      fields['initialFill.volumeMl'] = `Fill volume must not exceed the reservoir (${mlOf(reservoirUl)} mL): do not overfill (reference.md S13).`;
-    if (fill.drugExpiresOn && fill.drugExpiresOn < fill.date) fields['initialFill.drugExpiresOn'] = 'The drug had expired before the fill date.';
+      fields['initialFill.volumeMl'] =
+        `Fill volume must not exceed the reservoir (${mlOf(reservoirUl)} mL): do not overfill (reference.md S13).`;
+    if (fill.drugExpiresOn && fill.drugExpiresOn < fill.date)
+      fields['initialFill.drugExpiresOn'] = 'The drug had expired before the fill date.';
 
     if (Object.keys(fields).length > 0) fail(fields);
 
@@ -167,7 +205,10 @@ export function createPatientWithPump(db: Db, actor: Actor, input: CreatePatient
     };
     const program = tx
       .insert(s.drugPrograms)
-      .values({ ...programValues(pump.id, 1, spec, filledAt, pu.flowMlPerDay ?? null), createdById: actor.id })
+      .values({
+        ...programValues(pump.id, 1, spec, filledAt, pu.flowMlPerDay ?? null),
+        createdById: actor.id,
+      })
       .returning()
       .get();
     const visit = tx
@@ -194,20 +235,52 @@ export function createPatientWithPump(db: Db, actor: Actor, input: CreatePatient
     } catch (error) {
       // The engine refused this program or pump (e.g. a flex program it cannot integrate): nothing is saved.
       if (error instanceof DomainError) {
-        const field = typeof error.context.field === 'string' ? `program.${error.context.field}` : 'program.mode';
+        const field =
+          typeof error.context.field === 'string' ? `program.${error.context.field}` : 'program.mode';
         fail({ [field]: error.message });
       }
       throw error;
     }
-    const forecast = tx.select({ refillDueOn: s.pumpForecasts.refillDueOn }).from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pump.id)).get();
+    const forecast = tx
+      .select({ refillDueOn: s.pumpForecasts.refillDueOn })
+      .from(s.pumpForecasts)
+      .where(eq(s.pumpForecasts.pumpId, pump.id))
+      .get();
 
     audit(tx, actor, 'create', 'patient', patient.id, null, {
       patient: { ...p, mrn: p.mrn },
-      pump: { id: pump.id, modelNumber: model.modelNumber, serial: pu.serial, implantedOn: pu.implantedOn, alarmUl, reservoirUl, flowUlPerDay: pu.flowMlPerDay !== undefined ? ul(pu.flowMlPerDay) : null, catheterVolumeUl: pu.catheterVolumeMl != null ? ul(pu.catheterVolumeMl) : null },
-      program: { id: program.id, drug: drug.product, concentrationNgPerMl: program.concentrationNgPerMl, mode: program.mode, doseNgPerDay: program.doseNgPerDay },
-      initialFill: { id: visit.id, performedAt: filledAt, volumeFilledUl: ul(fill.volumeMl), drugLot: fill.drugLot, drugExpiresOn: fill.drugExpiresOn },
+      pump: {
+        id: pump.id,
+        modelNumber: model.modelNumber,
+        serial: pu.serial,
+        implantedOn: pu.implantedOn,
+        alarmUl,
+        reservoirUl,
+        flowUlPerDay: pu.flowMlPerDay !== undefined ? ul(pu.flowMlPerDay) : null,
+        catheterVolumeUl: pu.catheterVolumeMl != null ? ul(pu.catheterVolumeMl) : null,
+      },
+      program: {
+        id: program.id,
+        drug: drug.product,
+        concentrationNgPerMl: program.concentrationNgPerMl,
+        mode: program.mode,
+        doseNgPerDay: program.doseNgPerDay,
+      },
+      initialFill: {
+        id: visit.id,
+        performedAt: filledAt,
+        volumeFilledUl: ul(fill.volumeMl),
+        drugLot: fill.drugLot,
+        drugExpiresOn: fill.drugExpiresOn,
+      },
     });
-    return { patientId: patient.id, pumpId: pump.id, programId: program.id, visitId: visit.id, refillDueOn: forecast?.refillDueOn ?? null };
+    return {
+      patientId: patient.id,
+      pumpId: pump.id,
+      programId: program.id,
+      visitId: visit.id,
+      refillDueOn: forecast?.refillDueOn ?? null,
+    };
   });
 }
 
@@ -216,15 +289,31 @@ export interface PatientSearchRow {
   mrn: string;
   name: string;
   dateOfBirth: string;
-  pumps: { id: number; label: string; serial: string; refillDueOn: string | null; nextAppointmentAt: number | null }[];
+  pumps: {
+    id: number;
+    label: string;
+    serial: string;
+    refillDueOn: string | null;
+    nextAppointmentAt: number | null;
+  }[];
 }
 
 /** Patients of the clinic whose name or MRN contains the search, with their active pumps (for pickers). */
-export function searchPatients(db: Reader, clinicId: number, query: { q: string; limit: number }): PatientSearchRow[] {
+export function searchPatients(
+  db: Reader,
+  clinicId: number,
+  query: { q: string; limit: number },
+): PatientSearchRow[] {
   const q = query.q.trim();
   const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   const patients = db
-    .select({ id: s.patients.id, mrn: s.patients.mrn, givenName: s.patients.givenName, familyName: s.patients.familyName, dateOfBirth: s.patients.dateOfBirth })
+    .select({
+      id: s.patients.id,
+      mrn: s.patients.mrn,
+      givenName: s.patients.givenName,
+      familyName: s.patients.familyName,
+      dateOfBirth: s.patients.dateOfBirth,
+    })
     .from(s.patients)
     .where(
       and(
@@ -239,7 +328,12 @@ export function searchPatients(db: Reader, clinicId: number, query: { q: string;
       ),
     )
     // An exact MRN first, then by name.
-    .orderBy(sql`${s.patients.mrn} = ${q} desc`, asc(s.patients.familyName), asc(s.patients.givenName), asc(s.patients.id))
+    .orderBy(
+      sql`${s.patients.mrn} = ${q} desc`,
+      asc(s.patients.familyName),
+      asc(s.patients.givenName),
+      asc(s.patients.id),
+    )
     .limit(query.limit)
     .all();
   const ids = patients.map((p) => p.id);
@@ -268,6 +362,12 @@ export function searchPatients(db: Reader, clinicId: number, query: { q: string;
     dateOfBirth: p.dateOfBirth,
     pumps: pumps
       .filter((pu) => pu.patientId === p.id)
-      .map((pu) => ({ id: pu.id, label: `${pu.modelName} ${pu.modelNumber}`, serial: pu.serial, refillDueOn: pu.refillDueOn, nextAppointmentAt: pu.nextAppointmentAt })),
+      .map((pu) => ({
+        id: pu.id,
+        label: `${pu.modelName} ${pu.modelNumber}`,
+        serial: pu.serial,
+        refillDueOn: pu.refillDueOn,
+        nextAppointmentAt: pu.nextAppointmentAt,
+      })),
   }));
 }

@@ -7,7 +7,12 @@ import { eq } from 'drizzle-orm';
 import { DomainError } from '@/lib/domain/errors';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/validation/errors';
-import { policyFields, settingsSchema, type ClinicSettingsValues, type SettingsPatch } from '@/lib/validation/settings';
+import {
+  policyFields,
+  settingsSchema,
+  type ClinicSettingsValues,
+  type SettingsPatch,
+} from '@/lib/validation/settings';
 import type { Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
@@ -83,7 +88,9 @@ export function updateClinicSettings(
       clinicWeekdays: [...merged.data.clinicWeekdays].sort((a, b) => a - b),
       holidays: [...merged.data.holidays].sort(),
     };
-    const changed = (Object.keys(next) as (keyof ClinicSettingsValues)[]).filter((k) => !sameValue(next[k], current[k]));
+    const changed = (Object.keys(next) as (keyof ClinicSettingsValues)[]).filter(
+      (k) => !sameValue(next[k], current[k]),
+    );
     if (changed.length === 0) return { settings: before, forecastsRefreshed: null };
 
     const { discrepancyMinMl, phoneOffice, ...plain } = next;
@@ -109,7 +116,10 @@ export function updateClinicSettings(
         // e.g. holidays that leave no clinic day: the engine cannot place a due date. Nothing is saved.
         if (error instanceof DomainError) {
           const field = typeof error.context.field === 'string' ? error.context.field : 'clinicWeekdays';
-          throw new ValidationError(`These settings leave the forecast unable to place a due date: ${error.message}`, { [field]: error.message });
+          throw new ValidationError(
+            `These settings leave the forecast unable to place a due date: ${error.message}`,
+            { [field]: error.message },
+          );
         }
         throw error;
       }

@@ -86,11 +86,14 @@ describe('latestClinicDayOnOrBefore', () => {
         fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
         fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 10 }),
         (d, weekdays, holidayOffsets) => {
-          const p = { clinicWeekdays: weekdays, holidays: holidayOffsets.map((o) => addDaysToLocalDate(d, -o)) };
+          const p = {
+            clinicWeekdays: weekdays,
+            holidays: holidayOffsets.map((o) => addDaysToLocalDate(d, -o)),
+          };
           const r = latestClinicDayOnOrBefore(d, p);
           expect(daysBetween(r, d)).toBeGreaterThanOrEqual(0);
           expect(isClinicDay(r, p)).toBe(true);
-          for (let x = r; x !== d; ) {
+          for (let x = r; x !== d;) {
             x = addDaysToLocalDate(x, 1);
             expect(isClinicDay(x, p)).toBe(false);
           }
@@ -135,24 +138,40 @@ describe('instants and clinic-local dates', () => {
 
   it('maps a time in the spring-forward gap to the first instant after the gap', () => {
     // Chicago 2026-03-08: 02:00 CST jumps to 03:00 CDT at 08:00Z; 02:30 does not exist.
-    expect(localDateTimeToInstant('2026-03-08', '02:30', 'America/Chicago')).toBe(Date.parse('2026-03-08T08:00:00Z'));
-    expect(localDateTimeToInstant('2026-03-08', '02:00', 'America/Chicago')).toBe(Date.parse('2026-03-08T08:00:00Z'));
-    expect(localDateTimeToInstant('2026-03-08', '03:00', 'America/Chicago')).toBe(Date.parse('2026-03-08T08:00:00Z'));
-    expect(localDateTimeToInstant('2026-03-08', '01:59', 'America/Chicago')).toBe(Date.parse('2026-03-08T07:59:00Z'));
+    expect(localDateTimeToInstant('2026-03-08', '02:30', 'America/Chicago')).toBe(
+      Date.parse('2026-03-08T08:00:00Z'),
+    );
+    expect(localDateTimeToInstant('2026-03-08', '02:00', 'America/Chicago')).toBe(
+      Date.parse('2026-03-08T08:00:00Z'),
+    );
+    expect(localDateTimeToInstant('2026-03-08', '03:00', 'America/Chicago')).toBe(
+      Date.parse('2026-03-08T08:00:00Z'),
+    );
+    expect(localDateTimeToInstant('2026-03-08', '01:59', 'America/Chicago')).toBe(
+      Date.parse('2026-03-08T07:59:00Z'),
+    );
     // Berlin 2026-03-29: 02:00 CET jumps to 03:00 CEST at 01:00Z.
-    expect(localDateTimeToInstant('2026-03-29', '02:30', 'Europe/Berlin')).toBe(Date.parse('2026-03-29T01:00:00Z'));
+    expect(localDateTimeToInstant('2026-03-29', '02:30', 'Europe/Berlin')).toBe(
+      Date.parse('2026-03-29T01:00:00Z'),
+    );
   });
 
   it('maps a time in the repeated autumn hour to its first occurrence', () => {
     // Chicago 2026-11-01: 01:30 happens at 06:30Z (CDT) and again at 07:30Z (CST).
-    expect(localDateTimeToInstant('2026-11-01', '01:30', 'America/Chicago')).toBe(Date.parse('2026-11-01T06:30:00Z'));
-    expect(localDateTimeToInstant('2026-10-25', '02:30', 'Europe/Berlin')).toBe(Date.parse('2026-10-25T00:30:00Z'));
+    expect(localDateTimeToInstant('2026-11-01', '01:30', 'America/Chicago')).toBe(
+      Date.parse('2026-11-01T06:30:00Z'),
+    );
+    expect(localDateTimeToInstant('2026-10-25', '02:30', 'Europe/Berlin')).toBe(
+      Date.parse('2026-10-25T00:30:00Z'),
+    );
   });
 
   it('formats an instant as ISO 8601 with the clinic offset', () => {
     const at = Date.parse('2026-04-07T14:00:00Z');
     expect(formatInstantIso(at, 'America/Chicago')).toBe('2026-04-07T09:00:00-05:00');
-    expect(formatInstantIso(Date.parse('2026-01-07T15:00:00Z'), 'America/Chicago')).toBe('2026-01-07T09:00:00-06:00');
+    expect(formatInstantIso(Date.parse('2026-01-07T15:00:00Z'), 'America/Chicago')).toBe(
+      '2026-01-07T09:00:00-06:00',
+    );
     expect(formatInstantIso(at, 'Asia/Kolkata')).toBe('2026-04-07T19:30:00+05:30');
     expect(formatInstantIso(at, 'America/St_Johns')).toBe('2026-04-07T11:30:00-02:30');
     expect(formatInstantIso(at, 'UTC')).toBe('2026-04-07T14:00:00+00:00');

@@ -30,7 +30,9 @@ export function dayNumberOf(date: LocalDate, field = 'date'): number {
     const d = digit(date, 8) * 10 + digit(date, 9);
     if (m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m)) return Date.UTC(y, m - 1, d) / DAY_MS;
   }
-  throw new InvalidInputError(field, `${field} must be a date written YYYY-MM-DD, got "${date}"`, { value: date });
+  throw new InvalidInputError(field, `${field} must be a date written YYYY-MM-DD, got "${date}"`, {
+    value: date,
+  });
 }
 
 const localDateCache = new Map<number, LocalDate>();
@@ -108,14 +110,19 @@ function compileWeekdays(clinicWeekdays: readonly number[]): boolean[] {
   let any = false;
   for (const wd of clinicWeekdays) {
     if (!Number.isInteger(wd) || wd < 1 || wd > 7) {
-      throw new InvalidInputError('clinicWeekdays', `Clinic weekdays must be 1 (Monday) to 7 (Sunday), got ${wd}`, {
-        value: clinicWeekdays,
-      });
+      throw new InvalidInputError(
+        'clinicWeekdays',
+        `Clinic weekdays must be 1 (Monday) to 7 (Sunday), got ${wd}`,
+        {
+          value: clinicWeekdays,
+        },
+      );
     }
     weekdays[wd] = true;
     any = true;
   }
-  if (!any) throw new NoClinicDayError('The clinic has no refill weekdays configured', { field: 'clinicWeekdays' });
+  if (!any)
+    throw new NoClinicDayError('The clinic has no refill weekdays configured', { field: 'clinicWeekdays' });
   return weekdays;
 }
 
@@ -221,7 +228,9 @@ export function addMonthsToDayNumber(day: number, months: number): number {
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;

@@ -20,7 +20,20 @@ describe('volumeCurve', () => {
   });
 
   it('agrees with the forecast at every point', () => {
-    const input = example1(t0, { programs: [{ from: t0, concentrationMcgPerMl: 500, mode: 'flex', steps: [{ start: '00:00', doseMcgPerHour: 5 }, { start: '09:00', doseMcgPerHour: 15 }], periodicBoluses: [{ at: '12:00', doseMcg: 40 }] }] });
+    const input = example1(t0, {
+      programs: [
+        {
+          from: t0,
+          concentrationMcgPerMl: 500,
+          mode: 'flex',
+          steps: [
+            { start: '00:00', doseMcgPerHour: 5 },
+            { start: '09:00', doseMcgPerHour: 15 },
+          ],
+          periodicBoluses: [{ at: '12:00', doseMcg: 40 }],
+        },
+      ],
+    });
     for (const p of volumeCurve(input, t0, t0 + 20 * DAY, 25)) {
       expect(p.volumeMl).toBeCloseTo(forecast({ ...input, now: p.at }).volumeNowMl, 12);
     }

@@ -31,7 +31,10 @@ export function volumeCurve(
   const schedule = compileSchedule(input, basis);
   const from = Math.max(fromAt, schedule.t0);
   if (!(toAt > from)) {
-    throw new InvalidInputError('toAt', 'toAt must be after fromAt and after the last refill', { fromAt, toAt });
+    throw new InvalidInputError('toAt', 'toAt must be after fromAt and after the last refill', {
+      fromAt,
+      toAt,
+    });
   }
   const c = crossings(schedule, input, from);
   const marks = [c.lowReservoirAlarmAt, c.emptyAt].filter(

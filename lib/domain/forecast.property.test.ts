@@ -13,22 +13,37 @@ const time = fc
 
 /** A program shape with a dose scale, so the same program can be given at a higher dose. */
 const programShape = fc.oneof(
-  fc.record({ mode: fc.constant('simple' as const), doseMcgPerDay: fc.double({ min: 20, max: 1500, noNaN: true }) }),
+  fc.record({
+    mode: fc.constant('simple' as const),
+    doseMcgPerDay: fc.double({ min: 20, max: 1500, noNaN: true }),
+  }),
   fc.record({
     mode: fc.constant('flex' as const),
-    steps: fc.uniqueArray(fc.record({ start: time, doseMcgPerHour: fc.double({ min: 0, max: 60, noNaN: true }) }), {
-      minLength: 1,
-      maxLength: 6,
-      selector: (s) => s.start,
-    }),
-    periodicBoluses: fc.array(fc.record({ at: time, doseMcg: fc.double({ min: 0, max: 150, noNaN: true }) }), {
-      maxLength: 3,
-    }),
+    steps: fc.uniqueArray(
+      fc.record({ start: time, doseMcgPerHour: fc.double({ min: 0, max: 60, noNaN: true }) }),
+      {
+        minLength: 1,
+        maxLength: 6,
+        selector: (s) => s.start,
+      },
+    ),
+    periodicBoluses: fc.array(
+      fc.record({ at: time, doseMcg: fc.double({ min: 0, max: 150, noNaN: true }) }),
+      {
+        maxLength: 3,
+      },
+    ),
   }),
 );
 type Shape = typeof programShape extends fc.Arbitrary<infer T> ? T : never;
 
-function program(from: number, c: number, shape: Shape, scale: number, patientBolus: ProgramVersion['patientBolus']) {
+function program(
+  from: number,
+  c: number,
+  shape: Shape,
+  scale: number,
+  patientBolus: ProgramVersion['patientBolus'],
+) {
   const p: ProgramVersion =
     shape.mode === 'simple'
       ? { from, concentrationMcgPerMl: c, mode: 'simple', doseMcgPerDay: shape.doseMcgPerDay * scale }
@@ -52,8 +67,15 @@ const scenario = fc.record({
   c: fc.constantFrom(500, 1000, 2000),
   shape: programShape,
   // A second version part-way through the interval, at another dose.
-  change: fc.option(fc.record({ afterDays: fc.double({ min: 0.01, max: 60, noNaN: true }), scale: fc.double({ min: 0.2, max: 3, noNaN: true }) })),
-  patientBolus: fc.option(fc.record({ doseMcg: fc.integer({ min: 1, max: 100 }), maxPerDay: fc.integer({ min: 1, max: 8 }) })),
+  change: fc.option(
+    fc.record({
+      afterDays: fc.double({ min: 0.01, max: 60, noNaN: true }),
+      scale: fc.double({ min: 0.2, max: 3, noNaN: true }),
+    }),
+  ),
+  patientBolus: fc.option(
+    fc.record({ doseMcg: fc.integer({ min: 1, max: 100 }), maxPerDay: fc.integer({ min: 1, max: 8 }) }),
+  ),
   bufferDays: fc.integer({ min: 0, max: 14 }),
   weekdays: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
   holidayOffsets: fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 8 }),
@@ -65,7 +87,8 @@ function build(s: Scenario, scale = 1, withPatientBolus = true): ForecastInput {
   const fill = s.reservoirMl * s.fillFraction;
   const pb = withPatientBolus ? s.patientBolus : null;
   const programs = [program(s.t0, s.c, s.shape, scale, pb)];
-  if (s.change) programs.push(program(s.t0 + s.change.afterDays * DAY, s.c, s.shape, scale * s.change.scale, pb));
+  if (s.change)
+    programs.push(program(s.t0 + s.change.afterDays * DAY, s.c, s.shape, scale * s.change.scale, pb));
   const holidays = s.holidayOffsets.map((o) => new Date(s.t0 + o * DAY).toISOString().slice(0, 10));
   return {
     now: s.t0 + s.nowAfterDays * DAY,
@@ -197,7 +220,9 @@ describe('forecast properties', () => {
                   : 'ok';
         expect(f.status).toBe(expected);
         const e1 = f.alerts.find((a) => a.code === 'E1');
-        expect(e1 !== undefined).toBe(expected === 'empty' || expected === 'critical' || expected === 'overdue');
+        expect(e1 !== undefined).toBe(
+          expected === 'empty' || expected === 'critical' || expected === 'overdue',
+        );
       }),
       RUNS,
     );

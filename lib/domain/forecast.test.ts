@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidInputError,
-  InvalidProgramError,
-  InvalidTimeZoneError,
-  NoProgramError,
-} from './errors';
+import { InvalidInputError, InvalidProgramError, InvalidTimeZoneError, NoProgramError } from './errors';
 import { forecast } from './forecast';
 import { constantFlowConcentration, constantFlowDaysToReserve } from './formulas';
 import { clinic, DAY, example1, HOUR, simpleProgram } from './test-factories';
@@ -181,7 +176,9 @@ describe('program changes', () => {
 
   it('applies the version in effect at the refill and ignores ones superseded before it', () => {
     const f = forecast(
-      example1(t0, { programs: [simpleProgram(t0 - 60 * DAY, 900, 500), simpleProgram(t0 - 30 * DAY, 250, 500)] }),
+      example1(t0, {
+        programs: [simpleProgram(t0 - 60 * DAY, 900, 500), simpleProgram(t0 - 30 * DAY, 250, 500)],
+      }),
     );
     expect(f.lowReservoirAlarmAt).toBe(t0 + 36 * DAY);
   });
@@ -197,7 +194,9 @@ describe('worst case with patient boluses (reference.md B1, S28)', () => {
   it('assumes every allowed bolus is taken', () => {
     // Basal 250 mcg/day + 5 × 50 mcg = 500 mcg/day at 500 mcg/mL → 1 mL/day: alarm after 18 days.
     const f = forecast(
-      example1(t0, { programs: [{ ...simpleProgram(t0, 250, 500), patientBolus: { doseMcg: 50, maxPerDay: 5 } }] }),
+      example1(t0, {
+        programs: [{ ...simpleProgram(t0, 250, 500), patientBolus: { doseMcg: 50, maxPerDay: 5 } }],
+      }),
     );
     expect(f.dailyVolumeMl).toBe(0.5);
     expect(f.worstCaseDailyVolumeMl).toBe(1);
@@ -213,7 +212,14 @@ describe('no crossing', () => {
     const f = forecast(
       example1(t0, {
         now: t0 + DAY,
-        programs: [{ from: t0, concentrationMcgPerMl: 500, mode: 'flex', steps: [{ start: '00:00', doseMcgPerHour: 0 }] }],
+        programs: [
+          {
+            from: t0,
+            concentrationMcgPerMl: 500,
+            mode: 'flex',
+            steps: [{ start: '00:00', doseMcgPerHour: 0 }],
+          },
+        ],
         clinic: clinic('America/Chicago'),
       }),
     );
@@ -264,11 +270,24 @@ describe('alerts', () => {
     expect(alert(make({ now, nextAppointmentAt: due }).alerts, 'E2')).toBeUndefined();
     expect(alert(make({ now, nextAppointmentAt: due }).alerts, 'E3')).toBeUndefined();
     const late = make({ now, nextAppointmentAt: Date.parse('2026-02-09T09:00:00Z') });
-    expect(alert(late.alerts, 'E2')).toMatchObject({ severity: 'high', message: expect.stringMatching(/due date/) });
+    expect(alert(late.alerts, 'E2')).toMatchObject({
+      severity: 'high',
+      message: expect.stringMatching(/due date/),
+    });
     const afterAlarm = make({ now, nextAppointmentAt: t0 + 36 * DAY });
-    expect(alert(afterAlarm.alerts, 'E2')).toMatchObject({ severity: 'high', message: expect.stringMatching(/alarm/) });
+    expect(alert(afterAlarm.alerts, 'E2')).toMatchObject({
+      severity: 'high',
+      message: expect.stringMatching(/alarm/),
+    });
     const afterEmpty = make({ now, nextAppointmentAt: t0 + 40 * DAY });
     expect(alert(afterEmpty.alerts, 'E2')).toMatchObject({ severity: 'critical' });
+  });
+
+  it('E2/E3: an overdue pump is told to bring the visit forward, not to move it to a past date', () => {
+    const now = Date.parse('2026-02-09T12:00:00Z'); // due Fri 6 Feb
+    const e2 = alert(make({ now, nextAppointmentAt: Date.parse('2026-02-11T09:00:00Z') }).alerts, 'E2')!;
+    expect(e2.message).toMatch(/Bring it forward as far as possible/);
+    expect(alert(make({ now }).alerts, 'E3')!.message).toMatch(/was due Fri 6 Feb 2026/);
   });
 
   it('E13: a high-risk patient raises E2 by one level', () => {
@@ -278,7 +297,9 @@ describe('alerts', () => {
 
   it('E3: no appointment is WARN, HIGH once due-soon', () => {
     expect(alert(make({ now: t0 + DAY }).alerts, 'E3')).toMatchObject({ severity: 'warn' });
-    expect(alert(make({ now: Date.parse('2026-02-01T00:00:00Z') }).alerts, 'E3')).toMatchObject({ severity: 'high' });
+    expect(alert(make({ now: Date.parse('2026-02-01T00:00:00Z') }).alerts, 'E3')).toMatchObject({
+      severity: 'high',
+    });
     // A booked appointment that has passed is no appointment.
     const past = make({ now: t0 + 3 * DAY, nextAppointmentAt: t0 + 2 * DAY });
     expect(alert(past.alerts, 'E3')!.message).toMatch(/has passed/);
@@ -298,9 +319,17 @@ describe('alerts', () => {
   it('E9: a dose above the usual maximum warns', () => {
     const f = make({
       programs: [simpleProgram(t0, 1200, 2000)],
-      drug: { name: 'baclofen', stabilityDays: 180, usualMaxDoseMcgPerDay: 1000, highestReportedDoseMcgPerDay: 2003 },
+      drug: {
+        name: 'baclofen',
+        stabilityDays: 180,
+        usualMaxDoseMcgPerDay: 1000,
+        highestReportedDoseMcgPerDay: 2003,
+      },
     });
-    expect(alert(f.alerts, 'E9')).toMatchObject({ severity: 'warn', message: expect.stringMatching(/1200 mcg\/day/) });
+    expect(alert(f.alerts, 'E9')).toMatchObject({
+      severity: 'warn',
+      message: expect.stringMatching(/1200 mcg\/day/),
+    });
     expect(alert(make({}).alerts, 'E9')).toBeUndefined();
   });
 
@@ -320,7 +349,10 @@ describe('alerts', () => {
       message: expect.stringMatching(/stops about Sun 1 Mar 2026/), // ERI + 90 d
     });
     // ERI + 60 d = 2026-01-30.
-    const late = make({ now: Date.parse('2026-01-30T12:00:00Z'), pump: { ...pump, eriRecordedOn: '2025-12-01' } });
+    const late = make({
+      now: Date.parse('2026-01-30T12:00:00Z'),
+      pump: { ...pump, eriRecordedOn: '2025-12-01' },
+    });
     expect(alert(late.alerts, 'E10')).toMatchObject({ severity: 'critical' });
   });
 
@@ -361,7 +393,9 @@ describe('alerts', () => {
       }),
     );
     expect(f.status).toBe('critical');
-    expect(alert(f.alerts, 'E1')!.message).toMatch(/reached Sat 4 Apr 2026 11:00 \(refill was due Fri 27 Mar 2026\)/);
+    expect(alert(f.alerts, 'E1')!.message).toMatch(
+      /reached Sat 4 Apr 2026 11:00 \(refill was due Fri 27 Mar 2026\)/,
+    );
   });
 });
 
@@ -380,12 +414,23 @@ describe('invalid input', () => {
 
   it('rejects malformed programs', () => {
     const bad = (programs: ForecastInput['programs']) => () => forecast(example1(t0, { programs }));
-    expect(bad([simpleProgram(t0 + DAY, 250, 500), simpleProgram(t0, 250, 500)])).toThrow(InvalidProgramError);
+    expect(bad([simpleProgram(t0 + DAY, 250, 500), simpleProgram(t0, 250, 500)])).toThrow(
+      InvalidProgramError,
+    );
     expect(bad([simpleProgram(t0, 250, 0)])).toThrow(/concentrationMcgPerMl must be a number > 0/);
     expect(bad([simpleProgram(t0, -1, 500)])).toThrow(InvalidInputError);
-    expect(bad([{ from: t0, concentrationMcgPerMl: 500, mode: 'flex', steps: [] }])).toThrow(InvalidProgramError);
+    expect(bad([{ from: t0, concentrationMcgPerMl: 500, mode: 'flex', steps: [] }])).toThrow(
+      InvalidProgramError,
+    );
     expect(
-      bad([{ from: t0, concentrationMcgPerMl: 500, mode: 'flex', steps: [{ start: '24:00', doseMcgPerHour: 1 }] }]),
+      bad([
+        {
+          from: t0,
+          concentrationMcgPerMl: 500,
+          mode: 'flex',
+          steps: [{ start: '24:00', doseMcgPerHour: 1 }],
+        },
+      ]),
     ).toThrow(/programs\[0\]\.steps\[0\]\.start/);
     expect(
       bad([
@@ -400,28 +445,46 @@ describe('invalid input', () => {
         },
       ]),
     ).toThrow(/same time/);
-    expect(bad([{ from: t0, concentrationMcgPerMl: 500, mode: 'constant-flow' }])).toThrow(/programmable pump/);
+    expect(bad([{ from: t0, concentrationMcgPerMl: 500, mode: 'constant-flow' }])).toThrow(
+      /programmable pump/,
+    );
   });
 
   it('rejects impossible pump, refill and clinic values', () => {
-    expect(() => forecast(example1(t0, { lastRefill: { at: t0, volumeMl: 21 } }))).toThrow(/more than the reservoir/);
+    expect(() => forecast(example1(t0, { lastRefill: { at: t0, volumeMl: 21 } }))).toThrow(
+      /more than the reservoir/,
+    );
     expect(() => forecast(example1(t0, { now: t0 - 1 }))).toThrow(/before the last refill/);
     expect(() => forecast(example1(t0, { now: Number.NaN }))).toThrow(InvalidInputError);
     expect(() => forecast(example1(t0, { clinic: clinic('Nowhere/Land') }))).toThrow(InvalidTimeZoneError);
     expect(() => forecast(example1(t0, { clinic: clinic('UTC', { bufferDays: -1 }) }))).toThrow(/bufferDays/);
     expect(() =>
-      forecast(example1(t0, { pump: { kind: 'constant-flow', reservoirMl: 20, alarmMl: 2 }, programs: [{ from: t0, concentrationMcgPerMl: 500, mode: 'constant-flow' }] })),
+      forecast(
+        example1(t0, {
+          pump: { kind: 'constant-flow', reservoirMl: 20, alarmMl: 2 },
+          programs: [{ from: t0, concentrationMcgPerMl: 500, mode: 'constant-flow' }],
+        }),
+      ),
     ).toThrow(/flowMlPerDay/);
-    expect(() => forecast(example1(t0, { drug: { name: 'baclofen', stabilityDays: 0 } }))).toThrow(/stabilityDays/);
-    expect(() => forecast(example1(t0, { pump: { kind: 'programmable', reservoirMl: 20, alarmMl: 20 } }))).toThrow(
-      /alarm volume/i,
+    expect(() => forecast(example1(t0, { drug: { name: 'baclofen', stabilityDays: 0 } }))).toThrow(
+      /stabilityDays/,
     );
+    expect(() =>
+      forecast(example1(t0, { pump: { kind: 'programmable', reservoirMl: 20, alarmMl: 20 } })),
+    ).toThrow(/alarm volume/i);
   });
 
   it('a single flex step delivers like the same dose in simple mode', () => {
     const f = forecast(
       example1(t0, {
-        programs: [{ from: t0, concentrationMcgPerMl: 500, mode: 'flex', steps: [{ start: '00:00', doseMcgPerHour: 250 / 24 }] }],
+        programs: [
+          {
+            from: t0,
+            concentrationMcgPerMl: 500,
+            mode: 'flex',
+            steps: [{ start: '00:00', doseMcgPerHour: 250 / 24 }],
+          },
+        ],
       }),
     );
     expect(f.lowReservoirAlarmAt! - t0).toBeCloseTo(36 * 24 * HOUR, -1);

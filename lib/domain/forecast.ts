@@ -39,7 +39,9 @@ import { DAY_MS, type ZoneClock } from './zone';
 
 function checkWholeDays(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new InvalidInputError(field, `${field} must be a whole number of days ≥ 0, got ${value}`, { value });
+    throw new InvalidInputError(field, `${field} must be a whole number of days ≥ 0, got ${value}`, {
+      value,
+    });
   }
   return value;
 }
@@ -136,7 +138,8 @@ function buildAlerts(x: AlertContext): Alert[] {
     );
   } else if (x.status === 'overdue') {
     const severity: Severity = highRisk ? 'critical' : 'high';
-    const alarm = c.lowReservoirAlarmAt === null ? '' : ` Low-reservoir alarm expected ${at(c.lowReservoirAlarmAt)}.`;
+    const alarm =
+      c.lowReservoirAlarmAt === null ? '' : ` Low-reservoir alarm expected ${at(c.lowReservoirAlarmAt)}.`;
     alerts.push(
       makeAlert(
         'E1',
@@ -168,7 +171,7 @@ function buildAlerts(x: AlertContext): Alert[] {
         makeAlert(
           'E2',
           severity,
-          `The booked appointment on ${at(appt)} is ${reason}. Move it to ${due} or earlier.${highRisk ? ' High-risk patient.' : ''}`,
+          `The booked appointment on ${at(appt)} is ${reason}. ${x.dueDay < today ? 'Bring it forward as far as possible' : `Move it to ${due} or earlier`}.${highRisk ? ' High-risk patient.' : ''}`,
         ),
       );
     }
@@ -176,7 +179,11 @@ function buildAlerts(x: AlertContext): Alert[] {
     const pressing = x.status !== 'ok';
     const past = appt !== null ? ` The last booked appointment (${at(appt)}) has passed.` : '';
     alerts.push(
-      makeAlert('E3', pressing ? 'high' : 'warn', `No refill appointment booked.${past} The refill is due ${due}.`),
+      makeAlert(
+        'E3',
+        pressing ? 'high' : 'warn',
+        `No refill appointment booked.${past} The refill ${x.dueDay < today ? 'was' : 'is'} due ${due}.`,
+      ),
     );
   }
 
@@ -194,7 +201,10 @@ function buildAlerts(x: AlertContext): Alert[] {
     // HIGH when the expiry is inside the due-soon window: it is the date to act on now. Otherwise INFO: the due
     // date already accounts for it, but staff must not plan from the pump's (later) alarm date.
     const soon = x.stabilityDay - today <= input.clinic.dueSoonDays;
-    const alarm = x.alarmDay === null ? 'the reservoir would not reach its alarm volume for years' : `the low-reservoir alarm date is ${day(x.alarmDay)}`;
+    const alarm =
+      x.alarmDay === null
+        ? 'the reservoir would not reach its alarm volume for years'
+        : `the low-reservoir alarm date is ${day(x.alarmDay)}`;
     alerts.push(
       makeAlert(
         'E4',
@@ -208,7 +218,11 @@ function buildAlerts(x: AlertContext): Alert[] {
   const current = versionAt(x.schedule, now);
   if (current.source.mode !== 'constant-flow' && x.dailyDoseMcg === 0) {
     alerts.push(
-      makeAlert('E9', 'high', `Program ${current.index + 1} delivers 0 mcg/day of ${drug}. Check the prescription.`),
+      makeAlert(
+        'E9',
+        'high',
+        `Program ${current.index + 1} delivers 0 mcg/day of ${drug}. Check the prescription.`,
+      ),
     );
   }
   const usualMax = input.drug.usualMaxDoseMcgPerDay;

@@ -4,7 +4,8 @@ import { checkNonNegative, checkPositive } from './program';
 /** B1: daily volume (mL/day) = dose (mcg/day) / concentration (mcg/mL) (S20, S30). */
 export function dailyVolumeMl(doseMcgPerDay: number, concentrationMcgPerMl: number): number {
   return (
-    checkNonNegative(doseMcgPerDay, 'doseMcgPerDay') / checkPositive(concentrationMcgPerMl, 'concentrationMcgPerMl')
+    checkNonNegative(doseMcgPerDay, 'doseMcgPerDay') /
+    checkPositive(concentrationMcgPerMl, 'concentrationMcgPerMl')
   );
 }
 
@@ -52,7 +53,12 @@ export function prometraCadence(args: {
   doseMcgPerDay: number;
   concentrationMcgPerMl: number;
   accumulatorMl?: number;
-}): { dailyVolumeMl: number; actuationsPerDay: number; minutesBetweenActuations: number; doseMcgPerActuation: number } {
+}): {
+  dailyVolumeMl: number;
+  actuationsPerDay: number;
+  minutesBetweenActuations: number;
+  doseMcgPerActuation: number;
+} {
   const volume = dailyVolumeMl(args.doseMcgPerDay, args.concentrationMcgPerMl);
   const acc = checkPositive(args.accumulatorMl ?? PROMETRA_DEFAULT_ACCUMULATOR_ML, 'accumulatorMl');
   const actuationsPerDay = volume / acc;
@@ -66,7 +72,9 @@ export function prometraCadence(args: {
 
 /** B6: concentration a constant-flow pump needs for a target dose: C = D / Q. */
 export function constantFlowConcentration(targetDoseMcgPerDay: number, flowMlPerDay: number): number {
-  return checkNonNegative(targetDoseMcgPerDay, 'targetDoseMcgPerDay') / checkPositive(flowMlPerDay, 'flowMlPerDay');
+  return (
+    checkNonNegative(targetDoseMcgPerDay, 'targetDoseMcgPerDay') / checkPositive(flowMlPerDay, 'flowMlPerDay')
+  );
 }
 
 /** B6: days until a constant-flow pump reaches the clinic's reserve: (V_fill − V_reserve) / Q. */

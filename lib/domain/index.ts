@@ -4,12 +4,16 @@ export * from './errors';
 export * from './policy';
 export {
   addDaysToLocalDate,
+  dayNumberOf,
   daysBetween,
+  formatDayNumberForHumans,
+  formatInstantForHumans,
   formatInstantIso,
   isClinicDay,
   isoWeekdayOf,
   latestClinicDayOnOrBefore,
   localDateOf,
+  localDateOfDayNumber,
   localDateTimeToInstant,
 } from './calendar';
 export { forecast } from './forecast';

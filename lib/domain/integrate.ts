@@ -7,10 +7,11 @@
  *
  * Delivery that follows the clinic clock is integrated day by day between the real instants of each local day's
  * step starts and bolus times, so a spring-forward day lasts 23 h and an autumn day 25 h. For speed, runs of
- * ordinary days (24 h, no offset change) are skipped in one multiplication: a day then delivers exactly the profile's
- * 24 h volume. Only the first partial day, transition days and the day of the crossing are scanned step by step, so
+ * ordinary days (starting at local midnight, 24 h, no offset change) are skipped in one multiplication: such a day
+ * delivers exactly the profile's 24 h volume. Only the first partial day, transition days and the day of the crossing are scanned step by step, so
  * the cost per pump is a few dozen operations however long the interval.
  */
+import { DomainError } from './errors';
 import type { CompiledVersion, DayProfile, Schedule } from './program';
 import type { EpochMs } from './types';
 import { DAY_MS, type ZoneClock } from './zone';
@@ -23,8 +24,8 @@ interface Acc {
 
 /**
  * Real instants of one local day's step starts and bolus times. On an ordinary day (starting at local midnight,
- * 24 h, constant offset) each is `start + wall`; on a transition day they go through the zone's rules (gap → after the gap; repeated hour → first
- * time). Plain fields, not closures: this runs for every scanned day of every pump.
+ * 24 h, constant offset) each is `start + wall`; on a transition day they go through the zone's rules (gap → after
+ * the gap; repeated hour → first time). Plain fields, not closures: this runs for every scanned day of every pump.
  */
 interface DayEvents {
   ordinary: boolean;
@@ -159,6 +160,16 @@ function walkProfile(
       }
     }
     const nextStart = zone.dayStart(day + 1);
+    if (nextStart <= cur) {
+      // Only a zone with two offset changes within 48 h could do this; stop rather than loop.
+      throw new DomainError(
+        `Time zone ${zone.timeZone} gave a day ${day + 1} that does not start after ${cur}`,
+        {
+          timeZone: zone.timeZone,
+          day,
+        },
+      );
+    }
     const hi = Math.min(nextStart, b);
     const dropAtHi = includeEnd && hi === b && b < nextStart;
     const ev = dayEvents(events, zone, p, day, start, nextStart);

@@ -33,18 +33,34 @@ export function isPositive(value: unknown): value is number {
   return typeof value === 'number' && value > 0 && value < Infinity;
 }
 
-export function instantError(field: string, value: unknown, context: Record<string, unknown> = {}): InvalidInputError {
-  return new InvalidInputError(field, `${field} must be an instant (epoch ms) between 1970 and 2200, got ${value}`, {
-    value,
-    ...context,
-  });
+export function instantError(
+  field: string,
+  value: unknown,
+  context: Record<string, unknown> = {},
+): InvalidInputError {
+  return new InvalidInputError(
+    field,
+    `${field} must be an instant (epoch ms) between 1970 and 2200, got ${value}`,
+    {
+      value,
+      ...context,
+    },
+  );
 }
 
-export function nonNegativeError(field: string, value: unknown, context: Record<string, unknown> = {}): InvalidInputError {
+export function nonNegativeError(
+  field: string,
+  value: unknown,
+  context: Record<string, unknown> = {},
+): InvalidInputError {
   return new InvalidInputError(field, `${field} must be a number ≥ 0, got ${value}`, { value, ...context });
 }
 
-export function positiveError(field: string, value: unknown, context: Record<string, unknown> = {}): InvalidInputError {
+export function positiveError(
+  field: string,
+  value: unknown,
+  context: Record<string, unknown> = {},
+): InvalidInputError {
   return new InvalidInputError(field, `${field} must be a number > 0, got ${value}`, { value, ...context });
 }
 
@@ -112,7 +128,11 @@ function programContext(input: ScheduleInput, index: number): Record<string, unk
   return { pumpId: input.pumpId, programIndex: index };
 }
 
-function compileProfile(input: ScheduleInput, v: ProgramVersion, index: number): { profile: DayProfile | null; dayDoseMcg: number } {
+function compileProfile(
+  input: ScheduleInput,
+  v: ProgramVersion,
+  index: number,
+): { profile: DayProfile | null; dayDoseMcg: number } {
   const c = v.concentrationMcgPerMl;
   let dayDoseMcg = 0;
   let stepWallMs: number[] = [];
@@ -122,7 +142,11 @@ function compileProfile(input: ScheduleInput, v: ProgramVersion, index: number):
     const steps = v.steps ?? [];
     const n = steps.length;
     if (n === 0) {
-      throw new InvalidProgramError(`programs[${index}].steps`, 'A flex program needs at least one step', programContext(input, index));
+      throw new InvalidProgramError(
+        `programs[${index}].steps`,
+        'A flex program needs at least one step',
+        programContext(input, index),
+      );
     }
     // Insertion sort by start time: a handful of steps, and no comparator closure per pump.
     stepWallMs = [];
@@ -131,7 +155,11 @@ function compileProfile(input: ScheduleInput, v: ProgramVersion, index: number):
       const step = steps[i]!;
       const wall = minutesOfLocalTime(step.start, `programs[${index}].steps[${i}].start`) * MINUTE_MS;
       if (!isNonNegative(step.doseMcgPerHour)) {
-        throw nonNegativeError(`programs[${index}].steps[${i}].doseMcgPerHour`, step.doseMcgPerHour, programContext(input, index));
+        throw nonNegativeError(
+          `programs[${index}].steps[${i}].doseMcgPerHour`,
+          step.doseMcgPerHour,
+          programContext(input, index),
+        );
       }
       let j = i;
       while (j > 0 && stepWallMs[j - 1]! > wall) {
@@ -140,7 +168,11 @@ function compileProfile(input: ScheduleInput, v: ProgramVersion, index: number):
         j--;
       }
       if (j > 0 && stepWallMs[j - 1] === wall) {
-        throw new InvalidProgramError(`programs[${index}].steps`, 'Two flex steps start at the same time', programContext(input, index));
+        throw new InvalidProgramError(
+          `programs[${index}].steps`,
+          'Two flex steps start at the same time',
+          programContext(input, index),
+        );
       }
       stepWallMs[j] = wall;
       doses[j] = step.doseMcgPerHour;
@@ -160,7 +192,11 @@ function compileProfile(input: ScheduleInput, v: ProgramVersion, index: number):
     const b = periodic[i]!;
     const wall = minutesOfLocalTime(b.at, `programs[${index}].periodicBoluses[${i}].at`) * MINUTE_MS;
     if (!isNonNegative(b.doseMcg)) {
-      throw nonNegativeError(`programs[${index}].periodicBoluses[${i}].doseMcg`, b.doseMcg, programContext(input, index));
+      throw nonNegativeError(
+        `programs[${index}].periodicBoluses[${i}].doseMcg`,
+        b.doseMcg,
+        programContext(input, index),
+      );
     }
     dayDoseMcg += b.doseMcg;
     // Sorted insert; boluses at the same time are one drop.
@@ -198,7 +234,8 @@ function compileVersion(
   basis: RateBasis,
 ): CompiledVersion {
   const c = v.concentrationMcgPerMl;
-  if (!isPositive(c)) throw positiveError(`programs[${index}].concentrationMcgPerMl`, c, programContext(input, index));
+  if (!isPositive(c))
+    throw positiveError(`programs[${index}].concentrationMcgPerMl`, c, programContext(input, index));
   const pump = input.pump;
   const hasPeriodic = v.periodicBoluses != null && v.periodicBoluses.length > 0;
 
@@ -220,7 +257,11 @@ function compileVersion(
   if (v.mode === 'constant-flow') {
     // A gas-propellant pump has no electronics: it cannot give boluses (reference.md B6, C).
     if (hasPeriodic || v.patientBolus) {
-      throw new InvalidProgramError(`programs[${index}]`, 'A constant-flow pump cannot deliver boluses', programContext(input, index));
+      throw new InvalidProgramError(
+        `programs[${index}]`,
+        'A constant-flow pump cannot deliver boluses',
+        programContext(input, index),
+      );
     }
     const flow = pump.flowMlPerDay;
     if (!isPositive(flow)) throw positiveError('pump.flowMlPerDay', flow, { pumpId: input.pumpId });
@@ -243,10 +284,18 @@ function compileVersion(
     const pb = v.patientBolus;
     if (pb) {
       if (!isNonNegative(pb.doseMcg)) {
-        throw nonNegativeError(`programs[${index}].patientBolus.doseMcg`, pb.doseMcg, programContext(input, index));
+        throw nonNegativeError(
+          `programs[${index}].patientBolus.doseMcg`,
+          pb.doseMcg,
+          programContext(input, index),
+        );
       }
       if (!isNonNegative(pb.maxPerDay)) {
-        throw nonNegativeError(`programs[${index}].patientBolus.maxPerDay`, pb.maxPerDay, programContext(input, index));
+        throw nonNegativeError(
+          `programs[${index}].patientBolus.maxPerDay`,
+          pb.maxPerDay,
+          programContext(input, index),
+        );
       }
       patientBolusMl = pb.doseMcg / c;
       worstExtraMl = patientBolusMl * pb.maxPerDay;
@@ -292,13 +341,19 @@ export function compileSchedule(input: ScheduleInput, basis: RateBasis): Schedul
     );
   }
   if (alarm >= reservoir) {
-    throw new InvalidInputError('pump.alarmMl', `Alarm volume ${alarm} mL must be below the reservoir (${reservoir} mL)`, {
-      pumpId,
-      value: alarm,
-    });
+    throw new InvalidInputError(
+      'pump.alarmMl',
+      `Alarm volume ${alarm} mL must be below the reservoir (${reservoir} mL)`,
+      {
+        pumpId,
+        value: alarm,
+      },
+    );
   }
   if (!Array.isArray(programs) || programs.length === 0) {
-    throw new NoProgramError('programs', `${pumpName(pumpId)} has no drug program since its refill`, { pumpId });
+    throw new NoProgramError('programs', `${pumpName(pumpId)} has no drug program since its refill`, {
+      pumpId,
+    });
   }
 
   let first = 0;

@@ -76,19 +76,29 @@ describe('reference.md B7-3: residual discrepancy at a refill visit', () => {
       aspiratedResidualMl: 10,
     });
     expect(assessRefillVisit(big).toleranceMl).toBeCloseTo(4.5, 12); // 15 % of 30 mL
-    const strict = { ...big, state: { ...big.state, clinic: clinic('UTC', { accuracyPct: 5, discrepancyMinMl: 1 }) } };
+    const strict = {
+      ...big,
+      state: { ...big.state, clinic: clinic('UTC', { accuracyPct: 5, discrepancyMinMl: 1 }) },
+    };
     expect(assessRefillVisit(strict).toleranceMl).toBeCloseTo(1.5, 12);
   });
 
   it('excludes patient boluses unless the pump log gives how many were taken', () => {
-    const state = example1(t0, { programs: [{ ...simpleProgram(t0, 250, 500), patientBolus: { doseMcg: 50, maxPerDay: 5 } }] });
+    const state = example1(t0, {
+      programs: [{ ...simpleProgram(t0, 250, 500), patientBolus: { doseMcg: 50, maxPerDay: 5 } }],
+    });
     expect(assessRefillVisit(visit({ state })).expectedResidualMl).toBeCloseTo(5, 12);
     // 20 boluses × 50 mcg / 500 mcg/mL = 2 mL.
-    expect(assessRefillVisit(visit({ state, patientBolusesTaken: 20 })).expectedResidualMl).toBeCloseTo(3, 12);
+    expect(assessRefillVisit(visit({ state, patientBolusesTaken: 20 })).expectedResidualMl).toBeCloseTo(
+      3,
+      12,
+    );
   });
 
   it('integrates a program change since the refill exactly', () => {
-    const state = example1(t0, { programs: [simpleProgram(t0, 250, 500), simpleProgram(t0 + 10 * DAY, 500, 500)] });
+    const state = example1(t0, {
+      programs: [simpleProgram(t0, 250, 500), simpleProgram(t0 + 10 * DAY, 500, 500)],
+    });
     // 10 × 0.5 + 10 × 1.0 = 15 mL delivered by day 20.
     expect(assessRefillVisit(visit({ state, visitAt: t0 + 20 * DAY })).expectedResidualMl).toBeCloseTo(5, 12);
   });
@@ -97,18 +107,26 @@ describe('reference.md B7-3: residual discrepancy at a refill visit', () => {
     const r = assessRefillVisit(visit({ visitAt: t0 + 45 * DAY, aspiratedResidualMl: 0 }));
     expect(r.expectedResidualMl).toBe(0);
     expect(r.alerts).toEqual([
-      expect.objectContaining({ code: 'E1', severity: 'critical', message: expect.stringMatching(/Wed 18 Feb 2026 10:00/) }),
+      expect.objectContaining({
+        code: 'E1',
+        severity: 'critical',
+        message: expect.stringMatching(/Wed 18 Feb 2026 10:00/),
+      }),
     ]);
   });
 
   it('rejects a fill above the reservoir capacity and negative volumes', () => {
     expect(() => assessRefillVisit(visit({ volumeFilledMl: 20.5 }))).toThrow(FillExceedsCapacityError);
-    expect(() => assessRefillVisit(visit({ volumeFilledMl: 18, reservoirMl: 17 }))).toThrow(FillExceedsCapacityError);
+    expect(() => assessRefillVisit(visit({ volumeFilledMl: 18, reservoirMl: 17 }))).toThrow(
+      FillExceedsCapacityError,
+    );
     expect(() => assessRefillVisit(visit({ aspiratedResidualMl: -1 }))).toThrow(InvalidInputError);
     expect(() => assessRefillVisit(visit({ volumeFilledMl: -0.1 }))).toThrow(/volumeFilledMl/);
     expect(() => assessRefillVisit(visit({ aspiratedResidualMl: 25 }))).toThrow(/more than the reservoir/);
     expect(() => assessRefillVisit(visit({ visitAt: t0 - 1 }))).toThrow(/before the last refill/);
-    expect(() => assessRefillVisit(visit({ newConcentrationMcgPerMl: 0 }))).toThrow(/newConcentrationMcgPerMl/);
+    expect(() => assessRefillVisit(visit({ newConcentrationMcgPerMl: 0 }))).toThrow(
+      /newConcentrationMcgPerMl/,
+    );
   });
 });
 
@@ -134,13 +152,22 @@ describe('E7: dose change beyond the usual step', () => {
   });
 
   it('flags a decrease beyond 20 %', () => {
-    expect(assessDoseChange(500, 400, 'spinal', 'refill')).toMatchObject({ direction: 'decrease', exceedsUsualStep: false });
-    expect(assessDoseChange(500, 395, 'cerebral', 'titration')).toMatchObject({ exceedsUsualStep: true, limitPct: 20 });
+    expect(assessDoseChange(500, 400, 'spinal', 'refill')).toMatchObject({
+      direction: 'decrease',
+      exceedsUsualStep: false,
+    });
+    expect(assessDoseChange(500, 395, 'cerebral', 'titration')).toMatchObject({
+      exceedsUsualStep: true,
+      limitPct: 20,
+    });
   });
 
   it('uses the stricter cerebral limits for other origins, and flags any start from 0', () => {
     expect(assessDoseChange(500, 610, 'other', 'refill').exceedsUsualStep).toBe(true);
-    expect(assessDoseChange(0, 50, 'spinal', 'titration')).toMatchObject({ changePct: null, exceedsUsualStep: true });
+    expect(assessDoseChange(0, 50, 'spinal', 'titration')).toMatchObject({
+      changePct: null,
+      exceedsUsualStep: true,
+    });
     expect(assessDoseChange(300, 300, 'spinal', 'refill')).toMatchObject({ direction: 'none', alert: null });
   });
 

@@ -51,8 +51,7 @@ export function assessDoseChange(
   const changePct = oldDose === 0 ? (newDose === 0 ? 0 : null) : ((newDose - oldDose) / oldDose) * 100;
   // 1e-9: 250 → 325 mcg/day is exactly the 30 % step and must not be flagged by floating-point noise.
   const exceedsUsualStep = changePct === null || Math.abs(changePct) > limitPct + 1e-9;
-  const described =
-    changePct === null ? 'from 0' : `${changePct > 0 ? '+' : ''}${fmtNumber(changePct)} %`;
+  const described = changePct === null ? 'from 0' : `${changePct > 0 ? '+' : ''}${fmtNumber(changePct)} %`;
   const when = context === 'titration' ? 'per 24 h of titration' : 'at a refill';
   const alert = exceedsUsualStep
     ? makeAlert(
@@ -175,7 +174,8 @@ export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
   // The programmed delivery used up the whole fill before this visit: the pump ran empty.
   if (deliveredMl >= fill && fill > 0) {
     const emptyAt = instantWhenConsumed(schedule, fill, visitAt);
-    const since = emptyAt === null ? '' : ` since ${formatInstantForHumans(Math.round(emptyAt), state.clinic.timeZone)}`;
+    const since =
+      emptyAt === null ? '' : ` since ${formatInstantForHumans(Math.round(emptyAt), state.clinic.timeZone)}`;
     alerts.push(
       makeAlert(
         'E1',

@@ -19,7 +19,11 @@ export function clinic(timeZone = 'UTC', overrides: Partial<ClinicPolicy> = {}):
   };
 }
 
-export function simpleProgram(from: number, doseMcgPerDay: number, concentrationMcgPerMl: number): ProgramVersion {
+export function simpleProgram(
+  from: number,
+  doseMcgPerDay: number,
+  concentrationMcgPerMl: number,
+): ProgramVersion {
   return { from, concentrationMcgPerMl, mode: 'simple', doseMcgPerDay };
 }
 

@@ -153,7 +153,10 @@ export class ZoneClock {
   }
 
   /** Offset before and after the first transition in (from, to], or null when there is none. */
-  transitionIn(from: EpochMs, to: EpochMs): { at: EpochMs; offsetBefore: number; offsetAfter: number } | null {
+  transitionIn(
+    from: EpochMs,
+    to: EpochMs,
+  ): { at: EpochMs; offsetBefore: number; offsetAfter: number } | null {
     const at = this.nextTransitionAfter(from, to);
     if (at === Infinity) return null;
     return { at, offsetBefore: this.offsetAt(at - 1), offsetAfter: this.offsetAt(at) };

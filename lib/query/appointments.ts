@@ -18,7 +18,8 @@ export const scheduleKeys = {
   range: (from: string, to: string) => ['appointments', 'range', from, to] as const,
   /** Every pump's slots: any booking or change frees or takes a slot. */
   slots: ['slots'] as const,
-  pumpSlots: (pumpId: number, durationMinutes?: number) => ['slots', pumpId, durationMinutes ?? null] as const,
+  pumpSlots: (pumpId: number, durationMinutes?: number) =>
+    ['slots', pumpId, durationMinutes ?? null] as const,
   patientSearch: (q: string) => ['patients', 'search', q] as const,
   /** The worklist ranks by next appointment; booking and no-shows change it. */
   worklist: ['worklist'] as const,
@@ -35,29 +36,40 @@ export const pumpSlotsQuery = (pumpId: number, durationMinutes?: number) =>
   queryOptions({
     queryKey: scheduleKeys.pumpSlots(pumpId, durationMinutes),
     queryFn: () =>
-      fetchJson<PumpSlots>(`/api/v1/slots?pumpId=${pumpId}&count=12${durationMinutes ? `&durationMinutes=${durationMinutes}` : ''}`),
+      fetchJson<PumpSlots>(
+        `/api/v1/slots?pumpId=${pumpId}&count=12${durationMinutes ? `&durationMinutes=${durationMinutes}` : ''}`,
+      ),
     staleTime: 10_000,
   });
 
 export const patientSearchQuery = (q: string) =>
   queryOptions({
     queryKey: scheduleKeys.patientSearch(q),
-    queryFn: () => fetchJson<{ patients: PatientSearchRow[] }>(`/api/v1/patients?q=${encodeURIComponent(q)}&limit=10`),
+    queryFn: () =>
+      fetchJson<{ patients: PatientSearchRow[] }>(`/api/v1/patients?q=${encodeURIComponent(q)}&limit=10`),
     enabled: q.trim().length >= 2,
     staleTime: 10_000,
   });
 
 export const settingsQuery = () =>
-  queryOptions({ queryKey: scheduleKeys.settings, queryFn: () => fetchJson<ClinicSettings>('/api/v1/settings') });
+  queryOptions({
+    queryKey: scheduleKeys.settings,
+    queryFn: () => fetchJson<ClinicSettings>('/api/v1/settings'),
+  });
 
 export function bookAppointment(input: BookAppointmentInput): Promise<AppointmentDto> {
   return fetchJson<AppointmentDto>('/api/v1/appointments', { method: 'POST', body: JSON.stringify(input) });
 }
 
 export function changeAppointment(id: number, patch: AppointmentPatch): Promise<AppointmentDto> {
-  return fetchJson<AppointmentDto>(`/api/v1/appointments/${id}`, { method: 'PATCH', body: JSON.stringify(patch) });
+  return fetchJson<AppointmentDto>(`/api/v1/appointments/${id}`, {
+    method: 'PATCH',
+    body: JSON.stringify(patch),
+  });
 }
 
-export function saveSettings(patch: SettingsPatch): Promise<{ settings: ClinicSettings; forecastsRefreshed: number | null }> {
+export function saveSettings(
+  patch: SettingsPatch,
+): Promise<{ settings: ClinicSettings; forecastsRefreshed: number | null }> {
   return fetchJson('/api/v1/settings', { method: 'PATCH', body: JSON.stringify(patch) });
 }

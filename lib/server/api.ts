@@ -6,6 +6,7 @@ import 'server-only';
 import { NextResponse, type NextRequest } from 'next/server';
 import type { z } from 'zod';
 import { can, type Permission } from '@/lib/auth/permissions';
+import { DomainError, InvalidInputError } from '@/lib/domain/errors';
 import { resolveStaff, type Staff } from '@/lib/auth/session';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/validation/errors';
@@ -29,6 +30,8 @@ export function json(data: unknown, init?: ResponseInit): NextResponse {
 }
 
 export function errorResponse(error: unknown): NextResponse {
+  if (error instanceof InvalidInputError) return json({ error: error.message, fields: { [error.field]: error.message } }, { status: 400 });
+  if (error instanceof DomainError) return json({ error: error.message }, { status: 400 });
   if (error instanceof ValidationError) return json({ error: error.message, fields: error.fields }, { status: 400 });
   if (error instanceof AppError) return json({ error: error.message }, { status: error.status });
   console.error('Unhandled error in API handler', error);

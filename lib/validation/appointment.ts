@@ -18,38 +18,74 @@ export const MAX_DURATION_MINUTES = 480;
 /** The calendar and the list API never read more than this many days at once. */
 export const MAX_RANGE_DAYS = 62;
 
-export const appointmentTypeLabels = { refill: 'Refill', replacement: 'Pump replacement', titration: 'Titration' } as const;
-export const appointmentStatusLabels = { booked: 'Booked', done: 'Done', cancelled: 'Cancelled', 'no-show': 'No-show' } as const;
+export const appointmentTypeLabels = {
+  refill: 'Refill',
+  replacement: 'Pump replacement',
+  titration: 'Titration',
+} as const;
+export const appointmentStatusLabels = {
+  booked: 'Booked',
+  done: 'Done',
+  cancelled: 'Cancelled',
+  'no-show': 'No-show',
+} as const;
 
 const durationMinutes = z
-  .number({ message: `Duration must be a whole number of minutes (${MIN_DURATION_MINUTES} to ${MAX_DURATION_MINUTES})` })
+  .number({
+    message: `Duration must be a whole number of minutes (${MIN_DURATION_MINUTES} to ${MAX_DURATION_MINUTES})`,
+  })
   .int(`Duration must be a whole number of minutes (${MIN_DURATION_MINUTES} to ${MAX_DURATION_MINUTES})`)
-  .min(MIN_DURATION_MINUTES, `Duration must be between ${MIN_DURATION_MINUTES} and ${MAX_DURATION_MINUTES} minutes`)
-  .max(MAX_DURATION_MINUTES, `Duration must be between ${MIN_DURATION_MINUTES} and ${MAX_DURATION_MINUTES} minutes`);
+  .min(
+    MIN_DURATION_MINUTES,
+    `Duration must be between ${MIN_DURATION_MINUTES} and ${MAX_DURATION_MINUTES} minutes`,
+  )
+  .max(
+    MAX_DURATION_MINUTES,
+    `Duration must be between ${MIN_DURATION_MINUTES} and ${MAX_DURATION_MINUTES} minutes`,
+  );
 
 const version = z
   .number({ message: 'Version must be the whole number you read with the appointment' })
   .int('Version must be the whole number you read with the appointment')
   .min(1, 'Version must be 1 or more');
 
-export const appointmentTypeSchema = z.enum(appointmentTypes, { message: 'Type must be refill, replacement or titration' });
+export const appointmentTypeSchema = z.enum(appointmentTypes, {
+  message: 'Type must be refill, replacement or titration',
+});
 
 export const bookAppointmentSchema = z.object({
-  pumpId: z.number({ message: 'Choose the patient’s pump' }).int('Choose the patient’s pump').positive('Choose the patient’s pump'),
+  pumpId: z
+    .number({ message: 'Choose the patient’s pump' })
+    .int('Choose the patient’s pump')
+    .positive('Choose the patient’s pump'),
   date: localDate,
   time: localTime,
   /** Defaults to the clinic's slot length. */
   durationMinutes: durationMinutes.optional(),
   type: appointmentTypeSchema.default('refill'),
-  notes: z.string({ message: 'Notes must be text' }).trim().max(500, 'Notes must be at most 500 characters').default(''),
+  notes: z
+    .string({ message: 'Notes must be text' })
+    .trim()
+    .max(500, 'Notes must be at most 500 characters')
+    .default(''),
 });
 export type BookAppointmentInput = z.infer<typeof bookAppointmentSchema>;
 
 export const appointmentPatchSchema = z.discriminatedUnion(
   'action',
   [
-    z.object({ action: z.literal('move'), version, date: localDate, time: localTime, durationMinutes: durationMinutes.optional() }),
-    z.object({ action: z.literal('cancel'), version, reason: z.string().trim().max(500, 'Reason must be at most 500 characters').optional() }),
+    z.object({
+      action: z.literal('move'),
+      version,
+      date: localDate,
+      time: localTime,
+      durationMinutes: durationMinutes.optional(),
+    }),
+    z.object({
+      action: z.literal('cancel'),
+      version,
+      reason: z.string().trim().max(500, 'Reason must be at most 500 characters').optional(),
+    }),
     z.object({ action: z.literal('done'), version }),
     z.object({ action: z.literal('no-show'), version }),
   ],
@@ -62,20 +98,34 @@ export const appointmentRangeSchema = z
   .object({
     from: localDate,
     to: localDate,
-    status: z.enum(appointmentStatuses, { message: 'Status must be booked, done, cancelled or no-show' }).optional(),
+    status: z
+      .enum(appointmentStatuses, { message: 'Status must be booked, done, cancelled or no-show' })
+      .optional(),
     pumpId: z.coerce.number().int('must be a pump id').positive('must be a pump id').optional(),
   })
   .superRefine((q, ctx) => {
     if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be on or after from' });
     else if ((Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 >= MAX_RANGE_DAYS)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `The range may cover at most ${MAX_RANGE_DAYS} days` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `The range may cover at most ${MAX_RANGE_DAYS} days`,
+      });
   });
 export type AppointmentRange = z.infer<typeof appointmentRangeSchema>;
 
 /** GET /api/v1/slots?pumpId=&count=&durationMinutes= */
 export const slotQuerySchema = z.object({
-  pumpId: z.coerce.number({ message: 'Choose the patient’s pump' }).int('must be a pump id').positive('must be a pump id'),
-  count: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 30').max(30, 'must be 1 to 30').default(8),
+  pumpId: z.coerce
+    .number({ message: 'Choose the patient’s pump' })
+    .int('must be a pump id')
+    .positive('must be a pump id'),
+  count: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 30')
+    .max(30, 'must be 1 to 30')
+    .default(8),
   durationMinutes: z.coerce.number().pipe(durationMinutes).optional(),
 });
 export type SlotQuery = z.infer<typeof slotQuerySchema>;
@@ -87,7 +137,9 @@ export const calendarParamsSchema = z.object({
 });
 
 /** A query string or page searchParams as a plain object (first value wins, empty values dropped). */
-export function plainParams(params: Record<string, string | string[] | undefined> | URLSearchParams): Record<string, string> {
+export function plainParams(
+  params: Record<string, string | string[] | undefined> | URLSearchParams,
+): Record<string, string> {
   const entries = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params);
   const plain: Record<string, string> = {};
   for (const [k, v] of entries) {

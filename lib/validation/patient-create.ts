@@ -11,7 +11,10 @@ export const spasticityOrigins = ['spinal', 'cerebral', 'other'] as const;
 export const programModes = ['simple', 'flex', 'constant-flow'] as const;
 
 const text = (label: string, max: number) =>
-  z.string({ message: `${label} must be text` }).trim().max(max, `${label} must be at most ${max} characters`);
+  z
+    .string({ message: `${label} must be text` })
+    .trim()
+    .max(max, `${label} must be at most ${max} characters`);
 const required = (label: string, max: number) => text(label, max).min(1, `${label} is required`);
 
 /** mL with at most 3 decimals (1 µL), within [min, max]. */
@@ -19,8 +22,14 @@ const ml = (label: string, min: number, max: number, options: { exclusiveMin?: b
   z
     .number({ message: `${label} must be a number of mL` })
     .finite(`${label} must be a number of mL`)
-    .refine((v) => (options.exclusiveMin ? v > min : v >= min) && v <= max, `${label} must be ${options.exclusiveMin ? 'more than' : 'from'} ${min} ${options.exclusiveMin ? 'and at most' : 'to'} ${max} mL`)
-    .refine((v) => Number.isInteger(Math.round(v * 1e6) / 1e3), `${label} may have at most 3 decimals (1 µL)`);
+    .refine(
+      (v) => (options.exclusiveMin ? v > min : v >= min) && v <= max,
+      `${label} must be ${options.exclusiveMin ? 'more than' : 'from'} ${min} ${options.exclusiveMin ? 'and at most' : 'to'} ${max} mL`,
+    )
+    .refine(
+      (v) => Number.isInteger(Math.round(v * 1e6) / 1e3),
+      `${label} may have at most 3 decimals (1 µL)`,
+    );
 
 const mcg = (label: string, max: number, unit: string) =>
   z
@@ -31,10 +40,16 @@ const mcg = (label: string, max: number, unit: string) =>
     .refine((v) => Number.isInteger(Math.round(v * 1e6) / 1e3), `${label} may have at most 3 decimals`);
 
 const phone = (label: string) =>
-  text(label, 40).regex(/^[0-9+()\-.\s/]*(ext\.?\s*\d+)?$/i, `${label} may contain digits, spaces and + ( ) - . / only`);
+  text(label, 40).regex(
+    /^[0-9+()\-.\s/]*(ext\.?\s*\d+)?$/i,
+    `${label} may contain digits, spaces and + ( ) - . / only`,
+  );
 
 export const newPatientSchema = z.object({
-  mrn: required('MRN', 32).regex(/^[A-Za-z0-9][A-Za-z0-9\-/.]*$/, 'MRN may contain letters, digits and - / . only'),
+  mrn: required('MRN', 32).regex(
+    /^[A-Za-z0-9][A-Za-z0-9\-/.]*$/,
+    'MRN may contain letters, digits and - / . only',
+  ),
   givenName: required('Given name', 80),
   familyName: required('Family name', 80),
   dateOfBirth: localDate.refine((d) => d >= '1900-01-01', 'Date of birth must be after 1900'),
@@ -42,7 +57,9 @@ export const newPatientSchema = z.object({
   address: text('Address', 300).default(''),
   caregiverName: text('Caregiver name', 120).default(''),
   caregiverPhone: phone('Caregiver phone').default(''),
-  spasticityOrigin: z.enum(spasticityOrigins, { message: 'Spasticity origin must be spinal, cerebral or other' }),
+  spasticityOrigin: z.enum(spasticityOrigins, {
+    message: 'Spasticity origin must be spinal, cerebral or other',
+  }),
   riskInjuryT6OrAbove: z.boolean().default(false),
   riskCommunication: z.boolean().default(false),
   riskPriorWithdrawal: z.boolean().default(false),
@@ -53,7 +70,10 @@ export const newPatientSchema = z.object({
 });
 
 export const newPumpSchema = z.object({
-  modelId: z.number({ message: 'Choose the pump model' }).int('Choose the pump model').positive('Choose the pump model'),
+  modelId: z
+    .number({ message: 'Choose the pump model' })
+    .int('Choose the pump model')
+    .positive('Choose the pump model'),
   serial: required('Serial number', 40),
   implantedOn: localDate,
   /** Defaults to the model's alarm volume; required when the model has none (e.g. Prometra). */
@@ -76,32 +96,67 @@ export const flexStepSchema = z.object({
 
 export const newProgramSchema = z
   .object({
-    drugId: z.number({ message: 'Choose the drug product' }).int('Choose the drug product').positive('Choose the drug product'),
+    drugId: z
+      .number({ message: 'Choose the drug product' })
+      .int('Choose the drug product')
+      .positive('Choose the drug product'),
     /** One of the drug's listed concentrations, exactly (ng/mL). */
-    concentrationNgPerMl: z.number({ message: 'Choose a concentration from the drug’s list' }).int('Choose a concentration from the drug’s list').positive('Choose a concentration from the drug’s list'),
+    concentrationNgPerMl: z
+      .number({ message: 'Choose a concentration from the drug’s list' })
+      .int('Choose a concentration from the drug’s list')
+      .positive('Choose a concentration from the drug’s list'),
     mode: z.enum(programModes, { message: 'Mode must be simple, flex or constant-flow' }),
     /** Simple mode: the daily dose in mcg (morphine's mg × 1000). */
     doseMcgPerDay: mcg('Daily dose', 100_000, 'mcg/day').optional(),
-    flexSteps: z.array(flexStepSchema).min(1, 'A flex program needs at least one step').max(48, 'At most 48 steps').optional(),
+    flexSteps: z
+      .array(flexStepSchema)
+      .min(1, 'A flex program needs at least one step')
+      .max(48, 'At most 48 steps')
+      .optional(),
     patientBolus: z
       .object({
         doseMcg: mcg('Patient bolus dose', 10_000, 'mcg'),
-        maxPerDay: z.number({ message: 'Boluses per day must be a whole number from 1 to 48' }).int('Boluses per day must be a whole number from 1 to 48').min(1, 'Boluses per day must be a whole number from 1 to 48').max(48, 'Boluses per day must be a whole number from 1 to 48'),
+        maxPerDay: z
+          .number({ message: 'Boluses per day must be a whole number from 1 to 48' })
+          .int('Boluses per day must be a whole number from 1 to 48')
+          .min(1, 'Boluses per day must be a whole number from 1 to 48')
+          .max(48, 'Boluses per day must be a whole number from 1 to 48'),
       })
       .nullable()
       .default(null),
   })
   .superRefine((p, ctx) => {
     if (p.mode === 'simple' && p.doseMcgPerDay === undefined)
-      ctx.addIssue({ code: 'custom', path: ['doseMcgPerDay'], message: 'Daily dose is required for a simple continuous program' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['doseMcgPerDay'],
+        message: 'Daily dose is required for a simple continuous program',
+      });
     if (p.mode === 'flex') {
-      if (!p.flexSteps) ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: 'A flex program needs its steps' });
+      if (!p.flexSteps)
+        ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: 'A flex program needs its steps' });
       else {
         const starts = p.flexSteps.map((st) => st.start);
-        if (starts[0] !== '00:00') ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: 'The first step must start at 00:00 so that every hour of the day has a rate' });
-        else if (new Set(starts).size !== starts.length) ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: 'Step start times must differ' });
-        else if ([...starts].sort().join() !== starts.join()) ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: 'Steps must be in order of start time' });
-        else if (p.flexSteps.every((st) => st.doseMcgPerHour === 0)) ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: 'A flex program must deliver some drug' });
+        if (starts[0] !== '00:00')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['flexSteps'],
+            message: 'The first step must start at 00:00 so that every hour of the day has a rate',
+          });
+        else if (new Set(starts).size !== starts.length)
+          ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: 'Step start times must differ' });
+        else if ([...starts].sort().join() !== starts.join())
+          ctx.addIssue({
+            code: 'custom',
+            path: ['flexSteps'],
+            message: 'Steps must be in order of start time',
+          });
+        else if (p.flexSteps.every((st) => st.doseMcgPerHour === 0))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['flexSteps'],
+            message: 'A flex program must deliver some drug',
+          });
       }
     }
   });
@@ -128,5 +183,10 @@ export type CreatePatientBody = z.input<typeof createPatientSchema>;
 /** GET /api/v1/patients?q= : a name or MRN search for pickers (booking, worklist). */
 export const patientSearchSchema = z.object({
   q: z.string().trim().max(100, 'Search must be at most 100 characters').default(''),
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 50').max(50, 'must be 1 to 50').default(20),
+  limit: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 to 50')
+    .max(50, 'must be 1 to 50')
+    .default(20),
 });

@@ -64,7 +64,7 @@ export type UpdatePumpInput = z.infer<typeof updatePumpSchema>;
 export const replacePumpSchema = z
   .object({
     version,
-    explantedOn: localDate,
+    explantedOn: z.string({ message: 'Explant date is required' }).min(1, 'Explant date is required').pipe(localDate),
     reason: text('Reason', 500).min(3, 'Reason is required (at least 3 characters)'),
     newPump: z.object({
       modelId: z.number({ message: 'Pump model must be chosen' }).int().positive('Pump model must be chosen'),
@@ -80,7 +80,7 @@ export const replacePumpSchema = z
     initialFill: z.object({
       volumeMl: positive('Initial fill', 100, 'mL'),
       drugLot: text('Lot number', 40).min(1, 'Lot number is required'),
-      drugExpiresOn: localDate,
+      drugExpiresOn: z.string({ message: 'Expiry date is required' }).min(1, 'Expiry date is required').pipe(localDate),
     }),
     program: z.object(programFields).superRefine((p, ctx) => refineProgram(p, ctx)),
   })

@@ -26,7 +26,7 @@ export const recordVisitSchema = z
     volumeFilledMl: positive('Volume filled', 100, 'mL'),
     drugId: z.number({ message: 'Drug product must be chosen' }).int('Drug product must be chosen').positive('Drug product must be chosen'),
     drugLot: z.string({ message: 'Lot number is required' }).trim().min(1, 'Lot number is required').max(40, 'Lot number must be at most 40 characters'),
-    drugExpiresOn: localDate,
+    drugExpiresOn: z.string({ message: 'Expiry date is required' }).min(1, 'Expiry date is required').pipe(localDate),
     concentrationMcgPerMl,
     /** A new daily dose (simple continuous programs), or null/absent for no change. */
     newDoseMcgPerDay: doseMcgPerDay.nullable().optional(),

@@ -23,7 +23,8 @@ type LimitKey = keyof typeof settingsLimits;
 export const settingsHelp = {
   name: 'Shown in the top bar, on calendar feeds and on emergency cards.',
   timeZone: 'IANA zone name, e.g. America/Chicago. Due dates, opening hours and calendar feeds use it.',
-  phone24h: 'Printed on emergency cards and calendar feeds: patients call it when the pump alarm sounds (reference.md F).',
+  phone24h:
+    'Printed on emergency cards and calendar feeds: patients call it when the pump alarm sounds (reference.md F).',
   phoneOffice: 'Optional: for routine questions and rescheduling.',
   address: 'Shown on calendar feed appointments.',
   bufferDays:
@@ -32,16 +33,20 @@ export const settingsHelp = {
     'A pump whose refill is due within this many days is “due soon” on the worklist. 1–120 days. Default 14 [inference]: a due date within two weeks needs a booked visit now, cf. the “within two weeks” rule of an analogous implantable pump (S51).',
   clinicWeekdays:
     'Days the clinic refills pumps. A due date on another day, or on a holiday, moves EARLIER to the previous clinic day, never later (E17). Default Monday to Friday [inference].',
-  holidays: 'Dates the clinic is closed (YYYY-MM-DD). Due dates on them move earlier; no appointments can be booked on them.',
+  holidays:
+    'Dates the clinic is closed (YYYY-MM-DD). Due dates on them move earlier; no appointments can be booked on them.',
   accuracyPct:
     'Device accuracy used in the residual-discrepancy check: tolerance = max(minimum discrepancy, accuracy × volume delivered). 0–50 %. Default 15 %: the 85–115 % delivery accuracy required in the Prometra clinical study (S27), used until a model’s own specification is entered (reference.md B4).',
   discrepancyMinMl:
     'Smallest residual discrepancy that is flagged, in mL (stored exactly as µL). 0–20 mL. Default 2 mL: “discrepancies … greater than 2 mL should be evaluated” (ASRA 2017, S33).',
   dailyCapacity: 'Appointments the clinic can take per day; booking beyond it is refused. 1–500.',
   dayStartsAt: 'First appointment may start at this time (clinic time, HH:MM).',
-  dayEndsAt: 'Last appointment must end by this time (clinic time, HH:MM). A refill visit takes 10–15 min (S9) to 20–30 min (S10).',
-  slotMinutes: 'Length of an offered slot and the default appointment length. 5–240 minutes. Default 30 (S10: 20–30 min per visit).',
-  idleTimeoutMinutes: 'Staff are signed out after this many minutes without input. 2–120 minutes. Default 15.',
+  dayEndsAt:
+    'Last appointment must end by this time (clinic time, HH:MM). A refill visit takes 10–15 min (S9) to 20–30 min (S10).',
+  slotMinutes:
+    'Length of an offered slot and the default appointment length. 5–240 minutes. Default 30 (S10: 20–30 min per visit).',
+  idleTimeoutMinutes:
+    'Staff are signed out after this many minutes without input. 2–120 minutes. Default 15.',
   feedShowsFirstName:
     'Whether a patient’s own calendar feed may show their first name. Off by default: patient feeds should carry no unnecessary personal data (reference.md G3).',
 } as const;
@@ -60,11 +65,21 @@ const phone = (label: string) =>
     .regex(/^[0-9+()\-.\s/]*(ext\.?\s*\d+)?$/i, `${label} may contain digits, spaces and + ( ) - . / only`);
 
 export const settingsObject = z.object({
-  name: z.string({ message: 'Clinic name is required' }).trim().min(1, 'Clinic name is required').max(120, 'Clinic name must be at most 120 characters'),
+  name: z
+    .string({ message: 'Clinic name is required' })
+    .trim()
+    .min(1, 'Clinic name is required')
+    .max(120, 'Clinic name must be at most 120 characters'),
   timeZone,
-  phone24h: phone('The 24/7 phone').refine((v) => v.replace(/\D/g, '').length >= 3, 'The 24/7 phone is required: patients call it when the alarm sounds'),
+  phone24h: phone('The 24/7 phone').refine(
+    (v) => v.replace(/\D/g, '').length >= 3,
+    'The 24/7 phone is required: patients call it when the alarm sounds',
+  ),
   phoneOffice: phone('The office phone'),
-  address: z.string({ message: 'Address must be text' }).trim().max(300, 'Address must be at most 300 characters'),
+  address: z
+    .string({ message: 'Address must be text' })
+    .trim()
+    .max(300, 'Address must be at most 300 characters'),
   bufferDays: whole('Buffer', 'bufferDays'),
   dueSoonDays: whole('Due-soon window', 'dueSoonDays'),
   clinicWeekdays: weekdays,
@@ -78,7 +93,10 @@ export const settingsObject = z.object({
     .finite('Minimum discrepancy must be a number from 0 to 20 mL')
     .min(0, 'Minimum discrepancy must be a number from 0 to 20 mL')
     .max(20, 'Minimum discrepancy must be a number from 0 to 20 mL')
-    .refine((v) => Number.isInteger(Math.round(v * 1e6) / 1e3), 'Minimum discrepancy may have at most 3 decimals (1 µL)'),
+    .refine(
+      (v) => Number.isInteger(Math.round(v * 1e6) / 1e3),
+      'Minimum discrepancy may have at most 3 decimals (1 µL)',
+    ),
   dailyCapacity: whole('Daily capacity', 'dailyCapacity'),
   dayStartsAt: localTime,
   dayEndsAt: localTime,
@@ -93,9 +111,17 @@ export type ClinicSettingsValues = z.infer<typeof settingsObject>;
 export function settingsCrossCheck(v: ClinicSettingsValues, ctx: z.RefinementCtx): void {
   const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
   if (minutes(v.dayEndsAt) <= minutes(v.dayStartsAt)) {
-    ctx.addIssue({ code: 'custom', path: ['dayEndsAt'], message: `Closing time must be after the opening time (${v.dayStartsAt})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dayEndsAt'],
+      message: `Closing time must be after the opening time (${v.dayStartsAt})`,
+    });
   } else if (minutes(v.dayEndsAt) - minutes(v.dayStartsAt) < v.slotMinutes) {
-    ctx.addIssue({ code: 'custom', path: ['slotMinutes'], message: `Slot length must fit in the opening hours (${v.dayStartsAt}–${v.dayEndsAt})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['slotMinutes'],
+      message: `Slot length must fit in the opening hours (${v.dayStartsAt}–${v.dayEndsAt})`,
+    });
   }
 }
 
@@ -111,4 +137,12 @@ export const settingsPatchSchema = settingsObject.partial().extend({
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 /** Fields that change a forecast: saving any of them refreshes every pump's stored forecast. */
-export const policyFields = ['timeZone', 'bufferDays', 'dueSoonDays', 'clinicWeekdays', 'holidays', 'accuracyPct', 'discrepancyMinMl'] as const;
+export const policyFields = [
+  'timeZone',
+  'bufferDays',
+  'dueSoonDays',
+  'clinicWeekdays',
+  'holidays',
+  'accuracyPct',
+  'discrepancyMinMl',
+] as const;

@@ -21,7 +21,11 @@ const pumpId = Number(pumpArg);
 const drugId = Number(drugArg);
 const programId = Number(programArg);
 const now = Number(nowArg);
-if (!file || ![clinicId, pumpId, drugId, programId, now].every(Number.isInteger) || (mode !== 'stream' && mode !== 'bulk')) {
+if (
+  !file ||
+  ![clinicId, pumpId, drugId, programId, now].every(Number.isInteger) ||
+  (mode !== 'stream' && mode !== 'bulk')
+) {
   console.error('usage: crash-writer.ts <db> <clinicId> <pumpId> <drugId> <programId> <now> <stream|bulk>');
   process.exit(2);
 }
@@ -62,13 +66,13 @@ if (mode === 'stream') {
     process.stdout.write(`ack ${visit.id} ${seq}\n`);
   }
 } else {
-  // better-sqlite3's page cache is 16 MB; at 1 MB the open transaction spills its pages into the WAL file within
+  // better-sqlite3's page cache is 16 MB; at 500 KB the open transaction spills its pages into the WAL file within
   // a few hundred visits, as a large transaction (a clinic-wide forecast refresh, an import) does at 16 MB.
-  db.$client.pragma('cache_size = -1000');
+  db.$client.pragma('cache_size = -500');
   db.transaction((tx) => {
     for (let seq = 1; seq <= MAX_VISITS; seq++) {
       writeVisit(tx, seq, 'bulk');
-      if (seq % 250 === 0) process.stdout.write(`inside ${seq}\n`);
+      if (seq % 125 === 0) process.stdout.write(`inside ${seq}\n`);
     }
   });
   process.stdout.write('committed\n');

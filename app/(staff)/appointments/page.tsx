@@ -23,7 +23,11 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
   const { view, date: asked } = calendarParamsSchema.parse(raw);
   const db = getDb();
   const now = requestNow();
-  const clinic = db.select({ timeZone: s.clinics.timeZone }).from(s.clinics).where(eq(s.clinics.id, staff.clinicId)).get();
+  const clinic = db
+    .select({ timeZone: s.clinics.timeZone })
+    .from(s.clinics)
+    .where(eq(s.clinics.id, staff.clinicId))
+    .get();
   const timeZone = clinic?.timeZone ?? 'UTC';
   const today = localDateOf(now, timeZone);
   const date = asked ?? today;
@@ -49,16 +53,15 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
 
   const step = view === 'day' ? 1 : 7;
   const href = (d: string, v: string = view) => `/appointments?view=${v}&date=${d}`;
-  const title =
-    view === 'day' ? formatLocalDate(date) : `${formatLocalDate(from)} – ${formatLocalDate(to)}`;
+  const title = view === 'day' ? formatLocalDate(date) : `${formatLocalDate(from)} – ${formatLocalDate(to)}`;
 
   return (
     <>
       <div className="page-head">
         <h1>Appointments</h1>
         <p className="muted">
-          {view === 'day' ? 'Day' : 'Week'} of {title}. Times are clinic time ({timeZone}). Opening hours {data.dayStartsAt}–{data.dayEndsAt}, up to{' '}
-          {data.dailyCapacity} appointments a day.
+          {view === 'day' ? 'Day' : 'Week'} of {title}. Times are clinic time ({timeZone}). Opening hours{' '}
+          {data.dayStartsAt}–{data.dayEndsAt}, up to {data.dailyCapacity} appointments a day.
         </p>
       </div>
 
@@ -67,7 +70,11 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
           <Link className="button secondary" href={href(addDaysToLocalDate(date, -step))}>
             ← Previous {view}
           </Link>
-          <Link className="button secondary" href={href(today)} aria-current={date === today ? 'date' : undefined}>
+          <Link
+            className="button secondary"
+            href={href(today)}
+            aria-current={date === today ? 'date' : undefined}
+          >
             Today
           </Link>
           <Link className="button secondary" href={href(addDaysToLocalDate(date, step))}>
@@ -75,10 +82,18 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
           </Link>
         </nav>
         <nav aria-label="Calendar view" className="appt-views">
-          <Link className={`button ${view === 'day' ? '' : 'secondary'}`} href={href(date, 'day')} aria-current={view === 'day' ? 'page' : undefined}>
+          <Link
+            className={`button ${view === 'day' ? '' : 'secondary'}`}
+            href={href(date, 'day')}
+            aria-current={view === 'day' ? 'page' : undefined}
+          >
             Day
           </Link>
-          <Link className={`button ${view === 'week' ? '' : 'secondary'}`} href={href(date, 'week')} aria-current={view === 'week' ? 'page' : undefined}>
+          <Link
+            className={`button ${view === 'week' ? '' : 'secondary'}`}
+            href={href(date, 'week')}
+            aria-current={view === 'week' ? 'page' : undefined}
+          >
             Week
           </Link>
         </nav>
@@ -108,7 +123,12 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
         </section>
         {canWrite && (
           <aside aria-labelledby="book-heading" className="appt-side">
-            <BookAppointment defaultDate={date < today ? today : date} slotMinutes={data.slotMinutes} timeZone={timeZone} preselected={preselected} />
+            <BookAppointment
+              defaultDate={date < today ? today : date}
+              slotMinutes={data.slotMinutes}
+              timeZone={timeZone}
+              preselected={preselected}
+            />
           </aside>
         )}
       </div>

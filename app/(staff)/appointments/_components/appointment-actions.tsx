@@ -9,10 +9,23 @@ import type { AppointmentPatch } from '@/lib/validation/appointment';
 import { Field } from './field';
 import { SlotPicker } from './slot-picker';
 
-const verbs: Record<AppointmentPatch['action'], string> = { move: 'Moved', cancel: 'Cancelled', done: 'Marked done', 'no-show': 'Marked as a no-show' };
+const verbs: Record<AppointmentPatch['action'], string> = {
+  move: 'Moved',
+  cancel: 'Cancelled',
+  done: 'Marked done',
+  'no-show': 'Marked as a no-show',
+};
 
 /** Move, cancel, mark done or mark no-show one booked appointment (PATCH /api/v1/appointments/{id}). */
-export function AppointmentActions({ appointment: a, today, compact = false }: { appointment: AppointmentDto; today: string; compact?: boolean }) {
+export function AppointmentActions({
+  appointment: a,
+  today,
+  compact = false,
+}: {
+  appointment: AppointmentDto;
+  today: string;
+  compact?: boolean;
+}) {
   const client = useQueryClient();
   const [mode, setMode] = useState<'move' | 'cancel' | null>(null);
   const [target, setTarget] = useState({ date: a.date, time: a.time });
@@ -28,7 +41,9 @@ export function AppointmentActions({ appointment: a, today, compact = false }: {
       setFields({});
       setError(null);
       setMode(null);
-      setDone(`${verbs[patch.action]}: ${result.patientName}, ${formatLocalDate(result.date)} ${result.time}.`);
+      setDone(
+        `${verbs[patch.action]}: ${result.patientName}, ${formatLocalDate(result.date)} ${result.time}.`,
+      );
       await Promise.all([
         client.invalidateQueries({ queryKey: scheduleKeys.appointments }),
         client.invalidateQueries({ queryKey: scheduleKeys.slots }),
@@ -44,13 +59,24 @@ export function AppointmentActions({ appointment: a, today, compact = false }: {
     },
   });
 
-  if (a.status !== 'booked') return done ? <p role="status" className="ok-text small">{done}</p> : null;
+  if (a.status !== 'booked')
+    return done ? (
+      <p role="status" className="ok-text small">
+        {done}
+      </p>
+    ) : null;
   const pending = mutation.isPending;
   const onOrAfterDay = a.date <= today;
 
   function submitMove(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    mutation.mutate({ action: 'move', version: a.version, date: target.date, time: target.time, durationMinutes: Number(duration) });
+    mutation.mutate({
+      action: 'move',
+      version: a.version,
+      date: target.date,
+      time: target.time,
+      durationMinutes: Number(duration),
+    });
   }
   function submitCancel(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -59,37 +85,98 @@ export function AppointmentActions({ appointment: a, today, compact = false }: {
 
   return (
     <div className={`appt-actions${compact ? ' compact' : ''}`}>
-      <div className="appt-buttons" role="group" aria-label={`Change the appointment of ${a.patientName} at ${a.time}`}>
+      <div
+        className="appt-buttons"
+        role="group"
+        aria-label={`Change the appointment of ${a.patientName} at ${a.time}`}
+      >
         {onOrAfterDay && (
-          <button type="button" className="small" disabled={pending} onClick={() => mutation.mutate({ action: 'done', version: a.version })}>
+          <button
+            type="button"
+            className="small"
+            disabled={pending}
+            onClick={() => mutation.mutate({ action: 'done', version: a.version })}
+          >
             Mark done
           </button>
         )}
         {onOrAfterDay && (
-          <button type="button" className="small secondary" disabled={pending} onClick={() => mutation.mutate({ action: 'no-show', version: a.version })}>
+          <button
+            type="button"
+            className="small secondary"
+            disabled={pending}
+            onClick={() => mutation.mutate({ action: 'no-show', version: a.version })}
+          >
             No-show
           </button>
         )}
-        <button type="button" className="small secondary" aria-expanded={mode === 'move'} onClick={() => setMode(mode === 'move' ? null : 'move')}>
+        <button
+          type="button"
+          className="small secondary"
+          aria-expanded={mode === 'move'}
+          onClick={() => setMode(mode === 'move' ? null : 'move')}
+        >
           Move…
         </button>
-        <button type="button" className="small secondary" aria-expanded={mode === 'cancel'} onClick={() => setMode(mode === 'cancel' ? null : 'cancel')}>
+        <button
+          type="button"
+          className="small secondary"
+          aria-expanded={mode === 'cancel'}
+          onClick={() => setMode(mode === 'cancel' ? null : 'cancel')}
+        >
           Cancel…
         </button>
       </div>
 
       {mode === 'move' && (
-        <form onSubmit={submitMove} className="appt-inline-form stack" aria-label={`Move the appointment of ${a.patientName}`} noValidate>
-          <SlotPicker pumpId={a.pumpId} durationMinutes={Number(duration) || undefined} value={target} onPick={setTarget} />
+        <form
+          onSubmit={submitMove}
+          className="appt-inline-form stack"
+          aria-label={`Move the appointment of ${a.patientName}`}
+          noValidate
+        >
+          <SlotPicker
+            pumpId={a.pumpId}
+            durationMinutes={Number(duration) || undefined}
+            value={target}
+            onPick={setTarget}
+          />
           <div className="appt-fields">
             <Field label="New date" error={fields.date}>
-              {(p) => <input {...p} type="date" value={target.date} onChange={(e) => setTarget({ ...target, date: e.target.value })} required />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="date"
+                  value={target.date}
+                  onChange={(e) => setTarget({ ...target, date: e.target.value })}
+                  required
+                />
+              )}
             </Field>
             <Field label="New time" error={fields.time}>
-              {(p) => <input {...p} type="time" step={300} value={target.time} onChange={(e) => setTarget({ ...target, time: e.target.value })} required />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="time"
+                  step={300}
+                  value={target.time}
+                  onChange={(e) => setTarget({ ...target, time: e.target.value })}
+                  required
+                />
+              )}
             </Field>
             <Field label="Minutes" error={fields.durationMinutes}>
-              {(p) => <input {...p} type="number" min={5} max={480} step={5} value={duration} onChange={(e) => setDuration(e.target.value)} />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  min={5}
+                  max={480}
+                  step={5}
+                  value={duration}
+                  onChange={(e) => setDuration(e.target.value)}
+                />
+              )}
             </Field>
           </div>
           <div>
@@ -101,11 +188,26 @@ export function AppointmentActions({ appointment: a, today, compact = false }: {
       )}
 
       {mode === 'cancel' && (
-        <form onSubmit={submitCancel} className="appt-inline-form stack" aria-label={`Cancel the appointment of ${a.patientName}`} noValidate>
+        <form
+          onSubmit={submitCancel}
+          className="appt-inline-form stack"
+          aria-label={`Cancel the appointment of ${a.patientName}`}
+          noValidate
+        >
           <Field label="Reason (optional)" error={fields.reason}>
-            {(p) => <input {...p} type="text" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />}
+            {(p) => (
+              <input
+                {...p}
+                type="text"
+                maxLength={500}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+              />
+            )}
           </Field>
-          <p className="small muted">The pump will show as having no appointment on the worklist until a new one is booked.</p>
+          <p className="small muted">
+            The pump will show as having no appointment on the worklist until a new one is booked.
+          </p>
           <div>
             <button type="submit" className="danger" disabled={pending}>
               {pending ? 'Cancelling…' : 'Cancel this appointment'}
@@ -116,11 +218,21 @@ export function AppointmentActions({ appointment: a, today, compact = false }: {
 
       {error && (
         <div role="alert" className={`notice ${error.conflict ? 'warn' : 'danger'} small`}>
-          {['date', 'time', 'durationMinutes', 'reason'].some((k) => fields[k]) ? 'Nothing was changed: see the messages next to the fields.' : (fields.action ?? error.message)}
+          {['date', 'time', 'durationMinutes', 'reason'].some((k) => fields[k])
+            ? 'Nothing was changed: see the messages next to the fields.'
+            : (fields.action ?? error.message)}
           {error.conflict && (
             <>
               {' '}
-              <button type="button" className="small secondary" onClick={() => void client.invalidateQueries({ queryKey: scheduleKeys.appointments }).then(() => setError(null))}>
+              <button
+                type="button"
+                className="small secondary"
+                onClick={() =>
+                  void client
+                    .invalidateQueries({ queryKey: scheduleKeys.appointments })
+                    .then(() => setError(null))
+                }
+              >
                 Reload the calendar
               </button>
             </>

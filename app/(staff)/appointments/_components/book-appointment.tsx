@@ -4,7 +4,12 @@ import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '@/lib/query/client';
-import { bookAppointment, patientSearchQuery, scheduleKeys, type PatientSearchRow } from '@/lib/query/appointments';
+import {
+  bookAppointment,
+  patientSearchQuery,
+  scheduleKeys,
+  type PatientSearchRow,
+} from '@/lib/query/appointments';
 import { formatInstant, formatLocalDate } from '@/lib/format';
 import { appointmentTypeLabels, appointmentTypes, type AppointmentType } from '@/lib/validation/appointment';
 import { Field } from './field';
@@ -16,7 +21,17 @@ interface Selection {
 }
 
 /** Book an appointment: find the patient by name or MRN, choose the pump, take an offered slot or enter a time. */
-export function BookAppointment({ defaultDate, slotMinutes, timeZone, preselected }: { defaultDate: string; slotMinutes: number; timeZone: string; preselected: Selection | null }) {
+export function BookAppointment({
+  defaultDate,
+  slotMinutes,
+  timeZone,
+  preselected,
+}: {
+  defaultDate: string;
+  slotMinutes: number;
+  timeZone: string;
+  preselected: Selection | null;
+}) {
   const client = useQueryClient();
   const [q, setQ] = useState(preselected?.patient.mrn ?? '');
   const [term, setTerm] = useState(q);
@@ -41,7 +56,10 @@ export function BookAppointment({ defaultDate, slotMinutes, timeZone, preselecte
     onSuccess: async (a) => {
       setFields({});
       setError(null);
-      setBooked({ text: `Booked ${a.patientName} (MRN ${a.mrn}) on ${formatLocalDate(a.date)}, ${a.time}–${a.endTime}.`, date: a.date });
+      setBooked({
+        text: `Booked ${a.patientName} (MRN ${a.mrn}) on ${formatLocalDate(a.date)}, ${a.time}–${a.endTime}.`,
+        date: a.date,
+      });
       setSelected(null);
       setQ('');
       setWhen({ date: a.date, time: '' });
@@ -57,7 +75,9 @@ export function BookAppointment({ defaultDate, slotMinutes, timeZone, preselecte
       setBooked(null);
       if (e instanceof ApiError) {
         setFields(e.fields);
-        setError(Object.keys(e.fields).length ? 'Not booked: see the messages next to the fields.' : e.message);
+        setError(
+          Object.keys(e.fields).length ? 'Not booked: see the messages next to the fields.' : e.message,
+        );
       } else setError('The server could not be reached. Nothing was booked.');
     },
   });
@@ -69,7 +89,14 @@ export function BookAppointment({ defaultDate, slotMinutes, timeZone, preselecte
       setError('Not booked: see the messages next to the fields.');
       return;
     }
-    mutation.mutate({ pumpId: selected.pumpId, date: when.date, time: when.time, durationMinutes: Number(duration), type, notes });
+    mutation.mutate({
+      pumpId: selected.pumpId,
+      date: when.date,
+      time: when.time,
+      durationMinutes: Number(duration),
+      type,
+      notes,
+    });
   }
 
   const results = search.data?.patients ?? [];
@@ -87,7 +114,8 @@ export function BookAppointment({ defaultDate, slotMinutes, timeZone, preselecte
       {selected ? (
         <div className="appt-chosen">
           <div>
-            <strong>{selected.patient.name}</strong> <span className="muted small">MRN {selected.patient.mrn}</span>
+            <strong>{selected.patient.name}</strong>{' '}
+            <span className="muted small">MRN {selected.patient.mrn}</span>
             <div className="small">
               {selected.patient.pumps.find((p) => p.id === selected.pumpId)?.label}
               {(() => {
@@ -103,13 +131,23 @@ export function BookAppointment({ defaultDate, slotMinutes, timeZone, preselecte
       ) : null}
       {selected && nextAt != null ? (
         <p className="notice warn small">
-          This pump already has an appointment on {formatInstant(nextAt, timeZone)}. Move that one instead of booking a second refill, unless both are needed.
+          This pump already has an appointment on {formatInstant(nextAt, timeZone)}. Move that one instead of
+          booking a second refill, unless both are needed.
         </p>
       ) : null}
       {selected ? null : (
         <div className="stack appt-search">
           <Field label="Patient name or MRN" help="Type at least 2 characters." error={fields.pumpId}>
-            {(p) => <input {...p} type="search" value={q} onChange={(e) => setQ(e.target.value)} maxLength={100} autoComplete="off" />}
+            {(p) => (
+              <input
+                {...p}
+                type="search"
+                value={q}
+                onChange={(e) => setQ(e.target.value)}
+                maxLength={100}
+                autoComplete="off"
+              />
+            )}
           </Field>
           {term.length >= 2 && (
             <div aria-live="polite">
@@ -130,7 +168,12 @@ export function BookAppointment({ defaultDate, slotMinutes, timeZone, preselecte
                         <span className="muted small">No active pump</span>
                       ) : (
                         p.pumps.map((pump) => (
-                          <button key={pump.id} type="button" className="small secondary" onClick={() => setSelected({ patient: p, pumpId: pump.id })}>
+                          <button
+                            key={pump.id}
+                            type="button"
+                            className="small secondary"
+                            onClick={() => setSelected({ patient: p, pumpId: pump.id })}
+                          >
                             Choose {pump.label}
                             {pump.refillDueOn ? `, due ${formatLocalDate(pump.refillDueOn)}` : ''}
                             <span className="sr-only"> for {p.name}</span>
@@ -159,22 +202,64 @@ export function BookAppointment({ defaultDate, slotMinutes, timeZone, preselecte
           )}
         </Field>
         <Field label="Minutes" error={fields.durationMinutes}>
-          {(p) => <input {...p} type="number" min={5} max={480} step={5} value={duration} onChange={(e) => setDuration(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              min={5}
+              max={480}
+              step={5}
+              value={duration}
+              onChange={(e) => setDuration(e.target.value)}
+            />
+          )}
         </Field>
       </div>
 
-      {selected && <SlotPicker pumpId={selected.pumpId} durationMinutes={Number(duration) || undefined} value={when} onPick={setWhen} />}
+      {selected && (
+        <SlotPicker
+          pumpId={selected.pumpId}
+          durationMinutes={Number(duration) || undefined}
+          value={when}
+          onPick={setWhen}
+        />
+      )}
 
       <div className="appt-fields">
         <Field label="Date" error={fields.date}>
-          {(p) => <input {...p} type="date" value={when.date} onChange={(e) => setWhen({ ...when, date: e.target.value })} required />}
+          {(p) => (
+            <input
+              {...p}
+              type="date"
+              value={when.date}
+              onChange={(e) => setWhen({ ...when, date: e.target.value })}
+              required
+            />
+          )}
         </Field>
         <Field label="Time" error={fields.time}>
-          {(p) => <input {...p} type="time" step={300} value={when.time} onChange={(e) => setWhen({ ...when, time: e.target.value })} required />}
+          {(p) => (
+            <input
+              {...p}
+              type="time"
+              step={300}
+              value={when.time}
+              onChange={(e) => setWhen({ ...when, time: e.target.value })}
+              required
+            />
+          )}
         </Field>
       </div>
       <Field label="Notes (optional)" error={fields.notes}>
-        {(p) => <textarea {...p} rows={2} maxLength={500} value={notes} onChange={(e) => setNotes(e.target.value)} />}
+        {(p) => (
+          <textarea
+            {...p}
+            rows={2}
+            maxLength={500}
+            value={notes}
+            onChange={(e) => setNotes(e.target.value)}
+          />
+        )}
       </Field>
 
       {error && (

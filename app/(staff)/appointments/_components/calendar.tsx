@@ -21,7 +21,8 @@ function Late({ a }: { a: AppointmentDto }) {
 }
 
 function Capacity({ day }: { day: Day }) {
-  if (!day.open) return <span className="appt-closed">{day.holiday ? 'Holiday: closed' : 'Not a clinic day'}</span>;
+  if (!day.open)
+    return <span className="appt-closed">{day.holiday ? 'Holiday: closed' : 'Not a clinic day'}</span>;
   const full = day.taken >= day.capacity;
   return (
     <span className={`appt-capacity${full ? ' full' : ''}`}>
@@ -139,10 +140,19 @@ export function Calendar({
         {data.days.map((day) => {
           const list = byDay.get(day.date) ?? [];
           return (
-            <li key={day.date} className={`appt-col${day.open ? '' : ' closed'}${list.length === 0 ? ' empty' : ''}${day.date === data.today ? ' today' : ''}`} aria-label={formatLocalDate(day.date)}>
+            <li
+              key={day.date}
+              className={`appt-col${day.open ? '' : ' closed'}${list.length === 0 ? ' empty' : ''}${day.date === data.today ? ' today' : ''}`}
+              aria-label={formatLocalDate(day.date)}
+            >
               <div className="appt-col-head">
-                <Link href={`/appointments?view=day&date=${day.date}`} className="appt-col-date" aria-current={day.date === data.today ? 'date' : undefined}>
-                  <span className="appt-wd">{format(parseISO(day.date), 'EEE')}</span> {format(parseISO(day.date), 'd MMM')}
+                <Link
+                  href={`/appointments?view=day&date=${day.date}`}
+                  className="appt-col-date"
+                  aria-current={day.date === data.today ? 'date' : undefined}
+                >
+                  <span className="appt-wd">{format(parseISO(day.date), 'EEE')}</span>{' '}
+                  {format(parseISO(day.date), 'd MMM')}
                 </Link>
                 <Capacity day={day} />
               </div>
@@ -151,7 +161,10 @@ export function Calendar({
               ) : (
                 <ul className="appt-items">
                   {list.map((a) => (
-                    <li key={a.id} className={`appt-item appt-row-${a.status}${a.id === selectedId ? ' selected' : ''}`}>
+                    <li
+                      key={a.id}
+                      className={`appt-item appt-row-${a.status}${a.id === selectedId ? ' selected' : ''}`}
+                    >
                       <div className="appt-item-time">
                         {a.time}–{a.endTime}
                       </div>
@@ -205,7 +218,16 @@ export function Calendar({
 
 function CapacityBar({ day }: { day: Day }) {
   return (
-    <meter className="appt-meter" min={0} max={day.capacity} low={day.capacity * 0.75} high={day.capacity * 0.99} optimum={0} value={Math.min(day.taken, day.capacity)} aria-label="Places taken today">
+    <meter
+      className="appt-meter"
+      min={0}
+      max={day.capacity}
+      low={day.capacity * 0.75}
+      high={day.capacity * 0.99}
+      optimum={0}
+      value={Math.min(day.taken, day.capacity)}
+      aria-label="Places taken today"
+    >
       {day.taken} of {day.capacity}
     </meter>
   );

@@ -26,7 +26,8 @@ export function Field({
   children: (props: ControlProps) => ReactNode;
 }) {
   const id = useId();
-  const describedBy = [help ? `${id}-help` : null, error ? `${id}-err` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [help ? `${id}-help` : null, error ? `${id}-err` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`sched-field${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>

@@ -12,8 +12,7 @@ import { parseId } from '@/lib/validation/ids';
 import { AlertList } from './_components/alert-list';
 import { CardPanel } from './_components/card-panel';
 import { DiscrepancyTrend } from './_components/discrepancy-trend';
-// TEMPORARY: feed-panel.tsx is being written by another helper; restore this import when it exists.
-// import { FeedPanel } from './_components/feed-panel';
+import { FeedPanel } from './_components/feed-panel';
 import { appointmentStatusLabels, concentrationText, doseText, flagLabels, modeLabels, riskFlagLabels, signedMl, signedPct } from './_components/labels';
 import { PatientEditor } from './_components/patient-editor';
 import { PumpActions } from './_components/pump-actions';
@@ -138,7 +137,7 @@ export default async function PatientPage({ params }: { params: Params }) {
             />
           )}
         </section>
-        {/* TEMPORARY (restore with the import): <FeedPanel patientId={patient.id} /> */}
+        <FeedPanel patientId={patient.id} />
       </div>
 
       {active.length === 0 && <p className="notice warn">This patient has no active pump.</p>}

@@ -13,15 +13,19 @@ export default async function NewPatientPage() {
   const staff = await requirePageStaff('patients:write', '/patients/new');
   const db = getDb();
   const options = newPatientOptions(db, staff.clinicId);
-  const clinic = db.select({ timeZone: s.clinics.timeZone }).from(s.clinics).where(eq(s.clinics.id, staff.clinicId)).get();
+  const clinic = db
+    .select({ timeZone: s.clinics.timeZone })
+    .from(s.clinics)
+    .where(eq(s.clinics.id, staff.clinicId))
+    .get();
   const timeZone = clinic?.timeZone ?? 'UTC';
   return (
     <>
       <div className="page-head">
         <h1>Add a patient with their pump</h1>
         <p className="muted">
-          The patient, the implanted pump, its first program and the initial fill are saved together: nothing is saved unless all of it is valid. Times
-          are clinic time ({timeZone}).
+          The patient, the implanted pump, its first program and the initial fill are saved together: nothing
+          is saved unless all of it is valid. Times are clinic time ({timeZone}).
         </p>
       </div>
       <NewPatientForm options={options} today={localDateOf(requestNow(), timeZone)} />

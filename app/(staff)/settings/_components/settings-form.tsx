@@ -20,7 +20,8 @@ const WEEKDAYS = [
 ] as const;
 
 /** Form state: numbers as the text typed, so a half-typed value is not coerced. */
-type Draft = Omit<ClinicSettingsValues, keyof typeof settingsLimits> & Record<keyof typeof settingsLimits, string>;
+type Draft = Omit<ClinicSettingsValues, keyof typeof settingsLimits> &
+  Record<keyof typeof settingsLimits, string>;
 
 function toDraft(s: ClinicSettings): Draft {
   return {
@@ -47,7 +48,15 @@ function toDraft(s: ClinicSettings): Draft {
 /** A typed number, or the text itself so that the server names the field ("must be a number"). */
 const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
 
-export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSettings; canWrite: boolean; zones: string[] }) {
+export function SettingsForm({
+  initial,
+  canWrite,
+  zones,
+}: {
+  initial: ClinicSettings;
+  canWrite: boolean;
+  zones: string[];
+}) {
   const client = useQueryClient();
   const router = useRouter();
   const { data } = useQuery({ ...settingsQuery(), initialData: initial });
@@ -70,13 +79,24 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
             : 'Saved.',
       });
       // Due dates, capacity and the top bar's clinic name may all have changed.
-      await Promise.all([client.invalidateQueries({ queryKey: scheduleKeys.worklist }), client.invalidateQueries({ queryKey: scheduleKeys.appointments }), client.invalidateQueries({ queryKey: scheduleKeys.slots })]);
+      await Promise.all([
+        client.invalidateQueries({ queryKey: scheduleKeys.worklist }),
+        client.invalidateQueries({ queryKey: scheduleKeys.appointments }),
+        client.invalidateQueries({ queryKey: scheduleKeys.slots }),
+      ]);
       router.refresh();
     },
     onError: (e) => {
       if (e instanceof ApiError) {
         setFields(e.fields);
-        setResult({ ok: false, conflict: e.status === 409, text: e.status === 400 && Object.keys(e.fields).length ? 'Nothing was saved: correct the fields marked in red.' : e.message });
+        setResult({
+          ok: false,
+          conflict: e.status === 409,
+          text:
+            e.status === 400 && Object.keys(e.fields).length
+              ? 'Nothing was saved: correct the fields marked in red.'
+              : e.message,
+        });
       } else setResult({ ok: false, text: 'The server could not be reached. Nothing was saved.' });
     },
   });
@@ -124,10 +144,28 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
     setNewHoliday('');
   }
 
-  const limit = (key: keyof typeof settingsLimits) => ({ min: settingsLimits[key].min, max: settingsLimits[key].max });
+  const limit = (key: keyof typeof settingsLimits) => ({
+    min: settingsLimits[key].min,
+    max: settingsLimits[key].max,
+  });
   const numberField = (key: keyof typeof settingsLimits, label: string, step = 1) => (
-    <Field label={`${label} (${settingsLimits[key].unit})`} error={fields[key]} help={settingsHelp[key as keyof typeof settingsHelp]}>
-      {(p) => <input {...p} type="number" inputMode={step === 1 ? 'numeric' : 'decimal'} step={step} {...limit(key)} value={draft[key]} onChange={(e) => set(key, e.target.value)} required />}
+    <Field
+      label={`${label} (${settingsLimits[key].unit})`}
+      error={fields[key]}
+      help={settingsHelp[key as keyof typeof settingsHelp]}
+    >
+      {(p) => (
+        <input
+          {...p}
+          type="number"
+          inputMode={step === 1 ? 'numeric' : 'decimal'}
+          step={step}
+          {...limit(key)}
+          value={draft[key]}
+          onChange={(e) => set(key, e.target.value)}
+          required
+        />
+      )}
     </Field>
   );
   const holidayErrors = Object.entries(fields).filter(([k]) => k === 'holidays' || k.startsWith('holidays.'));
@@ -140,12 +178,28 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
           <legend>Clinic</legend>
           <div className="grid-2">
             <Field label="Clinic name" error={fields.name} help={settingsHelp.name}>
-              {(p) => <input {...p} value={draft.name} onChange={(e) => set('name', e.target.value)} maxLength={120} required />}
+              {(p) => (
+                <input
+                  {...p}
+                  value={draft.name}
+                  onChange={(e) => set('name', e.target.value)}
+                  maxLength={120}
+                  required
+                />
+              )}
             </Field>
             <Field label="Time zone" error={fields.timeZone} help={settingsHelp.timeZone}>
               {(p) => (
                 <>
-                  <input {...p} list="settings-zones" value={draft.timeZone} onChange={(e) => set('timeZone', e.target.value)} autoComplete="off" spellCheck={false} required />
+                  <input
+                    {...p}
+                    list="settings-zones"
+                    value={draft.timeZone}
+                    onChange={(e) => set('timeZone', e.target.value)}
+                    autoComplete="off"
+                    spellCheck={false}
+                    required
+                  />
                   <datalist id="settings-zones">
                     {zones.map((z) => (
                       <option key={z} value={z} />
@@ -155,13 +209,43 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
               )}
             </Field>
             <Field label="24/7 pump phone" error={fields.phone24h} help={settingsHelp.phone24h}>
-              {(p) => <input {...p} type="tel" value={draft.phone24h} onChange={(e) => set('phone24h', e.target.value)} maxLength={40} required />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="tel"
+                  value={draft.phone24h}
+                  onChange={(e) => set('phone24h', e.target.value)}
+                  maxLength={40}
+                  required
+                />
+              )}
             </Field>
             <Field label="Office phone" error={fields.phoneOffice} help={settingsHelp.phoneOffice}>
-              {(p) => <input {...p} type="tel" value={draft.phoneOffice} onChange={(e) => set('phoneOffice', e.target.value)} maxLength={40} />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="tel"
+                  value={draft.phoneOffice}
+                  onChange={(e) => set('phoneOffice', e.target.value)}
+                  maxLength={40}
+                />
+              )}
             </Field>
-            <Field label="Address" error={fields.address} help={settingsHelp.address} className="settings-wide">
-              {(p) => <textarea {...p} rows={2} value={draft.address} onChange={(e) => set('address', e.target.value)} maxLength={300} />}
+            <Field
+              label="Address"
+              error={fields.address}
+              help={settingsHelp.address}
+              className="settings-wide"
+            >
+              {(p) => (
+                <textarea
+                  {...p}
+                  rows={2}
+                  value={draft.address}
+                  onChange={(e) => set('address', e.target.value)}
+                  maxLength={300}
+                />
+              )}
             </Field>
           </div>
         </fieldset>
@@ -186,7 +270,14 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
                   <input
                     type="checkbox"
                     checked={draft.clinicWeekdays.includes(n)}
-                    onChange={(e) => set('clinicWeekdays', e.target.checked ? [...draft.clinicWeekdays, n].sort((a, b) => a - b) : draft.clinicWeekdays.filter((d) => d !== n))}
+                    onChange={(e) =>
+                      set(
+                        'clinicWeekdays',
+                        e.target.checked
+                          ? [...draft.clinicWeekdays, n].sort((a, b) => a - b)
+                          : draft.clinicWeekdays.filter((d) => d !== n),
+                      )
+                    }
                   />
                   {name}
                 </label>
@@ -211,7 +302,16 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
                       {formatLocalDate(h)} <span className="muted small">({h})</span>
                     </span>
                     {canWrite && (
-                      <button type="button" className="small secondary" onClick={() => set('holidays', draft.holidays.filter((d) => d !== h))}>
+                      <button
+                        type="button"
+                        className="small secondary"
+                        onClick={() =>
+                          set(
+                            'holidays',
+                            draft.holidays.filter((d) => d !== h),
+                          )
+                        }
+                      >
                         Remove<span className="sr-only"> holiday {formatLocalDate(h)}</span>
                       </button>
                     )}
@@ -256,10 +356,28 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
             {numberField('dailyCapacity', 'Daily capacity')}
             {numberField('slotMinutes', 'Slot length')}
             <Field label="Opening time" error={fields.dayStartsAt} help={settingsHelp.dayStartsAt}>
-              {(p) => <input {...p} type="time" step={300} value={draft.dayStartsAt} onChange={(e) => set('dayStartsAt', e.target.value)} required />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="time"
+                  step={300}
+                  value={draft.dayStartsAt}
+                  onChange={(e) => set('dayStartsAt', e.target.value)}
+                  required
+                />
+              )}
             </Field>
             <Field label="Closing time" error={fields.dayEndsAt} help={settingsHelp.dayEndsAt}>
-              {(p) => <input {...p} type="time" step={300} value={draft.dayEndsAt} onChange={(e) => set('dayEndsAt', e.target.value)} required />}
+              {(p) => (
+                <input
+                  {...p}
+                  type="time"
+                  step={300}
+                  value={draft.dayEndsAt}
+                  onChange={(e) => set('dayEndsAt', e.target.value)}
+                  required
+                />
+              )}
             </Field>
           </div>
         </fieldset>
@@ -270,7 +388,12 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
             {numberField('idleTimeoutMinutes', 'Idle sign-out')}
             <div className="sched-field">
               <label className="inline">
-                <input type="checkbox" checked={draft.feedShowsFirstName} onChange={(e) => set('feedShowsFirstName', e.target.checked)} aria-describedby="settings-feed-help" />
+                <input
+                  type="checkbox"
+                  checked={draft.feedShowsFirstName}
+                  onChange={(e) => set('feedShowsFirstName', e.target.checked)}
+                  aria-describedby="settings-feed-help"
+                />
                 Patient feeds show the first name
               </label>
               <span id="settings-feed-help" className="sched-help">
@@ -283,7 +406,10 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
       </fieldset>
 
       {result && (
-        <div role={result.ok ? 'status' : 'alert'} className={`notice ${result.ok ? '' : result.conflict ? 'warn' : 'danger'}`}>
+        <div
+          role={result.ok ? 'status' : 'alert'}
+          className={`notice ${result.ok ? '' : result.conflict ? 'warn' : 'danger'}`}
+        >
           {result.text}
           {result.conflict && (
             <>
@@ -294,7 +420,10 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
                 onClick={() =>
                   void client.fetchQuery({ ...settingsQuery(), staleTime: 0 }).then((fresh) => {
                     setDraft(toDraft(fresh));
-                    setResult({ ok: true, text: 'Loaded the latest settings. Make your changes again, then save.' });
+                    setResult({
+                      ok: true,
+                      text: 'Loaded the latest settings. Make your changes again, then save.',
+                    });
                   })
                 }
               >
@@ -309,7 +438,16 @@ export function SettingsForm({ initial, canWrite, zones }: { initial: ClinicSett
           <button type="submit" disabled={mutation.isPending}>
             {mutation.isPending ? 'Saving…' : 'Save settings'}
           </button>
-          <button type="button" className="secondary" disabled={mutation.isPending} onClick={() => { setDraft(toDraft(data)); setFields({}); setResult(null); }}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={mutation.isPending}
+            onClick={() => {
+              setDraft(toDraft(data));
+              setFields({});
+              setResult(null);
+            }}
+          >
             Undo changes
           </button>
         </div>

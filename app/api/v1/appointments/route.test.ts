@@ -20,13 +20,23 @@ let mrn = 1000;
 
 /** A SynchroMed 20 mL pump on baclofen 500 mcg/mL at 250 mcg/day (0.5 mL/day), filled `daysAgo` days ago. */
 function pumpFilled(daysAgo: number, clinicId = ctx.clinic.id) {
-  const patient = createPatient(ctx.db, { clinicId, mrn: `M${mrn++}`, givenName: 'Pat', familyName: `Test${mrn}` });
+  const patient = createPatient(ctx.db, {
+    clinicId,
+    mrn: `M${mrn++}`,
+    givenName: 'Pat',
+    familyName: `Test${mrn}`,
+  });
   const { pump } = createPump(ctx.db, {
     patientId: patient.id,
     model: ctx.catalog.models.get('8637-20')!,
     serial: `S${mrn}`,
     implantedOn: '2025-01-01',
-    program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    program: {
+      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+    },
     filledAt: NOW - daysAgo * DAY_MS,
     fillMl: 20,
   });
@@ -35,7 +45,8 @@ function pumpFilled(daysAgo: number, clinicId = ctx.clinic.id) {
 }
 
 const countAppointments = () => ctx.db.select({ id: s.appointments.id }).from(s.appointments).all().length;
-const forecastOf = (pumpId: number) => ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get();
+const forecastOf = (pumpId: number) =>
+  ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get();
 
 async function book(body: Record<string, unknown>, token = ctx.tokens['front-desk']) {
   return call(POST, { method: 'POST', token, body });
@@ -50,7 +61,11 @@ afterAll(() => {
   vi.useRealTimers();
 });
 beforeEach(() => {
-  ctx.db.update(s.clinics).set({ dailyCapacity: 12, holidays: [] }).where(eq(s.clinics.id, ctx.clinic.id)).run();
+  ctx.db
+    .update(s.clinics)
+    .set({ dailyCapacity: 12, holidays: [] })
+    .where(eq(s.clinics.id, ctx.clinic.id))
+    .run();
 });
 
 describe('POST /api/v1/appointments (book)', () => {
@@ -74,15 +89,32 @@ describe('POST /api/v1/appointments (book)', () => {
     });
     expect(res.body.startsAt).toBe(at('2026-03-12', '09:30'));
     expect(forecastOf(pump.id)?.nextAppointmentId).toBe(res.body.id);
-    const auditRow = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, String(res.body.id))).all().find((r) => r.entity === 'appointment');
+    const auditRow = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(eq(s.auditLog.entityId, String(res.body.id)))
+      .all()
+      .find((r) => r.entity === 'appointment');
     expect(auditRow?.action).toBe('create');
   });
 
   it('refuses invalid input with a message per field and writes nothing', async () => {
     const before = countAppointments();
-    const res = await book({ pumpId: 'seven', date: '2026-02-30', time: '25:00', type: 'checkup', durationMinutes: 2 });
+    const res = await book({
+      pumpId: 'seven',
+      date: '2026-02-30',
+      time: '25:00',
+      type: 'checkup',
+      durationMinutes: 2,
+    });
     expect(res.status).toBe(400);
-    expect(Object.keys(res.body.fields).sort()).toEqual(['date', 'durationMinutes', 'pumpId', 'time', 'type']);
+    expect(Object.keys(res.body.fields).sort()).toEqual([
+      'date',
+      'durationMinutes',
+      'pumpId',
+      'time',
+      'type',
+    ]);
     expect(res.body.fields.durationMinutes).toMatch(/between 5 and 480 minutes/);
     expect(countAppointments()).toBe(before);
   });
@@ -92,9 +124,15 @@ describe('POST /api/v1/appointments (book)', () => {
     const before = countAppointments();
     const weekend = await book({ pumpId: pump.id, date: '2026-03-14', time: '09:00' });
     expect(weekend.status).toBe(400);
-    expect(weekend.body.fields.date).toMatch(/Mon, Tue, Wed, Thu, Fri only; Sat 14 Mar 2026 is not a clinic day/);
+    expect(weekend.body.fields.date).toMatch(
+      /Mon, Tue, Wed, Thu, Fri only; Sat 14 Mar 2026 is not a clinic day/,
+    );
 
-    ctx.db.update(s.clinics).set({ holidays: ['2026-03-13'] }).where(eq(s.clinics.id, ctx.clinic.id)).run();
+    ctx.db
+      .update(s.clinics)
+      .set({ holidays: ['2026-03-13'] })
+      .where(eq(s.clinics.id, ctx.clinic.id))
+      .run();
     const holiday = await book({ pumpId: pump.id, date: '2026-03-13', time: '09:00' });
     expect(holiday.body.fields.date).toMatch(/Fri 13 Mar 2026 is a clinic holiday/);
 
@@ -110,10 +148,14 @@ describe('POST /api/v1/appointments (book)', () => {
 
   it('refuses to book the same pump twice at overlapping times', async () => {
     const { pump } = pumpFilled(5);
-    expect((await book({ pumpId: pump.id, date: '2026-03-16', time: '10:00', durationMinutes: 60 })).status).toBe(201);
+    expect(
+      (await book({ pumpId: pump.id, date: '2026-03-16', time: '10:00', durationMinutes: 60 })).status,
+    ).toBe(201);
     const clash = await book({ pumpId: pump.id, date: '2026-03-16', time: '10:30' });
     expect(clash.status).toBe(400);
-    expect(clash.body.fields.time).toMatch(/already has an appointment at Mon 16 Mar 2026 10:00 \(60 min\) that overlaps/);
+    expect(clash.body.fields.time).toMatch(
+      /already has an appointment at Mon 16 Mar 2026 10:00 \(60 min\) that overlaps/,
+    );
     // Another pump at the same time is fine (capacity is per day, not per chair).
     const other = pumpFilled(5);
     expect((await book({ pumpId: other.pump.id, date: '2026-03-16', time: '10:30' })).status).toBe(201);
@@ -129,7 +171,9 @@ describe('POST /api/v1/appointments (book)', () => {
     const before = countAppointments();
     const full = await book({ pumpId: pumps[2]!.pump.id, date: '2026-03-17', time: '11:00' });
     expect(full.status).toBe(400);
-    expect(full.body.fields.date).toBe('Tue 17 Mar 2026 is full: 2 of 2 places are taken (the clinic’s daily capacity). Choose another day.');
+    expect(full.body.fields.date).toBe(
+      'Tue 17 Mar 2026 is full: 2 of 2 places are taken (the clinic’s daily capacity). Choose another day.',
+    );
     expect(countAppointments()).toBe(before);
     // The next day still has room.
     expect((await book({ pumpId: pumps[2]!.pump.id, date: '2026-03-18', time: '11:00' })).status).toBe(201);
@@ -137,11 +181,18 @@ describe('POST /api/v1/appointments (book)', () => {
 
   it('answers 404 for a pump of another clinic and 401/403 by role', async () => {
     const { pump } = pumpFilled(5);
-    const foreign = await call(POST, { method: 'POST', token: ctx.tokens.otherClinicNurse, body: { pumpId: pump.id, date: '2026-03-12', time: '09:00' } });
+    const foreign = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.otherClinicNurse,
+      body: { pumpId: pump.id, date: '2026-03-12', time: '09:00' },
+    });
     expect(foreign.status).toBe(404);
     const admin = await book({ pumpId: pump.id, date: '2026-03-12', time: '09:00' }, ctx.tokens.admin);
     expect(admin.status).toBe(403);
-    const anonymous = await call(POST, { method: 'POST', body: { pumpId: pump.id, date: '2026-03-12', time: '09:00' } });
+    const anonymous = await call(POST, {
+      method: 'POST',
+      body: { pumpId: pump.id, date: '2026-03-12', time: '09:00' },
+    });
     expect(anonymous.status).toBe(401);
   });
 });
@@ -150,15 +201,30 @@ describe('GET /api/v1/appointments (calendar range)', () => {
   it('lists the clinic’s appointments with each day’s places taken, and nothing of another clinic', async () => {
     ctx.db.update(s.clinics).set({ dailyCapacity: 5 }).where(eq(s.clinics.id, ctx.clinic.id)).run();
     const mine = pumpFilled(8);
-    const done = createAppointment(ctx.db, { pumpId: mine.pump.id, startsAt: at('2026-03-23', '09:00'), status: 'done' });
-    createAppointment(ctx.db, { pumpId: mine.pump.id, startsAt: at('2026-03-23', '10:00'), status: 'cancelled' });
+    const done = createAppointment(ctx.db, {
+      pumpId: mine.pump.id,
+      startsAt: at('2026-03-23', '09:00'),
+      status: 'done',
+    });
+    createAppointment(ctx.db, {
+      pumpId: mine.pump.id,
+      startsAt: at('2026-03-23', '10:00'),
+      status: 'cancelled',
+    });
     createAppointment(ctx.db, { pumpId: mine.pump.id, startsAt: at('2026-03-24', '10:00') });
     const theirs = pumpFilled(8, ctx.otherClinic.id);
     createAppointment(ctx.db, { pumpId: theirs.pump.id, startsAt: at('2026-03-23', '11:00') });
 
-    const res = await call(GET, { token: ctx.tokens['front-desk'], url: '/api/v1/appointments?from=2026-03-23&to=2026-03-29' });
+    const res = await call(GET, {
+      token: ctx.tokens['front-desk'],
+      url: '/api/v1/appointments?from=2026-03-23&to=2026-03-29',
+    });
     expect(res.status).toBe(200);
-    expect(res.body.appointments.map((a: { pumpId: number }) => a.pumpId)).toEqual([mine.pump.id, mine.pump.id, mine.pump.id]);
+    expect(res.body.appointments.map((a: { pumpId: number }) => a.pumpId)).toEqual([
+      mine.pump.id,
+      mine.pump.id,
+      mine.pump.id,
+    ]);
     expect(res.body.appointments[0]).toMatchObject({ id: done.id, time: '09:00', status: 'done' });
     expect(res.body.days).toHaveLength(7);
     expect(res.body.days[0]).toMatchObject({ date: '2026-03-23', open: true, taken: 1, capacity: 5 }); // cancelled frees its place
@@ -173,14 +239,23 @@ describe('GET /api/v1/appointments (calendar range)', () => {
     expect(before.startsAtIso).toBe('2026-10-30T09:00:00-05:00');
     expect(after.startsAtIso).toBe('2026-11-02T09:00:00-06:00');
     expect(after.startsAt - before.startsAt).toBe((3 * 24 + 1) * 3_600_000); // the repeated hour
-    const week = await call(GET, { token: ctx.tokens.nurse, url: `/api/v1/appointments?from=2026-10-26&to=2026-11-01&pumpId=${pump.id}` });
+    const week = await call(GET, {
+      token: ctx.tokens.nurse,
+      url: `/api/v1/appointments?from=2026-10-26&to=2026-11-01&pumpId=${pump.id}`,
+    });
     expect(week.body.appointments.map((a: { id: number }) => a.id)).toEqual([before.id]);
-    const next = await call(GET, { token: ctx.tokens.nurse, url: `/api/v1/appointments?from=2026-11-02&to=2026-11-08&pumpId=${pump.id}` });
+    const next = await call(GET, {
+      token: ctx.tokens.nurse,
+      url: `/api/v1/appointments?from=2026-11-02&to=2026-11-08&pumpId=${pump.id}`,
+    });
     expect(next.body.appointments.map((a: { time: string }) => a.time)).toEqual(['09:00']);
   });
 
   it('refuses a malformed or too long range', async () => {
-    const bad = await call(GET, { token: ctx.tokens.nurse, url: '/api/v1/appointments?from=2026-03-01&to=2026-06-30' });
+    const bad = await call(GET, {
+      token: ctx.tokens.nurse,
+      url: '/api/v1/appointments?from=2026-03-01&to=2026-06-30',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.fields.to).toMatch(/at most 62 days/);
     const missing = await call(GET, { token: ctx.tokens.nurse, url: '/api/v1/appointments?from=yesterday' });
@@ -192,22 +267,60 @@ describe('PATCH /api/v1/appointments/{id}', () => {
   it('moves an appointment: new start, sequence + 1, version + 1, audited', async () => {
     const { pump } = pumpFilled(6);
     const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '09:00' })).body;
-    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens['front-desk'], params: { id: String(booked.id) }, body: { action: 'move', version: booked.version, date: '2026-03-20', time: '13:30', durationMinutes: 45 } });
+    const res = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens['front-desk'],
+      params: { id: String(booked.id) },
+      body: {
+        action: 'move',
+        version: booked.version,
+        date: '2026-03-20',
+        time: '13:30',
+        durationMinutes: 45,
+      },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ date: '2026-03-20', time: '13:30', endTime: '14:15', durationMinutes: 45, sequence: 1, version: 2, status: 'booked' });
+    expect(res.body).toMatchObject({
+      date: '2026-03-20',
+      time: '13:30',
+      endTime: '14:15',
+      durationMinutes: 45,
+      sequence: 1,
+      version: 2,
+      status: 'booked',
+    });
     expect(forecastOf(pump.id)?.nextAppointmentAt).toBe(at('2026-03-20', '13:30'));
-    const rows = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, String(booked.id))).all().filter((r) => r.entity === 'appointment');
+    const rows = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(eq(s.auditLog.entityId, String(booked.id)))
+      .all()
+      .filter((r) => r.entity === 'appointment');
     expect(rows.map((r) => r.action)).toEqual(['create', 'update']);
     expect(rows[1]!.before).toMatchObject({ startsAt: '2026-03-19T09:00:00-05:00', sequence: 0 });
-    expect(rows[1]!.after).toMatchObject({ startsAt: '2026-03-20T13:30:00-05:00', sequence: 1, action: 'move' });
+    expect(rows[1]!.after).toMatchObject({
+      startsAt: '2026-03-20T13:30:00-05:00',
+      sequence: 1,
+      action: 'move',
+    });
   });
 
   it('answers 409 with a clear message when someone else changed it, and writes nothing', async () => {
     const { pump } = pumpFilled(6);
     const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '11:00' })).body;
-    const first = await call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: String(booked.id) }, body: { action: 'move', version: 1, date: '2026-03-19', time: '12:00' } });
+    const first = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.nurse,
+      params: { id: String(booked.id) },
+      body: { action: 'move', version: 1, date: '2026-03-19', time: '12:00' },
+    });
     expect(first.status).toBe(200);
-    const stale = await call(PATCH, { method: 'PATCH', token: ctx.tokens['front-desk'], params: { id: String(booked.id) }, body: { action: 'cancel', version: 1 } });
+    const stale = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens['front-desk'],
+      params: { id: String(booked.id) },
+      body: { action: 'cancel', version: 1 },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatch(/changed by someone else/);
     const row = ctx.db.select().from(s.appointments).where(eq(s.appointments.id, booked.id)).get();
@@ -217,10 +330,25 @@ describe('PATCH /api/v1/appointments/{id}', () => {
   it('cancels (sequence + 1) and refuses to change it again', async () => {
     const { pump } = pumpFilled(6);
     const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '14:00' })).body;
-    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.physician, params: { id: String(booked.id) }, body: { action: 'cancel', version: 1, reason: 'Patient in hospital' } });
-    expect(res.body).toMatchObject({ status: 'cancelled', sequence: 1, version: 2, notes: 'Cancelled: Patient in hospital' });
+    const res = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.physician,
+      params: { id: String(booked.id) },
+      body: { action: 'cancel', version: 1, reason: 'Patient in hospital' },
+    });
+    expect(res.body).toMatchObject({
+      status: 'cancelled',
+      sequence: 1,
+      version: 2,
+      notes: 'Cancelled: Patient in hospital',
+    });
     expect(forecastOf(pump.id)?.nextAppointmentId).toBeNull();
-    const again = await call(PATCH, { method: 'PATCH', token: ctx.tokens.physician, params: { id: String(booked.id) }, body: { action: 'move', version: 2, date: '2026-03-20', time: '09:00' } });
+    const again = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.physician,
+      params: { id: String(booked.id) },
+      body: { action: 'move', version: 2, date: '2026-03-20', time: '09:00' },
+    });
     expect(again.status).toBe(400);
     expect(again.body.fields.action).toMatch(/is cancelled; only a booked appointment can be moved/);
   });
@@ -228,21 +356,43 @@ describe('PATCH /api/v1/appointments/{id}', () => {
   it('refuses a no-show before the appointment time and "done" before its day', async () => {
     const { pump } = pumpFilled(6);
     const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '15:00' })).body;
-    const noShow = await call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: String(booked.id) }, body: { action: 'no-show', version: 1 } });
+    const noShow = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.nurse,
+      params: { id: String(booked.id) },
+      body: { action: 'no-show', version: 1 },
+    });
     expect(noShow.status).toBe(400);
     expect(noShow.body.fields.action).toMatch(/once that time has passed/);
-    const done = await call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: String(booked.id) }, body: { action: 'done', version: 1 } });
+    const done = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.nurse,
+      params: { id: String(booked.id) },
+      body: { action: 'done', version: 1 },
+    });
     expect(done.status).toBe(400);
   });
 
   it('answers 404 to a nurse of another clinic and for a malformed id', async () => {
     const { pump } = pumpFilled(6);
     const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '16:00' })).body;
-    const foreign = await call(PATCH, { method: 'PATCH', token: ctx.tokens.otherClinicNurse, params: { id: String(booked.id) }, body: { action: 'cancel', version: 1 } });
+    const foreign = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.otherClinicNurse,
+      params: { id: String(booked.id) },
+      body: { action: 'cancel', version: 1 },
+    });
     expect(foreign.status).toBe(404);
-    const malformed = await call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: '1 or 1=1' }, body: { action: 'cancel', version: 1 } });
+    const malformed = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.nurse,
+      params: { id: '1 or 1=1' },
+      body: { action: 'cancel', version: 1 },
+    });
     expect(malformed.status).toBe(404);
-    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, booked.id)).get()?.status).toBe('booked');
+    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, booked.id)).get()?.status).toBe(
+      'booked',
+    );
   });
 
   it('a no-show leaves the pump without an appointment and puts it in the first row of the worklist', async () => {
@@ -256,12 +406,21 @@ describe('PATCH /api/v1/appointments/{id}', () => {
     const pumpsBefore = listWorklist(ctx.db, ctx.clinic.id, {}, NOW).rows.map((r) => r.pumpId);
     expect(pumpsBefore.indexOf(missed.pump.id)).toBeGreaterThan(pumpsBefore.indexOf(unbooked.pump.id)); // booked ranks after unbooked
 
-    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens['front-desk'], params: { id: String(appointment.id) }, body: { action: 'no-show', version: 1 } });
+    const res = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens['front-desk'],
+      params: { id: String(appointment.id) },
+      body: { action: 'no-show', version: 1 },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'no-show', sequence: 1, version: 2 });
     expect(forecastOf(missed.pump.id)).toMatchObject({ nextAppointmentId: null, nextAppointmentAt: null });
     const worklist = listWorklist(ctx.db, ctx.clinic.id, {}, NOW);
-    expect(worklist.rows[0]).toMatchObject({ pumpId: missed.pump.id, status: 'overdue', nextAppointmentAt: null });
+    expect(worklist.rows[0]).toMatchObject({
+      pumpId: missed.pump.id,
+      status: 'overdue',
+      nextAppointmentAt: null,
+    });
   });
 });
 
@@ -269,9 +428,17 @@ describe('GET /api/v1/slots', () => {
   it('offers open slots on or before the pump’s due date, skipping taken times', async () => {
     const { pump } = pumpFilled(25); // due in 4 days: Sat 14 Mar moves back to Fri 13 Mar
     const due = forecastOf(pump.id)!.refillDueOn;
-    const res = await call(SLOTS, { token: ctx.tokens['front-desk'], url: `/api/v1/slots?pumpId=${pump.id}&count=30` });
+    const res = await call(SLOTS, {
+      token: ctx.tokens['front-desk'],
+      url: `/api/v1/slots?pumpId=${pump.id}&count=30`,
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ pumpId: pump.id, refillDueOn: due, beforeDueDate: true, durationMinutes: 30 });
+    expect(res.body).toMatchObject({
+      pumpId: pump.id,
+      refillDueOn: due,
+      beforeDueDate: true,
+      durationMinutes: 30,
+    });
     expect(res.body.slots.length).toBeGreaterThan(0);
     for (const slot of res.body.slots) {
       expect(slot.date <= due).toBe(true);
@@ -282,13 +449,19 @@ describe('GET /api/v1/slots', () => {
     const first = res.body.slots[0];
     expect((await book({ pumpId: pump.id, date: first.date, time: first.time })).status).toBe(201);
     // …and is not offered again.
-    const again = await call(SLOTS, { token: ctx.tokens['front-desk'], url: `/api/v1/slots?pumpId=${pump.id}&count=30` });
+    const again = await call(SLOTS, {
+      token: ctx.tokens['front-desk'],
+      url: `/api/v1/slots?pumpId=${pump.id}&count=30`,
+    });
     expect(again.body.slots.some((sl: { startsAt: number }) => sl.startsAt === first.startsAt)).toBe(false);
   });
 
   it('offers the earliest slots when none is left before the due date (an overdue pump)', async () => {
     const { pump } = pumpFilled(32);
-    const res = await call(SLOTS, { token: ctx.tokens.nurse, url: `/api/v1/slots?pumpId=${pump.id}&count=3` });
+    const res = await call(SLOTS, {
+      token: ctx.tokens.nurse,
+      url: `/api/v1/slots?pumpId=${pump.id}&count=3`,
+    });
     expect(res.body.beforeDueDate).toBe(false);
     expect(res.body.slots).toHaveLength(3);
     expect(res.body.slots[0].date).toBe('2026-03-10');
@@ -296,7 +469,10 @@ describe('GET /api/v1/slots', () => {
 
   it('answers 404 for another clinic’s pump', async () => {
     const { pump } = pumpFilled(10);
-    const res = await call(SLOTS, { token: ctx.tokens.otherClinicNurse, url: `/api/v1/slots?pumpId=${pump.id}` });
+    const res = await call(SLOTS, {
+      token: ctx.tokens.otherClinicNurse,
+      url: `/api/v1/slots?pumpId=${pump.id}`,
+    });
     expect(res.status).toBe(404);
   });
 });

@@ -12,6 +12,9 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, request 
 });
 
 /** Books an appointment for a pump of the caller's clinic. */
-export const POST = api({ permission: 'appointments:write', body: bookAppointmentSchema }, async ({ staff, body }) => {
-  return bookAppointment(getDb(), staff, body, Date.now());
-});
+export const POST = api(
+  { permission: 'appointments:write', body: bookAppointmentSchema },
+  async ({ staff, body }) => {
+    return bookAppointment(getDb(), staff, body, Date.now());
+  },
+);

@@ -20,10 +20,37 @@ const counts = () => ({
 function body(overrides: { patient?: object; pump?: object; program?: object; initialFill?: object } = {}) {
   n++;
   return {
-    patient: { mrn: `NEW-${n}`, givenName: 'Iris', familyName: `Newman${n}`, dateOfBirth: '1975-05-20', spasticityOrigin: 'spinal', riskPriorWithdrawal: true, backupOralPlan: 'Oral baclofen 20 mg q6h', ...overrides.patient },
-    pump: { modelId: ctx.catalog.models.get('8637-20')!.id, serial: `NGV${n}`, implantedOn: '2026-03-02', catheterVolumeMl: 0.208, ...overrides.pump },
-    program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationNgPerMl: 500_000, mode: 'simple', doseMcgPerDay: 250, ...overrides.program },
-    initialFill: { date: '2026-03-02', time: '11:00', volumeMl: 20, drugLot: 'LOT-7', ...overrides.initialFill },
+    patient: {
+      mrn: `NEW-${n}`,
+      givenName: 'Iris',
+      familyName: `Newman${n}`,
+      dateOfBirth: '1975-05-20',
+      spasticityOrigin: 'spinal',
+      riskPriorWithdrawal: true,
+      backupOralPlan: 'Oral baclofen 20 mg q6h',
+      ...overrides.patient,
+    },
+    pump: {
+      modelId: ctx.catalog.models.get('8637-20')!.id,
+      serial: `NGV${n}`,
+      implantedOn: '2026-03-02',
+      catheterVolumeMl: 0.208,
+      ...overrides.pump,
+    },
+    program: {
+      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationNgPerMl: 500_000,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+      ...overrides.program,
+    },
+    initialFill: {
+      date: '2026-03-02',
+      time: '11:00',
+      volumeMl: 20,
+      drugLot: 'LOT-7',
+      ...overrides.initialFill,
+    },
   };
 }
 
@@ -37,24 +64,63 @@ afterAll(() => vi.useRealTimers());
 describe('POST /api/v1/patients (patient + pump + program + initial fill)', () => {
   it('creates all four in one transaction, stores exact units, audits and stores the forecast', async () => {
     const physician = ctx.users.physician;
-    const res = await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: body({ patient: { managingPhysicianId: physician.id } }) });
+    const res = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({ patient: { managingPhysicianId: physician.id } }),
+    });
     expect(res.status).toBe(201);
     const { patientId, pumpId, programId, refillDueOn } = res.body;
     const patient = ctx.db.select().from(s.patients).where(eq(s.patients.id, patientId)).get()!;
-    expect(patient).toMatchObject({ clinicId: ctx.clinic.id, givenName: 'Iris', riskPriorWithdrawal: true, managingPhysicianId: physician.id });
+    expect(patient).toMatchObject({
+      clinicId: ctx.clinic.id,
+      givenName: 'Iris',
+      riskPriorWithdrawal: true,
+      managingPhysicianId: physician.id,
+    });
     const pump = ctx.db.select().from(s.pumps).where(eq(s.pumps.id, pumpId)).get()!;
     // The model's reservoir and alarm volume, µL; the catheter volume exactly.
-    expect(pump).toMatchObject({ patientId, reservoirUl: 20_000, alarmUl: 2_000, catheterVolumeUl: 208, flowUlPerDay: null });
+    expect(pump).toMatchObject({
+      patientId,
+      reservoirUl: 20_000,
+      alarmUl: 2_000,
+      catheterVolumeUl: 208,
+      flowUlPerDay: null,
+    });
     const program = ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.id, programId)).get()!;
-    expect(program).toMatchObject({ pumpId, versionNo: 1, concentrationNgPerMl: 500_000, doseNgPerDay: 250_000, supersededAt: null, prescriberId: physician.id });
+    expect(program).toMatchObject({
+      pumpId,
+      versionNo: 1,
+      concentrationNgPerMl: 500_000,
+      doseNgPerDay: 250_000,
+      supersededAt: null,
+      prescriberId: physician.id,
+    });
     const visit = ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.pumpId, pumpId)).get()!;
-    expect(visit).toMatchObject({ kind: 'initial-fill', volumeFilledUl: 20_000, reservoirAfterUl: 20_000, drugLot: 'LOT-7', programId, performedAt: localDateTimeToInstant('2026-03-02', '11:00', 'America/Chicago') });
+    expect(visit).toMatchObject({
+      kind: 'initial-fill',
+      volumeFilledUl: 20_000,
+      reservoirAfterUl: 20_000,
+      drugLot: 'LOT-7',
+      programId,
+      performedAt: localDateTimeToInstant('2026-03-02', '11:00', 'America/Chicago'),
+    });
     // Filled 2 Mar, 0.5 mL/day: alarm 36 days later (7 Apr), due 7 days before it (31 Mar, a Tuesday).
     expect(refillDueOn).toBe('2026-03-31');
-    expect(ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()?.refillDueOn).toBe('2026-03-31');
-    const audit = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'patient')).all().find((r) => r.entityId === String(patientId));
+    expect(
+      ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()?.refillDueOn,
+    ).toBe('2026-03-31');
+    const audit = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(eq(s.auditLog.entity, 'patient'))
+      .all()
+      .find((r) => r.entityId === String(patientId));
     expect(audit?.action).toBe('create');
-    expect(audit?.after).toMatchObject({ pump: { id: pumpId, serial: pump.serial }, program: { id: programId } });
+    expect(audit?.after).toMatchObject({
+      pump: { id: pumpId, serial: pump.serial },
+      program: { id: programId },
+    });
   });
 
   it('a duplicate MRN in the clinic gets a field error and nothing is written', async () => {
@@ -71,34 +137,67 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
   it('the same MRN in another clinic is fine', async () => {
     const mine = body();
     expect((await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: mine })).status).toBe(201);
-    const res = await call(POST, { method: 'POST', token: ctx.tokens.otherClinicNurse, body: { ...body(), patient: { ...mine.patient } } });
+    const res = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.otherClinicNurse,
+      body: { ...body(), patient: { ...mine.patient } },
+    });
     expect(res.status).toBe(201);
   });
 
   it('needs an alarm volume for a model without a default (Prometra II) and uses it', async () => {
     const prometra = ctx.catalog.models.get('13827')!.id;
     const before = counts();
-    const missing = await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: body({ pump: { modelId: prometra } }) });
+    const missing = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({ pump: { modelId: prometra } }),
+    });
     expect(missing.status).toBe(400);
-    expect(missing.body.fields['pump.alarmMl']).toMatch(/Alarm volume is required: the Prometra II has no default alarm volume/);
+    expect(missing.body.fields['pump.alarmMl']).toMatch(
+      /Alarm volume is required: the Prometra II has no default alarm volume/,
+    );
     expect(counts()).toEqual(before);
-    const ok = await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: body({ pump: { modelId: prometra, alarmMl: 3 } }) });
+    const ok = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({ pump: { modelId: prometra, alarmMl: 3 } }),
+    });
     expect(ok.status).toBe(201);
-    expect(ctx.db.select().from(s.pumps).where(eq(s.pumps.id, ok.body.pumpId)).get()).toMatchObject({ alarmUl: 3000, reservoirUl: 20_000 });
+    expect(ctx.db.select().from(s.pumps).where(eq(s.pumps.id, ok.body.pumpId)).get()).toMatchObject({
+      alarmUl: 3000,
+      reservoirUl: 20_000,
+    });
   });
 
   it('a constant-flow pump needs its reservoir and flow rate, and its dose follows from them', async () => {
     const codman = ctx.catalog.models.get('3000')!.id;
-    const missing = await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: body({ pump: { modelId: codman }, program: { mode: 'simple' } }) });
+    const missing = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({ pump: { modelId: codman }, program: { mode: 'simple' } }),
+    });
     expect(missing.status).toBe(400);
-    expect(Object.keys(missing.body.fields).sort()).toEqual(['program.mode', 'pump.alarmMl', 'pump.flowMlPerDay', 'pump.reservoirMl']);
+    expect(Object.keys(missing.body.fields).sort()).toEqual([
+      'program.mode',
+      'pump.alarmMl',
+      'pump.flowMlPerDay',
+      'pump.reservoirMl',
+    ]);
     const ok = await call(POST, {
       method: 'POST',
       token: ctx.tokens.nurse,
-      body: body({ pump: { modelId: codman, reservoirMl: 30, alarmMl: 3, flowMlPerDay: 1 }, program: { mode: 'constant-flow', doseMcgPerDay: undefined }, initialFill: { volumeMl: 30 } }),
+      body: body({
+        pump: { modelId: codman, reservoirMl: 30, alarmMl: 3, flowMlPerDay: 1 },
+        program: { mode: 'constant-flow', doseMcgPerDay: undefined },
+        initialFill: { volumeMl: 30 },
+      }),
     });
     expect(ok.status).toBe(201);
-    expect(ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.id, ok.body.programId)).get()!.doseNgPerDay).toBe(500_000); // 1 mL/day × 500 mcg/mL
+    expect(
+      ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.id, ok.body.programId)).get()!
+        .doseNgPerDay,
+    ).toBe(500_000); // 1 mL/day × 500 mcg/mL
   });
 
   it('refuses an overfill, a concentration not in the drug’s list and a fill before the implant, writing nothing', async () => {
@@ -106,11 +205,15 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
     const res = await call(POST, {
       method: 'POST',
       token: ctx.tokens.nurse,
-      body: body({ program: { concentrationNgPerMl: 750_000 }, initialFill: { volumeMl: 21, date: '2026-03-01' } }),
+      body: body({
+        program: { concentrationNgPerMl: 750_000 },
+        initialFill: { volumeMl: 21, date: '2026-03-01' },
+      }),
     });
     expect(res.status).toBe(400);
     expect(res.body.fields).toMatchObject({
-      'program.concentrationNgPerMl': 'Concentration must be one of Lioresal Intrathecal’s: 50 mcg/mL, 500 mcg/mL, 2000 mcg/mL.',
+      'program.concentrationNgPerMl':
+        'Concentration must be one of Lioresal Intrathecal’s: 50 mcg/mL, 500 mcg/mL, 2000 mcg/mL.',
       'initialFill.volumeMl': expect.stringMatching(/must not exceed the reservoir \(20 mL\)/),
       'initialFill.date': 'The initial fill must be on or after the implant date.',
     });
@@ -122,7 +225,12 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
     const res = await call(POST, {
       method: 'POST',
       token: ctx.tokens.nurse,
-      body: { patient: { mrn: '', givenName: 'A', dateOfBirth: '1975-13-01', spasticityOrigin: 'spine' }, pump: { serial: 'x' }, program: { mode: 'flex', flexSteps: [{ start: '06:00', doseMcgPerHour: 5 }] }, initialFill: {} },
+      body: {
+        patient: { mrn: '', givenName: 'A', dateOfBirth: '1975-13-01', spasticityOrigin: 'spine' },
+        pump: { serial: 'x' },
+        program: { mode: 'flex', flexSteps: [{ start: '06:00', doseMcgPerHour: 5 }] },
+        initialFill: {},
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.fields).toMatchObject({
@@ -132,12 +240,23 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
       'pump.modelId': 'Choose the pump model',
       'program.drugId': 'Choose the drug product',
     });
-    expect(Object.keys(res.body.fields)).toEqual(expect.arrayContaining(['patient.familyName', 'pump.implantedOn', 'initialFill.volumeMl', 'initialFill.drugLot']));
+    expect(Object.keys(res.body.fields)).toEqual(
+      expect.arrayContaining([
+        'patient.familyName',
+        'pump.implantedOn',
+        'initialFill.volumeMl',
+        'initialFill.drugLot',
+      ]),
+    );
     expect(counts()).toEqual(before);
   });
 
   it('a physician of another clinic cannot be the managing physician', async () => {
-    const res = await call(POST, { method: 'POST', token: ctx.tokens.otherClinicNurse, body: body({ patient: { managingPhysicianId: ctx.users.physician.id } }) });
+    const res = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.otherClinicNurse,
+      body: body({ patient: { managingPhysicianId: ctx.users.physician.id } }),
+    });
     expect(res.status).toBe(400);
     expect(res.body.fields['patient.managingPhysicianId']).toBe('Choose a physician of this clinic.');
   });
@@ -151,12 +270,28 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
 
 describe('GET /api/v1/patients?q=', () => {
   it('finds by name or MRN within the clinic only, with active pumps and due dates', async () => {
-    const created = await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: body({ patient: { mrn: 'FIND-77', givenName: 'Quentin', familyName: 'Zebulon' } }) });
-    await call(POST, { method: 'POST', token: ctx.tokens.otherClinicNurse, body: body({ patient: { mrn: 'FIND-78', givenName: 'Quentin', familyName: 'Zebulon' } }) });
-    const byName = await call(GET, { token: ctx.tokens['front-desk'], url: '/api/v1/patients?q=quentin%20zeb' });
+    const created = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({ patient: { mrn: 'FIND-77', givenName: 'Quentin', familyName: 'Zebulon' } }),
+    });
+    await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.otherClinicNurse,
+      body: body({ patient: { mrn: 'FIND-78', givenName: 'Quentin', familyName: 'Zebulon' } }),
+    });
+    const byName = await call(GET, {
+      token: ctx.tokens['front-desk'],
+      url: '/api/v1/patients?q=quentin%20zeb',
+    });
     expect(byName.status).toBe(200);
     expect(byName.body.patients).toHaveLength(1);
-    expect(byName.body.patients[0]).toMatchObject({ id: created.body.patientId, mrn: 'FIND-77', name: 'Zebulon, Quentin', pumps: [{ id: created.body.pumpId, refillDueOn: '2026-03-31' }] });
+    expect(byName.body.patients[0]).toMatchObject({
+      id: created.body.patientId,
+      mrn: 'FIND-77',
+      name: 'Zebulon, Quentin',
+      pumps: [{ id: created.body.pumpId, refillDueOn: '2026-03-31' }],
+    });
     const byMrn = await call(GET, { token: ctx.tokens['front-desk'], url: '/api/v1/patients?q=FIND-7' });
     expect(byMrn.body.patients.map((p: { mrn: string }) => p.mrn)).toEqual(['FIND-77']);
     const wildcard = await call(GET, { token: ctx.tokens['front-desk'], url: '/api/v1/patients?q=%25' });

@@ -13,6 +13,9 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, request 
 });
 
 /** A new patient with their pump, first program and initial fill, in one transaction. */
-export const POST = api({ permission: 'patients:write', body: createPatientSchema }, async ({ staff, body }) => {
-  return createPatientWithPump(getDb(), staff, body, Date.now());
-});
+export const POST = api(
+  { permission: 'patients:write', body: createPatientSchema },
+  async ({ staff, body }) => {
+    return createPatientWithPump(getDb(), staff, body, Date.now());
+  },
+);

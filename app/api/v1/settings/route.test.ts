@@ -12,7 +12,8 @@ let ctx: ApiTestContext;
 let pumpId: number;
 
 const clinicRow = () => ctx.db.select().from(s.clinics).where(eq(s.clinics.id, ctx.clinic.id)).get()!;
-const dueOn = () => ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!.refillDueOn;
+const dueOn = () =>
+  ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!.refillDueOn;
 const current = async () => (await call(GET, { token: ctx.tokens.admin })).body;
 
 beforeAll(() => {
@@ -26,7 +27,12 @@ beforeAll(() => {
     model: ctx.catalog.models.get('8637-20')!,
     serial: 'X1',
     implantedOn: '2025-01-01',
-    program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    program: {
+      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+    },
     filledAt: NOW - 10 * DAY_MS,
     fillMl: 20,
   }).pump.id;
@@ -39,7 +45,15 @@ describe('GET /api/v1/settings', () => {
     for (const role of ['admin', 'physician', 'nurse', 'front-desk'] as const) {
       const res = await call(GET, { token: ctx.tokens[role] });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ id: ctx.clinic.id, name: 'Test Clinic', timeZone: 'America/Chicago', bufferDays: 7, discrepancyMinMl: 2, clinicWeekdays: [1, 2, 3, 4, 5], version: 1 });
+      expect(res.body).toMatchObject({
+        id: ctx.clinic.id,
+        name: 'Test Clinic',
+        timeZone: 'America/Chicago',
+        bufferDays: 7,
+        discrepancyMinMl: 2,
+        clinicWeekdays: [1, 2, 3, 4, 5],
+        version: 1,
+      });
     }
     const other = await call(GET, { token: ctx.tokens.otherClinicNurse });
     expect(other.body.name).toBe('Other Clinic');
@@ -49,7 +63,11 @@ describe('GET /api/v1/settings', () => {
 describe('PATCH /api/v1/settings', () => {
   it('is refused to the front desk, nurses and physicians (settings:write is admin only)', async () => {
     for (const role of ['front-desk', 'nurse', 'physician'] as const) {
-      const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens[role], body: { version: 1, bufferDays: 3 } });
+      const res = await call(PATCH, {
+        method: 'PATCH',
+        token: ctx.tokens[role],
+        body: { version: 1, bufferDays: 3 },
+      });
       expect(res.status).toBe(403);
     }
     expect(clinicRow().bufferDays).toBe(7);
@@ -58,7 +76,11 @@ describe('PATCH /api/v1/settings', () => {
   it('a buffer change moves the stored due dates in the same transaction, audited with before and after', async () => {
     const before = dueOn();
     const { version } = await current();
-    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, bufferDays: 14, discrepancyMinMl: 1.5 } });
+    const res = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: { version, bufferDays: 14, discrepancyMinMl: 1.5 },
+    });
     expect(res.status).toBe(200);
     expect(res.body.settings).toMatchObject({ bufferDays: 14, discrepancyMinMl: 1.5, version: version + 1 });
     expect(res.body.forecastsRefreshed).toBe(1);
@@ -67,22 +89,47 @@ describe('PATCH /api/v1/settings', () => {
     expect(after < before).toBe(true);
     // 7 more days of buffer: the due date is a week earlier (or earlier still, to reach a clinic day).
     expect(Date.parse(before) - Date.parse(after)).toBeGreaterThanOrEqual(7 * DAY_MS);
-    const row = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'clinic-settings')).all().at(-1)!;
-    expect(row).toMatchObject({ action: 'update', before: { bufferDays: 7, discrepancyMinMl: 2 }, after: { bufferDays: 14, discrepancyMinMl: 1.5 } });
+    const row = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(eq(s.auditLog.entity, 'clinic-settings'))
+      .all()
+      .at(-1)!;
+    expect(row).toMatchObject({
+      action: 'update',
+      before: { bufferDays: 7, discrepancyMinMl: 2 },
+      after: { bufferDays: 14, discrepancyMinMl: 1.5 },
+    });
   });
 
   it('a holiday on the due date moves it to the clinic day before', async () => {
     const due = dueOn();
     const { version } = await current();
-    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, holidays: [due] } });
+    const res = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: { version, holidays: [due] },
+    });
     expect(res.status).toBe(200);
     expect(dueOn() < due).toBe(true);
   });
 
   it('answers 409 when someone else saved first, and writes nothing', async () => {
     const { version } = await current();
-    expect((await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, name: 'Renamed Clinic' } })).status).toBe(200);
-    const stale = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, name: 'Lost Update' } });
+    expect(
+      (
+        await call(PATCH, {
+          method: 'PATCH',
+          token: ctx.tokens.admin,
+          body: { version, name: 'Renamed Clinic' },
+        })
+      ).status,
+    ).toBe(200);
+    const stale = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: { version, name: 'Lost Update' },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatch(/changed by someone else/);
     expect(clinicRow().name).toBe('Renamed Clinic');
@@ -93,7 +140,16 @@ describe('PATCH /api/v1/settings', () => {
     const res = await call(PATCH, {
       method: 'PATCH',
       token: ctx.tokens.admin,
-      body: { version: before.version, timeZone: 'Mars/Olympus', bufferDays: 90, accuracyPct: 12.5, clinicWeekdays: [], holidays: ['2026-02-30'], dayStartsAt: '7am', dailyCapacity: 0 },
+      body: {
+        version: before.version,
+        timeZone: 'Mars/Olympus',
+        bufferDays: 90,
+        accuracyPct: 12.5,
+        clinicWeekdays: [],
+        holidays: ['2026-02-30'],
+        dayStartsAt: '7am',
+        dailyCapacity: 0,
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.fields).toMatchObject({
@@ -110,19 +166,30 @@ describe('PATCH /api/v1/settings', () => {
 
   it('checks the opening hours against what is stored (closing after opening)', async () => {
     const before = clinicRow();
-    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version: before.version, dayEndsAt: '08:00' } });
+    const res = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: { version: before.version, dayEndsAt: '08:00' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.fields.dayEndsAt).toBe('Closing time must be after the opening time (08:30)');
     expect(clinicRow()).toEqual(before);
   });
 
   it('a change that is not policy does not touch the forecasts', async () => {
-    const computedAt = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!.computedAt;
+    const computedAt = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!
+      .computedAt;
     vi.setSystemTime(NOW + 60_000);
     const { version } = await current();
-    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, dailyCapacity: 20, feedShowsFirstName: true } });
+    const res = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: { version, dailyCapacity: 20, feedShowsFirstName: true },
+    });
     expect(res.body.forecastsRefreshed).toBeNull();
-    expect(ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!.computedAt).toBe(computedAt);
+    expect(
+      ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!.computedAt,
+    ).toBe(computedAt);
     vi.setSystemTime(NOW);
   });
 });

@@ -10,6 +10,9 @@ export const GET = api({ permission: 'settings:read' }, async ({ staff }) => {
 });
 
 /** Any subset of the settings plus the `version` read; a policy change refreshes every stored forecast. */
-export const PATCH = api({ permission: 'settings:write', body: settingsPatchSchema }, async ({ staff, body }) => {
-  return updateClinicSettings(getDb(), staff, body, Date.now());
-});
+export const PATCH = api(
+  { permission: 'settings:write', body: settingsPatchSchema },
+  async ({ staff, body }) => {
+    return updateClinicSettings(getDb(), staff, body, Date.now());
+  },
+);

@@ -88,7 +88,7 @@ function ErrorNotice({ error, fields }: { error: Error | null; fields: Record<st
   if (!error && Object.keys(fields).length === 0) return null;
   return (
     <p role="alert" className="notice danger">
-      {error?.message ?? 'Please correct the fields marked below.'}
+      {error?.message ?? 'Not saved: please correct the fields marked in red.'}
     </p>
   );
 }

@@ -11,6 +11,9 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, params }
 });
 
 /** Move, cancel, mark done or mark no-show: `{ action, version, … }`; 409 when someone else changed it first. */
-export const PATCH = api({ permission: 'appointments:write', body: appointmentPatchSchema }, async ({ staff, params, body }) => {
-  return changeAppointment(getDb(), staff, parseId(params.id, 'appointment'), body, Date.now());
-});
+export const PATCH = api(
+  { permission: 'appointments:write', body: appointmentPatchSchema },
+  async ({ staff, params, body }) => {
+    return changeAppointment(getDb(), staff, parseId(params.id, 'appointment'), body, Date.now());
+  },
+);
