@@ -91,9 +91,9 @@ interface CompiledCalendar {
 }
 
 // The last calendar compiled is kept, compared by content: a worklist forecasts many pumps of one clinic in a row,
-// and a caller that mutates the arrays in place never gets a stale calendar. (A WeakMap keyed by
-// the arrays was tried: with a fresh policy object per pump, as a data layer may build them, its inserts and the
-// garbage collector's ephemeron work cost more than compiling again.)
+// and a caller that mutates the arrays in place never gets a stale calendar. (A WeakMap keyed by the arrays was
+// tried: with a fresh policy object per pump, as a data layer may build them, its inserts and the garbage
+// collector's ephemeron work cost more than compiling again.)
 let lastWeekdaysCopy: number[] | null = null;
 let lastWeekdays: boolean[] = [];
 let lastHolidaysCopy: string[] | null = null;
