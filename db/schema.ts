@@ -411,7 +411,11 @@ export const pumpForecasts = sqliteTable(
     appointmentLate: integer('appointment_late', { mode: 'boolean' }).notNull().default(false),
     computedAt: integer('computed_at').notNull(),
   },
-  (t) => [index('pump_forecasts_clinic_due_idx').on(t.clinicId, t.refillDueOn)],
+  (t) => [
+    index('pump_forecasts_clinic_due_idx').on(t.clinicId, t.refillDueOn),
+    // Covers the worklist's ranking: status from the instants and due date, then the appointment.
+    index('pump_forecasts_rank_idx').on(t.clinicId, t.refillDueOn, t.lowReservoirAlarmAt, t.emptyAt, t.nextAppointmentAt, t.appointmentLate),
+  ],
 );
 
 export const alertActions = ['acknowledge', 'snooze'] as const;

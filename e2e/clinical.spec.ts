@@ -24,10 +24,19 @@ interface ActiveProgram {
   supersededAt: number | null;
 }
 
-async function findSubject(request: APIRequestContext, familyName: string, cookie?: string): Promise<Subject> {
-  const response = await request.get(`/api/v1/patients?q=${encodeURIComponent(familyName)}`, cookie ? { headers: { cookie } } : {});
+async function findSubject(
+  request: APIRequestContext,
+  familyName: string,
+  cookie?: string,
+): Promise<Subject> {
+  const response = await request.get(
+    `/api/v1/patients?q=${encodeURIComponent(familyName)}`,
+    cookie ? { headers: { cookie } } : {},
+  );
   expect(response.status()).toBe(200);
-  const { patients } = (await response.json()) as { patients: { id: number; name: string; pumps: { id: number }[] }[] };
+  const { patients } = (await response.json()) as {
+    patients: { id: number; name: string; pumps: { id: number }[] }[];
+  };
   const patient = patients.find((p) => p.name.startsWith(`${familyName}, `));
   const pump = patient?.pumps[0];
   if (!patient || !pump) throw new Error(`The demo clinic has no patient ${familyName} with an active pump`);
@@ -43,7 +52,9 @@ async function dueDate(request: APIRequestContext, pumpId: number): Promise<stri
 async function expectNoSeriousAxeViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+  ).toEqual([]);
 }
 
 const test = base.extend<{ booked: { track: (id: number, version: number) => void } }>({
@@ -55,7 +66,10 @@ const test = base.extend<{ booked: { track: (id: number, version: number) => voi
     if (tracked.length) {
       const cookie = await sessionCookie(api, baseURL!, 'nurse');
       for (const { id, version } of tracked) {
-        const response = await api.patch(`/api/v1/appointments/${id}`, { headers: { cookie, origin: baseURL! }, data: { action: 'cancel', version, reason: 'e2e clean-up' } });
+        const response = await api.patch(`/api/v1/appointments/${id}`, {
+          headers: { cookie, origin: baseURL! },
+          data: { action: 'cancel', version, reason: 'e2e clean-up' },
+        });
         expect(response.status(), await response.text()).toBe(200);
       }
     }
@@ -63,7 +77,10 @@ const test = base.extend<{ booked: { track: (id: number, version: number) => voi
   },
 });
 
-test('a nurse records a refill with a flagged discrepancy, sees the due date move and books an offered slot', async ({ page, booked }) => {
+test('a nurse records a refill with a flagged discrepancy, sees the due date move and books an offered slot', async ({
+  page,
+  booked,
+}) => {
   await signIn(page, 'nurse');
   // Carter is past his alarm date in the demo clinic: the refill is due at once.
   const subject = await findSubject(page.request, 'Carter');
@@ -81,7 +98,9 @@ test('a nurse records a refill with a flagged discrepancy, sees the due date mov
   expect(Number.isFinite(expected)).toBe(true);
   const under = expected + 3.5 <= 20;
   const flag = under ? 'Under-infusion' : 'Over-delivery';
-  await page.getByLabel('Aspirated residual (mL)').fill((Math.round((under ? expected + 3.5 : expected - 3.5) * 10) / 10).toString());
+  await page
+    .getByLabel('Aspirated residual (mL)')
+    .fill((Math.round((under ? expected + 3.5 : expected - 3.5) * 10) / 10).toString());
   const live = page.getByRole('status').filter({ hasText: 'Discrepancy' });
   await expect(live).toContainText(flag);
   await expect(live).toContainText(under ? 'Critical' : 'High');
@@ -96,7 +115,9 @@ test('a nurse records a refill with a flagged discrepancy, sees the due date mov
   await filled.fill('20');
 
   await page.getByRole('button', { name: 'Save refill' }).click();
-  await expect(page.getByRole('heading', { name: `Refill saved: ${flag.toLowerCase()} flagged` })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: `Refill saved: ${flag.toLowerCase()} flagged` }),
+  ).toBeVisible();
   const dueAfter = await dueDate(page.request, subject.pumpId);
   expect(dueAfter > dueBefore).toBe(true);
   const dueText = await page.getByTestId('new-due-date').innerText();
@@ -105,7 +126,9 @@ test('a nurse records a refill with a flagged discrepancy, sees the due date mov
   const slots = page.getByRole('button', { name: /^Book / });
   await expect(slots.first()).toBeVisible();
   expect(await slots.count()).toBeLessThanOrEqual(3);
-  const bookedResponse = page.waitForResponse((r) => r.url().endsWith('/api/v1/appointments') && r.request().method() === 'POST');
+  const bookedResponse = page.waitForResponse(
+    (r) => r.url().endsWith('/api/v1/appointments') && r.request().method() === 'POST',
+  );
   await slots.first().click();
   const response = await bookedResponse;
   expect(response.status()).toBe(201);
@@ -129,7 +152,9 @@ const programTest = test.extend<{ restore: { subject: Subject; original: ActiveP
     const subject = await findSubject(api, 'Fischer', cookie);
     const programs = async () => {
       const response = await api.get(`/api/v1/pumps/${subject.pumpId}/programs`, { headers: { cookie } });
-      return ((await response.json()) as { programs: ActiveProgram[] }).programs.find((p) => p.supersededAt === null)!;
+      return ((await response.json()) as { programs: ActiveProgram[] }).programs.find(
+        (p) => p.supersededAt === null,
+      )!;
     };
     const original = await programs();
     await provide({ subject, original });
@@ -152,35 +177,42 @@ const programTest = test.extend<{ restore: { subject: Subject; original: ActiveP
   },
 });
 
-programTest('a physician’s program change shows the forecast preview before it can be saved', async ({ page, restore }) => {
-  const { subject, original } = restore;
-  await signIn(page, 'physician');
-  await page.goto(`/patients/${subject.patientId}`);
-  await page.getByRole('link', { name: 'Change program' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: /Change program/ })).toBeVisible();
+programTest(
+  'a physician’s program change shows the forecast preview before it can be saved',
+  async ({ page, restore }) => {
+    const { subject, original } = restore;
+    await signIn(page, 'physician');
+    await page.goto(`/patients/${subject.patientId}`);
+    await page.getByRole('link', { name: 'Change program' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: /Change program/ })).toBeVisible();
 
-  const save = page.getByRole('button', { name: 'Save program' });
-  await expect(save).toBeDisabled();
-  const newDose = Math.round(original.dailyDoseMcg * 1.1);
-  await page.getByLabel('Daily dose (mcg/day)').fill(String(newDose));
-  // No saving before the preview is on screen: old and new side by side.
-  await expect(save).toBeDisabled();
-  const preview = page.getByTestId('program-preview');
-  await expect(preview).toBeVisible();
-  const table = preview.getByRole('table');
-  await expect(table.getByRole('columnheader', { name: 'Current program' })).toBeVisible();
-  await expect(table.getByRole('row', { name: /Daily dose/ })).toContainText(`${newDose} mcg/day`);
-  await expect(table.getByRole('row', { name: /Refill due/ })).toBeVisible();
-  await expect(table.getByRole('row', { name: /Low-reservoir alarm/ })).toBeVisible();
-  await expect(page.getByText(/Within the usual 30 % step/)).toBeVisible();
-  await expectNoSeriousAxeViolations(page);
+    const save = page.getByRole('button', { name: 'Save program' });
+    await expect(save).toBeDisabled();
+    const newDose = Math.round(original.dailyDoseMcg * 1.1);
+    await page.getByLabel('Daily dose (mcg/day)').fill(String(newDose));
+    // No saving before the preview is on screen: old and new side by side.
+    await expect(save).toBeDisabled();
+    const preview = page.getByTestId('program-preview');
+    await expect(preview).toBeVisible();
+    const table = preview.getByRole('table');
+    await expect(table.getByRole('columnheader', { name: 'Current program' })).toBeVisible();
+    await expect(table.getByRole('row', { name: /Daily dose/ })).toContainText(`${newDose} mcg/day`);
+    await expect(table.getByRole('row', { name: /Refill due/ })).toBeVisible();
+    await expect(table.getByRole('row', { name: /Low-reservoir alarm/ })).toBeVisible();
+    await expect(page.getByText(/Within the usual 30 % step/)).toBeVisible();
+    await expectNoSeriousAxeViolations(page);
 
-  await expect(save).toBeEnabled();
-  await save.click();
-  await expect(page.getByText('Reason is required (at least 3 characters)')).toBeVisible();
-  await page.getByLabel('Reason for the change').fill('e2e: titration for night spasms');
-  await save.click();
-  await expect(page.getByRole('heading', { name: `Program version ${original.versionNo + 1} saved` })).toBeVisible();
-  await page.getByRole('link', { name: `Back to ${subject.name}` }).click();
-  await expect(page.getByRole('heading', { level: 3, name: `Program (version ${original.versionNo + 1})` })).toBeVisible();
-});
+    await expect(save).toBeEnabled();
+    await save.click();
+    await expect(page.getByText('Reason is required (at least 3 characters)')).toBeVisible();
+    await page.getByLabel('Reason for the change').fill('e2e: titration for night spasms');
+    await save.click();
+    await expect(
+      page.getByRole('heading', { name: `Program version ${original.versionNo + 1} saved` }),
+    ).toBeVisible();
+    await page.getByRole('link', { name: `Back to ${subject.name}` }).click();
+    await expect(
+      page.getByRole('heading', { level: 3, name: `Program (version ${original.versionNo + 1})` }),
+    ).toBeVisible();
+  },
+);

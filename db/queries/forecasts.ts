@@ -127,8 +127,15 @@ export function loadForecastContexts(
   const nextByPump = new Map<number, { id: number; startsAt: number }>();
   for (const a of upcoming) if (!nextByPump.has(a.pumpId)) nextByPump.set(a.pumpId, a);
 
+  // One policy object per clinic: the engine caches its compiled calendar by the object's identity.
+  const policies = new Map<number, ClinicPolicy>();
   const contexts: PumpForecastContext[] = [];
   for (const { pump, model, patient, clinic } of pumpRows) {
+    let policy = policies.get(clinic.id);
+    if (!policy) {
+      policy = clinicPolicy(clinic);
+      policies.set(clinic.id, policy);
+    }
     const lastVisit = visitByPump.get(pump.id);
     const versions = (programsByPump.get(pump.id) ?? []).sort((a, b) => a.versionNo - b.versionNo);
     const active = versions.find((p) => p.supersededAt == null);
@@ -150,7 +157,7 @@ export function loadForecastContexts(
       nextAppointment: next,
       input: {
         now,
-        clinic: clinicPolicy(clinic),
+        clinic: policy,
         pump: {
           kind: model.kind,
           reservoirMl: toMl(pump.reservoirUl),

@@ -16,7 +16,12 @@ function setup() {
     model: catalog.models.get('8637-20')!,
     serial: 'Q',
     implantedOn: '2026-01-01',
-    program: { drugId: catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    program: {
+      drugId: catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+    },
     filledAt: now - 10 * DAY_MS,
     fillMl: 20,
   });
@@ -54,12 +59,29 @@ const visit = (over: Partial<s.RefillVisit>): s.RefillVisit => ({
 describe('visitDtos', () => {
   it('gives the discrepancy as a percentage of the volume programmed since the fill before, newest first', () => {
     const rows = [
-      visit({ id: 2, performedAt: 30 * DAY_MS, expectedResidualUl: 5_000, aspiratedResidualUl: 2_600, discrepancyUl: 2_400, discrepancyFlag: 'over-delivery' }),
+      visit({
+        id: 2,
+        performedAt: 30 * DAY_MS,
+        expectedResidualUl: 5_000,
+        aspiratedResidualUl: 2_600,
+        discrepancyUl: 2_400,
+        discrepancyFlag: 'over-delivery',
+      }),
       visit({ id: 1, kind: 'initial-fill', performedAt: 0 }),
     ];
-    const [latest, first] = visitDtos(rows, new Map([[1, { product: 'Lioresal Intrathecal', doseUnit: 'mcg' as const }]]));
+    const [latest, first] = visitDtos(
+      rows,
+      new Map([[1, { product: 'Lioresal Intrathecal', doseUnit: 'mcg' as const }]]),
+    );
     // reference.md B7-3a: 15 mL delivered, +2.4 mL = 16 %.
-    expect(latest).toMatchObject({ id: 2, expectedResidualMl: 5, aspiratedResidualMl: 2.6, discrepancyMl: 2.4, discrepancyPct: 16, discrepancyFlag: 'over-delivery' });
+    expect(latest).toMatchObject({
+      id: 2,
+      expectedResidualMl: 5,
+      aspiratedResidualMl: 2.6,
+      discrepancyMl: 2.4,
+      discrepancyPct: 16,
+      discrepancyFlag: 'over-delivery',
+    });
     expect(first).toMatchObject({ id: 1, discrepancyPct: null, discrepancyMl: null });
   });
 });
@@ -89,6 +111,12 @@ describe('patientDetail and recordPatientView', () => {
     expect(recordPatientView(db, actor, patient.id, Date.now())).toBe(true);
     expect(recordPatientView(db, actor, patient.id, Date.now())).toBe(false);
     expect(recordPatientView(db, { ...actor, id: 'u2' }, patient.id, Date.now())).toBe(true);
-    expect(db.select().from(s.auditLog).all().filter((a) => a.action === 'view')).toHaveLength(2);
+    expect(
+      db
+        .select()
+        .from(s.auditLog)
+        .all()
+        .filter((a) => a.action === 'view'),
+    ).toHaveLength(2);
   });
 });

@@ -10,16 +10,25 @@ import { volumeCurve } from '@/lib/domain/curve';
 import { InvalidInputError } from '@/lib/domain/errors';
 import type { Alert, Forecast, ForecastInput, Severity } from '@/lib/domain/types';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import type { AlertActionInput, ReplacePumpInput, UpdatePatientInput, UpdatePumpInput } from '@/lib/validation/patient';
+import type {
+  AlertActionInput,
+  ReplacePumpInput,
+  UpdatePatientInput,
+  UpdatePumpInput,
+} from '@/lib/validation/patient';
 import type { Db } from '../client';
 import { createPump } from '../factories';
 import * as s from '../schema';
 import { acknowledgeAlert, activeAcknowledgements, isCovered, type Ack } from './alerts';
 import { audit, type Actor } from './audit';
-import { computeForecasts, loadForecastContexts, refreshForecasts, type PumpForecastContext } from './forecasts';
+import {
+  computeForecasts,
+  loadForecastContexts,
+  refreshForecasts,
+  type PumpForecastContext,
+} from './forecasts';
 import { pumpInClinic } from './pumps';
 import { assertSameVersion } from './versioning';
-
 
 const ml = (microlitres: number) => microlitres / 1000;
 const mlOrNull = (microlitres: number | null) => (microlitres == null ? null : microlitres / 1000);
@@ -39,7 +48,10 @@ export function forecastCurve(input: ForecastInput, f: Forecast, maxPoints = 120
   const from = input.lastRefill.at;
   const end = f.emptyAt ?? (f.lowReservoirAlarmAt ?? Math.max(input.now, from)) + 365 * DAY_MS;
   const to = Math.max(end, input.now, from + DAY_MS);
-  return volumeCurve(input, from, to, maxPoints).map((p) => ({ at: p.at, volumeMl: Math.round(p.volumeMl * 1000) / 1000 }));
+  return volumeCurve(input, from, to, maxPoints).map((p) => ({
+    at: p.at,
+    volumeMl: Math.round(p.volumeMl * 1000) / 1000,
+  }));
 }
 
 export interface StaffOption {
@@ -110,7 +122,14 @@ export interface AppointmentDto {
 export interface AlertDto extends Alert {
   acknowledged: boolean;
   /** The acknowledgement or snooze that currently covers the alert. */
-  cover: { action: 'acknowledge' | 'snooze'; reason: string; byName: string | null; at: number; snoozedUntil: number | null; severity: string } | null;
+  cover: {
+    action: 'acknowledge' | 'snooze';
+    reason: string;
+    byName: string | null;
+    at: number;
+    snoozedUntil: number | null;
+    severity: string;
+  } | null;
 }
 
 export interface ForecastDto {
@@ -208,12 +227,22 @@ export function verifierOptions(db: Pick<Db, 'select'>, clinicId: number): Staff
   return db
     .select({ id: s.users.id, name: s.users.name, role: s.users.role })
     .from(s.users)
-    .where(and(eq(s.users.clinicId, clinicId), inArray(s.users.role, ['nurse', 'physician']), ne(s.users.banned, true)))
+    .where(
+      and(
+        eq(s.users.clinicId, clinicId),
+        inArray(s.users.role, ['nurse', 'physician']),
+        ne(s.users.banned, true),
+      ),
+    )
     .orderBy(asc(s.users.name))
     .all();
 }
 
-export function programDto(row: s.DrugProgram, drug: Pick<s.Drug, 'name' | 'product' | 'doseUnit'>, prescriberName: string | null): ProgramDto {
+export function programDto(
+  row: s.DrugProgram,
+  drug: Pick<s.Drug, 'name' | 'product' | 'doseUnit'>,
+  prescriberName: string | null,
+): ProgramDto {
   const boluses = (row.periodicBoluses ?? []).map((b) => ({ at: b.at, doseMcg: mcg(b.doseNg) }));
   const bolusTotal = boluses.reduce((sum, b) => sum + b.doseMcg, 0);
   return {
@@ -226,8 +255,12 @@ export function programDto(row: s.DrugProgram, drug: Pick<s.Drug, 'name' | 'prod
     concentrationMcgPerMl: mcg(row.concentrationNgPerMl),
     mode: row.mode,
     dailyDoseMcg: mcg(row.doseNgPerDay),
-    continuousDoseMcgPerDay: row.mode === 'simple' ? Math.round((mcg(row.doseNgPerDay) - bolusTotal) * 1000) / 1000 : null,
-    flexSteps: (row.flexSteps ?? []).map((st) => ({ start: st.start, doseMcgPerHour: mcg(st.doseNgPerHour) })),
+    continuousDoseMcgPerDay:
+      row.mode === 'simple' ? Math.round((mcg(row.doseNgPerDay) - bolusTotal) * 1000) / 1000 : null,
+    flexSteps: (row.flexSteps ?? []).map((st) => ({
+      start: st.start,
+      doseMcgPerHour: mcg(st.doseNgPerHour),
+    })),
     periodicBoluses: boluses,
     patientBolus:
       row.patientBolusDoseNg != null && row.patientBolusMaxPerDay != null
@@ -241,11 +274,15 @@ export function programDto(row: s.DrugProgram, drug: Pick<s.Drug, 'name' | 'prod
 }
 
 /** Visits of one pump, newest first, with the discrepancy in mL and as a % of the volume programmed since the fill before. */
-export function visitDtos(rows: s.RefillVisit[], drugs: Map<number, Pick<s.Drug, 'product' | 'doseUnit'>>): VisitDto[] {
+export function visitDtos(
+  rows: s.RefillVisit[],
+  drugs: Map<number, Pick<s.Drug, 'product' | 'doseUnit'>>,
+): VisitDto[] {
   const ascending = [...rows].sort((a, b) => a.performedAt - b.performedAt || a.id - b.id);
   const out = ascending.map((v, i): VisitDto => {
     const previous = ascending[i - 1];
-    const delivered = previous && v.expectedResidualUl != null ? previous.reservoirAfterUl - v.expectedResidualUl : null;
+    const delivered =
+      previous && v.expectedResidualUl != null ? previous.reservoirAfterUl - v.expectedResidualUl : null;
     const drug = drugs.get(v.drugId);
     return {
       id: v.id,
@@ -256,7 +293,10 @@ export function visitDtos(rows: s.RefillVisit[], drugs: Map<number, Pick<s.Drug,
       expectedResidualMl: mlOrNull(v.expectedResidualUl),
       aspiratedResidualMl: mlOrNull(v.aspiratedResidualUl),
       discrepancyMl: mlOrNull(v.discrepancyUl),
-      discrepancyPct: v.discrepancyUl != null && delivered != null && delivered > 0 ? Math.round((v.discrepancyUl / delivered) * 1000) / 10 : null,
+      discrepancyPct:
+        v.discrepancyUl != null && delivered != null && delivered > 0
+          ? Math.round((v.discrepancyUl / delivered) * 1000) / 10
+          : null,
       discrepancyFlag: v.discrepancyFlag,
       volumeFilledMl: ml(v.volumeFilledUl),
       reservoirAfterMl: ml(v.reservoirAfterUl),
@@ -290,7 +330,14 @@ export function alertDtos(alerts: Alert[], acks: Ack[], now: number, names: Map<
       ...a,
       acknowledged,
       cover: cover
-        ? { action: cover.action, reason: cover.reason, byName: cover.byUserId ? (names.get(cover.byUserId) ?? null) : null, at: cover.at, snoozedUntil: cover.snoozedUntil, severity: cover.severity }
+        ? {
+            action: cover.action,
+            reason: cover.reason,
+            byName: cover.byUserId ? (names.get(cover.byUserId) ?? null) : null,
+            at: cover.at,
+            snoozedUntil: cover.snoozedUntil,
+            severity: cover.severity,
+          }
         : null,
     };
   });
@@ -349,7 +396,12 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
         managingPhysicianId: s.patients.managingPhysicianId,
         version: s.patients.version,
       },
-      clinic: { id: s.clinics.id, name: s.clinics.name, timeZone: s.clinics.timeZone, phone24h: s.clinics.phone24h },
+      clinic: {
+        id: s.clinics.id,
+        name: s.clinics.name,
+        timeZone: s.clinics.timeZone,
+        phone24h: s.clinics.phone24h,
+      },
     })
     .from(s.patients)
     .innerJoin(s.clinics, eq(s.clinics.id, s.patients.clinicId))
@@ -358,7 +410,12 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
   if (!row) throw new NotFoundError('No such patient.');
 
   const staffNames = new Map(
-    db.select({ id: s.users.id, name: s.users.name }).from(s.users).where(eq(s.users.clinicId, clinicId)).all().map((u) => [u.id, u.name]),
+    db
+      .select({ id: s.users.id, name: s.users.name })
+      .from(s.users)
+      .where(eq(s.users.clinicId, clinicId))
+      .all()
+      .map((u) => [u.id, u.name]),
   );
   const pumpRows = db
     .select({ pump: s.pumps, model: s.pumpModels })
@@ -370,9 +427,18 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
   const pumpIds = pumpRows.map((r) => r.pump.id);
   const ids = pumpIds.length ? pumpIds : [-1];
   const drugs = new Map(
-    db.select({ id: s.drugs.id, name: s.drugs.name, product: s.drugs.product, doseUnit: s.drugs.doseUnit }).from(s.drugs).all().map((d) => [d.id, d]),
+    db
+      .select({ id: s.drugs.id, name: s.drugs.name, product: s.drugs.product, doseUnit: s.drugs.doseUnit })
+      .from(s.drugs)
+      .all()
+      .map((d) => [d.id, d]),
   );
-  const programs = db.select().from(s.drugPrograms).where(inArray(s.drugPrograms.pumpId, ids)).orderBy(desc(s.drugPrograms.versionNo)).all();
+  const programs = db
+    .select()
+    .from(s.drugPrograms)
+    .where(inArray(s.drugPrograms.pumpId, ids))
+    .orderBy(desc(s.drugPrograms.versionNo))
+    .all();
   const visits = db.select().from(s.refillVisits).where(inArray(s.refillVisits.pumpId, ids)).all();
   const appointments = db
     .select({
@@ -391,7 +457,9 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
     .all();
 
   const activeIds = pumpRows.filter((r) => r.pump.status === 'active').map((r) => r.pump.id);
-  const forecasts = new Map(computeForecasts(loadForecastContexts(db, { pumpIds: activeIds }, now)).map((r) => [r.context.pumpId, r]));
+  const forecasts = new Map(
+    computeForecasts(loadForecastContexts(db, { pumpIds: activeIds }, now)).map((r) => [r.context.pumpId, r]),
+  );
   const acks = activeAcknowledgements(db, activeIds, now);
 
   const toProgram = (p: s.DrugProgram): ProgramDto => {
@@ -443,7 +511,9 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
     now,
     patient: {
       ...patient,
-      managingPhysician: managingPhysicianId ? { id: managingPhysicianId, name: staffNames.get(managingPhysicianId) ?? 'Unknown' } : null,
+      managingPhysician: managingPhysicianId
+        ? { id: managingPhysicianId, name: staffNames.get(managingPhysicianId) ?? 'Unknown' }
+        : null,
     },
     pumps,
   };
@@ -453,7 +523,12 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
 export const VIEW_DEDUP_MS = 60_000;
 
 /** Logs a view of a patient record: who looked at whom, when (once a minute per person and patient). */
-export function recordPatientView(db: Pick<Db, 'select' | 'insert'>, actor: Actor, patientId: number, now: number): boolean {
+export function recordPatientView(
+  db: Pick<Db, 'select' | 'insert'>,
+  actor: Actor,
+  patientId: number,
+  now: number,
+): boolean {
   const recent = db
     .select({ id: s.auditLog.id })
     .from(s.auditLog)
@@ -497,7 +572,13 @@ const editableColumns = [
  * Changes a patient's details and risk flags if nobody saved in between (409 otherwise). Risk flags and the backup
  * oral plan feed the forecast's alerts, so the stored forecasts of the patient's pumps are refreshed too.
  */
-export function updatePatient(db: Db, actor: Actor, patientId: number, input: UpdatePatientInput, now: number) {
+export function updatePatient(
+  db: Db,
+  actor: Actor,
+  patientId: number,
+  input: UpdatePatientInput,
+  now: number,
+) {
   return db.transaction((tx) => {
     const current = tx
       .select()
@@ -510,9 +591,18 @@ export function updatePatient(db: Db, actor: Actor, patientId: number, input: Up
       const physician = tx
         .select({ id: s.users.id })
         .from(s.users)
-        .where(and(eq(s.users.id, input.managingPhysicianId), eq(s.users.clinicId, actor.clinicId), eq(s.users.role, 'physician')))
+        .where(
+          and(
+            eq(s.users.id, input.managingPhysicianId),
+            eq(s.users.clinicId, actor.clinicId),
+            eq(s.users.role, 'physician'),
+          ),
+        )
         .get();
-      if (!physician) throw new ValidationError('Invalid input', { managingPhysicianId: 'Managing physician must be a physician of this clinic' });
+      if (!physician)
+        throw new ValidationError('Invalid input', {
+          managingPhysicianId: 'Managing physician must be a physician of this clinic',
+        });
     }
     if (input.dateOfBirth && input.dateOfBirth > localDateOf(now, 'UTC'))
       throw new ValidationError('Invalid input', { dateOfBirth: 'Date of birth cannot be in the future' });
@@ -528,7 +618,11 @@ export function updatePatient(db: Db, actor: Actor, patientId: number, input: Up
     }
     const updated = tx
       .update(s.patients)
-      .set({ ...(changes as Partial<typeof s.patients.$inferInsert>), version: current.version + 1, updatedAt: now })
+      .set({
+        ...(changes as Partial<typeof s.patients.$inferInsert>),
+        version: current.version + 1,
+        updatedAt: now,
+      })
       .where(and(eq(s.patients.id, patientId), eq(s.patients.version, current.version)))
       .returning({ id: s.patients.id, version: s.patients.version })
       .get();
@@ -570,14 +664,26 @@ function clinicOf(db: Pick<Db, 'select'>, clinicId: number) {
 /** Booked appointments of a pump from now on. */
 function futureBooked(db: Pick<Db, 'select'>, pumpId: number, now: number) {
   return db
-    .select({ id: s.appointments.id, sequence: s.appointments.sequence, version: s.appointments.version, startsAt: s.appointments.startsAt })
+    .select({
+      id: s.appointments.id,
+      sequence: s.appointments.sequence,
+      version: s.appointments.version,
+      startsAt: s.appointments.startsAt,
+    })
     .from(s.appointments)
-    .where(and(eq(s.appointments.pumpId, pumpId), eq(s.appointments.status, 'booked'), gt(s.appointments.startsAt, now)))
+    .where(
+      and(
+        eq(s.appointments.pumpId, pumpId),
+        eq(s.appointments.status, 'booked'),
+        gt(s.appointments.startsAt, now),
+      ),
+    )
     .all();
 }
 
 function explantChecks(pump: s.Pump, explantedOn: string, today: string): void {
-  if (explantedOn < pump.implantedOn) fail('explantedOn', `Explant date cannot be before the implant date (${pump.implantedOn})`);
+  if (explantedOn < pump.implantedOn)
+    fail('explantedOn', `Explant date cannot be before the implant date (${pump.implantedOn})`);
   if (explantedOn > today) fail('explantedOn', 'Explant date cannot be in the future');
 }
 
@@ -589,18 +695,27 @@ export function updatePump(db: Db, actor: Actor, pumpId: number, input: UpdatePu
   return db.transaction((tx) => {
     const pump = pumpInClinic(tx, actor.clinicId, pumpId);
     assertSameVersion('pump', input.version, pump.version);
-    if (pump.status === 'explanted') fail('(body)', `This pump was explanted on ${pump.explantedOn ?? 'an earlier date'}: it can no longer be changed.`);
+    if (pump.status === 'explanted')
+      fail(
+        '(body)',
+        `This pump was explanted on ${pump.explantedOn ?? 'an earlier date'}: it can no longer be changed.`,
+      );
     const today = localDateOf(now, clinicOf(tx, actor.clinicId).timeZone);
     const changes: Partial<typeof s.pumps.$inferInsert> = {};
     if (input.alarmMl !== undefined) {
       const alarmUl = Math.round(input.alarmMl * 1000);
-      if (alarmUl >= pump.reservoirUl) fail('alarmMl', `Alarm volume must be less than the reservoir (${pump.reservoirUl / 1000} mL)`);
+      if (alarmUl >= pump.reservoirUl)
+        fail('alarmMl', `Alarm volume must be less than the reservoir (${pump.reservoirUl / 1000} mL)`);
       changes.alarmUl = alarmUl;
     }
-    if (input.catheterVolumeMl !== undefined) changes.catheterVolumeUl = input.catheterVolumeMl == null ? null : Math.round(input.catheterVolumeMl * 1000);
+    if (input.catheterVolumeMl !== undefined)
+      changes.catheterVolumeUl =
+        input.catheterVolumeMl == null ? null : Math.round(input.catheterVolumeMl * 1000);
     if (input.eriRecordedOn !== undefined) {
-      if (input.eriRecordedOn && input.eriRecordedOn > today) fail('eriRecordedOn', 'ERI date cannot be in the future');
-      if (input.eriRecordedOn && input.eriRecordedOn < pump.implantedOn) fail('eriRecordedOn', `ERI date cannot be before the implant date (${pump.implantedOn})`);
+      if (input.eriRecordedOn && input.eriRecordedOn > today)
+        fail('eriRecordedOn', 'ERI date cannot be in the future');
+      if (input.eriRecordedOn && input.eriRecordedOn < pump.implantedOn)
+        fail('eriRecordedOn', `ERI date cannot be before the implant date (${pump.implantedOn})`);
       changes.eriRecordedOn = input.eriRecordedOn;
     }
     if (input.explantedOn !== undefined) {
@@ -615,11 +730,25 @@ export function updatePump(db: Db, actor: Actor, pumpId: number, input: UpdatePu
       .returning()
       .get();
     if (!updated) return assertSameVersion('pump', input.version, pump.version + 1) as never;
-    audit(tx, actor, 'update', 'pump', pumpId, pumpSummary(pump), { ...pumpSummary(updated), reason: input.reason ?? '' });
+    audit(tx, actor, 'update', 'pump', pumpId, pumpSummary(pump), {
+      ...pumpSummary(updated),
+      reason: input.reason ?? '',
+    });
     if (changes.status === 'explanted') {
       for (const a of futureBooked(tx, pumpId, now)) {
-        tx.update(s.appointments).set({ status: 'cancelled', sequence: a.sequence + 1, version: a.version + 1, updatedAt: now }).where(eq(s.appointments.id, a.id)).run();
-        audit(tx, actor, 'update', 'appointment', a.id, { status: 'booked' }, { status: 'cancelled', reason: 'Pump explanted' });
+        tx.update(s.appointments)
+          .set({ status: 'cancelled', sequence: a.sequence + 1, version: a.version + 1, updatedAt: now })
+          .where(eq(s.appointments.id, a.id))
+          .run();
+        audit(
+          tx,
+          actor,
+          'update',
+          'appointment',
+          a.id,
+          { status: 'booked' },
+          { status: 'cancelled', reason: 'Pump explanted' },
+        );
       }
     }
     refreshForecasts(tx, { pumpIds: [pumpId] }, now);
@@ -635,7 +764,8 @@ export function replacePump(db: Db, actor: Actor, pumpId: number, input: Replace
   return db.transaction((tx) => {
     const old = pumpInClinic(tx, actor.clinicId, pumpId);
     assertSameVersion('pump', input.version, old.version);
-    if (old.status === 'explanted') fail('(body)', `This pump was already explanted on ${old.explantedOn ?? 'an earlier date'}.`);
+    if (old.status === 'explanted')
+      fail('(body)', `This pump was already explanted on ${old.explantedOn ?? 'an earlier date'}.`);
     const timeZone = clinicOf(tx, actor.clinicId).timeZone;
     const today = localDateOf(now, timeZone);
     explantChecks(old, input.explantedOn, today);
@@ -644,21 +774,40 @@ export function replacePump(db: Db, actor: Actor, pumpId: number, input: Replace
     const model = tx.select().from(s.pumpModels).where(eq(s.pumpModels.id, n.modelId)).get();
     if (!model) fail('newPump.modelId', 'Pump model must be chosen from the catalogue');
     const reservoirMl = n.reservoirMl ?? (model.reservoirUl != null ? model.reservoirUl / 1000 : null);
-    if (reservoirMl == null) fail('newPump.reservoirMl', `Reservoir volume is required: the ${model.name} catalogue entry has none`);
+    if (reservoirMl == null)
+      fail('newPump.reservoirMl', `Reservoir volume is required: the ${model.name} catalogue entry has none`);
     const alarmMl = n.alarmMl ?? (model.defaultAlarmUl != null ? model.defaultAlarmUl / 1000 : null);
-    if (alarmMl == null) fail('newPump.alarmMl', `Alarm volume is required: the ${model.name} has no default alarm volume`);
-    if (alarmMl >= reservoirMl) fail('newPump.alarmMl', `Alarm volume must be less than the reservoir (${reservoirMl} mL)`);
-    if (model.kind === 'constant-flow' && n.flowMlPerDay == null) fail('newPump.flowMlPerDay', 'Flow rate is required for a constant-flow pump (mL/day)');
-    if (model.kind === 'constant-flow' && input.program.mode !== 'constant-flow') fail('program.mode', 'Mode must be constant-flow for a constant-flow pump');
-    if (model.kind === 'programmable' && input.program.mode === 'constant-flow') fail('program.mode', 'Constant-flow mode needs a constant-flow pump: choose simple or flex');
-    if (input.initialFill.volumeMl > reservoirMl) fail('initialFill.volumeMl', `Initial fill must be at most ${reservoirMl} mL, the reservoir's capacity: do not overfill`);
-    if (input.initialFill.volumeMl <= alarmMl) fail('initialFill.volumeMl', `Initial fill must be more than the alarm volume (${alarmMl} mL)`);
+    if (alarmMl == null)
+      fail('newPump.alarmMl', `Alarm volume is required: the ${model.name} has no default alarm volume`);
+    if (alarmMl >= reservoirMl)
+      fail('newPump.alarmMl', `Alarm volume must be less than the reservoir (${reservoirMl} mL)`);
+    if (model.kind === 'constant-flow' && n.flowMlPerDay == null)
+      fail('newPump.flowMlPerDay', 'Flow rate is required for a constant-flow pump (mL/day)');
+    if (model.kind === 'constant-flow' && input.program.mode !== 'constant-flow')
+      fail('program.mode', 'Mode must be constant-flow for a constant-flow pump');
+    if (model.kind === 'programmable' && input.program.mode === 'constant-flow')
+      fail('program.mode', 'Constant-flow mode needs a constant-flow pump: choose simple or flex');
+    if (input.initialFill.volumeMl > reservoirMl)
+      fail(
+        'initialFill.volumeMl',
+        `Initial fill must be at most ${reservoirMl} mL, the reservoir's capacity: do not overfill`,
+      );
+    if (input.initialFill.volumeMl <= alarmMl)
+      fail('initialFill.volumeMl', `Initial fill must be more than the alarm volume (${alarmMl} mL)`);
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.program.drugId)).get();
     if (!drug) fail('program.drugId', 'Drug must be chosen from the list');
     if (!drug.concentrationsNgPerMl.includes(Math.round(input.program.concentrationMcgPerMl * 1000)))
-      fail('program.concentrationMcgPerMl', `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => c / 1000).join(', ')} mcg/mL for ${drug.product}`);
-    if (input.initialFill.drugExpiresOn < n.implantedOn) fail('initialFill.drugExpiresOn', `This drug expired on ${input.initialFill.drugExpiresOn}: do not use it`);
-    if (n.serial === old.serial && model.id === old.modelId) fail('newPump.serial', 'The new pump has the same model and serial number as the one explanted');
+      fail(
+        'program.concentrationMcgPerMl',
+        `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => c / 1000).join(', ')} mcg/mL for ${drug.product}`,
+      );
+    if (input.initialFill.drugExpiresOn < n.implantedOn)
+      fail(
+        'initialFill.drugExpiresOn',
+        `This drug expired on ${input.initialFill.drugExpiresOn}: do not use it`,
+      );
+    if (n.serial === old.serial && model.id === old.modelId)
+      fail('newPump.serial', 'The new pump has the same model and serial number as the one explanted');
 
     // Explant the old pump.
     const explanted = tx
@@ -668,11 +817,16 @@ export function replacePump(db: Db, actor: Actor, pumpId: number, input: Replace
       .returning()
       .get();
     if (!explanted) return assertSameVersion('pump', input.version, old.version + 1) as never;
-    audit(tx, actor, 'update', 'pump', pumpId, pumpSummary(old), { ...pumpSummary(explanted), reason: input.reason });
+    audit(tx, actor, 'update', 'pump', pumpId, pumpSummary(old), {
+      ...pumpSummary(explanted),
+      reason: input.reason,
+    });
 
     // Implant the new one, filled now (or at noon of an earlier implant day, when recorded afterwards).
     const filledAt = n.implantedOn === today ? now : localDateTimeToInstant(n.implantedOn, '12:00', timeZone);
-    const isPhysician = tx.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, actor.id)).get()?.role === 'physician';
+    const isPhysician =
+      tx.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, actor.id)).get()?.role ===
+      'physician';
     const { pump, program } = createPump(tx, {
       patientId: old.patientId,
       model,
@@ -686,9 +840,11 @@ export function replacePump(db: Db, actor: Actor, pumpId: number, input: Replace
         drugId: drug.id,
         concentrationMcgPerMl: input.program.concentrationMcgPerMl,
         mode: input.program.mode,
-        doseMcgPerDay: input.program.mode === 'simple' ? (input.program.doseMcgPerDay ?? undefined) : undefined,
+        doseMcgPerDay:
+          input.program.mode === 'simple' ? (input.program.doseMcgPerDay ?? undefined) : undefined,
         flexSteps: input.program.mode === 'flex' ? (input.program.flexSteps ?? undefined) : undefined,
-        periodicBoluses: input.program.mode === 'constant-flow' ? undefined : (input.program.periodicBoluses ?? undefined),
+        periodicBoluses:
+          input.program.mode === 'constant-flow' ? undefined : (input.program.periodicBoluses ?? undefined),
         patientBolus: input.program.mode === 'constant-flow' ? null : (input.program.patientBolus ?? null),
         reason: `Replacement of pump ${old.serial}: ${input.reason}`,
         prescriberId: isPhysician ? actor.id : null,
@@ -699,20 +855,42 @@ export function replacePump(db: Db, actor: Actor, pumpId: number, input: Replace
     });
     tx.update(s.drugPrograms).set({ createdById: actor.id }).where(eq(s.drugPrograms.id, program.id)).run();
     tx.update(s.refillVisits)
-      .set({ performedById: actor.id, performedByName: actor.name, drugExpiresOn: input.initialFill.drugExpiresOn })
+      .set({
+        performedById: actor.id,
+        performedByName: actor.name,
+        drugExpiresOn: input.initialFill.drugExpiresOn,
+      })
       .where(and(eq(s.refillVisits.pumpId, pump.id), eq(s.refillVisits.kind, 'initial-fill')))
       .run();
-    audit(tx, actor, 'create', 'pump', pump.id, null, { ...pumpSummary(pump), modelId: model.id, replaces: pumpId, programId: program.id, fillUl: Math.round(input.initialFill.volumeMl * 1000) });
+    audit(tx, actor, 'create', 'pump', pump.id, null, {
+      ...pumpSummary(pump),
+      modelId: model.id,
+      replaces: pumpId,
+      programId: program.id,
+      fillUl: Math.round(input.initialFill.volumeMl * 1000),
+    });
 
     // Booked refills follow the patient to the new pump.
     for (const a of futureBooked(tx, pumpId, now)) {
-      tx.update(s.appointments).set({ pumpId: pump.id, sequence: a.sequence + 1, version: a.version + 1, updatedAt: now }).where(eq(s.appointments.id, a.id)).run();
-      audit(tx, actor, 'update', 'appointment', a.id, { pumpId }, { pumpId: pump.id, reason: 'Pump replaced' });
+      tx.update(s.appointments)
+        .set({ pumpId: pump.id, sequence: a.sequence + 1, version: a.version + 1, updatedAt: now })
+        .where(eq(s.appointments.id, a.id))
+        .run();
+      audit(
+        tx,
+        actor,
+        'update',
+        'appointment',
+        a.id,
+        { pumpId },
+        { pumpId: pump.id, reason: 'Pump replaced' },
+      );
     }
     try {
       refreshForecasts(tx, { pumpIds: [pumpId, pump.id] }, now);
     } catch (error) {
-      if (error instanceof InvalidInputError) fail(`program.${error.field.replace(/^programs\[\d+\]\./, '')}`, error.message);
+      if (error instanceof InvalidInputError)
+        fail(`program.${error.field.replace(/^programs\[\d+\]\./, '')}`, error.message);
       throw error;
     }
     return { oldPumpId: pumpId, newPumpId: pump.id, patientId: old.patientId };
@@ -725,18 +903,51 @@ export function replacePump(db: Db, actor: Actor, pumpId: number, input: Replace
  * Acknowledges or snoozes an alert the pump raises NOW, at its current severity (never a severity a client
  * claims): a worse severity later brings it back (db/queries/alerts.ts isCovered), and a snooze ends at its time.
  */
-export function actOnAlert(db: Db, actor: Actor, pumpId: number, input: AlertActionInput, now: number): AlertDto[] {
+export function actOnAlert(
+  db: Db,
+  actor: Actor,
+  pumpId: number,
+  input: AlertActionInput,
+  now: number,
+): AlertDto[] {
   return db.transaction((tx) => {
     pumpInClinic(tx, actor.clinicId, pumpId);
     const [result] = computeForecasts(loadForecastContexts(tx, { pumpIds: [pumpId] }, now));
-    if (!result) fail('(body)', 'This pump has no forecast (explanted, or no fill recorded): it raises no alerts.');
+    if (!result)
+      fail('(body)', 'This pump has no forecast (explanted, or no fill recorded): it raises no alerts.');
     const alert = result.forecast.alerts.find((a) => a.code === input.code);
     if (!alert) fail('code', `Alert ${input.code} is not raised for this pump now`);
     const snoozedUntil = input.action === 'snooze' ? now + (input.snoozeDays ?? 1) * DAY_MS : null;
-    const ack = acknowledgeAlert(tx, { pumpId, code: alert.code, severity: alert.severity, action: input.action, reason: input.reason, snoozedUntil, byUserId: actor.id });
-    audit(tx, actor, input.action, 'alert', `${pumpId}:${alert.code}`, null, { ackId: ack.id, severity: alert.severity, reason: input.reason, snoozedUntil, message: alert.message });
-    const names = new Map(tx.select({ id: s.users.id, name: s.users.name }).from(s.users).where(eq(s.users.clinicId, actor.clinicId)).all().map((u) => [u.id, u.name]));
-    return alertDtos(result.forecast.alerts, activeAcknowledgements(tx, [pumpId], now).get(pumpId) ?? [], now, names);
+    const ack = acknowledgeAlert(tx, {
+      pumpId,
+      code: alert.code,
+      severity: alert.severity,
+      action: input.action,
+      reason: input.reason,
+      snoozedUntil,
+      byUserId: actor.id,
+    });
+    audit(tx, actor, input.action, 'alert', `${pumpId}:${alert.code}`, null, {
+      ackId: ack.id,
+      severity: alert.severity,
+      reason: input.reason,
+      snoozedUntil,
+      message: alert.message,
+    });
+    const names = new Map(
+      tx
+        .select({ id: s.users.id, name: s.users.name })
+        .from(s.users)
+        .where(eq(s.users.clinicId, actor.clinicId))
+        .all()
+        .map((u) => [u.id, u.name]),
+    );
+    return alertDtos(
+      result.forecast.alerts,
+      activeAcknowledgements(tx, [pumpId], now).get(pumpId) ?? [],
+      now,
+      names,
+    );
   });
 }
 
@@ -759,6 +970,13 @@ export function catalogOptions(db: Pick<Db, 'select'>) {
     .from(s.drugs)
     .orderBy(asc(s.drugs.id))
     .all()
-    .map((d) => ({ id: d.id, name: d.name, product: d.product, doseUnit: d.doseUnit, concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000), stabilityDays: d.stabilityDays }));
+    .map((d) => ({
+      id: d.id,
+      name: d.name,
+      product: d.product,
+      doseUnit: d.doseUnit,
+      concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000),
+      stabilityDays: d.stabilityDays,
+    }));
   return { models, drugs };
 }

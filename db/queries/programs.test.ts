@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { forecast } from '@/lib/domain/forecast';
 import { forecastRequestSchema, toForecastInput } from '@/lib/validation/forecast';
 import { freshDb } from '@/tests/db';
-import { changeProgram as changeProgramRow, createClinic, createPatient, createPump, DAY_MS, ensureCatalog } from '../factories';
+import {
+  changeProgram as changeProgramRow,
+  createClinic,
+  createPatient,
+  createPump,
+  DAY_MS,
+  ensureCatalog,
+} from '../factories';
 import { computeForecasts, loadForecastContexts } from './forecasts';
 import { forecastRequestOf } from './programs';
 
@@ -23,8 +30,21 @@ describe('forecastRequestOf', () => {
       ],
       periodicBoluses: [{ at: '12:00', doseMcg: 25 }],
     };
-    const { pump } = createPump(db, { patientId: patient.id, model: catalog.models.get('8637-20')!, serial: 'F', implantedOn: '2026-01-01', program: spec, filledAt: now - 12 * DAY_MS, fillMl: 20 });
-    changeProgramRow(db, pump.id, { ...spec, flexSteps: [{ start: '00:00', doseMcgPerHour: 9 }] }, now - 3 * DAY_MS + 123);
+    const { pump } = createPump(db, {
+      patientId: patient.id,
+      model: catalog.models.get('8637-20')!,
+      serial: 'F',
+      implantedOn: '2026-01-01',
+      program: spec,
+      filledAt: now - 12 * DAY_MS,
+      fillMl: 20,
+    });
+    changeProgramRow(
+      db,
+      pump.id,
+      { ...spec, flexSteps: [{ start: '00:00', doseMcgPerHour: 9 }] },
+      now - 3 * DAY_MS + 123,
+    );
     const [r] = computeForecasts(loadForecastContexts(db, { pumpIds: [pump.id] }, now));
     const request = JSON.parse(JSON.stringify(forecastRequestOf(r!.context.input)));
     const parsed = forecastRequestSchema.parse(request);

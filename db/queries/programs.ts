@@ -15,7 +15,12 @@ import type { Db } from '../client';
 import { programValues, type ProgramSpec } from '../factories';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
-import { computeForecasts, loadForecastContexts, refreshForecasts, type PumpForecastContext } from './forecasts';
+import {
+  computeForecasts,
+  loadForecastContexts,
+  refreshForecasts,
+  type PumpForecastContext,
+} from './forecasts';
 import { programDto, verifierOptions, type ProgramDto, type StaffOption } from './patients';
 import { pumpInClinic } from './pumps';
 import { asValidationError, programSummary, type DrugOption } from './refills';
@@ -26,25 +31,47 @@ function fail(field: string, message: string): never {
 }
 
 function staffNames(db: Pick<Db, 'select'>, clinicId: number): Map<string, string> {
-  return new Map(db.select({ id: s.users.id, name: s.users.name }).from(s.users).where(eq(s.users.clinicId, clinicId)).all().map((u) => [u.id, u.name]));
+  return new Map(
+    db
+      .select({ id: s.users.id, name: s.users.name })
+      .from(s.users)
+      .where(eq(s.users.clinicId, clinicId))
+      .all()
+      .map((u) => [u.id, u.name]),
+  );
 }
 
 /** Every version of a pump's program, newest first. */
 export function listPrograms(db: Db, clinicId: number, pumpId: number): ProgramDto[] {
   pumpInClinic(db, clinicId, pumpId);
   const names = staffNames(db, clinicId);
-  const drugs = new Map(db.select().from(s.drugs).all().map((d) => [d.id, d]));
+  const drugs = new Map(
+    db
+      .select()
+      .from(s.drugs)
+      .all()
+      .map((d) => [d.id, d]),
+  );
   return db
     .select()
     .from(s.drugPrograms)
     .where(eq(s.drugPrograms.pumpId, pumpId))
     .orderBy(desc(s.drugPrograms.versionNo))
     .all()
-    .map((p) => programDto(p, drugs.get(p.drugId) ?? { name: '?', product: '?', doseUnit: 'mcg' }, p.prescriberId ? (names.get(p.prescriberId) ?? null) : null));
+    .map((p) =>
+      programDto(
+        p,
+        drugs.get(p.drugId) ?? { name: '?', product: '?', doseUnit: 'mcg' },
+        p.prescriberId ? (names.get(p.prescriberId) ?? null) : null,
+      ),
+    );
 }
 
 /** The forecast engine's input as the JSON request of POST /api/v1/forecast (instants as ISO with offset). */
-export function forecastRequestOf(input: PumpForecastContext['input']): Omit<ForecastRequest, 'now' | 'lastRefill' | 'programs' | 'nextAppointmentAt'> & {
+export function forecastRequestOf(input: PumpForecastContext['input']): Omit<
+  ForecastRequest,
+  'now' | 'lastRefill' | 'programs' | 'nextAppointmentAt'
+> & {
   now: string;
   lastRefill: { at: string; volumeMl: number };
   programs: (Omit<ForecastRequest['programs'][number], 'from'> & { from: string })[];
@@ -73,7 +100,11 @@ export function forecastRequestOf(input: PumpForecastContext['input']): Omit<For
       eriRecordedOn: input.pump.eriRecordedOn ?? null,
     },
     lastRefill: { at: iso(input.lastRefill.at), volumeMl: input.lastRefill.volumeMl },
-    drug: { name: input.drug.name, stabilityDays: input.drug.stabilityDays, usualMaxDoseMcgPerDay: input.drug.usualMaxDoseMcgPerDay ?? null },
+    drug: {
+      name: input.drug.name,
+      stabilityDays: input.drug.stabilityDays,
+      usualMaxDoseMcgPerDay: input.drug.usualMaxDoseMcgPerDay ?? null,
+    },
     programs: input.programs.map((p) => ({
       from: iso(p.from),
       concentrationMcgPerMl: p.concentrationMcgPerMl,
@@ -93,7 +124,15 @@ export interface ProgramFormContext {
   now: number;
   timeZone: string;
   patient: { id: number; name: string; mrn: string; spasticityOrigin: s.Patient['spasticityOrigin'] };
-  pump: { id: number; label: string; serial: string; kind: s.PumpModel['kind']; reservoirMl: number; alarmMl: number; flowMlPerDay: number | null };
+  pump: {
+    id: number;
+    label: string;
+    serial: string;
+    kind: s.PumpModel['kind'];
+    reservoirMl: number;
+    alarmMl: number;
+    flowMlPerDay: number | null;
+  };
   program: ProgramDto;
   drugs: DrugOption[];
   /** The current state, ready for POST /api/v1/forecast; the preview appends the new version from "now". */
@@ -102,19 +141,35 @@ export interface ProgramFormContext {
   verifiers: StaffOption[];
 }
 
-export function programFormContext(db: Db, clinicId: number, pumpId: number, now: number): ProgramFormContext {
+export function programFormContext(
+  db: Db,
+  clinicId: number,
+  pumpId: number,
+  now: number,
+): ProgramFormContext {
   const pump = pumpInClinic(db, clinicId, pumpId);
   const [result] = computeForecasts(loadForecastContexts(db, { pumpIds: [pumpId] }, now));
-  if (!result) throw new ValidationError('This pump has no fill or program recorded, or it is explanted: its program cannot be changed.', { '(body)': 'Pump is not active' });
+  if (!result)
+    throw new ValidationError(
+      'This pump has no fill or program recorded, or it is explanted: its program cannot be changed.',
+      { '(body)': 'Pump is not active' },
+    );
   const { context, forecast } = result;
   const model = db.select().from(s.pumpModels).where(eq(s.pumpModels.id, pump.modelId)).get()!;
   const patient = db.select().from(s.patients).where(eq(s.patients.id, pump.patientId)).get()!;
   const names = staffNames(db, clinicId);
-  const prescriber = context.activeProgram.prescriberId ? (names.get(context.activeProgram.prescriberId) ?? null) : null;
+  const prescriber = context.activeProgram.prescriberId
+    ? (names.get(context.activeProgram.prescriberId) ?? null)
+    : null;
   return {
     now,
     timeZone: context.input.clinic.timeZone,
-    patient: { id: patient.id, name: `${patient.familyName}, ${patient.givenName}`, mrn: patient.mrn, spasticityOrigin: patient.spasticityOrigin },
+    patient: {
+      id: patient.id,
+      name: `${patient.familyName}, ${patient.givenName}`,
+      mrn: patient.mrn,
+      spasticityOrigin: patient.spasticityOrigin,
+    },
     pump: {
       id: pump.id,
       label: `${model.manufacturer} ${model.name} ${model.modelNumber}`,
@@ -130,7 +185,14 @@ export function programFormContext(db: Db, clinicId: number, pumpId: number, now
       .from(s.drugs)
       .orderBy(asc(s.drugs.id))
       .all()
-      .map((d) => ({ id: d.id, name: d.name, product: d.product, doseUnit: d.doseUnit, concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000), stabilityDays: d.stabilityDays })),
+      .map((d) => ({
+        id: d.id,
+        name: d.name,
+        product: d.product,
+        doseUnit: d.doseUnit,
+        concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000),
+        stabilityDays: d.stabilityDays,
+      })),
     forecastRequest: forecastRequestOf(context.input),
     current: forecastJson(forecast, context.input.clinic.timeZone),
     verifiers: verifierOptions(db, clinicId),
@@ -142,7 +204,10 @@ function dailyDoseMcg(spec: ProgramSpec, flowMlPerDay: number | null): number {
   return programValues(0, 0, spec, 0, flowMlPerDay).doseNgPerDay / 1000;
 }
 
-export function specOf(input: Omit<ChangeProgramInput, 'expectedVersionNo' | 'reason' | 'secondPersonId'>, extra: Pick<ProgramSpec, 'reason' | 'prescriberId'>): ProgramSpec {
+export function specOf(
+  input: Omit<ChangeProgramInput, 'expectedVersionNo' | 'reason' | 'secondPersonId'>,
+  extra: Pick<ProgramSpec, 'reason' | 'prescriberId'>,
+): ProgramSpec {
   return {
     drugId: input.drugId,
     concentrationMcgPerMl: input.concentrationMcgPerMl,
@@ -167,34 +232,61 @@ export interface ChangedProgram {
  * `expectedVersionNo`), is audited and refreshes the stored forecast, all in one transaction. A dose step beyond
  * the usual titration step (E7) needs a second experienced person (S55).
  */
-export function changeProgram(db: Db, actor: Actor, pumpId: number, input: ChangeProgramInput, now: number): ChangedProgram {
+export function changeProgram(
+  db: Db,
+  actor: Actor,
+  pumpId: number,
+  input: ChangeProgramInput,
+  now: number,
+): ChangedProgram {
   return db.transaction((tx) => {
     const pump = pumpInClinic(tx, actor.clinicId, pumpId);
-    if (pump.status !== 'active') throw new ValidationError('This pump is explanted: its program cannot be changed.', { '(body)': 'Pump is explanted' });
+    if (pump.status !== 'active')
+      throw new ValidationError('This pump is explanted: its program cannot be changed.', {
+        '(body)': 'Pump is explanted',
+      });
     const active = tx
       .select()
       .from(s.drugPrograms)
       .where(and(eq(s.drugPrograms.pumpId, pumpId), isNull(s.drugPrograms.supersededAt)))
       .get();
-    if (!active) throw new ValidationError('This pump has no active program.', { '(body)': 'No active program' });
+    if (!active)
+      throw new ValidationError('This pump has no active program.', { '(body)': 'No active program' });
     assertSameVersion('drug program', input.expectedVersionNo, active.versionNo);
     const [context] = loadForecastContexts(tx, { pumpIds: [pumpId] }, now);
-    if (!context) throw new ValidationError('This pump has no fill recorded: its program cannot be changed.', { '(body)': 'No fill recorded' });
+    if (!context)
+      throw new ValidationError('This pump has no fill recorded: its program cannot be changed.', {
+        '(body)': 'No fill recorded',
+      });
 
-    const model = tx.select({ kind: s.pumpModels.kind }).from(s.pumpModels).where(eq(s.pumpModels.id, pump.modelId)).get()!;
-    if (model.kind === 'constant-flow' && input.mode !== 'constant-flow') fail('mode', 'Mode must be constant-flow for a constant-flow pump');
-    if (model.kind === 'programmable' && input.mode === 'constant-flow') fail('mode', 'Constant-flow mode needs a constant-flow pump: choose simple or flex');
+    const model = tx
+      .select({ kind: s.pumpModels.kind })
+      .from(s.pumpModels)
+      .where(eq(s.pumpModels.id, pump.modelId))
+      .get()!;
+    if (model.kind === 'constant-flow' && input.mode !== 'constant-flow')
+      fail('mode', 'Mode must be constant-flow for a constant-flow pump');
+    if (model.kind === 'programmable' && input.mode === 'constant-flow')
+      fail('mode', 'Constant-flow mode needs a constant-flow pump: choose simple or flex');
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.drugId)).get();
     if (!drug) fail('drugId', 'Drug must be chosen from the list');
     if (!drug.concentrationsNgPerMl.includes(Math.round(input.concentrationMcgPerMl * 1000)))
-      fail('concentrationMcgPerMl', `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => c / 1000).join(', ')} mcg/mL for ${drug.product}`);
+      fail(
+        'concentrationMcgPerMl',
+        `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => c / 1000).join(', ')} mcg/mL for ${drug.product}`,
+      );
 
     const flowMl = pump.flowUlPerDay == null ? null : pump.flowUlPerDay / 1000;
-    const patient = tx.select({ origin: s.patients.spasticityOrigin }).from(s.patients).where(eq(s.patients.id, pump.patientId)).get()!;
+    const patient = tx
+      .select({ origin: s.patients.spasticityOrigin })
+      .from(s.patients)
+      .where(eq(s.patients.id, pump.patientId))
+      .get()!;
     const spec = specOf(input, { reason: input.reason, prescriberId: actor.id });
     const oldDose = active.doseNgPerDay / 1000;
     const newDose = dailyDoseMcg(spec, flowMl);
-    if (newDose <= 0) fail(input.mode === 'flex' ? 'flexSteps' : 'doseMcgPerDay', 'The program must deliver some drug');
+    if (newDose <= 0)
+      fail(input.mode === 'flex' ? 'flexSteps' : 'doseMcgPerDay', 'The program must deliver some drug');
     const doseChange = assessDoseChange(oldDose, newDose, patient.origin, 'titration');
     let secondPerson: { id: string; name: string } | null = null;
     if (input.secondPersonId) {
@@ -203,20 +295,30 @@ export function changeProgram(db: Db, actor: Actor, pumpId: number, input: Chang
         .from(s.users)
         .where(and(eq(s.users.id, input.secondPersonId), eq(s.users.clinicId, actor.clinicId)))
         .get();
-      if (!v || v.banned || (v.role !== 'nurse' && v.role !== 'physician')) fail('secondPersonId', 'Second person must be a nurse or physician of this clinic');
+      if (!v || v.banned || (v.role !== 'nurse' && v.role !== 'physician'))
+        fail('secondPersonId', 'Second person must be a nurse or physician of this clinic');
       else if (v.id === actor.id) fail('secondPersonId', 'Second person must be someone other than you');
       else secondPerson = { id: v.id, name: v.name };
     }
     if (doseChange.exceedsUsualStep && !secondPerson)
-      fail('secondPersonId', 'The dose change is beyond the usual step (E7): a second experienced person must confirm it');
+      fail(
+        'secondPersonId',
+        'The dose change is beyond the usual step (E7): a second experienced person must confirm it',
+      );
 
     const [before] = computeForecasts([context]);
     // A change in the same millisecond as the last version would not order; it takes effect 1 ms later.
     const effectiveAt = Math.max(now, active.effectiveAt + 1, context.lastVisit.performedAt + 1);
-    tx.update(s.drugPrograms).set({ supersededAt: effectiveAt }).where(eq(s.drugPrograms.id, active.id)).run();
+    tx.update(s.drugPrograms)
+      .set({ supersededAt: effectiveAt })
+      .where(eq(s.drugPrograms.id, active.id))
+      .run();
     const created = tx
       .insert(s.drugPrograms)
-      .values({ ...programValues(pumpId, active.versionNo + 1, spec, effectiveAt, flowMl), createdById: actor.id })
+      .values({
+        ...programValues(pumpId, active.versionNo + 1, spec, effectiveAt, flowMl),
+        createdById: actor.id,
+      })
       .returning()
       .get();
     audit(tx, actor, 'create', 'drug_program', created.id, programSummary(active), {
@@ -235,7 +337,12 @@ export function changeProgram(db: Db, actor: Actor, pumpId: number, input: Chang
     const tz = context.input.clinic.timeZone;
     return {
       program: programDto(created, drug, actor.name),
-      doseChange: { changePct: doseChange.changePct, limitPct: doseChange.limitPct, exceedsUsualStep: doseChange.exceedsUsualStep, alert: doseChange.alert },
+      doseChange: {
+        changePct: doseChange.changePct,
+        limitPct: doseChange.limitPct,
+        exceedsUsualStep: doseChange.exceedsUsualStep,
+        alert: doseChange.alert,
+      },
       forecast: forecastJson(after.forecast, tz),
       previousDueOn: before?.forecast.refillDueOn ?? localDateOf(now, tz),
     };

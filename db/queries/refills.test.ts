@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '@/lib/domain/errors';
 import { ValidationError } from '@/lib/errors';
 import { freshDb } from '@/tests/db';
-import { createAppointment, createClinic, createPatient, createPump, DAY_MS, ensureCatalog } from '../factories';
+import {
+  createAppointment,
+  createClinic,
+  createPatient,
+  createPump,
+  DAY_MS,
+  ensureCatalog,
+} from '../factories';
 import { asValidationError, nextRefillSlots } from './refills';
 
 describe('nextRefillSlots', () => {
@@ -15,7 +22,12 @@ describe('nextRefillSlots', () => {
     model: catalog.models.get('8637-20')!,
     serial: 'S',
     implantedOn: '2026-01-01',
-    program: { drugId: catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    program: {
+      drugId: catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+    },
     filledAt: Date.UTC(2026, 0, 5, 15),
     fillMl: 20,
   });
@@ -24,13 +36,21 @@ describe('nextRefillSlots', () => {
 
   it('offers the earliest open slots in the week up to the due date, not tomorrow', () => {
     const slots = nextRefillSlots(db, clinic.id, '2026-03-27', 'America/Chicago', now);
-    expect(slots.map((sl) => `${sl.date} ${sl.time}`)).toEqual(['2026-03-20 08:30', '2026-03-20 09:00', '2026-03-20 09:30']);
+    expect(slots.map((sl) => `${sl.date} ${sl.time}`)).toEqual([
+      '2026-03-20 08:30',
+      '2026-03-20 09:00',
+      '2026-03-20 09:30',
+    ]);
   });
 
   it('skips booked times, and offers from now when the due date is within the week', () => {
     createAppointment(db, { pumpId: pump.id, startsAt: Date.UTC(2026, 2, 2, 14, 30) });
     const slots = nextRefillSlots(db, clinic.id, '2026-03-04', 'America/Chicago', now);
-    expect(slots.map((sl) => `${sl.date} ${sl.time}`)).toEqual(['2026-03-02 09:00', '2026-03-02 09:30', '2026-03-02 10:00']);
+    expect(slots.map((sl) => `${sl.date} ${sl.time}`)).toEqual([
+      '2026-03-02 09:00',
+      '2026-03-02 09:30',
+      '2026-03-02 10:00',
+    ]);
   });
 
   it('never offers a slot after the due date', () => {
@@ -41,11 +61,15 @@ describe('nextRefillSlots', () => {
 
 describe('asValidationError', () => {
   it("turns a domain refusal into a 400 naming the form's field", () => {
-    expect(() => asValidationError(new InvalidInputError('visitAt', 'The visit is before the last refill'))).toThrow(ValidationError);
+    expect(() =>
+      asValidationError(new InvalidInputError('visitAt', 'The visit is before the last refill')),
+    ).toThrow(ValidationError);
     try {
       asValidationError(new InvalidInputError('visitAt', 'The visit is before the last refill'));
     } catch (error) {
-      expect((error as ValidationError).fields).toEqual({ performedAt: 'The visit is before the last refill' });
+      expect((error as ValidationError).fields).toEqual({
+        performedAt: 'The visit is before the last refill',
+      });
     }
     const other = new Error('boom');
     expect(() => asValidationError(other)).toThrow(other);

@@ -5,7 +5,12 @@
  * recomputes the expected residual, the discrepancy and its flag, whatever a client sent.
  */
 import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
-import { addDaysToLocalDate, formatInstantIso, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
+import {
+  addDaysToLocalDate,
+  formatInstantIso,
+  localDateOf,
+  localDateTimeToInstant,
+} from '@/lib/domain/calendar';
 import { InvalidInputError } from '@/lib/domain/errors';
 import { assessRefillVisit, type RefillAssessment } from '@/lib/domain/refill';
 import type { Alert } from '@/lib/domain/types';
@@ -16,8 +21,20 @@ import type { Db } from '../client';
 import { programValues, type ProgramSpec } from '../factories';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
-import { computeForecasts, loadForecastContexts, refreshForecasts, type PumpForecastContext } from './forecasts';
-import { programDto, verifierOptions, visitDtos, type ProgramDto, type StaffOption, type VisitDto } from './patients';
+import {
+  computeForecasts,
+  loadForecastContexts,
+  refreshForecasts,
+  type PumpForecastContext,
+} from './forecasts';
+import {
+  programDto,
+  verifierOptions,
+  visitDtos,
+  type ProgramDto,
+  type StaffOption,
+  type VisitDto,
+} from './patients';
 import { pumpInClinic } from './pumps';
 import { findOpenSlots } from './slots';
 
@@ -49,7 +66,13 @@ export function asValidationError(error: unknown): never {
 export function listVisits(db: Db, clinicId: number, pumpId: number): VisitDto[] {
   pumpInClinic(db, clinicId, pumpId);
   const rows = db.select().from(s.refillVisits).where(eq(s.refillVisits.pumpId, pumpId)).all();
-  const drugs = new Map(db.select({ id: s.drugs.id, product: s.drugs.product, doseUnit: s.drugs.doseUnit }).from(s.drugs).all().map((d) => [d.id, d]));
+  const drugs = new Map(
+    db
+      .select({ id: s.drugs.id, product: s.drugs.product, doseUnit: s.drugs.doseUnit })
+      .from(s.drugs)
+      .all()
+      .map((d) => [d.id, d]),
+  );
   return visitDtos(rows, drugs);
 }
 
@@ -66,7 +89,13 @@ export interface RefillFormContext {
   now: number;
   today: string;
   timeZone: string;
-  patient: { id: number; name: string; mrn: string; spasticityOrigin: s.Patient['spasticityOrigin']; highRisk: boolean };
+  patient: {
+    id: number;
+    name: string;
+    mrn: string;
+    spasticityOrigin: s.Patient['spasticityOrigin'];
+    highRisk: boolean;
+  };
   pump: {
     id: number;
     label: string;
@@ -104,7 +133,11 @@ function drugOption(d: s.Drug): DrugOption {
 
 function loadContext(db: Tx, pumpId: number, now: number): PumpForecastContext {
   const [context] = loadForecastContexts(db, { pumpIds: [pumpId] }, now);
-  if (!context) throw new ValidationError('This pump has no fill or program recorded, or it is explanted: a refill cannot be recorded.', { '(body)': 'Pump is not active' });
+  if (!context)
+    throw new ValidationError(
+      'This pump has no fill or program recorded, or it is explanted: a refill cannot be recorded.',
+      { '(body)': 'Pump is not active' },
+    );
   return context;
 }
 
@@ -116,7 +149,11 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
   const drugs = db.select().from(s.drugs).orderBy(asc(s.drugs.id)).all();
   const current = context.drug;
   const prescriber = context.activeProgram.prescriberId
-    ? (db.select({ name: s.users.name }).from(s.users).where(eq(s.users.id, context.activeProgram.prescriberId)).get()?.name ?? null)
+    ? (db
+        .select({ name: s.users.name })
+        .from(s.users)
+        .where(eq(s.users.id, context.activeProgram.prescriberId))
+        .get()?.name ?? null)
     : null;
   const timeZone = context.input.clinic.timeZone;
   const today = localDateOf(now, timeZone);
@@ -136,7 +173,13 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
   const todays = db
     .select({ startsAt: s.appointments.startsAt })
     .from(s.appointments)
-    .where(and(eq(s.appointments.pumpId, pumpId), eq(s.appointments.status, 'booked'), ...dayRange(today, timeZone)))
+    .where(
+      and(
+        eq(s.appointments.pumpId, pumpId),
+        eq(s.appointments.status, 'booked'),
+        ...dayRange(today, timeZone),
+      ),
+    )
     .orderBy(asc(s.appointments.startsAt))
     .get();
   return {
@@ -227,7 +270,13 @@ function formatConc(mcgPerMl: number, unit: 'mcg' | 'mg'): string {
  * the appointment, the audit rows and the stored forecast are written in ONE transaction, so a failure at any
  * step leaves no trace.
  */
-export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordVisitInput, now: number): RecordedVisit {
+export function recordVisit(
+  db: Db,
+  actor: Actor,
+  pumpId: number,
+  input: RecordVisitInput,
+  now: number,
+): RecordedVisit {
   return db.transaction((tx) => {
     const pump = pumpInClinic(tx, actor.clinicId, pumpId);
     if (pump.status !== 'active') fail('(body)', 'This pump is explanted: a refill cannot be recorded.');
@@ -248,11 +297,17 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
     // 5 minutes of clock difference between the tablet and the server are tolerated.
     if (performedAt > now + 5 * 60_000) fail('performedAt', 'Visit time cannot be in the future');
     if (performedAt <= context.lastVisit.performedAt)
-      fail('performedAt', `Visit time must be after the last fill (${formatInstantIso(context.lastVisit.performedAt, timeZone)})`);
+      fail(
+        'performedAt',
+        `Visit time must be after the last fill (${formatInstantIso(context.lastVisit.performedAt, timeZone)})`,
+      );
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.drugId)).get();
     if (!drug) fail('drugId', 'Drug product must be chosen from the list');
     if (drug.name !== oldDrug.name)
-      fail('drugId', `The pump holds ${oldDrug.name}: a change of drug is a physician's program change, not a refill`);
+      fail(
+        'drugId',
+        `The pump holds ${oldDrug.name}: a change of drug is a physician's program change, not a refill`,
+      );
     const unit = drug.doseUnit;
     const concentrationNg = ng(input.concentrationMcgPerMl);
     if (!drug.concentrationsNgPerMl.includes(concentrationNg))
@@ -261,12 +316,26 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
         `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => formatConc(c / 1000, unit)).join(', ')} for ${drug.product}`,
       );
     const visitDate = localDateOf(performedAt, timeZone);
-    if (input.drugExpiresOn < visitDate) fail('drugExpiresOn', `This drug expired on ${input.drugExpiresOn}: do not use it, take an unexpired one`);
+    if (input.drugExpiresOn < visitDate)
+      fail(
+        'drugExpiresOn',
+        `This drug expired on ${input.drugExpiresOn}: do not use it, take an unexpired one`,
+      );
     if (input.volumeFilledMl > reservoirMl + 1e-9)
-      fail('volumeFilledMl', `Volume filled must be at most ${reservoirMl} mL, the reservoir's capacity: do not overfill`);
+      fail(
+        'volumeFilledMl',
+        `Volume filled must be at most ${reservoirMl} mL, the reservoir's capacity: do not overfill`,
+      );
     if (input.volumeFilledMl <= alarmMl)
-      fail('volumeFilledMl', `Volume filled must be more than the alarm volume (${alarmMl} mL), or the pump alarms at once`);
-    if (input.aspiratedResidualMl > reservoirMl + 1e-9) fail('aspiratedResidualMl', `Aspirated residual cannot be more than the reservoir holds (${reservoirMl} mL)`);
+      fail(
+        'volumeFilledMl',
+        `Volume filled must be more than the alarm volume (${alarmMl} mL), or the pump alarms at once`,
+      );
+    if (input.aspiratedResidualMl > reservoirMl + 1e-9)
+      fail(
+        'aspiratedResidualMl',
+        `Aspirated residual cannot be more than the reservoir holds (${reservoirMl} mL)`,
+      );
 
     const mode = active.mode;
     const oldBolusesMcg = (active.periodicBoluses ?? []).reduce((sum, b) => sum + b.doseNg / 1000, 0);
@@ -275,12 +344,20 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
     let newContinuousMcg: number | undefined;
     if (input.newDoseMcgPerDay != null) {
       if (mode === 'constant-flow')
-        fail('newDoseMcgPerDay', "A constant-flow pump's dose changes only with the concentration of the drug filled");
-      if (mode === 'flex') fail('newDoseMcgPerDay', 'A flex program is changed step by step: ask the physician to change the program');
+        fail(
+          'newDoseMcgPerDay',
+          "A constant-flow pump's dose changes only with the concentration of the drug filled",
+        );
+      if (mode === 'flex')
+        fail(
+          'newDoseMcgPerDay',
+          'A flex program is changed step by step: ask the physician to change the program',
+        );
       newContinuousMcg = input.newDoseMcgPerDay;
       newDailyDoseMcg = input.newDoseMcgPerDay + oldBolusesMcg;
     }
-    if (mode === 'constant-flow' && pump.flowUlPerDay != null) newDailyDoseMcg = (pump.flowUlPerDay / 1000) * input.concentrationMcgPerMl;
+    if (mode === 'constant-flow' && pump.flowUlPerDay != null)
+      newDailyDoseMcg = (pump.flowUlPerDay / 1000) * input.concentrationMcgPerMl;
 
     let assessment: RefillAssessment;
     try {
@@ -310,14 +387,16 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
     let verifier: { id: string; name: string } | null = null;
     if (input.verifiedById) {
       const v = staffOfClinic(tx, actor.clinicId, input.verifiedById);
-      if (!v || v.banned || (v.role !== 'nurse' && v.role !== 'physician')) fail('verifiedById', 'Second person must be a nurse or physician of this clinic');
+      if (!v || v.banned || (v.role !== 'nurse' && v.role !== 'physician'))
+        fail('verifiedById', 'Second person must be a nurse or physician of this clinic');
       if (v.id === actor.id) fail('verifiedById', 'Second person must be someone other than you');
       verifier = { id: v.id, name: v.name };
     }
     if (assessment.doseChange.exceedsUsualStep && !verifier)
       fail('verifiedById', 'The dose change is beyond the usual step (E7): a second person must verify it');
 
-    const programChanged = assessment.concentrationChanged || newDailyDoseMcg !== oldDailyDoseMcg || drug.id !== active.drugId;
+    const programChanged =
+      assessment.concentrationChanged || newDailyDoseMcg !== oldDailyDoseMcg || drug.id !== active.drugId;
     const expectedUl = ul(assessment.expectedResidualMl);
     const aspiratedUl = ul(input.aspiratedResidualMl);
     const filledUl = ul(input.volumeFilledMl);
@@ -360,7 +439,10 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
         concentrationMcgPerMl: input.concentrationMcgPerMl,
         mode,
         doseMcgPerDay: mode === 'simple' ? (newContinuousMcg ?? oldDailyDoseMcg - oldBolusesMcg) : undefined,
-        flexSteps: active.flexSteps?.map((st) => ({ start: st.start, doseMcgPerHour: st.doseNgPerHour / 1000 })),
+        flexSteps: active.flexSteps?.map((st) => ({
+          start: st.start,
+          doseMcgPerHour: st.doseNgPerHour / 1000,
+        })),
         periodicBoluses: active.periodicBoluses?.map((b) => ({ at: b.at, doseMcg: b.doseNg / 1000 })),
         patientBolus:
           active.patientBolusDoseNg != null && active.patientBolusMaxPerDay != null
@@ -370,28 +452,61 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
         prescriberId: isPhysician(tx, actor.id) ? actor.id : null,
         reason: `Changed at the refill of ${visitDate}${input.notes ? `: ${input.notes.slice(0, 200)}` : ''}`,
       };
-      tx.update(s.drugPrograms).set({ supersededAt: performedAt }).where(eq(s.drugPrograms.id, active.id)).run();
+      tx.update(s.drugPrograms)
+        .set({ supersededAt: performedAt })
+        .where(eq(s.drugPrograms.id, active.id))
+        .run();
       newProgram = tx
         .insert(s.drugPrograms)
-        .values({ ...programValues(pumpId, active.versionNo + 1, spec, performedAt, pump.flowUlPerDay != null ? pump.flowUlPerDay / 1000 : null), createdById: actor.id })
+        .values({
+          ...programValues(
+            pumpId,
+            active.versionNo + 1,
+            spec,
+            performedAt,
+            pump.flowUlPerDay != null ? pump.flowUlPerDay / 1000 : null,
+          ),
+          createdById: actor.id,
+        })
         .returning()
         .get();
-      tx.update(s.refillVisits).set({ programId: newProgram.id }).where(eq(s.refillVisits.id, visit.id)).run();
-      audit(tx, actor, 'create', 'drug_program', newProgram.id, programSummary(active), { ...programSummary(newProgram), visitId: visit.id });
+      tx.update(s.refillVisits)
+        .set({ programId: newProgram.id })
+        .where(eq(s.refillVisits.id, visit.id))
+        .run();
+      audit(tx, actor, 'create', 'drug_program', newProgram.id, programSummary(active), {
+        ...programSummary(newProgram),
+        visitId: visit.id,
+      });
     }
 
     // The refill appointment booked for the visit's day is done.
     const done = tx
       .select({ id: s.appointments.id, sequence: s.appointments.sequence, version: s.appointments.version })
       .from(s.appointments)
-      .where(and(eq(s.appointments.pumpId, pumpId), eq(s.appointments.status, 'booked'), inArray(s.appointments.type, ['refill', 'replacement']), ...dayRange(visitDate, timeZone)))
+      .where(
+        and(
+          eq(s.appointments.pumpId, pumpId),
+          eq(s.appointments.status, 'booked'),
+          inArray(s.appointments.type, ['refill', 'replacement']),
+          ...dayRange(visitDate, timeZone),
+        ),
+      )
       .all();
     for (const a of done) {
       tx.update(s.appointments)
         .set({ status: 'done', sequence: a.sequence + 1, version: a.version + 1, updatedAt: now })
         .where(eq(s.appointments.id, a.id))
         .run();
-      audit(tx, actor, 'update', 'appointment', a.id, { status: 'booked' }, { status: 'done', visitId: visit.id });
+      audit(
+        tx,
+        actor,
+        'update',
+        'appointment',
+        a.id,
+        { status: 'booked' },
+        { status: 'done', visitId: visit.id },
+      );
     }
 
     audit(tx, actor, 'create', 'refill_visit', visit.id, null, {
@@ -421,8 +536,13 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
 
     const warnings: string[] = [];
     if (input.volumeFilledMl > reservoirMl - FILL_WARN_MARGIN_ML)
-      warnings.push(`The fill (${input.volumeFilledMl} mL) is within ${FILL_WARN_MARGIN_ML} mL of the reservoir's capacity (${reservoirMl} mL).`);
-    if (slots.length === 0) warnings.push(`No open slot before the due date (${after.forecast.refillDueOn}): book the next refill by hand.`);
+      warnings.push(
+        `The fill (${input.volumeFilledMl} mL) is within ${FILL_WARN_MARGIN_ML} mL of the reservoir's capacity (${reservoirMl} mL).`,
+      );
+    if (slots.length === 0)
+      warnings.push(
+        `No open slot before the due date (${after.forecast.refillDueOn}): book the next refill by hand.`,
+      );
 
     const drugs = new Map([[drug.id, { product: drug.product, doseUnit: drug.doseUnit }]]);
     const previous = context.lastVisit;
@@ -441,7 +561,11 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
       newProgramVersionNo: newProgram?.versionNo ?? null,
       previousDueOn: before?.forecast.refillDueOn ?? '',
       forecast: forecastJson(after.forecast, timeZone),
-      slots: slots.map((sl) => ({ startsAt: formatInstantIso(sl.startsAt, timeZone), date: sl.date, time: sl.time })),
+      slots: slots.map((sl) => ({
+        startsAt: formatInstantIso(sl.startsAt, timeZone),
+        date: sl.date,
+        time: sl.time,
+      })),
       timeZone,
       warnings,
     };
@@ -456,16 +580,29 @@ export function recordVisit(db: Db, actor: Actor, pumpId: number, input: RecordV
 export const NEXT_REFILL_WINDOW_DAYS = 7;
 
 /** The three earliest open slots in the week up to the due date; if that week is full, the earliest from now. */
-export function nextRefillSlots(db: Pick<Db, 'select'>, clinicId: number, dueOn: string, timeZone: string, now: number) {
-  const windowStart = Math.max(now, localDateTimeToInstant(addDaysToLocalDate(dueOn, -NEXT_REFILL_WINDOW_DAYS), '00:00', timeZone));
+export function nextRefillSlots(
+  db: Pick<Db, 'select'>,
+  clinicId: number,
+  dueOn: string,
+  timeZone: string,
+  now: number,
+) {
+  const windowStart = Math.max(
+    now,
+    localDateTimeToInstant(addDaysToLocalDate(dueOn, -NEXT_REFILL_WINDOW_DAYS), '00:00', timeZone),
+  );
   const inWindow = findOpenSlots(db, clinicId, { after: windowStart, onOrBefore: dueOn, count: 3 });
   if (inWindow.length === 3 || windowStart === now) return inWindow;
-  const earlier = findOpenSlots(db, clinicId, { after: now, onOrBefore: dueOn, count: 3 }).filter((sl) => sl.startsAt < windowStart);
+  const earlier = findOpenSlots(db, clinicId, { after: now, onOrBefore: dueOn, count: 3 }).filter(
+    (sl) => sl.startsAt < windowStart,
+  );
   return [...earlier.slice(-(3 - inWindow.length)), ...inWindow];
 }
 
 function isPhysician(db: Pick<Db, 'select'>, userId: string): boolean {
-  return db.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, userId)).get()?.role === 'physician';
+  return (
+    db.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, userId)).get()?.role === 'physician'
+  );
 }
 
 export function programSummary(p: s.DrugProgram) {
@@ -489,7 +626,9 @@ export function activePumpIds(db: Pick<Db, 'select'>, clinicId: number, patientI
     .select({ id: s.pumps.id })
     .from(s.pumps)
     .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
-    .where(and(eq(s.pumps.patientId, patientId), eq(s.patients.clinicId, clinicId), eq(s.pumps.status, 'active')))
+    .where(
+      and(eq(s.pumps.patientId, patientId), eq(s.patients.clinicId, clinicId), eq(s.pumps.status, 'active')),
+    )
     .orderBy(desc(s.pumps.implantedOn), desc(s.pumps.id))
     .all()
     .map((r) => r.id);

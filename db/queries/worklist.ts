@@ -3,7 +3,7 @@
  * derived in SQL from the stored instants and today's clinic-local date, so ranking 10,000 pumps needs no
  * forecasting; only the page shown is forecast again for its alerts.
  */
-import { and, eq, gte, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { addDaysToLocalDate, localDateOf } from '@/lib/domain/calendar';
 import type { Alert, ForecastStatus } from '@/lib/domain/types';
 import type { Db } from '../client';
@@ -87,11 +87,14 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
   const statusIndex = filter.status ? worklistStatuses.indexOf(filter.status) : -1;
   const where = statusIndex >= 0 ? and(base, sql`${rank} = ${statusIndex}`) : base;
 
-  const countRows = db
-    .select({ rank, n: sql<number>`count(*)` })
-    .from(s.pumpForecasts)
-    .innerJoin(s.pumps, eq(s.pumps.id, s.pumpForecasts.pumpId))
-    .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+  // Rank and cut the page from pump_forecasts alone (a covering index); join patients only to filter by them.
+  const needsPatients = !!filter.physicianId || !!filter.q?.trim();
+  const countQuery = db.select({ rank, n: sql<number>`count(*)` }).from(s.pumpForecasts);
+  const countRows = (
+    needsPatients
+      ? countQuery.innerJoin(s.pumps, eq(s.pumps.id, s.pumpForecasts.pumpId)).innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+      : countQuery
+  )
     .where(base)
     .groupBy(rank)
     .all();
@@ -100,6 +103,19 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
   const total = statusIndex >= 0 ? counts[worklistStatuses[statusIndex]!] : Object.values(counts).reduce((a, b) => a + b, 0);
 
   const appointmentRank = sql<number>`case when ${s.pumpForecasts.nextAppointmentAt} is null then 0 when ${s.pumpForecasts.appointmentLate} then 1 else 2 end`;
+  const pageQuery = db.select({ pumpId: s.pumpForecasts.pumpId }).from(s.pumpForecasts);
+  const pageIds = (
+    needsPatients
+      ? pageQuery.innerJoin(s.pumps, eq(s.pumps.id, s.pumpForecasts.pumpId)).innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+      : pageQuery
+  )
+    .where(where)
+    .orderBy(rank, appointmentRank, s.pumpForecasts.refillDueOn, s.pumpForecasts.lowReservoirAlarmAt, s.pumpForecasts.pumpId)
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .all()
+    .map((r) => r.pumpId);
+  const order = new Map(pageIds.map((id, i) => [id, i]));
   const rows = db
     .select({
       pumpId: s.pumps.id,
@@ -122,11 +138,9 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
     .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
     .innerJoin(s.pumpModels, eq(s.pumpModels.id, s.pumps.modelId))
     .leftJoin(s.users, eq(s.users.id, s.patients.managingPhysicianId))
-    .where(where)
-    .orderBy(rank, appointmentRank, s.pumpForecasts.refillDueOn, s.pumpForecasts.lowReservoirAlarmAt, s.pumps.id)
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .all();
+    .where(inArray(s.pumpForecasts.pumpId, pageIds.length ? pageIds : [-1]))
+    .all()
+    .sort((a, b) => (order.get(a.pumpId) ?? 0) - (order.get(b.pumpId) ?? 0));
 
   const ids = rows.map((r) => r.pumpId);
   const forecasts = new Map(

@@ -9,7 +9,12 @@ import type { ChangedProgram } from '@/db/queries/programs';
 import type { RecordedVisit } from '@/db/queries/refills';
 import type { forecastJson } from '@/lib/server/forecast-json';
 import type { ChangeProgramInput } from '@/lib/validation/program';
-import type { AlertActionInput, ReplacePumpInput, UpdatePatientInput, UpdatePumpInput } from '@/lib/validation/patient';
+import type {
+  AlertActionInput,
+  ReplacePumpInput,
+  UpdatePatientInput,
+  UpdatePumpInput,
+} from '@/lib/validation/patient';
 import type { RecordVisitInput } from '@/lib/validation/refill';
 import { fetchJson } from './client';
 
@@ -27,32 +32,54 @@ export const clinicalKeys = {
 };
 
 export const patientQuery = (patientId: number) =>
-  queryOptions({ queryKey: clinicalKeys.patient(patientId), queryFn: () => fetchJson<PatientDetail>(`/api/v1/patients/${patientId}`) });
+  queryOptions({
+    queryKey: clinicalKeys.patient(patientId),
+    queryFn: () => fetchJson<PatientDetail>(`/api/v1/patients/${patientId}`),
+  });
 
 export const visitsQuery = (pumpId: number) =>
-  queryOptions({ queryKey: clinicalKeys.visits(pumpId), queryFn: () => fetchJson<{ visits: VisitDto[] }>(`/api/v1/pumps/${pumpId}/visits`) });
+  queryOptions({
+    queryKey: clinicalKeys.visits(pumpId),
+    queryFn: () => fetchJson<{ visits: VisitDto[] }>(`/api/v1/pumps/${pumpId}/visits`),
+  });
 
 export const programsQuery = (pumpId: number) =>
-  queryOptions({ queryKey: clinicalKeys.programs(pumpId), queryFn: () => fetchJson<{ programs: ProgramDto[] }>(`/api/v1/pumps/${pumpId}/programs`) });
+  queryOptions({
+    queryKey: clinicalKeys.programs(pumpId),
+    queryFn: () => fetchJson<{ programs: ProgramDto[] }>(`/api/v1/pumps/${pumpId}/programs`),
+  });
 
 /** The what-if forecast of POST /api/v1/forecast for a program form's current values. */
 export const forecastPreviewQuery = (request: unknown, enabled: boolean) =>
   queryOptions({
     queryKey: clinicalKeys.preview(request),
-    queryFn: () => fetchJson<ForecastJson>('/api/v1/forecast', { method: 'POST', body: JSON.stringify(request) }),
+    queryFn: () =>
+      fetchJson<ForecastJson>('/api/v1/forecast', { method: 'POST', body: JSON.stringify(request) }),
     enabled,
     staleTime: 60_000,
     retry: false,
   });
 
-const send = <T>(url: string, method: 'POST' | 'PATCH', body: unknown) => fetchJson<T>(url, { method, body: JSON.stringify(body) });
+const send = <T>(url: string, method: 'POST' | 'PATCH', body: unknown) =>
+  fetchJson<T>(url, { method, body: JSON.stringify(body) });
 
-export const recordVisit = (pumpId: number, input: Partial<RecordVisitInput>) => send<RecordedVisit>(`/api/v1/pumps/${pumpId}/visits`, 'POST', input);
-export const changeProgram = (pumpId: number, input: Partial<ChangeProgramInput>) => send<ChangedProgram>(`/api/v1/pumps/${pumpId}/programs`, 'POST', input);
-export const actOnAlert = (pumpId: number, input: AlertActionInput) => send<{ alerts: AlertDto[] }>(`/api/v1/pumps/${pumpId}/alerts`, 'POST', input);
+export const recordVisit = (pumpId: number, input: Partial<RecordVisitInput>) =>
+  send<RecordedVisit>(`/api/v1/pumps/${pumpId}/visits`, 'POST', input);
+export const changeProgram = (pumpId: number, input: Partial<ChangeProgramInput>) =>
+  send<ChangedProgram>(`/api/v1/pumps/${pumpId}/programs`, 'POST', input);
+export const actOnAlert = (pumpId: number, input: AlertActionInput) =>
+  send<{ alerts: AlertDto[] }>(`/api/v1/pumps/${pumpId}/alerts`, 'POST', input);
 export const updatePatient = (patientId: number, input: UpdatePatientInput) =>
   send<{ id: number; version: number; changed: string[] }>(`/api/v1/patients/${patientId}`, 'PATCH', input);
 export const updatePump = (pumpId: number, input: UpdatePumpInput) =>
-  send<{ id: number; version: number; status: string; patientId: number }>(`/api/v1/pumps/${pumpId}`, 'PATCH', input);
+  send<{ id: number; version: number; status: string; patientId: number }>(
+    `/api/v1/pumps/${pumpId}`,
+    'PATCH',
+    input,
+  );
 export const replacePump = (pumpId: number, input: ReplacePumpInput) =>
-  send<{ oldPumpId: number; newPumpId: number; patientId: number }>(`/api/v1/pumps/${pumpId}/replace`, 'POST', input);
+  send<{ oldPumpId: number; newPumpId: number; patientId: number }>(
+    `/api/v1/pumps/${pumpId}/replace`,
+    'POST',
+    input,
+  );

@@ -4,17 +4,29 @@ import { alertActionSchema, replacePumpSchema, updatePatientSchema, updatePumpSc
 
 describe('updatePatientSchema', () => {
   it('needs the version and at least one change', () => {
-    expect(fieldErrors(updatePatientSchema.safeParse({ riskCommunication: true }).error!)).toHaveProperty('version');
-    expect(fieldErrors(updatePatientSchema.safeParse({ version: 2 }).error!)['(body)']).toMatch(/Nothing to change/);
-    expect(updatePatientSchema.parse({ version: 2, riskCommunication: true, caregiverName: '  Sam ' })).toEqual({ version: 2, riskCommunication: true, caregiverName: 'Sam' });
+    expect(fieldErrors(updatePatientSchema.safeParse({ riskCommunication: true }).error!)).toHaveProperty(
+      'version',
+    );
+    expect(fieldErrors(updatePatientSchema.safeParse({ version: 2 }).error!)['(body)']).toMatch(
+      /Nothing to change/,
+    );
+    expect(
+      updatePatientSchema.parse({ version: 2, riskCommunication: true, caregiverName: '  Sam ' }),
+    ).toEqual({ version: 2, riskCommunication: true, caregiverName: 'Sam' });
   });
 });
 
 describe('updatePumpSchema', () => {
   it('keeps alarm volumes within 0.5–20 mL and needs a reason to explant', () => {
-    expect(fieldErrors(updatePumpSchema.safeParse({ version: 1, alarmMl: 0.2 }).error!).alarmMl).toBe('Alarm volume must be at least 0.5 mL');
-    expect(fieldErrors(updatePumpSchema.safeParse({ version: 1, explantedOn: '2026-01-02' }).error!).reason).toMatch(/required/);
-    expect(updatePumpSchema.safeParse({ version: 1, explantedOn: '2026-01-02', reason: 'Infection' }).success).toBe(true);
+    expect(fieldErrors(updatePumpSchema.safeParse({ version: 1, alarmMl: 0.2 }).error!).alarmMl).toBe(
+      'Alarm volume must be at least 0.5 mL',
+    );
+    expect(
+      fieldErrors(updatePumpSchema.safeParse({ version: 1, explantedOn: '2026-01-02' }).error!).reason,
+    ).toMatch(/required/);
+    expect(
+      updatePumpSchema.safeParse({ version: 1, explantedOn: '2026-01-02', reason: 'Infection' }).success,
+    ).toBe(true);
   });
 });
 
@@ -29,20 +41,37 @@ describe('replacePumpSchema', () => {
   };
   it('accepts a replacement and refuses an implant before the explant', () => {
     expect(replacePumpSchema.safeParse(valid).success).toBe(true);
-    const early = replacePumpSchema.safeParse({ ...valid, newPump: { ...valid.newPump, implantedOn: '2026-04-30' } });
+    const early = replacePumpSchema.safeParse({
+      ...valid,
+      newPump: { ...valid.newPump, implantedOn: '2026-04-30' },
+    });
     expect(fieldErrors(early.error!)['newPump.implantedOn']).toMatch(/before the old one is explanted/);
   });
   it('checks the program of the new pump under program.*', () => {
     const r = replacePumpSchema.safeParse({ ...valid, program: { ...valid.program, doseMcgPerDay: null } });
-    expect(fieldErrors(r.error!)).toEqual({ 'program.doseMcgPerDay': 'Daily dose is required for a simple continuous program (mcg/day)' });
+    expect(fieldErrors(r.error!)).toEqual({
+      'program.doseMcgPerDay': 'Daily dose is required for a simple continuous program (mcg/day)',
+    });
   });
 });
 
 describe('alertActionSchema', () => {
   it('needs a reason, and the days of a snooze', () => {
-    expect(alertActionSchema.safeParse({ code: 'E3', action: 'acknowledge', reason: 'Called' }).success).toBe(true);
-    const fields = fieldErrors(alertActionSchema.safeParse({ code: 'E3', action: 'snooze', reason: 'ok' }).error!);
-    expect(fields).toEqual({ reason: 'Reason is required (at least 3 characters)', snoozeDays: 'Choose how many days to snooze' });
-    expect(fieldErrors(alertActionSchema.safeParse({ code: 'E3', action: 'snooze', reason: 'Called', snoozeDays: 31 }).error!).snoozeDays).toBe('Snooze must be 1 to 30 days');
+    expect(alertActionSchema.safeParse({ code: 'E3', action: 'acknowledge', reason: 'Called' }).success).toBe(
+      true,
+    );
+    const fields = fieldErrors(
+      alertActionSchema.safeParse({ code: 'E3', action: 'snooze', reason: 'ok' }).error!,
+    );
+    expect(fields).toEqual({
+      reason: 'Reason is required (at least 3 characters)',
+      snoozeDays: 'Choose how many days to snooze',
+    });
+    expect(
+      fieldErrors(
+        alertActionSchema.safeParse({ code: 'E3', action: 'snooze', reason: 'Called', snoozeDays: 31 })
+          .error!,
+      ).snoozeDays,
+    ).toBe('Snooze must be 1 to 30 days');
   });
 });

@@ -11,7 +11,11 @@ const version = z
   .int('Version read is required (reload the page)')
   .min(1, 'Version read is required (reload the page)');
 
-const text = (label: string, max: number) => z.string({ message: `${label} must be text` }).trim().max(max, `${label} must be at most ${max} characters`);
+const text = (label: string, max: number) =>
+  z
+    .string({ message: `${label} must be text` })
+    .trim()
+    .max(max, `${label} must be at most ${max} characters`);
 const name = (label: string) => text(label, 120).min(1, `${label} is required`);
 const flag = z.boolean({ message: 'must be true or false' });
 
@@ -25,7 +29,9 @@ export const updatePatientSchema = z
     address: text('Address', 300).optional(),
     caregiverName: text('Caregiver name', 120).optional(),
     caregiverPhone: text('Caregiver phone', 40).optional(),
-    spasticityOrigin: z.enum(['spinal', 'cerebral', 'other'], { message: 'Origin must be spinal, cerebral or other' }).optional(),
+    spasticityOrigin: z
+      .enum(['spinal', 'cerebral', 'other'], { message: 'Origin must be spinal, cerebral or other' })
+      .optional(),
     riskInjuryT6OrAbove: flag.optional(),
     riskCommunication: flag.optional(),
     riskPriorWithdrawal: flag.optional(),
@@ -35,7 +41,10 @@ export const updatePatientSchema = z
     managingPhysicianId: z.string().trim().max(64).nullable().optional(),
     notes: text('Notes', 4000).optional(),
   })
-  .refine((v) => Object.keys(v).length > 1, { message: 'Nothing to change: send at least one field besides version', path: ['(body)'] });
+  .refine((v) => Object.keys(v).length > 1, {
+    message: 'Nothing to change: send at least one field besides version',
+    path: ['(body)'],
+  });
 export type UpdatePatientInput = z.infer<typeof updatePatientSchema>;
 
 export const alarmMl = z
@@ -48,7 +57,13 @@ export const updatePumpSchema = z
   .object({
     version,
     alarmMl: alarmMl.optional(),
-    catheterVolumeMl: z.number({ message: 'Catheter volume must be a number (mL)' }).finite().min(0, 'Catheter volume must be 0 mL or more').max(5, 'Catheter volume must be at most 5 mL').nullable().optional(),
+    catheterVolumeMl: z
+      .number({ message: 'Catheter volume must be a number (mL)' })
+      .finite()
+      .min(0, 'Catheter volume must be 0 mL or more')
+      .max(5, 'Catheter volume must be at most 5 mL')
+      .nullable()
+      .optional(),
     eriRecordedOn: localDate.nullable().optional(),
     /** Setting an explant date explants the pump: it leaves the worklist and its booked refills are cancelled. */
     explantedOn: localDate.optional(),
@@ -56,15 +71,23 @@ export const updatePumpSchema = z
   })
   .superRefine((v, ctx) => {
     if (Object.keys(v).filter((k) => k !== 'version' && k !== 'reason').length === 0)
-      ctx.addIssue({ code: 'custom', path: ['(body)'], message: 'Nothing to change: send alarmMl, catheterVolumeMl, eriRecordedOn or explantedOn' });
-    if (v.explantedOn && (v.reason ?? '') === '') ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Reason for the explant is required' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['(body)'],
+        message: 'Nothing to change: send alarmMl, catheterVolumeMl, eriRecordedOn or explantedOn',
+      });
+    if (v.explantedOn && (v.reason ?? '') === '')
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Reason for the explant is required' });
   });
 export type UpdatePumpInput = z.infer<typeof updatePumpSchema>;
 
 export const replacePumpSchema = z
   .object({
     version,
-    explantedOn: z.string({ message: 'Explant date is required' }).min(1, 'Explant date is required').pipe(localDate),
+    explantedOn: z
+      .string({ message: 'Explant date is required' })
+      .min(1, 'Explant date is required')
+      .pipe(localDate),
     reason: text('Reason', 500).min(3, 'Reason is required (at least 3 characters)'),
     newPump: z.object({
       modelId: z.number({ message: 'Pump model must be chosen' }).int().positive('Pump model must be chosen'),
@@ -75,27 +98,51 @@ export const replacePumpSchema = z
       /** Defaults to the model's reservoir; required for models without one (Codman 3000). */
       reservoirMl: positive('Reservoir', 100, 'mL').nullable().optional(),
       flowMlPerDay: positive('Flow rate', 20, 'mL/day').nullable().optional(),
-      catheterVolumeMl: z.number().finite().min(0, 'Catheter volume must be 0 mL or more').max(5, 'Catheter volume must be at most 5 mL').nullable().optional(),
+      catheterVolumeMl: z
+        .number()
+        .finite()
+        .min(0, 'Catheter volume must be 0 mL or more')
+        .max(5, 'Catheter volume must be at most 5 mL')
+        .nullable()
+        .optional(),
     }),
     initialFill: z.object({
       volumeMl: positive('Initial fill', 100, 'mL'),
       drugLot: text('Lot number', 40).min(1, 'Lot number is required'),
-      drugExpiresOn: z.string({ message: 'Expiry date is required' }).min(1, 'Expiry date is required').pipe(localDate),
+      drugExpiresOn: z
+        .string({ message: 'Expiry date is required' })
+        .min(1, 'Expiry date is required')
+        .pipe(localDate),
     }),
     program: z.object(programFields).superRefine((p, ctx) => refineProgram(p, ctx)),
   })
   .superRefine((v, ctx) => {
     if (v.newPump.implantedOn < v.explantedOn)
-      ctx.addIssue({ code: 'custom', path: ['newPump', 'implantedOn'], message: 'The new pump cannot be implanted before the old one is explanted' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['newPump', 'implantedOn'],
+        message: 'The new pump cannot be implanted before the old one is explanted',
+      });
   });
 export type ReplacePumpInput = z.infer<typeof replacePumpSchema>;
 
 export const alertActionSchema = z
   .object({
-    code: z.string({ message: 'Alert code is required' }).regex(/^E\d{1,2}$/, 'Alert code must look like E1 … E19'),
+    code: z
+      .string({ message: 'Alert code is required' })
+      .regex(/^E\d{1,2}$/, 'Alert code must look like E1 … E19'),
     action: z.enum(['acknowledge', 'snooze'], { message: 'Action must be acknowledge or snooze' }),
-    reason: z.string({ message: 'Reason is required' }).trim().min(3, 'Reason is required (at least 3 characters)').max(500, 'Reason must be at most 500 characters'),
-    snoozeDays: z.number({ message: 'Snooze must be a whole number of days' }).int('Snooze must be a whole number of days').min(1, 'Snooze must be 1 to 30 days').max(30, 'Snooze must be 1 to 30 days').optional(),
+    reason: z
+      .string({ message: 'Reason is required' })
+      .trim()
+      .min(3, 'Reason is required (at least 3 characters)')
+      .max(500, 'Reason must be at most 500 characters'),
+    snoozeDays: z
+      .number({ message: 'Snooze must be a whole number of days' })
+      .int('Snooze must be a whole number of days')
+      .min(1, 'Snooze must be 1 to 30 days')
+      .max(30, 'Snooze must be 1 to 30 days')
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (v.action === 'snooze' && v.snoozeDays === undefined)

@@ -13,7 +13,10 @@ export const MAX_CONCENTRATION_MCG_PER_ML = 100_000;
 export const MAX_DOSE_MCG_PER_DAY = 100_000;
 
 const id = (label: string) =>
-  z.number({ message: `${label} must be chosen` }).int(`${label} must be chosen`).positive(`${label} must be chosen`);
+  z
+    .number({ message: `${label} must be chosen` })
+    .int(`${label} must be chosen`)
+    .positive(`${label} must be chosen`);
 
 export const concentrationMcgPerMl = positive('Concentration', MAX_CONCENTRATION_MCG_PER_ML, 'mcg/mL');
 export const doseMcgPerDay = positive('Daily dose', MAX_DOSE_MCG_PER_DAY, 'mcg/day');
@@ -53,7 +56,11 @@ export const programFields = {
     .max(48, 'At most 48 flex steps')
     .nullable()
     .optional(),
-  periodicBoluses: z.array(periodicBolusSchema).max(24, 'At most 24 periodic boluses a day').nullable().optional(),
+  periodicBoluses: z
+    .array(periodicBolusSchema)
+    .max(24, 'At most 24 periodic boluses a day')
+    .nullable()
+    .optional(),
   patientBolus: patientBolusSchema.nullable().optional(),
 };
 
@@ -68,28 +75,61 @@ type ProgramShape = {
 /** Checks between fields, with the path of the field to correct. `prefix` nests them (e.g. `program`). */
 export function refineProgram(p: ProgramShape, ctx: z.RefinementCtx, prefix: (string | number)[] = []): void {
   if (p.mode === 'simple' && p.doseMcgPerDay == null)
-    ctx.addIssue({ code: 'custom', path: [...prefix, 'doseMcgPerDay'], message: 'Daily dose is required for a simple continuous program (mcg/day)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: [...prefix, 'doseMcgPerDay'],
+      message: 'Daily dose is required for a simple continuous program (mcg/day)',
+    });
   if (p.mode === 'flex') {
-    if (!p.flexSteps?.length) ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'A flex program needs at least one step' });
+    if (!p.flexSteps?.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: [...prefix, 'flexSteps'],
+        message: 'A flex program needs at least one step',
+      });
     else {
       const starts = p.flexSteps.map((s) => s.start);
       if (new Set(starts).size !== starts.length)
-        ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'Flex step start times must all differ' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...prefix, 'flexSteps'],
+          message: 'Flex step start times must all differ',
+        });
       else if ([...starts].sort().join() !== starts.join())
-        ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'Flex steps must be in order of start time' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...prefix, 'flexSteps'],
+          message: 'Flex steps must be in order of start time',
+        });
       else if (p.flexSteps.every((s) => s.doseMcgPerHour === 0))
-        ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: 'A flex program must deliver some drug' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...prefix, 'flexSteps'],
+          message: 'A flex program must deliver some drug',
+        });
     }
   }
   if (p.mode === 'constant-flow') {
     if (p.periodicBoluses?.length)
-      ctx.addIssue({ code: 'custom', path: [...prefix, 'periodicBoluses'], message: 'A constant-flow pump cannot give periodic boluses' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...prefix, 'periodicBoluses'],
+        message: 'A constant-flow pump cannot give periodic boluses',
+      });
     if (p.patientBolus)
-      ctx.addIssue({ code: 'custom', path: [...prefix, 'patientBolus'], message: 'A constant-flow pump cannot give patient boluses' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...prefix, 'patientBolus'],
+        message: 'A constant-flow pump cannot give patient boluses',
+      });
   }
   const times = (p.periodicBoluses ?? []).map((b) => b.at);
   if (new Set(times).size !== times.length)
-    ctx.addIssue({ code: 'custom', path: [...prefix, 'periodicBoluses'], message: 'Two periodic boluses are at the same time: combine them' });
+    ctx.addIssue({
+      code: 'custom',
+      path: [...prefix, 'periodicBoluses'],
+      message: 'Two periodic boluses are at the same time: combine them',
+    });
 }
 
 export const programSpecSchema = z.object(programFields).superRefine((p, ctx) => refineProgram(p, ctx));
@@ -104,7 +144,11 @@ export const changeProgramSchema = z
       .number({ message: 'Program version read is required (reload the page)' })
       .int('Program version read is required (reload the page)')
       .min(1, 'Program version read is required (reload the page)'),
-    reason: z.string({ message: 'Reason is required' }).trim().min(3, 'Reason is required (at least 3 characters)').max(500, 'Reason must be at most 500 characters'),
+    reason: z
+      .string({ message: 'Reason is required' })
+      .trim()
+      .min(3, 'Reason is required (at least 3 characters)')
+      .max(500, 'Reason must be at most 500 characters'),
     /** A second experienced provider who confirmed the change; required when the dose step is unusual (E7). */
     secondPersonId: z.string().trim().max(64).nullable().optional(),
   })

@@ -14,19 +14,38 @@ const valid = {
 describe('recordVisitSchema', () => {
   it('accepts a plain refill and fills in the defaults', () => {
     const r = recordVisitSchema.parse(valid);
-    expect(r).toMatchObject({ drugLot: 'L-1', bridgeBolusGiven: false, confirmNoBridgeBolus: false, notes: '', bridgeBolusNote: '' });
+    expect(r).toMatchObject({
+      drugLot: 'L-1',
+      bridgeBolusGiven: false,
+      confirmNoBridgeBolus: false,
+      notes: '',
+      bridgeBolusNote: '',
+    });
     expect(r.performedAt).toBeUndefined();
   });
 
   it('drops a discrepancy, expected residual or flag sent by a client: the server computes them', () => {
-    const r = recordVisitSchema.parse({ ...valid, discrepancyFlag: 'none', expectedResidualMl: 4.2, discrepancyMl: 0 });
+    const r = recordVisitSchema.parse({
+      ...valid,
+      discrepancyFlag: 'none',
+      expectedResidualMl: 4.2,
+      discrepancyMl: 0,
+    });
     expect(r).not.toHaveProperty('discrepancyFlag');
     expect(r).not.toHaveProperty('expectedResidualMl');
     expect(r).not.toHaveProperty('discrepancyMl');
   });
 
   it('names every wrong field with a message a nurse understands', () => {
-    const r = recordVisitSchema.safeParse({ ...valid, aspiratedResidualMl: -0.1, volumeFilledMl: 0, drugLot: '', drugExpiresOn: '', concentrationMcgPerMl: 'x', newDoseMcgPerDay: -5 });
+    const r = recordVisitSchema.safeParse({
+      ...valid,
+      aspiratedResidualMl: -0.1,
+      volumeFilledMl: 0,
+      drugLot: '',
+      drugExpiresOn: '',
+      concentrationMcgPerMl: 'x',
+      newDoseMcgPerDay: -5,
+    });
     expect(r.success).toBe(false);
     const fields = fieldErrors(r.error!);
     expect(fields).toEqual({
@@ -46,7 +65,9 @@ describe('recordVisitSchema', () => {
   });
 
   it('takes the visit time only as an ISO instant with an offset', () => {
-    expect(recordVisitSchema.parse({ ...valid, performedAt: '2026-03-10T09:00:00-06:00' }).performedAt).toBe(Date.parse('2026-03-10T15:00:00Z'));
+    expect(recordVisitSchema.parse({ ...valid, performedAt: '2026-03-10T09:00:00-06:00' }).performedAt).toBe(
+      Date.parse('2026-03-10T15:00:00Z'),
+    );
     expect(recordVisitSchema.safeParse({ ...valid, performedAt: '2026-03-10 09:00' }).success).toBe(false);
   });
 });

@@ -24,9 +24,19 @@ export const recordVisitSchema = z
       .min(0, 'Aspirated residual must be 0 mL or more')
       .max(100, 'Aspirated residual must be at most 100 mL'),
     volumeFilledMl: positive('Volume filled', 100, 'mL'),
-    drugId: z.number({ message: 'Drug product must be chosen' }).int('Drug product must be chosen').positive('Drug product must be chosen'),
-    drugLot: z.string({ message: 'Lot number is required' }).trim().min(1, 'Lot number is required').max(40, 'Lot number must be at most 40 characters'),
-    drugExpiresOn: z.string({ message: 'Expiry date is required' }).min(1, 'Expiry date is required').pipe(localDate),
+    drugId: z
+      .number({ message: 'Drug product must be chosen' })
+      .int('Drug product must be chosen')
+      .positive('Drug product must be chosen'),
+    drugLot: z
+      .string({ message: 'Lot number is required' })
+      .trim()
+      .min(1, 'Lot number is required')
+      .max(40, 'Lot number must be at most 40 characters'),
+    drugExpiresOn: z
+      .string({ message: 'Expiry date is required' })
+      .min(1, 'Expiry date is required')
+      .pipe(localDate),
     concentrationMcgPerMl,
     /** A new daily dose (simple continuous programs), or null/absent for no change. */
     newDoseMcgPerDay: doseMcgPerDay.nullable().optional(),
@@ -38,7 +48,11 @@ export const recordVisitSchema = z
       .max(10_000, 'Patient boluses taken must be at most 10000')
       .optional(),
     bridgeBolusGiven: z.boolean({ message: 'must be true or false' }).default(false),
-    bridgeBolusNote: z.string().trim().max(500, 'Bridge bolus note must be at most 500 characters').default(''),
+    bridgeBolusNote: z
+      .string()
+      .trim()
+      .max(500, 'Bridge bolus note must be at most 500 characters')
+      .default(''),
     /** The nurse confirms saving a concentration change with no bridge bolus recorded (E8). */
     confirmNoBridgeBolus: z.boolean({ message: 'must be true or false' }).default(false),
     /** The second person who verified the refill (a staff member of the clinic). */
@@ -47,7 +61,11 @@ export const recordVisitSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.bridgeBolusGiven && v.bridgeBolusNote === '')
-      ctx.addIssue({ code: 'custom', path: ['bridgeBolusNote'], message: 'Describe the bridge bolus given (volume and duration)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bridgeBolusNote'],
+        message: 'Describe the bridge bolus given (volume and duration)',
+      });
   });
 
 export type RecordVisitInput = z.infer<typeof recordVisitSchema>;

@@ -32,7 +32,7 @@ if (
 
 const MINUTE_MS = 60_000;
 /** Visits are one minute apart, ending before `now`: the forecast refuses a refill after its "now". */
-const MAX_VISITS = 20_000;
+const MAX_VISITS = 5_000;
 const firstAt = now - (MAX_VISITS + 10) * MINUTE_MS;
 const actor = { id: 'crash-writer', name: 'Crash test writer', clinicId };
 

@@ -90,6 +90,8 @@ function runAndKill(
       ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    // Never leave a writer behind, whatever happens to the test (a timeout, a failed assertion).
+    cleanups.push(() => child.kill('SIGKILL'));
     const lines: string[] = [];
     let partial = '';
     let stderr = '';

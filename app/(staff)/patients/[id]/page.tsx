@@ -1,7 +1,13 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
-import { catalogOptions, patientDetail, recordPatientView, verifierOptions, type PumpDto } from '@/db/queries/patients';
+import {
+  catalogOptions,
+  patientDetail,
+  recordPatientView,
+  verifierOptions,
+  type PumpDto,
+} from '@/db/queries/patients';
 import { localDateTimeToInstant } from '@/lib/domain/calendar';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff, type Staff } from '@/lib/auth/session';
@@ -13,7 +19,16 @@ import { AlertList } from './_components/alert-list';
 import { CardPanel } from './_components/card-panel';
 import { DiscrepancyTrend } from './_components/discrepancy-trend';
 import { FeedPanel } from './_components/feed-panel';
-import { appointmentStatusLabels, concentrationText, doseText, flagLabels, modeLabels, riskFlagLabels, signedMl, signedPct } from './_components/labels';
+import {
+  appointmentStatusLabels,
+  concentrationText,
+  doseText,
+  flagLabels,
+  modeLabels,
+  riskFlagLabels,
+  signedMl,
+  signedPct,
+} from './_components/labels';
 import { PatientEditor } from './_components/patient-editor';
 import { PumpActions } from './_components/pump-actions';
 import { VolumeChart } from './_components/volume-chart';
@@ -29,7 +44,11 @@ const TREND_VISITS = 8;
 function ageOn(dateOfBirth: string, today: string): number {
   const [by, bm, bd] = dateOfBirth.split('-').map(Number);
   const [ty, tm, td] = today.split('-').map(Number);
-  return (ty ?? 0) - (by ?? 0) - ((tm ?? 0) < (bm ?? 0) || ((tm ?? 0) === (bm ?? 0) && (td ?? 0) < (bd ?? 0)) ? 1 : 0);
+  return (
+    (ty ?? 0) -
+    (by ?? 0) -
+    ((tm ?? 0) < (bm ?? 0) || ((tm ?? 0) === (bm ?? 0) && (td ?? 0) < (bd ?? 0)) ? 1 : 0)
+  );
 }
 
 export default async function PatientPage({ params }: { params: Params }) {
@@ -62,7 +81,8 @@ export default async function PatientPage({ params }: { params: Params }) {
           </p>
           <h1>{name}</h1>
           <p className="muted">
-            MRN {patient.mrn} · born {formatLocalDate(patient.dateOfBirth)} ({ageOn(patient.dateOfBirth, today)} y) · {patient.spasticityOrigin} origin
+            MRN {patient.mrn} · born {formatLocalDate(patient.dateOfBirth)} (
+            {ageOn(patient.dateOfBirth, today)} y) · {patient.spasticityOrigin} origin
           </p>
         </div>
         <div className="pt-buttons">
@@ -101,7 +121,11 @@ export default async function PatientPage({ params }: { params: Params }) {
             <dt>Address</dt>
             <dd>{patient.address || '—'}</dd>
             <dt>Caregiver</dt>
-            <dd>{patient.caregiverName ? `${patient.caregiverName}${patient.caregiverPhone ? `, ${patient.caregiverPhone}` : ''}` : '—'}</dd>
+            <dd>
+              {patient.caregiverName
+                ? `${patient.caregiverName}${patient.caregiverPhone ? `, ${patient.caregiverPhone}` : ''}`
+                : '—'}
+            </dd>
             <dt>Managing physician</dt>
             <dd>{patient.managingPhysician?.name ?? 'None assigned'}</dd>
             <dt>Backup oral plan</dt>
@@ -142,7 +166,17 @@ export default async function PatientPage({ params }: { params: Params }) {
 
       {active.length === 0 && <p className="notice warn">This patient has no active pump.</p>}
       {active.map((pump) => (
-        <PumpSection key={pump.id} pump={pump} patientId={patient.id} staff={staff} timeZone={clinic.timeZone} today={today} now={now} catalog={catalog} multiple={active.length > 1} />
+        <PumpSection
+          key={pump.id}
+          pump={pump}
+          patientId={patient.id}
+          staff={staff}
+          timeZone={clinic.timeZone}
+          today={today}
+          now={now}
+          catalog={catalog}
+          multiple={active.length > 1}
+        />
       ))}
 
       {explanted.length > 0 && (
@@ -151,7 +185,9 @@ export default async function PatientPage({ params }: { params: Params }) {
           <ul>
             {explanted.map((p) => (
               <li key={p.id}>
-                {p.model.manufacturer} {p.model.name} {p.model.modelNumber}, serial {p.serial}: implanted {formatLocalDate(p.implantedOn)}, explanted {formatLocalDate(p.explantedOn)} ({p.visits.length} fills recorded)
+                {p.model.manufacturer} {p.model.name} {p.model.modelNumber}, serial {p.serial}: implanted{' '}
+                {formatLocalDate(p.implantedOn)}, explanted {formatLocalDate(p.explantedOn)} (
+                {p.visits.length} fills recorded)
               </li>
             ))}
           </ul>
@@ -168,11 +204,16 @@ function chartSummary(pump: PumpDto, timeZone: string): string {
   const parts = [
     `About ${formatMl(f.volumeNowMl)} of ${formatMl(pump.reservoirMl)} left now (worst case).`,
     `It falls by ${formatMlPerDay(f.dailyVolumeMl)}${f.worstCaseDailyVolumeMl > f.dailyVolumeMl + 1e-9 ? ` (up to ${formatMlPerDay(f.worstCaseDailyVolumeMl)} with every patient bolus)` : ''}, ${doseText(f.dailyDoseMcg, unit)}.`,
-    f.lowReservoirAlarmAt ? `The ${formatMl(pump.alarmMl)} alarm volume is reached ${formatInstant(f.lowReservoirAlarmAt, timeZone)}` : 'The alarm volume is not reached within five years',
+    f.lowReservoirAlarmAt
+      ? `The ${formatMl(pump.alarmMl)} alarm volume is reached ${formatInstant(f.lowReservoirAlarmAt, timeZone)}`
+      : 'The alarm volume is not reached within five years',
     f.emptyAt ? `and the reservoir is empty ${formatInstant(f.emptyAt, timeZone)}.` : '.',
     `Refill due by ${formatLocalDate(f.refillDueOn)}; drug stability ends ${formatLocalDate(f.stabilityExpiresOn)}.`,
   ];
-  if (recent.length) parts.push(`Last refills found ${recent.map((v) => `${formatMl(v.aspiratedResidualMl)} (expected ${formatMl(v.expectedResidualMl)})`).join(', ')}.`);
+  if (recent.length)
+    parts.push(
+      `Last refills found ${recent.map((v) => `${formatMl(v.aspiratedResidualMl)} (expected ${formatMl(v.expectedResidualMl)})`).join(', ')}.`,
+    );
   return parts.join(' ');
 }
 
@@ -199,7 +240,9 @@ function PumpSection({
   const program = pump.program;
   const unit = program?.doseUnit ?? 'mcg';
   const headingId = `pump-${pump.id}`;
-  const upcoming = pump.appointments.filter((a) => a.status === 'booked' && a.startsAt >= now - 86_400_000).sort((a, b) => a.startsAt - b.startsAt);
+  const upcoming = pump.appointments
+    .filter((a) => a.status === 'booked' && a.startsAt >= now - 86_400_000)
+    .sort((a, b) => a.startsAt - b.startsAt);
   const past = pump.appointments.filter((a) => !upcoming.includes(a)).slice(0, 10);
   const refills = pump.visits.filter((v) => v.discrepancyMl != null);
   const chartVisits = pump.visits.slice(0, CHART_VISITS).map((v) => ({
@@ -213,7 +256,8 @@ function PumpSection({
     <section className="stack pt-pump" aria-labelledby={headingId}>
       <div className="pt-pump-head">
         <h2 id={headingId}>
-          Pump: {pump.model.name} {pump.model.modelNumber} <span className="muted">· serial {pump.serial}</span>
+          Pump: {pump.model.name} {pump.model.modelNumber}{' '}
+          <span className="muted">· serial {pump.serial}</span>
         </h2>
         {f && <span className={`badge status-${f.status}`}>{statusLabels[f.status]}</span>}
         {multiple && (
@@ -246,7 +290,11 @@ function PumpSection({
               <dt>Worst case</dt>
               <dd>{formatMlPerDay(f.worstCaseDailyVolumeMl)}</dd>
               <dt>Alarm ({formatMl(pump.alarmMl)})</dt>
-              <dd>{f.lowReservoirAlarmAt ? formatInstant(f.lowReservoirAlarmAt, timeZone) : 'not within 5 years'}</dd>
+              <dd>
+                {f.lowReservoirAlarmAt
+                  ? formatInstant(f.lowReservoirAlarmAt, timeZone)
+                  : 'not within 5 years'}
+              </dd>
               <dt>Empty</dt>
               <dd>{f.emptyAt ? formatInstant(f.emptyAt, timeZone) : 'not within 5 years'}</dd>
               <dt>Stability limit</dt>
@@ -259,7 +307,13 @@ function PumpSection({
                 <strong>{formatLocalDate(f.refillDueOn)}</strong>
               </dd>
               <dt>Next appointment</dt>
-              <dd>{f.nextAppointmentAt ? formatInstant(f.nextAppointmentAt, timeZone) : <strong className="error">none booked</strong>}</dd>
+              <dd>
+                {f.nextAppointmentAt ? (
+                  formatInstant(f.nextAppointmentAt, timeZone)
+                ) : (
+                  <strong className="error">none booked</strong>
+                )}
+              </dd>
             </dl>
           ) : (
             <p className="muted">No forecast: no fill or program recorded.</p>
@@ -298,11 +352,19 @@ function PumpSection({
               {program.periodicBoluses.length > 0 && (
                 <>
                   <dt>Periodic boluses</dt>
-                  <dd>{program.periodicBoluses.map((b) => `${b.at}: ${doseText(b.doseMcg, unit, '')}`).join('; ')}</dd>
+                  <dd>
+                    {program.periodicBoluses
+                      .map((b) => `${b.at}: ${doseText(b.doseMcg, unit, '')}`)
+                      .join('; ')}
+                  </dd>
                 </>
               )}
               <dt>Patient boluses</dt>
-              <dd>{program.patientBolus ? `${doseText(program.patientBolus.doseMcg, unit, '')}, at most ${program.patientBolus.maxPerDay} a day` : 'none'}</dd>
+              <dd>
+                {program.patientBolus
+                  ? `${doseText(program.patientBolus.doseMcg, unit, '')}, at most ${program.patientBolus.maxPerDay} a day`
+                  : 'none'}
+              </dd>
               <dt>Since</dt>
               <dd>
                 {formatInstant(program.effectiveAt, timeZone)}
@@ -346,7 +408,13 @@ function PumpSection({
             <dt>Status</dt>
             <dd>Active</dd>
             <dt>ERI</dt>
-            <dd>{pump.eriRecordedOn ? <strong className="error">Seen {formatLocalDate(pump.eriRecordedOn)}</strong> : 'not seen'}</dd>
+            <dd>
+              {pump.eriRecordedOn ? (
+                <strong className="error">Seen {formatLocalDate(pump.eriRecordedOn)}</strong>
+              ) : (
+                'not seen'
+              )}
+            </dd>
             {pump.model.maxServiceYears != null && (
               <>
                 <dt>Service life</dt>
@@ -355,13 +423,18 @@ function PumpSection({
             )}
           </dl>
         </section>
-
       </div>
 
       {f && (
         <section className="card stack" aria-labelledby={`${headingId}-alerts`}>
           <h3 id={`${headingId}-alerts`}>Alerts</h3>
-          <AlertList patientId={patientId} pumpId={pump.id} alerts={f.alerts} timeZone={timeZone} canAct={can(staff.role, 'alerts:acknowledge')} />
+          <AlertList
+            patientId={patientId}
+            pumpId={pump.id}
+            alerts={f.alerts}
+            timeZone={timeZone}
+            canAct={can(staff.role, 'alerts:acknowledge')}
+          />
         </section>
       )}
 
@@ -387,7 +460,9 @@ function PumpSection({
       <section className="card stack" aria-labelledby={`${headingId}-history`}>
         <h3 id={`${headingId}-history`}>Refill history</h3>
         <DiscrepancyTrend
-          points={refills.slice(0, TREND_VISITS).map((v) => ({ at: v.performedAt, discrepancyMl: v.discrepancyMl!, flag: v.discrepancyFlag }))}
+          points={refills
+            .slice(0, TREND_VISITS)
+            .map((v) => ({ at: v.performedAt, discrepancyMl: v.discrepancyMl!, flag: v.discrepancyFlag }))}
           toleranceMl={2}
           timeZone={timeZone}
         />
@@ -407,7 +482,10 @@ function PumpSection({
             </thead>
             <tbody>
               {pump.visits.map((v) => (
-                <tr key={v.id} className={v.discrepancyFlag && v.discrepancyFlag !== 'none' ? 'pt-flagged' : undefined}>
+                <tr
+                  key={v.id}
+                  className={v.discrepancyFlag && v.discrepancyFlag !== 'none' ? 'pt-flagged' : undefined}
+                >
                   <td>
                     {formatInstant(v.performedAt, timeZone)}
                     {v.kind === 'initial-fill' && <div className="small muted">initial fill</div>}
@@ -416,16 +494,27 @@ function PumpSection({
                   <td>{formatMl(v.aspiratedResidualMl)}</td>
                   <td>
                     {signedMl(v.discrepancyMl)}
-                    {v.discrepancyPct != null && <div className="small muted">{signedPct(v.discrepancyPct)}</div>}
+                    {v.discrepancyPct != null && (
+                      <div className="small muted">{signedPct(v.discrepancyPct)}</div>
+                    )}
                   </td>
-                  <td>{v.discrepancyFlag ? <span className={`pt-flag-${v.discrepancyFlag}`}>{flagLabels[v.discrepancyFlag]}</span> : '—'}</td>
+                  <td>
+                    {v.discrepancyFlag ? (
+                      <span className={`pt-flag-${v.discrepancyFlag}`}>{flagLabels[v.discrepancyFlag]}</span>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td className="small">
-                    <strong>{formatMl(v.volumeFilledMl)}</strong> {v.drugProduct} {concentrationText(v.concentrationMcgPerMl, v.doseUnit)}
+                    <strong>{formatMl(v.volumeFilledMl)}</strong> {v.drugProduct}{' '}
+                    {concentrationText(v.concentrationMcgPerMl, v.doseUnit)}
                     <div className="muted">
                       lot {v.drugLot || '—'}
                       {v.drugExpiresOn ? `, exp. ${v.drugExpiresOn}` : ''}
                     </div>
-                    {v.programChanged && <div>program changed{v.bridgeBolusGiven ? ', bridge bolus given' : ''}</div>}
+                    {v.programChanged && (
+                      <div>program changed{v.bridgeBolusGiven ? ', bridge bolus given' : ''}</div>
+                    )}
                   </td>
                   <td className="small">
                     {v.performedByName || '—'}
@@ -450,7 +539,9 @@ function PumpSection({
               {upcoming.map((a) => (
                 <li key={a.id}>
                   {formatInstant(a.startsAt, timeZone)} · {a.type} · {a.durationMinutes} min{' '}
-                  {f && a.startsAt > localDateTimeToInstant(f.refillDueOn, '23:59', timeZone) && <strong className="late">after the due date</strong>}
+                  {f && a.startsAt > localDateTimeToInstant(f.refillDueOn, '23:59', timeZone) && (
+                    <strong className="late">after the due date</strong>
+                  )}
                 </li>
               ))}
             </ul>
@@ -462,7 +553,8 @@ function PumpSection({
             <ul className="pt-plain">
               {past.map((a) => (
                 <li key={a.id}>
-                  {formatInstant(a.startsAt, timeZone)} · {a.type} · <span className={`pt-appt-${a.status}`}>{appointmentStatusLabels[a.status]}</span>
+                  {formatInstant(a.startsAt, timeZone)} · {a.type} ·{' '}
+                  <span className={`pt-appt-${a.status}`}>{appointmentStatusLabels[a.status]}</span>
                 </li>
               ))}
             </ul>

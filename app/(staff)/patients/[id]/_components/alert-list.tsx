@@ -26,7 +26,15 @@ export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct
       {open.length > 0 ? (
         <ul className="pt-alert-list">
           {open.map((a) => (
-            <AlertItem key={a.code} alert={a} patientId={patientId} pumpId={pumpId} timeZone={timeZone} canAct={canAct} onChange={setAlerts} />
+            <AlertItem
+              key={a.code}
+              alert={a}
+              patientId={patientId}
+              pumpId={pumpId}
+              timeZone={timeZone}
+              canAct={canAct}
+              onChange={setAlerts}
+            />
           ))}
         </ul>
       ) : (
@@ -40,11 +48,15 @@ export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct
           <ul className="pt-alert-list">
             {covered.map((a) => (
               <li key={a.code} className={`pt-alert sev-${a.severity} pt-covered`}>
-                <span className="pt-sev">{severityLabels[a.severity]}</span> <span className="pt-alert-msg">{a.message}</span>
+                <span className="pt-sev">{severityLabels[a.severity]}</span>{' '}
+                <span className="pt-alert-msg">{a.message}</span>
                 {a.cover && (
                   <div className="small muted">
-                    {a.cover.action === 'snooze' ? `Snoozed until ${formatInstant(a.cover.snoozedUntil, timeZone)}` : 'Acknowledged'}
-                    {a.cover.byName ? ` by ${a.cover.byName}` : ''} on {formatInstant(a.cover.at, timeZone)}: “{a.cover.reason}”. It returns if it gets worse.
+                    {a.cover.action === 'snooze'
+                      ? `Snoozed until ${formatInstant(a.cover.snoozedUntil, timeZone)}`
+                      : 'Acknowledged'}
+                    {a.cover.byName ? ` by ${a.cover.byName}` : ''} on {formatInstant(a.cover.at, timeZone)}:
+                    “{a.cover.reason}”. It returns if it gets worse.
                   </div>
                 )}
               </li>
@@ -78,7 +90,12 @@ function AlertItem({
   const [days, setDays] = useState('3');
   const mutation = useMutation({
     mutationFn: () =>
-      actOnAlert(pumpId, { code: alert.code, action: mode ?? 'acknowledge', reason, snoozeDays: mode === 'snooze' ? Number(days) : undefined }),
+      actOnAlert(pumpId, {
+        code: alert.code,
+        action: mode ?? 'acknowledge',
+        reason,
+        snoozeDays: mode === 'snooze' ? Number(days) : undefined,
+      }),
     onSuccess: async (data) => {
       onChange(data.alerts);
       setMode(null);
@@ -92,7 +109,8 @@ function AlertItem({
   return (
     <li className={`pt-alert sev-${alert.severity}`}>
       <div>
-        <span className="pt-sev">{severityLabels[alert.severity]}</span> <span className="pt-alert-msg">{alert.message}</span>
+        <span className="pt-sev">{severityLabels[alert.severity]}</span>{' '}
+        <span className="pt-alert-msg">{alert.message}</span>
       </div>
       {canAct && mode === null && (
         <div className="pt-alert-actions">
@@ -115,7 +133,16 @@ function AlertItem({
           <label htmlFor={`${id}-reason`}>
             Reason ({mode === 'snooze' ? 'snooze' : 'acknowledge'} {alert.code})
           </label>
-          <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} required minLength={3} aria-invalid={fields.reason ? true : undefined} aria-describedby={fields.reason ? `${id}-reason-err` : undefined} />
+          <input
+            id={`${id}-reason`}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={500}
+            required
+            minLength={3}
+            aria-invalid={fields.reason ? true : undefined}
+            aria-describedby={fields.reason ? `${id}-reason-err` : undefined}
+          />
           {fields.reason && (
             <span id={`${id}-reason-err`} className="field-error">
               {fields.reason}
@@ -146,7 +173,9 @@ function AlertItem({
               {mutation.error.message}
             </p>
           )}
-          <p className="small muted">A worse alert comes back; a snooze ends on its own. Shown in {timeZone} time.</p>
+          <p className="small muted">
+            A worse alert comes back; a snooze ends on its own. Shown in {timeZone} time.
+          </p>
         </form>
       )}
     </li>

@@ -2,7 +2,17 @@
 
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatInstant } from '@/lib/format';
 import { signedMl } from './labels';
 
@@ -15,9 +25,19 @@ interface Point {
 const colors = { none: '#1f6f43', 'over-delivery': '#c2410c', 'under-infusion': '#b3001b' } as const;
 
 /** The last refills' residual discrepancies as bars around zero, with the clinic's minimum tolerance marked. */
-export function DiscrepancyTrend({ points, toleranceMl, timeZone }: { points: Point[]; toleranceMl: number; timeZone: string }) {
+export function DiscrepancyTrend({
+  points,
+  toleranceMl,
+  timeZone,
+}: {
+  points: Point[];
+  toleranceMl: number;
+  timeZone: string;
+}) {
   if (points.length === 0) return null;
-  const data = [...points].sort((a, b) => a.at - b.at).map((p) => ({ ...p, label: format(new TZDate(p.at, timeZone), 'd MMM yy') }));
+  const data = [...points]
+    .sort((a, b) => a.at - b.at)
+    .map((p) => ({ ...p, label: format(new TZDate(p.at, timeZone), 'd MMM yy') }));
   const max = Math.max(toleranceMl + 1, ...data.map((d) => Math.abs(d.discrepancyMl)));
   const summary = `Discrepancy trend over the last ${data.length} refills (expected minus aspirated): ${data.map((d) => signedMl(d.discrepancyMl)).join(', ')}. Flagged beyond ${signedMl(toleranceMl).replace('+', '±')} or the device accuracy.`;
   return (
@@ -28,7 +48,10 @@ export function DiscrepancyTrend({ points, toleranceMl, timeZone }: { points: Po
             <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" vertical={false} />
             <XAxis dataKey="label" fontSize={11} interval="preserveStartEnd" />
             <YAxis domain={[-Math.ceil(max), Math.ceil(max)]} unit=" mL" width={56} fontSize={11} />
-            <Tooltip labelFormatter={(_, payload) => formatInstant(Number(payload?.[0]?.payload?.at), timeZone)} formatter={(v) => [signedMl(Number(v)), 'Discrepancy']} />
+            <Tooltip
+              labelFormatter={(_, payload) => formatInstant(Number(payload?.[0]?.payload?.at), timeZone)}
+              formatter={(v) => [signedMl(Number(v)), 'Discrepancy']}
+            />
             <ReferenceLine y={0} stroke="#5b6470" />
             <ReferenceLine y={toleranceMl} stroke="#8a6100" strokeDasharray="4 3" />
             <ReferenceLine y={-toleranceMl} stroke="#8a6100" strokeDasharray="4 3" />

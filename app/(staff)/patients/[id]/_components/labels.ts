@@ -3,18 +3,33 @@ import { formatConcentration, formatDose } from '@/lib/format';
 
 export type DoseUnit = 'mcg' | 'mg';
 
-export const modeLabels = { simple: 'Simple continuous', flex: 'Flex (steps over the day)', 'constant-flow': 'Constant flow' } as const;
+export const modeLabels = {
+  simple: 'Simple continuous',
+  flex: 'Flex (steps over the day)',
+  'constant-flow': 'Constant flow',
+} as const;
 
-export const flagLabels = { none: 'Within tolerance', 'over-delivery': 'Over-delivery', 'under-infusion': 'Under-infusion' } as const;
+export const flagLabels = {
+  none: 'Within tolerance',
+  'over-delivery': 'Over-delivery',
+  'under-infusion': 'Under-infusion',
+} as const;
 
 export const severityLabels = { info: 'Info', warn: 'Warning', high: 'High', critical: 'Critical' } as const;
 
-export const appointmentStatusLabels = { booked: 'Booked', done: 'Done', cancelled: 'Cancelled', 'no-show': 'No-show' } as const;
+export const appointmentStatusLabels = {
+  booked: 'Booked',
+  done: 'Done',
+  cancelled: 'Cancelled',
+  'no-show': 'No-show',
+} as const;
 
 /** A dose held in mcg, shown in the drug's unit: "250 mcg/day", "3 mg/day". */
-export const doseText = (mcg: number, unit: DoseUnit, per = '/day') => formatDose(Math.round(mcg * 1000), unit, per);
+export const doseText = (mcg: number, unit: DoseUnit, per = '/day') =>
+  formatDose(Math.round(mcg * 1000), unit, per);
 
-export const concentrationText = (mcgPerMl: number, unit: DoseUnit) => formatConcentration(Math.round(mcgPerMl * 1000), unit);
+export const concentrationText = (mcgPerMl: number, unit: DoseUnit) =>
+  formatConcentration(Math.round(mcgPerMl * 1000), unit);
 
 /** "+2.4 mL" / "−3 mL" (a true minus sign, read correctly by screen readers). */
 export function signedMl(ml: number | null | undefined): string {

@@ -40,7 +40,13 @@ const texts = [
 ] as const;
 
 /** Edit contacts, risk flags, the backup oral plan and the managing physician (PATCH with the version read). */
-export function PatientEditor({ patient, physicians }: { patient: EditablePatient; physicians: { id: string; name: string }[] }) {
+export function PatientEditor({
+  patient,
+  physicians,
+}: {
+  patient: EditablePatient;
+  physicians: { id: string; name: string }[];
+}) {
   const id = useId();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -76,7 +82,8 @@ export function PatientEditor({ patient, physicians }: { patient: EditablePatien
       </button>
     );
 
-  const set = <K extends keyof EditablePatient>(key: K, value: EditablePatient[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const set = <K extends keyof EditablePatient>(key: K, value: EditablePatient[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
   const err = (key: string) =>
     errors[key] ? (
       <span id={`${id}-${key}-err`} className="field-error">
@@ -112,7 +119,8 @@ export function PatientEditor({ patient, physicians }: { patient: EditablePatien
         <legend>Risk flags</legend>
         {flags.map(([key, label]) => (
           <label key={key} className="inline">
-            <input type="checkbox" checked={draft[key]} onChange={(e) => set(key, e.target.checked)} /> {label}
+            <input type="checkbox" checked={draft[key]} onChange={(e) => set(key, e.target.checked)} />{' '}
+            {label}
           </label>
         ))}
       </fieldset>
@@ -120,13 +128,23 @@ export function PatientEditor({ patient, physicians }: { patient: EditablePatien
         {texts.map(([key, label, max]) => (
           <label key={key}>
             {label}
-            <input value={draft[key]} maxLength={max} onChange={(e) => set(key, e.target.value)} aria-invalid={errors[key] ? true : undefined} aria-describedby={describedBy(key)} />
+            <input
+              value={draft[key]}
+              maxLength={max}
+              onChange={(e) => set(key, e.target.value)}
+              aria-invalid={errors[key] ? true : undefined}
+              aria-describedby={describedBy(key)}
+            />
             {err(key)}
           </label>
         ))}
         <label>
           Managing physician
-          <select value={draft.managingPhysicianId ?? ''} onChange={(e) => set('managingPhysicianId', e.target.value || null)} aria-describedby={describedBy('managingPhysicianId')}>
+          <select
+            value={draft.managingPhysicianId ?? ''}
+            onChange={(e) => set('managingPhysicianId', e.target.value || null)}
+            aria-describedby={describedBy('managingPhysicianId')}
+          >
             <option value="">None</option>
             {physicians.map((p) => (
               <option key={p.id} value={p.id}>
@@ -139,17 +157,34 @@ export function PatientEditor({ patient, physicians }: { patient: EditablePatien
       </div>
       <label>
         Backup oral baclofen plan
-        <textarea rows={2} value={draft.backupOralPlan} maxLength={1000} onChange={(e) => set('backupOralPlan', e.target.value)} aria-describedby={describedBy('backupOralPlan')} />
+        <textarea
+          rows={2}
+          value={draft.backupOralPlan}
+          maxLength={1000}
+          onChange={(e) => set('backupOralPlan', e.target.value)}
+          aria-describedby={describedBy('backupOralPlan')}
+        />
         {err('backupOralPlan')}
       </label>
       <label>
         Allergies
-        <input value={draft.allergies} maxLength={500} onChange={(e) => set('allergies', e.target.value)} aria-describedby={describedBy('allergies')} />
+        <input
+          value={draft.allergies}
+          maxLength={500}
+          onChange={(e) => set('allergies', e.target.value)}
+          aria-describedby={describedBy('allergies')}
+        />
         {err('allergies')}
       </label>
       <label>
         Notes
-        <textarea rows={2} value={draft.notes} maxLength={4000} onChange={(e) => set('notes', e.target.value)} aria-describedby={describedBy('notes')} />
+        <textarea
+          rows={2}
+          value={draft.notes}
+          maxLength={4000}
+          onChange={(e) => set('notes', e.target.value)}
+          aria-describedby={describedBy('notes')}
+        />
         {err('notes')}
       </label>
       {mutation.error && (

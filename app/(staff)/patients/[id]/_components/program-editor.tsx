@@ -24,9 +24,13 @@ export function draftFromProgram(p: ProgramDto): ProgramDraft {
     concentration: numberField(p.concentrationMcgPerMl / f),
     mode: p.mode,
     dose: numberField((p.continuousDoseMcgPerDay ?? p.dailyDoseMcg) / f),
-    steps: p.flexSteps.length ? p.flexSteps.map((s) => ({ start: s.start, dose: numberField(s.doseMcgPerHour / f) })) : [{ start: '00:00', dose: '' }],
+    steps: p.flexSteps.length
+      ? p.flexSteps.map((s) => ({ start: s.start, dose: numberField(s.doseMcgPerHour / f) }))
+      : [{ start: '00:00', dose: '' }],
     boluses: p.periodicBoluses.map((b) => ({ at: b.at, dose: numberField(b.doseMcg / f) })),
-    patientBolus: p.patientBolus ? { dose: numberField(p.patientBolus.doseMcg / f), maxPerDay: String(p.patientBolus.maxPerDay) } : null,
+    patientBolus: p.patientBolus
+      ? { dose: numberField(p.patientBolus.doseMcg / f), maxPerDay: String(p.patientBolus.maxPerDay) }
+      : null,
   };
 }
 
@@ -43,9 +47,14 @@ export function programInput(d: ProgramDraft, drugs: DrugOption[]) {
     concentrationMcgPerMl: mcg(d.concentration),
     mode: d.mode,
     doseMcgPerDay: d.mode === 'simple' ? mcg(d.dose) : null,
-    flexSteps: d.mode === 'flex' ? d.steps.map((s) => ({ start: s.start, doseMcgPerHour: mcg(s.dose) })) : null,
-    periodicBoluses: d.mode === 'constant-flow' ? null : d.boluses.map((b) => ({ at: b.at, doseMcg: mcg(b.dose) })),
-    patientBolus: d.mode === 'constant-flow' || !d.patientBolus ? null : { doseMcg: mcg(d.patientBolus.dose), maxPerDay: parseNumber(d.patientBolus.maxPerDay) },
+    flexSteps:
+      d.mode === 'flex' ? d.steps.map((s) => ({ start: s.start, doseMcgPerHour: mcg(s.dose) })) : null,
+    periodicBoluses:
+      d.mode === 'constant-flow' ? null : d.boluses.map((b) => ({ at: b.at, doseMcg: mcg(b.dose) })),
+    patientBolus:
+      d.mode === 'constant-flow' || !d.patientBolus
+        ? null
+        : { doseMcg: mcg(d.patientBolus.dose), maxPerDay: parseNumber(d.patientBolus.maxPerDay) },
   };
 }
 
@@ -80,7 +89,15 @@ interface Props {
 }
 
 /** Drug, concentration, mode, dose or flex steps, periodic boluses and patient-bolus limits. */
-export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, errors, prefix = '' }: Props) {
+export function ProgramEditor({
+  value,
+  onChange,
+  drugs,
+  pumpKind,
+  flowMlPerDay,
+  errors,
+  prefix = '',
+}: Props) {
   const id = useId();
   const unit = unitOf(drugs, value.drugId);
   const drug = drugs.find((d) => d.id === value.drugId);
@@ -94,7 +111,10 @@ export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, 
       </span>
     ) : null;
   };
-  const aria = (key: string) => (error(key) ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-${key.replace(/\./g, '-')}-err` } : {});
+  const aria = (key: string) =>
+    error(key)
+      ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-${key.replace(/\./g, '-')}-err` }
+      : {};
   const modes: ProgramMode[] = pumpKind === 'constant-flow' ? ['constant-flow'] : ['simple', 'flex'];
   const f = perUnit(unit);
 
@@ -109,7 +129,12 @@ export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, 
               const next = drugs.find((d) => d.id === Number(e.target.value));
               const nf = perUnit(next?.doseUnit ?? 'mcg');
               const concentrations = (next?.concentrationsMcgPerMl ?? []).map((c) => numberField(c / nf));
-              set({ drugId: Number(e.target.value), concentration: concentrations.includes(value.concentration) ? value.concentration : (concentrations[0] ?? '') });
+              set({
+                drugId: Number(e.target.value),
+                concentration: concentrations.includes(value.concentration)
+                  ? value.concentration
+                  : (concentrations[0] ?? ''),
+              });
             }}
             {...aria('drugId')}
           >
@@ -123,8 +148,14 @@ export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, 
         </label>
         <label>
           Concentration ({unit}/mL)
-          <select value={value.concentration} onChange={(e) => set({ concentration: e.target.value })} {...aria('concentrationMcgPerMl')}>
-            {!drug?.concentrationsMcgPerMl.some((c) => numberField(c / f) === value.concentration) && <option value={value.concentration}>{value.concentration} (not in the product list)</option>}
+          <select
+            value={value.concentration}
+            onChange={(e) => set({ concentration: e.target.value })}
+            {...aria('concentrationMcgPerMl')}
+          >
+            {!drug?.concentrationsMcgPerMl.some((c) => numberField(c / f) === value.concentration) && (
+              <option value={value.concentration}>{value.concentration} (not in the product list)</option>
+            )}
             {drug?.concentrationsMcgPerMl.map((c) => (
               <option key={c} value={numberField(c / f)}>
                 {numberField(c / f)} {unit}/mL
@@ -135,7 +166,11 @@ export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, 
         </label>
         <label>
           Mode
-          <select value={value.mode} onChange={(e) => set({ mode: e.target.value as ProgramMode })} {...aria('mode')}>
+          <select
+            value={value.mode}
+            onChange={(e) => set({ mode: e.target.value as ProgramMode })}
+            {...aria('mode')}
+          >
             {modes.map((m) => (
               <option key={m} value={m}>
                 {modeLabels[m]}
@@ -147,13 +182,19 @@ export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, 
         {value.mode === 'simple' && (
           <label>
             Daily dose ({unit}/day)
-            <input inputMode="decimal" value={value.dose} onChange={(e) => set({ dose: e.target.value })} {...aria('doseMcgPerDay')} />
+            <input
+              inputMode="decimal"
+              value={value.dose}
+              onChange={(e) => set({ dose: e.target.value })}
+              {...aria('doseMcgPerDay')}
+            />
             {errorFor('doseMcgPerDay')}
           </label>
         )}
         {value.mode === 'constant-flow' && (
           <p className="small muted">
-            A constant-flow pump delivers {flowMlPerDay ?? '?'} mL/day: its dose changes only with the concentration ({unit}/day = mL/day × {unit}/mL).
+            A constant-flow pump delivers {flowMlPerDay ?? '?'} mL/day: its dose changes only with the
+            concentration ({unit}/day = mL/day × {unit}/mL).
           </p>
         )}
       </div>
@@ -178,18 +219,43 @@ export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, 
                     <label className="sr-only" htmlFor={`${id}-step-${i}-start`}>
                       Step {i + 1} start
                     </label>
-                    <input id={`${id}-step-${i}-start`} type="time" value={s.start} onChange={(e) => set({ steps: value.steps.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)) })} {...aria(`flexSteps.${i}.start`)} />
+                    <input
+                      id={`${id}-step-${i}-start`}
+                      type="time"
+                      value={s.start}
+                      onChange={(e) =>
+                        set({
+                          steps: value.steps.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)),
+                        })
+                      }
+                      {...aria(`flexSteps.${i}.start`)}
+                    />
                     {errorFor(`flexSteps.${i}.start`)}
                   </td>
                   <td>
                     <label className="sr-only" htmlFor={`${id}-step-${i}-dose`}>
                       Step {i + 1} dose ({unit}/hour)
                     </label>
-                    <input id={`${id}-step-${i}-dose`} inputMode="decimal" value={s.dose} onChange={(e) => set({ steps: value.steps.map((x, j) => (j === i ? { ...x, dose: e.target.value } : x)) })} {...aria(`flexSteps.${i}.doseMcgPerHour`)} />
+                    <input
+                      id={`${id}-step-${i}-dose`}
+                      inputMode="decimal"
+                      value={s.dose}
+                      onChange={(e) =>
+                        set({
+                          steps: value.steps.map((x, j) => (j === i ? { ...x, dose: e.target.value } : x)),
+                        })
+                      }
+                      {...aria(`flexSteps.${i}.doseMcgPerHour`)}
+                    />
                     {errorFor(`flexSteps.${i}.doseMcgPerHour`)}
                   </td>
                   <td>
-                    <button type="button" className="secondary small" disabled={value.steps.length === 1} onClick={() => set({ steps: value.steps.filter((_, j) => j !== i) })}>
+                    <button
+                      type="button"
+                      className="secondary small"
+                      disabled={value.steps.length === 1}
+                      onClick={() => set({ steps: value.steps.filter((_, j) => j !== i) })}
+                    >
                       Remove step {i + 1}
                     </button>
                   </td>
@@ -198,7 +264,18 @@ export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, 
             </tbody>
           </table>
           {errorFor('flexSteps')}
-          <button type="button" className="secondary small" onClick={() => set({ steps: [...value.steps, { start: '12:00', dose: value.steps[value.steps.length - 1]?.dose ?? '' }] })}>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() =>
+              set({
+                steps: [
+                  ...value.steps,
+                  { start: '12:00', dose: value.steps[value.steps.length - 1]?.dose ?? '' },
+                ],
+              })
+            }
+          >
             Add a step
           </button>
         </fieldset>
@@ -212,21 +289,47 @@ export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, 
             <div key={i} className="pt-row">
               <label>
                 Bolus {i + 1} at
-                <input type="time" value={b.at} onChange={(e) => set({ boluses: value.boluses.map((x, j) => (j === i ? { ...x, at: e.target.value } : x)) })} {...aria(`periodicBoluses.${i}.at`)} />
+                <input
+                  type="time"
+                  value={b.at}
+                  onChange={(e) =>
+                    set({
+                      boluses: value.boluses.map((x, j) => (j === i ? { ...x, at: e.target.value } : x)),
+                    })
+                  }
+                  {...aria(`periodicBoluses.${i}.at`)}
+                />
                 {errorFor(`periodicBoluses.${i}.at`)}
               </label>
               <label>
                 Bolus {i + 1} dose ({unit})
-                <input inputMode="decimal" value={b.dose} onChange={(e) => set({ boluses: value.boluses.map((x, j) => (j === i ? { ...x, dose: e.target.value } : x)) })} {...aria(`periodicBoluses.${i}.doseMcg`)} />
+                <input
+                  inputMode="decimal"
+                  value={b.dose}
+                  onChange={(e) =>
+                    set({
+                      boluses: value.boluses.map((x, j) => (j === i ? { ...x, dose: e.target.value } : x)),
+                    })
+                  }
+                  {...aria(`periodicBoluses.${i}.doseMcg`)}
+                />
                 {errorFor(`periodicBoluses.${i}.doseMcg`)}
               </label>
-              <button type="button" className="secondary small" onClick={() => set({ boluses: value.boluses.filter((_, j) => j !== i) })}>
+              <button
+                type="button"
+                className="secondary small"
+                onClick={() => set({ boluses: value.boluses.filter((_, j) => j !== i) })}
+              >
                 Remove bolus {i + 1}
               </button>
             </div>
           ))}
           {errorFor('periodicBoluses')}
-          <button type="button" className="secondary small" onClick={() => set({ boluses: [...value.boluses, { at: '12:00', dose: '' }] })}>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => set({ boluses: [...value.boluses, { at: '12:00', dose: '' }] })}
+          >
             Add a periodic bolus
           </button>
         </fieldset>
@@ -236,24 +339,43 @@ export function ProgramEditor({ value, onChange, drugs, pumpKind, flowMlPerDay, 
         <fieldset className="pt-fieldset">
           <legend>Patient-activated boluses (myPTM / PTC)</legend>
           <label className="inline">
-            <input type="checkbox" checked={value.patientBolus !== null} onChange={(e) => set({ patientBolus: e.target.checked ? { dose: '', maxPerDay: '' } : null })} /> Allow patient boluses
+            <input
+              type="checkbox"
+              checked={value.patientBolus !== null}
+              onChange={(e) => set({ patientBolus: e.target.checked ? { dose: '', maxPerDay: '' } : null })}
+            />{' '}
+            Allow patient boluses
           </label>
           {value.patientBolus && (
             <div className="pt-row">
               <label>
                 Bolus dose ({unit})
-                <input inputMode="decimal" value={value.patientBolus.dose} onChange={(e) => set({ patientBolus: { ...value.patientBolus!, dose: e.target.value } })} {...aria('patientBolus.doseMcg')} />
+                <input
+                  inputMode="decimal"
+                  value={value.patientBolus.dose}
+                  onChange={(e) => set({ patientBolus: { ...value.patientBolus!, dose: e.target.value } })}
+                  {...aria('patientBolus.doseMcg')}
+                />
                 {errorFor('patientBolus.doseMcg')}
               </label>
               <label>
                 At most per day
-                <input inputMode="numeric" value={value.patientBolus.maxPerDay} onChange={(e) => set({ patientBolus: { ...value.patientBolus!, maxPerDay: e.target.value } })} {...aria('patientBolus.maxPerDay')} />
+                <input
+                  inputMode="numeric"
+                  value={value.patientBolus.maxPerDay}
+                  onChange={(e) =>
+                    set({ patientBolus: { ...value.patientBolus!, maxPerDay: e.target.value } })
+                  }
+                  {...aria('patientBolus.maxPerDay')}
+                />
                 {errorFor('patientBolus.maxPerDay')}
               </label>
             </div>
           )}
           {errorFor('patientBolus')}
-          <p className="small muted">The forecast assumes every allowed patient bolus is taken (worst case).</p>
+          <p className="small muted">
+            The forecast assumes every allowed patient bolus is taken (worst case).
+          </p>
         </fieldset>
       )}
     </div>

@@ -21,7 +21,17 @@ export interface ModelOption {
 
 interface Props {
   patientId: number;
-  pump: { id: number; version: number; serial: string; implantedOn: string; alarmMl: number; reservoirMl: number; catheterVolumeMl: number | null; eriRecordedOn: string | null; modelId: number };
+  pump: {
+    id: number;
+    version: number;
+    serial: string;
+    implantedOn: string;
+    alarmMl: number;
+    reservoirMl: number;
+    catheterVolumeMl: number | null;
+    eriRecordedOn: string | null;
+    modelId: number;
+  };
   program: ProgramDto | null;
   models: ModelOption[];
   drugs: DrugOption[];
@@ -50,13 +60,28 @@ export function PumpActions(props: Props) {
   return (
     <div className="stack">
       <div className="pt-buttons">
-        <button type="button" className="secondary" aria-expanded={panel === 'settings'} onClick={() => setPanel(panel === 'settings' ? null : 'settings')}>
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={panel === 'settings'}
+          onClick={() => setPanel(panel === 'settings' ? null : 'settings')}
+        >
           Pump settings
         </button>
-        <button type="button" className="secondary" aria-expanded={panel === 'explant'} onClick={() => setPanel(panel === 'explant' ? null : 'explant')}>
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={panel === 'explant'}
+          onClick={() => setPanel(panel === 'explant' ? null : 'explant')}
+        >
           Explant pump
         </button>
-        <button type="button" className="secondary" aria-expanded={panel === 'replace'} onClick={() => setPanel(panel === 'replace' ? null : 'replace')}>
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={panel === 'replace'}
+          onClick={() => setPanel(panel === 'replace' ? null : 'replace')}
+        >
           Replace pump
         </button>
       </div>
@@ -67,7 +92,17 @@ export function PumpActions(props: Props) {
   );
 }
 
-function Field({ label, error, id, children }: { label: string; error?: string; id: string; children: React.ReactNode }) {
+function Field({
+  label,
+  error,
+  id,
+  children,
+}: {
+  label: string;
+  error?: string;
+  id: string;
+  children: React.ReactNode;
+}) {
   return (
     <div className="pt-field">
       <label htmlFor={id}>{label}</label>
@@ -100,7 +135,13 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
   const [catheter, setCatheter] = useState(numberField(pump.catheterVolumeMl));
   const [eri, setEri] = useState(pump.eriRecordedOn ?? '');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const mutation = useMutation({ mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body), onSuccess: async () => { onDone(); await done(); } });
+  const mutation = useMutation({
+    mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body),
+    onSuccess: async () => {
+      onDone();
+      await done();
+    },
+  });
   const errors = { ...(mutation.error instanceof ApiError ? mutation.error.fields : {}), ...local };
   return (
     <form
@@ -121,16 +162,44 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
     >
       <div className="grid-2">
         <Field id={`${id}-alarm`} label="Low-reservoir alarm volume (mL)" error={errors.alarmMl}>
-          <input id={`${id}-alarm`} inputMode="decimal" value={alarm} onChange={(e) => setAlarm(e.target.value)} {...invalid(errors, 'alarmMl', `${id}-alarm`)} />
+          <input
+            id={`${id}-alarm`}
+            inputMode="decimal"
+            value={alarm}
+            onChange={(e) => setAlarm(e.target.value)}
+            {...invalid(errors, 'alarmMl', `${id}-alarm`)}
+          />
         </Field>
-        <Field id={`${id}-cath`} label="Catheter volume (mL, for bridge boluses)" error={errors.catheterVolumeMl}>
-          <input id={`${id}-cath`} inputMode="decimal" value={catheter} onChange={(e) => setCatheter(e.target.value)} {...invalid(errors, 'catheterVolumeMl', `${id}-cath`)} />
+        <Field
+          id={`${id}-cath`}
+          label="Catheter volume (mL, for bridge boluses)"
+          error={errors.catheterVolumeMl}
+        >
+          <input
+            id={`${id}-cath`}
+            inputMode="decimal"
+            value={catheter}
+            onChange={(e) => setCatheter(e.target.value)}
+            {...invalid(errors, 'catheterVolumeMl', `${id}-cath`)}
+          />
         </Field>
-        <Field id={`${id}-eri`} label="Elective replacement indicator (ERI) seen on" error={errors.eriRecordedOn}>
-          <input id={`${id}-eri`} type="date" value={eri} onChange={(e) => setEri(e.target.value)} {...invalid(errors, 'eriRecordedOn', `${id}-eri`)} />
+        <Field
+          id={`${id}-eri`}
+          label="Elective replacement indicator (ERI) seen on"
+          error={errors.eriRecordedOn}
+        >
+          <input
+            id={`${id}-eri`}
+            type="date"
+            value={eri}
+            onChange={(e) => setEri(e.target.value)}
+            {...invalid(errors, 'eriRecordedOn', `${id}-eri`)}
+          />
         </Field>
       </div>
-      <p className="small muted">Some patients feel withdrawal above 2 mL; a 4 mL alarm is used for them (reference S32).</p>
+      <p className="small muted">
+        Some patients feel withdrawal above 2 mL; a 4 mL alarm is used for them (reference S32).
+      </p>
       <ErrorNotice error={mutation.error} fields={local} />
       <div className="pt-buttons">
         <button type="submit" disabled={mutation.isPending}>
@@ -151,7 +220,13 @@ function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () =>
   const [reason, setReason] = useState('');
   const [confirm, setConfirm] = useState(false);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const mutation = useMutation({ mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body), onSuccess: async () => { onDone(); await done(); } });
+  const mutation = useMutation({
+    mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body),
+    onSuccess: async () => {
+      onDone();
+      await done();
+    },
+  });
   const errors = { ...(mutation.error instanceof ApiError ? mutation.error.fields : {}), ...local };
   return (
     <form
@@ -166,18 +241,33 @@ function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () =>
       }}
     >
       <p className="notice warn">
-        Explanting pump {pump.serial} removes it from the worklist and cancels its booked appointments. To implant a new pump at the same time, use <strong>Replace pump</strong>.
+        Explanting pump {pump.serial} removes it from the worklist and cancels its booked appointments. To
+        implant a new pump at the same time, use <strong>Replace pump</strong>.
       </p>
       <div className="grid-2">
         <Field id={`${id}-on`} label="Explanted on" error={errors.explantedOn}>
-          <input id={`${id}-on`} type="date" value={on} max={today} onChange={(e) => setOn(e.target.value)} {...invalid(errors, 'explantedOn', `${id}-on`)} />
+          <input
+            id={`${id}-on`}
+            type="date"
+            value={on}
+            max={today}
+            onChange={(e) => setOn(e.target.value)}
+            {...invalid(errors, 'explantedOn', `${id}-on`)}
+          />
         </Field>
         <Field id={`${id}-reason`} label="Reason" error={errors.reason}>
-          <input id={`${id}-reason`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} {...invalid(errors, 'reason', `${id}-reason`)} />
+          <input
+            id={`${id}-reason`}
+            value={reason}
+            maxLength={500}
+            onChange={(e) => setReason(e.target.value)}
+            {...invalid(errors, 'reason', `${id}-reason`)}
+          />
         </Field>
       </div>
       <label className="inline">
-        <input type="checkbox" checked={confirm} onChange={(e) => setConfirm(e.target.checked)} /> I confirm pump {pump.serial} was explanted
+        <input type="checkbox" checked={confirm} onChange={(e) => setConfirm(e.target.checked)} /> I confirm
+        pump {pump.serial} was explanted
       </label>
       <ErrorNotice error={mutation.error} fields={local} />
       <div className="pt-buttons">
@@ -192,7 +282,15 @@ function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () =>
   );
 }
 
-function ReplaceForm({ patientId, pump, program, models, drugs, today, onDone }: Props & { onDone: () => void }) {
+function ReplaceForm({
+  patientId,
+  pump,
+  program,
+  models,
+  drugs,
+  today,
+  onDone,
+}: Props & { onDone: () => void }) {
   const id = useId();
   const done = useInvalidate(patientId, pump.id);
   const current = models.find((m) => m.id === pump.modelId) ?? models[0]!;
@@ -208,10 +306,26 @@ function ReplaceForm({ patientId, pump, program, models, drugs, today, onDone }:
   const [expires, setExpires] = useState('');
   const [reason, setReason] = useState('');
   const [draft, setDraft] = useState<ProgramDraft>(() =>
-    program ? draftFromProgram(program) : { drugId: drugs[0]!.id, concentration: '', mode: 'simple', dose: '', steps: [{ start: '00:00', dose: '' }], boluses: [], patientBolus: null },
+    program
+      ? draftFromProgram(program)
+      : {
+          drugId: drugs[0]!.id,
+          concentration: '',
+          mode: 'simple',
+          dose: '',
+          steps: [{ start: '00:00', dose: '' }],
+          boluses: [],
+          patientBolus: null,
+        },
   );
   const [local, setLocal] = useState<Record<string, string>>({});
-  const mutation = useMutation({ mutationFn: (body: Parameters<typeof replacePump>[1]) => replacePump(pump.id, body), onSuccess: async () => { onDone(); await done(); } });
+  const mutation = useMutation({
+    mutationFn: (body: Parameters<typeof replacePump>[1]) => replacePump(pump.id, body),
+    onSuccess: async () => {
+      onDone();
+      await done();
+    },
+  });
   const errors = { ...(mutation.error instanceof ApiError ? mutation.error.fields : {}), ...local };
   const optional = (text: string) => (text.trim() === '' ? null : parseNumber(text));
 
@@ -225,9 +339,22 @@ function ReplaceForm({ patientId, pump, program, models, drugs, today, onDone }:
           version: pump.version,
           explantedOn: implantedOn,
           reason,
-          newPump: { modelId, serial, implantedOn, alarmMl: optional(alarm), reservoirMl: optional(reservoir), flowMlPerDay: model.kind === 'constant-flow' ? optional(flow) : null, catheterVolumeMl: null },
+          newPump: {
+            modelId,
+            serial,
+            implantedOn,
+            alarmMl: optional(alarm),
+            reservoirMl: optional(reservoir),
+            flowMlPerDay: model.kind === 'constant-flow' ? optional(flow) : null,
+            catheterVolumeMl: null,
+          },
           initialFill: { volumeMl: parseNumber(fill), drugLot: lot, drugExpiresOn: expires },
-          program: programInput(draft.mode === 'constant-flow' && model.kind !== 'constant-flow' ? { ...draft, mode: 'simple' } : draft, drugs),
+          program: programInput(
+            draft.mode === 'constant-flow' && model.kind !== 'constant-flow'
+              ? { ...draft, mode: 'simple' }
+              : draft,
+            drugs,
+          ),
         };
         const parsed = replacePumpSchema.safeParse(body);
         if (!parsed.success) return setLocal(fieldErrors(parsed.error));
@@ -236,7 +363,8 @@ function ReplaceForm({ patientId, pump, program, models, drugs, today, onDone }:
       }}
     >
       <p className="notice">
-        Explants pump {pump.serial} and records the new pump, its first program and its initial fill in one step. Booked refills move to the new pump.
+        Explants pump {pump.serial} and records the new pump, its first program and its initial fill in one
+        step. Booked refills move to the new pump.
       </p>
       <h4 className="pt-subhead">New pump</h4>
       <div className="grid-2">
@@ -250,7 +378,15 @@ function ReplaceForm({ patientId, pump, program, models, drugs, today, onDone }:
               setAlarm(numberField(next.defaultAlarmMl));
               setReservoir(numberField(next.reservoirMl));
               setFill(numberField(next.reservoirMl));
-              setDraft((d) => ({ ...d, mode: next.kind === 'constant-flow' ? 'constant-flow' : d.mode === 'constant-flow' ? 'simple' : d.mode }));
+              setDraft((d) => ({
+                ...d,
+                mode:
+                  next.kind === 'constant-flow'
+                    ? 'constant-flow'
+                    : d.mode === 'constant-flow'
+                      ? 'simple'
+                      : d.mode,
+              }));
             }}
           >
             {models.map((m) => (
@@ -261,40 +397,110 @@ function ReplaceForm({ patientId, pump, program, models, drugs, today, onDone }:
           </select>
         </Field>
         <Field id={`${id}-serial`} label="Serial number" error={errors['newPump.serial']}>
-          <input id={`${id}-serial`} value={serial} maxLength={60} onChange={(e) => setSerial(e.target.value)} {...invalid(errors, 'newPump.serial', `${id}-serial`)} />
+          <input
+            id={`${id}-serial`}
+            value={serial}
+            maxLength={60}
+            onChange={(e) => setSerial(e.target.value)}
+            {...invalid(errors, 'newPump.serial', `${id}-serial`)}
+          />
         </Field>
-        <Field id={`${id}-on`} label="Replaced on (explant and implant)" error={errors['newPump.implantedOn'] ?? errors.explantedOn}>
-          <input id={`${id}-on`} type="date" value={implantedOn} max={today} onChange={(e) => setImplantedOn(e.target.value)} />
+        <Field
+          id={`${id}-on`}
+          label="Replaced on (explant and implant)"
+          error={errors['newPump.implantedOn'] ?? errors.explantedOn}
+        >
+          <input
+            id={`${id}-on`}
+            type="date"
+            value={implantedOn}
+            max={today}
+            onChange={(e) => setImplantedOn(e.target.value)}
+          />
         </Field>
         <Field id={`${id}-reservoir`} label="Reservoir (mL)" error={errors['newPump.reservoirMl']}>
-          <input id={`${id}-reservoir`} inputMode="decimal" value={reservoir} onChange={(e) => setReservoir(e.target.value)} {...invalid(errors, 'newPump.reservoirMl', `${id}-reservoir`)} />
+          <input
+            id={`${id}-reservoir`}
+            inputMode="decimal"
+            value={reservoir}
+            onChange={(e) => setReservoir(e.target.value)}
+            {...invalid(errors, 'newPump.reservoirMl', `${id}-reservoir`)}
+          />
         </Field>
-        <Field id={`${id}-alarm`} label={`Alarm volume (mL${model.defaultAlarmMl != null ? `, model default ${model.defaultAlarmMl}` : ', no model default'})`} error={errors['newPump.alarmMl']}>
-          <input id={`${id}-alarm`} inputMode="decimal" value={alarm} onChange={(e) => setAlarm(e.target.value)} {...invalid(errors, 'newPump.alarmMl', `${id}-alarm`)} />
+        <Field
+          id={`${id}-alarm`}
+          label={`Alarm volume (mL${model.defaultAlarmMl != null ? `, model default ${model.defaultAlarmMl}` : ', no model default'})`}
+          error={errors['newPump.alarmMl']}
+        >
+          <input
+            id={`${id}-alarm`}
+            inputMode="decimal"
+            value={alarm}
+            onChange={(e) => setAlarm(e.target.value)}
+            {...invalid(errors, 'newPump.alarmMl', `${id}-alarm`)}
+          />
         </Field>
         {model.kind === 'constant-flow' && (
           <Field id={`${id}-flow`} label="Flow rate (mL/day)" error={errors['newPump.flowMlPerDay']}>
-            <input id={`${id}-flow`} inputMode="decimal" value={flow} onChange={(e) => setFlow(e.target.value)} {...invalid(errors, 'newPump.flowMlPerDay', `${id}-flow`)} />
+            <input
+              id={`${id}-flow`}
+              inputMode="decimal"
+              value={flow}
+              onChange={(e) => setFlow(e.target.value)}
+              {...invalid(errors, 'newPump.flowMlPerDay', `${id}-flow`)}
+            />
           </Field>
         )}
         <Field id={`${id}-reason`} label="Reason for the replacement" error={errors.reason}>
-          <input id={`${id}-reason`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} {...invalid(errors, 'reason', `${id}-reason`)} />
+          <input
+            id={`${id}-reason`}
+            value={reason}
+            maxLength={500}
+            onChange={(e) => setReason(e.target.value)}
+            {...invalid(errors, 'reason', `${id}-reason`)}
+          />
         </Field>
       </div>
       <h4 className="pt-subhead">Initial fill</h4>
       <div className="grid-2">
         <Field id={`${id}-fill`} label="Volume filled (mL)" error={errors['initialFill.volumeMl']}>
-          <input id={`${id}-fill`} inputMode="decimal" value={fill} onChange={(e) => setFill(e.target.value)} {...invalid(errors, 'initialFill.volumeMl', `${id}-fill`)} />
+          <input
+            id={`${id}-fill`}
+            inputMode="decimal"
+            value={fill}
+            onChange={(e) => setFill(e.target.value)}
+            {...invalid(errors, 'initialFill.volumeMl', `${id}-fill`)}
+          />
         </Field>
         <Field id={`${id}-lot`} label="Drug lot" error={errors['initialFill.drugLot']}>
-          <input id={`${id}-lot`} value={lot} maxLength={40} onChange={(e) => setLot(e.target.value)} {...invalid(errors, 'initialFill.drugLot', `${id}-lot`)} />
+          <input
+            id={`${id}-lot`}
+            value={lot}
+            maxLength={40}
+            onChange={(e) => setLot(e.target.value)}
+            {...invalid(errors, 'initialFill.drugLot', `${id}-lot`)}
+          />
         </Field>
         <Field id={`${id}-exp`} label="Drug expires on" error={errors['initialFill.drugExpiresOn']}>
-          <input id={`${id}-exp`} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} {...invalid(errors, 'initialFill.drugExpiresOn', `${id}-exp`)} />
+          <input
+            id={`${id}-exp`}
+            type="date"
+            value={expires}
+            onChange={(e) => setExpires(e.target.value)}
+            {...invalid(errors, 'initialFill.drugExpiresOn', `${id}-exp`)}
+          />
         </Field>
       </div>
       <h4 className="pt-subhead">Program of the new pump</h4>
-      <ProgramEditor value={draft} onChange={setDraft} drugs={drugs} pumpKind={model.kind} flowMlPerDay={optional(flow)} errors={errors} prefix="program." />
+      <ProgramEditor
+        value={draft}
+        onChange={setDraft}
+        drugs={drugs}
+        pumpKind={model.kind}
+        flowMlPerDay={optional(flow)}
+        errors={errors}
+        prefix="program."
+      />
       <ErrorNotice error={mutation.error} fields={local} />
       <div className="pt-buttons">
         <button type="submit" disabled={mutation.isPending}>

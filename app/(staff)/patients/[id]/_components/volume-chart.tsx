@@ -2,7 +2,17 @@
 
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { formatInstant, formatMl } from '@/lib/format';
 
 export interface ChartVisit {
@@ -40,7 +50,8 @@ function volumeTicks(reservoirMl: number): number[] {
 /** About eight ticks at clinic-local midnights, a whole number of weeks apart (days for short spans). */
 function dayTicks(from: number, to: number, tz: string): number[] {
   const spanDays = (to - from) / DAY_MS;
-  const step = spanDays <= 16 ? Math.max(1, Math.ceil(spanDays / 8)) : Math.max(1, Math.round(spanDays / 8 / 7)) * 7;
+  const step =
+    spanDays <= 16 ? Math.max(1, Math.ceil(spanDays / 8)) : Math.max(1, Math.round(spanDays / 8 / 7)) * 7;
   const start = new TZDate(from, tz);
   const first = new TZDate(start.getFullYear(), start.getMonth(), start.getDate() + 1, tz).getTime();
   const ticks: number[] = [];
@@ -54,7 +65,19 @@ function dayTicks(from: number, to: number, tz: string): number[] {
 }
 
 /** Reservoir volume over time: past refills as a sawtooth, the worst-case forecast, the alarm, due and stability marks. */
-export function VolumeChart({ visits, curve, now, alarmMl, reservoirMl, dueAt, dueLabel, stabilityAt, stabilityLabel, timeZone, summary }: Props) {
+export function VolumeChart({
+  visits,
+  curve,
+  now,
+  alarmMl,
+  reservoirMl,
+  dueAt,
+  dueLabel,
+  stabilityAt,
+  stabilityLabel,
+  timeZone,
+  summary,
+}: Props) {
   const sorted = [...visits].sort((a, b) => a.at - b.at);
   const history: { at: number; volumeMl: number }[] = [];
   // Each fill is a vertical step: down to the residual found, up to the volume filled; in between the line falls.
@@ -100,20 +123,80 @@ export function VolumeChart({ visits, curve, now, alarmMl, reservoirMl, dueAt, d
               formatter={(value) => [formatMl(Number(value)), 'Volume']}
             />
             <Legend verticalAlign="bottom" height={28} />
-            <ReferenceLine y={alarmMl} stroke="#b3001b" strokeDasharray="6 3" label={{ value: `Alarm ${formatMl(alarmMl)}`, position: 'insideTopLeft', fill: '#b3001b', fontSize: 12 }} />
-            <ReferenceLine x={now} stroke="#5b6470" label={{ value: 'Now', position: 'insideBottomLeft', fill: '#5b6470', fontSize: 12 }} />
-            <ReferenceLine x={dueAt} stroke="#c2410c" strokeWidth={2} label={{ value: `Due ${dueLabel}`, position: 'insideTopRight', fill: '#9a3412', fontSize: 12 }} />
+            <ReferenceLine
+              y={alarmMl}
+              stroke="#b3001b"
+              strokeDasharray="6 3"
+              label={{
+                value: `Alarm ${formatMl(alarmMl)}`,
+                position: 'insideTopLeft',
+                fill: '#b3001b',
+                fontSize: 12,
+              }}
+            />
+            <ReferenceLine
+              x={now}
+              stroke="#5b6470"
+              label={{ value: 'Now', position: 'insideBottomLeft', fill: '#5b6470', fontSize: 12 }}
+            />
+            <ReferenceLine
+              x={dueAt}
+              stroke="#c2410c"
+              strokeWidth={2}
+              label={{ value: `Due ${dueLabel}`, position: 'insideTopRight', fill: '#9a3412', fontSize: 12 }}
+            />
             {showStability && (
-              <ReferenceLine x={stabilityAt} stroke="#6b3b00" strokeDasharray="2 4" label={{ value: `Stability ${stabilityLabel}`, position: 'insideTopLeft', fill: '#6b3b00', fontSize: 12 }} />
+              <ReferenceLine
+                x={stabilityAt}
+                stroke="#6b3b00"
+                strokeDasharray="2 4"
+                label={{
+                  value: `Stability ${stabilityLabel}`,
+                  position: 'insideTopLeft',
+                  fill: '#6b3b00',
+                  fontSize: 12,
+                }}
+              />
             )}
-            <Line name="Recorded refills" data={history} dataKey="volumeMl" stroke="#0b5cad" strokeWidth={2} dot={false} isAnimationActive={false} type="linear" />
-            <Line name="Calculated since the last fill" data={past} dataKey="volumeMl" stroke="#0b5cad" strokeWidth={2} dot={false} isAnimationActive={false} legendType="none" type="linear" />
-            <Line name="Forecast (worst case)" data={future} dataKey="volumeMl" stroke="#1f6f43" strokeWidth={2} strokeDasharray="6 4" dot={false} isAnimationActive={false} type="linear" />
+            <Line
+              name="Recorded refills"
+              data={history}
+              dataKey="volumeMl"
+              stroke="#0b5cad"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+              type="linear"
+            />
+            <Line
+              name="Calculated since the last fill"
+              data={past}
+              dataKey="volumeMl"
+              stroke="#0b5cad"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+              legendType="none"
+              type="linear"
+            />
+            <Line
+              name="Forecast (worst case)"
+              data={future}
+              dataKey="volumeMl"
+              stroke="#1f6f43"
+              strokeWidth={2}
+              strokeDasharray="6 4"
+              dot={false}
+              isAnimationActive={false}
+              type="linear"
+            />
           </LineChart>
         </ResponsiveContainer>
       </div>
       <figcaption className="small">
-        {!showStability && <span className="muted">The drug stability limit ({stabilityLabel}) is beyond the chart. </span>}
+        {!showStability && (
+          <span className="muted">The drug stability limit ({stabilityLabel}) is beyond the chart. </span>
+        )}
         {summary}
       </figcaption>
     </figure>

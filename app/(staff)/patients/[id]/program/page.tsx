@@ -15,7 +15,13 @@ export const metadata = { title: 'Change program' };
 type Params = Promise<{ id: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-export default async function ProgramPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+export default async function ProgramPage({
+  params,
+  searchParams,
+}: {
+  params: Params;
+  searchParams: SearchParams;
+}) {
   const { id } = await params;
   const query = await searchParams;
   const staff = await requirePageStaff('programs:write', `/patients/${id}/program`);
@@ -44,11 +50,13 @@ export default async function ProgramPage({ params, searchParams }: { params: Pa
     <div className="stack">
       <div className="page-head">
         <p className="muted small">
-          <Link href="/">Worklist</Link> / <Link href={`/patients/${context.patient.id}`}>{context.patient.name}</Link> / Change program
+          <Link href="/">Worklist</Link> /{' '}
+          <Link href={`/patients/${context.patient.id}`}>{context.patient.name}</Link> / Change program
         </p>
         <h1>Change program: {context.patient.name}</h1>
         <p className="muted">
-          MRN {context.patient.mrn} · {context.pump.label}, serial {context.pump.serial} · program version {context.program.versionNo} · refill due {formatLocalDate(context.current.refillDueOn)}
+          MRN {context.patient.mrn} · {context.pump.label}, serial {context.pump.serial} · program version{' '}
+          {context.program.versionNo} · refill due {formatLocalDate(context.current.refillDueOn)}
         </p>
       </div>
       <ProgramForm context={context} />

@@ -14,7 +14,13 @@ export const metadata = { title: 'Record refill' };
 type Params = Promise<{ id: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-export default async function RefillPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+export default async function RefillPage({
+  params,
+  searchParams,
+}: {
+  params: Params;
+  searchParams: SearchParams;
+}) {
   const { id } = await params;
   const query = await searchParams;
   const staff = await requirePageStaff('refills:write', `/patients/${id}/refill`);
@@ -45,15 +51,23 @@ export default async function RefillPage({ params, searchParams }: { params: Par
     <div className="stack rf-page">
       <div className="page-head">
         <p className="muted small">
-          <Link href="/">Worklist</Link> / <Link href={`/patients/${context.patient.id}`}>{context.patient.name}</Link> / Record refill
+          <Link href="/">Worklist</Link> /{' '}
+          <Link href={`/patients/${context.patient.id}`}>{context.patient.name}</Link> / Record refill
         </p>
         <h1>Record refill: {context.patient.name}</h1>
         <p className="muted">
-          MRN {context.patient.mrn} · {context.pump.label}, serial {context.pump.serial} · last fill {formatInstant(context.lastVisitAt, context.timeZone)} · refill due{' '}
+          MRN {context.patient.mrn} · {context.pump.label}, serial {context.pump.serial} · last fill{' '}
+          {formatInstant(context.lastVisitAt, context.timeZone)} · refill due{' '}
           {formatLocalDate(context.currentDueOn)}
-          {context.todaysAppointmentAt ? ` · today’s appointment at ${formatInstant(context.todaysAppointmentAt, context.timeZone)} will be marked done` : ''}
+          {context.todaysAppointmentAt
+            ? ` · today’s appointment at ${formatInstant(context.todaysAppointmentAt, context.timeZone)} will be marked done`
+            : ''}
         </p>
-        {context.patient.highRisk && <p className="notice danger">High-risk patient (boxed warning list): check for withdrawal signs before and after the refill.</p>}
+        {context.patient.highRisk && (
+          <p className="notice danger">
+            High-risk patient (boxed warning list): check for withdrawal signs before and after the refill.
+          </p>
+        )}
       </div>
       <RefillForm context={context} />
     </div>

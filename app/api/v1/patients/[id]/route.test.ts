@@ -13,7 +13,15 @@ let seq = 0;
 function addPatient(clinicId = ctx.clinic.id) {
   seq++;
   const drug = ctx.catalog.drugs.get('Lioresal Intrathecal')!;
-  const patient = createPatient(ctx.db, { clinicId, mrn: `PT-${seq}`, givenName: 'Grace', familyName: 'Thompson', riskInjuryT6OrAbove: true, riskHearingImpaired: true, caregiverName: 'Sam' });
+  const patient = createPatient(ctx.db, {
+    clinicId,
+    mrn: `PT-${seq}`,
+    givenName: 'Grace',
+    familyName: 'Thompson',
+    riskInjuryT6OrAbove: true,
+    riskHearingImpaired: true,
+    caregiverName: 'Sam',
+  });
   const { pump, program } = createPump(ctx.db, {
     patientId: patient.id,
     model: ctx.catalog.models.get('8637-20')!,
@@ -39,9 +47,20 @@ function addPatient(clinicId = ctx.clinic.id) {
 }
 
 const get = (token: string | null, id: number | string) => call(GET, { token, params: { id: String(id) } });
-const patch = (token: string | null, id: number, body: unknown) => call(PATCH, { method: 'PATCH', token, body, params: { id: String(id) } });
+const patch = (token: string | null, id: number, body: unknown) =>
+  call(PATCH, { method: 'PATCH', token, body, params: { id: String(id) } });
 const views = (patientId: number) =>
-  ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.action, 'view'), eq(s.auditLog.entity, 'patient'), eq(s.auditLog.entityId, String(patientId)))).all();
+  ctx.db
+    .select()
+    .from(s.auditLog)
+    .where(
+      and(
+        eq(s.auditLog.action, 'view'),
+        eq(s.auditLog.entity, 'patient'),
+        eq(s.auditLog.entityId, String(patientId)),
+      ),
+    )
+    .all();
 
 beforeAll(() => {
   ctx = setupApiTest();
@@ -52,17 +71,42 @@ describe('GET /api/v1/patients/{id}', () => {
     const { patientId, pumpId } = addPatient();
     const r = await get(ctx.tokens['front-desk'], patientId);
     expect(r.status).toBe(200);
-    expect(r.body.patient).toMatchObject({ id: patientId, givenName: 'Grace', riskInjuryT6OrAbove: true, riskHearingImpaired: true, riskCommunication: false, caregiverName: 'Sam', version: 1 });
+    expect(r.body.patient).toMatchObject({
+      id: patientId,
+      givenName: 'Grace',
+      riskInjuryT6OrAbove: true,
+      riskHearingImpaired: true,
+      riskCommunication: false,
+      caregiverName: 'Sam',
+      version: 1,
+    });
     const pump = r.body.pumps[0];
-    expect(pump).toMatchObject({ id: pumpId, status: 'active', reservoirMl: 20, alarmMl: 2, model: { modelNumber: '8637-20' } });
-    expect(pump.program).toMatchObject({ versionNo: 1, dailyDoseMcg: 250, concentrationMcgPerMl: 500, mode: 'simple', doseUnit: 'mcg' });
+    expect(pump).toMatchObject({
+      id: pumpId,
+      status: 'active',
+      reservoirMl: 20,
+      alarmMl: 2,
+      model: { modelNumber: '8637-20' },
+    });
+    expect(pump.program).toMatchObject({
+      versionNo: 1,
+      dailyDoseMcg: 250,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseUnit: 'mcg',
+    });
     // Refilled 8 days ago to 20 mL at 0.5 mL/day.
     expect(pump.forecast.volumeNowMl).toBeCloseTo(16, 1);
     expect(pump.forecast.dailyVolumeMl).toBeCloseTo(0.5, 6);
     expect(pump.forecast.curve.length).toBeGreaterThan(10);
     expect(pump.forecast.curve[0].volumeMl).toBeCloseTo(20, 6);
     expect(pump.visits.map((v: { kind: string }) => v.kind)).toEqual(['refill', 'initial-fill']);
-    expect(pump.visits[0]).toMatchObject({ expectedResidualMl: 4, aspiratedResidualMl: 7, discrepancyMl: -3, discrepancyFlag: 'under-infusion' });
+    expect(pump.visits[0]).toMatchObject({
+      expectedResidualMl: 4,
+      aspiratedResidualMl: 7,
+      discrepancyMl: -3,
+      discrepancyFlag: 'under-infusion',
+    });
     // −3 mL of the 16 mL programmed since the initial fill.
     expect(pump.visits[0].discrepancyPct).toBeCloseTo(-18.75, 0);
     expect(pump.appointments).toHaveLength(1);
@@ -92,13 +136,22 @@ describe('GET /api/v1/patients/{id}', () => {
 describe('PATCH /api/v1/patients/{id}', () => {
   it('changes risk flags and the caregiver, bumps the version and audits before and after', async () => {
     const { patientId } = addPatient();
-    const r = await patch(ctx.tokens.nurse, patientId, { version: 1, riskCommunication: true, caregiverPhone: '+1 555 0100', backupOralPlan: 'Oral baclofen 20 mg q6h' });
+    const r = await patch(ctx.tokens.nurse, patientId, {
+      version: 1,
+      riskCommunication: true,
+      caregiverPhone: '+1 555 0100',
+      backupOralPlan: 'Oral baclofen 20 mg q6h',
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ id: patientId, version: 2 });
     expect(r.body.changed.sort()).toEqual(['backupOralPlan', 'caregiverPhone', 'riskCommunication']);
     const row = ctx.db.select().from(s.patients).where(eq(s.patients.id, patientId)).get()!;
     expect(row).toMatchObject({ riskCommunication: true, caregiverPhone: '+1 555 0100', version: 2 });
-    const audit = ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.action, 'update'), eq(s.auditLog.entityId, String(patientId)))).get()!;
+    const audit = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(and(eq(s.auditLog.action, 'update'), eq(s.auditLog.entityId, String(patientId))))
+      .get()!;
     expect(audit.before).toEqual({ riskCommunication: false, caregiverPhone: '', backupOralPlan: '' });
   });
 
@@ -112,10 +165,18 @@ describe('PATCH /api/v1/patients/{id}', () => {
 
   it('answers 400 with field names and writes nothing', async () => {
     const { patientId } = addPatient();
-    const r = await patch(ctx.tokens.nurse, patientId, { version: 1, givenName: '', riskInjuryT6OrAbove: 'yes', dateOfBirth: '1990-13-01' });
+    const r = await patch(ctx.tokens.nurse, patientId, {
+      version: 1,
+      givenName: '',
+      riskInjuryT6OrAbove: 'yes',
+      dateOfBirth: '1990-13-01',
+    });
     expect(r.status).toBe(400);
     expect(Object.keys(r.body.fields).sort()).toEqual(['dateOfBirth', 'givenName', 'riskInjuryT6OrAbove']);
-    const doctor = await patch(ctx.tokens.nurse, patientId, { version: 1, managingPhysicianId: ctx.users.nurse.id });
+    const doctor = await patch(ctx.tokens.nurse, patientId, {
+      version: 1,
+      managingPhysicianId: ctx.users.nurse.id,
+    });
     expect(doctor.status).toBe(400);
     expect(doctor.body.fields.managingPhysicianId).toMatch(/physician of this clinic/);
     expect(ctx.db.select().from(s.patients).where(eq(s.patients.id, patientId)).get()!.version).toBe(1);

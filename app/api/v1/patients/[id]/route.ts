@@ -18,7 +18,10 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, params }
 });
 
 /** Demographics, caregiver, risk flags, backup plan, managing physician: only if `version` is still current (409). */
-export const PATCH = api({ permission: 'patients:write', body: updatePatientSchema }, async ({ staff, params, body }) => {
-  const patientId = parseId(params.id, 'patient');
-  return updatePatient(getDb(), staff, patientId, body, requestNow());
-});
+export const PATCH = api(
+  { permission: 'patients:write', body: updatePatientSchema },
+  async ({ staff, params, body }) => {
+    const patientId = parseId(params.id, 'patient');
+    return updatePatient(getDb(), staff, patientId, body, requestNow());
+  },
+);

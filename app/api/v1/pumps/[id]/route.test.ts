@@ -19,7 +19,12 @@ function addPump(clinicId = ctx.clinic.id) {
     model: ctx.catalog.models.get('8637-20')!,
     serial: `PU-${seq}`,
     implantedOn: '2024-01-01',
-    program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    program: {
+      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+    },
     filledAt: Date.now() - 5 * DAY_MS,
     fillMl: 20,
   });
@@ -27,9 +32,11 @@ function addPump(clinicId = ctx.clinic.id) {
   return pump.id;
 }
 
-const patch = (token: string | null, pumpId: number, body: unknown) => call(PATCH, { method: 'PATCH', token, body, params: { id: String(pumpId) } });
+const patch = (token: string | null, pumpId: number, body: unknown) =>
+  call(PATCH, { method: 'PATCH', token, body, params: { id: String(pumpId) } });
 const pumpRow = (id: number) => ctx.db.select().from(s.pumps).where(eq(s.pumps.id, id)).get()!;
-const stored = (id: number) => ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, id)).get();
+const stored = (id: number) =>
+  ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, id)).get();
 
 beforeAll(() => {
   ctx = setupApiTest();
@@ -45,7 +52,12 @@ describe('PATCH /api/v1/pumps/{id}', () => {
     expect(pumpRow(pumpId).alarmUl).toBe(4000);
     // 2 mL more reserve at 0.5 mL/day: the alarm comes 4 days earlier.
     expect(before.lowReservoirAlarmAt! - stored(pumpId)!.lowReservoirAlarmAt!).toBe(4 * DAY_MS);
-    const audit = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'pump')).all().find((a) => a.entityId === String(pumpId));
+    const audit = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(eq(s.auditLog.entity, 'pump'))
+      .all()
+      .find((a) => a.entityId === String(pumpId));
     expect(audit?.before).toMatchObject({ alarmUl: 2000 });
     expect(audit?.after).toMatchObject({ alarmUl: 4000 });
   });
@@ -64,11 +76,18 @@ describe('PATCH /api/v1/pumps/{id}', () => {
     const noReason = await patch(ctx.tokens.physician, pumpId, { version: 1, explantedOn: '2025-06-01' });
     expect(noReason.status).toBe(400);
     expect(noReason.body.fields.reason).toMatch(/required/);
-    const r = await patch(ctx.tokens.physician, pumpId, { version: 1, explantedOn: '2025-06-01', reason: 'Infection' });
+    const r = await patch(ctx.tokens.physician, pumpId, {
+      version: 1,
+      explantedOn: '2025-06-01',
+      reason: 'Infection',
+    });
     expect(r.status).toBe(200);
     expect(pumpRow(pumpId)).toMatchObject({ status: 'explanted', explantedOn: '2025-06-01' });
     expect(stored(pumpId)).toBeUndefined();
-    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, appt.id)).get()).toMatchObject({ status: 'cancelled', sequence: 1 });
+    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, appt.id)).get()).toMatchObject({
+      status: 'cancelled',
+      sequence: 1,
+    });
     const again = await patch(ctx.tokens.physician, pumpId, { version: 2, alarmMl: 3 });
     expect(again.status).toBe(400);
   });
@@ -78,7 +97,11 @@ describe('PATCH /api/v1/pumps/{id}', () => {
     const r = await patch(ctx.tokens.nurse, pumpId, { version: 1, alarmMl: 25, eriRecordedOn: 'soon' });
     expect(r.status).toBe(400);
     expect(Object.keys(r.body.fields).sort()).toEqual(['alarmMl', 'eriRecordedOn']);
-    const early = await patch(ctx.tokens.nurse, pumpId, { version: 1, explantedOn: '2023-01-01', reason: 'x' });
+    const early = await patch(ctx.tokens.nurse, pumpId, {
+      version: 1,
+      explantedOn: '2023-01-01',
+      reason: 'x',
+    });
     expect(early.body.fields.explantedOn).toMatch(/before the implant date/);
     expect(pumpRow(pumpId).version).toBe(1);
   });

@@ -8,7 +8,10 @@ import { updatePumpSchema } from '@/lib/validation/patient';
 export const dynamic = 'force-dynamic';
 
 /** Alarm volume, catheter volume, ERI date, or explant (`explantedOn` + `reason`), with the `version` read. */
-export const PATCH = api({ permission: 'patients:write', body: updatePumpSchema }, async ({ staff, params, body }) => {
-  const pumpId = parseId(params.id, 'pump');
-  return updatePump(getDb(), staff, pumpId, body, requestNow());
-});
+export const PATCH = api(
+  { permission: 'patients:write', body: updatePumpSchema },
+  async ({ staff, params, body }) => {
+    const pumpId = parseId(params.id, 'pump');
+    return updatePump(getDb(), staff, pumpId, body, requestNow());
+  },
+);

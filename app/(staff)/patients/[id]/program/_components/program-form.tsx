@@ -13,7 +13,14 @@ import { changeProgram, clinicalKeys, forecastPreviewQuery, type ForecastJson } 
 import { fieldErrors } from '@/lib/validation/errors';
 import { changeProgramSchema, programSpecSchema, type ProgramSpecInput } from '@/lib/validation/program';
 import { doseText, severityLabels, signedPct } from '../../_components/labels';
-import { dailyDoseOf, draftFromProgram, programInput, ProgramEditor, unitOf, type ProgramDraft } from '../../_components/program-editor';
+import {
+  dailyDoseOf,
+  draftFromProgram,
+  programInput,
+  ProgramEditor,
+  unitOf,
+  type ProgramDraft,
+} from '../../_components/program-editor';
 
 /** Debounces a value so the preview is asked once the physician stops typing. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -40,7 +47,9 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
   const unit = unitOf(drugs, draft.drugId);
   const spec = programSpecSchema.safeParse(input);
   const newDaily = spec.success ? dailyDoseOf(input, pump.flowMlPerDay) : Number.NaN;
-  const doseChange = Number.isFinite(newDaily) ? assessDoseChange(program.dailyDoseMcg, newDaily, context.patient.spasticityOrigin, 'titration') : null;
+  const doseChange = Number.isFinite(newDaily)
+    ? assessDoseChange(program.dailyDoseMcg, newDaily, context.patient.spasticityOrigin, 'titration')
+    : null;
   const unchanged = JSON.stringify(programInput(draftFromProgram(program), drugs)) === JSON.stringify(input);
 
   const specKey = spec.success ? JSON.stringify(spec.data) : null;
@@ -70,7 +79,12 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
   const preview = useQuery(forecastPreviewQuery(request, request !== null && !unchanged));
   const previewCurrent = preview.data !== undefined && debouncedKey === specKey && !preview.isFetching;
 
-  const full = { ...input, expectedVersionNo: program.versionNo, reason, secondPersonId: secondPersonId || null };
+  const full = {
+    ...input,
+    expectedVersionNo: program.versionNo,
+    reason,
+    secondPersonId: secondPersonId || null,
+  };
   const parsed = changeProgramSchema.safeParse(full);
   const mutation = useMutation({
     mutationFn: (body: Parameters<typeof changeProgram>[1]) => changeProgram(pump.id, body),
@@ -87,19 +101,22 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
   if (!submitted) delete liveErrors.reason;
   const serverErrors = mutation.error instanceof ApiError ? mutation.error.fields : {};
   const errors = { ...liveErrors, ...serverErrors };
-  if (submitted && doseChange?.exceedsUsualStep && !secondPersonId) errors.secondPersonId = 'The dose change is beyond the usual step (E7): a second experienced person must confirm it';
+  if (submitted && doseChange?.exceedsUsualStep && !secondPersonId)
+    errors.secondPersonId =
+      'The dose change is beyond the usual step (E7): a second experienced person must confirm it';
   const conflict = mutation.error instanceof ApiError && mutation.error.status === 409;
 
   if (mutation.data) {
     const r = mutation.data;
     return (
       <section className="card stack" aria-labelledby={`${id}-saved`} role="status">
-        <h2 id={`${id}-saved`}>
-          Program version {r.program.versionNo} saved
-        </h2>
+        <h2 id={`${id}-saved`}>Program version {r.program.versionNo} saved</h2>
         <p>
-          {doseText(r.program.dailyDoseMcg, r.program.doseUnit)} from {formatInstant(r.program.effectiveAt, context.timeZone)}. Refill due <strong>{formatLocalDate(r.forecast.refillDueOn)}</strong>
-          {r.previousDueOn !== r.forecast.refillDueOn ? ` (was ${formatLocalDate(r.previousDueOn)})` : ''}. Reprint the emergency card: the dose on it has changed.
+          {doseText(r.program.dailyDoseMcg, r.program.doseUnit)} from{' '}
+          {formatInstant(r.program.effectiveAt, context.timeZone)}. Refill due{' '}
+          <strong>{formatLocalDate(r.forecast.refillDueOn)}</strong>
+          {r.previousDueOn !== r.forecast.refillDueOn ? ` (was ${formatLocalDate(r.previousDueOn)})` : ''}.
+          Reprint the emergency card: the dose on it has changed.
         </p>
         <p>
           <Link className="button" href={`/patients/${context.patient.id}`}>
@@ -125,13 +142,29 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
       <div className="pg-columns">
         <section className="card stack" aria-labelledby={`${id}-new`}>
           <h2 id={`${id}-new`}>New program</h2>
-          <ProgramEditor value={draft} onChange={setDraft} drugs={drugs} pumpKind={pump.kind} flowMlPerDay={pump.flowMlPerDay} errors={errors} />
+          <ProgramEditor
+            value={draft}
+            onChange={setDraft}
+            drugs={drugs}
+            pumpKind={pump.kind}
+            flowMlPerDay={pump.flowMlPerDay}
+            errors={errors}
+          />
           {draft.concentration !== draftFromProgram(program).concentration && (
-            <p className="notice warn">The concentration must match the drug in the reservoir. A change of concentration at a refill is recorded on the refill visit, with its bridge bolus.</p>
+            <p className="notice warn">
+              The concentration must match the drug in the reservoir. A change of concentration at a refill is
+              recorded on the refill visit, with its bridge bolus.
+            </p>
           )}
           <label>
             Reason for the change
-            <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} aria-invalid={errors.reason ? true : undefined} aria-describedby={errors.reason ? `${id}-reason-err` : undefined} />
+            <input
+              value={reason}
+              maxLength={500}
+              onChange={(e) => setReason(e.target.value)}
+              aria-invalid={errors.reason ? true : undefined}
+              aria-describedby={errors.reason ? `${id}-reason-err` : undefined}
+            />
             {errors.reason && (
               <span id={`${id}-reason-err`} className="field-error">
                 {errors.reason}
@@ -145,9 +178,14 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
           {doseChange && doseChange.direction !== 'none' && (
             <div className={doseChange.exceedsUsualStep ? 'notice warn stack' : 'notice'}>
               <p>
-                Dose {doseText(program.dailyDoseMcg, program.doseUnit)} → <strong>{doseText(newDaily, unit)}</strong> ({doseChange.changePct == null ? 'from 0' : signedPct(doseChange.changePct)}).{' '}
+                Dose {doseText(program.dailyDoseMcg, program.doseUnit)} →{' '}
+                <strong>{doseText(newDaily, unit)}</strong> (
+                {doseChange.changePct == null ? 'from 0' : signedPct(doseChange.changePct)}).{' '}
                 {doseChange.exceedsUsualStep ? (
-                  <strong>Beyond the usual {doseChange.limitPct} % step per 24 h for {context.patient.spasticityOrigin} origin (E7): a second experienced person must confirm.</strong>
+                  <strong>
+                    Beyond the usual {doseChange.limitPct} % step per 24 h for{' '}
+                    {context.patient.spasticityOrigin} origin (E7): a second experienced person must confirm.
+                  </strong>
                 ) : (
                   `Within the usual ${doseChange.limitPct} % step.`
                 )}
@@ -155,7 +193,12 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
               {doseChange.exceedsUsualStep && (
                 <label>
                   Confirmed by (second person)
-                  <select value={secondPersonId} onChange={(e) => setSecondPersonId(e.target.value)} aria-invalid={errors.secondPersonId ? true : undefined} aria-describedby={errors.secondPersonId ? `${id}-second-err` : undefined}>
+                  <select
+                    value={secondPersonId}
+                    onChange={(e) => setSecondPersonId(e.target.value)}
+                    aria-invalid={errors.secondPersonId ? true : undefined}
+                    aria-describedby={errors.secondPersonId ? `${id}-second-err` : undefined}
+                  >
                     <option value="">Choose…</option>
                     {context.verifiers.map((v) => (
                       <option key={v.id} value={v.id}>
@@ -173,7 +216,9 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
             </div>
           )}
           {unchanged ? (
-            <p className="muted">Change the dose, steps or boluses to see their effect on the refill dates.</p>
+            <p className="muted">
+              Change the dose, steps or boluses to see their effect on the refill dates.
+            </p>
           ) : !spec.success ? (
             <p className="muted">Correct the marked fields to see the preview.</p>
           ) : preview.error ? (
@@ -183,7 +228,13 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
           ) : !preview.data ? (
             <p className="muted">Calculating…</p>
           ) : (
-            <Comparison current={context.current} next={preview.data} unitDose={(mcg) => doseText(mcg, unit)} timeZone={context.timeZone} stale={!previewCurrent} />
+            <Comparison
+              current={context.current}
+              next={preview.data}
+              unitDose={(mcg) => doseText(mcg, unit)}
+              timeZone={context.timeZone}
+              stale={!previewCurrent}
+            />
           )}
         </section>
       </div>
@@ -205,24 +256,45 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
         <Link className="button secondary" href={`/patients/${context.patient.id}`}>
           Cancel
         </Link>
-        {!unchanged && !previewCurrent && <span className="muted small">Save is possible once the preview is shown.</span>}
+        {!unchanged && !previewCurrent && (
+          <span className="muted small">Save is possible once the preview is shown.</span>
+        )}
       </div>
     </form>
   );
 }
 
-function Comparison({ current, next, unitDose, timeZone, stale }: { current: ForecastJson; next: ForecastJson; unitDose: (mcg: number) => string; timeZone: string; stale: boolean }) {
-  const instant = (iso: string | null) => (iso ? formatInstant(Date.parse(iso), timeZone) : 'not within 5 years');
+function Comparison({
+  current,
+  next,
+  unitDose,
+  timeZone,
+  stale,
+}: {
+  current: ForecastJson;
+  next: ForecastJson;
+  unitDose: (mcg: number) => string;
+  timeZone: string;
+  stale: boolean;
+}) {
+  const instant = (iso: string | null) =>
+    iso ? formatInstant(Date.parse(iso), timeZone) : 'not within 5 years';
   const rows: [string, string, string][] = [
     ['Daily dose', unitDose(current.dailyDoseMcg), unitDose(next.dailyDoseMcg)],
     ['Daily volume', formatMlPerDay(current.dailyVolumeMl), formatMlPerDay(next.dailyVolumeMl)],
-    ['Worst-case daily volume', formatMlPerDay(current.worstCaseDailyVolumeMl), formatMlPerDay(next.worstCaseDailyVolumeMl)],
+    [
+      'Worst-case daily volume',
+      formatMlPerDay(current.worstCaseDailyVolumeMl),
+      formatMlPerDay(next.worstCaseDailyVolumeMl),
+    ],
     ['Low-reservoir alarm', instant(current.lowReservoirAlarmAt), instant(next.lowReservoirAlarmAt)],
     ['Empty', instant(current.emptyAt), instant(next.emptyAt)],
     ['Refill due', formatLocalDate(current.refillDueOn), formatLocalDate(next.refillDueOn)],
     ['Status', statusLabels[current.status], statusLabels[next.status]],
   ];
-  const newAlerts = next.alerts.filter((a) => !current.alerts.some((c) => c.code === a.code && c.severity === a.severity));
+  const newAlerts = next.alerts.filter(
+    (a) => !current.alerts.some((c) => c.code === a.code && c.severity === a.severity),
+  );
   return (
     <div className={`stack ${stale ? 'pg-stale' : ''}`} data-testid="program-preview">
       <table className="pg-compare">
@@ -250,7 +322,8 @@ function Comparison({ current, next, unitDose, timeZone, stale }: { current: For
         <ul className="pt-alert-list">
           {newAlerts.map((a) => (
             <li key={a.code} className={`pt-alert sev-${a.severity}`}>
-              <span className="pt-sev">{severityLabels[a.severity]}</span> <span className="pt-alert-msg">{a.message}</span>
+              <span className="pt-sev">{severityLabels[a.severity]}</span>{' '}
+              <span className="pt-alert-msg">{a.message}</span>
             </li>
           ))}
         </ul>

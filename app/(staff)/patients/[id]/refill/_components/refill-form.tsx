@@ -12,7 +12,17 @@ import { ApiError } from '@/lib/query/client';
 import { clinicalKeys, recordVisit, type RecordedVisit } from '@/lib/query/patients';
 import { fieldErrors } from '@/lib/validation/errors';
 import { recordVisitSchema } from '@/lib/validation/refill';
-import { concentrationText, doseText, flagLabels, numberField, parseNumber, perUnit, severityLabels, signedMl, signedPct } from '../../_components/labels';
+import {
+  concentrationText,
+  doseText,
+  flagLabels,
+  numberField,
+  parseNumber,
+  perUnit,
+  severityLabels,
+  signedMl,
+  signedPct,
+} from '../../_components/labels';
 
 const clockOf = (at: number, tz: string) => formatInstantIso(at, tz).slice(11, 16);
 
@@ -34,7 +44,9 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
   const [expires, setExpires] = useState('');
   const [concentration, setConcentration] = useState(numberField(program.concentrationMcgPerMl / f));
   const [changeDose, setChangeDose] = useState(false);
-  const [newDose, setNewDose] = useState(numberField((program.continuousDoseMcgPerDay ?? program.dailyDoseMcg) / f));
+  const [newDose, setNewDose] = useState(
+    numberField((program.continuousDoseMcgPerDay ?? program.dailyDoseMcg) / f),
+  );
   const [bridgeGiven, setBridgeGiven] = useState(false);
   const [bridgeNote, setBridgeNote] = useState('');
   const [confirmNoBridge, setConfirmNoBridge] = useState(false);
@@ -55,7 +67,8 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
   const concentrationMcg = parseNumber(concentration) * f;
   const aspiratedMl = parseNumber(aspirated);
   const filledMl = parseNumber(filled);
-  const boluses = program.continuousDoseMcgPerDay != null ? program.dailyDoseMcg - program.continuousDoseMcgPerDay : 0;
+  const boluses =
+    program.continuousDoseMcgPerDay != null ? program.dailyDoseMcg - program.continuousDoseMcgPerDay : 0;
   const newDailyMcg =
     program.mode === 'constant-flow' && pump.flowMlPerDay != null
       ? pump.flowMlPerDay * concentrationMcg
@@ -65,14 +78,16 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
 
   // The same pure function the server runs; the server's answer is the one saved.
   const live: { assessment: RefillAssessment | null; error: string | null } = useMemo(() => {
-    if (!Number.isFinite(visitAt) || !(concentrationMcg > 0) || !(newDailyMcg >= 0)) return { assessment: null, error: null };
+    if (!Number.isFinite(visitAt) || !(concentrationMcg > 0) || !(newDailyMcg >= 0))
+      return { assessment: null, error: null };
     try {
       return {
         assessment: assessRefillVisit({
           state,
           visitAt,
           aspiratedResidualMl: Number.isFinite(aspiratedMl) && aspiratedMl >= 0 ? aspiratedMl : 0,
-          volumeFilledMl: Number.isFinite(filledMl) && filledMl >= 0 && filledMl <= pump.reservoirMl ? filledMl : 0,
+          volumeFilledMl:
+            Number.isFinite(filledMl) && filledMl >= 0 && filledMl <= pump.reservoirMl ? filledMl : 0,
           oldConcentrationMcgPerMl: program.concentrationMcgPerMl,
           newConcentrationMcgPerMl: concentrationMcg,
           bridgeBolusGiven: bridgeGiven,
@@ -87,7 +102,19 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
     } catch (e) {
       return { assessment: null, error: (e as Error).message };
     }
-  }, [state, visitAt, aspiratedMl, filledMl, pump, program, concentrationMcg, bridgeGiven, newDailyMcg, context.patient.spasticityOrigin, bolusesTaken]);
+  }, [
+    state,
+    visitAt,
+    aspiratedMl,
+    filledMl,
+    pump,
+    program,
+    concentrationMcg,
+    bridgeGiven,
+    newDailyMcg,
+    context.patient.spasticityOrigin,
+    bolusesTaken,
+  ]);
   const a = live.assessment;
   const hasAspirated = aspirated.trim() !== '' && Number.isFinite(aspiratedMl);
   const concentrationChanged = a?.concentrationChanged ?? false;
@@ -110,13 +137,23 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
 
   // Client checks mirror the server's, so the nurse sees them at once; the server checks them again.
   const clientErrors: Record<string, string> = {};
-  if (Number.isFinite(filledMl) && filledMl > pump.reservoirMl) clientErrors.volumeFilledMl = `Volume filled must be at most ${pump.reservoirMl} mL, the reservoir's capacity: do not overfill`;
-  if (expires && Number.isFinite(visitAt) && expires < localDateOf(visitAt, timeZone)) clientErrors.drugExpiresOn = `This drug expired on ${formatLocalDate(expires)}: do not use it, take an unexpired one`;
+  if (Number.isFinite(filledMl) && filledMl > pump.reservoirMl)
+    clientErrors.volumeFilledMl = `Volume filled must be at most ${pump.reservoirMl} mL, the reservoir's capacity: do not overfill`;
+  if (expires && Number.isFinite(visitAt) && expires < localDateOf(visitAt, timeZone))
+    clientErrors.drugExpiresOn = `This drug expired on ${formatLocalDate(expires)}: do not use it, take an unexpired one`;
   const serverErrors = mutation.error instanceof ApiError ? mutation.error.fields : {};
-  const errors: Record<string, string> = { ...(submitted ? localErrors : {}), ...serverErrors, ...clientErrors };
-  const fillWarning = Number.isFinite(filledMl) && filledMl <= pump.reservoirMl && filledMl > pump.reservoirMl - context.fillWarnMarginMl;
+  const errors: Record<string, string> = {
+    ...(submitted ? localErrors : {}),
+    ...serverErrors,
+    ...clientErrors,
+  };
+  const fillWarning =
+    Number.isFinite(filledMl) &&
+    filledMl <= pump.reservoirMl &&
+    filledMl > pump.reservoirMl - context.fillWarnMarginMl;
 
-  const describe = (key: string, extra?: string) => [errors[key] ? `${id}-${key}-err` : null, extra].filter(Boolean).join(' ') || undefined;
+  const describe = (key: string, extra?: string) =>
+    [errors[key] ? `${id}-${key}-err` : null, extra].filter(Boolean).join(' ') || undefined;
   const errorText = (key: string) =>
     errors[key] ? (
       <span id={`${id}-${key}-err`} className="field-error">
@@ -137,7 +174,8 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
       drugExpiresOn: expires,
       concentrationMcgPerMl: concentrationMcg,
       newDoseMcgPerDay: changeDose && program.mode === 'simple' ? parseNumber(newDose) * f : null,
-      patientBolusesTaken: program.patientBolus && bolusesTaken.trim() !== '' ? parseNumber(bolusesTaken) : undefined,
+      patientBolusesTaken:
+        program.patientBolus && bolusesTaken.trim() !== '' ? parseNumber(bolusesTaken) : undefined,
       bridgeBolusGiven: concentrationChanged && bridgeGiven,
       bridgeBolusNote: concentrationChanged && bridgeGiven ? bridgeNote : '',
       confirmNoBridgeBolus: concentrationChanged && !bridgeGiven && confirmNoBridge,
@@ -146,9 +184,11 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
     };
     const parsed = recordVisitSchema.safeParse(body);
     const local = parsed.success ? {} : fieldErrors(parsed.error);
-    if (needsSecond && !verifiedById) local.verifiedById = 'The dose change is beyond the usual step (E7): a second person must verify it';
+    if (needsSecond && !verifiedById)
+      local.verifiedById = 'The dose change is beyond the usual step (E7): a second person must verify it';
     if (concentrationChanged && !bridgeGiven && !confirmNoBridge)
-      local.confirmNoBridgeBolus = 'The concentration changed and no bridge bolus is recorded (E8): record the bridge bolus given, or confirm that you save without one';
+      local.confirmNoBridgeBolus =
+        'The concentration changed and no bridge bolus is recorded (E8): record the bridge bolus given, or confirm that you save without one';
     setLocalErrors(local);
     if (!parsed.success || Object.keys(local).length > 0 || Object.keys(clientErrors).length > 0) return;
     mutation.mutate(parsed.data);
@@ -163,39 +203,82 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
             <div className="rf-row">
               <label>
                 Visit date
-                <input type="date" value={date} max={localDateOf(context.now, timeZone)} onChange={(e) => { setDate(e.target.value); setTimeEdited(true); }} aria-invalid={inv('performedAt')} aria-describedby={describe('performedAt')} />
+                <input
+                  type="date"
+                  value={date}
+                  max={localDateOf(context.now, timeZone)}
+                  onChange={(e) => {
+                    setDate(e.target.value);
+                    setTimeEdited(true);
+                  }}
+                  aria-invalid={inv('performedAt')}
+                  aria-describedby={describe('performedAt')}
+                />
               </label>
               <label>
                 Time ({timeZone})
-                <input type="time" value={time} onChange={(e) => { setTime(e.target.value); setTimeEdited(true); }} aria-invalid={inv('performedAt')} aria-describedby={describe('performedAt')} />
+                <input
+                  type="time"
+                  value={time}
+                  onChange={(e) => {
+                    setTime(e.target.value);
+                    setTimeEdited(true);
+                  }}
+                  aria-invalid={inv('performedAt')}
+                  aria-describedby={describe('performedAt')}
+                />
               </label>
             </div>
             {errorText('performedAt')}
             <p className="rf-expected">
-              Expected residual: <strong>{a ? formatMl(Math.round(a.expectedResidualMl * 100) / 100) : '—'}</strong>
+              Expected residual:{' '}
+              <strong>{a ? formatMl(Math.round(a.expectedResidualMl * 100) / 100) : '—'}</strong>
               <span className="muted small">
                 {' '}
-                ({formatMl(state.lastRefill.volumeMl)} filled {formatInstant(state.lastRefill.at, timeZone)}, less the programmed delivery{a ? ` of ${formatMl(Math.round(a.deliveredMl * 100) / 100)}` : ''})
+                ({formatMl(state.lastRefill.volumeMl)} filled {formatInstant(state.lastRefill.at, timeZone)},
+                less the programmed delivery
+                {a ? ` of ${formatMl(Math.round(a.deliveredMl * 100) / 100)}` : ''})
               </span>
             </p>
             <label>
               Aspirated residual (mL)
-              <input inputMode="decimal" autoComplete="off" value={aspirated} onChange={(e) => setAspirated(e.target.value)} aria-invalid={inv('aspiratedResidualMl')} aria-describedby={describe('aspiratedResidualMl', `${id}-live`)} />
+              <input
+                inputMode="decimal"
+                autoComplete="off"
+                value={aspirated}
+                onChange={(e) => setAspirated(e.target.value)}
+                aria-invalid={inv('aspiratedResidualMl')}
+                aria-describedby={describe('aspiratedResidualMl', `${id}-live`)}
+              />
               {errorText('aspiratedResidualMl')}
             </label>
             {program.patientBolus && (
               <label>
                 Patient boluses taken since the last fill (from the pump log)
-                <input inputMode="numeric" value={bolusesTaken} onChange={(e) => setBolusesTaken(e.target.value)} aria-invalid={inv('patientBolusesTaken')} aria-describedby={describe('patientBolusesTaken')} />
+                <input
+                  inputMode="numeric"
+                  value={bolusesTaken}
+                  onChange={(e) => setBolusesTaken(e.target.value)}
+                  aria-invalid={inv('patientBolusesTaken')}
+                  aria-describedby={describe('patientBolusesTaken')}
+                />
                 {errorText('patientBolusesTaken')}
               </label>
             )}
-            <div id={`${id}-live`} role="status" aria-live="polite" className={`rf-live ${a && hasAspirated ? `rf-flag-${a.flag}` : ''}`}>
+            <div
+              id={`${id}-live`}
+              role="status"
+              aria-live="polite"
+              className={`rf-live ${a && hasAspirated ? `rf-flag-${a.flag}` : ''}`}
+            >
               {a && hasAspirated ? (
                 <>
                   <p>
-                    Discrepancy <strong>{signedMl(a.discrepancyMl)}</strong> ({signedPct(a.discrepancyPct)} of the delivered volume):{' '}
-                    <strong>{flagLabels[a.flag]}</strong> <span className="small">(tolerance ±{formatMl(Math.round(a.toleranceMl * 100) / 100)})</span>
+                    Discrepancy <strong>{signedMl(a.discrepancyMl)}</strong> ({signedPct(a.discrepancyPct)} of
+                    the delivered volume): <strong>{flagLabels[a.flag]}</strong>{' '}
+                    <span className="small">
+                      (tolerance ±{formatMl(Math.round(a.toleranceMl * 100) / 100)})
+                    </span>
                   </p>
                   {a.alerts
                     .filter((al) => al.code === 'E5' || al.code === 'E1')
@@ -237,7 +320,12 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
               </label>
               <label>
                 Concentration
-                <select value={concentration} onChange={(e) => setConcentration(e.target.value)} aria-invalid={inv('concentrationMcgPerMl')} aria-describedby={describe('concentrationMcgPerMl')}>
+                <select
+                  value={concentration}
+                  onChange={(e) => setConcentration(e.target.value)}
+                  aria-invalid={inv('concentrationMcgPerMl')}
+                  aria-describedby={describe('concentrationMcgPerMl')}
+                >
                   {product.concentrationsMcgPerMl.map((c) => (
                     <option key={c} value={numberField(c / f)}>
                       {concentrationText(c, unit)}
@@ -251,18 +339,37 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
             <div className="rf-row">
               <label>
                 Lot number
-                <input value={lot} maxLength={40} autoComplete="off" onChange={(e) => setLot(e.target.value)} aria-invalid={inv('drugLot')} aria-describedby={describe('drugLot')} />
+                <input
+                  value={lot}
+                  maxLength={40}
+                  autoComplete="off"
+                  onChange={(e) => setLot(e.target.value)}
+                  aria-invalid={inv('drugLot')}
+                  aria-describedby={describe('drugLot')}
+                />
                 {errorText('drugLot')}
               </label>
               <label>
                 Expiry date
-                <input type="date" value={expires} onChange={(e) => setExpires(e.target.value)} aria-invalid={inv('drugExpiresOn')} aria-describedby={describe('drugExpiresOn')} />
+                <input
+                  type="date"
+                  value={expires}
+                  onChange={(e) => setExpires(e.target.value)}
+                  aria-invalid={inv('drugExpiresOn')}
+                  aria-describedby={describe('drugExpiresOn')}
+                />
                 {errorText('drugExpiresOn')}
               </label>
             </div>
             <label>
               Volume filled (mL, reservoir holds {formatMl(pump.reservoirMl)})
-              <input inputMode="decimal" value={filled} onChange={(e) => setFilled(e.target.value)} aria-invalid={inv('volumeFilledMl')} aria-describedby={describe('volumeFilledMl', fillWarning ? `${id}-fill-warn` : undefined)} />
+              <input
+                inputMode="decimal"
+                value={filled}
+                onChange={(e) => setFilled(e.target.value)}
+                aria-invalid={inv('volumeFilledMl')}
+                aria-describedby={describe('volumeFilledMl', fillWarning ? `${id}-fill-warn` : undefined)}
+              />
               {errorText('volumeFilledMl')}
               {fillWarning && !errors.volumeFilledMl && (
                 <span id={`${id}-fill-warn`} className="rf-warn">
@@ -273,26 +380,49 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
             {concentrationChanged && (
               <div className="notice warn stack">
                 <p>
-                  <strong>Concentration change</strong> from {concentrationText(program.concentrationMcgPerMl, unit)} to {concentrationText(concentrationMcg, unit)}: the pump tubing and catheter still hold the old drug. Program a bridge bolus (E8).
+                  <strong>Concentration change</strong> from{' '}
+                  {concentrationText(program.concentrationMcgPerMl, unit)} to{' '}
+                  {concentrationText(concentrationMcg, unit)}: the pump tubing and catheter still hold the old
+                  drug. Program a bridge bolus (E8).
                 </p>
                 <label className="inline">
-                  <input type="checkbox" checked={bridgeGiven} onChange={(e) => setBridgeGiven(e.target.checked)} /> Bridge bolus given
+                  <input
+                    type="checkbox"
+                    checked={bridgeGiven}
+                    onChange={(e) => setBridgeGiven(e.target.checked)}
+                  />{' '}
+                  Bridge bolus given
                 </label>
                 {bridgeGiven ? (
                   <label>
                     Bridge bolus (volume and duration)
-                    <input value={bridgeNote} maxLength={500} onChange={(e) => setBridgeNote(e.target.value)} aria-invalid={inv('bridgeBolusNote')} aria-describedby={describe('bridgeBolusNote')} />
+                    <input
+                      value={bridgeNote}
+                      maxLength={500}
+                      onChange={(e) => setBridgeNote(e.target.value)}
+                      aria-invalid={inv('bridgeBolusNote')}
+                      aria-describedby={describe('bridgeBolusNote')}
+                    />
                     {errorText('bridgeBolusNote')}
                   </label>
                 ) : (
                   <>
-                    {a?.alerts.filter((al) => al.code === 'E8').map((al) => (
-                      <p key={al.code} className="sev-high">
-                        {al.message}
-                      </p>
-                    ))}
+                    {a?.alerts
+                      .filter((al) => al.code === 'E8')
+                      .map((al) => (
+                        <p key={al.code} className="sev-high">
+                          {al.message}
+                        </p>
+                      ))}
                     <label className="inline">
-                      <input type="checkbox" checked={confirmNoBridge} onChange={(e) => setConfirmNoBridge(e.target.checked)} aria-invalid={inv('confirmNoBridgeBolus')} aria-describedby={describe('confirmNoBridgeBolus')} /> I confirm saving without a bridge bolus
+                      <input
+                        type="checkbox"
+                        checked={confirmNoBridge}
+                        onChange={(e) => setConfirmNoBridge(e.target.checked)}
+                        aria-invalid={inv('confirmNoBridgeBolus')}
+                        aria-describedby={describe('confirmNoBridgeBolus')}
+                      />{' '}
+                      I confirm saving without a bridge bolus
                     </label>
                     {errorText('confirmNoBridgeBolus')}
                   </>
@@ -306,28 +436,53 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
           <fieldset className="card stack">
             <legend>Program</legend>
             <p>
-              Current: <strong>{doseText(program.dailyDoseMcg, unit)}</strong> at {concentrationText(program.concentrationMcgPerMl, unit)} ({program.mode === 'simple' ? 'simple continuous' : program.mode})
+              Current: <strong>{doseText(program.dailyDoseMcg, unit)}</strong> at{' '}
+              {concentrationText(program.concentrationMcgPerMl, unit)} (
+              {program.mode === 'simple' ? 'simple continuous' : program.mode})
             </p>
             {program.mode === 'simple' ? (
               <>
                 <label className="inline">
-                  <input type="checkbox" checked={changeDose} onChange={(e) => setChangeDose(e.target.checked)} /> Change the daily dose at this refill
+                  <input
+                    type="checkbox"
+                    checked={changeDose}
+                    onChange={(e) => setChangeDose(e.target.checked)}
+                  />{' '}
+                  Change the daily dose at this refill
                 </label>
                 {changeDose && (
                   <label>
                     New daily dose ({unit}/day{boluses > 0 ? ', continuous part' : ''})
-                    <input inputMode="decimal" value={newDose} onChange={(e) => setNewDose(e.target.value)} aria-invalid={inv('newDoseMcgPerDay')} aria-describedby={describe('newDoseMcgPerDay')} />
+                    <input
+                      inputMode="decimal"
+                      value={newDose}
+                      onChange={(e) => setNewDose(e.target.value)}
+                      aria-invalid={inv('newDoseMcgPerDay')}
+                      aria-describedby={describe('newDoseMcgPerDay')}
+                    />
                     {errorText('newDoseMcgPerDay')}
                   </label>
                 )}
               </>
             ) : (
-              <p className="small muted">{program.mode === 'flex' ? 'A flex program is changed by the physician on the program page.' : 'A constant-flow pump’s dose changes only with the concentration.'}</p>
+              <p className="small muted">
+                {program.mode === 'flex'
+                  ? 'A flex program is changed by the physician on the program page.'
+                  : 'A constant-flow pump’s dose changes only with the concentration.'}
+              </p>
             )}
             {a && a.doseChange.direction !== 'none' && (
               <p className={needsSecond ? 'notice warn' : 'small'}>
-                New dose {doseText(newDailyMcg, unit)} ({a.doseChange.changePct == null ? 'from 0' : signedPct(a.doseChange.changePct)}).{' '}
-                {needsSecond ? <strong>Beyond the usual {a.doseChange.limitPct} % step at a refill (E7): a second person must verify.</strong> : `Within the usual ${a.doseChange.limitPct} % step.`}
+                New dose {doseText(newDailyMcg, unit)} (
+                {a.doseChange.changePct == null ? 'from 0' : signedPct(a.doseChange.changePct)}).{' '}
+                {needsSecond ? (
+                  <strong>
+                    Beyond the usual {a.doseChange.limitPct} % step at a refill (E7): a second person must
+                    verify.
+                  </strong>
+                ) : (
+                  `Within the usual ${a.doseChange.limitPct} % step.`
+                )}
               </p>
             )}
           </fieldset>
@@ -336,7 +491,12 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
             <legend>Verification and notes</legend>
             <label>
               Second person who verified{needsSecond ? ' (required)' : ''}
-              <select value={verifiedById} onChange={(e) => setVerifiedById(e.target.value)} aria-invalid={inv('verifiedById')} aria-describedby={describe('verifiedById')}>
+              <select
+                value={verifiedById}
+                onChange={(e) => setVerifiedById(e.target.value)}
+                aria-invalid={inv('verifiedById')}
+                aria-describedby={describe('verifiedById')}
+              >
                 <option value="">{needsSecond ? 'Choose…' : 'None'}</option>
                 {context.verifiers.map((v) => (
                   <option key={v.id} value={v.id}>
@@ -348,7 +508,13 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
             </label>
             <label>
               Notes
-              <textarea rows={3} value={notes} maxLength={2000} onChange={(e) => setNotes(e.target.value)} aria-describedby={describe('notes')} />
+              <textarea
+                rows={3}
+                value={notes}
+                maxLength={2000}
+                onChange={(e) => setNotes(e.target.value)}
+                aria-describedby={describe('notes')}
+              />
               {errorText('notes')}
             </label>
           </fieldset>
@@ -381,7 +547,14 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
   const queryClient = useQueryClient();
   const tz = result.timeZone;
   const book = useMutation({
-    mutationFn: (slot: RecordedVisit['slots'][number]) => bookAppointment({ pumpId: context.pump.id, date: slot.date, time: slot.time, type: 'refill', notes: '' }),
+    mutationFn: (slot: RecordedVisit['slots'][number]) =>
+      bookAppointment({
+        pumpId: context.pump.id,
+        date: slot.date,
+        time: slot.time,
+        type: 'refill',
+        notes: '',
+      }),
     onSuccess: async () => {
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: scheduleKeys.appointments }),
@@ -395,7 +568,11 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
   const alerts = result.assessment.alerts;
   return (
     <div className="stack rf-result">
-      <section className={`card stack ${flagged ? 'rf-result-flagged' : ''}`} aria-labelledby="rf-saved" role="status">
+      <section
+        className={`card stack ${flagged ? 'rf-result-flagged' : ''}`}
+        aria-labelledby="rf-saved"
+        role="status"
+      >
         <h2 id="rf-saved">
           Refill saved{flagged ? `: ${flagLabels[result.assessment.flag].toLowerCase()} flagged` : ''}
         </h2>
@@ -406,7 +583,8 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
           <dd>{formatMl(result.visit.aspiratedResidualMl)}</dd>
           <dt>Discrepancy</dt>
           <dd>
-            {signedMl(result.assessment.discrepancyMl)} ({signedPct(result.assessment.discrepancyPct)}): <strong>{flagLabels[result.assessment.flag]}</strong>
+            {signedMl(result.assessment.discrepancyMl)} ({signedPct(result.assessment.discrepancyPct)}):{' '}
+            <strong>{flagLabels[result.assessment.flag]}</strong>
           </dd>
           <dt>Filled</dt>
           <dd>{formatMl(result.visit.volumeFilledMl)}</dd>
@@ -419,16 +597,23 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
           <dt>Refill due</dt>
           <dd>
             <strong data-testid="new-due-date">{formatLocalDate(result.forecast.refillDueOn)}</strong>
-            {result.previousDueOn && result.previousDueOn !== result.forecast.refillDueOn && <span className="muted"> (was {formatLocalDate(result.previousDueOn)})</span>}
+            {result.previousDueOn && result.previousDueOn !== result.forecast.refillDueOn && (
+              <span className="muted"> (was {formatLocalDate(result.previousDueOn)})</span>
+            )}
           </dd>
           <dt>Alarm</dt>
-          <dd>{result.forecast.lowReservoirAlarmAt ? formatInstant(Date.parse(result.forecast.lowReservoirAlarmAt), tz) : '—'}</dd>
+          <dd>
+            {result.forecast.lowReservoirAlarmAt
+              ? formatInstant(Date.parse(result.forecast.lowReservoirAlarmAt), tz)
+              : '—'}
+          </dd>
         </dl>
         {alerts.length > 0 && (
           <ul className="pt-alert-list">
             {alerts.map((al) => (
               <li key={al.code} className={`pt-alert sev-${al.severity}`}>
-                <span className="pt-sev">{severityLabels[al.severity]}</span> <span className="pt-alert-msg">{al.message}</span>
+                <span className="pt-sev">{severityLabels[al.severity]}</span>{' '}
+                <span className="pt-alert-msg">{al.message}</span>
               </li>
             ))}
           </ul>
@@ -444,7 +629,8 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
         <h2 id="rf-next">Book the next refill before the patient leaves</h2>
         {book.data ? (
           <p className="notice" role="status">
-            Booked: <strong>{formatInstant(book.data.startsAt, tz)}</strong> ({book.data.durationMinutes} min). The due date is {formatLocalDate(result.forecast.refillDueOn)}.
+            Booked: <strong>{formatInstant(book.data.startsAt, tz)}</strong> ({book.data.durationMinutes}{' '}
+            min). The due date is {formatLocalDate(result.forecast.refillDueOn)}.
           </p>
         ) : result.slots.length > 0 ? (
           <>
@@ -468,7 +654,8 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
           </p>
         )}
         <p>
-          <Link href="/appointments">Open the calendar</Link> · <Link href={`/patients/${context.patient.id}`}>Back to {context.patient.name}</Link>
+          <Link href="/appointments">Open the calendar</Link> ·{' '}
+          <Link href={`/patients/${context.patient.id}`}>Back to {context.patient.name}</Link>
         </p>
       </section>
     </div>

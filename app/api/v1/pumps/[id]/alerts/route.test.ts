@@ -20,15 +20,26 @@ function addPump(clinicId = ctx.clinic.id, daysAgo = 5) {
     model: ctx.catalog.models.get('8637-20')!,
     serial: `A-${seq}`,
     implantedOn: '2024-01-01',
-    program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    program: {
+      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+    },
     filledAt: Date.now() - daysAgo * DAY_MS,
     fillMl: 20,
   });
   return pump.id;
 }
 
-const post = (token: string | null, pumpId: number, body: unknown) => call(POST, { method: 'POST', token, body, params: { id: String(pumpId) } });
-type AlertOut = { code: string; severity: string; acknowledged: boolean; cover: { action: string; reason: string; byName: string } | null };
+const post = (token: string | null, pumpId: number, body: unknown) =>
+  call(POST, { method: 'POST', token, body, params: { id: String(pumpId) } });
+type AlertOut = {
+  code: string;
+  severity: string;
+  acknowledged: boolean;
+  cover: { action: string; reason: string; byName: string } | null;
+};
 const e3 = (alerts: AlertOut[]) => alerts.find((a) => a.code === 'E3')!;
 
 beforeAll(() => {
@@ -38,29 +49,68 @@ beforeAll(() => {
 describe('POST /api/v1/pumps/{id}/alerts', () => {
   it('acknowledges an alert at its current severity, with who and why, and audits it', async () => {
     const pumpId = addPump();
-    const r = await post(ctx.tokens.nurse, pumpId, { code: 'E3', action: 'acknowledge', reason: 'Patient will call to book', severity: 'critical' });
+    const r = await post(ctx.tokens.nurse, pumpId, {
+      code: 'E3',
+      action: 'acknowledge',
+      reason: 'Patient will call to book',
+      severity: 'critical',
+    });
     expect(r.status).toBe(201);
-    expect(e3(r.body.alerts)).toMatchObject({ acknowledged: true, cover: { action: 'acknowledge', reason: 'Patient will call to book', byName: ctx.users.nurse.name } });
-    const ack = ctx.db.select().from(s.alertAcknowledgements).where(eq(s.alertAcknowledgements.pumpId, pumpId)).get()!;
+    expect(e3(r.body.alerts)).toMatchObject({
+      acknowledged: true,
+      cover: { action: 'acknowledge', reason: 'Patient will call to book', byName: ctx.users.nurse.name },
+    });
+    const ack = ctx.db
+      .select()
+      .from(s.alertAcknowledgements)
+      .where(eq(s.alertAcknowledgements.pumpId, pumpId))
+      .get()!;
     // The severity stored is the one raised now (warn), not the one a client claimed.
     expect(ack.severity).toBe(e3(r.body.alerts).severity);
     expect(ack.severity).not.toBe('critical');
-    expect(ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, `${pumpId}:E3`)).all()).toHaveLength(1);
+    expect(
+      ctx.db
+        .select()
+        .from(s.auditLog)
+        .where(eq(s.auditLog.entityId, `${pumpId}:E3`))
+        .all(),
+    ).toHaveLength(1);
   });
 
   it('snoozes for the days asked; the alert comes back when it worsens', async () => {
     const pumpId = addPump(ctx.clinic.id, 5);
-    const r = await post(ctx.tokens.physician, pumpId, { code: 'E3', action: 'snooze', snoozeDays: 3, reason: 'Calling the family' });
+    const r = await post(ctx.tokens.physician, pumpId, {
+      code: 'E3',
+      action: 'snooze',
+      snoozeDays: 3,
+      reason: 'Calling the family',
+    });
     expect(r.status).toBe(201);
-    expect(e3(r.body.alerts)).toMatchObject({ severity: 'warn', acknowledged: true, cover: { action: 'snooze' } });
-    const ack = ctx.db.select().from(s.alertAcknowledgements).where(eq(s.alertAcknowledgements.pumpId, pumpId)).get()!;
+    expect(e3(r.body.alerts)).toMatchObject({
+      severity: 'warn',
+      acknowledged: true,
+      cover: { action: 'snooze' },
+    });
+    const ack = ctx.db
+      .select()
+      .from(s.alertAcknowledgements)
+      .where(eq(s.alertAcknowledgements.pumpId, pumpId))
+      .get()!;
     expect(ack.snoozedUntil! - ack.at).toBeGreaterThan(3 * DAY_MS - 5_000);
     expect(ack.snoozedUntil! - ack.at).toBeLessThan(3 * DAY_MS + 5_000);
 
     // Make it worse: as if the fill had been 30 days ago, the refill is overdue and E3 is no longer a mere warning.
     const patientId = ctx.db.select().from(s.pumps).where(eq(s.pumps.id, pumpId)).get()!.patientId;
-    ctx.db.update(s.refillVisits).set({ performedAt: Date.now() - 30 * DAY_MS }).where(eq(s.refillVisits.pumpId, pumpId)).run();
-    ctx.db.update(s.drugPrograms).set({ effectiveAt: Date.now() - 30 * DAY_MS }).where(eq(s.drugPrograms.pumpId, pumpId)).run();
+    ctx.db
+      .update(s.refillVisits)
+      .set({ performedAt: Date.now() - 30 * DAY_MS })
+      .where(eq(s.refillVisits.pumpId, pumpId))
+      .run();
+    ctx.db
+      .update(s.drugPrograms)
+      .set({ effectiveAt: Date.now() - 30 * DAY_MS })
+      .where(eq(s.drugPrograms.pumpId, pumpId))
+      .run();
     const detail = patientDetail(ctx.db, ctx.clinic.id, patientId, Date.now());
     const worse = e3(detail.pumps[0]!.forecast!.alerts as AlertOut[]);
     expect(worse.severity).toBe('high');
@@ -75,7 +125,9 @@ describe('POST /api/v1/pumps/{id}/alerts', () => {
     const bad = await post(ctx.tokens.nurse, pumpId, { code: 'X', action: 'snooze', reason: '' });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.fields).sort()).toEqual(['code', 'reason', 'snoozeDays']);
-    expect(ctx.db.select().from(s.alertAcknowledgements).where(eq(s.alertAcknowledgements.pumpId, pumpId)).all()).toHaveLength(0);
+    expect(
+      ctx.db.select().from(s.alertAcknowledgements).where(eq(s.alertAcknowledgements.pumpId, pumpId)).all(),
+    ).toHaveLength(0);
   });
 
   it('is for nurses and physicians of the clinic only', async () => {

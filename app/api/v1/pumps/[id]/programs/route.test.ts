@@ -41,9 +41,16 @@ const body = (overrides: Record<string, unknown> = {}) => ({
   reason: 'Titration: spasticity at night',
   ...overrides,
 });
-const post = (token: string | null, pumpId: number, b: unknown) => call(POST, { method: 'POST', token, body: b, params: { id: String(pumpId) } });
-const active = (pumpId: number) => ctx.db.select().from(s.drugPrograms).where(and(eq(s.drugPrograms.pumpId, pumpId), isNull(s.drugPrograms.supersededAt))).get()!;
-const versions = (pumpId: number) => ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.pumpId, pumpId)).all();
+const post = (token: string | null, pumpId: number, b: unknown) =>
+  call(POST, { method: 'POST', token, body: b, params: { id: String(pumpId) } });
+const active = (pumpId: number) =>
+  ctx.db
+    .select()
+    .from(s.drugPrograms)
+    .where(and(eq(s.drugPrograms.pumpId, pumpId), isNull(s.drugPrograms.supersededAt)))
+    .get()!;
+const versions = (pumpId: number) =>
+  ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.pumpId, pumpId)).all();
 
 beforeAll(() => {
   ctx = setupApiTest();
@@ -54,7 +61,14 @@ describe('POST /api/v1/pumps/{id}/programs', () => {
     const pumpId = addPump();
     const r = await post(ctx.tokens.physician, pumpId, body());
     expect(r.status).toBe(201);
-    expect(r.body.program).toMatchObject({ versionNo: 2, dailyDoseMcg: 300, concentrationMcgPerMl: 500, mode: 'simple', reason: 'Titration: spasticity at night', prescriberName: ctx.users.physician.name });
+    expect(r.body.program).toMatchObject({
+      versionNo: 2,
+      dailyDoseMcg: 300,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      reason: 'Titration: spasticity at night',
+      prescriberName: ctx.users.physician.name,
+    });
     // 250 → 300 mcg/day is +20 %, within the usual titration step: no second person needed.
     expect(r.body.doseChange.exceedsUsualStep).toBe(false);
     // More drug per day: the due date can only come earlier.
@@ -62,15 +76,27 @@ describe('POST /api/v1/pumps/{id}/programs', () => {
     const all = versions(pumpId).sort((a, b) => a.versionNo - b.versionNo);
     expect(all).toHaveLength(2);
     expect(all[0]!.supersededAt).toBe(all[1]!.effectiveAt);
-    expect(all[1]).toMatchObject({ supersededAt: null, doseNgPerDay: 300_000, prescriberId: ctx.users.physician.id, createdById: ctx.users.physician.id });
-    const audit = ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.entity, 'drug_program'), eq(s.auditLog.entityId, String(all[1]!.id)))).get();
+    expect(all[1]).toMatchObject({
+      supersededAt: null,
+      doseNgPerDay: 300_000,
+      prescriberId: ctx.users.physician.id,
+      createdById: ctx.users.physician.id,
+    });
+    const audit = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(and(eq(s.auditLog.entity, 'drug_program'), eq(s.auditLog.entityId, String(all[1]!.id))))
+      .get();
     expect(audit?.actorId).toBe(ctx.users.physician.id);
-    expect(ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()?.refillDueOn).toBe(r.body.forecast.refillDueOn);
+    expect(
+      ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()?.refillDueOn,
+    ).toBe(r.body.forecast.refillDueOn);
   });
 
   it('is for physicians only', async () => {
     const pumpId = addPump();
-    for (const role of ['nurse', 'front-desk', 'admin'] as const) expect((await post(ctx.tokens[role], pumpId, body())).status).toBe(403);
+    for (const role of ['nurse', 'front-desk', 'admin'] as const)
+      expect((await post(ctx.tokens[role], pumpId, body())).status).toBe(403);
     expect((await post(null, pumpId, body())).status).toBe(401);
     expect(versions(pumpId)).toHaveLength(1);
   });
@@ -93,14 +119,28 @@ describe('POST /api/v1/pumps/{id}/programs', () => {
 
   it('answers 400 naming the invalid fields, and writes nothing', async () => {
     const pumpId = addPump();
-    const r = await post(ctx.tokens.physician, pumpId, body({ concentrationMcgPerMl: 0, doseMcgPerDay: undefined, reason: '' }));
+    const r = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ concentrationMcgPerMl: 0, doseMcgPerDay: undefined, reason: '' }),
+    );
     expect(r.status).toBe(400);
     expect(r.body.fields).toMatchObject({
       concentrationMcgPerMl: expect.stringMatching(/more than 0 mcg\/mL/),
       doseMcgPerDay: expect.stringMatching(/required/),
       reason: expect.stringMatching(/required/),
     });
-    const flex = await post(ctx.tokens.physician, pumpId, body({ mode: 'flex', flexSteps: [{ start: '07:00', doseMcgPerHour: 10 }, { start: '07:00', doseMcgPerHour: 12 }] }));
+    const flex = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({
+        mode: 'flex',
+        flexSteps: [
+          { start: '07:00', doseMcgPerHour: 10 },
+          { start: '07:00', doseMcgPerHour: 12 },
+        ],
+      }),
+    );
     expect(flex.status).toBe(400);
     expect(flex.body.fields.flexSteps).toMatch(/differ/);
     const cf = await post(ctx.tokens.physician, pumpId, body({ mode: 'constant-flow' }));
@@ -116,7 +156,11 @@ describe('POST /api/v1/pumps/{id}/programs', () => {
     expect(r.status).toBe(400);
     expect(r.body.fields.secondPersonId).toMatch(/E7/);
     expect(versions(pumpId)).toHaveLength(1);
-    const ok = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 400, secondPersonId: ctx.users.nurse.id }));
+    const ok = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ doseMcgPerDay: 400, secondPersonId: ctx.users.nurse.id }),
+    );
     expect(ok.status).toBe(201);
     expect(ok.body.doseChange.exceedsUsualStep).toBe(true);
   });
@@ -150,10 +194,23 @@ describe('POST /api/v1/pumps/{id}/programs', () => {
     const simple = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 500 }));
     expect(simple.status).toBe(400);
     expect(simple.body.fields.mode).toMatch(/constant-flow/);
-    const odd = await post(ctx.tokens.physician, pumpId, body({ mode: 'constant-flow', doseMcgPerDay: undefined, concentrationMcgPerMl: 550 }));
+    const odd = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ mode: 'constant-flow', doseMcgPerDay: undefined, concentrationMcgPerMl: 550 }),
+    );
     expect(odd.status).toBe(400);
     expect(odd.body.fields.concentrationMcgPerMl).toMatch(/one of 50, 500, 2000/);
-    const r = await post(ctx.tokens.physician, pumpId, body({ mode: 'constant-flow', doseMcgPerDay: undefined, concentrationMcgPerMl: 2000, secondPersonId: ctx.users.nurse.id }));
+    const r = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({
+        mode: 'constant-flow',
+        doseMcgPerDay: undefined,
+        concentrationMcgPerMl: 2000,
+        secondPersonId: ctx.users.nurse.id,
+      }),
+    );
     expect(r.status).toBe(201);
     // 1 mL/day × 2000 mcg/mL: the dose follows the concentration.
     expect(r.body.program.dailyDoseMcg).toBe(2000);
@@ -166,10 +223,17 @@ describe('GET /api/v1/pumps/{id}/programs', () => {
     await post(ctx.tokens.physician, pumpId, body());
     const r = await call(GET, { token: ctx.tokens['front-desk'], params: { id: String(pumpId) } });
     expect(r.status).toBe(200);
-    expect(r.body.programs.map((p: { versionNo: number; supersededAt: number | null }) => [p.versionNo, p.supersededAt === null])).toEqual([
+    expect(
+      r.body.programs.map((p: { versionNo: number; supersededAt: number | null }) => [
+        p.versionNo,
+        p.supersededAt === null,
+      ]),
+    ).toEqual([
       [2, true],
       [1, false],
     ]);
-    expect((await call(GET, { token: ctx.tokens.otherClinicNurse, params: { id: String(pumpId) } })).status).toBe(404);
+    expect(
+      (await call(GET, { token: ctx.tokens.otherClinicNurse, params: { id: String(pumpId) } })).status,
+    ).toBe(404);
   });
 });

@@ -14,7 +14,10 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, params }
 });
 
 /** A new program version, effective now; 409 when the active version is no longer `expectedVersionNo`. */
-export const POST = api({ permission: 'programs:write', body: changeProgramSchema }, async ({ staff, params, body }) => {
-  const pumpId = parseId(params.id, 'pump');
-  return changeProgram(getDb(), staff, pumpId, body, requestNow());
-});
+export const POST = api(
+  { permission: 'programs:write', body: changeProgramSchema },
+  async ({ staff, params, body }) => {
+    const pumpId = parseId(params.id, 'pump');
+    return changeProgram(getDb(), staff, pumpId, body, requestNow());
+  },
+);

@@ -21,7 +21,12 @@ function addPump(clinicId = ctx.clinic.id) {
     model: ctx.catalog.models.get('8637-20')!,
     serial: `OLD-${seq}`,
     implantedOn: '2019-01-01',
-    program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+    program: {
+      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+    },
     filledAt: Date.now() - 5 * DAY_MS,
     fillMl: 20,
   });
@@ -29,16 +34,36 @@ function addPump(clinicId = ctx.clinic.id) {
   return { pumpId: pump.id, patientId: patient.id };
 }
 
-const body = (overrides: { newPump?: Record<string, unknown>; initialFill?: Record<string, unknown>; program?: Record<string, unknown>; version?: number } = {}) => ({
+const body = (
+  overrides: {
+    newPump?: Record<string, unknown>;
+    initialFill?: Record<string, unknown>;
+    program?: Record<string, unknown>;
+    version?: number;
+  } = {},
+) => ({
   version: overrides.version ?? 1,
   explantedOn: today(),
   reason: 'End of service (ERI)',
-  newPump: { modelId: ctx.catalog.models.get('8637-40')!.id, serial: `NEW-${seq}`, implantedOn: today(), ...overrides.newPump },
+  newPump: {
+    modelId: ctx.catalog.models.get('8637-40')!.id,
+    serial: `NEW-${seq}`,
+    implantedOn: today(),
+    ...overrides.newPump,
+  },
   initialFill: { volumeMl: 40, drugLot: 'LOT-N', drugExpiresOn: '2099-01-01', ...overrides.initialFill },
-  program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250, ...overrides.program },
+  program: {
+    drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
+    concentrationMcgPerMl: 500,
+    mode: 'simple',
+    doseMcgPerDay: 250,
+    ...overrides.program,
+  },
 });
-const post = (token: string | null, pumpId: number, b: unknown) => call(POST, { method: 'POST', token, body: b, params: { id: String(pumpId) } });
-const pumpsOf = (patientId: number) => ctx.db.select().from(s.pumps).where(eq(s.pumps.patientId, patientId)).all();
+const post = (token: string | null, pumpId: number, b: unknown) =>
+  call(POST, { method: 'POST', token, body: b, params: { id: String(pumpId) } });
+const pumpsOf = (patientId: number) =>
+  ctx.db.select().from(s.pumps).where(eq(s.pumps.patientId, patientId)).all();
 
 beforeAll(() => {
   ctx = setupApiTest();
@@ -55,31 +80,66 @@ describe('POST /api/v1/pumps/{id}/replace', () => {
     const fresh = pumpsOf(patientId).find((p) => p.id === newPumpId)!;
     expect(old).toMatchObject({ status: 'explanted', explantedOn: today(), version: 2 });
     // Alarm and reservoir default to the 8637-40's catalogue values.
-    expect(fresh).toMatchObject({ status: 'active', reservoirUl: 40_000, alarmUl: 2_000, serial: `NEW-${seq}` });
+    expect(fresh).toMatchObject({
+      status: 'active',
+      reservoirUl: 40_000,
+      alarmUl: 2_000,
+      serial: `NEW-${seq}`,
+    });
     const fill = ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.pumpId, newPumpId)).get()!;
-    expect(fill).toMatchObject({ kind: 'initial-fill', reservoirAfterUl: 40_000, drugExpiresOn: '2099-01-01', performedById: ctx.users.nurse.id });
+    expect(fill).toMatchObject({
+      kind: 'initial-fill',
+      reservoirAfterUl: 40_000,
+      drugExpiresOn: '2099-01-01',
+      performedById: ctx.users.nurse.id,
+    });
     const programs = ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.pumpId, newPumpId)).all();
     expect(programs).toHaveLength(1);
     expect(programs[0]).toMatchObject({ versionNo: 1, doseNgPerDay: 250_000, supersededAt: null });
-    const forecasts = ctx.db.select().from(s.pumpForecasts).all().map((f) => f.pumpId);
+    const forecasts = ctx.db
+      .select()
+      .from(s.pumpForecasts)
+      .all()
+      .map((f) => f.pumpId);
     expect(forecasts).toContain(newPumpId);
     expect(forecasts).not.toContain(pumpId);
-    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, appt.id)).get()).toMatchObject({ pumpId: newPumpId, status: 'booked', sequence: 1 });
-    const audits = ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.entity, 'pump'), eq(s.auditLog.actorId, ctx.users.nurse.id))).all();
+    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, appt.id)).get()).toMatchObject({
+      pumpId: newPumpId,
+      status: 'booked',
+      sequence: 1,
+    });
+    const audits = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(and(eq(s.auditLog.entity, 'pump'), eq(s.auditLog.actorId, ctx.users.nurse.id)))
+      .all();
     expect(audits.map((a) => a.entityId).sort()).toEqual([String(pumpId), String(newPumpId)].sort());
   });
 
   it('writes nothing when the new pump is invalid (fill above capacity, model without a reservoir)', async () => {
     const { pumpId, patientId } = addPump();
-    const over = await post(ctx.tokens.nurse, pumpId, body({ newPump: { modelId: ctx.catalog.models.get('8637-20')!.id }, initialFill: { volumeMl: 25 } }));
+    const over = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      body({ newPump: { modelId: ctx.catalog.models.get('8637-20')!.id }, initialFill: { volumeMl: 25 } }),
+    );
     expect(over.status).toBe(400);
     expect(over.body.fields['initialFill.volumeMl']).toMatch(/at most 20 mL/);
-    const codman = await post(ctx.tokens.nurse, pumpId, body({ newPump: { modelId: ctx.catalog.models.get('3000')!.id }, program: { mode: 'constant-flow', doseMcgPerDay: undefined } }));
+    const codman = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      body({
+        newPump: { modelId: ctx.catalog.models.get('3000')!.id },
+        program: { mode: 'constant-flow', doseMcgPerDay: undefined },
+      }),
+    );
     expect(codman.status).toBe(400);
     expect(codman.body.fields['newPump.reservoirMl']).toMatch(/required/);
     const shape = await post(ctx.tokens.nurse, pumpId, { version: 1, newPump: {} });
     expect(shape.status).toBe(400);
-    expect(Object.keys(shape.body.fields)).toEqual(expect.arrayContaining(['explantedOn', 'reason', 'newPump.serial', 'initialFill', 'program']));
+    expect(Object.keys(shape.body.fields)).toEqual(
+      expect.arrayContaining(['explantedOn', 'reason', 'newPump.serial', 'initialFill', 'program']),
+    );
     expect(pumpsOf(patientId)).toHaveLength(1);
     expect(pumpsOf(patientId)[0]!.status).toBe('active');
   });

@@ -8,7 +8,10 @@ import { replacePumpSchema } from '@/lib/validation/patient';
 export const dynamic = 'force-dynamic';
 
 /** Explants the pump and implants its replacement (pump, first program, initial fill) in one transaction. */
-export const POST = api({ permission: 'patients:write', body: replacePumpSchema }, async ({ staff, params, body }) => {
-  const pumpId = parseId(params.id, 'pump');
-  return replacePump(getDb(), staff, pumpId, body, requestNow());
-});
+export const POST = api(
+  { permission: 'patients:write', body: replacePumpSchema },
+  async ({ staff, params, body }) => {
+    const pumpId = parseId(params.id, 'pump');
+    return replacePump(getDb(), staff, pumpId, body, requestNow());
+  },
+);

@@ -45,8 +45,13 @@ describe('POST /api/v1/pumps/{id}/visits is atomic', () => {
       fillMl: 20,
     });
     const appointment = createAppointment(ctx.db, { pumpId: pump.id, startsAt: Date.now() - 60_000 });
-    const count = (table: typeof s.refillVisits | typeof s.drugPrograms | typeof s.auditLog) => ctx.db.select().from(table).all().length;
-    const before = { visits: count(s.refillVisits), programs: count(s.drugPrograms), audits: count(s.auditLog) };
+    const count = (table: typeof s.refillVisits | typeof s.drugPrograms | typeof s.auditLog) =>
+      ctx.db.select().from(table).all().length;
+    const before = {
+      visits: count(s.refillVisits),
+      programs: count(s.drugPrograms),
+      audits: count(s.auditLog),
+    };
 
     failure.armed = true;
     const body = {
@@ -59,16 +64,32 @@ describe('POST /api/v1/pumps/{id}/visits is atomic', () => {
       // A dose change, so that a program version is written too before the failure.
       newDoseMcgPerDay: 300,
     };
-    const r = await call(POST, { method: 'POST', token: ctx.tokens.nurse, body, params: { id: String(pump.id) } });
+    const r = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body,
+      params: { id: String(pump.id) },
+    });
     expect(r.status).toBe(500);
     expect(r.body.error).toMatch(/Nothing was saved/);
     expect(r.body.error).not.toMatch(/disk full/);
-    expect({ visits: count(s.refillVisits), programs: count(s.drugPrograms), audits: count(s.auditLog) }).toEqual(before);
-    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, appointment.id)).get()!.status).toBe('booked');
+    expect({
+      visits: count(s.refillVisits),
+      programs: count(s.drugPrograms),
+      audits: count(s.auditLog),
+    }).toEqual(before);
+    expect(
+      ctx.db.select().from(s.appointments).where(eq(s.appointments.id, appointment.id)).get()!.status,
+    ).toBe('booked');
 
     // The same request succeeds once nothing fails: the test above failed for the injected reason only.
     failure.armed = false;
-    const ok = await call(POST, { method: 'POST', token: ctx.tokens.nurse, body, params: { id: String(pump.id) } });
+    const ok = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body,
+      params: { id: String(pump.id) },
+    });
     expect(ok.status).toBe(201);
     expect(count(s.refillVisits)).toBe(before.visits + 1);
     expect(count(s.drugPrograms)).toBe(before.programs + 1);

@@ -13,9 +13,17 @@ let seq = 0;
 const TZ = 'America/Chicago';
 
 /** A SynchroMed II 20 mL, baclofen 500 mcg/mL at 250 mcg/day (0.5 mL/day), filled with 20 mL ten days ago. */
-function addPump(clinicId = ctx.clinic.id, options: { origin?: 'spinal' | 'cerebral'; daysAgo?: number } = {}) {
+function addPump(
+  clinicId = ctx.clinic.id,
+  options: { origin?: 'spinal' | 'cerebral'; daysAgo?: number } = {},
+) {
   seq++;
-  const patient = createPatient(ctx.db, { clinicId, mrn: `V-${seq}`, spasticityOrigin: options.origin ?? 'spinal', backupOralPlan: 'oral baclofen' });
+  const patient = createPatient(ctx.db, {
+    clinicId,
+    mrn: `V-${seq}`,
+    spasticityOrigin: options.origin ?? 'spinal',
+    backupOralPlan: 'oral baclofen',
+  });
   const { pump, program } = createPump(ctx.db, {
     patientId: patient.id,
     model: ctx.catalog.models.get('8637-20')!,
@@ -45,10 +53,18 @@ function visitBody(overrides: Record<string, unknown> = {}) {
 }
 
 const post = (token: string | null, pumpId: number, body: unknown) =>
-  call(POST, { method: 'POST', token, body, params: { id: String(pumpId) }, url: `/api/v1/pumps/${pumpId}/visits` });
+  call(POST, {
+    method: 'POST',
+    token,
+    body,
+    params: { id: String(pumpId) },
+    url: `/api/v1/pumps/${pumpId}/visits`,
+  });
 
-const visitsOf = (pumpId: number) => ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.pumpId, pumpId)).all();
-const programsOf = (pumpId: number) => ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.pumpId, pumpId)).all();
+const visitsOf = (pumpId: number) =>
+  ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.pumpId, pumpId)).all();
+const programsOf = (pumpId: number) =>
+  ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.pumpId, pumpId)).all();
 const auditCount = () => ctx.db.select().from(s.auditLog).all().length;
 
 beforeAll(() => {
@@ -63,7 +79,13 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
     // 20 mL − 10 days × 0.5 mL/day = 15 mL expected; 15 mL aspirated: no discrepancy.
     expect(r.body.assessment.expectedResidualMl).toBeCloseTo(15, 1);
     expect(r.body.assessment.flag).toBe('none');
-    expect(r.body.visit).toMatchObject({ kind: 'refill', aspiratedResidualMl: 15, volumeFilledMl: 20, discrepancyFlag: 'none', performedByName: ctx.users.nurse.name });
+    expect(r.body.visit).toMatchObject({
+      kind: 'refill',
+      aspiratedResidualMl: 15,
+      volumeFilledMl: 20,
+      discrepancyFlag: 'none',
+      performedByName: ctx.users.nurse.name,
+    });
     // Refilled to 20 mL: the due date moves about ten days later than before.
     expect(r.body.forecast.refillDueOn > r.body.previousDueOn).toBe(true);
     expect(r.body.slots.length).toBeGreaterThan(0);
@@ -74,9 +96,19 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
       expect(slot.date >= addDaysToLocalDate(r.body.forecast.refillDueOn, -7)).toBe(true);
     }
     const [, visit] = visitsOf(pumpId).sort((a, b) => a.performedAt - b.performedAt);
-    expect(visit).toMatchObject({ performedById: ctx.users.nurse.id, aspiratedResidualUl: 15_000, reservoirAfterUl: 20_000, discrepancyFlag: 'none', drugLot: 'LOT-123' });
+    expect(visit).toMatchObject({
+      performedById: ctx.users.nurse.id,
+      aspiratedResidualUl: 15_000,
+      reservoirAfterUl: 20_000,
+      discrepancyFlag: 'none',
+      drugLot: 'LOT-123',
+    });
     expect(Math.abs(visit!.expectedResidualUl! - 15_000)).toBeLessThan(10);
-    const audits = ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.entity, 'refill_visit'), eq(s.auditLog.entityId, String(visit!.id)))).all();
+    const audits = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(and(eq(s.auditLog.entity, 'refill_visit'), eq(s.auditLog.entityId, String(visit!.id))))
+      .all();
     expect(audits).toHaveLength(1);
     // The stored forecast (worklist) was refreshed in the same transaction.
     const storedAfter = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get();
@@ -86,7 +118,16 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
   it('computes the discrepancy flag itself and ignores one sent by the client', async () => {
     const { pumpId } = addPump();
     // 19 mL aspirated where 15 mL were expected: 4 mL too much left, under-infusion (tolerance 2 mL).
-    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: 19, discrepancyFlag: 'none', expectedResidualMl: 19, discrepancyMl: 0 }));
+    const r = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({
+        aspiratedResidualMl: 19,
+        discrepancyFlag: 'none',
+        expectedResidualMl: 19,
+        discrepancyMl: 0,
+      }),
+    );
     expect(r.status).toBe(201);
     expect(r.body.assessment.flag).toBe('under-infusion');
     expect(r.body.assessment.alerts.map((a: { code: string }) => a.code)).toContain('E5');
@@ -127,9 +168,23 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
   it('answers 400 naming each invalid field, and writes nothing', async () => {
     const { pumpId } = addPump();
     const audits = auditCount();
-    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: -1, volumeFilledMl: 'lots', drugLot: '', drugExpiresOn: '2026-02-30' }));
+    const r = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({
+        aspiratedResidualMl: -1,
+        volumeFilledMl: 'lots',
+        drugLot: '',
+        drugExpiresOn: '2026-02-30',
+      }),
+    );
     expect(r.status).toBe(400);
-    expect(Object.keys(r.body.fields).sort()).toEqual(['aspiratedResidualMl', 'drugExpiresOn', 'drugLot', 'volumeFilledMl']);
+    expect(Object.keys(r.body.fields).sort()).toEqual([
+      'aspiratedResidualMl',
+      'drugExpiresOn',
+      'drugLot',
+      'volumeFilledMl',
+    ]);
     expect(r.body.fields.aspiratedResidualMl).toMatch(/0 mL or more/);
     expect(visitsOf(pumpId)).toHaveLength(1);
     expect(auditCount()).toBe(audits);
@@ -152,7 +207,11 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
 
   it('rejects an expired drug', async () => {
     const { pumpId } = addPump();
-    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ drugExpiresOn: addDaysToLocalDate(localDateOf(Date.now(), TZ), -1) }));
+    const r = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ drugExpiresOn: addDaysToLocalDate(localDateOf(Date.now(), TZ), -1) }),
+    );
     expect(r.status).toBe(400);
     expect(r.body.fields.drugExpiresOn).toMatch(/expired/);
     expect(visitsOf(pumpId)).toHaveLength(1);
@@ -164,7 +223,11 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
     expect(r.status).toBe(400);
     expect(r.body.fields.concentrationMcgPerMl).toMatch(/one of 50 mcg\/mL, 500 mcg\/mL, 2000 mcg\/mL/);
     const morphine = ctx.catalog.drugs.get('Infumorph (preservative-free morphine)')!;
-    const r2 = await post(ctx.tokens.nurse, pumpId, visitBody({ drugId: morphine.id, concentrationMcgPerMl: 10_000 }));
+    const r2 = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ drugId: morphine.id, concentrationMcgPerMl: 10_000 }),
+    );
     expect(r2.status).toBe(400);
     expect(r2.body.fields.drugId).toMatch(/physician's program change/);
   });
@@ -176,20 +239,41 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
     expect(r.body.fields.confirmNoBridgeBolus).toMatch(/E8/);
     expect(programsOf(pumpId)).toHaveLength(1);
 
-    const confirmed = await post(ctx.tokens.nurse, pumpId, visitBody({ concentrationMcgPerMl: 2000, confirmNoBridgeBolus: true }));
+    const confirmed = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ concentrationMcgPerMl: 2000, confirmNoBridgeBolus: true }),
+    );
     expect(confirmed.status).toBe(201);
     expect(confirmed.body.assessment.alerts.map((a: { code: string }) => a.code)).toContain('E8');
     expect(confirmed.body.newProgramVersionNo).toBe(2);
     const programs = programsOf(pumpId).sort((a, b) => a.versionNo - b.versionNo);
     expect(programs[0]).toMatchObject({ id: programId, supersededAt: confirmed.body.visit.performedAt });
-    expect(programs[1]).toMatchObject({ versionNo: 2, concentrationNgPerMl: 2_000_000, doseNgPerDay: 250_000, supersededAt: null });
+    expect(programs[1]).toMatchObject({
+      versionNo: 2,
+      concentrationNgPerMl: 2_000_000,
+      doseNgPerDay: 250_000,
+      supersededAt: null,
+    });
     const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
-    expect(visit).toMatchObject({ programChanged: true, programId: programs[1]!.id, concentrationNgPerMl: 2_000_000 });
+    expect(visit).toMatchObject({
+      programChanged: true,
+      programId: programs[1]!.id,
+      concentrationNgPerMl: 2_000_000,
+    });
   });
 
   it('saves a concentration change with a bridge bolus recorded, without E8', async () => {
     const { pumpId } = addPump();
-    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ concentrationMcgPerMl: 2000, bridgeBolusGiven: true, bridgeBolusNote: '0.25 mL over 12 h' }));
+    const r = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({
+        concentrationMcgPerMl: 2000,
+        bridgeBolusGiven: true,
+        bridgeBolusNote: '0.25 mL over 12 h',
+      }),
+    );
     expect(r.status).toBe(201);
     expect(r.body.assessment.alerts.map((a: { code: string }) => a.code)).not.toContain('E8');
   });
@@ -200,17 +284,33 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
     const r = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 400 }));
     expect(r.status).toBe(400);
     expect(r.body.fields.verifiedById).toMatch(/E7/);
-    const self = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users.nurse.id }));
+    const self = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users.nurse.id }),
+    );
     expect(self.status).toBe(400);
     expect(self.body.fields.verifiedById).toMatch(/someone other than you/);
-    const desk = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users['front-desk'].id }));
+    const desk = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users['front-desk'].id }),
+    );
     expect(desk.status).toBe(400);
     expect(programsOf(pumpId)).toHaveLength(1);
 
-    const ok = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users.physician.id }));
+    const ok = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users.physician.id }),
+    );
     expect(ok.status).toBe(201);
     expect(ok.body.visit.verifiedByName).toBe(ctx.users.physician.name);
-    const active = ctx.db.select().from(s.drugPrograms).where(and(eq(s.drugPrograms.pumpId, pumpId), isNull(s.drugPrograms.supersededAt))).get()!;
+    const active = ctx.db
+      .select()
+      .from(s.drugPrograms)
+      .where(and(eq(s.drugPrograms.pumpId, pumpId), isNull(s.drugPrograms.supersededAt)))
+      .get()!;
     expect(active).toMatchObject({ versionNo: 2, doseNgPerDay: 400_000 });
   });
 
@@ -232,17 +332,29 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
 
   it('refuses a visit time before the last fill or in the future', async () => {
     const { pumpId } = addPump();
-    const early = await post(ctx.tokens.nurse, pumpId, visitBody({ performedAt: new Date(Date.now() - 20 * DAY_MS).toISOString() }));
+    const early = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ performedAt: new Date(Date.now() - 20 * DAY_MS).toISOString() }),
+    );
     expect(early.status).toBe(400);
     expect(early.body.fields.performedAt).toMatch(/after the last fill/);
-    const late = await post(ctx.tokens.nurse, pumpId, visitBody({ performedAt: new Date(Date.now() + DAY_MS).toISOString() }));
+    const late = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ performedAt: new Date(Date.now() + DAY_MS).toISOString() }),
+    );
     expect(late.status).toBe(400);
     expect(late.body.fields.performedAt).toMatch(/future/);
   });
 
   it('refuses a visit to an explanted pump', async () => {
     const { pumpId } = addPump();
-    ctx.db.update(s.pumps).set({ status: 'explanted', explantedOn: '2025-01-01' }).where(eq(s.pumps.id, pumpId)).run();
+    ctx.db
+      .update(s.pumps)
+      .set({ status: 'explanted', explantedOn: '2025-01-01' })
+      .where(eq(s.pumps.id, pumpId))
+      .run();
     const r = await post(ctx.tokens.nurse, pumpId, visitBody());
     expect(r.status).toBe(400);
     expect(visitsOf(pumpId)).toHaveLength(1);

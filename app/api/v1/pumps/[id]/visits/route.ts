@@ -17,7 +17,10 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, params }
  * Records a refill visit in one transaction. The discrepancy and its flag are computed here; the answer carries
  * the new forecast and the three earliest open slots before the new due date.
  */
-export const POST = api({ permission: 'refills:write', body: recordVisitSchema }, async ({ staff, params, body }) => {
-  const pumpId = parseId(params.id, 'pump');
-  return recordVisit(getDb(), staff, pumpId, body, requestNow());
-});
+export const POST = api(
+  { permission: 'refills:write', body: recordVisitSchema },
+  async ({ staff, params, body }) => {
+    const pumpId = parseId(params.id, 'pump');
+    return recordVisit(getDb(), staff, pumpId, body, requestNow());
+  },
+);

@@ -1,0 +1,1 @@
+CREATE INDEX `pump_forecasts_rank_idx` ON `pump_forecasts` (`clinic_id`,`refill_due_on`,`low_reservoir_alarm_at`,`empty_at`,`next_appointment_at`,`appointment_late`);
