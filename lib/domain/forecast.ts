@@ -39,7 +39,7 @@ import { DAY_MS, type ZoneClock } from './zone';
 
 function checkWholeDays(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new InvalidInputError(field, `${field} must be a whole number of days ≥ 0, got ${value}`, {
+    throw new InvalidInputError(field, `${field} must be a whole number of days ≥ 0, got ${String(value)}`, {
       value,
     });
   }

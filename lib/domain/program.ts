@@ -40,7 +40,7 @@ export function instantError(
 ): InvalidInputError {
   return new InvalidInputError(
     field,
-    `${field} must be an instant (epoch ms) between 1970 and 2200, got ${value}`,
+    `${field} must be an instant (epoch ms) between 1970 and 2200, got ${String(value)}`,
     {
       value,
       ...context,
@@ -53,7 +53,7 @@ export function nonNegativeError(
   value: unknown,
   context: Record<string, unknown> = {},
 ): InvalidInputError {
-  return new InvalidInputError(field, `${field} must be a number ≥ 0, got ${value}`, { value, ...context });
+  return new InvalidInputError(field, `${field} must be a number ≥ 0, got ${String(value)}`, { value, ...context });
 }
 
 export function positiveError(
@@ -61,7 +61,7 @@ export function positiveError(
   value: unknown,
   context: Record<string, unknown> = {},
 ): InvalidInputError {
-  return new InvalidInputError(field, `${field} must be a number > 0, got ${value}`, { value, ...context });
+  return new InvalidInputError(field, `${field} must be a number > 0, got ${String(value)}`, { value, ...context });
 }
 
 export function checkInstant(value: unknown, field: string, context?: Record<string, unknown>): EpochMs {
