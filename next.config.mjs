@@ -17,6 +17,8 @@ const nextConfig = {
           { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
         ],
       },
+      // Feed URLs are secrets: never leak them in a Referer (the later rule wins for /feeds).
+      { source: '/feeds/:path*', headers: [{ key: 'Referrer-Policy', value: 'no-referrer' }, { key: 'X-Robots-Tag', value: 'noindex' }] },
     ];
   },
 };

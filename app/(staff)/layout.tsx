@@ -28,6 +28,8 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           {can(staff.role, 'settings:read') && <Link href="/settings">Settings</Link>}
           {can(staff.role, 'staff:manage') && <Link href="/admin/staff">Staff</Link>}
           {can(staff.role, 'audit:read') && <Link href="/admin/audit">Audit</Link>}
+          {can(staff.role, 'feeds:own') && <Link href="/me/feed">My calendar feed</Link>}
+          <Link href="/me/tokens">API tokens</Link>
         </nav>
         <div className="who">
           <span>
