@@ -18,7 +18,7 @@ interface RouteRow {
 const roles = Object.keys(accounts) as DemoRole[];
 
 function readTable(): RouteRow[] {
-  const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'security.md'), 'utf8');
+  const doc = fs.readFileSync(path.join(process.cwd(), 'docs', 'security.md'), 'utf8');
   const block = doc.split('<!-- routes:start -->')[1]?.split('<!-- routes:end -->')[0] ?? '';
   return block
     .split('\n')
@@ -43,7 +43,7 @@ function routesInApp(): string[] {
       }
     }
   };
-  walk(path.join(__dirname, '..', 'app'), []);
+  walk(path.join(process.cwd(), 'app'), []);
   return found;
 }
 
