@@ -48,7 +48,9 @@ function createAuth() {
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
     },
     trustedOrigins: config.PUBLIC_URL ? [config.PUBLIC_URL] : undefined,
-    rateLimit: { enabled: true, window: 60, max: 120, customRules: { '/sign-in/email': { window: 60, max: 20 } } },
+    // Per client address, on top of the per-email lockout (lib/auth/throttle.ts). A clinic's staff often share
+    // one address (NAT), so this is generous; the lockout is what stops password guessing.
+    rateLimit: { enabled: true, window: 60, max: 600, customRules: { '/sign-in/email': { window: 60, max: 90 } } },
     telemetry: { enabled: false },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
