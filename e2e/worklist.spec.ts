@@ -25,7 +25,7 @@ test('search by MRN and by name, and filter by status', async ({ page }) => {
   await expect(page.getByRole('row', { name: /Alvarez, Maria/ })).toBeVisible();
   await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
   await page.getByRole('link', { name: 'Clear' }).click();
-  await page.getByLabel('Status', { exact: true }).selectOption('due-soon');
+  await page.locator('select[name="status"]').selectOption('due-soon');
   await page.getByRole('button', { name: 'Apply' }).click();
   const statuses = await page.getByRole('table').locator('td:first-child .badge').allInnerTexts();
   expect(new Set(statuses)).toEqual(new Set(['Due soon']));
