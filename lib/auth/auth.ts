@@ -47,7 +47,8 @@ function createAuth() {
       useSecureCookies: config.NODE_ENV === 'production' && (config.PUBLIC_URL ?? '').startsWith('https://'),
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
     },
-    trustedOrigins: config.PUBLIC_URL ? [config.PUBLIC_URL] : undefined,
+    // Without PUBLIC_URL the app runs locally: accept both spellings of the local origin.
+    trustedOrigins: config.PUBLIC_URL ? [config.PUBLIC_URL] : [`http://localhost:${config.PORT}`, `http://127.0.0.1:${config.PORT}`],
     // Per client address, on top of the per-email lockout (lib/auth/throttle.ts). A clinic's staff often share
     // one address (NAT), so this is generous; the lockout is what stops password guessing.
     rateLimit: { enabled: true, window: 60, max: 600, customRules: { '/sign-in/email': { window: 60, max: 90 } } },
