@@ -27,6 +27,8 @@ test('search by MRN and by name, and filter by status', async ({ page }) => {
   await page.getByRole('link', { name: 'Clear' }).click();
   await page.locator('select[name="status"]').selectOption('due-soon');
   await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/status=due-soon/);
+  await expect(page.locator('td:first-child .badge').first()).toHaveText('Due soon');
   const statuses = await page.getByRole('table').locator('td:first-child .badge').allInnerTexts();
   expect(new Set(statuses)).toEqual(new Set(['Due soon']));
 });
