@@ -14,7 +14,8 @@ import {
 import { InvalidInputError } from '@/lib/domain/errors';
 import { assessRefillVisit, type RefillAssessment } from '@/lib/domain/refill';
 import type { Alert } from '@/lib/domain/types';
-import { ValidationError } from '@/lib/errors';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+import { parseId } from '@/lib/validation/ids';
 import { forecastJson } from '@/lib/server/forecast-json';
 import { FILL_WARN_MARGIN_ML, type RecordVisitInput } from '@/lib/validation/refill';
 import type { Db } from '../client';
@@ -632,4 +633,20 @@ export function activePumpIds(db: Pick<Db, 'select'>, clinicId: number, patientI
     .orderBy(desc(s.pumps.implantedOn), desc(s.pumps.id))
     .all()
     .map((r) => r.id);
+}
+
+/**
+ * The pump a patient page works on: the `?pump=` asked for, else the patient's newest active pump. Another
+ * clinic's patient, an explanted pump or a pump of another patient is "not found".
+ */
+export function pagePumpId(
+  db: Pick<Db, 'select'>,
+  clinicId: number,
+  rawPatientId: string,
+  rawPump: unknown,
+): number {
+  const pumps = activePumpIds(db, clinicId, parseId(rawPatientId, 'patient'));
+  const pumpId = typeof rawPump === 'string' ? parseId(rawPump, 'pump') : pumps[0];
+  if (pumpId === undefined || !pumps.includes(pumpId)) throw new NotFoundError('No such pump.');
+  return pumpId;
 }

@@ -2,12 +2,11 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
 import { programFormContext } from '@/db/queries/programs';
-import { activePumpIds } from '@/db/queries/refills';
+import { pagePumpId } from '@/db/queries/refills';
 import { requirePageStaff } from '@/lib/auth/session';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { formatLocalDate } from '@/lib/format';
 import { requestNow } from '@/lib/server/clock';
-import { parseId } from '@/lib/validation/ids';
 import { ProgramForm } from './_components/program-form';
 
 export const metadata = { title: 'Change program' };
@@ -28,10 +27,7 @@ export default async function ProgramPage({
   const db = getDb();
   let context: ReturnType<typeof programFormContext>;
   try {
-    const patientId = parseId(id, 'patient');
-    const pumps = activePumpIds(db, staff.clinicId, patientId);
-    const pumpId = typeof query.pump === 'string' ? parseId(query.pump, 'pump') : pumps[0];
-    if (pumpId === undefined || !pumps.includes(pumpId)) notFound();
+    const pumpId = pagePumpId(db, staff.clinicId, id, query.pump);
     context = programFormContext(db, staff.clinicId, pumpId, requestNow());
   } catch (error) {
     if (error instanceof NotFoundError) notFound();

@@ -1,12 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
-import { activePumpIds, refillFormContext } from '@/db/queries/refills';
+import { pagePumpId, refillFormContext } from '@/db/queries/refills';
 import { requirePageStaff } from '@/lib/auth/session';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { formatInstant, formatLocalDate } from '@/lib/format';
 import { requestNow } from '@/lib/server/clock';
-import { parseId } from '@/lib/validation/ids';
 import { RefillForm } from './_components/refill-form';
 
 export const metadata = { title: 'Record refill' };
@@ -28,11 +27,7 @@ export default async function RefillPage({
   const now = requestNow();
   let context: ReturnType<typeof refillFormContext>;
   try {
-    const patientId = parseId(id, 'patient');
-    const pumps = activePumpIds(db, staff.clinicId, patientId);
-    const asked = typeof query.pump === 'string' ? parseId(query.pump, 'pump') : undefined;
-    const pumpId = asked ?? pumps[0];
-    if (pumpId === undefined || !pumps.includes(pumpId)) notFound();
+    const pumpId = pagePumpId(db, staff.clinicId, id, query.pump);
     context = refillFormContext(db, staff.clinicId, pumpId, now);
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
