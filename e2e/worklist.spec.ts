@@ -25,6 +25,8 @@ test('search by MRN and by name, and filter by status', async ({ page }) => {
   await expect(page.getByRole('row', { name: /Alvarez, Maria/ })).toBeVisible();
   await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
   await page.getByRole('link', { name: 'Clear' }).click();
+  // Clearing empties the typed search too, so the next filter is not silently narrowed by it.
+  await expect(page.getByLabel('Search name or MRN')).toHaveValue('');
   await page.locator('select[name="status"]').selectOption('due-soon');
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(/status=due-soon/);

@@ -54,7 +54,8 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
         ))}
       </ul>
 
-      <form className="filters" method="get" action="/" role="search" aria-label="Filter the worklist">
+      {/* Keyed by the filter so that "Clear" (a client navigation) resets what was typed, not only the defaults. */}
+      <form key={JSON.stringify(filter)} className="filters" method="get" action="/" role="search" aria-label="Filter the worklist">
         <label>
           Search name or MRN
           <input name="q" type="search" defaultValue={filter.q ?? ''} maxLength={100} />

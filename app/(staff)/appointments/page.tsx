@@ -102,7 +102,7 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
             Book an appointment ↓
           </a>
         )}
-        <form method="get" action="/appointments" className="appt-jump">
+        <form key={`${view}:${date}`} method="get" action="/appointments" className="appt-jump">
           <input type="hidden" name="view" value={view} />
           <label>
             Go to date

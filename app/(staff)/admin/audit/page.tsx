@@ -35,7 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
     <>
       <h1>Audit trail</h1>
       <p className="muted">Every change (who, when, what, before and after) and every view of a patient record. Append-only.</p>
-      <form className="filters" method="get" role="search" aria-label="Filter the audit trail">
+      <form key={qs.toString()} className="filters" method="get" role="search" aria-label="Filter the audit trail">
         <label>
           Staff member
           <select name="actorId" defaultValue={params.actorId ?? ''}>
