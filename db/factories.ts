@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from './client';
 import { drugCatalog, pumpModelCatalog } from './catalog';
 import * as s from './schema';
+import { insertOne } from './fast-insert';
 
 export const ul = (ml: number) => Math.round(ml * 1000);
 export const ng = (mcg: number) => Math.round(mcg * 1000);
@@ -40,19 +41,15 @@ export interface ClinicFactoryInput {
 }
 
 export function createClinic(db: Tx, input: ClinicFactoryInput = {}): s.Clinic {
-  return db
-    .insert(s.clinics)
-    .values({
-      name: input.name ?? 'Test Clinic',
-      timeZone: input.timeZone ?? 'America/Chicago',
-      phone24h: input.phone24h ?? '+1 555 010 0247',
-      address: input.address ?? '1 Test Street, Springfield',
-      clinicWeekdays: [1, 2, 3, 4, 5],
-      holidays: input.holidays ?? [],
-      isDemo: input.isDemo ?? false,
-    })
-    .returning()
-    .get();
+  return insertOne(db, s.clinics, {
+    name: input.name ?? 'Test Clinic',
+    timeZone: input.timeZone ?? 'America/Chicago',
+    phone24h: input.phone24h ?? '+1 555 010 0247',
+    address: input.address ?? '1 Test Street, Springfield',
+    clinicWeekdays: [1, 2, 3, 4, 5],
+    holidays: input.holidays ?? [],
+    isDemo: input.isDemo ?? false,
+  });
 }
 
 export interface PatientFactoryInput {
@@ -74,27 +71,23 @@ export interface PatientFactoryInput {
 }
 
 export function createPatient(db: Tx, input: PatientFactoryInput): s.Patient {
-  return db
-    .insert(s.patients)
-    .values({
-      clinicId: input.clinicId,
-      mrn: input.mrn,
-      givenName: input.givenName ?? 'Alex',
-      familyName: input.familyName ?? 'Doe',
-      dateOfBirth: input.dateOfBirth ?? '1980-01-01',
-      spasticityOrigin: input.spasticityOrigin ?? 'spinal',
-      riskInjuryT6OrAbove: input.riskInjuryT6OrAbove ?? false,
-      riskCommunication: input.riskCommunication ?? false,
-      riskPriorWithdrawal: input.riskPriorWithdrawal ?? false,
-      riskHearingImpaired: input.riskHearingImpaired ?? false,
-      backupOralPlan: input.backupOralPlan ?? '',
-      managingPhysicianId: input.managingPhysicianId ?? null,
-      phone: input.phone ?? '',
-      caregiverName: input.caregiverName ?? '',
-      caregiverPhone: input.caregiverPhone ?? '',
-    })
-    .returning()
-    .get();
+  return insertOne(db, s.patients, {
+    clinicId: input.clinicId,
+    mrn: input.mrn,
+    givenName: input.givenName ?? 'Alex',
+    familyName: input.familyName ?? 'Doe',
+    dateOfBirth: input.dateOfBirth ?? '1980-01-01',
+    spasticityOrigin: input.spasticityOrigin ?? 'spinal',
+    riskInjuryT6OrAbove: input.riskInjuryT6OrAbove ?? false,
+    riskCommunication: input.riskCommunication ?? false,
+    riskPriorWithdrawal: input.riskPriorWithdrawal ?? false,
+    riskHearingImpaired: input.riskHearingImpaired ?? false,
+    backupOralPlan: input.backupOralPlan ?? '',
+    managingPhysicianId: input.managingPhysicianId ?? null,
+    phone: input.phone ?? '',
+    caregiverName: input.caregiverName ?? '',
+    caregiverPhone: input.caregiverPhone ?? '',
+  });
 }
 
 export interface ProgramSpec {
@@ -128,7 +121,13 @@ export function programDoseNgPerDay(spec: ProgramSpec, flowMlPerDay?: number | n
   return ng(total + boluses);
 }
 
-export function programValues(pumpId: number, versionNo: number, spec: ProgramSpec, effectiveAt: number, flowMlPerDay?: number | null) {
+export function programValues(
+  pumpId: number,
+  versionNo: number,
+  spec: ProgramSpec,
+  effectiveAt: number,
+  flowMlPerDay?: number | null,
+) {
   return {
     pumpId,
     versionNo,
@@ -136,7 +135,8 @@ export function programValues(pumpId: number, versionNo: number, spec: ProgramSp
     concentrationNgPerMl: ng(spec.concentrationMcgPerMl),
     mode: spec.mode,
     doseNgPerDay: programDoseNgPerDay(spec, flowMlPerDay),
-    flexSteps: spec.flexSteps?.map((st) => ({ start: st.start, doseNgPerHour: ng(st.doseMcgPerHour) })) ?? null,
+    flexSteps:
+      spec.flexSteps?.map((st) => ({ start: st.start, doseNgPerHour: ng(st.doseMcgPerHour) })) ?? null,
     periodicBoluses: spec.periodicBoluses?.map((b) => ({ at: b.at, doseNg: ng(b.doseMcg) })) ?? null,
     patientBolusDoseNg: spec.patientBolus ? ng(spec.patientBolus.doseMcg) : null,
     patientBolusMaxPerDay: spec.patientBolus?.maxPerDay ?? null,
@@ -167,41 +167,34 @@ export interface PumpFactoryInput {
 export function createPump(db: Tx, input: PumpFactoryInput): { pump: s.Pump; program: s.DrugProgram } {
   const reservoirUl = input.reservoirMl !== undefined ? ul(input.reservoirMl) : input.model.reservoirUl;
   if (reservoirUl == null) throw new Error(`Pump model ${input.model.modelNumber} needs a reservoir volume`);
-  const alarmUl =
-    input.alarmMl !== undefined ? ul(input.alarmMl) : (input.model.defaultAlarmUl ?? ul(2));
-  const pump = db
-    .insert(s.pumps)
-    .values({
-      patientId: input.patientId,
-      modelId: input.model.id,
-      serial: input.serial,
-      implantedOn: input.implantedOn,
-      alarmUl,
-      reservoirUl,
-      flowUlPerDay: input.flowMlPerDay != null ? ul(input.flowMlPerDay) : null,
-      catheterVolumeUl: input.catheterVolumeMl != null ? ul(input.catheterVolumeMl) : null,
-      eriRecordedOn: input.eriRecordedOn ?? null,
-    })
-    .returning()
-    .get();
-  const program = db
-    .insert(s.drugPrograms)
-    .values(programValues(pump.id, 1, input.program, input.filledAt, input.flowMlPerDay))
-    .returning()
-    .get();
-  db.insert(s.refillVisits)
-    .values({
-      pumpId: pump.id,
-      kind: 'initial-fill',
-      performedAt: input.filledAt,
-      volumeFilledUl: ul(input.fillMl),
-      reservoirAfterUl: ul(input.fillMl),
-      drugId: input.program.drugId,
-      drugLot: input.drugLot ?? 'LOT-INIT',
-      concentrationNgPerMl: ng(input.program.concentrationMcgPerMl),
-      programId: program.id,
-    })
-    .run();
+  const alarmUl = input.alarmMl !== undefined ? ul(input.alarmMl) : (input.model.defaultAlarmUl ?? ul(2));
+  const pump = insertOne(db, s.pumps, {
+    patientId: input.patientId,
+    modelId: input.model.id,
+    serial: input.serial,
+    implantedOn: input.implantedOn,
+    alarmUl,
+    reservoirUl,
+    flowUlPerDay: input.flowMlPerDay != null ? ul(input.flowMlPerDay) : null,
+    catheterVolumeUl: input.catheterVolumeMl != null ? ul(input.catheterVolumeMl) : null,
+    eriRecordedOn: input.eriRecordedOn ?? null,
+  });
+  const program = insertOne(
+    db,
+    s.drugPrograms,
+    programValues(pump.id, 1, input.program, input.filledAt, input.flowMlPerDay),
+  );
+  insertOne(db, s.refillVisits, {
+    pumpId: pump.id,
+    kind: 'initial-fill',
+    performedAt: input.filledAt,
+    volumeFilledUl: ul(input.fillMl),
+    reservoirAfterUl: ul(input.fillMl),
+    drugId: input.program.drugId,
+    drugLot: input.drugLot ?? 'LOT-INIT',
+    concentrationNgPerMl: ng(input.program.concentrationMcgPerMl),
+    programId: program.id,
+  });
   return { pump, program };
 }
 
@@ -225,33 +218,35 @@ export interface VisitFactoryInput {
 export function createRefillVisit(db: Tx, input: VisitFactoryInput): s.RefillVisit {
   const expected = input.expectedResidualMl;
   const aspirated = input.aspiratedResidualMl;
-  return db
-    .insert(s.refillVisits)
-    .values({
-      pumpId: input.pumpId,
-      kind: 'refill',
-      performedAt: input.performedAt,
-      performedByName: input.performedByName ?? '',
-      verifiedByName: input.verifiedByName ?? '',
-      expectedResidualUl: expected != null ? ul(expected) : null,
-      aspiratedResidualUl: aspirated != null ? ul(aspirated) : null,
-      volumeFilledUl: ul(input.fillMl),
-      reservoirAfterUl: ul(input.fillMl),
-      drugId: input.drugId,
-      drugLot: input.drugLot ?? '',
-      drugExpiresOn: input.drugExpiresOn ?? null,
-      concentrationNgPerMl: ng(input.concentrationMcgPerMl),
-      programId: input.programId,
-      discrepancyUl: expected != null && aspirated != null ? ul(expected) - ul(aspirated) : null,
-      discrepancyFlag: input.discrepancyFlag ?? null,
-      notes: input.notes ?? '',
-    })
-    .returning()
-    .get();
+  return insertOne(db, s.refillVisits, {
+    pumpId: input.pumpId,
+    kind: 'refill',
+    performedAt: input.performedAt,
+    performedByName: input.performedByName ?? '',
+    verifiedByName: input.verifiedByName ?? '',
+    expectedResidualUl: expected != null ? ul(expected) : null,
+    aspiratedResidualUl: aspirated != null ? ul(aspirated) : null,
+    volumeFilledUl: ul(input.fillMl),
+    reservoirAfterUl: ul(input.fillMl),
+    drugId: input.drugId,
+    drugLot: input.drugLot ?? '',
+    drugExpiresOn: input.drugExpiresOn ?? null,
+    concentrationNgPerMl: ng(input.concentrationMcgPerMl),
+    programId: input.programId,
+    discrepancyUl: expected != null && aspirated != null ? ul(expected) - ul(aspirated) : null,
+    discrepancyFlag: input.discrepancyFlag ?? null,
+    notes: input.notes ?? '',
+  });
 }
 
 /** Supersedes the active program of a pump with a new version, as a physician's change does. */
-export function changeProgram(db: Tx, pumpId: number, spec: ProgramSpec, effectiveAt: number, flowMlPerDay?: number | null): s.DrugProgram {
+export function changeProgram(
+  db: Tx,
+  pumpId: number,
+  spec: ProgramSpec,
+  effectiveAt: number,
+  flowMlPerDay?: number | null,
+): s.DrugProgram {
   const current = db
     .select()
     .from(s.drugPrograms)
@@ -260,26 +255,28 @@ export function changeProgram(db: Tx, pumpId: number, spec: ProgramSpec, effecti
     .sort((a, b) => b.versionNo - a.versionNo)[0];
   if (!current) throw new Error(`Pump ${pumpId} has no program to change`);
   db.update(s.drugPrograms).set({ supersededAt: effectiveAt }).where(eq(s.drugPrograms.id, current.id)).run();
-  return db
-    .insert(s.drugPrograms)
-    .values(programValues(pumpId, current.versionNo + 1, spec, effectiveAt, flowMlPerDay))
-    .returning()
-    .get();
+  return insertOne(
+    db,
+    s.drugPrograms,
+    programValues(pumpId, current.versionNo + 1, spec, effectiveAt, flowMlPerDay),
+  );
 }
 
 export function createAppointment(
   db: Tx,
-  input: { pumpId: number; startsAt: number; status?: s.Appointment['status']; type?: s.Appointment['type']; durationMinutes?: number },
+  input: {
+    pumpId: number;
+    startsAt: number;
+    status?: s.Appointment['status'];
+    type?: s.Appointment['type'];
+    durationMinutes?: number;
+  },
 ): s.Appointment {
-  return db
-    .insert(s.appointments)
-    .values({
-      pumpId: input.pumpId,
-      startsAt: input.startsAt,
-      status: input.status ?? 'booked',
-      type: input.type ?? 'refill',
-      durationMinutes: input.durationMinutes ?? 30,
-    })
-    .returning()
-    .get();
+  return insertOne(db, s.appointments, {
+    pumpId: input.pumpId,
+    startsAt: input.startsAt,
+    status: input.status ?? 'booked',
+    type: input.type ?? 'refill',
+    durationMinutes: input.durationMinutes ?? 30,
+  });
 }

@@ -189,7 +189,10 @@ export function seedClinic(db: Db, options: SeedOptions, physicianIds: string[] 
   const random = rng(20261126);
   let visits = 0;
 
-  return db.transaction((tx) => {
+  // better-sqlite3 runs a transaction on its one connection, so statements through `db` inside the callback are
+  // part of it; the factories given `db` reuse prepared statements (db/fast-insert.ts), which a drizzle `tx` cannot.
+  return db.transaction(() => {
+    const tx = db;
     const { models, drugs } = ensureCatalog(tx);
     const clinic = createClinic(tx, {
       name: options.name ?? 'Riverside Spasticity & Pain Clinic',
