@@ -43,7 +43,7 @@ export function insertOne<T extends SQLiteTable>(
       .insert(table as SQLiteTable)
       .values(values as never)
       .returning()
-      .get() as T['$inferSelect'];
+      .get();
   }
   const columns = getTableColumns(table) as unknown as Record<string, ColumnMapper>;
   const input = values as Record<string, unknown>;
@@ -68,5 +68,5 @@ export function insertOne<T extends SQLiteTable>(
     const value = raw[column.name];
     row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
-  return row as T['$inferSelect'];
+  return row;
 }
