@@ -6,7 +6,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, sessionCookie, signIn, test as base } from './fixtures';
+import { expect, sessionCookie, signIn, signInAs, test as base } from './fixtures';
 
 interface Subject {
   patientId: number;
@@ -216,3 +216,114 @@ programTest(
     ).toBeVisible();
   },
 );
+
+/** Opens the program form for the subject and types a new daily dose, waiting until the preview allows saving. */
+async function draftDose(page: Page, patientId: number, dose: number, reason: string) {
+  await page.goto(`/patients/${patientId}`);
+  await page.getByRole('link', { name: 'Change program' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Change program/ })).toBeVisible();
+  await page.getByLabel('Daily dose (mcg/day)').fill(String(dose));
+  await page.getByLabel('Reason for the change').fill(reason);
+  await expect(page.getByTestId('program-preview')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save program' })).toBeEnabled();
+}
+
+programTest(
+  'two physicians change the same program at once: the second save is refused, nothing is overwritten',
+  async ({ page, browser, baseURL, restore }) => {
+    const { subject, original } = restore;
+    const first = Math.round(original.dailyDoseMcg * 1.1);
+    const second = Math.round(original.dailyDoseMcg * 0.9);
+
+    // Dr. Ortiz opens the form and types a change, but has not saved yet.
+    await signIn(page, 'physician');
+    await draftDose(page, subject.patientId, second, 'e2e: lower the dose (stale)');
+
+    // Meanwhile Dr. Okafor changes the same program in another browser and saves.
+    const other = await browser.newContext({ baseURL });
+    try {
+      const okafor = await other.newPage();
+      await signInAs(okafor, 'dr.okafor@demo.clinic');
+      await draftDose(okafor, subject.patientId, first, 'e2e: raise the dose (first to save)');
+      await okafor.getByRole('button', { name: 'Save program' }).click();
+      await expect(
+        okafor.getByRole('heading', { name: `Program version ${original.versionNo + 1} saved` }),
+      ).toBeVisible();
+    } finally {
+      await other.close();
+    }
+
+    // Dr. Ortiz's save names the version she read: refused with a clear message, and the stored program is Okafor's.
+    await page.getByRole('button', { name: 'Save program' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'changed by someone else' });
+    await expect(alert).toContainText('Not saved');
+    await expect(page.getByRole('heading', { name: /Program version .* saved/ })).toHaveCount(0);
+    const programs = await page.request.get(`/api/v1/pumps/${subject.pumpId}/programs`);
+    const active = ((await programs.json()) as { programs: ActiveProgram[] }).programs.filter(
+      (p) => p.supersededAt === null,
+    );
+    expect(active.map((p) => [p.versionNo, p.dailyDoseMcg])).toEqual([[original.versionNo + 1, first]]);
+
+    // "Reload" shows Okafor's program, not the stale draft: she makes her change again from there.
+    await alert.getByRole('button', { name: 'Reload the current program' }).click();
+    await expect(page.getByText(`program version ${original.versionNo + 1}`)).toBeVisible();
+    await expect(page.getByLabel('Daily dose (mcg/day)')).toHaveValue(String(first));
+    await expect(page.getByRole('alert').filter({ hasText: 'changed by someone else' })).toHaveCount(0);
+  },
+);
+
+test('two nurses edit the same patient at once: the second save is refused and the first one’s edit is kept', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  await signIn(page, 'nurse');
+  const subject = await findSubject(page.request, 'Novak');
+  const stamp = Date.now().toString().slice(-6);
+  const phone = `+1 555 019 ${stamp.slice(-4)}`;
+  const caregiver = `E2E caregiver ${stamp}`;
+
+  // Nora opens the editor and types a caregiver name.
+  await page.goto(`/patients/${subject.patientId}`);
+  await page.getByRole('button', { name: 'Edit details and risk flags' }).click();
+  const mine = page.getByRole('form', { name: 'Edit patient details' });
+  await mine.getByLabel('Caregiver name').fill(caregiver);
+
+  // Sam changes the phone number in another browser and saves first.
+  const other = await browser.newContext({ baseURL });
+  try {
+    const sam = await other.newPage();
+    await signInAs(sam, 'nurse2@demo.clinic');
+    await sam.goto(`/patients/${subject.patientId}`);
+    await sam.getByRole('button', { name: 'Edit details and risk flags' }).click();
+    await sam
+      .getByRole('form', { name: 'Edit patient details' })
+      .getByLabel('Phone', { exact: true })
+      .fill(phone);
+    await sam.getByRole('button', { name: 'Save details' }).click();
+    await expect(sam.getByRole('form', { name: 'Edit patient details' })).toHaveCount(0);
+  } finally {
+    await other.close();
+  }
+
+  await mine.getByRole('button', { name: 'Save details' }).click();
+  const alert = mine.getByRole('alert');
+  await expect(alert).toContainText('changed by someone else');
+  const stored = async () =>
+    (await (await page.request.get(`/api/v1/patients/${subject.patientId}`)).json()) as {
+      patient: { phone: string; caregiverName: string };
+    };
+  const after = (await stored()).patient;
+  expect(after.phone).toBe(phone);
+  expect(after.caregiverName).not.toBe(caregiver);
+
+  // Reloading drops the stale draft and shows Sam's phone number; Nora then makes her edit again and it saves.
+  await alert.getByRole('button', { name: 'Reload the record' }).click();
+  await expect(page.getByRole('form', { name: 'Edit patient details' })).toHaveCount(0);
+  await expect(page.getByText(phone)).toBeVisible();
+  await page.getByRole('button', { name: 'Edit details and risk flags' }).click();
+  await page.getByRole('form', { name: 'Edit patient details' }).getByLabel('Caregiver name').fill(caregiver);
+  await page.getByRole('button', { name: 'Save details' }).click();
+  await expect(page.getByRole('form', { name: 'Edit patient details' })).toHaveCount(0);
+  expect((await stored()).patient).toMatchObject({ phone, caregiverName: caregiver });
+});

@@ -14,15 +14,24 @@ export const accounts = {
 export type DemoRole = keyof typeof accounts;
 
 export async function signIn(page: Page, role: DemoRole): Promise<void> {
+  await signInAs(page, accounts[role]);
+}
+
+/** Signs in with any demo account (e.g. the second physician or nurse, for two people editing the same record). */
+export async function signInAs(page: Page, email: string): Promise<void> {
   await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(accounts[role]);
+  await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
 
 /** Signs in through the API and returns the session cookie header for that role. */
-export async function sessionCookie(request: APIRequestContext, baseURL: string, role: DemoRole): Promise<string> {
+export async function sessionCookie(
+  request: APIRequestContext,
+  baseURL: string,
+  role: DemoRole,
+): Promise<string> {
   const response = await request.post('/api/auth/sign-in/email', {
     data: { email: accounts[role], password: PASSWORD },
     headers: { origin: baseURL },

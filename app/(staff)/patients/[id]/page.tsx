@@ -140,7 +140,10 @@ export default async function PatientPage({ params }: { params: Params }) {
             )}
           </dl>
           {can(staff.role, 'patients:write') && (
+            // Keyed by version: once the record changed (someone else's save, then "Reload"), a draft of the old one
+            // is dropped, so unchanged fields in it can never revert the other person's edits.
             <PatientEditor
+              key={patient.version}
               patient={{
                 id: patient.id,
                 version: patient.version,
@@ -568,6 +571,7 @@ function PumpSection({
         <section className="card stack" aria-labelledby={`${headingId}-actions`}>
           <h3 id={`${headingId}-actions`}>Pump actions</h3>
           <PumpActions
+            key={pump.version}
             patientId={patientId}
             pump={{
               id: pump.id,

@@ -55,7 +55,8 @@ export default async function ProgramPage({
           {context.program.versionNo} · refill due {formatLocalDate(context.current.refillDueOn)}
         </p>
       </div>
-      <ProgramForm context={context} />
+      {/* Keyed by version: after a conflict, "Reload" shows the other person's program rather than keeping the stale draft. */}
+      <ProgramForm key={context.program.versionNo} context={context} />
     </div>
   );
 }
