@@ -256,9 +256,10 @@ try {
       },
       {
         key: 'clinicFeed',
-        name: 'GET /feeds/clinics/{token}.ics',
+        // Calendar apps (Apple, Google, Outlook) ask for gzip; the server keeps a gzip copy with the cached body.
+        name: 'GET /feeds/clinics/{token}.ics (gzip)',
         paths: [`/feeds/clinics/${feeds.clinic}.ics`],
-        headers: {},
+        headers: { 'Accept-Encoding': 'gzip' },
         targetMax: 10,
         targetText: '< 10 ms',
       },
@@ -366,6 +367,15 @@ try {
         value: round(firstMs),
         unit: 'ms',
         note: `includes loading the route; the body (${(result.responseBytes / 1024).toFixed(0)} KiB) is then cached per clinic (lib/server/feeds.ts)`,
+      });
+      // A client that does not ask for gzip gets the plain text: megabytes at this size.
+      await record({
+        ...target,
+        key: 'clinicFeedPlain',
+        name: 'GET /feeds/clinics/{token}.ics (no gzip)',
+        headers: {},
+        targetMax: undefined,
+        targetText: undefined,
       });
       // Calendar apps poll with the ETag they hold: the usual request is a revalidation answered 304.
       if (first.etag) {

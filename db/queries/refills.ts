@@ -546,7 +546,8 @@ export function recordVisit(
       );
 
     const drugs = new Map([[drug.id, { product: drug.product, doseUnit: drug.doseUnit }]]);
-    const previous = context.lastVisit;
+    const previous = tx.select().from(s.refillVisits).where(eq(s.refillVisits.id, context.lastVisit.id)).get();
+    if (!previous) throw new Error(`Refill visit ${context.lastVisit.id} vanished inside its transaction`);
     const [dto] = visitDtos([previous, { ...visit, programId: newProgram?.id ?? visit.programId }], drugs);
     return {
       visit: dto!,
