@@ -14,7 +14,18 @@ type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'all' | 'run'>;
 const toMl = (microlitres: number) => microlitres / 1000;
 const toMcg = (nanograms: number) => nanograms / 1000;
 
-export function clinicPolicy(clinic: Pick<s.Clinic, 'timeZone' | 'bufferDays' | 'dueSoonDays' | 'clinicWeekdays' | 'holidays' | 'accuracyPct' | 'discrepancyMinUl'>): ClinicPolicy {
+export function clinicPolicy(
+  clinic: Pick<
+    s.Clinic,
+    | 'timeZone'
+    | 'bufferDays'
+    | 'dueSoonDays'
+    | 'clinicWeekdays'
+    | 'holidays'
+    | 'accuracyPct'
+    | 'discrepancyMinUl'
+  >,
+): ClinicPolicy {
   return {
     timeZone: clinic.timeZone,
     bufferDays: clinic.bufferDays,
@@ -84,7 +95,11 @@ export function loadForecastContexts(
         implantedOn: s.pumps.implantedOn,
         eriRecordedOn: s.pumps.eriRecordedOn,
       },
-      model: { kind: s.pumpModels.kind, maxServiceYears: s.pumpModels.maxServiceYears },
+      model: {
+        kind: s.pumpModels.kind,
+        maxServiceYears: s.pumpModels.maxServiceYears,
+        labeledDrugs: s.pumpModels.labeledDrugs,
+      },
       patient: {
         id: s.patients.id,
         clinicId: s.patients.clinicId,
@@ -149,7 +164,13 @@ export function loadForecastContexts(
       .orderBy(s.appointments.startsAt)
       .all(),
   );
-  const drugRows = new Map(db.select().from(s.drugs).all().map((d) => [d.id, d]));
+  const drugRows = new Map(
+    db
+      .select()
+      .from(s.drugs)
+      .all()
+      .map((d) => [d.id, d]),
+  );
 
   const programsByPump = groupBy(programs, (p) => p.pumpId);
   const visitByPump = new Map(lastVisits.map((v) => [v.pumpId, v]));
@@ -180,7 +201,9 @@ export function loadForecastContexts(
     const timeline = since.map((p) => programVersion(p, Math.max(p.effectiveAt, lastVisit.performedAt)));
     const next = nextByPump.get(pump.id) ?? null;
     const stabilityDays =
-      lastVisit.kind === 'initial-fill' && drug.initialFillDays != null ? drug.initialFillDays : drug.stabilityDays;
+      lastVisit.kind === 'initial-fill' && drug.initialFillDays != null
+        ? drug.initialFillDays
+        : drug.stabilityDays;
     contexts.push({
       pumpId: pump.id,
       patientId: patient.id,
@@ -200,6 +223,7 @@ export function loadForecastContexts(
           implantedOn: pump.implantedOn,
           maxServiceYears: model.maxServiceYears,
           eriRecordedOn: pump.eriRecordedOn,
+          labeledDrugs: model.labeledDrugs,
         },
         lastRefill: { at: lastVisit.performedAt, volumeMl: toMl(lastVisit.reservoirAfterUl) },
         drug: {
@@ -228,7 +252,9 @@ function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
   return map;
 }
 
-export function computeForecasts(contexts: PumpForecastContext[]): { context: PumpForecastContext; forecast: Forecast }[] {
+export function computeForecasts(
+  contexts: PumpForecastContext[],
+): { context: PumpForecastContext; forecast: Forecast }[] {
   return contexts.map((context) => ({ context, forecast: forecast(context.input) }));
 }
 
@@ -236,11 +262,17 @@ export function computeForecasts(contexts: PumpForecastContext[]): { context: Pu
  * Recomputes and stores the forecast of the given pumps (all active ones when omitted). Call it inside the
  * transaction of every write that changes a forecast's inputs, so the stored forecast is never stale.
  */
-export function refreshForecasts(db: Tx, scope: Parameters<typeof loadForecastContexts>[1], now: number): number {
+export function refreshForecasts(
+  db: Tx,
+  scope: Parameters<typeof loadForecastContexts>[1],
+  now: number,
+): number {
   const results = computeForecasts(loadForecastContexts(db, scope, now));
   if ('pumpIds' in scope) {
     // Pumps that no longer forecast (explanted) leave the worklist.
-    db.delete(s.pumpForecasts).where(inArray(s.pumpForecasts.pumpId, scope.pumpIds.length ? scope.pumpIds : [-1])).run();
+    db.delete(s.pumpForecasts)
+      .where(inArray(s.pumpForecasts.pumpId, scope.pumpIds.length ? scope.pumpIds : [-1]))
+      .run();
   } else if ('clinicId' in scope) {
     db.delete(s.pumpForecasts).where(eq(s.pumpForecasts.clinicId, scope.clinicId)).run();
   } else {
@@ -262,6 +294,9 @@ export function refreshForecasts(db: Tx, scope: Parameters<typeof loadForecastCo
       localDateOf(context.nextAppointment.startsAt, context.input.clinic.timeZone) > f.refillDueOn,
     computedAt: context.input.now,
   }));
-  for (let i = 0; i < rows.length; i += 500) db.insert(s.pumpForecasts).values(rows.slice(i, i + 500)).run();
+  for (let i = 0; i < rows.length; i += 500)
+    db.insert(s.pumpForecasts)
+      .values(rows.slice(i, i + 500))
+      .run();
   return rows.length;
 }

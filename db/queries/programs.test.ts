@@ -51,3 +51,48 @@ describe('forecastRequestOf', () => {
     expect(forecast(toForecastInput(parsed))).toEqual(r!.forecast);
   });
 });
+
+describe('loaded forecasts and the labeled drug list (E12)', () => {
+  it('warn when the pump model is not labeled for the drug in it, and the preview request carries the list', () => {
+    const db = freshDb();
+    const catalog = ensureCatalog(db);
+    const clinic = createClinic(db);
+    const now = Date.UTC(2026, 5, 1, 15);
+    const implant = (mrn: string, modelNumber: string, product: string) => {
+      const patient = createPatient(db, { clinicId: clinic.id, mrn });
+      return createPump(db, {
+        patientId: patient.id,
+        model: catalog.models.get(modelNumber)!,
+        serial: mrn,
+        implantedOn: '2026-01-01',
+        program: {
+          drugId: catalog.drugs.get(product)!.id,
+          concentrationMcgPerMl: 25,
+          mode: 'simple',
+          doseMcgPerDay: 2,
+        },
+        filledAt: now - 5 * DAY_MS,
+        fillMl: 20,
+      }).pump.id;
+    };
+    // Prometra II is labeled for baclofen, morphine and saline; SynchroMed II also for ziconotide (catalog.ts).
+    const prometra = implant('P-1', '13827', 'Prialt (undiluted)');
+    const synchromed = implant('S-1', '8637-20', 'Prialt (undiluted)');
+    const results = new Map(
+      computeForecasts(loadForecastContexts(db, { clinicId: clinic.id }, now)).map((r) => [
+        r.context.pumpId,
+        r,
+      ]),
+    );
+    const e12 = (pumpId: number) => results.get(pumpId)!.forecast.alerts.find((a) => a.code === 'E12');
+    expect(e12(prometra)).toMatchObject({
+      severity: 'warn',
+      message: expect.stringContaining('baclofen, morphine, saline'),
+    });
+    expect(e12(synchromed)).toBeUndefined();
+    const request = forecastRequestSchema.parse(
+      JSON.parse(JSON.stringify(forecastRequestOf(results.get(prometra)!.context.input))),
+    );
+    expect(forecast(toForecastInput(request)).alerts.map((a) => a.code)).toContain('E12');
+  });
+});

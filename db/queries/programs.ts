@@ -98,6 +98,7 @@ export function forecastRequestOf(input: PumpForecastContext['input']): Omit<
       implantedOn: input.pump.implantedOn ?? null,
       maxServiceYears: input.pump.maxServiceYears ?? null,
       eriRecordedOn: input.pump.eriRecordedOn ?? null,
+      labeledDrugs: input.pump.labeledDrugs ? [...input.pump.labeledDrugs] : null,
     },
     lastRefill: { at: iso(input.lastRefill.at), volumeMl: input.lastRefill.volumeMl },
     drug: {

@@ -4,19 +4,9 @@
  */
 import 'server-only';
 import QRCode from 'qrcode';
-import { env } from '@/lib/env';
 
-/** The public origin: PUBLIC_URL when configured, else the origin the request came to. */
-export function publicOrigin(requestHeaders: Headers): string {
-  const configured = env().PUBLIC_URL;
-  if (configured) return configured.replace(/\/+$/, '');
-  const host =
-    requestHeaders.get('x-forwarded-host') ?? requestHeaders.get('host') ?? `localhost:${env().PORT}`;
-  const proto =
-    requestHeaders.get('x-forwarded-proto')?.split(',')[0]?.trim() ??
-    (host.startsWith('localhost') || host.startsWith('127.') ? 'http' : 'https');
-  return `${proto}://${host}`;
-}
+/** The public origin (one definition for every link the app hands out). */
+export { requestOrigin as publicOrigin } from '@/lib/server/origin';
 
 export function emergencyUrl(origin: string, clinicId: number): string {
   return `${origin}/emergency?clinic=${clinicId}`;

@@ -379,6 +379,29 @@ describe('alerts', () => {
     expect(alert(utc.alerts, 'E16')).toBeUndefined();
   });
 
+  it('E12: a drug the pump model is not labeled for', () => {
+    const pump = (labeledDrugs: string[] | null | undefined) => ({
+      kind: 'programmable' as const,
+      reservoirMl: 20,
+      alarmMl: 2,
+      labeledDrugs,
+    });
+    const hydromorphone = { name: 'hydromorphone', stabilityDays: 90, withdrawalRisk: 'moderate' as const };
+    const offLabel = alert(
+      make({ pump: pump(['baclofen', 'morphine', 'ziconotide']), drug: hydromorphone }).alerts,
+      'E12',
+    );
+    expect(offLabel).toMatchObject({
+      severity: 'warn',
+      message: expect.stringContaining('Hydromorphone is not on this pump'),
+    });
+    expect(offLabel?.message).toContain('baclofen, morphine, ziconotide');
+    // Labeled (case-insensitive), or no list known: no alert.
+    expect(alert(make({ pump: pump(['Baclofen', 'morphine']) }).alerts, 'E12')).toBeUndefined();
+    expect(alert(make({ pump: pump(null), drug: hydromorphone }).alerts, 'E12')).toBeUndefined();
+    expect(alert(make({ pump: pump([]), drug: hydromorphone }).alerts, 'E12')).toBeUndefined();
+  });
+
   it('E19: no backup oral baclofen plan', () => {
     expect(alert(make({ hasBackupOralPlan: false }).alerts, 'E19')).toMatchObject({ severity: 'info' });
     expect(alert(make({ hasBackupOralPlan: true }).alerts, 'E19')).toBeUndefined();

@@ -23,7 +23,8 @@ export type WithdrawalRisk = 'severe' | 'moderate' | 'low';
 /** Which delivery rate a volume integration uses: the programmed rate, or every allowed patient bolus taken. */
 export type RateBasis = 'programmed' | 'worst-case';
 /** Codes of reference.md section E raised by this engine. */
-export type AlertCode = 'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'E7' | 'E8' | 'E9' | 'E10' | 'E16' | 'E17' | 'E19';
+export type AlertCode =
+  'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'E7' | 'E8' | 'E9' | 'E10' | 'E12' | 'E16' | 'E17' | 'E19';
 
 export interface ClinicPolicy {
   timeZone: string;
@@ -57,6 +58,8 @@ export interface PumpInput {
   eriRecordedOn?: LocalDate | null;
   /** Days from the elective replacement indicator to the pump stopping (default 90, SynchroMed II). */
   eriToStopDays?: number | null;
+  /** Generic names of the drugs the pump model is labeled for (E12); undefined or null: not known, no alert. */
+  labeledDrugs?: readonly string[] | null;
 }
 
 export interface FlexStep {

@@ -5,7 +5,6 @@
  * work: parse, hash, one indexed lookup.
  */
 import 'server-only';
-import { gzipSync } from 'node:zlib';
 import type { NextRequest } from 'next/server';
 import QRCode from 'qrcode';
 import type { Db } from '@/db';
@@ -19,7 +18,7 @@ import {
   resolvePatientFeedToken,
 } from '@/db/queries/feeds';
 import { buildClinicFeed, buildPatientFeed, feedEtag, renderFeed } from '@/lib/ical';
-import { env } from '@/lib/env';
+import { requestHost, requestOrigin } from '@/lib/server/origin';
 import { requestNow } from '@/lib/server/clock';
 import { feedPath, feedTokenFromSegment, type FeedKind, type FeedLink } from '@/lib/validation/feeds';
 
@@ -46,37 +45,10 @@ interface RenderedFeed {
   body: Buffer;
   etag: string;
   lastModifiedAt: number;
-  /** A gzip copy made once and kept with a cached body (the clinic feed); small feeds are left to the server. */
-  gzipped?: () => Buffer;
 }
 
 function render(text: string, lastModifiedAt: number): RenderedFeed {
   return { body: Buffer.from(text, 'utf8'), etag: feedEtag(text), lastModifiedAt };
-}
-
-/** The same feed, plus a gzip copy compressed on first demand and then reused with the cached body. */
-function withGzip(feed: RenderedFeed): RenderedFeed {
-  let gzipped: Buffer | undefined;
-  return { ...feed, gzipped: () => (gzipped ??= gzipSync(feed.body)) };
-}
-
-/** The ETag of the gzip representation: a different strong tag for different bytes (RFC 9110 8.8.3). */
-export const gzipEtag = (etag: string) => etag.replace(/"$/, '-gzip"');
-
-/** Does an Accept-Encoding header accept gzip (explicitly, or through `*`), with a q-value above zero? */
-export function acceptsGzip(header: string | null): boolean {
-  if (!header) return false;
-  let gzip: number | undefined;
-  let any: number | undefined;
-  for (const part of header.split(',')) {
-    const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
-    const weight = Number.isFinite(q) ? q : 0;
-    if (name.trim() === 'gzip' || name.trim() === 'x-gzip') gzip = weight;
-    else if (name.trim() === '*') any = weight;
-  }
-  return (gzip ?? any ?? 0) > 0;
 }
 
 function plain(request: Request, status: number, text: string): Response {
@@ -119,31 +91,22 @@ export function isNotModified(headers: Headers, etag: string, lastModifiedAt: nu
 }
 
 function feedResponse(request: Request, feed: RenderedFeed, filename: string): Response {
-  const gzip = feed.gzipped !== undefined && acceptsGzip(request.headers.get('accept-encoding'));
-  const etag = gzip ? gzipEtag(feed.etag) : feed.etag;
-  const headers: Record<string, string> = {
+  const headers = {
     ...COMMON_HEADERS,
-    ETag: etag,
+    ETag: feed.etag,
     'Last-Modified': toHttpDate(feed.lastModifiedAt),
     'Cache-Control': FEED_CACHE_CONTROL,
   };
-  if (feed.gzipped) headers.Vary = 'Accept-Encoding';
-  // Either tag names the same events: a client that switched encodings still gets its 304.
-  const notModified =
-    isNotModified(request.headers, etag, feed.lastModifiedAt) ||
-    (feed.gzipped !== undefined &&
-      isNotModified(request.headers, gzip ? feed.etag : gzipEtag(feed.etag), feed.lastModifiedAt));
-  if (notModified) return new Response(null, { status: 304, headers });
-  const bytes = gzip ? feed.gzipped!() : feed.body;
-  if (gzip) headers['Content-Encoding'] = 'gzip';
-  // A view of the cached bytes, not a copy: the clinic feed of a large clinic is megabytes.
-  const view = new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+  if (isNotModified(request.headers, feed.etag, feed.lastModifiedAt)) return new Response(null, { status: 304, headers });
+  // A view of the cached bytes, not a copy: the clinic feed of a large clinic is megabytes. (Next.js drops a
+  // route handler's Content-Encoding and compresses by itself, so a pre-compressed body cannot be served here.)
+  const view = new Uint8Array(feed.body.buffer as ArrayBuffer, feed.body.byteOffset, feed.body.byteLength);
   return new Response(request.method === 'HEAD' ? null : view, {
     status: 200,
     headers: {
       ...headers,
       'Content-Type': 'text/calendar; charset=utf-8',
-      'Content-Length': String(bytes.length),
+      'Content-Length': String(feed.body.length),
       'Content-Disposition': `inline; filename="${filename}"`,
     },
   });
@@ -151,16 +114,12 @@ function feedResponse(request: Request, feed: RenderedFeed, filename: string): R
 
 /** The host name in event UIDs: the configured public address, else the request's host. */
 function feedHost(request: NextRequest): string {
-  const configured = env().PUBLIC_URL;
-  const host = configured ? new URL(configured).host : request.nextUrl.host;
-  // The builder needs a plain host name (UIDs are written unescaped); an odd Host header gets a fixed one.
-  return /^[A-Za-z0-9.-]+(?::\d+)?$/.test(host) ? host : 'pump-refills.invalid';
+  return requestHost(request.headers);
 }
 
 /** Public origin for links staff hand out: PUBLIC_URL when configured, else the request's own origin. */
 export function publicOrigin(request: NextRequest): string {
-  const configured = env().PUBLIC_URL;
-  return (configured ?? request.nextUrl.origin).replace(/\/+$/, '');
+  return requestOrigin(request.headers);
 }
 
 /** The https and webcal addresses of a token, and a QR code of the webcal one (SVG, rendered here). */
@@ -169,11 +128,7 @@ export async function feedLink(origin: string, kind: FeedKind, token: string): P
   const webcalUrl = url.replace(/^https?:/, 'webcal:');
   // The QR code carries the webcal address: the iPhone Camera app then opens Calendar's "Subscribe" dialog.
   const svg = await QRCode.toString(webcalUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return {
-    url,
-    webcalUrl,
-    qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`,
-  };
+  return { url, webcalUrl, qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}` };
 }
 
 async function serve(
@@ -196,10 +151,7 @@ async function serve(
 }
 
 /** GET/HEAD /feeds/patients/{token}.ics */
-export function servePatientFeed(
-  request: NextRequest,
-  params: Promise<Record<string, string>>,
-): Promise<Response> {
+export function servePatientFeed(request: NextRequest, params: Promise<Record<string, string>>): Promise<Response> {
   return serve(
     request,
     params,
@@ -216,10 +168,7 @@ export function servePatientFeed(
 }
 
 /** GET/HEAD /feeds/clinics/{token}.ics */
-export function serveClinicFeed(
-  request: NextRequest,
-  params: Promise<Record<string, string>>,
-): Promise<Response> {
+export function serveClinicFeed(request: NextRequest, params: Promise<Record<string, string>>): Promise<Response> {
   return serve(
     request,
     params,
@@ -260,16 +209,11 @@ function cachedClinicFeed(db: Db, clinicId: number, now: number, host: string): 
   const key = `${clinicId}|${host}`;
   const marker = databaseChangeMarker(db);
   const hit = clinicFeedCache.get(key);
-  if (
-    hit &&
-    now < hit.validUntil &&
-    now >= hit.builtAt &&
-    (hit.marker === marker || now - hit.builtAt < MAX_STALE_MS)
-  ) {
+  if (hit && now < hit.validUntil && now >= hit.builtAt && (hit.marker === marker || now - hit.builtAt < MAX_STALE_MS)) {
     return hit.feed;
   }
   const loaded = loadClinicFeed(db, clinicId, now, host);
-  const feed = withGzip(render(renderFeed(buildClinicFeed(loaded.input)), loaded.lastModifiedAt));
+  const feed = render(renderFeed(buildClinicFeed(loaded.input)), loaded.lastModifiedAt);
   clinicFeedCache.delete(key);
   clinicFeedCache.set(key, { feed, marker, builtAt: now, validUntil: loaded.validUntil });
   while (clinicFeedCache.size > MAX_CACHED_CLINICS) {

@@ -8,7 +8,11 @@ import { isoInstant, localDate, localTime, positive, timeZone, weekdays } from '
 
 const flexStep = z.object({
   start: localTime,
-  doseMcgPerHour: z.number({ message: 'must be a number (mcg/hour)' }).finite().min(0, 'must be 0 or more mcg/hour').max(10_000, 'must be at most 10000 mcg/hour'),
+  doseMcgPerHour: z
+    .number({ message: 'must be a number (mcg/hour)' })
+    .finite()
+    .min(0, 'must be 0 or more mcg/hour')
+    .max(10_000, 'must be at most 10000 mcg/hour'),
 });
 
 const program = z
@@ -17,7 +21,11 @@ const program = z
     concentrationMcgPerMl: positive('Concentration', 100_000, 'mcg/mL'),
     mode: z.enum(['simple', 'flex', 'constant-flow'], { message: 'must be simple, flex or constant-flow' }),
     doseMcgPerDay: positive('Daily dose', 100_000, 'mcg/day').optional(),
-    steps: z.array(flexStep).min(1, 'a flex program needs at least one step').max(48, 'at most 48 steps').optional(),
+    steps: z
+      .array(flexStep)
+      .min(1, 'a flex program needs at least one step')
+      .max(48, 'at most 48 steps')
+      .optional(),
     periodicBoluses: z
       .array(z.object({ at: localTime, doseMcg: positive('Bolus dose', 10_000, 'mcg') }))
       .max(24, 'at most 24 periodic boluses a day')
@@ -25,20 +33,31 @@ const program = z
     patientBolus: z
       .object({
         doseMcg: positive('Patient bolus dose', 10_000, 'mcg'),
-        maxPerDay: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(48, 'must be at most 48'),
+        maxPerDay: z
+          .number({ message: 'must be a whole number' })
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(48, 'must be at most 48'),
       })
       .nullable()
       .optional(),
   })
   .superRefine((p, ctx) => {
     if (p.mode === 'simple' && p.doseMcgPerDay === undefined)
-      ctx.addIssue({ code: 'custom', path: ['doseMcgPerDay'], message: 'is required for a simple continuous program (mcg/day)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['doseMcgPerDay'],
+        message: 'is required for a simple continuous program (mcg/day)',
+      });
     if (p.mode === 'flex') {
-      if (!p.steps) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'is required for a flex program' });
+      if (!p.steps)
+        ctx.addIssue({ code: 'custom', path: ['steps'], message: 'is required for a flex program' });
       else {
         const starts = p.steps.map((st) => st.start);
-        if (new Set(starts).size !== starts.length) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'step start times must differ' });
-        if ([...starts].sort().join() !== starts.join()) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'steps must be in order of start time' });
+        if (new Set(starts).size !== starts.length)
+          ctx.addIssue({ code: 'custom', path: ['steps'], message: 'step start times must differ' });
+        if ([...starts].sort().join() !== starts.join())
+          ctx.addIssue({ code: 'custom', path: ['steps'], message: 'steps must be in order of start time' });
       }
     }
   });
@@ -48,50 +67,111 @@ export const forecastRequestSchema = z
     now: isoInstant,
     clinic: z.object({
       timeZone,
-      bufferDays: z.number({ message: 'must be a whole number of days' }).int('must be a whole number of days').min(0, 'must be 0 or more days').max(60, 'must be at most 60 days').default(7),
-      dueSoonDays: z.number({ message: 'must be a whole number of days' }).int('must be a whole number of days').min(0).max(120, 'must be at most 120 days').default(14),
+      bufferDays: z
+        .number({ message: 'must be a whole number of days' })
+        .int('must be a whole number of days')
+        .min(0, 'must be 0 or more days')
+        .max(60, 'must be at most 60 days')
+        .default(7),
+      dueSoonDays: z
+        .number({ message: 'must be a whole number of days' })
+        .int('must be a whole number of days')
+        .min(0)
+        .max(120, 'must be at most 120 days')
+        .default(14),
       clinicWeekdays: weekdays.default([1, 2, 3, 4, 5]),
       holidays: z.array(localDate).max(1000, 'at most 1000 holidays').default([]),
-      accuracyPct: z.number().finite().min(0, 'must be 0 to 100 %').max(100, 'must be 0 to 100 %').default(15),
+      accuracyPct: z
+        .number()
+        .finite()
+        .min(0, 'must be 0 to 100 %')
+        .max(100, 'must be 0 to 100 %')
+        .default(15),
       discrepancyMinMl: z.number().finite().min(0).max(20, 'must be at most 20 mL').default(2),
     }),
     pump: z
       .object({
         kind: z.enum(['programmable', 'constant-flow'], { message: 'must be programmable or constant-flow' }),
         reservoirMl: positive('Reservoir', 100, 'mL'),
-        alarmMl: z.number({ message: 'must be a number (mL)' }).finite().min(0, 'must be 0 or more mL').max(100),
+        alarmMl: z
+          .number({ message: 'must be a number (mL)' })
+          .finite()
+          .min(0, 'must be 0 or more mL')
+          .max(100),
         flowMlPerDay: positive('Flow rate', 20, 'mL/day').optional(),
         implantedOn: localDate.nullable().optional(),
         maxServiceYears: z.number().int().min(1).max(50).nullable().optional(),
         eriRecordedOn: localDate.nullable().optional(),
+        labeledDrugs: z.array(z.string().trim().min(1).max(80)).max(20).nullable().optional(),
       })
       .superRefine((p, ctx) => {
-        if (p.alarmMl >= p.reservoirMl) ctx.addIssue({ code: 'custom', path: ['alarmMl'], message: 'must be less than the reservoir volume' });
+        if (p.alarmMl >= p.reservoirMl)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['alarmMl'],
+            message: 'must be less than the reservoir volume',
+          });
         if (p.kind === 'constant-flow' && p.flowMlPerDay === undefined)
-          ctx.addIssue({ code: 'custom', path: ['flowMlPerDay'], message: 'is required for a constant-flow pump (mL/day)' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['flowMlPerDay'],
+            message: 'is required for a constant-flow pump (mL/day)',
+          });
       }),
-    lastRefill: z.object({ at: isoInstant, volumeMl: z.number({ message: 'must be a number (mL)' }).finite().min(0, 'must be 0 or more mL').max(100) }),
+    lastRefill: z.object({
+      at: isoInstant,
+      volumeMl: z
+        .number({ message: 'must be a number (mL)' })
+        .finite()
+        .min(0, 'must be 0 or more mL')
+        .max(100),
+    }),
     drug: z.object({
       name: z.string().trim().min(1, 'is required').max(80),
-      stabilityDays: z.number({ message: 'must be a whole number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(400, 'must be at most 400 days'),
+      stabilityDays: z
+        .number({ message: 'must be a whole number of days' })
+        .int('must be a whole number of days')
+        .min(1, 'must be at least 1 day')
+        .max(400, 'must be at most 400 days'),
       usualMaxDoseMcgPerDay: positive('Usual maximum dose', 1_000_000, 'mcg/day').nullable().optional(),
     }),
-    programs: z.array(program, { message: 'must be a list of program versions' }).min(1, 'needs at least one program version').max(100, 'at most 100 versions'),
+    programs: z
+      .array(program, { message: 'must be a list of program versions' })
+      .min(1, 'needs at least one program version')
+      .max(100, 'at most 100 versions'),
     nextAppointmentAt: isoInstant.nullable().default(null),
     highRisk: z.boolean().optional(),
     hasBackupOralPlan: z.boolean().optional(),
   })
   .superRefine((r, ctx) => {
     if (r.lastRefill.volumeMl > r.pump.reservoirMl)
-      ctx.addIssue({ code: 'custom', path: ['lastRefill', 'volumeMl'], message: `must not exceed the reservoir (${r.pump.reservoirMl} mL)` });
-    if (r.lastRefill.at > r.now) ctx.addIssue({ code: 'custom', path: ['lastRefill', 'at'], message: 'must not be after now' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lastRefill', 'volumeMl'],
+        message: `must not exceed the reservoir (${r.pump.reservoirMl} mL)`,
+      });
+    if (r.lastRefill.at > r.now)
+      ctx.addIssue({ code: 'custom', path: ['lastRefill', 'at'], message: 'must not be after now' });
     r.programs.forEach((p, i) => {
       const prev = r.programs[i - 1];
-      if (prev && p.from < prev.from) ctx.addIssue({ code: 'custom', path: ['programs', i, 'from'], message: 'versions must be in time order' });
+      if (prev && p.from < prev.from)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['programs', i, 'from'],
+          message: 'versions must be in time order',
+        });
       if (r.pump.kind === 'constant-flow' && p.mode !== 'constant-flow')
-        ctx.addIssue({ code: 'custom', path: ['programs', i, 'mode'], message: 'must be constant-flow for a constant-flow pump' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['programs', i, 'mode'],
+          message: 'must be constant-flow for a constant-flow pump',
+        });
       if (r.pump.kind === 'programmable' && p.mode === 'constant-flow')
-        ctx.addIssue({ code: 'custom', path: ['programs', i, 'mode'], message: 'constant-flow needs a constant-flow pump' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['programs', i, 'mode'],
+          message: 'constant-flow needs a constant-flow pump',
+        });
     });
   });
 
@@ -104,17 +184,15 @@ export function toForecastInput(r: ForecastRequest): ForecastInput {
     pump: r.pump,
     lastRefill: r.lastRefill,
     drug: r.drug,
-    programs: r.programs.map(
-      (p): ProgramVersion => ({
-        from: p.from,
-        concentrationMcgPerMl: p.concentrationMcgPerMl,
-        mode: p.mode,
-        doseMcgPerDay: p.doseMcgPerDay,
-        steps: p.steps,
-        periodicBoluses: p.periodicBoluses,
-        patientBolus: p.patientBolus ?? null,
-      }),
-    ),
+    programs: r.programs.map((p): ProgramVersion => ({
+      from: p.from,
+      concentrationMcgPerMl: p.concentrationMcgPerMl,
+      mode: p.mode,
+      doseMcgPerDay: p.doseMcgPerDay,
+      steps: p.steps,
+      periodicBoluses: p.periodicBoluses,
+      patientBolus: p.patientBolus ?? null,
+    })),
     nextAppointmentAt: r.nextAppointmentAt,
     highRisk: r.highRisk,
     hasBackupOralPlan: r.hasBackupOralPlan,

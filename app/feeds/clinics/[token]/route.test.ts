@@ -2,18 +2,11 @@
  * The staff clinic feed over HTTP: who may keep one, what it shows, and the per-clinic cache.
  */
 import { eq } from 'drizzle-orm';
-import { gunzipSync } from 'node:zlib';
 import ICAL from 'ical.js';
-import { NextRequest } from 'next/server';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
-import {
-  feedAppointment,
-  feedPatient,
-  moveAppointment,
-  type FeedPatientFixture,
-} from '@/db/queries/feeds.test-helpers';
+import { feedAppointment, feedPatient, moveAppointment, type FeedPatientFixture } from '@/db/queries/feeds.test-helpers';
 import { clearClinicFeedCache } from '@/lib/server/feeds';
 import { call, setupApiTest, type ApiTestContext, type Role } from '@/tests/api';
 
@@ -28,21 +21,9 @@ const HOST = 'localhost:3000';
 
 beforeAll(() => {
   ctx = setupApiTest();
-  fx = feedPatient(ctx.db, {
-    clinicId: ctx.clinic.id,
-    now,
-    mrn: 'MRN-100234',
-    givenName: 'Jane',
-    familyName: 'Doe',
-  });
+  fx = feedPatient(ctx.db, { clinicId: ctx.clinic.id, now, mrn: 'MRN-100234', givenName: 'Jane', familyName: 'Doe' });
   appointment = feedAppointment(ctx.db, fx.pump.id, now + 3 * DAY_MS);
-  const foreign = feedPatient(ctx.db, {
-    clinicId: ctx.otherClinic.id,
-    now,
-    mrn: 'MRN-FOREIGN',
-    givenName: 'Otto',
-    familyName: 'Other',
-  });
+  const foreign = feedPatient(ctx.db, { clinicId: ctx.otherClinic.id, now, mrn: 'MRN-FOREIGN', givenName: 'Otto', familyName: 'Other' });
   feedAppointment(ctx.db, foreign.pump.id, now + 3 * DAY_MS);
 });
 
@@ -53,36 +34,20 @@ afterEach(() => {
 
 async function myToken(role: Role | 'otherClinicNurse'): Promise<string> {
   const status = await call(meFeed.GET, { token: ctx.tokens[role] });
-  const r = await call(meFeed.POST, {
-    method: 'POST',
-    token: ctx.tokens[role],
-    body: { replaces: status.body.tokenId },
-  });
+  const r = await call(meFeed.POST, { method: 'POST', token: ctx.tokens[role], body: { replaces: status.body.tokenId } });
   expect(r.status).toBe(201);
   return /\/feeds\/clinics\/([A-Za-z0-9_-]{43})\.ics$/.exec(r.body.link.url as string)![1]!;
 }
 
 const fetchFeed = (segment: string, method: 'GET' | 'HEAD' = 'GET', headers?: Record<string, string>) =>
-  call(method === 'HEAD' ? HEAD : GET, {
-    method,
-    url: `/feeds/clinics/${segment}`,
-    params: { token: segment },
-    headers,
-  });
+  call(method === 'HEAD' ? HEAD : GET, { method, url: `/feeds/clinics/${segment}`, params: { token: segment }, headers });
 
 function summaries(body: string): Map<string, { summary: string; start: number | string; sequence: number }> {
   const cal = new ICAL.Component(ICAL.parse(body));
   return new Map(
     cal.getAllSubcomponents('vevent').map((comp) => {
       const e = new ICAL.Event(comp);
-      return [
-        e.uid,
-        {
-          summary: e.summary,
-          start: e.startDate.isDate ? e.startDate.toString() : e.startDate.toUnixTime() * 1000,
-          sequence: e.sequence,
-        },
-      ];
+      return [e.uid, { summary: e.summary, start: e.startDate.isDate ? e.startDate.toString() : e.startDate.toUnixTime() * 1000, sequence: e.sequence }];
     }),
   );
 }
@@ -95,30 +60,19 @@ describe('the clinic feed', () => {
     expect(r.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     expect(r.headers.get('referrer-policy')).toBe('no-referrer');
     const events = summaries(r.body as string);
-    expect(events.get(`staff-appointment-${appointment.id}@${HOST}`)?.summary).toBe(
-      'Refill: J.D. (MRN MRN-100234)',
-    );
-    expect(events.get(`staff-refill-due-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe(
-      'Refill due: J.D. (MRN MRN-100234)',
-    );
-    expect(events.get(`staff-alarm-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe(
-      'Low-reservoir alarm: J.D. (MRN MRN-100234)',
-    );
+    expect(events.get(`staff-appointment-${appointment.id}@${HOST}`)?.summary).toBe('Refill: J.D. (MRN MRN-100234)');
+    expect(events.get(`staff-refill-due-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe('Refill due: J.D. (MRN MRN-100234)');
+    expect(events.get(`staff-alarm-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe('Low-reservoir alarm: J.D. (MRN MRN-100234)');
     expect(events.size).toBe(3);
     const body = (r.body as string).replace(/\r\n[ \t]/g, '');
-    for (const word of ['Doe', 'Jane', 'FOREIGN', 'Lioresal', 'baclofen', 'mcg'])
-      expect(body, word).not.toContain(word);
+    for (const word of ['Doe', 'Jane', 'FOREIGN', 'Lioresal', 'baclofen', 'mcg']) expect(body, word).not.toContain(word);
   });
 
   it('is open to every role with feeds:own, each with its own link, but not to admins', async () => {
-    const tokens = await Promise.all(
-      (['nurse', 'physician', 'front-desk'] as const).map((role) => myToken(role)),
-    );
+    const tokens = await Promise.all((['nurse', 'physician', 'front-desk'] as const).map((role) => myToken(role)));
     expect(new Set(tokens).size).toBe(3);
     for (const t of tokens) expect((await fetchFeed(`${t}.ics`)).status).toBe(200);
-    expect(
-      (await call(meFeed.POST, { method: 'POST', token: ctx.tokens.admin, body: { replaces: null } })).status,
-    ).toBe(403);
+    expect((await call(meFeed.POST, { method: 'POST', token: ctx.tokens.admin, body: { replaces: null } })).status).toBe(403);
   });
 
   it('stops working at once when the owner is disabled, with the same 404 as an unknown link', async () => {
@@ -142,11 +96,7 @@ describe('the clinic feed', () => {
     const current = await myToken('nurse');
     expect((await fetchFeed(`${old}.ics`)).status).toBe(404);
     expect((await fetchFeed(`${current}.ics`)).status).toBe(200);
-    expect((await call(meFeed.DELETE, { method: 'DELETE', token: ctx.tokens.nurse })).body).toEqual({
-      active: false,
-      tokenId: null,
-      createdAt: null,
-    });
+    expect((await call(meFeed.DELETE, { method: 'DELETE', token: ctx.tokens.nurse })).body).toEqual({ active: false, tokenId: null, createdAt: null });
     expect((await fetchFeed(`${current}.ics`)).status).toBe(404);
   });
 
@@ -161,37 +111,6 @@ describe('the clinic feed', () => {
     expect(head.body).toBeNull();
     expect(head.headers.get('etag')).toBe(first.headers.get('etag'));
     expect(head.headers.get('content-length')).toBe(first.headers.get('content-length'));
-  });
-
-  it('sends the cached gzip copy to clients that accept gzip, with its own ETag; either ETag revalidates', async () => {
-    const token = await myToken('nurse');
-    const segment = `${token}.ics`;
-    const raw = (headers: Record<string, string>) =>
-      GET(new NextRequest(new URL(`/feeds/clinics/${segment}`, 'http://localhost:3000'), { headers }), {
-        params: Promise.resolve({ token: segment }),
-      });
-    const plain = await raw({});
-    const plainBody = Buffer.from(await plain.arrayBuffer());
-    expect(plain.headers.get('content-encoding')).toBeNull();
-    expect(plain.headers.get('vary')).toBe('Accept-Encoding');
-
-    const zipped = await raw({ 'accept-encoding': 'br;q=1, gzip;q=0.8, deflate' });
-    expect(zipped.status).toBe(200);
-    expect(zipped.headers.get('content-encoding')).toBe('gzip');
-    const zippedBody = Buffer.from(await zipped.arrayBuffer());
-    expect(Number(zipped.headers.get('content-length'))).toBe(zippedBody.length);
-    expect(zippedBody.length).toBeLessThan(plainBody.length);
-    expect(gunzipSync(zippedBody).equals(plainBody)).toBe(true);
-    expect(zipped.headers.get('etag')).not.toBe(plain.headers.get('etag'));
-
-    // gzip refused (q=0) gets the plain bytes; both tags answer 304 whatever the encoding asked now.
-    expect(
-      (await raw({ 'accept-encoding': 'gzip;q=0, identity' })).headers.get('content-encoding'),
-    ).toBeNull();
-    for (const tag of [plain.headers.get('etag')!, zipped.headers.get('etag')!]) {
-      expect((await raw({ 'accept-encoding': 'gzip', 'if-none-match': tag })).status).toBe(304);
-      expect((await raw({ 'if-none-match': tag })).status).toBe(304);
-    }
   });
 
   it('reuses the cached body for at most 5 minutes after a change, then shows the change', async () => {
@@ -210,10 +129,7 @@ describe('the clinic feed', () => {
     vi.setSystemTime(Date.now() + 4 * 60_000);
     const fresh = await fetchFeed(`${token}.ics`);
     expect(fresh.headers.get('etag')).not.toBe(first.headers.get('etag'));
-    expect(summaries(fresh.body as string).get(uid)).toMatchObject({
-      start: movedTo,
-      sequence: appointment.sequence,
-    });
+    expect(summaries(fresh.body as string).get(uid)).toMatchObject({ start: movedTo, sequence: appointment.sequence });
   });
 
   it('drops a booked appointment from the cached feed as soon as it has ended', async () => {
