@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { ConfigError, env } from '@/lib/env';
-import { DatabaseStartupError } from './client';
+import { DatabaseStartupError, optimizeDatabase } from './client';
 import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
 import { clinics } from './schema';
@@ -24,10 +24,12 @@ export async function startup(): Promise<void> {
     const started = performance.now();
     const n = db.transaction((tx) => refreshForecasts(tx, { all: true }, Date.now()));
     console.log(`Forecast ${n} active pumps in ${Math.round(performance.now() - started)} ms.`);
-    // Appointments that slip into the past stop counting as "next": refresh hourly.
+    optimizeDatabase(db);
+    // Appointments that slip into the past stop counting as "next": refresh hourly (and the planner's statistics).
     setInterval(() => {
       try {
         db.transaction((tx) => refreshForecasts(tx, { all: true }, Date.now()));
+        optimizeDatabase(db);
       } catch (error) {
         console.error('Hourly forecast refresh failed', error);
       }

@@ -97,7 +97,8 @@ function feedResponse(request: Request, feed: RenderedFeed, filename: string): R
     'Last-Modified': toHttpDate(feed.lastModifiedAt),
     'Cache-Control': FEED_CACHE_CONTROL,
   };
-  if (isNotModified(request.headers, feed.etag, feed.lastModifiedAt)) return new Response(null, { status: 304, headers });
+  if (isNotModified(request.headers, feed.etag, feed.lastModifiedAt))
+    return new Response(null, { status: 304, headers });
   // A view of the cached bytes, not a copy: the clinic feed of a large clinic is megabytes. (Next.js drops a
   // route handler's Content-Encoding and compresses by itself, so a pre-compressed body cannot be served here.)
   const view = new Uint8Array(feed.body.buffer as ArrayBuffer, feed.body.byteOffset, feed.body.byteLength);
@@ -128,7 +129,11 @@ export async function feedLink(origin: string, kind: FeedKind, token: string): P
   const webcalUrl = url.replace(/^https?:/, 'webcal:');
   // The QR code carries the webcal address: the iPhone Camera app then opens Calendar's "Subscribe" dialog.
   const svg = await QRCode.toString(webcalUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return { url, webcalUrl, qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}` };
+  return {
+    url,
+    webcalUrl,
+    qrSvgDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`,
+  };
 }
 
 async function serve(
@@ -151,7 +156,10 @@ async function serve(
 }
 
 /** GET/HEAD /feeds/patients/{token}.ics */
-export function servePatientFeed(request: NextRequest, params: Promise<Record<string, string>>): Promise<Response> {
+export function servePatientFeed(
+  request: NextRequest,
+  params: Promise<Record<string, string>>,
+): Promise<Response> {
   return serve(
     request,
     params,
@@ -168,7 +176,10 @@ export function servePatientFeed(request: NextRequest, params: Promise<Record<st
 }
 
 /** GET/HEAD /feeds/clinics/{token}.ics */
-export function serveClinicFeed(request: NextRequest, params: Promise<Record<string, string>>): Promise<Response> {
+export function serveClinicFeed(
+  request: NextRequest,
+  params: Promise<Record<string, string>>,
+): Promise<Response> {
   return serve(
     request,
     params,
@@ -186,11 +197,12 @@ export function serveClinicFeed(request: NextRequest, params: Promise<Record<str
 //
 // A clinic of 10,000 pumps has some 29,000 events (13 MB) in its window; building them takes a second or more,
 // not the few milliseconds a feed request should, and blocks the server meanwhile. Every nurse's calendar polls the
-// same clinic feed, so the rendered body is kept per clinic and reused while (a) no event has left the feed
-// because time passed (`validUntil`) and (b) the database has not changed since it was built (a change marker
-// costing microseconds) or it was built less than MAX_STALE_MS ago: a busy clinic rebuilds at most every five
-// minutes, the same age that Cache-Control allows the calendar app itself. Tokens are checked on every request,
-// before the cache: a rotated or revoked token, or a disabled account, is refused at once.
+// same clinic feed, so the rendered body is kept per clinic and reused for MAX_STALE_MS after it was built, and
+// after that for as long as (a) the database has not changed (a change marker costing microseconds) and (b) no
+// event has left the feed because time passed (`validUntil`). So a clinic rebuilds at most every five minutes, the
+// age that Cache-Control allows the calendar app itself: in a large clinic some appointment ends every few
+// minutes, and rebuilding at each of them made the cost grow with the square of the clinic's size. Tokens are
+// checked on every request, before the cache: a rotated or revoked token, or a disabled account, is refused at once.
 
 const MAX_STALE_MS = 5 * 60_000;
 const MAX_CACHED_CLINICS = 16;
@@ -209,7 +221,11 @@ function cachedClinicFeed(db: Db, clinicId: number, now: number, host: string): 
   const key = `${clinicId}|${host}`;
   const marker = databaseChangeMarker(db);
   const hit = clinicFeedCache.get(key);
-  if (hit && now < hit.validUntil && now >= hit.builtAt && (hit.marker === marker || now - hit.builtAt < MAX_STALE_MS)) {
+  if (
+    hit &&
+    now >= hit.builtAt &&
+    (now - hit.builtAt < MAX_STALE_MS || (hit.marker === marker && now < hit.validUntil))
+  ) {
     return hit.feed;
   }
   const loaded = loadClinicFeed(db, clinicId, now, host);

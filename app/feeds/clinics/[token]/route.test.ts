@@ -6,7 +6,12 @@ import ICAL from 'ical.js';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
-import { feedAppointment, feedPatient, moveAppointment, type FeedPatientFixture } from '@/db/queries/feeds.test-helpers';
+import {
+  feedAppointment,
+  feedPatient,
+  moveAppointment,
+  type FeedPatientFixture,
+} from '@/db/queries/feeds.test-helpers';
 import { clearClinicFeedCache } from '@/lib/server/feeds';
 import { call, setupApiTest, type ApiTestContext, type Role } from '@/tests/api';
 
@@ -21,9 +26,21 @@ const HOST = 'localhost:3000';
 
 beforeAll(() => {
   ctx = setupApiTest();
-  fx = feedPatient(ctx.db, { clinicId: ctx.clinic.id, now, mrn: 'MRN-100234', givenName: 'Jane', familyName: 'Doe' });
+  fx = feedPatient(ctx.db, {
+    clinicId: ctx.clinic.id,
+    now,
+    mrn: 'MRN-100234',
+    givenName: 'Jane',
+    familyName: 'Doe',
+  });
   appointment = feedAppointment(ctx.db, fx.pump.id, now + 3 * DAY_MS);
-  const foreign = feedPatient(ctx.db, { clinicId: ctx.otherClinic.id, now, mrn: 'MRN-FOREIGN', givenName: 'Otto', familyName: 'Other' });
+  const foreign = feedPatient(ctx.db, {
+    clinicId: ctx.otherClinic.id,
+    now,
+    mrn: 'MRN-FOREIGN',
+    givenName: 'Otto',
+    familyName: 'Other',
+  });
   feedAppointment(ctx.db, foreign.pump.id, now + 3 * DAY_MS);
 });
 
@@ -34,20 +51,36 @@ afterEach(() => {
 
 async function myToken(role: Role | 'otherClinicNurse'): Promise<string> {
   const status = await call(meFeed.GET, { token: ctx.tokens[role] });
-  const r = await call(meFeed.POST, { method: 'POST', token: ctx.tokens[role], body: { replaces: status.body.tokenId } });
+  const r = await call(meFeed.POST, {
+    method: 'POST',
+    token: ctx.tokens[role],
+    body: { replaces: status.body.tokenId },
+  });
   expect(r.status).toBe(201);
   return /\/feeds\/clinics\/([A-Za-z0-9_-]{43})\.ics$/.exec(r.body.link.url as string)![1]!;
 }
 
 const fetchFeed = (segment: string, method: 'GET' | 'HEAD' = 'GET', headers?: Record<string, string>) =>
-  call(method === 'HEAD' ? HEAD : GET, { method, url: `/feeds/clinics/${segment}`, params: { token: segment }, headers });
+  call(method === 'HEAD' ? HEAD : GET, {
+    method,
+    url: `/feeds/clinics/${segment}`,
+    params: { token: segment },
+    headers,
+  });
 
 function summaries(body: string): Map<string, { summary: string; start: number | string; sequence: number }> {
   const cal = new ICAL.Component(ICAL.parse(body));
   return new Map(
     cal.getAllSubcomponents('vevent').map((comp) => {
       const e = new ICAL.Event(comp);
-      return [e.uid, { summary: e.summary, start: e.startDate.isDate ? e.startDate.toString() : e.startDate.toUnixTime() * 1000, sequence: e.sequence }];
+      return [
+        e.uid,
+        {
+          summary: e.summary,
+          start: e.startDate.isDate ? e.startDate.toString() : e.startDate.toUnixTime() * 1000,
+          sequence: e.sequence,
+        },
+      ];
     }),
   );
 }
@@ -60,19 +93,30 @@ describe('the clinic feed', () => {
     expect(r.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     expect(r.headers.get('referrer-policy')).toBe('no-referrer');
     const events = summaries(r.body as string);
-    expect(events.get(`staff-appointment-${appointment.id}@${HOST}`)?.summary).toBe('Refill: J.D. (MRN MRN-100234)');
-    expect(events.get(`staff-refill-due-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe('Refill due: J.D. (MRN MRN-100234)');
-    expect(events.get(`staff-alarm-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe('Low-reservoir alarm: J.D. (MRN MRN-100234)');
+    expect(events.get(`staff-appointment-${appointment.id}@${HOST}`)?.summary).toBe(
+      'Refill: J.D. (MRN MRN-100234)',
+    );
+    expect(events.get(`staff-refill-due-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe(
+      'Refill due: J.D. (MRN MRN-100234)',
+    );
+    expect(events.get(`staff-alarm-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe(
+      'Low-reservoir alarm: J.D. (MRN MRN-100234)',
+    );
     expect(events.size).toBe(3);
     const body = (r.body as string).replace(/\r\n[ \t]/g, '');
-    for (const word of ['Doe', 'Jane', 'FOREIGN', 'Lioresal', 'baclofen', 'mcg']) expect(body, word).not.toContain(word);
+    for (const word of ['Doe', 'Jane', 'FOREIGN', 'Lioresal', 'baclofen', 'mcg'])
+      expect(body, word).not.toContain(word);
   });
 
   it('is open to every role with feeds:own, each with its own link, but not to admins', async () => {
-    const tokens = await Promise.all((['nurse', 'physician', 'front-desk'] as const).map((role) => myToken(role)));
+    const tokens = await Promise.all(
+      (['nurse', 'physician', 'front-desk'] as const).map((role) => myToken(role)),
+    );
     expect(new Set(tokens).size).toBe(3);
     for (const t of tokens) expect((await fetchFeed(`${t}.ics`)).status).toBe(200);
-    expect((await call(meFeed.POST, { method: 'POST', token: ctx.tokens.admin, body: { replaces: null } })).status).toBe(403);
+    expect(
+      (await call(meFeed.POST, { method: 'POST', token: ctx.tokens.admin, body: { replaces: null } })).status,
+    ).toBe(403);
   });
 
   it('stops working at once when the owner is disabled, with the same 404 as an unknown link', async () => {
@@ -96,7 +140,11 @@ describe('the clinic feed', () => {
     const current = await myToken('nurse');
     expect((await fetchFeed(`${old}.ics`)).status).toBe(404);
     expect((await fetchFeed(`${current}.ics`)).status).toBe(200);
-    expect((await call(meFeed.DELETE, { method: 'DELETE', token: ctx.tokens.nurse })).body).toEqual({ active: false, tokenId: null, createdAt: null });
+    expect((await call(meFeed.DELETE, { method: 'DELETE', token: ctx.tokens.nurse })).body).toEqual({
+      active: false,
+      tokenId: null,
+      createdAt: null,
+    });
     expect((await fetchFeed(`${current}.ics`)).status).toBe(404);
   });
 
@@ -129,14 +177,35 @@ describe('the clinic feed', () => {
     vi.setSystemTime(Date.now() + 4 * 60_000);
     const fresh = await fetchFeed(`${token}.ics`);
     expect(fresh.headers.get('etag')).not.toBe(first.headers.get('etag'));
-    expect(summaries(fresh.body as string).get(uid)).toMatchObject({ start: movedTo, sequence: appointment.sequence });
+    expect(summaries(fresh.body as string).get(uid)).toMatchObject({
+      start: movedTo,
+      sequence: appointment.sequence,
+    });
   });
 
-  it('drops a booked appointment from the cached feed as soon as it has ended', async () => {
+  it('keeps serving its cached body for 5 minutes even when an event ended meanwhile, then rebuilds', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t0 = Math.floor(Date.now() / 60_000) * 60_000;
+    vi.setSystemTime(t0);
+    const endsSoon = feedAppointment(ctx.db, fx.pump.id, t0 - 28 * 60_000); // 30 min long: ends at t0 + 2 min
+    const token = await myToken('nurse');
+    const uid = `staff-appointment-${endsSoon.id}@${HOST}`;
+    clearClinicFeedCache();
+    const built = await fetchFeed(`${token}.ics`);
+    expect(summaries(built.body as string).has(uid)).toBe(true);
+    vi.setSystemTime(t0 + 3 * 60_000); // ended a minute ago: the cached body, unchanged
+    const cached = await fetchFeed(`${token}.ics`);
+    expect(cached.headers.get('etag')).toBe(built.headers.get('etag'));
+    vi.setSystemTime(t0 + 5 * 60_000 + 1); // five minutes after the build: rebuilt without it
+    expect(summaries((await fetchFeed(`${token}.ics`)).body as string).has(uid)).toBe(false);
+  });
+
+  it('drops a booked appointment from the cached feed once it has ended, at most 5 minutes late', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
     vi.setSystemTime(start);
-    const shortOne = feedAppointment(ctx.db, fx.pump.id, Math.floor(start / 60_000) * 60_000 + 60_000); // ends in ~31 min
+    const minute = Math.floor(start / 60_000) * 60_000;
+    const shortOne = feedAppointment(ctx.db, fx.pump.id, minute + 60_000); // ends in ~31 min
     const token = await myToken('nurse');
     const uid = `staff-appointment-${shortOne.id}@${HOST}`;
     expect(summaries((await fetchFeed(`${token}.ics`)).body as string).has(uid)).toBe(true);
