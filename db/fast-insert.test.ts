@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { freshDb } from '../tests/db';
 import { insertOne } from './fast-insert';
 import * as s from './schema';
@@ -42,17 +42,25 @@ describe('insertOne', () => {
       spasticityOrigin: 'spinal',
       riskCommunication: true,
     });
-    const b = insertOne(db, s.patients, {
+    const bInput = {
       clinicId: c.id,
       mrn: 'B2',
       givenName: 'B',
       familyName: 'Two',
       dateOfBirth: '1990-02-02',
-      spasticityOrigin: 'cerebral',
+      spasticityOrigin: 'cerebral' as const,
       phone: '+1 555',
-    });
+    };
+    const b = insertOne(db, s.patients, bInput);
     expect([a.mrn, a.riskCommunication, a.phone]).toEqual(['A1', true, '']);
     expect([b.mrn, b.riskCommunication, b.phone]).toEqual(['B2', false, '+1 555']);
+
+    // The same column set again: no new statement is prepared.
+    const prepare = vi.spyOn(db.$client, 'prepare');
+    const again = insertOne(db, s.patients, { ...bInput, mrn: 'B3' });
+    expect(prepare).not.toHaveBeenCalled();
+    expect(again).toMatchObject({ mrn: 'B3', phone: '+1 555' });
+    prepare.mockRestore();
   });
 
   it('rolls back with the transaction it runs in, and rejects an unknown column', () => {

@@ -85,6 +85,19 @@ describe('invalid input', () => {
     expect(r.body.fields['clinic.timeZone']).toMatch(/IANA time zone/);
   });
 
+  it('checks the labeled drug list (E12): a list of names or null, and warns for a drug not on it', async () => {
+    for (const labeledDrugs of ['baclofen', [''], [42], Array.from({ length: 21 }, () => 'x')]) {
+      const r = await post({ ...base, pump: { ...base.pump, labeledDrugs } });
+      expect(r.status).toBe(400);
+      expect(Object.keys(r.body.fields).some((k) => k.startsWith('pump.labeledDrugs'))).toBe(true);
+    }
+    const offLabel = await post({ ...base, pump: { ...base.pump, labeledDrugs: ['morphine'] } });
+    expect(offLabel.status).toBe(200);
+    expect(offLabel.body.alerts.map((a: { code: string }) => a.code)).toContain('E12');
+    const unknown = await post({ ...base, pump: { ...base.pump, labeledDrugs: null } });
+    expect(unknown.body.alerts.map((a: { code: string }) => a.code)).not.toContain('E12');
+  });
+
   it('refuses a fill above the reservoir and a refill in the future', async () => {
     const r = await post({ ...base, lastRefill: { at: '2026-03-11T10:00:00-06:00', volumeMl: 25 } });
     expect(r.status).toBe(400);

@@ -482,6 +482,26 @@ export function changeAppointment(
   });
 }
 
+/**
+ * Changes an appointment as a side effect of another action (a refill marks it done, an explant cancels it, a
+ * replacement moves it to the new pump): SEQUENCE goes up so that calendars replace the event, the optimistic
+ * version goes up so that an open edit of it gets a 409, and the change is audited.
+ */
+export function reviseAppointment(
+  tx: Pick<Db, 'update' | 'insert'>,
+  actor: Actor,
+  appointment: Pick<s.Appointment, 'id' | 'sequence' | 'version'>,
+  set: Partial<Pick<s.Appointment, 'status' | 'pumpId'>>,
+  audited: { before: Record<string, unknown>; after: Record<string, unknown> },
+  now: number,
+): void {
+  tx.update(s.appointments)
+    .set({ ...set, sequence: appointment.sequence + 1, version: appointment.version + 1, updatedAt: now })
+    .where(eq(s.appointments.id, appointment.id))
+    .run();
+  audit(tx, actor, 'update', 'appointment', appointment.id, audited.before, audited.after);
+}
+
 export interface OpenSlot {
   startsAt: number;
   startsAtIso: string;

@@ -20,6 +20,7 @@ import type { Db } from '../client';
 import { createPump } from '../factories';
 import * as s from '../schema';
 import { acknowledgeAlert, activeAcknowledgements, isCovered, type Ack } from './alerts';
+import { reviseAppointment } from './appointments';
 import { audit, type Actor } from './audit';
 import {
   computeForecasts,
@@ -736,18 +737,13 @@ export function updatePump(db: Db, actor: Actor, pumpId: number, input: UpdatePu
     });
     if (changes.status === 'explanted') {
       for (const a of futureBooked(tx, pumpId, now)) {
-        tx.update(s.appointments)
-          .set({ status: 'cancelled', sequence: a.sequence + 1, version: a.version + 1, updatedAt: now })
-          .where(eq(s.appointments.id, a.id))
-          .run();
-        audit(
+        reviseAppointment(
           tx,
           actor,
-          'update',
-          'appointment',
-          a.id,
-          { status: 'booked' },
-          { status: 'cancelled', reason: 'Pump explanted' },
+          a,
+          { status: 'cancelled' },
+          { before: { status: 'booked' }, after: { status: 'cancelled', reason: 'Pump explanted' } },
+          now,
         );
       }
     }
@@ -872,18 +868,13 @@ export function replacePump(db: Db, actor: Actor, pumpId: number, input: Replace
 
     // Booked refills follow the patient to the new pump.
     for (const a of futureBooked(tx, pumpId, now)) {
-      tx.update(s.appointments)
-        .set({ pumpId: pump.id, sequence: a.sequence + 1, version: a.version + 1, updatedAt: now })
-        .where(eq(s.appointments.id, a.id))
-        .run();
-      audit(
+      reviseAppointment(
         tx,
         actor,
-        'update',
-        'appointment',
-        a.id,
-        { pumpId },
-        { pumpId: pump.id, reason: 'Pump replaced' },
+        a,
+        { pumpId: pump.id },
+        { before: { pumpId }, after: { pumpId: pump.id, reason: 'Pump replaced' } },
+        now,
       );
     }
     try {

@@ -21,6 +21,7 @@ import { FILL_WARN_MARGIN_ML, type RecordVisitInput } from '@/lib/validation/ref
 import type { Db } from '../client';
 import { programValues, type ProgramSpec } from '../factories';
 import * as s from '../schema';
+import { reviseAppointment } from './appointments';
 import { audit, type Actor } from './audit';
 import {
   computeForecasts,
@@ -495,18 +496,13 @@ export function recordVisit(
       )
       .all();
     for (const a of done) {
-      tx.update(s.appointments)
-        .set({ status: 'done', sequence: a.sequence + 1, version: a.version + 1, updatedAt: now })
-        .where(eq(s.appointments.id, a.id))
-        .run();
-      audit(
+      reviseAppointment(
         tx,
         actor,
-        'update',
-        'appointment',
-        a.id,
-        { status: 'booked' },
-        { status: 'done', visitId: visit.id },
+        a,
+        { status: 'done' },
+        { before: { status: 'booked' }, after: { status: 'done', visitId: visit.id } },
+        now,
       );
     }
 
@@ -546,7 +542,11 @@ export function recordVisit(
       );
 
     const drugs = new Map([[drug.id, { product: drug.product, doseUnit: drug.doseUnit }]]);
-    const previous = tx.select().from(s.refillVisits).where(eq(s.refillVisits.id, context.lastVisit.id)).get();
+    const previous = tx
+      .select()
+      .from(s.refillVisits)
+      .where(eq(s.refillVisits.id, context.lastVisit.id))
+      .get();
     if (!previous) throw new Error(`Refill visit ${context.lastVisit.id} vanished inside its transaction`);
     const [dto] = visitDtos([previous, { ...visit, programId: newProgram?.id ?? visit.programId }], drugs);
     return {

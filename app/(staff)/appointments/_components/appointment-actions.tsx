@@ -6,7 +6,7 @@ import { ApiError } from '@/lib/query/client';
 import { changeAppointment, scheduleKeys, type AppointmentDto } from '@/lib/query/appointments';
 import { formatLocalDate } from '@/lib/format';
 import type { AppointmentPatch } from '@/lib/validation/appointment';
-import { Field } from './field';
+import { Field } from '@/app/(staff)/_components/field';
 import { SlotPicker } from './slot-picker';
 
 const verbs: Record<AppointmentPatch['action'], string> = {

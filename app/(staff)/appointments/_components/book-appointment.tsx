@@ -12,7 +12,7 @@ import {
 } from '@/lib/query/appointments';
 import { formatInstant, formatLocalDate } from '@/lib/format';
 import { appointmentTypeLabels, appointmentTypes, type AppointmentType } from '@/lib/validation/appointment';
-import { Field } from './field';
+import { Field } from '@/app/(staff)/_components/field';
 import { SlotPicker } from './slot-picker';
 
 interface Selection {

@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Field } from '@/app/(staff)/appointments/_components/field';
+import { Field } from '@/app/(staff)/_components/field';
 import { ApiError } from '@/lib/query/client';
 import { saveSettings, scheduleKeys, settingsQuery, type ClinicSettings } from '@/lib/query/appointments';
 import { formatLocalDate } from '@/lib/format';

@@ -2,12 +2,13 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { DrugOption } from '@/db/queries/refills';
 import { ApiError } from '@/lib/query/client';
 import { clinicalKeys, replacePump, updatePump, type ProgramDto } from '@/lib/query/patients';
 import { replacePumpSchema, updatePumpSchema } from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
+import { Field } from '@/app/(staff)/_components/field';
 import { numberField, parseNumber } from './labels';
 import { draftFromProgram, programInput, ProgramEditor, type ProgramDraft } from './program-editor';
 
@@ -92,33 +93,6 @@ export function PumpActions(props: Props) {
   );
 }
 
-function Field({
-  label,
-  error,
-  id,
-  children,
-}: {
-  label: string;
-  error?: string;
-  id: string;
-  children: React.ReactNode;
-}) {
-  return (
-    <div className="pt-field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {error && (
-        <span id={`${id}-err`} className="field-error">
-          {error}
-        </span>
-      )}
-    </div>
-  );
-}
-
-const invalid = (errors: Record<string, string>, key: string, id: string) =>
-  errors[key] ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-err` } : {};
-
 function ErrorNotice({ error, fields }: { error: Error | null; fields: Record<string, string> }) {
   if (!error && Object.keys(fields).length === 0) return null;
   return (
@@ -129,7 +103,6 @@ function ErrorNotice({ error, fields }: { error: Error | null; fields: Record<st
 }
 
 function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void }) {
-  const id = useId();
   const done = useInvalidate(patientId, pump.id);
   const [alarm, setAlarm] = useState(numberField(pump.alarmMl));
   const [catheter, setCatheter] = useState(numberField(pump.catheterVolumeMl));
@@ -161,40 +134,23 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
       }}
     >
       <div className="grid-2">
-        <Field id={`${id}-alarm`} label="Low-reservoir alarm volume (mL)" error={errors.alarmMl}>
-          <input
-            id={`${id}-alarm`}
-            inputMode="decimal"
-            value={alarm}
-            onChange={(e) => setAlarm(e.target.value)}
-            {...invalid(errors, 'alarmMl', `${id}-alarm`)}
-          />
+        <Field label="Low-reservoir alarm volume (mL)" error={errors.alarmMl}>
+          {(p) => (
+            <input {...p} inputMode="decimal" value={alarm} onChange={(e) => setAlarm(e.target.value)} />
+          )}
         </Field>
-        <Field
-          id={`${id}-cath`}
-          label="Catheter volume (mL, for bridge boluses)"
-          error={errors.catheterVolumeMl}
-        >
-          <input
-            id={`${id}-cath`}
-            inputMode="decimal"
-            value={catheter}
-            onChange={(e) => setCatheter(e.target.value)}
-            {...invalid(errors, 'catheterVolumeMl', `${id}-cath`)}
-          />
+        <Field label="Catheter volume (mL, for bridge boluses)" error={errors.catheterVolumeMl}>
+          {(p) => (
+            <input
+              {...p}
+              inputMode="decimal"
+              value={catheter}
+              onChange={(e) => setCatheter(e.target.value)}
+            />
+          )}
         </Field>
-        <Field
-          id={`${id}-eri`}
-          label="Elective replacement indicator (ERI) seen on"
-          error={errors.eriRecordedOn}
-        >
-          <input
-            id={`${id}-eri`}
-            type="date"
-            value={eri}
-            onChange={(e) => setEri(e.target.value)}
-            {...invalid(errors, 'eriRecordedOn', `${id}-eri`)}
-          />
+        <Field label="Elective replacement indicator (ERI) seen on" error={errors.eriRecordedOn}>
+          {(p) => <input {...p} type="date" value={eri} onChange={(e) => setEri(e.target.value)} />}
         </Field>
       </div>
       <p className="small muted">
@@ -214,7 +170,6 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
 }
 
 function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () => void }) {
-  const id = useId();
   const done = useInvalidate(patientId, pump.id);
   const [on, setOn] = useState(today);
   const [reason, setReason] = useState('');
@@ -245,24 +200,11 @@ function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () =>
         implant a new pump at the same time, use <strong>Replace pump</strong>.
       </p>
       <div className="grid-2">
-        <Field id={`${id}-on`} label="Explanted on" error={errors.explantedOn}>
-          <input
-            id={`${id}-on`}
-            type="date"
-            value={on}
-            max={today}
-            onChange={(e) => setOn(e.target.value)}
-            {...invalid(errors, 'explantedOn', `${id}-on`)}
-          />
+        <Field label="Explanted on" error={errors.explantedOn}>
+          {(p) => <input {...p} type="date" value={on} max={today} onChange={(e) => setOn(e.target.value)} />}
         </Field>
-        <Field id={`${id}-reason`} label="Reason" error={errors.reason}>
-          <input
-            id={`${id}-reason`}
-            value={reason}
-            maxLength={500}
-            onChange={(e) => setReason(e.target.value)}
-            {...invalid(errors, 'reason', `${id}-reason`)}
-          />
+        <Field label="Reason" error={errors.reason}>
+          {(p) => <input {...p} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />}
         </Field>
       </div>
       <label className="inline">
@@ -291,7 +233,6 @@ function ReplaceForm({
   today,
   onDone,
 }: Props & { onDone: () => void }) {
-  const id = useId();
   const done = useInvalidate(patientId, pump.id);
   const current = models.find((m) => m.id === pump.modelId) ?? models[0]!;
   const [modelId, setModelId] = useState(current.id);
@@ -368,127 +309,92 @@ function ReplaceForm({
       </p>
       <h4 className="pt-subhead">New pump</h4>
       <div className="grid-2">
-        <Field id={`${id}-model`} label="Model" error={errors['newPump.modelId']}>
-          <select
-            id={`${id}-model`}
-            value={modelId}
-            onChange={(e) => {
-              const next = models.find((m) => m.id === Number(e.target.value))!;
-              setModelId(next.id);
-              setAlarm(numberField(next.defaultAlarmMl));
-              setReservoir(numberField(next.reservoirMl));
-              setFill(numberField(next.reservoirMl));
-              setDraft((d) => ({
-                ...d,
-                mode:
-                  next.kind === 'constant-flow'
-                    ? 'constant-flow'
-                    : d.mode === 'constant-flow'
-                      ? 'simple'
-                      : d.mode,
-              }));
-            }}
-          >
-            {models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label}
-              </option>
-            ))}
-          </select>
+        <Field label="Model" error={errors['newPump.modelId']}>
+          {(p) => (
+            <select
+              {...p}
+              value={modelId}
+              onChange={(e) => {
+                const next = models.find((m) => m.id === Number(e.target.value))!;
+                setModelId(next.id);
+                setAlarm(numberField(next.defaultAlarmMl));
+                setReservoir(numberField(next.reservoirMl));
+                setFill(numberField(next.reservoirMl));
+                setDraft((d) => ({
+                  ...d,
+                  mode:
+                    next.kind === 'constant-flow'
+                      ? 'constant-flow'
+                      : d.mode === 'constant-flow'
+                        ? 'simple'
+                        : d.mode,
+                }));
+              }}
+            >
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
-        <Field id={`${id}-serial`} label="Serial number" error={errors['newPump.serial']}>
-          <input
-            id={`${id}-serial`}
-            value={serial}
-            maxLength={60}
-            onChange={(e) => setSerial(e.target.value)}
-            {...invalid(errors, 'newPump.serial', `${id}-serial`)}
-          />
+        <Field label="Serial number" error={errors['newPump.serial']}>
+          {(p) => <input {...p} value={serial} maxLength={60} onChange={(e) => setSerial(e.target.value)} />}
         </Field>
         <Field
-          id={`${id}-on`}
           label="Replaced on (explant and implant)"
           error={errors['newPump.implantedOn'] ?? errors.explantedOn}
         >
-          <input
-            id={`${id}-on`}
-            type="date"
-            value={implantedOn}
-            max={today}
-            onChange={(e) => setImplantedOn(e.target.value)}
-          />
+          {(p) => (
+            <input
+              {...p}
+              type="date"
+              value={implantedOn}
+              max={today}
+              onChange={(e) => setImplantedOn(e.target.value)}
+            />
+          )}
         </Field>
-        <Field id={`${id}-reservoir`} label="Reservoir (mL)" error={errors['newPump.reservoirMl']}>
-          <input
-            id={`${id}-reservoir`}
-            inputMode="decimal"
-            value={reservoir}
-            onChange={(e) => setReservoir(e.target.value)}
-            {...invalid(errors, 'newPump.reservoirMl', `${id}-reservoir`)}
-          />
+        <Field label="Reservoir (mL)" error={errors['newPump.reservoirMl']}>
+          {(p) => (
+            <input
+              {...p}
+              inputMode="decimal"
+              value={reservoir}
+              onChange={(e) => setReservoir(e.target.value)}
+            />
+          )}
         </Field>
         <Field
-          id={`${id}-alarm`}
           label={`Alarm volume (mL${model.defaultAlarmMl != null ? `, model default ${model.defaultAlarmMl}` : ', no model default'})`}
           error={errors['newPump.alarmMl']}
         >
-          <input
-            id={`${id}-alarm`}
-            inputMode="decimal"
-            value={alarm}
-            onChange={(e) => setAlarm(e.target.value)}
-            {...invalid(errors, 'newPump.alarmMl', `${id}-alarm`)}
-          />
+          {(p) => (
+            <input {...p} inputMode="decimal" value={alarm} onChange={(e) => setAlarm(e.target.value)} />
+          )}
         </Field>
         {model.kind === 'constant-flow' && (
-          <Field id={`${id}-flow`} label="Flow rate (mL/day)" error={errors['newPump.flowMlPerDay']}>
-            <input
-              id={`${id}-flow`}
-              inputMode="decimal"
-              value={flow}
-              onChange={(e) => setFlow(e.target.value)}
-              {...invalid(errors, 'newPump.flowMlPerDay', `${id}-flow`)}
-            />
+          <Field label="Flow rate (mL/day)" error={errors['newPump.flowMlPerDay']}>
+            {(p) => (
+              <input {...p} inputMode="decimal" value={flow} onChange={(e) => setFlow(e.target.value)} />
+            )}
           </Field>
         )}
-        <Field id={`${id}-reason`} label="Reason for the replacement" error={errors.reason}>
-          <input
-            id={`${id}-reason`}
-            value={reason}
-            maxLength={500}
-            onChange={(e) => setReason(e.target.value)}
-            {...invalid(errors, 'reason', `${id}-reason`)}
-          />
+        <Field label="Reason for the replacement" error={errors.reason}>
+          {(p) => <input {...p} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />}
         </Field>
       </div>
       <h4 className="pt-subhead">Initial fill</h4>
       <div className="grid-2">
-        <Field id={`${id}-fill`} label="Volume filled (mL)" error={errors['initialFill.volumeMl']}>
-          <input
-            id={`${id}-fill`}
-            inputMode="decimal"
-            value={fill}
-            onChange={(e) => setFill(e.target.value)}
-            {...invalid(errors, 'initialFill.volumeMl', `${id}-fill`)}
-          />
+        <Field label="Volume filled (mL)" error={errors['initialFill.volumeMl']}>
+          {(p) => <input {...p} inputMode="decimal" value={fill} onChange={(e) => setFill(e.target.value)} />}
         </Field>
-        <Field id={`${id}-lot`} label="Drug lot" error={errors['initialFill.drugLot']}>
-          <input
-            id={`${id}-lot`}
-            value={lot}
-            maxLength={40}
-            onChange={(e) => setLot(e.target.value)}
-            {...invalid(errors, 'initialFill.drugLot', `${id}-lot`)}
-          />
+        <Field label="Drug lot" error={errors['initialFill.drugLot']}>
+          {(p) => <input {...p} value={lot} maxLength={40} onChange={(e) => setLot(e.target.value)} />}
         </Field>
-        <Field id={`${id}-exp`} label="Drug expires on" error={errors['initialFill.drugExpiresOn']}>
-          <input
-            id={`${id}-exp`}
-            type="date"
-            value={expires}
-            onChange={(e) => setExpires(e.target.value)}
-            {...invalid(errors, 'initialFill.drugExpiresOn', `${id}-exp`)}
-          />
+        <Field label="Drug expires on" error={errors['initialFill.drugExpiresOn']}>
+          {(p) => <input {...p} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />}
         </Field>
       </div>
       <h4 className="pt-subhead">Program of the new pump</h4>

@@ -1,12 +1,9 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
-import { getDb } from '@/db';
 import { programFormContext } from '@/db/queries/programs';
-import { pagePumpId } from '@/db/queries/refills';
 import { requirePageStaff } from '@/lib/auth/session';
-import { NotFoundError, ValidationError } from '@/lib/errors';
 import { formatLocalDate } from '@/lib/format';
 import { requestNow } from '@/lib/server/clock';
+import { loadPumpPage } from '../_components/pump-page';
 import { ProgramForm } from './_components/program-form';
 
 export const metadata = { title: 'Change program' };
@@ -24,23 +21,11 @@ export default async function ProgramPage({
   const { id } = await params;
   const query = await searchParams;
   const staff = await requirePageStaff('programs:write', `/patients/${id}/program`);
-  const db = getDb();
-  let context: ReturnType<typeof programFormContext>;
-  try {
-    const pumpId = pagePumpId(db, staff.clinicId, id, query.pump);
-    context = programFormContext(db, staff.clinicId, pumpId, requestNow());
-  } catch (error) {
-    if (error instanceof NotFoundError) notFound();
-    if (error instanceof ValidationError)
-      return (
-        <div className="stack">
-          <h1>Change program</h1>
-          <p className="notice danger">{error.message}</p>
-          <Link href={`/patients/${id}`}>Back to the patient</Link>
-        </div>
-      );
-    throw error;
-  }
+  const loaded = loadPumpPage('Change program', id, query.pump, staff.clinicId, (db, clinicId, pumpId) =>
+    programFormContext(db, clinicId, pumpId, requestNow()),
+  );
+  if ('page' in loaded) return loaded.page;
+  const { context } = loaded;
 
   return (
     <div className="stack">

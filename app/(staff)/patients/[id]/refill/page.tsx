@@ -1,11 +1,9 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
-import { getDb } from '@/db';
-import { pagePumpId, refillFormContext } from '@/db/queries/refills';
+import { refillFormContext } from '@/db/queries/refills';
 import { requirePageStaff } from '@/lib/auth/session';
-import { NotFoundError, ValidationError } from '@/lib/errors';
 import { formatInstant, formatLocalDate } from '@/lib/format';
 import { requestNow } from '@/lib/server/clock';
+import { loadPumpPage } from '../_components/pump-page';
 import { RefillForm } from './_components/refill-form';
 
 export const metadata = { title: 'Record refill' };
@@ -23,24 +21,12 @@ export default async function RefillPage({
   const { id } = await params;
   const query = await searchParams;
   const staff = await requirePageStaff('refills:write', `/patients/${id}/refill`);
-  const db = getDb();
   const now = requestNow();
-  let context: ReturnType<typeof refillFormContext>;
-  try {
-    const pumpId = pagePumpId(db, staff.clinicId, id, query.pump);
-    context = refillFormContext(db, staff.clinicId, pumpId, now);
-  } catch (error) {
-    if (error instanceof NotFoundError) notFound();
-    if (error instanceof ValidationError)
-      return (
-        <div className="stack">
-          <h1>Record refill</h1>
-          <p className="notice danger">{error.message}</p>
-          <Link href={`/patients/${id}`}>Back to the patient</Link>
-        </div>
-      );
-    throw error;
-  }
+  const loaded = loadPumpPage('Record refill', id, query.pump, staff.clinicId, (db, clinicId, pumpId) =>
+    refillFormContext(db, clinicId, pumpId, now),
+  );
+  if ('page' in loaded) return loaded.page;
+  const { context } = loaded;
 
   return (
     <div className="stack rf-page">

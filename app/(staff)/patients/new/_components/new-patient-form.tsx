@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Field } from '@/app/(staff)/appointments/_components/field';
+import { Field } from '@/app/(staff)/_components/field';
 import type { NewPatientOptions } from '@/db/queries/patients-create';
 import { ApiError, fetchJson } from '@/lib/query/client';
 import { scheduleKeys } from '@/lib/query/appointments';

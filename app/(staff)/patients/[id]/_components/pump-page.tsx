@@ -1,0 +1,37 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import type { ReactElement } from 'react';
+import { getDb, type Db } from '@/db';
+import { pagePumpId } from '@/db/queries/refills';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+
+/**
+ * Loads the context of a page about one of a patient's pumps (record a refill, change the program): the pump is
+ * resolved from the path's patient id and the `pump` query parameter, scoped to the staff member's clinic.
+ * Unknown ids answer 404; a patient without an active pump (a ValidationError) gets a page saying so.
+ */
+export function loadPumpPage<T>(
+  title: string,
+  patientParam: string,
+  pumpParam: string | string[] | undefined,
+  clinicId: number,
+  load: (db: Db, clinicId: number, pumpId: number) => T,
+): { context: T } | { page: ReactElement } {
+  const db = getDb();
+  try {
+    return { context: load(db, clinicId, pagePumpId(db, clinicId, patientParam, pumpParam)) };
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    if (error instanceof ValidationError)
+      return {
+        page: (
+          <div className="stack">
+            <h1>{title}</h1>
+            <p className="notice danger">{error.message}</p>
+            <Link href={`/patients/${patientParam}`}>Back to the patient</Link>
+          </div>
+        ),
+      };
+    throw error;
+  }
+}
