@@ -327,3 +327,27 @@ test('two nurses edit the same patient at once: the second save is refused and t
   await expect(page.getByRole('form', { name: 'Edit patient details' })).toHaveCount(0);
   expect((await stored()).patient).toMatchObject({ phone, caregiverName: caregiver });
 });
+
+test('pump settings refuse an alarm volume above the reservoir next to the field, and save nothing', async ({
+  page,
+}) => {
+  await signIn(page, 'nurse');
+  const subject = await findSubject(page.request, 'Novak');
+  const pumpBefore = async () =>
+    (
+      (await (await page.request.get(`/api/v1/patients/${subject.patientId}`)).json()) as {
+        pumps: { id: number; alarmMl: number; version: number }[];
+      }
+    ).pumps.find((p) => p.id === subject.pumpId)!;
+  const before = await pumpBefore();
+  await page.goto(`/patients/${subject.patientId}`);
+  await page.getByRole('button', { name: 'Pump settings' }).click();
+  const form = page.getByRole('form', { name: 'Pump settings' });
+  const alarm = form.getByLabel('Low-reservoir alarm volume (mL)');
+  await alarm.fill('50');
+  await form.getByRole('button', { name: 'Save pump settings' }).click();
+  await expect(alarm).toHaveAttribute('aria-invalid', 'true');
+  await expect(alarm).toHaveAccessibleDescription(/at most 20 mL/);
+  await expect(form.getByRole('alert')).toHaveText(/Not saved/);
+  expect(await pumpBefore()).toMatchObject({ alarmMl: before.alarmMl, version: before.version });
+});

@@ -7,7 +7,7 @@ import { changeAppointment, scheduleKeys, type AppointmentDto } from '@/lib/quer
 import { formatLocalDate } from '@/lib/format';
 import type { AppointmentPatch } from '@/lib/validation/appointment';
 import { Field } from '@/app/(staff)/_components/field';
-import { SlotPicker } from './slot-picker';
+import { DateTimeFields, SlotPicker } from './slot-picker';
 
 const verbs: Record<AppointmentPatch['action'], string> = {
   move: 'Moved',
@@ -142,29 +142,12 @@ export function AppointmentActions({
             onPick={setTarget}
           />
           <div className="appt-fields">
-            <Field label="New date" error={fields.date}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="date"
-                  value={target.date}
-                  onChange={(e) => setTarget({ ...target, date: e.target.value })}
-                  required
-                />
-              )}
-            </Field>
-            <Field label="New time" error={fields.time}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="time"
-                  step={300}
-                  value={target.time}
-                  onChange={(e) => setTarget({ ...target, time: e.target.value })}
-                  required
-                />
-              )}
-            </Field>
+            <DateTimeFields
+              value={target}
+              onChange={setTarget}
+              errors={fields}
+              labels={{ date: 'New date', time: 'New time' }}
+            />
             <Field label="Minutes" error={fields.durationMinutes}>
               {(p) => (
                 <input

@@ -13,7 +13,7 @@ import {
 import { formatInstant, formatLocalDate } from '@/lib/format';
 import { appointmentTypeLabels, appointmentTypes, type AppointmentType } from '@/lib/validation/appointment';
 import { Field } from '@/app/(staff)/_components/field';
-import { SlotPicker } from './slot-picker';
+import { DateTimeFields, SlotPicker } from './slot-picker';
 
 interface Selection {
   patient: PatientSearchRow;
@@ -226,29 +226,7 @@ export function BookAppointment({
       )}
 
       <div className="appt-fields">
-        <Field label="Date" error={fields.date}>
-          {(p) => (
-            <input
-              {...p}
-              type="date"
-              value={when.date}
-              onChange={(e) => setWhen({ ...when, date: e.target.value })}
-              required
-            />
-          )}
-        </Field>
-        <Field label="Time" error={fields.time}>
-          {(p) => (
-            <input
-              {...p}
-              type="time"
-              step={300}
-              value={when.time}
-              onChange={(e) => setWhen({ ...when, time: e.target.value })}
-              required
-            />
-          )}
-        </Field>
+        <DateTimeFields value={when} onChange={setWhen} errors={fields} />
       </div>
       <Field label="Notes (optional)" error={fields.notes}>
         {(p) => (

@@ -5,6 +5,7 @@ import { format, parseISO } from 'date-fns';
 import { useId } from 'react';
 import { pumpSlotsQuery } from '@/lib/query/appointments';
 import { formatLocalDate } from '@/lib/format';
+import { Field } from '@/app/(staff)/_components/field';
 
 const short = (date: string) => format(parseISO(date), 'EEE d MMM');
 
@@ -59,5 +60,46 @@ export function SlotPicker({
         </div>
       )}
     </fieldset>
+  );
+}
+
+/** The date and time of an appointment typed by hand (the slot picker fills them too), with their field errors. */
+export function DateTimeFields({
+  value,
+  onChange,
+  errors,
+  labels = { date: 'Date', time: 'Time' },
+}: {
+  value: { date: string; time: string };
+  onChange: (value: { date: string; time: string }) => void;
+  errors: Record<string, string | undefined>;
+  labels?: { date: string; time: string };
+}) {
+  return (
+    <>
+      <Field label={labels.date} error={errors.date}>
+        {(p) => (
+          <input
+            {...p}
+            type="date"
+            value={value.date}
+            onChange={(e) => onChange({ ...value, date: e.target.value })}
+            required
+          />
+        )}
+      </Field>
+      <Field label={labels.time} error={errors.time}>
+        {(p) => (
+          <input
+            {...p}
+            type="time"
+            step={300}
+            value={value.time}
+            onChange={(e) => onChange({ ...value, time: e.target.value })}
+            required
+          />
+        )}
+      </Field>
+    </>
   );
 }
