@@ -9,7 +9,15 @@ import path from 'node:path';
 import { NextRequest } from 'next/server';
 import { inject } from 'vitest';
 import { openDatabase, type Db } from '../db/client';
-import { createClinic, ensureCatalog } from '../db/factories';
+import {
+  createClinic,
+  createPatient,
+  createPump,
+  DAY_MS,
+  ensureCatalog,
+  type PatientFactoryInput,
+} from '../db/factories';
+import { refreshForecasts } from '../db/queries/forecasts';
 import * as s from '../db/schema';
 
 export type Role = s.StaffRole;
@@ -30,11 +38,22 @@ function addStaff(db: Db, clinicId: number, role: Role, label: string): { user: 
   const now = new Date();
   const user = db
     .insert(s.users)
-    .values({ id: crypto.randomUUID(), name: `${label} ${role}`, email: `${role}.${clinicId}.${crypto.randomUUID().slice(0, 6)}@test.invalid`, role, clinicId, emailVerified: true, createdAt: now, updatedAt: now })
+    .values({
+      id: crypto.randomUUID(),
+      name: `${label} ${role}`,
+      email: `${role}.${clinicId}.${crypto.randomUUID().slice(0, 6)}@test.invalid`,
+      role,
+      clinicId,
+      emailVerified: true,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning()
     .get();
   const token = `pat_${crypto.randomBytes(24).toString('base64url')}`;
-  db.insert(s.apiTokens).values({ userId: user.id, name: 'test', tokenHash: hash(token) }).run();
+  db.insert(s.apiTokens)
+    .values({ userId: user.id, name: 'test', tokenHash: hash(token) })
+    .run();
   return { user, token };
 }
 
@@ -62,16 +81,30 @@ export function setupApiTest(): ApiTestContext {
   return { db, clinic, otherClinic, users, tokens, catalog };
 }
 
-type Handler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (
+  request: NextRequest,
+  context: { params: Promise<Record<string, string>> },
+) => Promise<Response>;
 
 export async function call(
   handler: Handler,
-  options: { method?: string; url?: string; token?: string | null; body?: unknown; rawBody?: string; params?: Record<string, string>; headers?: Record<string, string> } = {},
+  options: {
+    method?: string;
+    url?: string;
+    token?: string | null;
+    body?: unknown;
+    rawBody?: string;
+    params?: Record<string, string>;
+    headers?: Record<string, string>;
+  } = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON answers
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const init: { method: string; headers: Record<string, string>; body?: string } = { method: options.method ?? 'GET', headers };
+  const init: { method: string; headers: Record<string, string>; body?: string } = {
+    method: options.method ?? 'GET',
+    headers,
+  };
   if (options.rawBody !== undefined) init.body = options.rawBody;
   else if (options.body !== undefined) init.body = JSON.stringify(options.body);
   const request = new NextRequest(new URL(options.url ?? '/api/test', 'http://localhost:3000'), init);
@@ -84,4 +117,46 @@ export async function call(
     /* not JSON: keep the text */
   }
   return { status: response.status, body, headers: response.headers };
+}
+
+let pumpSeq = 0;
+
+/**
+ * A patient with one SynchroMed II 20 mL pump on 250 mcg/day of Lioresal at 500 mcg/mL, filled with 20 mL
+ * `filledDaysAgo` days ago, and its stored forecast: the usual subject of a route test.
+ */
+export function addBaclofenPump(
+  ctx: ApiTestContext,
+  options: {
+    clinicId?: number;
+    mrn?: string;
+    serial?: string;
+    implantedOn?: string;
+    filledDaysAgo?: number;
+    patient?: Partial<PatientFactoryInput>;
+  } = {},
+): { patient: s.Patient; pump: s.Pump; program: s.DrugProgram } {
+  pumpSeq++;
+  const mrn = options.mrn ?? `T-${pumpSeq}`;
+  const patient = createPatient(ctx.db, {
+    clinicId: options.clinicId ?? ctx.clinic.id,
+    mrn,
+    ...options.patient,
+  });
+  const { pump, program } = createPump(ctx.db, {
+    patientId: patient.id,
+    model: ctx.catalog.models.get('8637-20')!,
+    serial: options.serial ?? `S-${mrn}`,
+    implantedOn: options.implantedOn ?? '2024-01-01',
+    program: {
+      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
+      concentrationMcgPerMl: 500,
+      mode: 'simple',
+      doseMcgPerDay: 250,
+    },
+    filledAt: Date.now() - (options.filledDaysAgo ?? 5) * DAY_MS,
+    fillMl: 20,
+  });
+  refreshForecasts(ctx.db, { pumpIds: [pump.id] }, Date.now());
+  return { patient, pump, program };
 }

@@ -1,35 +1,16 @@
 /** PATCH /api/v1/pumps/{id}: alarm volume, catheter volume, ERI date and explant, with the version check. */
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAppointment, createPatient, createPump, DAY_MS } from '@/db/factories';
-import { refreshForecasts } from '@/db/queries/forecasts';
+import { createAppointment, DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
-import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+import { addBaclofenPump, call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { PATCH } = await import('./route');
 
 let ctx: ApiTestContext;
-let seq = 0;
 
 function addPump(clinicId = ctx.clinic.id) {
-  seq++;
-  const patient = createPatient(ctx.db, { clinicId, mrn: `PU-${seq}` });
-  const { pump } = createPump(ctx.db, {
-    patientId: patient.id,
-    model: ctx.catalog.models.get('8637-20')!,
-    serial: `PU-${seq}`,
-    implantedOn: '2024-01-01',
-    program: {
-      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
-      concentrationMcgPerMl: 500,
-      mode: 'simple',
-      doseMcgPerDay: 250,
-    },
-    filledAt: Date.now() - 5 * DAY_MS,
-    fillMl: 20,
-  });
-  refreshForecasts(ctx.db, { pumpIds: [pump.id] }, Date.now());
-  return pump.id;
+  return addBaclofenPump(ctx, { clinicId }).pump.id;
 }
 
 const patch = (token: string | null, pumpId: number, body: unknown) =>

@@ -1,9 +1,8 @@
 /** POST /api/v1/patients/{id}/card-prints: who may record a print, what is stored, what is refused. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createPatient, createPump, DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
-import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+import { addBaclofenPump, call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { POST } = await import('./route');
 
@@ -12,24 +11,9 @@ let patientId: number;
 let pumpId: number;
 let programId: number;
 let foreign: { patientId: number; pumpId: number };
-const now = Date.now();
 
 function addPatient(clinicId: number, mrn: string) {
-  const patient = createPatient(ctx.db, { clinicId, mrn });
-  const { pump, program } = createPump(ctx.db, {
-    patientId: patient.id,
-    model: ctx.catalog.models.get('8637-20')!,
-    serial: `S-${mrn}`,
-    implantedOn: '2024-01-01',
-    program: {
-      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
-      concentrationMcgPerMl: 500,
-      mode: 'simple',
-      doseMcgPerDay: 250,
-    },
-    filledAt: now - 10 * DAY_MS,
-    fillMl: 20,
-  });
+  const { patient, pump, program } = addBaclofenPump(ctx, { clinicId, mrn, filledDaysAgo: 10 });
   return { patientId: patient.id, pumpId: pump.id, programId: program.id };
 }
 

@@ -1,35 +1,22 @@
 /** POST /api/v1/pumps/{id}/alerts: acknowledge or snooze an alert with a reason; a worse one comes back. */
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createPatient, createPump, DAY_MS } from '@/db/factories';
+import { DAY_MS } from '@/db/factories';
 import { patientDetail } from '@/db/queries/patients';
 import * as s from '@/db/schema';
-import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+import { addBaclofenPump, call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { POST } = await import('./route');
 
 let ctx: ApiTestContext;
-let seq = 0;
 
 /** 0.5 mL/day from 20 mL: no appointment booked, so E3 (no next appointment) is raised. */
 function addPump(clinicId = ctx.clinic.id, daysAgo = 5) {
-  seq++;
-  const patient = createPatient(ctx.db, { clinicId, mrn: `A-${seq}`, backupOralPlan: 'oral baclofen' });
-  const { pump } = createPump(ctx.db, {
-    patientId: patient.id,
-    model: ctx.catalog.models.get('8637-20')!,
-    serial: `A-${seq}`,
-    implantedOn: '2024-01-01',
-    program: {
-      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
-      concentrationMcgPerMl: 500,
-      mode: 'simple',
-      doseMcgPerDay: 250,
-    },
-    filledAt: Date.now() - daysAgo * DAY_MS,
-    fillMl: 20,
-  });
-  return pump.id;
+  return addBaclofenPump(ctx, {
+    clinicId,
+    filledDaysAgo: daysAgo,
+    patient: { backupOralPlan: 'oral baclofen' },
+  }).pump.id;
 }
 
 const post = (token: string | null, pumpId: number, body: unknown) =>

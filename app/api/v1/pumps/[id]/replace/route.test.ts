@@ -1,36 +1,21 @@
 /** POST /api/v1/pumps/{id}/replace: explant and implant a new pump in one transaction. */
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAppointment, createPatient, createPump, DAY_MS } from '@/db/factories';
-import { refreshForecasts } from '@/db/queries/forecasts';
+import { createAppointment, DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
 import { localDateOf } from '@/lib/domain/calendar';
-import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+import { addBaclofenPump, call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { POST } = await import('./route');
 
 let ctx: ApiTestContext;
-let seq = 0;
 const today = () => localDateOf(Date.now(), 'America/Chicago');
+
+let seq = 0;
 
 function addPump(clinicId = ctx.clinic.id) {
   seq++;
-  const patient = createPatient(ctx.db, { clinicId, mrn: `R-${seq}` });
-  const { pump } = createPump(ctx.db, {
-    patientId: patient.id,
-    model: ctx.catalog.models.get('8637-20')!,
-    serial: `OLD-${seq}`,
-    implantedOn: '2019-01-01',
-    program: {
-      drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id,
-      concentrationMcgPerMl: 500,
-      mode: 'simple',
-      doseMcgPerDay: 250,
-    },
-    filledAt: Date.now() - 5 * DAY_MS,
-    fillMl: 20,
-  });
-  refreshForecasts(ctx.db, { pumpIds: [pump.id] }, Date.now());
+  const { pump, patient } = addBaclofenPump(ctx, { clinicId, implantedOn: '2019-01-01' });
   return { pumpId: pump.id, patientId: patient.id };
 }
 
