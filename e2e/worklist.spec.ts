@@ -35,6 +35,24 @@ test('search by MRN and by name, and filter by status', async ({ page }) => {
   expect(new Set(statuses)).toEqual(new Set(['Due soon']));
 });
 
+test('on a 1280 px screen the whole worklist, alerts included, fits without scrolling sideways', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, 'nurse');
+  const wrap = page.locator('.table-wrap');
+  await expect(wrap.getByRole('row').nth(1)).toBeVisible();
+  const { scroll, client } = await wrap.evaluate((el) => ({
+    scroll: el.scrollWidth,
+    client: el.clientWidth,
+  }));
+  expect(scroll).toBeLessThanOrEqual(client);
+  // The most urgent row's alert ends inside the table, readable without scrolling.
+  const alertBox = await wrap.getByRole('row').nth(1).locator('td').last().boundingBox();
+  const wrapBox = await wrap.boundingBox();
+  expect(alertBox!.x + alertBox!.width).toBeLessThanOrEqual(wrapBox!.x + wrapBox!.width + 1);
+});
+
 test('the worklist has no serious or critical accessibility violations', async ({ page }) => {
   await signIn(page, 'nurse');
   const results = await new AxeBuilder({ page }).analyze();
@@ -42,10 +60,14 @@ test('the worklist has no serious or critical accessibility violations', async (
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });
 
-test('signing in with a wrong password says so without revealing whether the account exists', async ({ page }) => {
+test('signing in with a wrong password says so without revealing whether the account exists', async ({
+  page,
+}) => {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill('nobody@demo.clinic');
   await page.getByLabel('Password').fill('wrong-password-123');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'Invalid' })).toHaveText('Invalid email or password.');
+  await expect(page.getByRole('alert').filter({ hasText: 'Invalid' })).toHaveText(
+    'Invalid email or password.',
+  );
 });
