@@ -19,6 +19,7 @@ import type {
 import type { Db } from '../client';
 import { createPump } from '../factories';
 import * as s from '../schema';
+import { drugOption } from './drugs';
 import { acknowledgeAlert, activeAcknowledgements, isCovered, type Ack } from './alerts';
 import { reviseAppointment } from './appointments';
 import { audit, type Actor } from './audit';
@@ -961,13 +962,6 @@ export function catalogOptions(db: Pick<Db, 'select'>) {
     .from(s.drugs)
     .orderBy(asc(s.drugs.id))
     .all()
-    .map((d) => ({
-      id: d.id,
-      name: d.name,
-      product: d.product,
-      doseUnit: d.doseUnit,
-      concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000),
-      stabilityDays: d.stabilityDays,
-    }));
+    .map(drugOption);
   return { models, drugs };
 }

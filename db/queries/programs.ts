@@ -14,6 +14,7 @@ import type { ChangeProgramInput } from '@/lib/validation/program';
 import type { Db } from '../client';
 import { programValues, type ProgramSpec } from '../factories';
 import * as s from '../schema';
+import { drugOption } from './drugs';
 import { audit, type Actor } from './audit';
 import {
   computeForecasts,
@@ -186,14 +187,7 @@ export function programFormContext(
       .from(s.drugs)
       .orderBy(asc(s.drugs.id))
       .all()
-      .map((d) => ({
-        id: d.id,
-        name: d.name,
-        product: d.product,
-        doseUnit: d.doseUnit,
-        concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000),
-        stabilityDays: d.stabilityDays,
-      })),
+      .map(drugOption),
     forecastRequest: forecastRequestOf(context.input),
     current: forecastJson(forecast, context.input.clinic.timeZone),
     verifiers: verifierOptions(db, clinicId),

@@ -21,6 +21,9 @@ import { FILL_WARN_MARGIN_ML, type RecordVisitInput } from '@/lib/validation/ref
 import type { Db } from '../client';
 import { programValues, type ProgramSpec } from '../factories';
 import * as s from '../schema';
+import { drugOption, type DrugOption } from './drugs';
+
+export type { DrugOption };
 import { reviseAppointment } from './appointments';
 import { audit, type Actor } from './audit';
 import {
@@ -78,14 +81,6 @@ export function listVisits(db: Db, clinicId: number, pumpId: number): VisitDto[]
   return visitDtos(rows, drugs);
 }
 
-export interface DrugOption {
-  id: number;
-  name: string;
-  product: string;
-  doseUnit: 'mcg' | 'mg';
-  concentrationsMcgPerMl: number[];
-  stabilityDays: number;
-}
 
 export interface RefillFormContext {
   now: number;
@@ -122,16 +117,6 @@ export interface RefillFormContext {
   todaysAppointmentAt: number | null;
 }
 
-function drugOption(d: s.Drug): DrugOption {
-  return {
-    id: d.id,
-    name: d.name,
-    product: d.product,
-    doseUnit: d.doseUnit,
-    concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000),
-    stabilityDays: d.stabilityDays,
-  };
-}
 
 function loadContext(db: Tx, pumpId: number, now: number): PumpForecastContext {
   const [context] = loadForecastContexts(db, { pumpIds: [pumpId] }, now);
