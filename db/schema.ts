@@ -35,7 +35,16 @@ export const clinics = sqliteTable('clinics', {
   /** JSON array of `YYYY-MM-DD`. */
   holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull(),
   accuracyPct: integer('accuracy_pct').notNull().default(15),
+  /** Residual tolerance (reference.md B4, revised): max(floor, min(absolute limit, accuracy % × delivered)). */
   discrepancyMinUl: integer('discrepancy_min_ul').notNull().default(2000),
+  /** The measurement floor: syringe-reading noise below it never flags (B4 [INFERENCE], 0.5 mL). */
+  discrepancyFloorUl: integer('discrepancy_floor_ul').notNull().default(500),
+  /** The absolute limit for reservoirs up to 20 mL (Maino 2017, S34: 1 mL). */
+  discrepancyLimitSmallUl: integer('discrepancy_limit_small_ul').notNull().default(1000),
+  /** The absolute limit for larger reservoirs (ASRA 2017, S33; Maino 2017, S34: 2 mL). */
+  discrepancyLimitLargeUl: integer('discrepancy_limit_large_ul').notNull().default(2000),
+  /** Days the due date keeps before the drug's stability limit (reference.md B3, B7-2). */
+  stabilityBufferDays: integer('stability_buffer_days').notNull().default(0),
   /** Appointments the clinic can take per day. */
   dailyCapacity: integer('daily_capacity').notNull().default(12),
   dayStartsAt: text('day_starts_at').notNull().default('08:30'),
@@ -305,8 +314,14 @@ export const drugPrograms = sqliteTable(
     patientBolusMaxPerDay: integer('patient_bolus_max_per_day'),
     effectiveAt: integer('effective_at').notNull(),
     supersededAt: integer('superseded_at'),
+    /** The physician who ordered this version (null for versions recorded before orders existed). */
     prescriberId: text('prescriber_id').references(() => users.id),
+    /** The order it applied, if any. */
+    orderId: integer('order_id'),
+    /** The second experienced person who confirmed it with their own credentials (E7, S55). */
+    verifiedById: text('verified_by_id').references(() => users.id),
     reason: text('reason').notNull().default(''),
+    /** Who entered it (a nurse applying an order at a refill, or the ordering physician). */
     createdById: text('created_by_id').references(() => users.id),
     createdAt: createdAt(),
   },
@@ -316,6 +331,53 @@ export const drugPrograms = sqliteTable(
       .on(t.pumpId)
       .where(sql`superseded_at is null`),
   ],
+);
+
+export const orderStatuses = ['pending', 'applied', 'cancelled'] as const;
+export const orderTimings = ['now', 'next-refill'] as const;
+
+/** A program as a physician orders it, in the units staff enter (mcg, mL, HH:MM). */
+export interface OrderedProgramSpec {
+  drugId: number;
+  concentrationMcgPerMl: number;
+  mode: (typeof programModes)[number];
+  doseMcgPerDay?: number | null;
+  flexSteps?: { start: string; doseMcgPerHour: number }[] | null;
+  periodicBoluses?: { at: string; doseMcg: number }[] | null;
+  patientBolus?: { doseMcg: number; maxPerDay: number } | null;
+}
+
+/**
+ * A physician's order for a program change: applied at once ('now'), or pending until a nurse applies it at
+ * the next refill ('next-refill'), which is the only way a new concentration or drug enters the record.
+ */
+export const programOrders = sqliteTable(
+  'program_orders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pumpId: integer('pump_id')
+      .notNull()
+      .references(() => pumps.id),
+    status: text('status', { enum: orderStatuses }).notNull().default('pending'),
+    timing: text('timing', { enum: orderTimings }).notNull(),
+    spec: text('spec', { mode: 'json' }).$type<OrderedProgramSpec>().notNull(),
+    reason: text('reason').notNull().default(''),
+    /** The program version the physician read when ordering. */
+    baseProgramId: integer('base_program_id').references(() => drugPrograms.id),
+    orderedById: text('ordered_by_id')
+      .notNull()
+      .references(() => users.id),
+    orderedAt: integer('ordered_at').notNull(),
+    verifiedById: text('verified_by_id').references(() => users.id),
+    appliedProgramId: integer('applied_program_id').references(() => drugPrograms.id),
+    appliedAt: integer('applied_at'),
+    appliedById: text('applied_by_id').references(() => users.id),
+    cancelledAt: integer('cancelled_at'),
+    cancelledById: text('cancelled_by_id').references(() => users.id),
+    version: version(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('program_orders_pump_idx').on(t.pumpId, t.status)],
 );
 
 export const visitKinds = ['initial-fill', 'refill'] as const;
@@ -349,8 +411,25 @@ export const refillVisits = sqliteTable(
     programChanged: bool('program_changed'),
     bridgeBolusGiven: bool('bridge_bolus_given'),
     bridgeBolusNote: text('bridge_bolus_note').notNull().default(''),
+    /** Volume the bridge bolus drew from the reservoir (B5): it leaves less drug for the next forecast. */
+    bridgeBolusUl: integer('bridge_bolus_ul'),
     discrepancyUl: integer('discrepancy_ul'),
     discrepancyFlag: text('discrepancy_flag', { enum: ['none', 'over-delivery', 'under-infusion'] }),
+    /** The E5 alert severity the flag raised, kept open until a physician reviews it. */
+    discrepancySeverity: text('discrepancy_severity'),
+    /** The nurse re-measured or confirmed a critical residual before saving. */
+    discrepancyConfirmed: bool('discrepancy_confirmed'),
+    discrepancyReviewedById: text('discrepancy_reviewed_by_id').references(() => users.id),
+    discrepancyReviewedAt: integer('discrepancy_reviewed_at'),
+    discrepancyReviewNote: text('discrepancy_review_note'),
+    /** Pocket-fill safeguards of reference.md G1 (E6, S34, S42, S55). */
+    needlePlacementConfirmed: bool('needle_placement_confirmed'),
+    residualCheckedBeforeFill: bool('residual_checked_before_fill'),
+    templateUsed: bool('template_used'),
+    /** How the fill was confirmed in the reservoir: aspiration-back, ultrasound, fluoroscopy (G2). */
+    fillConfirmationMethod: text('fill_confirmation_method'),
+    /** The physician's order applied at this visit, if any. */
+    orderId: integer('order_id').references(() => programOrders.id),
     notes: text('notes').notNull().default(''),
     createdAt: createdAt(),
   },
@@ -374,6 +453,10 @@ export const appointments = sqliteTable(
     /** iCalendar SEQUENCE: bumped whenever the event changes, so calendars update in place. */
     sequence: integer('sequence').notNull().default(0),
     notes: text('notes').notNull().default(''),
+    /** Why it was booked after the refill due date or the low-reservoir alarm (confirmed by the booker). */
+    lateReason: text('late_reason'),
+    /** Why it was booked on a day already at the clinic's daily capacity (an urgent patient). */
+    overbookReason: text('overbook_reason'),
     createdById: text('created_by_id').references(() => users.id),
     version: version(),
     createdAt: createdAt(),
@@ -409,6 +492,11 @@ export const pumpForecasts = sqliteTable(
     nextAppointmentAt: integer('next_appointment_at'),
     /** The next appointment falls after the refill due date (E2). */
     appointmentLate: integer('appointment_late', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * The worst open alert at computation, 0 none … 4 critical (info, warn, high, critical), so that the
+     * worklist ranks by it without forecasting every pump.
+     */
+    worstAlertRank: integer('worst_alert_rank').notNull().default(0),
     computedAt: integer('computed_at').notNull(),
   },
   (t) => [
@@ -528,4 +616,5 @@ export type Drug = typeof drugs.$inferSelect;
 export type DrugProgram = typeof drugPrograms.$inferSelect;
 export type RefillVisit = typeof refillVisits.$inferSelect;
 export type Appointment = typeof appointments.$inferSelect;
+export type ProgramOrder = typeof programOrders.$inferSelect;
 export type Staff = typeof users.$inferSelect;
