@@ -119,6 +119,25 @@ export async function call(
   return { status: response.status, body, headers: response.headers };
 }
 
+export const TEST_PASSWORD = 'correct horse battery staple';
+let passwordHash: Promise<string> | undefined;
+
+/**
+ * The user's credentials for a second-person confirmation: gives the account its password (once) and returns
+ * what the second person types, `{ userId, password }`.
+ */
+export async function credentialsOf(ctx: ApiTestContext, user: s.Staff): Promise<{ userId: string; password: string }> {
+  passwordHash ??= import('better-auth/crypto').then((m) => m.hashPassword(TEST_PASSWORD));
+  const hashed = await passwordHash;
+  const now = new Date();
+  ctx.db
+    .insert(s.accounts)
+    .values({ id: `cred-${user.id}`, accountId: user.id, providerId: 'credential', userId: user.id, password: hashed, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .run();
+  return { userId: user.id, password: TEST_PASSWORD };
+}
+
 let pumpSeq = 0;
 
 /**

@@ -81,7 +81,14 @@ export interface ProgramDto {
   effectiveAt: number;
   supersededAt: number | null;
   reason: string;
+  /** The physician who ordered this version; null when none was recorded (e.g. a nurse transcribed it). */
   prescriberName: string | null;
+  /** Who entered it into the record. */
+  enteredByName: string | null;
+  /** The second person who confirmed it with their own credentials (E7, S55). */
+  verifiedByName: string | null;
+  /** The physician's order it applied, if any. */
+  orderId: number | null;
 }
 
 export interface VisitDto {
@@ -240,11 +247,24 @@ export function verifierOptions(db: Pick<Db, 'select'>, clinicId: number): Staff
     .all();
 }
 
+/** Staff names of a clinic by id, for the people on program versions. */
+export function staffNamesOf(db: Pick<Db, 'select'>, clinicId: number): Map<string, string> {
+  return new Map(
+    db
+      .select({ id: s.users.id, name: s.users.name })
+      .from(s.users)
+      .where(eq(s.users.clinicId, clinicId))
+      .all()
+      .map((u) => [u.id, u.name]),
+  );
+}
+
 export function programDto(
   row: s.DrugProgram,
   drug: Pick<s.Drug, 'name' | 'product' | 'doseUnit'>,
-  prescriberName: string | null,
+  names: ReadonlyMap<string, string>,
 ): ProgramDto {
+  const name = (id: string | null) => (id ? (names.get(id) ?? null) : null);
   const boluses = (row.periodicBoluses ?? []).map((b) => ({ at: b.at, doseMcg: mcg(b.doseNg) }));
   const bolusTotal = boluses.reduce((sum, b) => sum + b.doseMcg, 0);
   return {
@@ -271,7 +291,10 @@ export function programDto(
     effectiveAt: row.effectiveAt,
     supersededAt: row.supersededAt,
     reason: row.reason,
-    prescriberName,
+    prescriberName: name(row.prescriberId),
+    enteredByName: name(row.createdById),
+    verifiedByName: name(row.verifiedById),
+    orderId: row.orderId,
   };
 }
 
@@ -411,14 +434,7 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
     .get();
   if (!row) throw new NotFoundError('No such patient.');
 
-  const staffNames = new Map(
-    db
-      .select({ id: s.users.id, name: s.users.name })
-      .from(s.users)
-      .where(eq(s.users.clinicId, clinicId))
-      .all()
-      .map((u) => [u.id, u.name]),
-  );
+  const staffNames = staffNamesOf(db, clinicId);
   const pumpRows = db
     .select({ pump: s.pumps, model: s.pumpModels })
     .from(s.pumps)
@@ -466,7 +482,7 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
 
   const toProgram = (p: s.DrugProgram): ProgramDto => {
     const drug = drugs.get(p.drugId) ?? { name: '?', product: '?', doseUnit: 'mcg' as const };
-    return programDto(p, drug, p.prescriberId ? (staffNames.get(p.prescriberId) ?? null) : null);
+    return programDto(p, drug, staffNames);
   };
 
   const pumps = pumpRows.map(({ pump, model }): PumpDto => {

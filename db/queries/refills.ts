@@ -34,6 +34,7 @@ import {
 } from './forecasts';
 import {
   programDto,
+  staffNamesOf,
   verifierOptions,
   visitDtos,
   type ProgramDto,
@@ -135,13 +136,6 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
   const patient = db.select().from(s.patients).where(eq(s.patients.id, pump.patientId)).get()!;
   const drugs = db.select().from(s.drugs).orderBy(asc(s.drugs.id)).all();
   const current = context.drug;
-  const prescriber = context.activeProgram.prescriberId
-    ? (db
-        .select({ name: s.users.name })
-        .from(s.users)
-        .where(eq(s.users.id, context.activeProgram.prescriberId))
-        .get()?.name ?? null)
-    : null;
   const timeZone = context.input.clinic.timeZone;
   const today = localDateOf(now, timeZone);
   const [f] = computeForecasts([context]);
@@ -190,7 +184,7 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
       flowMlPerDay: pump.flowUlPerDay == null ? null : pump.flowUlPerDay / 1000,
       deadSpaceMl: deadSpaceMl(pump),
     },
-    program: programDto(context.activeProgram, current, prescriber),
+    program: programDto(context.activeProgram, current, staffNamesOf(db, clinicId)),
     products: drugs.filter((d) => d.name === current.name).map(drugOption),
     state: context.input,
     lastVisitAt: context.lastVisit.performedAt,

@@ -135,10 +135,35 @@ export function refineProgram(p: ProgramShape, ctx: z.RefinementCtx, prefix: (st
 export const programSpecSchema = z.object(programFields).superRefine((p, ctx) => refineProgram(p, ctx));
 export type ProgramSpecInput = z.infer<typeof programSpecSchema>;
 
-/** POST /api/v1/pumps/{id}/programs: a new version, naming the version it replaces. */
+/**
+ * A second experienced provider who confirms a change (S55) with their own credentials: picking a name from a
+ * list proves nothing, so their password is checked as at sign-in (and counts toward their lockout).
+ */
+export const secondPersonSchema = z.object({
+  userId: z
+    .string({ message: 'Second person must be chosen' })
+    .trim()
+    .min(1, 'Second person must be chosen')
+    .max(64, 'Second person must be chosen'),
+  password: z
+    .string({ message: "The second person's password is required" })
+    .min(1, "The second person's password is required")
+    .max(256, "The second person's password is at most 256 characters"),
+});
+export type SecondPersonInput = z.infer<typeof secondPersonSchema>;
+
+export const orderTimings = ['now', 'next-refill'] as const;
+export type OrderTiming = (typeof orderTimings)[number];
+
+/**
+ * POST /api/v1/pumps/{id}/programs: a physician's order, naming the version it replaces. 'now' applies it at
+ * once and must keep the drug and concentration in the reservoir; 'next-refill' waits for the nurse to apply it
+ * at the refill, where a new drug or concentration goes in with its bridge bolus (reference.md B5).
+ */
 export const changeProgramSchema = z
   .object({
     ...programFields,
+    timing: z.enum(orderTimings, { message: 'Timing must be now or next-refill' }).default('now'),
     /** The version number of the active program the physician read (optimistic concurrency). */
     expectedVersionNo: z
       .number({ message: 'Program version read is required (reload the page)' })
@@ -149,8 +174,8 @@ export const changeProgramSchema = z
       .trim()
       .min(3, 'Reason is required (at least 3 characters)')
       .max(500, 'Reason must be at most 500 characters'),
-    /** A second experienced provider who confirmed the change; required when the dose step is unusual (E7). */
-    secondPersonId: z.string().trim().max(64).nullable().optional(),
+    /** Required when the dose step is unusual over 24 h (E7) or the drug changes. */
+    secondPerson: secondPersonSchema.nullable().optional(),
   })
   .superRefine((p, ctx) => refineProgram(p, ctx));
 export type ChangeProgramInput = z.infer<typeof changeProgramSchema>;

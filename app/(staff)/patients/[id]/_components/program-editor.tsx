@@ -86,6 +86,11 @@ interface Props {
   /** Field errors keyed by API path (with `prefix`, e.g. `program.`). */
   errors: Record<string, string>;
   prefix?: string;
+  /**
+   * The drug and concentration are what is in the reservoir: shown, not editable. A program change between
+   * refills keeps them (reference.md B5); a new one is ordered for the next refill.
+   */
+  lockReservoir?: boolean;
 }
 
 /** Drug, concentration, mode, dose or flex steps, periodic boluses and patient-bolus limits. */
@@ -97,6 +102,7 @@ export function ProgramEditor({
   flowMlPerDay,
   errors,
   prefix = '',
+  lockReservoir = false,
 }: Props) {
   const id = useId();
   const unit = unitOf(drugs, value.drugId);
@@ -125,6 +131,7 @@ export function ProgramEditor({
           Drug product
           <select
             value={value.drugId}
+            disabled={lockReservoir}
             onChange={(e) => {
               const next = drugs.find((d) => d.id === Number(e.target.value));
               const nf = perUnit(next?.doseUnit ?? 'mcg');
@@ -150,6 +157,7 @@ export function ProgramEditor({
           Concentration ({unit}/mL)
           <select
             value={value.concentration}
+            disabled={lockReservoir}
             onChange={(e) => set({ concentration: e.target.value })}
             {...aria('concentrationMcgPerMl')}
           >

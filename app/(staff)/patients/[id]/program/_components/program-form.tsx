@@ -6,12 +6,18 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { ProgramFormContext } from '@/db/queries/programs';
 import { formatInstantIso } from '@/lib/domain/calendar';
+import { assessDoseChangeOver24h, changedReservoirField } from '@/lib/domain/dose-steps';
 import { assessDoseChange } from '@/lib/domain/refill';
-import { formatInstant, formatLocalDate, formatMlPerDay, statusLabels } from '@/lib/format';
+import { formatConcentration, formatInstant, formatLocalDate, formatMlPerDay, statusLabels } from '@/lib/format';
 import { ApiError } from '@/lib/query/client';
 import { changeProgram, clinicalKeys, forecastPreviewQuery, type ForecastJson } from '@/lib/query/patients';
 import { fieldErrors } from '@/lib/validation/errors';
-import { changeProgramSchema, programSpecSchema, type ProgramSpecInput } from '@/lib/validation/program';
+import {
+  changeProgramSchema,
+  programSpecSchema,
+  type OrderTiming,
+  type ProgramSpecInput,
+} from '@/lib/validation/program';
 import { doseText, severityLabels, signedPct } from '../../_components/labels';
 import {
   dailyDoseOf,
@@ -32,25 +38,46 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-/** A physician's program change: the forecast preview (current vs new) must be on screen before Save is possible. */
+/**
+ * A physician's order. Applied now, it keeps the drug and concentration in the reservoir and its forecast preview
+ * (current vs new) must be on screen before Save is possible; for the next refill it may change them, and the
+ * nurse applies it when refilling. A step beyond the usual one over 24 h (E7), or a change of drug, is confirmed
+ * by a second experienced person with their own password (S55).
+ */
 export function ProgramForm({ context }: { context: ProgramFormContext }) {
   const id = useId();
   const router = useRouter();
   const queryClient = useQueryClient();
   const { program, pump, drugs } = context;
+  const [timing, setTiming] = useState<OrderTiming>('now');
   const [draft, setDraft] = useState<ProgramDraft>(() => draftFromProgram(program));
   const [reason, setReason] = useState('');
   const [secondPersonId, setSecondPersonId] = useState('');
+  const [secondPassword, setSecondPassword] = useState('');
   const [submitted, setSubmitted] = useState(false);
 
-  const input = programInput(draft, drugs);
-  const unit = unitOf(drugs, draft.drugId);
+  // Applied now, the reservoir's drug and concentration stay what they are, whatever the draft had.
+  const reservoir = draftFromProgram(program);
+  const effective = timing === 'now' ? { ...draft, drugId: reservoir.drugId, concentration: reservoir.concentration } : draft;
+  const input = programInput(effective, drugs);
+  const unit = unitOf(drugs, effective.drugId);
   const spec = programSpecSchema.safeParse(input);
   const newDaily = spec.success ? dailyDoseOf(input, pump.flowMlPerDay) : Number.NaN;
-  const doseChange = Number.isFinite(newDaily)
-    ? assessDoseChange(program.dailyDoseMcg, newDaily, context.patient.spasticityOrigin, 'titration')
-    : null;
-  const unchanged = JSON.stringify(programInput(draftFromProgram(program), drugs)) === JSON.stringify(input);
+  const newDrugName = drugs.find((d) => d.id === effective.drugId)?.name;
+  const drugChanged = newDrugName !== undefined && newDrugName !== program.drugName;
+  const reservoirChange = changedReservoirField(program, input);
+  const origin = context.patient.spasticityOrigin;
+  const doseChange =
+    !Number.isFinite(newDaily) || drugChanged
+      ? null
+      : timing === 'now'
+        ? assessDoseChangeOver24h(context.doseHistory, newDaily, origin, context.now)
+        : {
+            ...assessDoseChange(program.dailyDoseMcg, newDaily, origin, 'refill'),
+            baselineMcgPerDay: program.dailyDoseMcg,
+          };
+  const needsSecond = drugChanged || !!doseChange?.exceedsUsualStep;
+  const unchanged = JSON.stringify(programInput(reservoir, drugs)) === JSON.stringify(input);
 
   const specKey = spec.success ? JSON.stringify(spec.data) : null;
   const debouncedKey = useDebounced(specKey, 350);
@@ -76,14 +103,17 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
       ],
     };
   }, [debouncedKey, context.now, context.timeZone, context.forecastRequest]);
-  const preview = useQuery(forecastPreviewQuery(request, request !== null && !unchanged));
-  const previewCurrent = preview.data !== undefined && debouncedKey === specKey && !preview.isFetching;
+  const preview = useQuery(forecastPreviewQuery(request, request !== null && !unchanged && timing === 'now'));
+  // An order for the next refill changes nothing until it is applied: there is no preview to wait for.
+  const previewCurrent =
+    timing === 'next-refill' || (preview.data !== undefined && debouncedKey === specKey && !preview.isFetching);
 
   const full = {
     ...input,
+    timing,
     expectedVersionNo: program.versionNo,
     reason,
-    secondPersonId: secondPersonId || null,
+    secondPerson: needsSecond ? { userId: secondPersonId, password: secondPassword } : null,
   };
   const parsed = changeProgramSchema.safeParse(full);
   const mutation = useMutation({
@@ -101,13 +131,33 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
   if (!submitted) delete liveErrors.reason;
   const serverErrors = mutation.error instanceof ApiError ? mutation.error.fields : {};
   const errors = { ...liveErrors, ...serverErrors };
-  if (submitted && doseChange?.exceedsUsualStep && !secondPersonId)
-    errors.secondPersonId =
-      'The dose change is beyond the usual step (E7): a second experienced person must confirm it';
+  if (!submitted) {
+    delete errors['secondPerson.userId'];
+    delete errors['secondPerson.password'];
+  }
   const conflict = mutation.error instanceof ApiError && mutation.error.status === 409;
 
-  if (mutation.data) {
-    const r = mutation.data;
+  if (mutation.data && !mutation.data.program) {
+    const o = mutation.data.order;
+    return (
+      <section className="card stack" aria-labelledby={`${id}-saved`} role="status">
+        <h2 id={`${id}-saved`}>Order saved for the next refill</h2>
+        <p>
+          {o.drugProduct} {formatConcentration(o.concentrationMcgPerMl * 1000, o.doseUnit)},{' '}
+          {doseText(o.dailyDoseMcg, o.doseUnit)}. The program in the pump is unchanged until the nurse applies
+          this order at the refill.
+        </p>
+        <p>
+          <Link className="button" href={`/patients/${context.patient.id}`}>
+            Back to {context.patient.name}
+          </Link>
+        </p>
+      </section>
+    );
+  }
+
+  if (mutation.data?.program) {
+    const r = { ...mutation.data, program: mutation.data.program };
     return (
       <section className="card stack" aria-labelledby={`${id}-saved`} role="status">
         <h2 id={`${id}-saved`}>Program version {r.program.versionNo} saved</h2>
@@ -135,26 +185,58 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
         e.preventDefault();
         setSubmitted(true);
         if (!parsed.success || !previewCurrent || unchanged) return;
-        if (doseChange?.exceedsUsualStep && !secondPersonId) return;
         mutation.mutate(parsed.data);
       }}
     >
       <div className="pg-columns">
         <section className="card stack" aria-labelledby={`${id}-new`}>
           <h2 id={`${id}-new`}>New program</h2>
+          {context.pendingOrder && (
+            <p className="notice">
+              An order waits for the next refill: {context.pendingOrder.drugProduct}{' '}
+              {formatConcentration(context.pendingOrder.concentrationMcgPerMl * 1000, context.pendingOrder.doseUnit)},{' '}
+              {doseText(context.pendingOrder.dailyDoseMcg, context.pendingOrder.doseUnit)}, by{' '}
+              {context.pendingOrder.orderedByName}. A new order for the next refill replaces it.
+            </p>
+          )}
+          <fieldset className="stack">
+            <legend>When</legend>
+            <label className="inline">
+              <input type="radio" name={`${id}-timing`} checked={timing === 'now'} onChange={() => setTiming('now')} />{' '}
+              Now: reprogram the pump today (keeps the drug and concentration in the reservoir)
+            </label>
+            <label className="inline">
+              <input
+                type="radio"
+                name={`${id}-timing`}
+                checked={timing === 'next-refill'}
+                onChange={() => setTiming('next-refill')}
+              />{' '}
+              At the next refill: the nurse applies it when refilling (a new drug or concentration goes in then)
+            </label>
+          </fieldset>
           <ProgramEditor
-            value={draft}
+            value={effective}
             onChange={setDraft}
             drugs={drugs}
             pumpKind={pump.kind}
             flowMlPerDay={pump.flowMlPerDay}
             errors={errors}
+            lockReservoir={timing === 'now'}
           />
-          {draft.concentration !== draftFromProgram(program).concentration && (
-            <p className="notice warn">
-              The concentration must match the drug in the reservoir. A change of concentration at a refill is
-              recorded on the refill visit, with its bridge bolus.
+          {timing === 'now' ? (
+            <p className="muted small">
+              The reservoir holds {program.drugProduct} at{' '}
+              {formatConcentration(program.concentrationMcgPerMl * 1000, program.doseUnit)}: the drug and
+              concentration change only at a refill. To change them, order for the next refill.
             </p>
+          ) : (
+            reservoirChange && (
+              <p className="notice warn">
+                The new {reservoirChange === 'drugId' ? 'drug' : 'concentration'} enters the pump at the refill,
+                where the nurse records it with its bridge bolus (reference B5).
+              </p>
+            )
           )}
           <label>
             Reason for the change
@@ -175,47 +257,86 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
 
         <section className="card stack pg-preview" aria-labelledby={`${id}-preview`} aria-live="polite">
           <h2 id={`${id}-preview`}>Forecast preview</h2>
+          {drugChanged && (
+            <div className="notice warn stack">
+              <p>
+                <strong>
+                  Change of drug from {program.drugName} to {newDrugName}: doses cannot be compared. A second
+                  experienced person must confirm.
+                </strong>
+              </p>
+            </div>
+          )}
           {doseChange && doseChange.direction !== 'none' && (
             <div className={doseChange.exceedsUsualStep ? 'notice warn stack' : 'notice'}>
               <p>
                 Dose {doseText(program.dailyDoseMcg, program.doseUnit)} →{' '}
                 <strong>{doseText(newDaily, unit)}</strong> (
-                {doseChange.changePct == null ? 'from 0' : signedPct(doseChange.changePct)}).{' '}
+                {doseChange.changePct == null ? 'from 0' : signedPct(doseChange.changePct)}
+                {doseChange.baselineMcgPerDay !== program.dailyDoseMcg
+                  ? ` from ${doseText(doseChange.baselineMcgPerDay, unit)} in effect within the last 24 h`
+                  : ''}
+                ).{' '}
                 {doseChange.exceedsUsualStep ? (
                   <strong>
-                    Beyond the usual {doseChange.limitPct} % step per 24 h for{' '}
-                    {context.patient.spasticityOrigin} origin (E7): a second experienced person must confirm.
+                    Beyond the usual {doseChange.limitPct} % {timing === 'now' ? 'step per 24 h' : 'change at a refill'}{' '}
+                    for {origin} origin (E7): a second experienced person must confirm.
                   </strong>
                 ) : (
                   `Within the usual ${doseChange.limitPct} % step.`
                 )}
               </p>
-              {doseChange.exceedsUsualStep && (
-                <label>
-                  Confirmed by (second person)
-                  <select
-                    value={secondPersonId}
-                    onChange={(e) => setSecondPersonId(e.target.value)}
-                    aria-invalid={errors.secondPersonId ? true : undefined}
-                    aria-describedby={errors.secondPersonId ? `${id}-second-err` : undefined}
-                  >
-                    <option value="">Choose…</option>
-                    {context.verifiers.map((v) => (
-                      <option key={v.id} value={v.id}>
-                        {v.name} ({v.role})
-                      </option>
-                    ))}
-                  </select>
-                  {errors.secondPersonId && (
-                    <span id={`${id}-second-err`} className="field-error">
-                      {errors.secondPersonId}
-                    </span>
-                  )}
-                </label>
-              )}
             </div>
           )}
-          {unchanged ? (
+          {needsSecond && (
+            <fieldset className="stack">
+              <legend>Second person: they confirm with their own password</legend>
+              <label>
+                Confirmed by
+                <select
+                  value={secondPersonId}
+                  onChange={(e) => setSecondPersonId(e.target.value)}
+                  aria-invalid={errors['secondPerson.userId'] ? true : undefined}
+                  aria-describedby={errors['secondPerson.userId'] ? `${id}-second-err` : undefined}
+                >
+                  <option value="">Choose…</option>
+                  {context.verifiers.map((v) => (
+                    <option key={v.id} value={v.id}>
+                      {v.name} ({v.role})
+                    </option>
+                  ))}
+                </select>
+                {errors['secondPerson.userId'] && (
+                  <span id={`${id}-second-err`} className="field-error">
+                    {errors['secondPerson.userId']}
+                  </span>
+                )}
+              </label>
+              <label>
+                Their password
+                <input
+                  type="password"
+                  autoComplete="off"
+                  value={secondPassword}
+                  onChange={(e) => setSecondPassword(e.target.value)}
+                  aria-invalid={errors['secondPerson.password'] ? true : undefined}
+                  aria-describedby={errors['secondPerson.password'] ? `${id}-second-pw-err` : undefined}
+                />
+                {errors['secondPerson.password'] && (
+                  <span id={`${id}-second-pw-err`} className="field-error">
+                    {errors['secondPerson.password']}
+                  </span>
+                )}
+              </label>
+            </fieldset>
+          )}
+          {timing === 'next-refill' && !unchanged && (
+            <p className="muted">
+              The refill dates do not change until the nurse applies this order at the refill; the refill form
+              then shows its forecast.
+            </p>
+          )}
+          {timing === 'next-refill' ? null : unchanged ? (
             <p className="muted">
               Change the dose, steps or boluses to see their effect on the refill dates.
             </p>
@@ -251,7 +372,7 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
       )}
       <div className="pt-buttons">
         <button type="submit" disabled={mutation.isPending || unchanged || !previewCurrent}>
-          {mutation.isPending ? 'Saving…' : 'Save program'}
+          {mutation.isPending ? 'Saving…' : timing === 'now' ? 'Save program' : 'Save order for the next refill'}
         </button>
         <Link className="button secondary" href={`/patients/${context.patient.id}`}>
           Cancel

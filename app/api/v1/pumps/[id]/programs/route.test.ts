@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPatient, createPump, DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
-import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+import { call, credentialsOf, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { GET, POST } = await import('./route');
 
@@ -154,15 +154,134 @@ describe('POST /api/v1/pumps/{id}/programs', () => {
     // 250 → 400 mcg/day is +60 %, beyond the 30 % per 24 h for spinal origin.
     const r = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 400 }));
     expect(r.status).toBe(400);
-    expect(r.body.fields.secondPersonId).toMatch(/E7/);
+    expect(r.body.fields.secondPerson).toMatch(/E7/);
+    expect(versions(pumpId)).toHaveLength(1);
+    // Picking a colleague is not a confirmation: their own password is.
+    const wrong = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ doseMcgPerDay: 400, secondPerson: { userId: ctx.users.nurse.id, password: 'not theirs at all' } }),
+    );
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.fields['secondPerson.password']).toMatch(/own password/);
     expect(versions(pumpId)).toHaveLength(1);
     const ok = await post(
       ctx.tokens.physician,
       pumpId,
-      body({ doseMcgPerDay: 400, secondPersonId: ctx.users.nurse.id }),
+      body({ doseMcgPerDay: 400, secondPerson: await credentialsOf(ctx, ctx.users.nurse) }),
     );
     expect(ok.status).toBe(201);
     expect(ok.body.doseChange.exceedsUsualStep).toBe(true);
+    expect(ok.body.program).toMatchObject({
+      prescriberName: ctx.users.physician.name,
+      enteredByName: ctx.users.physician.name,
+      verifiedByName: ctx.users.nurse.name,
+    });
+    expect(active(pumpId).verifiedById).toBe(ctx.users.nurse.id);
+  });
+
+  it('judges the step over the rolling 24 hours (E7): four small steps in a minute are one large change', async () => {
+    const pumpId = addPump();
+    // 250 → 325 is exactly +30 %: allowed alone.
+    expect((await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 325 }))).status).toBe(201);
+    // 325 → 400 is +23 % on its own, but +60 % over the 24 h since 250 mcg/day.
+    const second = await post(ctx.tokens.physician, pumpId, body({ expectedVersionNo: 2, doseMcgPerDay: 400 }));
+    expect(second.status).toBe(400);
+    expect(second.body.fields.secondPerson).toMatch(/over 24 hours.*250 mcg\/day/);
+    expect(versions(pumpId)).toHaveLength(2);
+    const confirmed = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ expectedVersionNo: 2, doseMcgPerDay: 400, secondPerson: await credentialsOf(ctx, ctx.users.nurse) }),
+    );
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body.doseChange.baselineMcgPerDay).toBe(250);
+  });
+
+  it('never takes the person making the change, or a disabled account, as the second person', async () => {
+    const pumpId = addPump();
+    const self = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ doseMcgPerDay: 400, secondPerson: await credentialsOf(ctx, ctx.users.physician) }),
+    );
+    expect(self.status).toBe(400);
+    expect(self.body.fields['secondPerson.userId']).toMatch(/someone other than you/);
+    const nurse = await credentialsOf(ctx, ctx.users.nurse);
+    ctx.db.update(s.users).set({ banned: true }).where(eq(s.users.id, ctx.users.nurse.id)).run();
+    try {
+      const disabled = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 400, secondPerson: nurse }));
+      expect(disabled.status).toBe(400);
+      expect(disabled.body.fields['secondPerson.userId']).toMatch(/active nurse or physician/);
+    } finally {
+      ctx.db.update(s.users).set({ banned: false }).where(eq(s.users.id, ctx.users.nurse.id)).run();
+    }
+    const frontDesk = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ doseMcgPerDay: 400, secondPerson: await credentialsOf(ctx, ctx.users['front-desk']) }),
+    );
+    expect(frontDesk.status).toBe(400);
+    expect(versions(pumpId)).toHaveLength(1);
+  });
+
+  it('refuses a new concentration or drug outside a refill, naming the field, and writes nothing', async () => {
+    const pumpId = addPump();
+    // 500 → 2000 mcg/mL while the reservoir still holds 500 mcg/mL would move the due date months later.
+    const conc = await post(ctx.tokens.physician, pumpId, body({ concentrationMcgPerMl: 2000, doseMcgPerDay: 250 }));
+    expect(conc.status).toBe(400);
+    expect(conc.body.fields.concentrationMcgPerMl).toMatch(/reservoir holds 500 mcg\/mL.*refill/);
+    const morphine = ctx.catalog.drugs.get('Infumorph (preservative-free morphine)')!;
+    const drug = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ drugId: morphine.id, concentrationMcgPerMl: 10_000, doseMcgPerDay: 1000 }),
+    );
+    expect(drug.status).toBe(400);
+    expect(drug.body.fields.drugId).toMatch(/reservoir holds Lioresal.*refill/);
+    expect(versions(pumpId)).toHaveLength(1);
+    expect(ctx.db.select().from(s.programOrders).where(eq(s.programOrders.pumpId, pumpId)).all()).toHaveLength(0);
+  });
+
+  it('orders a new concentration for the next refill: pending, the program and forecast unchanged until then', async () => {
+    const pumpId = addPump();
+    const before = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get();
+    const r = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ timing: 'next-refill', concentrationMcgPerMl: 2000, doseMcgPerDay: 300 }),
+    );
+    expect(r.status).toBe(201);
+    expect(r.body.program).toBeNull();
+    expect(r.body.order).toMatchObject({
+      status: 'pending',
+      timing: 'next-refill',
+      concentrationMcgPerMl: 2000,
+      dailyDoseMcg: 300,
+      orderedByName: ctx.users.physician.name,
+    });
+    expect(versions(pumpId)).toHaveLength(1);
+    expect(ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()?.refillDueOn).toBe(
+      before?.refillDueOn,
+    );
+    // A later order replaces it: one pending order per pump, the physician's latest intent.
+    const again = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ timing: 'next-refill', concentrationMcgPerMl: 2000, doseMcgPerDay: 280 }),
+    );
+    expect(again.status).toBe(201);
+    const orders = ctx.db.select().from(s.programOrders).where(eq(s.programOrders.pumpId, pumpId)).all();
+    expect(orders.map((o) => o.status).sort()).toEqual(['cancelled', 'pending']);
+    // A change of drug needs a second person, even for the next refill.
+    const morphine = ctx.catalog.drugs.get('Infumorph (preservative-free morphine)')!;
+    const drug = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ timing: 'next-refill', drugId: morphine.id, concentrationMcgPerMl: 10_000, doseMcgPerDay: 1000 }),
+    );
+    expect(drug.status).toBe(400);
+    expect(drug.body.fields.secondPerson).toMatch(/change of drug/);
   });
 
   it('stores a flex program with its steps and boluses, and the daily dose they add up to', async () => {
@@ -189,7 +308,7 @@ describe('POST /api/v1/pumps/{id}/programs', () => {
     ]);
   });
 
-  it('changes a constant-flow pump only in constant-flow mode', async () => {
+  it('changes a constant-flow pump only in constant-flow mode, and its dose only at a refill', async () => {
     const pumpId = addPump(ctx.clinic.id, '3000');
     const simple = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 500 }));
     expect(simple.status).toBe(400);
@@ -201,19 +320,19 @@ describe('POST /api/v1/pumps/{id}/programs', () => {
     );
     expect(odd.status).toBe(400);
     expect(odd.body.fields.concentrationMcgPerMl).toMatch(/one of 50, 500, 2000/);
+    const cf = { mode: 'constant-flow', doseMcgPerDay: undefined, concentrationMcgPerMl: 2000 };
+    // Its dose is its concentration: that changes only with the drug filled at a refill.
+    const now = await post(ctx.tokens.physician, pumpId, body(cf));
+    expect(now.status).toBe(400);
+    expect(now.body.fields.concentrationMcgPerMl).toMatch(/refill/);
     const r = await post(
       ctx.tokens.physician,
       pumpId,
-      body({
-        mode: 'constant-flow',
-        doseMcgPerDay: undefined,
-        concentrationMcgPerMl: 2000,
-        secondPersonId: ctx.users.nurse.id,
-      }),
+      body({ ...cf, timing: 'next-refill', secondPerson: await credentialsOf(ctx, ctx.users.nurse) }),
     );
     expect(r.status).toBe(201);
     // 1 mL/day × 2000 mcg/mL: the dose follows the concentration.
-    expect(r.body.program.dailyDoseMcg).toBe(2000);
+    expect(r.body.order.dailyDoseMcg).toBe(2000);
   });
 });
 

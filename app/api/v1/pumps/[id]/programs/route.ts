@@ -1,5 +1,6 @@
 import { getDb } from '@/db';
 import { changeProgram, listPrograms } from '@/db/queries/programs';
+import { confirmSecondPerson } from '@/lib/auth/second-person';
 import { api } from '@/lib/server/api';
 import { requestNow } from '@/lib/server/clock';
 import { parseId } from '@/lib/validation/ids';
@@ -13,11 +14,17 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, params }
   return { programs: listPrograms(getDb(), staff.clinicId, pumpId) };
 });
 
-/** A new program version, effective now; 409 when the active version is no longer `expectedVersionNo`. */
+/**
+ * A physician's order: applied now (a new version that keeps the drug and concentration in the reservoir), or
+ * pending for the next refill. 409 when the active version is no longer `expectedVersionNo`.
+ */
 export const POST = api(
   { permission: 'programs:write', body: changeProgramSchema },
   async ({ staff, params, body }) => {
     const pumpId = parseId(params.id, 'pump');
-    return changeProgram(getDb(), staff, pumpId, body, requestNow());
+    const db = getDb();
+    const now = requestNow();
+    const second = await confirmSecondPerson(db, staff, body.secondPerson, 'secondPerson', now);
+    return changeProgram(db, staff, pumpId, body, now, second);
   },
 );

@@ -1,0 +1,151 @@
+/**
+ * Physicians' orders for program changes. A dose change is a physician's order (reference.md G2: the program
+ * records its prescriber; S55: a second experienced provider confirms reprogramming). An order is applied at once
+ * ('now', which keeps the drug and concentration in the reservoir) or waits for the next refill ('next-refill'),
+ * where the nurse applies it: the only way a new drug or concentration enters the record, since it enters the
+ * pump only when the reservoir is emptied and refilled (B5). Every program version records who ordered it, who
+ * entered it and who confirmed it.
+ */
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { programValues, type ProgramSpec } from '../factories';
+import * as s from '../schema';
+
+type Tx = Pick<Db, 'select' | 'insert' | 'update'>;
+
+export interface OrderDto {
+  id: number;
+  pumpId: number;
+  status: s.ProgramOrder['status'];
+  timing: s.ProgramOrder['timing'];
+  drugId: number;
+  drugName: string;
+  drugProduct: string;
+  doseUnit: 'mcg' | 'mg';
+  concentrationMcgPerMl: number;
+  mode: s.ProgramOrder['spec']['mode'];
+  /** The ordered daily dose (flex: steps and periodic boluses; constant flow: flow × concentration). */
+  dailyDoseMcg: number;
+  spec: s.OrderedProgramSpec;
+  reason: string;
+  orderedByName: string;
+  orderedAt: number;
+  verifiedByName: string | null;
+  appliedAt: number | null;
+  appliedByName: string | null;
+  cancelledAt: number | null;
+  version: number;
+}
+
+/** The program version an order describes, as the factories write it. */
+export function specOfOrder(order: Pick<s.ProgramOrder, 'spec' | 'reason'>): ProgramSpec {
+  const o = order.spec;
+  return {
+    drugId: o.drugId,
+    concentrationMcgPerMl: o.concentrationMcgPerMl,
+    mode: o.mode,
+    doseMcgPerDay: o.mode === 'simple' ? (o.doseMcgPerDay ?? undefined) : undefined,
+    flexSteps: o.mode === 'flex' ? (o.flexSteps ?? undefined) : undefined,
+    periodicBoluses: o.mode === 'constant-flow' ? undefined : (o.periodicBoluses ?? undefined),
+    patientBolus: o.mode === 'constant-flow' ? null : (o.patientBolus ?? null),
+    reason: order.reason,
+  };
+}
+
+export function orderDto(
+  row: s.ProgramOrder,
+  drug: Pick<s.Drug, 'name' | 'product' | 'doseUnit'>,
+  names: ReadonlyMap<string, string>,
+  flowMlPerDay: number | null,
+): OrderDto {
+  const name = (id: string | null) => (id ? (names.get(id) ?? null) : null);
+  return {
+    id: row.id,
+    pumpId: row.pumpId,
+    status: row.status,
+    timing: row.timing,
+    drugId: row.spec.drugId,
+    drugName: drug.name,
+    drugProduct: drug.product,
+    doseUnit: drug.doseUnit,
+    concentrationMcgPerMl: row.spec.concentrationMcgPerMl,
+    mode: row.spec.mode,
+    dailyDoseMcg: programValues(0, 0, specOfOrder(row), 0, flowMlPerDay).doseNgPerDay / 1000,
+    spec: row.spec,
+    reason: row.reason,
+    orderedByName: name(row.orderedById) ?? 'Unknown',
+    orderedAt: row.orderedAt,
+    verifiedByName: name(row.verifiedById),
+    appliedAt: row.appliedAt,
+    appliedByName: name(row.appliedById),
+    cancelledAt: row.cancelledAt,
+    version: row.version,
+  };
+}
+
+/** The orders of some pumps, newest first. */
+export function ordersOf(
+  db: Pick<Db, 'select'>,
+  pumpIds: number[],
+  names: ReadonlyMap<string, string>,
+  status?: s.ProgramOrder['status'],
+): OrderDto[] {
+  if (pumpIds.length === 0) return [];
+  const rows = db
+    .select({ order: s.programOrders, drug: s.drugs, flowUlPerDay: s.pumps.flowUlPerDay })
+    .from(s.programOrders)
+    .innerJoin(s.pumps, eq(s.pumps.id, s.programOrders.pumpId))
+    .innerJoin(s.drugs, eq(s.drugs.id, sql<number>`json_extract(${s.programOrders.spec}, '$.drugId')`))
+    .where(
+      and(
+        inArray(s.programOrders.pumpId, pumpIds),
+        status ? eq(s.programOrders.status, status) : undefined,
+      ),
+    )
+    .orderBy(desc(s.programOrders.orderedAt), desc(s.programOrders.id))
+    .all();
+  return rows.map((r) =>
+    orderDto(r.order, r.drug, names, r.flowUlPerDay == null ? null : r.flowUlPerDay / 1000),
+  );
+}
+
+/** The pump's pending order for the next refill, if any (a new order cancels the one before). */
+export function pendingOrderRow(db: Pick<Db, 'select'>, pumpId: number): s.ProgramOrder | undefined {
+  return db
+    .select()
+    .from(s.programOrders)
+    .where(and(eq(s.programOrders.pumpId, pumpId), eq(s.programOrders.status, 'pending')))
+    .orderBy(desc(s.programOrders.id))
+    .get();
+}
+
+export interface NewProgramVersion {
+  pumpId: number;
+  active: Pick<s.DrugProgram, 'id' | 'versionNo'>;
+  spec: ProgramSpec;
+  effectiveAt: number;
+  flowMlPerDay: number | null;
+  /** The ordering physician (null only for records transcribed without an order). */
+  prescriberId: string | null;
+  enteredById: string;
+  verifiedById: string | null;
+  orderId: number | null;
+}
+
+/** Supersedes the active version and inserts the next one: the one way a program version is written. */
+export function insertProgramVersion(tx: Tx, v: NewProgramVersion): s.DrugProgram {
+  tx.update(s.drugPrograms)
+    .set({ supersededAt: v.effectiveAt })
+    .where(eq(s.drugPrograms.id, v.active.id))
+    .run();
+  return tx
+    .insert(s.drugPrograms)
+    .values({
+      ...programValues(v.pumpId, v.active.versionNo + 1, { ...v.spec, prescriberId: v.prescriberId }, v.effectiveAt, v.flowMlPerDay),
+      createdById: v.enteredById,
+      verifiedById: v.verifiedById,
+      orderId: v.orderId,
+    })
+    .returning()
+    .get();
+}
