@@ -193,6 +193,7 @@ export function createPatientWithPump(
       })
       .returning({ id: s.pumps.id })
       .get();
+    const actorRole = tx.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, actor.id)).get()?.role;
     const spec: ProgramSpec = {
       drugId: drug.id,
       concentrationMcgPerMl: pr.concentrationNgPerMl / 1000,
@@ -200,7 +201,9 @@ export function createPatientWithPump(
       doseMcgPerDay: pr.mode === 'simple' ? pr.doseMcgPerDay : undefined,
       flexSteps: pr.mode === 'flex' ? pr.flexSteps : undefined,
       patientBolus: pr.patientBolus,
-      prescriberId: p.managingPhysicianId,
+      // The version records who ordered it: the physician entering it, or nobody when a nurse transcribes the
+      // programmer's printout (never the managing physician by assumption).
+      prescriberId: actorRole === 'physician' ? actor.id : null,
       reason: 'Initial program at implant',
     };
     const program = tx

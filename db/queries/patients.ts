@@ -19,6 +19,7 @@ import type {
 import type { Db } from '../client';
 import { createPump } from '../factories';
 import * as s from '../schema';
+import { ordersOf, type OrderDto } from './orders';
 import { drugOption } from './drugs';
 import { acknowledgeAlert, activeAcknowledgements, isCovered, type Ack } from './alerts';
 import { reviseAppointment } from './appointments';
@@ -186,6 +187,8 @@ export interface PumpDto {
   };
   program: ProgramDto | null;
   programHistory: ProgramDto[];
+  /** A physician's order waiting for the next refill. */
+  pendingOrder: OrderDto | null;
   forecast: ForecastDto | null;
   visits: VisitDto[];
   appointments: AppointmentDto[];
@@ -485,6 +488,7 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
     return programDto(p, drug, staffNames);
   };
 
+  const pending = ordersOf(db, activeIds, staffNames, 'pending');
   const pumps = pumpRows.map(({ pump, model }): PumpDto => {
     const history = programs.filter((p) => p.pumpId === pump.id);
     const active = history.find((p) => p.supersededAt == null);
@@ -513,6 +517,7 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
       },
       program: active ? toProgram(active) : null,
       programHistory: history.map(toProgram),
+      pendingOrder: pending.find((o) => o.pumpId === pump.id) ?? null,
       forecast: f ? forecastDto(f.context, f.forecast, acks.get(pump.id) ?? [], now, staffNames) : null,
       visits: visitDtos(
         visits.filter((v) => v.pumpId === pump.id),

@@ -12,7 +12,7 @@ import { localDateTimeToInstant } from '@/lib/domain/calendar';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff, type Staff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
-import { formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
+import { formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
 import { requestNow } from '@/lib/server/clock';
 import { parseId } from '@/lib/validation/ids';
 import { AlertList } from './_components/alert-list';
@@ -369,9 +369,13 @@ function PumpSection({
                   : 'none'}
               </dd>
               <dt>Since</dt>
+              <dd>{formatInstant(program.effectiveAt, timeZone)}</dd>
+              <dt>Ordered by</dt>
+              <dd>{program.prescriberName ?? 'no physician order recorded'}</dd>
+              <dt>Entered by</dt>
               <dd>
-                {formatInstant(program.effectiveAt, timeZone)}
-                {program.prescriberName ? `, by ${program.prescriberName}` : ''}
+                {program.enteredByName ?? '—'}
+                {program.verifiedByName ? `, confirmed by ${program.verifiedByName}` : ''}
               </dd>
               {program.reason && (
                 <>
@@ -459,6 +463,57 @@ function PumpSection({
           />
         </section>
       )}
+
+      {pump.pendingOrder && (
+        <section className="card notice stack" aria-labelledby={`${headingId}-order`}>
+          <h3 id={`${headingId}-order`}>Order for the next refill</h3>
+          <p>
+            {pump.pendingOrder.drugProduct}{' '}
+            {formatConcentration(pump.pendingOrder.concentrationMcgPerMl * 1000, pump.pendingOrder.doseUnit)},{' '}
+            <strong>{doseText(pump.pendingOrder.dailyDoseMcg, pump.pendingOrder.doseUnit)}</strong>, ordered by{' '}
+            {pump.pendingOrder.orderedByName} on {formatInstant(pump.pendingOrder.orderedAt, timeZone)}
+            {pump.pendingOrder.verifiedByName ? `, confirmed by ${pump.pendingOrder.verifiedByName}` : ''}:{' '}
+            {pump.pendingOrder.reason}. The nurse applies it when recording the refill.
+          </p>
+        </section>
+      )}
+
+      <section className="card stack" aria-labelledby={`${headingId}-programs`}>
+        <h3 id={`${headingId}-programs`}>Program history</h3>
+        <div className="table-wrap">
+          <table className="pt-history">
+            <caption className="sr-only">Program versions of pump {pump.serial}, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">From</th>
+                <th scope="col">Program</th>
+                <th scope="col">Ordered by</th>
+                <th scope="col">Entered by</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pump.programHistory.map((v) => (
+                <tr key={v.id}>
+                  <td>{v.versionNo}</td>
+                  <td>{formatInstant(v.effectiveAt, timeZone)}</td>
+                  <td>
+                    {v.drugProduct} {formatConcentration(v.concentrationMcgPerMl * 1000, v.doseUnit)},{' '}
+                    {doseText(v.dailyDoseMcg, v.doseUnit)}
+                  </td>
+                  <td>{v.prescriberName ?? 'not recorded'}</td>
+                  <td>
+                    {v.enteredByName ?? '—'}
+                    {v.verifiedByName ? ` (confirmed by ${v.verifiedByName})` : ''}
+                  </td>
+                  <td>{v.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
 
       <section className="card stack" aria-labelledby={`${headingId}-history`}>
         <h3 id={`${headingId}-history`}>Refill history</h3>

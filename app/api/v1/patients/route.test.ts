@@ -94,7 +94,9 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
       concentrationNgPerMl: 500_000,
       doseNgPerDay: 250_000,
       supersededAt: null,
-      prescriberId: physician.id,
+      // A nurse transcribed it: no physician order is invented for it (the managing physician did not enter it).
+      prescriberId: null,
+      createdById: ctx.users.nurse.id,
     });
     const visit = ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.pumpId, pumpId)).get()!;
     expect(visit).toMatchObject({
