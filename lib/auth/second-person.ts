@@ -12,7 +12,7 @@ import type { Db } from '@/db/client';
 import * as s from '@/db/schema';
 import { ValidationError } from '@/lib/errors';
 import type { SecondPersonInput } from '@/lib/validation/program';
-import { lockedUntil, lockoutMessage, recordFailure } from './throttle';
+import { clearFailures, lockedUntil, lockoutMessage, recordFailure } from './throttle';
 
 export interface ConfirmedPerson {
   id: string;
