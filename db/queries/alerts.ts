@@ -7,7 +7,7 @@
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { discrepancyAlertSeverity, fmtMl, severityRank, sortAlerts } from '@/lib/domain/alerts';
 import { formatInstantForHumans } from '@/lib/domain/calendar';
-import type { Alert, Severity, WithdrawalRisk } from '@/lib/domain/types';
+import type { Alert, Severity } from '@/lib/domain/types';
 import type { Db } from '../client';
 import * as s from '../schema';
 
@@ -127,7 +127,7 @@ export function openDiscrepancyAlerts(db: Pick<Db, 'select'>, pumpIds: number[])
     const severity =
       r.storedSeverity === 'high' || r.storedSeverity === 'critical'
         ? r.storedSeverity
-        : discrepancyAlertSeverity(r.flag, r.withdrawalRisk as WithdrawalRisk);
+        : discrepancyAlertSeverity(r.flag, r.withdrawalRisk);
     if (!severity) continue;
     const list = map.get(r.pumpId) ?? [];
     list.push({

@@ -8,7 +8,7 @@ import { and, asc, desc, eq, gt, inArray, ne } from 'drizzle-orm';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { volumeCurve } from '@/lib/domain/curve';
 import { InvalidInputError } from '@/lib/domain/errors';
-import type { Alert, Forecast, ForecastInput, Severity } from '@/lib/domain/types';
+import type { Alert, Forecast, ForecastInput } from '@/lib/domain/types';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type {
   AlertActionInput,

@@ -84,6 +84,12 @@ export function statusSql(now: number, today: string, dueSoonLimit: string): SQL
     else 4 end`;
 }
 
+/** statusSql for a clinic at `now`: today and the due-soon limit in the clinic's own calendar. */
+export function clinicStatusSql(clinic: Pick<s.Clinic, 'timeZone' | 'dueSoonDays'>, now: number): { today: string; status: SQL<number> } {
+  const today = localDateOf(now, clinic.timeZone);
+  return { today, status: statusSql(now, today, addDaysToLocalDate(today, clinic.dueSoonDays)) };
+}
+
 /** The worst open alert rank (0 none … 4 critical): the stored one, or the time-driven E1 if worse. */
 export function alertRankSql(status: SQL<number>): SQL<number> {
   return sql<number>`max(${s.pumpForecasts.worstAlertRank}, case when ${status} <= 1 then 4 when ${status} = 2 then 3 else 0 end)`;
@@ -97,9 +103,7 @@ export function tierSql(status: SQL<number>, alertRank: SQL<number>): SQL<number
 export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, now: number): WorklistPage {
   const clinic = db.select().from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
   if (!clinic) throw new Error(`Clinic ${clinicId} not found`);
-  const today = localDateOf(now, clinic.timeZone);
-  const dueSoonLimit = addDaysToLocalDate(today, clinic.dueSoonDays);
-  const status = statusSql(now, today, dueSoonLimit);
+  const { today, status } = clinicStatusSql(clinic, now);
   const alertRank = alertRankSql(status);
   const rank = tierSql(status, alertRank);
   const pageSize = Math.min(Math.max(filter.pageSize ?? 50, 1), 200);

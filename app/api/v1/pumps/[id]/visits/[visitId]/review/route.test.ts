@@ -41,7 +41,7 @@ function addStalledPump(severity: 'critical' | 'high' | null = 'critical') {
 
 const review = (token: string, pumpId: number, visitId: number, body: unknown) =>
   call(POST, { method: 'POST', token, body, params: { id: String(pumpId), visitId: String(visitId) } });
-type AlertOut = { code: string; severity: string; acknowledged: boolean; review?: { visitId: number } };
+type AlertOut = { code: string; severity: string; message: string; acknowledged: boolean; review?: { visitId: number } };
 const e5Of = (alerts: AlertOut[]) => alerts.filter((a) => a.code === 'E5');
 const pageAlerts = (patientId: number) =>
   patientDetail(ctx.db, ctx.clinic.id, patientId, Date.now()).pumps[0]!.forecast!.alerts;
