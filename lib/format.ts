@@ -43,6 +43,19 @@ export function formatMlPerDay(ml: number): string {
   return `${trim(ml, 3)} mL/day`;
 }
 
+/**
+ * The worklist's chips: a tier is the time-driven status made more urgent by the worst open alert
+ * (db/queries/worklist.ts tierOfAlertRank), so a CRITICAL alert shows "Critical" at least, a HIGH one
+ * "Overdue or high alert", a warning "Due soon or warning".
+ */
+export const worklistTierLabels = {
+  empty: 'Empty: withdrawal risk',
+  critical: 'Critical',
+  overdue: 'Overdue or high alert',
+  'due-soon': 'Due soon or warning',
+  ok: 'OK',
+} as const;
+
 export const statusLabels = {
   empty: 'Empty: withdrawal risk',
   critical: 'Past alarm date',

@@ -2,10 +2,10 @@ import Link from 'next/link';
 import { eq, and } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { users } from '@/db/schema';
-import { listWorklist } from '@/db/queries/worklist';
+import { listWorklist, type WorklistRow } from '@/db/queries/worklist';
 import { requirePageStaff } from '@/lib/auth/session';
 import { requestNow } from '@/lib/server/clock';
-import { formatInstant, formatLocalDate, statusLabels } from '@/lib/format';
+import { formatInstant, formatLocalDate, statusLabels, worklistTierLabels } from '@/lib/format';
 import { worklistQueryFrom } from '@/lib/validation/worklist';
 import { fieldErrors } from '@/lib/validation/errors';
 
@@ -39,16 +39,17 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
       <div className="page-head">
         <h1>Refill worklist</h1>
         <p className="muted">
-          Today is {formatLocalDate(data.today)} ({data.timeZone}). Ranked by risk: empty, past the alarm, overdue, due soon; then
-          no appointment, appointment after the due date; then by due date.
+          Today is {formatLocalDate(data.today)} ({data.timeZone}). Ranked by risk: empty, then critical (past the alarm
+          date or a critical alert), overdue or a high alert, due soon or a warning; within each, the worst open alert
+          first; then no appointment, appointment after the due date; then by due date.
         </p>
       </div>
 
       <ul className="status-counts" aria-label="Pumps by status">
-        {(Object.keys(statusLabels) as (keyof typeof statusLabels)[]).map((st) => (
+        {(Object.keys(worklistTierLabels) as (keyof typeof worklistTierLabels)[]).map((st) => (
           <li key={st}>
             <Link href={query({ status: filter.status === st ? undefined : st, page: undefined })} className={`chip status-${st}`} aria-current={filter.status === st ? 'true' : undefined}>
-              {statusLabels[st]} <strong>{data.counts[st]}</strong>
+              {worklistTierLabels[st]} <strong>{data.counts[st]}</strong>
             </Link>
           </li>
         ))}
@@ -64,9 +65,9 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
           Status
           <select name="status" defaultValue={filter.status ?? ''}>
             <option value="">Any</option>
-            {(Object.keys(statusLabels) as (keyof typeof statusLabels)[]).map((st) => (
+            {(Object.keys(worklistTierLabels) as (keyof typeof worklistTierLabels)[]).map((st) => (
               <option key={st} value={st}>
-                {statusLabels[st]}
+                {worklistTierLabels[st]}
               </option>
             ))}
           </select>
@@ -122,7 +123,8 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
             {data.rows.map((row) => (
               <tr key={row.pumpId} className={`row-${row.status}`}>
                 <td>
-                  <span className={`badge status-${row.status}`}>{statusLabels[row.status]}</span>
+                  <span className={`badge status-${row.status}`}>{worklistTierLabels[row.status]}</span>
+                  <div className="muted small">{tierReason(row)}</div>
                 </td>
                 <td>
                   <Link href={`/patients/${row.patientId}`}>{row.patientName}</Link>
@@ -187,6 +189,14 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
       </nav>
     </>
   );
+}
+
+/** Why the row is in its tier: the time-driven status, and the alert that made it more urgent, if one did. */
+function tierReason(row: WorklistRow): string {
+  const status = statusLabels[row.forecastStatus];
+  const alert = row.worstAlert;
+  if (!alert || row.status === row.forecastStatus) return status === worklistTierLabels[row.status] ? '' : status;
+  return `${status} · ${alert.code} ${alert.severity.toUpperCase()}`;
 }
 
 function Notes({ notes }: { notes: string[] }) {

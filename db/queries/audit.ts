@@ -12,7 +12,7 @@ export interface Actor {
   clinicId: number;
 }
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'view' | 'print' | 'acknowledge' | 'snooze' | 'rotate' | 'revoke' | 'sign-in' | 'export';
+export type AuditAction = 'create' | 'update' | 'delete' | 'view' | 'print' | 'acknowledge' | 'snooze' | 'review' | 'rotate' | 'revoke' | 'sign-in' | 'export';
 
 export function audit(
   db: Pick<Db, 'insert'>,

@@ -8,6 +8,7 @@ import { forecast } from '@/lib/domain/forecast';
 import type { ClinicPolicy, Forecast, ForecastInput, ProgramVersion } from '@/lib/domain/types';
 import type { Db } from '../client';
 import * as s from '../schema';
+import { activeAcknowledgements, openDiscrepancyAlerts, withRecordAlerts, worstOpenAlertRank } from './alerts';
 
 type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'all' | 'run'>;
 
@@ -259,8 +260,48 @@ export function computeForecasts(
 }
 
 /**
- * Recomputes and stores the forecast of the given pumps (all active ones when omitted). Call it inside the
- * transaction of every write that changes a forecast's inputs, so the stored forecast is never stale.
+ * How far ahead the stored worst alert looks. Alerts escalate with the clock between refreshes (E1 at midnight
+ * for a high-risk patient, E3 when the status leaves "ok" or the appointment passes, E4 and E16 inside the
+ * due-soon window, E10 at the end of service, a snooze running out), and the worklist ranks from the stored rank
+ * until the next refresh. The rank is the worst of now and now + this, so it is never milder than the alerts the
+ * page shows; the hourly refresh (db/startup.ts) must run more often than this.
+ */
+export const RANK_LOOKAHEAD_MS = 2 * 3_600_000;
+
+/**
+ * The worst open alert of each forecast pump on the scale of pump_forecasts.worstAlertRank, engine alerts and
+ * open E5 alerts together, acknowledged and snoozed ones left out, looking RANK_LOOKAHEAD_MS ahead.
+ */
+export function worstAlertRanks(
+  db: Pick<Db, 'select'>,
+  results: { context: PumpForecastContext; forecast: Forecast }[],
+  now: number,
+): Map<number, number> {
+  const ids = results.map((r) => r.context.pumpId);
+  const record = openDiscrepancyAlerts(db, ids);
+  const later = now + RANK_LOOKAHEAD_MS;
+  const acksNow = activeAcknowledgements(db, ids, now);
+  const acksLater = activeAcknowledgements(db, ids, later);
+  const ranks = new Map<number, number>();
+  for (const { context, forecast: f } of results) {
+    const id = context.pumpId;
+    const open = record.get(id);
+    const ahead = forecast({ ...context.input, now: later });
+    ranks.set(
+      id,
+      Math.max(
+        worstOpenAlertRank(withRecordAlerts(f.alerts, open), acksNow.get(id) ?? [], now),
+        worstOpenAlertRank(withRecordAlerts(ahead.alerts, open), acksLater.get(id) ?? [], later),
+      ),
+    );
+  }
+  return ranks;
+}
+
+/**
+ * Recomputes and stores the forecast of the given pumps (all active ones when omitted), with the worst open
+ * alert the worklist ranks by. Call it inside the transaction of every write that changes a forecast's inputs
+ * or a pump's alerts (a refill, an acknowledgement, a discrepancy review), so the stored forecast is never stale.
  */
 export function refreshForecasts(
   db: Tx,
@@ -268,6 +309,7 @@ export function refreshForecasts(
   now: number,
 ): number {
   const results = computeForecasts(loadForecastContexts(db, scope, now));
+  const worst = worstAlertRanks(db, results, now);
   if ('pumpIds' in scope) {
     // Pumps that no longer forecast (explanted) leave the worklist.
     db.delete(s.pumpForecasts)
@@ -292,6 +334,7 @@ export function refreshForecasts(
     appointmentLate:
       context.nextAppointment != null &&
       localDateOf(context.nextAppointment.startsAt, context.input.clinic.timeZone) > f.refillDueOn,
+    worstAlertRank: worst.get(context.pumpId) ?? 0,
     computedAt: context.input.now,
   }));
   for (let i = 0; i < rows.length; i += 500)

@@ -8,7 +8,7 @@ import { and, asc, desc, eq, gt, inArray, ne } from 'drizzle-orm';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { volumeCurve } from '@/lib/domain/curve';
 import { InvalidInputError } from '@/lib/domain/errors';
-import type { Alert, Forecast, ForecastInput, Severity } from '@/lib/domain/types';
+import type { Alert, Forecast, ForecastInput } from '@/lib/domain/types';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type {
   AlertActionInput,
@@ -21,7 +21,15 @@ import { createPump } from '../factories';
 import * as s from '../schema';
 import { ordersOf, type OrderDto } from './orders';
 import { drugOption } from './drugs';
-import { acknowledgeAlert, activeAcknowledgements, isCovered, type Ack } from './alerts';
+import {
+  acknowledgeAlert,
+  activeAcknowledgements,
+  coveringAck,
+  openDiscrepancyAlerts,
+  withRecordAlerts,
+  type Ack,
+  type PumpAlert,
+} from './alerts';
 import { reviseAppointment } from './appointments';
 import { audit, type Actor } from './audit';
 import {
@@ -129,7 +137,7 @@ export interface AppointmentDto {
   version: number;
 }
 
-export interface AlertDto extends Alert {
+export interface AlertDto extends PumpAlert {
   acknowledged: boolean;
   /** The acknowledgement or snooze that currently covers the alert. */
   cover: {
@@ -342,18 +350,10 @@ export function visitDtos(
   return out.reverse();
 }
 
-export function alertDtos(alerts: Alert[], acks: Ack[], now: number, names: Map<string, string>): AlertDto[] {
-  const order: Record<Severity, number> = { info: 0, warn: 1, high: 2, critical: 3 };
+export function alertDtos(alerts: PumpAlert[], acks: Ack[], now: number, names: Map<string, string>): AlertDto[] {
   return alerts.map((a) => {
-    const acknowledged = isCovered(a, acks, now);
-    const cover = acknowledged
-      ? acks.find(
-          (k) =>
-            k.code === a.code &&
-            order[a.severity] <= order[k.severity as Severity] &&
-            (k.action === 'acknowledge' || (k.snoozedUntil ?? 0) > now),
-        )
-      : undefined;
+    const cover = coveringAck(a, acks, now);
+    const acknowledged = cover !== undefined;
     return {
       ...a,
       acknowledged,
@@ -482,6 +482,7 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
     computeForecasts(loadForecastContexts(db, { pumpIds: activeIds }, now)).map((r) => [r.context.pumpId, r]),
   );
   const acks = activeAcknowledgements(db, activeIds, now);
+  const record = openDiscrepancyAlerts(db, activeIds);
 
   const toProgram = (p: s.DrugProgram): ProgramDto => {
     const drug = drugs.get(p.drugId) ?? { name: '?', product: '?', doseUnit: 'mcg' as const };
@@ -518,7 +519,15 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
       program: active ? toProgram(active) : null,
       programHistory: history.map(toProgram),
       pendingOrder: pending.find((o) => o.pumpId === pump.id) ?? null,
-      forecast: f ? forecastDto(f.context, f.forecast, acks.get(pump.id) ?? [], now, staffNames) : null,
+      forecast: f
+        ? forecastDto(
+            f.context,
+            { ...f.forecast, alerts: withRecordAlerts(f.forecast.alerts, record.get(pump.id)) },
+            acks.get(pump.id) ?? [],
+            now,
+            staffNames,
+          )
+        : null,
       visits: visitDtos(
         visits.filter((v) => v.pumpId === pump.id),
         drugs,
@@ -928,6 +937,11 @@ export function actOnAlert(
     const [result] = computeForecasts(loadForecastContexts(tx, { pumpIds: [pumpId] }, now));
     if (!result)
       fail('(body)', 'This pump has no forecast (explanted, or no fill recorded): it raises no alerts.');
+    if (input.code === 'E5')
+      fail(
+        'code',
+        'A residual discrepancy (E5) cannot be acknowledged or snoozed: it stays open until a physician reviews it with a note',
+      );
     const alert = result.forecast.alerts.find((a) => a.code === input.code);
     if (!alert) fail('code', `Alert ${input.code} is not raised for this pump now`);
     const snoozedUntil = input.action === 'snooze' ? now + (input.snoozeDays ?? 1) * DAY_MS : null;
@@ -947,21 +961,34 @@ export function actOnAlert(
       snoozedUntil,
       message: alert.message,
     });
-    const names = new Map(
-      tx
-        .select({ id: s.users.id, name: s.users.name })
-        .from(s.users)
-        .where(eq(s.users.clinicId, actor.clinicId))
-        .all()
-        .map((u) => [u.id, u.name]),
-    );
-    return alertDtos(
-      result.forecast.alerts,
-      activeAcknowledgements(tx, [pumpId], now).get(pumpId) ?? [],
-      now,
-      names,
-    );
+    // The acknowledged alert stops driving the worklist rank (pump_forecasts.worstAlertRank).
+    refreshForecasts(tx, { pumpIds: [pumpId] }, now);
+    return pumpAlertDtos(tx, actor.clinicId, pumpId, result.forecast.alerts, now);
   });
+}
+
+/** A pump's alerts as the patient page lists them: the engine's given, its open E5 alerts, with their covers. */
+export function pumpAlertDtos(
+  db: Pick<Db, 'select'>,
+  clinicId: number,
+  pumpId: number,
+  engineAlerts: Alert[],
+  now: number,
+): AlertDto[] {
+  const names = new Map(
+    db
+      .select({ id: s.users.id, name: s.users.name })
+      .from(s.users)
+      .where(eq(s.users.clinicId, clinicId))
+      .all()
+      .map((u) => [u.id, u.name]),
+  );
+  return alertDtos(
+    withRecordAlerts(engineAlerts, openDiscrepancyAlerts(db, [pumpId]).get(pumpId)),
+    activeAcknowledgements(db, [pumpId], now).get(pumpId) ?? [],
+    now,
+    names,
+  );
 }
 
 /** The pump-model and drug catalogue for the replacement form. */

@@ -4,6 +4,7 @@ import type { Forecast } from '@/lib/domain/types';
 import { NotFoundError } from '@/lib/errors';
 import type { Db } from '../client';
 import * as s from '../schema';
+import { openDiscrepancyAlerts, withRecordAlerts } from './alerts';
 import { computeForecasts, loadForecastContexts, type PumpForecastContext } from './forecasts';
 
 export function pumpInClinic(db: Pick<Db, 'select'>, clinicId: number, pumpId: number) {
@@ -26,5 +27,7 @@ export function pumpForecastFor(
   const pump = pumpInClinic(db, clinicId, pumpId);
   const [result] = computeForecasts(loadForecastContexts(db, { pumpIds: [pumpId] }, now));
   if (!result) throw new NotFoundError(`Pump ${pumpId} has no forecast: it is explanted, or has no fill or program recorded.`);
-  return { forecast: result.forecast, context: result.context, timeZone: result.context.input.clinic.timeZone, pump };
+  // The open E5 alerts of its refills join the engine's (db/queries/alerts.ts).
+  const alerts = withRecordAlerts(result.forecast.alerts, openDiscrepancyAlerts(db, [pumpId]).get(pumpId));
+  return { forecast: { ...result.forecast, alerts }, context: result.context, timeZone: result.context.input.clinic.timeZone, pump };
 }

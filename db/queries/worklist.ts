@@ -1,17 +1,35 @@
 /**
- * The worklist: every active pump of a clinic ranked by risk from its stored forecast. The status is
- * derived in SQL from the stored instants and today's clinic-local date, so ranking 10,000 pumps needs no
- * forecasting; only the page shown is forecast again for its alerts.
+ * The worklist: every active pump of a clinic ranked by risk from its stored forecast. The time-driven status
+ * is derived in SQL from the stored instants and today's clinic-local date, and combined with the worst open
+ * alert stored by refreshForecasts (pump_forecasts.worstAlertRank, E5 included), so ranking 10,000 pumps needs
+ * no forecasting; only the page shown is forecast again for its alerts. docs/decisions/006 explains the rank.
  */
 import { and, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { addDaysToLocalDate, localDateOf } from '@/lib/domain/calendar';
-import type { Alert, ForecastStatus } from '@/lib/domain/types';
+import type { ForecastStatus } from '@/lib/domain/types';
 import type { Db } from '../client';
 import * as s from '../schema';
 import { computeForecasts, loadForecastContexts } from './forecasts';
-import { activeAcknowledgements, applyAcknowledgements } from './alerts';
+import {
+  activeAcknowledgements,
+  applyAcknowledgements,
+  openDiscrepancyAlerts,
+  withRecordAlerts,
+  worstOpenAlertRank,
+  type PumpAlert,
+} from './alerts';
 
+/**
+ * The worklist's tiers, most dangerous first. A tier is the more urgent of the time-driven status and the
+ * worst open alert: a CRITICAL alert puts the pump in "critical" at least, HIGH in "overdue", WARN in
+ * "due-soon" (tierOfAlertRank), so no row shows a chip milder than its worst alert.
+ */
 export const worklistStatuses = ['empty', 'critical', 'overdue', 'due-soon', 'ok'] as const;
+
+/** The least urgent tier an alert of this rank (0 none … 4 critical) allows. */
+export function tierOfAlertRank(rank: number): number {
+  return rank >= 4 ? 1 : rank === 3 ? 2 : rank === 2 ? 3 : 4;
+}
 
 export interface WorklistFilter {
   status?: ForecastStatus;
@@ -30,14 +48,19 @@ export interface WorklistRow {
   patientName: string;
   physicianName: string | null;
   pumpLabel: string;
+  /** The tier (chip): never milder than the time-driven status nor than the worst open alert. */
   status: ForecastStatus;
+  /** The engine's time-driven status (empty, past alarm, overdue, due soon, ok). */
+  forecastStatus: ForecastStatus;
+  /** The worst open alert, or null: what made the tier more urgent than the status, if it did. */
+  worstAlert: { code: string; severity: PumpAlert['severity'] } | null;
   refillDueOn: string;
   lowReservoirAlarmAt: number | null;
   emptyAt: number | null;
   daysOfDrugLeft: number;
   nextAppointmentAt: number | null;
   appointmentLate: boolean;
-  alerts: (Alert & { acknowledged: boolean })[];
+  alerts: (PumpAlert & { acknowledged: boolean })[];
   cardOutdated: boolean;
 }
 
@@ -51,6 +74,7 @@ export interface WorklistPage {
   timeZone: string;
 }
 
+/** The engine's time-driven status (lib/domain/forecast.ts) from the stored instants and due date: 0 empty … 4 ok. */
 export function statusSql(now: number, today: string, dueSoonLimit: string): SQL<number> {
   return sql<number>`case
     when ${s.pumpForecasts.emptyAt} <= ${now} then 0
@@ -60,12 +84,28 @@ export function statusSql(now: number, today: string, dueSoonLimit: string): SQL
     else 4 end`;
 }
 
+/** statusSql for a clinic at `now`: today and the due-soon limit in the clinic's own calendar. */
+export function clinicStatusSql(clinic: Pick<s.Clinic, 'timeZone' | 'dueSoonDays'>, now: number): { today: string; status: SQL<number> } {
+  const today = localDateOf(now, clinic.timeZone);
+  return { today, status: statusSql(now, today, addDaysToLocalDate(today, clinic.dueSoonDays)) };
+}
+
+/** The worst open alert rank (0 none … 4 critical): the stored one, or the time-driven E1 if worse. */
+export function alertRankSql(status: SQL<number>): SQL<number> {
+  return sql<number>`max(${s.pumpForecasts.worstAlertRank}, case when ${status} <= 1 then 4 when ${status} = 2 then 3 else 0 end)`;
+}
+
+/** The tier index (worklistStatuses): the time-driven status, made more urgent by the worst alert. */
+export function tierSql(status: SQL<number>, alertRank: SQL<number>): SQL<number> {
+  return sql<number>`min(${status}, case when ${alertRank} >= 4 then 1 when ${alertRank} = 3 then 2 when ${alertRank} = 2 then 3 else 4 end)`;
+}
+
 export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, now: number): WorklistPage {
   const clinic = db.select().from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
   if (!clinic) throw new Error(`Clinic ${clinicId} not found`);
-  const today = localDateOf(now, clinic.timeZone);
-  const dueSoonLimit = addDaysToLocalDate(today, clinic.dueSoonDays);
-  const rank = statusSql(now, today, dueSoonLimit);
+  const { today, status } = clinicStatusSql(clinic, now);
+  const alertRank = alertRankSql(status);
+  const rank = tierSql(status, alertRank);
   const pageSize = Math.min(Math.max(filter.pageSize ?? 50, 1), 200);
   const page = Math.max(filter.page ?? 1, 1);
 
@@ -110,7 +150,9 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
       : pageQuery
   )
     .where(where)
-    .orderBy(rank, appointmentRank, s.pumpForecasts.refillDueOn, s.pumpForecasts.lowReservoirAlarmAt, s.pumpForecasts.pumpId)
+    // The worst alert first within a tier ("what is most dangerous"), then the time-driven status, then the
+    // appointment and the dates.
+    .orderBy(rank, sql`${alertRank} desc`, status, appointmentRank, s.pumpForecasts.refillDueOn, s.pumpForecasts.lowReservoirAlarmAt, s.pumpForecasts.pumpId)
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .all()
@@ -127,6 +169,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
       modelName: s.pumpModels.name,
       modelNumber: s.pumpModels.modelNumber,
       rank,
+      status,
       refillDueOn: s.pumpForecasts.refillDueOn,
       lowReservoirAlarmAt: s.pumpForecasts.lowReservoirAlarmAt,
       emptyAt: s.pumpForecasts.emptyAt,
@@ -147,12 +190,18 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
     computeForecasts(loadForecastContexts(db, { pumpIds: ids }, now)).map((r) => [r.context.pumpId, r]),
   );
   const acks = activeAcknowledgements(db, ids, now);
+  const record = openDiscrepancyAlerts(db, ids);
   const outdated = outdatedCards(db, ids);
 
   return {
     rows: rows.map((r) => {
       const f = forecasts.get(r.pumpId);
-      const alerts = f ? applyAcknowledgements(f.forecast.alerts, acks.get(r.pumpId) ?? [], now) : [];
+      const pumpAcks = acks.get(r.pumpId) ?? [];
+      const alerts = applyAcknowledgements(withRecordAlerts(f?.forecast.alerts ?? [], record.get(r.pumpId)), pumpAcks, now);
+      const forecastStatus = f?.forecast.status ?? worklistStatuses[r.status] ?? 'ok';
+      // The chip: the ranked tier, or the page's fresh forecast if it is more urgent (never milder than the alerts shown).
+      const live = Math.min(worklistStatuses.indexOf(forecastStatus), tierOfAlertRank(worstOpenAlertRank(alerts, pumpAcks, now)));
+      const worst = alerts.find((a) => !a.acknowledged);
       return {
         pumpId: r.pumpId,
         patientId: r.patientId,
@@ -160,7 +209,9 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
         patientName: `${r.familyName}, ${r.givenName}`,
         physicianName: r.physicianName,
         pumpLabel: `${r.modelName} ${r.modelNumber}`,
-        status: f?.forecast.status ?? worklistStatuses[r.rank] ?? 'ok',
+        status: worklistStatuses[Math.min(r.rank, live)] ?? 'ok',
+        forecastStatus,
+        worstAlert: worst ? { code: worst.code, severity: worst.severity } : null,
         refillDueOn: r.refillDueOn,
         lowReservoirAlarmAt: r.lowReservoirAlarmAt,
         emptyAt: r.emptyAt,

@@ -13,6 +13,8 @@ export const permissions = {
   'programs:write': ['physician'],
   'appointments:write': ['physician', 'nurse', 'front-desk'],
   'alerts:acknowledge': ['physician', 'nurse'],
+  /** Close a residual discrepancy (E5) with a review note: a physician evaluates it (reference.md E5, S33). */
+  'discrepancies:review': ['physician'],
   'cards:print': ['physician', 'nurse'],
   'feeds:manage': ['physician', 'nurse'],
   /** A personal clinic calendar feed. */

@@ -60,5 +60,6 @@ export async function confirmSecondPerson(
     recordFailure(db, user.email, now);
     return fail('password', `The password is not ${user.name}'s: they must type their own password to confirm`);
   }
+  clearFailures(db, user.email);
   return { id: user.id, name: user.name, role: user.role };
 }

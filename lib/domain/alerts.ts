@@ -12,6 +12,20 @@ export function raiseSeverity(s: Severity): Severity {
   return ORDER[Math.min(ORDER.length - 1, severityRank(s) + 1)]!;
 }
 
+/**
+ * E5: the severity of a residual discrepancy beyond the B4 tolerance. HIGH; CRITICAL for an under-infusion of a drug
+ * whose interruption causes severe withdrawal (ITB: possible motor stall or catheter problem, reference.md E5, E0).
+ * Null when nothing was flagged.
+ */
+export function discrepancyAlertSeverity(
+  flag: 'none' | 'over-delivery' | 'under-infusion' | null | undefined,
+  risk: WithdrawalRisk,
+): 'high' | 'critical' | null {
+  if (flag === 'under-infusion') return risk === 'severe' ? 'critical' : 'high';
+  if (flag === 'over-delivery') return 'high';
+  return null;
+}
+
 export function makeAlert(code: AlertCode, severity: Severity, message: string): Alert {
   return { code, severity, message };
 }

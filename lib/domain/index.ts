@@ -17,6 +17,7 @@ export {
   localDateTimeToInstant,
 } from './calendar';
 export { forecast } from './forecast';
+export { discrepancyAlertSeverity, severityRank } from './alerts';
 export { volumeCurve } from './curve';
 export {
   assessDoseChange,

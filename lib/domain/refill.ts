@@ -6,7 +6,7 @@
  * refill (B4). Patient boluses count only as many as were actually taken (from the pump log); assuming every allowed
  * bolus was taken, as the forecast does for safety, would make a real under-infusion look like a normal residual.
  */
-import { fmtMl, fmtNumber, interruptionRisk, makeAlert, sortAlerts } from './alerts';
+import { discrepancyAlertSeverity, fmtMl, fmtNumber, interruptionRisk, makeAlert, sortAlerts } from './alerts';
 import { formatInstantForHumans } from './calendar';
 import { FillExceedsCapacityError, InvalidInputError } from './errors';
 import { bridgeTransit } from './formulas';
@@ -152,20 +152,21 @@ export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
   const signed = `${discrepancyMl > 0 ? '+' : discrepancyMl < 0 ? '−' : ''}${fmtMl(Math.abs(discrepancyMl))}`;
 
   // E5: residual discrepancy (ASRA 2017: > 2 mL or outside the accuracy spec, S33).
-  if (flag === 'over-delivery') {
+  const e5 = discrepancyAlertSeverity(flag, risk);
+  if (flag === 'over-delivery' && e5) {
     alerts.push(
       makeAlert(
         'E5',
-        'high',
+        e5,
         `Residual discrepancy ${signed} (${numbers}): more drug left the reservoir than programmed. Check for overdose signs, a pocket fill or incomplete fill at the last refill, and incomplete aspiration now.`,
       ),
     );
-  } else if (flag === 'under-infusion') {
+  } else if (flag === 'under-infusion' && e5) {
     // Under-infusion means possible motor stall or catheter problem: withdrawal risk, CRITICAL for ITB (E5).
     alerts.push(
       makeAlert(
         'E5',
-        risk === 'severe' ? 'critical' : 'high',
+        e5,
         `Residual discrepancy ${signed} (${numbers}): less drug was delivered than programmed (possible motor stall, occlusion or catheter problem). ${interruptionRisk(drug, risk)} Check for withdrawal signs and catheter integrity now.`,
       ),
     );

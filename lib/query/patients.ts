@@ -11,6 +11,7 @@ import type { forecastJson } from '@/lib/server/forecast-json';
 import type { ChangeProgramInput } from '@/lib/validation/program';
 import type {
   AlertActionInput,
+  DiscrepancyReviewInput,
   ReplacePumpInput,
   UpdatePatientInput,
   UpdatePumpInput,
@@ -69,6 +70,12 @@ export const changeProgram = (pumpId: number, input: Partial<ChangeProgramInput>
   send<ChangedProgram>(`/api/v1/pumps/${pumpId}/programs`, 'POST', input);
 export const actOnAlert = (pumpId: number, input: AlertActionInput) =>
   send<{ alerts: AlertDto[] }>(`/api/v1/pumps/${pumpId}/alerts`, 'POST', input);
+export const reviewDiscrepancy = (pumpId: number, visitId: number, input: DiscrepancyReviewInput) =>
+  send<{ visitId: number; reviewedAt: number; alerts: AlertDto[] }>(
+    `/api/v1/pumps/${pumpId}/visits/${visitId}/review`,
+    'POST',
+    input,
+  );
 export const updatePatient = (patientId: number, input: UpdatePatientInput) =>
   send<{ id: number; version: number; changed: string[] }>(`/api/v1/patients/${patientId}`, 'PATCH', input);
 export const updatePump = (pumpId: number, input: UpdatePumpInput) =>

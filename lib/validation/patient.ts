@@ -149,3 +149,13 @@ export const alertActionSchema = z
       ctx.addIssue({ code: 'custom', path: ['snoozeDays'], message: 'Choose how many days to snooze' });
   });
 export type AlertActionInput = z.infer<typeof alertActionSchema>;
+
+/** A physician's review of a residual discrepancy (E5): what was done or decided, in words. */
+export const discrepancyReviewSchema = z.object({
+  note: z
+    .string({ message: 'Review note is required' })
+    .trim()
+    .min(3, 'Review note is required (at least 3 characters)')
+    .max(1000, 'Review note must be at most 1000 characters'),
+});
+export type DiscrepancyReviewInput = z.infer<typeof discrepancyReviewSchema>;

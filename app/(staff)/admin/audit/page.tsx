@@ -59,7 +59,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           Action
           <select name="action" defaultValue={params.action ?? ''}>
             <option value="">Any</option>
-            {['create', 'update', 'delete', 'view', 'print', 'acknowledge', 'snooze', 'rotate', 'revoke', 'export'].map((a) => (
+            {['create', 'update', 'delete', 'view', 'print', 'acknowledge', 'snooze', 'review', 'rotate', 'revoke', 'export'].map((a) => (
               <option key={a}>{a}</option>
             ))}
           </select>

@@ -441,6 +441,7 @@ function PumpSection({
             alerts={f.alerts}
             timeZone={timeZone}
             canAct={can(staff.role, 'alerts:acknowledge')}
+            canReview={can(staff.role, 'discrepancies:review')}
           />
         </section>
       )}

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { formatInstant } from '@/lib/format';
-import { actOnAlert, clinicalKeys, type AlertDto } from '@/lib/query/patients';
+import { actOnAlert, clinicalKeys, reviewDiscrepancy, type AlertDto } from '@/lib/query/patients';
 import { ApiError } from '@/lib/query/client';
 import { severityLabels } from './labels';
 
@@ -13,10 +13,17 @@ interface Props {
   alerts: AlertDto[];
   timeZone: string;
   canAct: boolean;
+  /** A physician: may review a residual discrepancy (E5), the only way it closes. */
+  canReview: boolean;
 }
 
-/** The pump's alerts in words, most severe first, each with Acknowledge / Snooze-with-reason for nurses and physicians. */
-export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct }: Props) {
+const keyOf = (a: AlertDto) => (a.review ? `${a.code}-${a.review.visitId}` : a.code);
+
+/**
+ * The pump's alerts in words, most severe first, each with Acknowledge / Snooze-with-reason for nurses and
+ * physicians; a residual discrepancy (E5) instead with Review-with-note for physicians.
+ */
+export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct, canReview }: Props) {
   const [alerts, setAlerts] = useState(initial);
   const open = alerts.filter((a) => !a.acknowledged);
   const covered = alerts.filter((a) => a.acknowledged);
@@ -25,17 +32,29 @@ export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct
     <div className="stack pt-alerts">
       {open.length > 0 ? (
         <ul className="pt-alert-list">
-          {open.map((a) => (
-            <AlertItem
-              key={a.code}
-              alert={a}
-              patientId={patientId}
-              pumpId={pumpId}
-              timeZone={timeZone}
-              canAct={canAct}
-              onChange={setAlerts}
-            />
-          ))}
+          {open.map((a) =>
+            a.review ? (
+              <ReviewItem
+                key={keyOf(a)}
+                alert={a}
+                visitId={a.review.visitId}
+                patientId={patientId}
+                pumpId={pumpId}
+                canReview={canReview}
+                onChange={setAlerts}
+              />
+            ) : (
+              <AlertItem
+                key={keyOf(a)}
+                alert={a}
+                patientId={patientId}
+                pumpId={pumpId}
+                timeZone={timeZone}
+                canAct={canAct}
+                onChange={setAlerts}
+              />
+            ),
+          )}
         </ul>
       ) : (
         <p className="ok-text">Every alert is acknowledged or snoozed.</p>
@@ -47,7 +66,7 @@ export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct
           </summary>
           <ul className="pt-alert-list">
             {covered.map((a) => (
-              <li key={a.code} className={`pt-alert sev-${a.severity} pt-covered`}>
+              <li key={keyOf(a)} className={`pt-alert sev-${a.severity} pt-covered`}>
                 <span className="pt-sev">{severityLabels[a.severity]}</span>{' '}
                 <span className="pt-alert-msg">{a.message}</span>
                 {a.cover && (
@@ -176,6 +195,98 @@ function AlertItem({
           <p className="small muted">
             A worse alert comes back; a snooze ends on its own. Shown in {timeZone} time.
           </p>
+        </form>
+      )}
+    </li>
+  );
+}
+
+/** An open E5: it stays until a physician records what was done or decided. */
+function ReviewItem({
+  alert,
+  visitId,
+  patientId,
+  pumpId,
+  canReview,
+  onChange,
+}: {
+  alert: AlertDto;
+  visitId: number;
+  patientId: number;
+  pumpId: number;
+  canReview: boolean;
+  onChange: (alerts: AlertDto[]) => void;
+}) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const mutation = useMutation({
+    mutationFn: () => reviewDiscrepancy(pumpId, visitId, { note }),
+    onSuccess: async (data) => {
+      onChange(data.alerts);
+      setOpen(false);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patientId) }),
+        queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
+      ]);
+    },
+  });
+  const fields = mutation.error instanceof ApiError ? mutation.error.fields : {};
+  return (
+    <li className={`pt-alert sev-${alert.severity}`}>
+      <div>
+        <span className="pt-sev">{severityLabels[alert.severity]}</span>{' '}
+        <span className="pt-alert-msg">{alert.message}</span>
+      </div>
+      {!canReview && (
+        <p className="small muted">Awaiting a physician’s review: it cannot be acknowledged or snoozed.</p>
+      )}
+      {canReview && !open && (
+        <div className="pt-alert-actions">
+          <button type="button" className="secondary small" onClick={() => setOpen(true)}>
+            Review {alert.code}
+          </button>
+        </div>
+      )}
+      {canReview && open && (
+        <form
+          className="pt-inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            mutation.mutate();
+          }}
+        >
+          <label htmlFor={`${id}-note`}>Review note ({alert.code}): what was checked, done or decided</label>
+          <textarea
+            id={`${id}-note`}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            rows={3}
+            maxLength={1000}
+            required
+            minLength={3}
+            aria-invalid={fields.note ? true : undefined}
+            aria-describedby={fields.note ? `${id}-note-err` : undefined}
+          />
+          {fields.note && (
+            <span id={`${id}-note-err`} className="field-error">
+              {fields.note}
+            </span>
+          )}
+          <div className="pt-alert-actions">
+            <button type="submit" className="small" disabled={mutation.isPending}>
+              Save review
+            </button>
+            <button type="button" className="secondary small" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+          </div>
+          {mutation.error && !fields.note && (
+            <p role="alert" className="error">
+              {mutation.error.message}
+            </p>
+          )}
         </form>
       )}
     </li>
