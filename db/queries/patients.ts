@@ -9,6 +9,7 @@ import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { volumeCurve } from '@/lib/domain/curve';
 import { InvalidInputError } from '@/lib/domain/errors';
 import type { Alert, Forecast, ForecastInput, Severity } from '@/lib/domain/types';
+import { alarmVolumeProblem, fillVolumeProblem } from '@/lib/domain/volumes';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type {
   AlertActionInput,
@@ -705,10 +706,14 @@ export function updatePump(db: Db, actor: Actor, pumpId: number, input: UpdatePu
     const today = localDateOf(now, clinicOf(tx, actor.clinicId).timeZone);
     const changes: Partial<typeof s.pumps.$inferInsert> = {};
     if (input.alarmMl !== undefined) {
-      const alarmUl = Math.round(input.alarmMl * 1000);
-      if (alarmUl >= pump.reservoirUl)
-        fail('alarmMl', `Alarm volume must be less than the reservoir (${pump.reservoirUl / 1000} mL)`);
-      changes.alarmUl = alarmUl;
+      const model = tx
+        .select({ defaultAlarmUl: s.pumpModels.defaultAlarmUl })
+        .from(s.pumpModels)
+        .where(eq(s.pumpModels.id, pump.modelId))
+        .get();
+      const problem = alarmVolumeProblem(input.alarmMl, pump.reservoirUl / 1000, mlOrNull(model?.defaultAlarmUl ?? null));
+      if (problem) fail('alarmMl', problem);
+      changes.alarmUl = Math.round(input.alarmMl * 1000);
     }
     if (input.catheterVolumeMl !== undefined)
       changes.catheterVolumeUl =
@@ -776,21 +781,16 @@ export function replacePump(db: Db, actor: Actor, pumpId: number, input: Replace
     const alarmMl = n.alarmMl ?? (model.defaultAlarmUl != null ? model.defaultAlarmUl / 1000 : null);
     if (alarmMl == null)
       fail('newPump.alarmMl', `Alarm volume is required: the ${model.name} has no default alarm volume`);
-    if (alarmMl >= reservoirMl)
-      fail('newPump.alarmMl', `Alarm volume must be less than the reservoir (${reservoirMl} mL)`);
+    const alarmProblem = alarmVolumeProblem(alarmMl, reservoirMl, mlOrNull(model.defaultAlarmUl));
+    if (alarmProblem) fail('newPump.alarmMl', alarmProblem);
     if (model.kind === 'constant-flow' && n.flowMlPerDay == null)
       fail('newPump.flowMlPerDay', 'Flow rate is required for a constant-flow pump (mL/day)');
     if (model.kind === 'constant-flow' && input.program.mode !== 'constant-flow')
       fail('program.mode', 'Mode must be constant-flow for a constant-flow pump');
     if (model.kind === 'programmable' && input.program.mode === 'constant-flow')
       fail('program.mode', 'Constant-flow mode needs a constant-flow pump: choose simple or flex');
-    if (input.initialFill.volumeMl > reservoirMl)
-      fail(
-        'initialFill.volumeMl',
-        `Initial fill must be at most ${reservoirMl} mL, the reservoir's capacity: do not overfill`,
-      );
-    if (input.initialFill.volumeMl <= alarmMl)
-      fail('initialFill.volumeMl', `Initial fill must be more than the alarm volume (${alarmMl} mL)`);
+    const fillProblem = fillVolumeProblem(input.initialFill.volumeMl, reservoirMl, alarmMl, 'Initial fill');
+    if (fillProblem) fail('initialFill.volumeMl', fillProblem);
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.program.drugId)).get();
     if (!drug) fail('program.drugId', 'Drug must be chosen from the list');
     if (!drug.concentrationsNgPerMl.includes(Math.round(input.program.concentrationMcgPerMl * 1000)))

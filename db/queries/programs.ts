@@ -5,6 +5,12 @@
  */
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { formatInstantIso, localDateOf } from '@/lib/domain/calendar';
+import {
+  DEFAULT_DISCREPANCY_FLOOR_ML,
+  DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
+  DEFAULT_DISCREPANCY_LIMIT_SMALL_ML,
+  DEFAULT_STABILITY_BUFFER_DAYS,
+} from '@/lib/domain/policy';
 import { assessDoseChange } from '@/lib/domain/refill';
 import type { Alert } from '@/lib/domain/types';
 import { ValidationError } from '@/lib/errors';
@@ -89,7 +95,10 @@ export function forecastRequestOf(input: PumpForecastContext['input']): Omit<
       clinicWeekdays: input.clinic.clinicWeekdays,
       holidays: input.clinic.holidays,
       accuracyPct: input.clinic.accuracyPct ?? 15,
-      discrepancyMinMl: input.clinic.discrepancyMinMl ?? 2,
+      discrepancyFloorMl: input.clinic.discrepancyFloorMl ?? DEFAULT_DISCREPANCY_FLOOR_ML,
+      discrepancyLimitSmallMl: input.clinic.discrepancyLimitSmallMl ?? DEFAULT_DISCREPANCY_LIMIT_SMALL_ML,
+      discrepancyLimitLargeMl: input.clinic.discrepancyLimitLargeMl ?? DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
+      stabilityBufferDays: input.clinic.stabilityBufferDays ?? DEFAULT_STABILITY_BUFFER_DAYS,
     },
     pump: {
       kind: input.pump.kind,

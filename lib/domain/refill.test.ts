@@ -78,7 +78,7 @@ describe('reference.md B7-3: residual discrepancy at a refill visit', () => {
     expect(assessRefillVisit(big).toleranceMl).toBeCloseTo(4.5, 12); // 15 % of 30 mL
     const strict = {
       ...big,
-      state: { ...big.state, clinic: clinic('UTC', { accuracyPct: 5, discrepancyMinMl: 1 }) },
+      state: { ...big.state, clinic: clinic('UTC', { accuracyPct: 5, discrepancyLimitLargeMl: 1 }) },
     };
     expect(assessRefillVisit(strict).toleranceMl).toBeCloseTo(1.5, 12);
   });
