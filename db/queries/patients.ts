@@ -9,6 +9,7 @@ import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { volumeCurve } from '@/lib/domain/curve';
 import { InvalidInputError } from '@/lib/domain/errors';
 import type { Alert, Forecast, ForecastInput, Severity } from '@/lib/domain/types';
+import { discrepancyToleranceMl, type DiscrepancyPolicy } from '@/lib/domain/refill';
 import { alarmVolumeProblem, fillVolumeProblem } from '@/lib/domain/volumes';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type {
@@ -98,6 +99,8 @@ export interface VisitDto {
   /** The discrepancy as a percentage of the volume programmed since the previous fill. */
   discrepancyPct: number | null;
   discrepancyFlag: s.RefillVisit['discrepancyFlag'];
+  /** The B4 tolerance this visit's discrepancy was judged against (discrepancyToleranceMl), when known. */
+  toleranceMl: number | null;
   volumeFilledMl: number;
   reservoirAfterMl: number;
   drugProduct: string;
@@ -280,6 +283,7 @@ export function programDto(
 export function visitDtos(
   rows: s.RefillVisit[],
   drugs: Map<number, Pick<s.Drug, 'product' | 'doseUnit'>>,
+  tolerance?: { reservoirMl: number; policy: DiscrepancyPolicy },
 ): VisitDto[] {
   const ascending = [...rows].sort((a, b) => a.performedAt - b.performedAt || a.id - b.id);
   const out = ascending.map((v, i): VisitDto => {
@@ -301,6 +305,10 @@ export function visitDtos(
           ? Math.round((v.discrepancyUl / delivered) * 1000) / 10
           : null,
       discrepancyFlag: v.discrepancyFlag,
+      toleranceMl:
+        tolerance && delivered != null
+          ? discrepancyToleranceMl(delivered / 1000, tolerance.reservoirMl, tolerance.policy)
+          : null,
       volumeFilledMl: ml(v.volumeFilledUl),
       reservoirAfterMl: ml(v.reservoirAfterUl),
       drugProduct: drug?.product ?? '',
@@ -405,6 +413,12 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
         timeZone: s.clinics.timeZone,
         phone24h: s.clinics.phone24h,
       },
+      discrepancy: {
+        accuracyPct: s.clinics.accuracyPct,
+        discrepancyFloorUl: s.clinics.discrepancyFloorUl,
+        discrepancyLimitSmallUl: s.clinics.discrepancyLimitSmallUl,
+        discrepancyLimitLargeUl: s.clinics.discrepancyLimitLargeUl,
+      },
     })
     .from(s.patients)
     .innerJoin(s.clinics, eq(s.clinics.id, s.patients.clinicId))
@@ -470,6 +484,13 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
     return programDto(p, drug, p.prescriberId ? (staffNames.get(p.prescriberId) ?? null) : null);
   };
 
+  const d = row.discrepancy;
+  const discrepancyPolicy: DiscrepancyPolicy = {
+    accuracyPct: d.accuracyPct,
+    discrepancyFloorMl: ml(d.discrepancyFloorUl),
+    discrepancyLimitSmallMl: ml(d.discrepancyLimitSmallUl),
+    discrepancyLimitLargeMl: ml(d.discrepancyLimitLargeUl),
+  };
   const pumps = pumpRows.map(({ pump, model }): PumpDto => {
     const history = programs.filter((p) => p.pumpId === pump.id);
     const active = history.find((p) => p.supersededAt == null);
@@ -502,6 +523,7 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
       visits: visitDtos(
         visits.filter((v) => v.pumpId === pump.id),
         drugs,
+        { reservoirMl: ml(pump.reservoirUl), policy: discrepancyPolicy },
       ),
       appointments: appointments.filter((a) => a.pumpId === pump.id),
     };

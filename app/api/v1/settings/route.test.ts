@@ -50,7 +50,10 @@ describe('GET /api/v1/settings', () => {
         name: 'Test Clinic',
         timeZone: 'America/Chicago',
         bufferDays: 7,
-        discrepancyMinMl: 2,
+        discrepancyFloorMl: 0.5,
+        discrepancyLimitSmallMl: 1,
+        discrepancyLimitLargeMl: 2,
+        stabilityBufferDays: 0,
         clinicWeekdays: [1, 2, 3, 4, 5],
         version: 1,
       });
@@ -79,12 +82,12 @@ describe('PATCH /api/v1/settings', () => {
     const res = await call(PATCH, {
       method: 'PATCH',
       token: ctx.tokens.admin,
-      body: { version, bufferDays: 14, discrepancyMinMl: 1.5 },
+      body: { version, bufferDays: 14, discrepancyLimitLargeMl: 1.5 },
     });
     expect(res.status).toBe(200);
-    expect(res.body.settings).toMatchObject({ bufferDays: 14, discrepancyMinMl: 1.5, version: version + 1 });
+    expect(res.body.settings).toMatchObject({ bufferDays: 14, discrepancyLimitLargeMl: 1.5, version: version + 1 });
     expect(res.body.forecastsRefreshed).toBe(1);
-    expect(clinicRow().discrepancyMinUl).toBe(1500);
+    expect(clinicRow().discrepancyLimitLargeUl).toBe(1500);
     const after = dueOn();
     expect(after < before).toBe(true);
     // 7 more days of buffer: the due date is a week earlier (or earlier still, to reach a clinic day).
@@ -97,8 +100,8 @@ describe('PATCH /api/v1/settings', () => {
       .at(-1)!;
     expect(row).toMatchObject({
       action: 'update',
-      before: { bufferDays: 7, discrepancyMinMl: 2 },
-      after: { bufferDays: 14, discrepancyMinMl: 1.5 },
+      before: { bufferDays: 7, discrepancyLimitLargeMl: 2 },
+      after: { bufferDays: 14, discrepancyLimitLargeMl: 1.5 },
     });
   });
 
