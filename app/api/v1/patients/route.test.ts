@@ -220,6 +220,25 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
     expect(counts()).toEqual(before);
   });
 
+  it('item 9: refuses an alarm at 0 mL and an initial fill at or below the alarm, as the pump edit and the refill do', async () => {
+    const before = counts();
+    const zero = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({ pump: { alarmMl: 0 } }),
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.fields['pump.alarmMl']).toMatch(/^Alarm volume must be at least 2 mL/);
+    const low = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({ pump: { alarmMl: 4 }, initialFill: { volumeMl: 3 } }),
+    });
+    expect(low.status).toBe(400);
+    expect(low.body.fields['initialFill.volumeMl']).toMatch(/must be more than the alarm volume \(4 mL\)/);
+    expect(counts()).toEqual(before);
+  });
+
   it('reports malformed input with field paths (400) and writes nothing', async () => {
     const before = counts();
     const res = await call(POST, {

@@ -167,6 +167,56 @@ describe('PATCH /api/v1/settings', () => {
     expect(clinicRow()).toEqual(before);
   });
 
+  it('edits the three discrepancy values and the stability buffer with bounds and field-named errors', async () => {
+    const before = clinicRow();
+    const bad = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: {
+        version: before.version,
+        discrepancyFloorMl: -1,
+        discrepancyLimitSmallMl: 11,
+        discrepancyLimitLargeMl: 0.0001,
+        stabilityBufferDays: 30,
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields).toMatchObject({
+      discrepancyFloorMl: 'Measurement floor must be a number from 0 to 5 mL',
+      discrepancyLimitSmallMl: 'Limit for reservoirs up to 20 mL must be a number from 0.1 to 10 mL',
+      discrepancyLimitLargeMl: 'Limit for larger reservoirs must be a number from 0.1 to 20 mL',
+      stabilityBufferDays: 'Stability buffer must be a whole number from 0 to 10 days',
+    });
+    const crossed = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: { version: before.version, discrepancyFloorMl: 1.5 },
+    });
+    expect(crossed.status).toBe(400);
+    expect(crossed.body.fields.discrepancyFloorMl).toMatch(/must not be above the absolute limits/);
+    expect(clinicRow()).toEqual(before);
+
+    const ok = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: {
+        version: before.version,
+        discrepancyFloorMl: 0.25,
+        discrepancyLimitSmallMl: 0.75,
+        discrepancyLimitLargeMl: 1.5,
+        stabilityBufferDays: 7,
+      },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.forecastsRefreshed).toBe(1);
+    expect(clinicRow()).toMatchObject({
+      discrepancyFloorUl: 250,
+      discrepancyLimitSmallUl: 750,
+      discrepancyLimitLargeUl: 1500,
+      stabilityBufferDays: 7,
+    });
+  });
+
   it('checks the opening hours against what is stored (closing after opening)', async () => {
     const before = clinicRow();
     const res = await call(PATCH, {
