@@ -27,7 +27,7 @@ describe('the fill rule: more than the alarm, no overfill (reference.md B6b, S13
     expect(isOverfill(20.001, 20)).toBe(true);
     expect(isOverfill(20.0004, 20)).toBe(false);
     expect(fillVolumeProblem(21, 20, 2, 'Initial fill')).toBe(
-      'Initial fill must not exceed the reservoir (20 mL): do not overfill (reference.md B6b)',
+      "Initial fill must be at most 20 mL, the reservoir's capacity: do not overfill (reference.md B6b)",
     );
   });
 

@@ -43,7 +43,7 @@ export function isOverfill(fillMl: number, reservoirMl: number): boolean {
 /** The overfill message alone, for a check that has no alarm volume (the what-if forecast). */
 export function overfillProblem(fillMl: number, reservoirMl: number, label = 'Fill volume'): string | null {
   return isOverfill(fillMl, reservoirMl)
-    ? `${label} must not exceed the reservoir (${show(reservoirMl)} mL): do not overfill (reference.md B6b)`
+    ? `${label} must be at most ${show(reservoirMl)} mL, the reservoir's capacity: do not overfill (reference.md B6b)`
     : null;
 }
 

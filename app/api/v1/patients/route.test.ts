@@ -214,7 +214,7 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
     expect(res.body.fields).toMatchObject({
       'program.concentrationNgPerMl':
         'Concentration must be one of Lioresal Intrathecal’s: 50 mcg/mL, 500 mcg/mL, 2000 mcg/mL.',
-      'initialFill.volumeMl': expect.stringMatching(/must not exceed the reservoir \(20 mL\)/),
+      'initialFill.volumeMl': expect.stringMatching(/must be at most 20 mL, the reservoir's capacity: do not overfill/),
       'initialFill.date': 'The initial fill must be on or after the implant date.',
     });
     expect(counts()).toEqual(before);
