@@ -35,8 +35,8 @@ export const clinics = sqliteTable('clinics', {
   /** JSON array of `YYYY-MM-DD`. */
   holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull(),
   accuracyPct: integer('accuracy_pct').notNull().default(15),
-  /** Residual tolerance (reference.md B4, revised): max(floor, min(absolute limit, accuracy % × delivered)). */
-  discrepancyMinUl: integer('discrepancy_min_ul').notNull().default(2000),
+  // Residual tolerance (reference.md B4, revised): max(floor, min(absolute limit, accuracy % × delivered)),
+  // computed by discrepancyToleranceMl in lib/domain/refill.ts.
   /** The measurement floor: syringe-reading noise below it never flags (B4 [INFERENCE], 0.5 mL). */
   discrepancyFloorUl: integer('discrepancy_floor_ul').notNull().default(500),
   /** The absolute limit for reservoirs up to 20 mL (Maino 2017, S34: 1 mL). */

@@ -22,8 +22,14 @@ export async function startup(): Promise<void> {
       if (seeded) console.log(`\nSeeded the demo clinic: ${seeded.patients} patients, ${seeded.visits} refill visits.`);
     }
     const started = performance.now();
-    const n = db.transaction((tx) => refreshForecasts(tx, { all: true }, Date.now()));
-    console.log(`Forecast ${n} active pumps in ${Math.round(performance.now() - started)} ms.`);
+    try {
+      const n = db.transaction((tx) => refreshForecasts(tx, { all: true }, Date.now()));
+      console.log(`Forecast ${n} active pumps in ${Math.round(performance.now() - started)} ms.`);
+    } catch (error) {
+      // A bad stored record must not take down sign-in and the public emergency page with it (item 11): the
+      // stored forecasts stay, each write recomputes its own pump, and the hourly refresh tries again.
+      console.error('Start-up forecast refresh failed; serving the stored forecasts', error);
+    }
     optimizeDatabase(db);
     // Appointments that slip into the past stop counting as "next": refresh hourly (and the planner's statistics).
     setInterval(() => {

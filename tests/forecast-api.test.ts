@@ -134,6 +134,37 @@ describe('invalid input', () => {
 });
 
 describe('authorization', () => {
+  it('item 10: E9 uses the catalogue limit by drug name when the caller gives none (2500 mcg/day baclofen)', async () => {
+    const r = await post({ ...base, programs: [{ ...base.programs[0], doseMcgPerDay: 2500, concentrationMcgPerMl: 2000 }] });
+    expect(r.status).toBe(200);
+    const e9 = r.body.alerts.find((a: { code: string }) => a.code === 'E9');
+    expect(e9).toMatchObject({ severity: 'warn' });
+    expect(e9.message).toMatch(/usual maximum of 1000 mcg\/day.*highest dose reported \(2003/);
+    // A caller's own limit still wins.
+    const own = await post({ ...base, drug: { ...base.drug, usualMaxDoseMcgPerDay: 3000 }, programs: [{ ...base.programs[0], doseMcgPerDay: 2500, concentrationMcgPerMl: 2000 }] });
+    expect(own.body.alerts.map((a: { code: string }) => a.code)).not.toContain('E9');
+  });
+
+  it('item 10: the clinic’s stability buffer moves a stability-bound due date earlier', async () => {
+    const b72 = { ...base, pump: { kind: 'programmable', reservoirMl: 40, alarmMl: 2 }, lastRefill: { ...base.lastRefill, volumeMl: 40 }, programs: [{ ...base.programs[0], concentrationMcgPerMl: 2000, doseMcgPerDay: 400 }] };
+    const r = await post({ ...b72, clinic: { ...base.clinic, stabilityBufferDays: 7 } });
+    expect(r.status).toBe(200);
+    expect(r.body.refillDueOn).toBe('2026-08-21'); // day 173 (Sat 22 Aug) → Friday
+    const bad = await post({ ...b72, clinic: { ...base.clinic, stabilityBufferDays: -1, discrepancyFloorMl: 9 } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.fields).sort()).toEqual(['clinic.discrepancyFloorMl', 'clinic.stabilityBufferDays']);
+  });
+
+  it('item 9: refuses an alarm volume of 0 mL (below the 2 mL floor) naming the field', async () => {
+    const r = await post({ ...base, pump: { ...base.pump, alarmMl: 0 } });
+    expect(r.status).toBe(400);
+    expect(r.body.fields['pump.alarmMl']).toMatch(/at least 2 mL/);
+  });
+
+  it('accepts the old clinic.discrepancyMinMl for compatibility', async () => {
+    expect((await post({ ...base, clinic: { ...base.clinic, discrepancyMinMl: 2 } })).status).toBe(200);
+  });
+
   it('front desk may not use the clinical calculator', async () => {
     expect((await call(POST, { method: 'POST', token: ctx.tokens['front-desk'], body: base })).status).toBe(403);
   });

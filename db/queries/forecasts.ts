@@ -5,6 +5,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { localDateOf } from '@/lib/domain/calendar';
 import { forecast } from '@/lib/domain/forecast';
+import { usualDoseLimits } from '@/lib/domain/policy';
 import type { ClinicPolicy, Forecast, ForecastInput, ProgramVersion } from '@/lib/domain/types';
 import type { Db } from '../client';
 import * as s from '../schema';
@@ -24,7 +25,10 @@ export function clinicPolicy(
     | 'clinicWeekdays'
     | 'holidays'
     | 'accuracyPct'
-    | 'discrepancyMinUl'
+    | 'discrepancyFloorUl'
+    | 'discrepancyLimitSmallUl'
+    | 'discrepancyLimitLargeUl'
+    | 'stabilityBufferDays'
   >,
 ): ClinicPolicy {
   return {
@@ -34,7 +38,10 @@ export function clinicPolicy(
     clinicWeekdays: clinic.clinicWeekdays,
     holidays: clinic.holidays,
     accuracyPct: clinic.accuracyPct,
-    discrepancyMinMl: toMl(clinic.discrepancyMinUl),
+    discrepancyFloorMl: toMl(clinic.discrepancyFloorUl),
+    discrepancyLimitSmallMl: toMl(clinic.discrepancyLimitSmallUl),
+    discrepancyLimitLargeMl: toMl(clinic.discrepancyLimitLargeUl),
+    stabilityBufferDays: clinic.stabilityBufferDays,
   };
 }
 
@@ -200,6 +207,8 @@ export function loadForecastContexts(
     if (!drug) continue;
     const since = versions.filter((p) => p.supersededAt == null || p.supersededAt > lastVisit.performedAt);
     const timeline = since.map((p) => programVersion(p, Math.max(p.effectiveAt, lastVisit.performedAt)));
+    // A record dated after now (the server clock stepped back) raises CLOCK in the engine, never an error.
+    const latestRecordAt = Math.max(lastVisit.performedAt, ...since.map((p) => p.effectiveAt));
     const next = nextByPump.get(pump.id) ?? null;
     const stabilityDays =
       lastVisit.kind === 'initial-fill' && drug.initialFillDays != null
@@ -230,10 +239,15 @@ export function loadForecastContexts(
         drug: {
           name: drug.name,
           stabilityDays,
-          usualMaxDoseMcgPerDay: drug.usualMaxDoseNgPerDay != null ? toMcg(drug.usualMaxDoseNgPerDay) : null,
+          usualMaxDoseMcgPerDay:
+            drug.usualMaxDoseNgPerDay != null
+              ? toMcg(drug.usualMaxDoseNgPerDay)
+              : (usualDoseLimits(drug.name)?.usualMaxDoseMcgPerDay ?? null),
+          highestReportedDoseMcgPerDay: usualDoseLimits(drug.name)?.highestReportedDoseMcgPerDay ?? null,
         },
         programs: timeline,
         nextAppointmentAt: next?.startsAt ?? null,
+        latestRecordAt,
         highRisk: patient.riskInjuryT6OrAbove || patient.riskCommunication || patient.riskPriorWithdrawal,
         hasBackupOralPlan: patient.backupOralPlan.trim() !== '',
       },

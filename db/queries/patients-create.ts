@@ -6,6 +6,7 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { DomainError } from '@/lib/domain/errors';
+import { alarmVolumeProblem, fillVolumeProblem } from '@/lib/domain/volumes';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type { CreatePatientInput } from '@/lib/validation/patient-create';
 import type { Db } from '../client';
@@ -18,6 +19,7 @@ type Reader = Pick<Db, 'select'>;
 
 const ul = (ml: number) => Math.round(ml * 1000);
 const mlOf = (microlitres: number) => microlitres / 1000;
+const mlOrNull = (microlitres: number | null) => (microlitres == null ? null : mlOf(microlitres));
 
 /** What the add-patient form offers: the catalogue and the clinic's physicians. */
 export function newPatientOptions(db: Reader, clinicId: number) {
@@ -132,8 +134,10 @@ export function createPatientWithPump(
     if (alarmUl == null)
       fields['pump.alarmMl'] =
         `Alarm volume is required: the ${model.name} has no default alarm volume (enter this patient’s, in mL).`;
-    else if (reservoirUl != null && alarmUl >= reservoirUl)
-      fields['pump.alarmMl'] = `Alarm volume must be less than the reservoir (${mlOf(reservoirUl)} mL).`;
+    else if (reservoirUl != null) {
+      const problem = alarmVolumeProblem(mlOf(alarmUl), mlOf(reservoirUl), mlOrNull(model.defaultAlarmUl));
+      if (problem) fields['pump.alarmMl'] = `${problem}.`;
+    }
     if (constantFlow && pu.flowMlPerDay === undefined)
       fields['pump.flowMlPerDay'] = 'Flow rate is required for a constant-flow pump (mL/day).';
     if (!constantFlow && pu.flowMlPerDay !== undefined)
@@ -164,9 +168,10 @@ export function createPatientWithPump(
     if (filledAt > now) fields['initialFill.date'] = 'The initial fill must not be in the future.';
     else if (fill.date < pu.implantedOn)
       fields['initialFill.date'] = 'The initial fill must be on or after the implant date.';
-    if (reservoirUl != null && ul(fill.volumeMl) > reservoirUl)
-      fields['initialFill.volumeMl'] =
-        `Fill volume must not exceed the reservoir (${mlOf(reservoirUl)} mL): do not overfill (reference.md S13).`;
+    if (reservoirUl != null && alarmUl != null) {
+      const problem = fillVolumeProblem(fill.volumeMl, mlOf(reservoirUl), mlOf(alarmUl), 'Fill volume');
+      if (problem) fields['initialFill.volumeMl'] = `${problem}.`;
+    }
     if (fill.drugExpiresOn && fill.drugExpiresOn < fill.date)
       fields['initialFill.drugExpiresOn'] = 'The drug had expired before the fill date.';
 

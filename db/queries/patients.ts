@@ -9,6 +9,8 @@ import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { volumeCurve } from '@/lib/domain/curve';
 import { InvalidInputError } from '@/lib/domain/errors';
 import type { Alert, Forecast, ForecastInput } from '@/lib/domain/types';
+import { discrepancyToleranceMl, type DiscrepancyPolicy } from '@/lib/domain/refill';
+import { alarmVolumeProblem, fillVolumeProblem } from '@/lib/domain/volumes';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type {
   AlertActionInput,
@@ -113,6 +115,8 @@ export interface VisitDto {
   /** The discrepancy as a percentage of the volume programmed since the previous fill. */
   discrepancyPct: number | null;
   discrepancyFlag: s.RefillVisit['discrepancyFlag'];
+  /** The B4 tolerance this visit's discrepancy was judged against (discrepancyToleranceMl), when known. */
+  toleranceMl: number | null;
   volumeFilledMl: number;
   reservoirAfterMl: number;
   drugProduct: string;
@@ -313,6 +317,7 @@ export function programDto(
 export function visitDtos(
   rows: s.RefillVisit[],
   drugs: Map<number, Pick<s.Drug, 'product' | 'doseUnit'>>,
+  tolerance?: { reservoirMl: number; policy: DiscrepancyPolicy },
 ): VisitDto[] {
   const ascending = [...rows].sort((a, b) => a.performedAt - b.performedAt || a.id - b.id);
   const out = ascending.map((v, i): VisitDto => {
@@ -334,6 +339,10 @@ export function visitDtos(
           ? Math.round((v.discrepancyUl / delivered) * 1000) / 10
           : null,
       discrepancyFlag: v.discrepancyFlag,
+      toleranceMl:
+        tolerance && delivered != null
+          ? discrepancyToleranceMl(delivered / 1000, tolerance.reservoirMl, tolerance.policy)
+          : null,
       volumeFilledMl: ml(v.volumeFilledUl),
       reservoirAfterMl: ml(v.reservoirAfterUl),
       drugProduct: drug?.product ?? '',
@@ -430,6 +439,12 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
         timeZone: s.clinics.timeZone,
         phone24h: s.clinics.phone24h,
       },
+      discrepancy: {
+        accuracyPct: s.clinics.accuracyPct,
+        discrepancyFloorUl: s.clinics.discrepancyFloorUl,
+        discrepancyLimitSmallUl: s.clinics.discrepancyLimitSmallUl,
+        discrepancyLimitLargeUl: s.clinics.discrepancyLimitLargeUl,
+      },
     })
     .from(s.patients)
     .innerJoin(s.clinics, eq(s.clinics.id, s.patients.clinicId))
@@ -489,6 +504,13 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
     return programDto(p, drug, staffNames);
   };
 
+  const d = row.discrepancy;
+  const discrepancyPolicy: DiscrepancyPolicy = {
+    accuracyPct: d.accuracyPct,
+    discrepancyFloorMl: ml(d.discrepancyFloorUl),
+    discrepancyLimitSmallMl: ml(d.discrepancyLimitSmallUl),
+    discrepancyLimitLargeMl: ml(d.discrepancyLimitLargeUl),
+  };
   const pending = ordersOf(db, activeIds, staffNames, 'pending');
   const pumps = pumpRows.map(({ pump, model }): PumpDto => {
     const history = programs.filter((p) => p.pumpId === pump.id);
@@ -531,6 +553,7 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
       visits: visitDtos(
         visits.filter((v) => v.pumpId === pump.id),
         drugs,
+        { reservoirMl: ml(pump.reservoirUl), policy: discrepancyPolicy },
       ),
       appointments: appointments.filter((a) => a.pumpId === pump.id),
     };
@@ -735,10 +758,14 @@ export function updatePump(db: Db, actor: Actor, pumpId: number, input: UpdatePu
     const today = localDateOf(now, clinicOf(tx, actor.clinicId).timeZone);
     const changes: Partial<typeof s.pumps.$inferInsert> = {};
     if (input.alarmMl !== undefined) {
-      const alarmUl = Math.round(input.alarmMl * 1000);
-      if (alarmUl >= pump.reservoirUl)
-        fail('alarmMl', `Alarm volume must be less than the reservoir (${pump.reservoirUl / 1000} mL)`);
-      changes.alarmUl = alarmUl;
+      const model = tx
+        .select({ defaultAlarmUl: s.pumpModels.defaultAlarmUl })
+        .from(s.pumpModels)
+        .where(eq(s.pumpModels.id, pump.modelId))
+        .get();
+      const problem = alarmVolumeProblem(input.alarmMl, pump.reservoirUl / 1000, mlOrNull(model?.defaultAlarmUl ?? null));
+      if (problem) fail('alarmMl', problem);
+      changes.alarmUl = Math.round(input.alarmMl * 1000);
     }
     if (input.catheterVolumeMl !== undefined)
       changes.catheterVolumeUl =
@@ -806,21 +833,16 @@ export function replacePump(db: Db, actor: Actor, pumpId: number, input: Replace
     const alarmMl = n.alarmMl ?? (model.defaultAlarmUl != null ? model.defaultAlarmUl / 1000 : null);
     if (alarmMl == null)
       fail('newPump.alarmMl', `Alarm volume is required: the ${model.name} has no default alarm volume`);
-    if (alarmMl >= reservoirMl)
-      fail('newPump.alarmMl', `Alarm volume must be less than the reservoir (${reservoirMl} mL)`);
+    const alarmProblem = alarmVolumeProblem(alarmMl, reservoirMl, mlOrNull(model.defaultAlarmUl));
+    if (alarmProblem) fail('newPump.alarmMl', alarmProblem);
     if (model.kind === 'constant-flow' && n.flowMlPerDay == null)
       fail('newPump.flowMlPerDay', 'Flow rate is required for a constant-flow pump (mL/day)');
     if (model.kind === 'constant-flow' && input.program.mode !== 'constant-flow')
       fail('program.mode', 'Mode must be constant-flow for a constant-flow pump');
     if (model.kind === 'programmable' && input.program.mode === 'constant-flow')
       fail('program.mode', 'Constant-flow mode needs a constant-flow pump: choose simple or flex');
-    if (input.initialFill.volumeMl > reservoirMl)
-      fail(
-        'initialFill.volumeMl',
-        `Initial fill must be at most ${reservoirMl} mL, the reservoir's capacity: do not overfill`,
-      );
-    if (input.initialFill.volumeMl <= alarmMl)
-      fail('initialFill.volumeMl', `Initial fill must be more than the alarm volume (${alarmMl} mL)`);
+    const fillProblem = fillVolumeProblem(input.initialFill.volumeMl, reservoirMl, alarmMl, 'Initial fill');
+    if (fillProblem) fail('initialFill.volumeMl', fillProblem);
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.program.drugId)).get();
     if (!drug) fail('program.drugId', 'Drug must be chosen from the list');
     if (!drug.concentrationsNgPerMl.includes(Math.round(input.program.concentrationMcgPerMl * 1000)))

@@ -8,6 +8,12 @@ import type { ConfirmedPerson } from '@/lib/auth/second-person';
 import { fmtNumber } from '@/lib/domain/alerts';
 import { formatInstantIso, localDateOf } from '@/lib/domain/calendar';
 import { assessDoseChangeOver24h, changedReservoirField, type DoseInEffect } from '@/lib/domain/dose-steps';
+import {
+  DEFAULT_DISCREPANCY_FLOOR_ML,
+  DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
+  DEFAULT_DISCREPANCY_LIMIT_SMALL_ML,
+  DEFAULT_STABILITY_BUFFER_DAYS,
+} from '@/lib/domain/policy';
 import { assessDoseChange } from '@/lib/domain/refill';
 import type { Alert } from '@/lib/domain/types';
 import { formatConcentration } from '@/lib/format';
@@ -79,7 +85,10 @@ export function forecastRequestOf(input: PumpForecastContext['input']): Omit<
       clinicWeekdays: input.clinic.clinicWeekdays,
       holidays: input.clinic.holidays,
       accuracyPct: input.clinic.accuracyPct ?? 15,
-      discrepancyMinMl: input.clinic.discrepancyMinMl ?? 2,
+      discrepancyFloorMl: input.clinic.discrepancyFloorMl ?? DEFAULT_DISCREPANCY_FLOOR_ML,
+      discrepancyLimitSmallMl: input.clinic.discrepancyLimitSmallMl ?? DEFAULT_DISCREPANCY_LIMIT_SMALL_ML,
+      discrepancyLimitLargeMl: input.clinic.discrepancyLimitLargeMl ?? DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
+      stabilityBufferDays: input.clinic.stabilityBufferDays ?? DEFAULT_STABILITY_BUFFER_DAYS,
     },
     pump: {
       kind: input.pump.kind,

@@ -14,6 +14,8 @@ import {
 import { InvalidInputError } from '@/lib/domain/errors';
 import { assessRefillVisit, type RefillAssessment } from '@/lib/domain/refill';
 import type { Alert } from '@/lib/domain/types';
+import { visitAfterLastFillProblem } from '@/lib/domain/clock';
+import { fillVolumeProblem } from '@/lib/domain/volumes';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { parseId } from '@/lib/validation/ids';
 import { forecastJson } from '@/lib/server/forecast-json';
@@ -277,11 +279,8 @@ export function recordVisit(
     // -- Checks that need the database, each naming its field --
     // 5 minutes of clock difference between the tablet and the server are tolerated.
     if (performedAt > now + 5 * 60_000) fail('performedAt', 'Visit time cannot be in the future');
-    if (performedAt <= context.lastVisit.performedAt)
-      fail(
-        'performedAt',
-        `Visit time must be after the last fill (${formatInstantIso(context.lastVisit.performedAt, timeZone)})`,
-      );
+    const afterLastFill = visitAfterLastFillProblem(performedAt, context.lastVisit.performedAt, now, timeZone);
+    if (afterLastFill) fail('performedAt', afterLastFill);
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.drugId)).get();
     if (!drug) fail('drugId', 'Drug product must be chosen from the list');
     if (drug.name !== oldDrug.name)
@@ -302,16 +301,8 @@ export function recordVisit(
         'drugExpiresOn',
         `This drug expired on ${input.drugExpiresOn}: do not use it, take an unexpired one`,
       );
-    if (input.volumeFilledMl > reservoirMl + 1e-9)
-      fail(
-        'volumeFilledMl',
-        `Volume filled must be at most ${reservoirMl} mL, the reservoir's capacity: do not overfill`,
-      );
-    if (input.volumeFilledMl <= alarmMl)
-      fail(
-        'volumeFilledMl',
-        `Volume filled must be more than the alarm volume (${alarmMl} mL), or the pump alarms at once`,
-      );
+    const fillProblem = fillVolumeProblem(input.volumeFilledMl, reservoirMl, alarmMl, 'Volume filled');
+    if (fillProblem) fail('volumeFilledMl', fillProblem);
     if (input.aspiratedResidualMl > reservoirMl + 1e-9)
       fail(
         'aspiratedResidualMl',

@@ -37,7 +37,10 @@ const columns = {
   clinicWeekdays: s.clinics.clinicWeekdays,
   holidays: s.clinics.holidays,
   accuracyPct: s.clinics.accuracyPct,
-  discrepancyMinUl: s.clinics.discrepancyMinUl,
+  discrepancyFloorUl: s.clinics.discrepancyFloorUl,
+  discrepancyLimitSmallUl: s.clinics.discrepancyLimitSmallUl,
+  discrepancyLimitLargeUl: s.clinics.discrepancyLimitLargeUl,
+  stabilityBufferDays: s.clinics.stabilityBufferDays,
   dailyCapacity: s.clinics.dailyCapacity,
   dayStartsAt: s.clinics.dayStartsAt,
   dayEndsAt: s.clinics.dayEndsAt,
@@ -51,13 +54,23 @@ const columns = {
 export function getClinicSettings(db: Pick<Db, 'select'>, clinicId: number): ClinicSettings {
   const row = db.select(columns).from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
   if (!row) throw new NotFoundError('No such clinic.');
-  const { discrepancyMinUl, phoneOffice, clinicWeekdays, holidays, ...rest } = row;
+  const {
+    discrepancyFloorUl,
+    discrepancyLimitSmallUl,
+    discrepancyLimitLargeUl,
+    phoneOffice,
+    clinicWeekdays,
+    holidays,
+    ...rest
+  } = row;
   return {
     ...rest,
     phoneOffice: phoneOffice ?? '',
     clinicWeekdays: [...clinicWeekdays].sort((a, b) => a - b),
     holidays: [...holidays].sort(),
-    discrepancyMinMl: discrepancyMinUl / 1000,
+    discrepancyFloorMl: discrepancyFloorUl / 1000,
+    discrepancyLimitSmallMl: discrepancyLimitSmallUl / 1000,
+    discrepancyLimitLargeMl: discrepancyLimitLargeUl / 1000,
   };
 }
 
@@ -93,12 +106,15 @@ export function updateClinicSettings(
     );
     if (changed.length === 0) return { settings: before, forecastsRefreshed: null };
 
-    const { discrepancyMinMl, phoneOffice, ...plain } = next;
+    const { discrepancyFloorMl, discrepancyLimitSmallMl, discrepancyLimitLargeMl, phoneOffice, ...plain } =
+      next;
     tx.update(s.clinics)
       .set({
         ...plain,
         phoneOffice: phoneOffice === '' ? null : phoneOffice,
-        discrepancyMinUl: Math.round(discrepancyMinMl * 1000),
+        discrepancyFloorUl: Math.round(discrepancyFloorMl * 1000),
+        discrepancyLimitSmallUl: Math.round(discrepancyLimitSmallMl * 1000),
+        discrepancyLimitLargeUl: Math.round(discrepancyLimitLargeMl * 1000),
         version: before.version + 1,
         updatedAt: now,
       })

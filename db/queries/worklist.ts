@@ -5,7 +5,7 @@
  * no forecasting; only the page shown is forecast again for its alerts. docs/decisions/006 explains the rank.
  */
 import { and, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { addDaysToLocalDate, localDateOf } from '@/lib/domain/calendar';
+import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import type { ForecastStatus } from '@/lib/domain/types';
 import type { Db } from '../client';
 import * as s from '../schema';
@@ -75,10 +75,14 @@ export interface WorklistPage {
 }
 
 /** The engine's time-driven status (lib/domain/forecast.ts) from the stored instants and due date: 0 empty … 4 ok. */
-export function statusSql(now: number, today: string, dueSoonLimit: string): SQL<number> {
+/**
+ * The engine's status (lib/domain/forecast.ts) in SQL. `tomorrowStart` is the instant of the clinic's next
+ * midnight: the status is critical from the start of the alarm's clinic-local day (E1: CRITICAL at LRA_date).
+ */
+export function statusSql(now: number, today: string, dueSoonLimit: string, tomorrowStart: number): SQL<number> {
   return sql<number>`case
     when ${s.pumpForecasts.emptyAt} <= ${now} then 0
-    when ${s.pumpForecasts.lowReservoirAlarmAt} <= ${now} then 1
+    when ${s.pumpForecasts.lowReservoirAlarmAt} < ${tomorrowStart} then 1
     when ${s.pumpForecasts.refillDueOn} < ${today} then 2
     when ${s.pumpForecasts.refillDueOn} <= ${dueSoonLimit} then 3
     else 4 end`;
@@ -87,7 +91,8 @@ export function statusSql(now: number, today: string, dueSoonLimit: string): SQL
 /** statusSql for a clinic at `now`: today and the due-soon limit in the clinic's own calendar. */
 export function clinicStatusSql(clinic: Pick<s.Clinic, 'timeZone' | 'dueSoonDays'>, now: number): { today: string; status: SQL<number> } {
   const today = localDateOf(now, clinic.timeZone);
-  return { today, status: statusSql(now, today, addDaysToLocalDate(today, clinic.dueSoonDays)) };
+  const tomorrowStart = localDateTimeToInstant(addDaysToLocalDate(today, 1), '00:00', clinic.timeZone);
+  return { today, status: statusSql(now, today, addDaysToLocalDate(today, clinic.dueSoonDays), tomorrowStart) };
 }
 
 /** The worst open alert rank (0 none … 4 critical): the stored one, or the time-driven E1 if worse. */

@@ -211,7 +211,7 @@ describe('forecast properties', () => {
         const expected =
           f.emptyAt !== null && now >= f.emptyAt
             ? 'empty'
-            : f.lowReservoirAlarmAt !== null && now >= f.lowReservoirAlarmAt
+            : f.lowReservoirAlarmOn !== null && today >= f.lowReservoirAlarmOn
               ? 'critical'
               : today > f.refillDueOn
                 ? 'overdue'

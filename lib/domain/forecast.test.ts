@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, InvalidProgramError, InvalidTimeZoneError, NoProgramError } from './errors';
+import { localDateOf } from './calendar';
 import { forecast } from './forecast';
 import { constantFlowConcentration, constantFlowDaysToReserve } from './formulas';
-import { clinic, DAY, example1, HOUR, simpleProgram } from './test-factories';
+import { clinic, DAY, example1, HOUR, MINUTE, simpleProgram } from './test-factories';
 import type { Alert, ForecastInput } from './types';
 
 const alert = (alerts: Alert[], code: string) => alerts.find((a) => a.code === code);
@@ -115,11 +116,18 @@ describe('status as of now', () => {
   const alarmAt = t0 + 36 * DAY;
   const emptyAt = t0 + 40 * DAY;
 
-  it('is critical exactly at the alarm instant, not a millisecond before', () => {
+  it('is critical from the start of the clinic-local alarm day (E1: CRITICAL at LRA_date), not only at the instant', () => {
     expect(at(alarmAt).status).toBe('critical');
     expect(at(alarmAt).daysToAlarm).toBe(0);
     expect(at(alarmAt).volumeNowMl).toBeCloseTo(2, 9);
-    expect(at(alarmAt - 1).status).toBe('overdue');
+    const dayStart = Date.parse(`${localDateOf(alarmAt, 'UTC')}T00:00:00Z`);
+    expect(alarmAt - dayStart).toBeGreaterThan(0);
+    expect(at(dayStart).status).toBe('critical');
+    expect(at(dayStart).alerts.find((a) => a.code === 'E1')).toMatchObject({
+      severity: 'critical',
+      message: expect.stringMatching(/alarm volume expected today/),
+    });
+    expect(at(dayStart - 1).status).toBe('overdue');
   });
 
   it('is empty exactly at the empty instant', () => {
@@ -477,7 +485,6 @@ describe('invalid input', () => {
     expect(() => forecast(example1(t0, { lastRefill: { at: t0, volumeMl: 21 } }))).toThrow(
       /more than the reservoir/,
     );
-    expect(() => forecast(example1(t0, { now: t0 - 1 }))).toThrow(/before the last refill/);
     expect(() => forecast(example1(t0, { now: Number.NaN }))).toThrow(InvalidInputError);
     expect(() => forecast(example1(t0, { clinic: clinic('Nowhere/Land') }))).toThrow(InvalidTimeZoneError);
     expect(() => forecast(example1(t0, { clinic: clinic('UTC', { bufferDays: -1 }) }))).toThrow(/bufferDays/);
@@ -511,5 +518,32 @@ describe('invalid input', () => {
       }),
     );
     expect(f.lowReservoirAlarmAt! - t0).toBeCloseTo(36 * 24 * HOUR, -1);
+  });
+});
+
+describe('records dated after now (a clock that stepped back, item 11)', () => {
+  const t0 = Date.parse('2026-01-09T10:00:00Z');
+
+  it('a fill dated 20 days ahead forecasts from now and raises CLOCK HIGH, never throws', () => {
+    const now = t0 - 20 * DAY;
+    const f = forecast(example1(t0, { now }));
+    // The fill happened no later than now: counted from now, the dates are early, never late.
+    expect(f.lowReservoirAlarmAt).toBe(now + 36 * DAY);
+    expect(f.volumeNowMl).toBe(20);
+    expect(f.alerts.find((a) => a.code === 'CLOCK')).toMatchObject({
+      severity: 'high',
+      message: expect.stringMatching(/after the server's clock.*check the server time and the visit time/),
+    });
+  });
+
+  it('a 2-minute step back does the same, and the alert goes once the clock passes the record', () => {
+    expect(forecast(example1(t0, { now: t0 - 2 * MINUTE })).alerts.map((a) => a.code)).toContain('CLOCK');
+    expect(forecast(example1(t0, { now: t0 + MINUTE })).alerts.map((a) => a.code)).not.toContain('CLOCK');
+  });
+
+  it('a later stored record (a program version) dated after now raises CLOCK too', () => {
+    const f = forecast(example1(t0, { now: t0 + DAY, latestRecordAt: t0 + 3 * DAY }));
+    expect(f.alerts.find((a) => a.code === 'CLOCK')?.severity).toBe('high');
+    expect(f.lowReservoirAlarmAt).toBe(t0 + 36 * DAY);
   });
 });

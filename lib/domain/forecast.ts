@@ -16,6 +16,7 @@ import {
   localDateOfDayNumber,
 } from './calendar';
 import { InvalidInputError } from './errors';
+import { recordTimeAheadOf } from './clock';
 import { consumedUntil, instantWhenConsumed } from './integrate';
 import {
   DEFAULT_ERI_TO_STOP_DAYS,
@@ -97,6 +98,8 @@ interface AlertContext {
   status: ForecastStatus;
   dailyDoseMcg: number;
   worstCaseDailyDoseMcg: number;
+  /** The latest record time when it is after `now` (clock stepped back), else null. */
+  clockAheadAt: EpochMs | null;
 }
 
 function day(d: number): string {
@@ -119,7 +122,7 @@ function buildAlerts(x: AlertContext): Alert[] {
   const alerts: Alert[] = [];
   const due = day(x.dueDay);
 
-  // E1: refill overdue. HIGH; CRITICAL once the alarm volume is reached or for a high-risk patient (E13).
+  // E1: refill overdue. HIGH; CRITICAL from the alarm date (LRA_date) or for a high-risk patient (E13).
   if (x.status === 'empty') {
     alerts.push(
       makeAlert(
@@ -129,11 +132,14 @@ function buildAlerts(x: AlertContext): Alert[] {
       ),
     );
   } else if (x.status === 'critical') {
+    // CRITICAL from the start of the clinic-local alarm day (E1: HIGH → CRITICAL at LRA_date, a date).
+    const alarmAt = c.lowReservoirAlarmAt!;
+    const reached = now >= alarmAt ? `reached ${at(alarmAt)}` : `expected today, ${at(alarmAt)}`;
     alerts.push(
       makeAlert(
         'E1',
         'critical',
-        `Low-reservoir alarm volume reached ${at(c.lowReservoirAlarmAt!)} (refill was due ${due}); about ${fmtMl(c.volumeNowMl)} left${c.emptyAt === null ? '' : `, empty ${at(c.emptyAt)}`}. ${interruptionRisk(drug, risk)} Refill now.`,
+        `Low-reservoir alarm volume ${reached} (refill was due ${due}); about ${fmtMl(c.volumeNowMl)} left${c.emptyAt === null ? '' : `, empty ${at(c.emptyAt)}`}. ${interruptionRisk(drug, risk)} Refill now.`,
       ),
     );
   } else if (x.status === 'overdue') {
@@ -321,6 +327,17 @@ function buildAlerts(x: AlertContext): Alert[] {
     );
   }
 
+  // CLOCK: a record dated after "now" (the server clock stepped back after it was saved, item 11).
+  if (x.clockAheadAt !== null) {
+    alerts.push(
+      makeAlert(
+        'CLOCK',
+        'high',
+        `A record of this pump is dated ${at(x.clockAheadAt)}, after the server's clock (${at(now)}): check the server time and the visit time. Until then the forecast counts the last fill as made no later than now, so its dates may be early, never late.`,
+      ),
+    );
+  }
+
   // E19: no backup oral baclofen plan ("always have an unexpired bottle of oral baclofen", S12).
   if (input.hasBackupOralPlan === false && /baclofen/i.test(drug)) {
     alerts.push(makeAlert('E19', 'info', 'No backup oral baclofen plan is documented.'));
@@ -329,11 +346,18 @@ function buildAlerts(x: AlertContext): Alert[] {
   return sortAlerts(alerts);
 }
 
-export function forecast(input: ForecastInput): Forecast {
-  const { clinic, drug, pumpId } = input;
+export function forecast(original: ForecastInput): Forecast {
+  const { clinic, drug, pumpId } = original;
   checkPolicy(clinic);
-  const now = input.now;
+  const now = original.now;
   if (!isInstant(now)) throw instantError('now', now, { pumpId });
+  // A fill dated after now (a clock that stepped back) must never stop the forecast: the fill really happened no
+  // later than now, so it is counted from now. That makes every date early rather than late, and CLOCK says why.
+  const clockAheadAt = recordTimeAheadOf(original, now);
+  const input =
+    isInstant(original.lastRefill.at) && original.lastRefill.at > now
+      ? { ...original, lastRefill: { ...original.lastRefill, at: now } }
+      : original;
   if (
     typeof drug.stabilityDays !== 'number' ||
     !Number.isInteger(drug.stabilityDays) ||
@@ -345,13 +369,6 @@ export function forecast(input: ForecastInput): Forecast {
     });
   }
   const schedule = compileSchedule(input, 'worst-case');
-  if (now < schedule.t0) {
-    throw new InvalidInputError('now', 'The forecast time is before the last refill', {
-      pumpId,
-      now,
-      lastRefillAt: schedule.t0,
-    });
-  }
   const appt = input.nextAppointmentAt;
   if (appt !== null && !isInstant(appt)) throw instantError('nextAppointmentAt', appt, { pumpId });
 
@@ -370,7 +387,8 @@ export function forecast(input: ForecastInput): Forecast {
 
   let status: ForecastStatus;
   if (c.emptyAt !== null && now >= c.emptyAt) status = 'empty';
-  else if (c.lowReservoirAlarmAt !== null && now >= c.lowReservoirAlarmAt) status = 'critical';
+  // CRITICAL from the start of the clinic-local alarm day, not the alarm instant (reference.md E1: at LRA_date).
+  else if (alarmDay !== null && today >= alarmDay) status = 'critical';
   else if (today > dueDay) status = 'overdue';
   else if (dueDay - today <= clinic.dueSoonDays) status = 'due-soon';
   else status = 'ok';
@@ -395,6 +413,7 @@ export function forecast(input: ForecastInput): Forecast {
     status,
     dailyDoseMcg,
     worstCaseDailyDoseMcg,
+    clockAheadAt,
   });
 
   return {

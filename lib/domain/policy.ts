@@ -28,13 +28,28 @@ export const DEFAULT_STABILITY_BUFFER_DAYS = 0;
 /** 2 mL: manufacturer-recommended low-reservoir alarm residual; some patients need 4 mL (reference.md S32). */
 export const DEFAULT_ALARM_ML = 2;
 
+/**
+ * 2 mL: the lowest alarm volume for a model without a manufacturer default (Prometra, constant-flow reserve):
+ * "treat the LRA volume (≥ 2 mL) as the practical floor" (reference.md B6b).
+ */
+export const MIN_ALARM_ML = DEFAULT_ALARM_ML;
+
 // ---- Residual discrepancy (B4, E5) ----
 
 /** 15 %: default device accuracy until the pump model's specification is entered (reference.md B4, S27 85–115 %). */
 export const DEFAULT_ACCURACY_PCT = 15;
 
-/** 2 mL: "discrepancies … greater than 2 mL should be evaluated" (ASRA 2017, reference.md S33). */
-export const DEFAULT_DISCREPANCY_MIN_ML = 2;
+/** 0.5 mL [INFERENCE, reference.md B4]: syringe-reading noise below this never flags a visit. */
+export const DEFAULT_DISCREPANCY_FLOOR_ML = 0.5;
+
+/** 1 mL: a discrepancy above 1 mL in 20 mL pumps is potentially consequential (Maino 2017, reference.md S34). */
+export const DEFAULT_DISCREPANCY_LIMIT_SMALL_ML = 1;
+
+/** 2 mL: "greater than 2 mL should be evaluated" (ASRA 2017, S33); > 2 mL in 40 mL pumps (Maino 2017, S34). */
+export const DEFAULT_DISCREPANCY_LIMIT_LARGE_ML = 2;
+
+/** Reservoirs up to this volume use the small absolute limit (Maino's 20 mL pumps, reference.md B4). */
+export const SMALL_RESERVOIR_MAX_ML = 20;
 
 // ---- Drug stability / maximum refill interval (reference.md D, E4) ----
 
@@ -82,6 +97,29 @@ export const USUAL_MAX_DOSE_MCG_PER_DAY = {
 /** 2003 mcg/day: highest spinal-origin ITB maintenance dose reported (S20, S78). */
 export const BACLOFEN_HIGHEST_REPORTED_MCG_PER_DAY = 2003;
 
+export interface DoseLimits {
+  usualMaxDoseMcgPerDay: number;
+  highestReportedDoseMcgPerDay: number | null;
+}
+
+/**
+ * The catalogue's E9 limits for a drug, matched by generic name (baclofen, morphine, ziconotide; case and product
+ * words ignored), or null for a drug the catalogue does not know. The default wherever a caller gives no limit.
+ */
+export function usualDoseLimits(drugName: string): DoseLimits | null {
+  const name = drugName.toLowerCase();
+  if (name.includes('baclofen'))
+    return {
+      usualMaxDoseMcgPerDay: USUAL_MAX_DOSE_MCG_PER_DAY.baclofen,
+      highestReportedDoseMcgPerDay: BACLOFEN_HIGHEST_REPORTED_MCG_PER_DAY,
+    };
+  if (name.includes('morphine'))
+    return { usualMaxDoseMcgPerDay: USUAL_MAX_DOSE_MCG_PER_DAY.morphine, highestReportedDoseMcgPerDay: null };
+  if (name.includes('ziconotide'))
+    return { usualMaxDoseMcgPerDay: USUAL_MAX_DOSE_MCG_PER_DAY.ziconotide, highestReportedDoseMcgPerDay: null };
+  return null;
+}
+
 // ---- Pump end of life (E10) ----
 
 /** 6 months: schedule replacement about 6 months before the service-life shut-off (S6); at least 3 months (S18). */
@@ -110,7 +148,9 @@ export function defaultClinicPolicy(timeZone: string): ClinicPolicy {
     clinicWeekdays: [...DEFAULT_CLINIC_WEEKDAYS],
     holidays: [],
     accuracyPct: DEFAULT_ACCURACY_PCT,
-    discrepancyMinMl: DEFAULT_DISCREPANCY_MIN_ML,
+    discrepancyFloorMl: DEFAULT_DISCREPANCY_FLOOR_ML,
+    discrepancyLimitSmallMl: DEFAULT_DISCREPANCY_LIMIT_SMALL_ML,
+    discrepancyLimitLargeMl: DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
     stabilityBufferDays: DEFAULT_STABILITY_BUFFER_DAYS,
   };
 }

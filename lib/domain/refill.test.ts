@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FillExceedsCapacityError, InvalidInputError } from './errors';
 import { bridgeTransit, prometraCadence, prometraCatheterVolumeMl } from './formulas';
-import { assessDoseChange, assessRefillVisit, type RefillVisitInput } from './refill';
+import { assessDoseChange, assessRefillVisit, discrepancyToleranceMl, type RefillVisitInput } from './refill';
 import { clinic, DAY, example1, simpleProgram } from './test-factories';
 
 const t0 = Date.parse('2026-01-09T10:00:00Z');
@@ -36,8 +36,8 @@ describe('reference.md B7-3: residual discrepancy at a refill visit', () => {
   it('a) aspirated 2.6 mL: +2.4 mL, over-delivery, flagged HIGH', () => {
     const r = assessRefillVisit(visit({ aspiratedResidualMl: 2.6 }));
     expect(r.discrepancyMl).toBeCloseTo(2.4, 12);
-    // Tolerance max(2 mL, 15 % × 15 mL delivered) = 2.25 mL.
-    expect(r.toleranceMl).toBeCloseTo(2.25, 12);
+    // Tolerance max(0.5, min(1 mL for a 20 mL pump, 15 % × 15 mL delivered = 2.25)) = 1.0 mL (revised B4).
+    expect(r.toleranceMl).toBeCloseTo(1, 12);
     expect(r.discrepancyPct).toBeCloseTo(16, 10);
     expect(r.flag).toBe('over-delivery');
     expect(r.alerts).toEqual([
@@ -60,12 +60,14 @@ describe('reference.md B7-3: residual discrepancy at a refill visit', () => {
   });
 
   it('does not flag a discrepancy inside the tolerance', () => {
-    expect(assessRefillVisit(visit({ aspiratedResidualMl: 3 })).flag).toBe('none'); // +2.0 ≤ 2.25
-    expect(assessRefillVisit(visit({ aspiratedResidualMl: 7.2 })).flag).toBe('none'); // −2.2
+    expect(assessRefillVisit(visit({ aspiratedResidualMl: 4.1 })).flag).toBe('none'); // +0.9 ≤ 1.0
+    expect(assessRefillVisit(visit({ aspiratedResidualMl: 5.9 })).flag).toBe('none'); // −0.9
+    expect(assessRefillVisit(visit({ aspiratedResidualMl: 6.2 })).flag).toBe('under-infusion'); // −1.2 > 1.0
   });
 
-  it('uses the 2 mL floor for small deliveries and the accuracy share for large ones', () => {
-    expect(assessRefillVisit(visit({ visitAt: t0 + 2 * DAY, aspiratedResidualMl: 19 })).toleranceMl).toBe(2);
+  it('uses the floor for small deliveries, the accuracy share in between and the absolute limit for large ones', () => {
+    // Day 2: 1 mL delivered, 15 % = 0.15 mL → the 0.5 mL measurement floor.
+    expect(assessRefillVisit(visit({ visitAt: t0 + 2 * DAY, aspiratedResidualMl: 19 })).toleranceMl).toBe(0.5);
     const big = visit({
       state: example1(t0, {
         pump: { kind: 'programmable', reservoirMl: 40, alarmMl: 2 },
@@ -75,12 +77,13 @@ describe('reference.md B7-3: residual discrepancy at a refill visit', () => {
       visitAt: t0 + 30 * DAY,
       aspiratedResidualMl: 10,
     });
-    expect(assessRefillVisit(big).toleranceMl).toBeCloseTo(4.5, 12); // 15 % of 30 mL
+    // 40 mL pump, 30 mL delivered: min(2 mL, 4.5 mL) = 2 mL.
+    expect(assessRefillVisit(big).toleranceMl).toBeCloseTo(2, 12);
     const strict = {
       ...big,
-      state: { ...big.state, clinic: clinic('UTC', { accuracyPct: 5, discrepancyMinMl: 1 }) },
+      state: { ...big.state, clinic: clinic('UTC', { accuracyPct: 5, discrepancyLimitLargeMl: 3 }) },
     };
-    expect(assessRefillVisit(strict).toleranceMl).toBeCloseTo(1.5, 12);
+    expect(assessRefillVisit(strict).toleranceMl).toBeCloseTo(1.5, 12); // 5 % of 30 mL, under the 3 mL limit
   });
 
   it('excludes patient boluses unless the pump log gives how many were taken', () => {
@@ -221,5 +224,44 @@ describe('reference.md B7-6: Prometra actuation cadence', () => {
       minutesBetweenActuations: expect.closeTo(24, 9),
       doseMcgPerActuation: 5,
     });
+  });
+});
+
+describe('discrepancyToleranceMl (reference.md B4 revised, E5)', () => {
+  it('worked check 1: 40 mL pump, 33 mL delivered, 5 mL discrepancy → tolerance 2.0 mL, flagged', () => {
+    const tolerance = discrepancyToleranceMl(33, 40);
+    expect(tolerance).toBeCloseTo(2, 12); // min(2.0, 15 % × 33 = 4.95)
+    expect(5 > tolerance).toBe(true);
+    // Through the assessment: a 40 mL pump filled to 40 mL, 33 mL programmed by day 66, 5 mL more aspirated.
+    const r = assessRefillVisit(
+      visit({
+        state: example1(t0, {
+          pump: { kind: 'programmable', reservoirMl: 40, alarmMl: 2 },
+          lastRefill: { at: t0, volumeMl: 40 },
+        }),
+        visitAt: t0 + 66 * DAY,
+        aspiratedResidualMl: 12,
+      }),
+    );
+    expect(r.deliveredMl).toBeCloseTo(33, 9);
+    expect(r.toleranceMl).toBeCloseTo(2, 12);
+    expect(r.discrepancyMl).toBeCloseTo(-5, 9);
+    expect(r.flag).toBe('under-infusion');
+  });
+
+  it('worked check 2: 20 mL pump, 4 mL delivered, 0.4 mL discrepancy → tolerance 0.6 mL, not flagged', () => {
+    expect(discrepancyToleranceMl(4, 20)).toBeCloseTo(0.6, 12); // max(0.5, min(1.0, 0.6))
+    const r = assessRefillVisit(visit({ visitAt: t0 + 8 * DAY, aspiratedResidualMl: 15.6 }));
+    expect(r.deliveredMl).toBeCloseTo(4, 9);
+    expect(r.toleranceMl).toBeCloseTo(0.6, 12);
+    expect(r.flag).toBe('none');
+  });
+
+  it('uses the small limit up to 20 mL and the large one above, each from the clinic when set', () => {
+    const policy = { accuracyPct: 15, discrepancyFloorMl: 0.2, discrepancyLimitSmallMl: 0.8, discrepancyLimitLargeMl: 1.6 };
+    expect(discrepancyToleranceMl(30, 20, policy)).toBe(0.8);
+    expect(discrepancyToleranceMl(30, 20.001, policy)).toBe(1.6);
+    expect(discrepancyToleranceMl(0, 40, policy)).toBe(0.2);
+    expect(discrepancyToleranceMl(-3, 40)).toBe(0.5); // never below the floor
   });
 });

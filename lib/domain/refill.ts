@@ -13,12 +13,16 @@ import { bridgeTransit } from './formulas';
 import { consumedUntil, instantWhenConsumed } from './integrate';
 import {
   DEFAULT_ACCURACY_PCT,
-  DEFAULT_DISCREPANCY_MIN_ML,
+  DEFAULT_DISCREPANCY_FLOOR_ML,
+  DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
+  DEFAULT_DISCREPANCY_LIMIT_SMALL_ML,
   DOSE_DECREASE_LIMIT_PCT,
   DOSE_STEP_LIMITS_PCT,
+  SMALL_RESERVOIR_MAX_ML,
 } from './policy';
 import { checkInstant, checkNonNegative, checkPositive, compileSchedule, versionAt } from './program';
-import type { Alert, EpochMs, ForecastInput, SpasticityOrigin } from './types';
+import type { Alert, ClinicPolicy, EpochMs, ForecastInput, SpasticityOrigin } from './types';
+import { isOverfill } from './volumes';
 
 export type DiscrepancyFlag = 'none' | 'over-delivery' | 'under-infusion';
 export type DoseChangeContext = 'titration' | 'refill';
@@ -63,6 +67,33 @@ export function assessDoseChange(
   return { direction, changePct, limitPct, exceedsUsualStep, alert };
 }
 
+/** The clinic's discrepancy settings; unset fields take the reference.md B4 defaults. */
+export type DiscrepancyPolicy = Pick<
+  ClinicPolicy,
+  'accuracyPct' | 'discrepancyFloorMl' | 'discrepancyLimitSmallMl' | 'discrepancyLimitLargeMl'
+>;
+
+/**
+ * The residual-discrepancy tolerance of reference.md B4 (revised) and E5:
+ *   max(measurement floor, min(absolute limit, accuracy % × volume delivered since the last refill)),
+ * the absolute limit being 1 mL for reservoirs up to 20 mL and 2 mL otherwise (S33 ASRA 2017: "outside device
+ * accuracy specifications OR greater than 2 mL" → min; S34 Maino 2017: 1 mL in 20 mL pumps). A visit is flagged
+ * when |discrepancy| is above it. See docs/decisions/008-discrepancy-tolerance.md.
+ */
+export function discrepancyToleranceMl(
+  deliveredMl: number,
+  reservoirMl: number,
+  policy: DiscrepancyPolicy = {},
+): number {
+  const floor = policy.discrepancyFloorMl ?? DEFAULT_DISCREPANCY_FLOOR_ML;
+  const limit =
+    reservoirMl <= SMALL_RESERVOIR_MAX_ML
+      ? (policy.discrepancyLimitSmallMl ?? DEFAULT_DISCREPANCY_LIMIT_SMALL_ML)
+      : (policy.discrepancyLimitLargeMl ?? DEFAULT_DISCREPANCY_LIMIT_LARGE_ML);
+  const accuracy = ((policy.accuracyPct ?? DEFAULT_ACCURACY_PCT) / 100) * Math.max(0, deliveredMl);
+  return Math.max(floor, Math.min(limit, accuracy));
+}
+
 export interface RefillVisitInput {
   /** The state since the last refill, as for the forecast. */
   state: Pick<ForecastInput, 'clinic' | 'pump' | 'lastRefill' | 'programs' | 'drug' | 'pumpId'>;
@@ -91,7 +122,7 @@ export interface RefillAssessment {
   discrepancyMl: number;
   /** Discrepancy as a percentage of `deliveredMl`; null when nothing was delivered. */
   discrepancyPct: number | null;
-  /** max(discrepancyMinMl, accuracyPct % × delivered) (B4). */
+  /** `discrepancyToleranceMl(deliveredMl, reservoir, clinic)` (B4). */
   toleranceMl: number;
   flag: DiscrepancyFlag;
   doseChange: DoseChangeAssessment;
@@ -107,7 +138,7 @@ export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
   const reservoir = checkPositive(v.reservoirMl ?? state.pump.reservoirMl, 'reservoirMl', ctx);
   const aspirated = checkNonNegative(v.aspiratedResidualMl, 'aspiratedResidualMl', ctx);
   const filled = checkNonNegative(v.volumeFilledMl, 'volumeFilledMl', ctx);
-  if (filled > reservoir + 1e-9) {
+  if (isOverfill(filled, reservoir)) {
     // "DO NOT OVERFILL" (S13): over-pressurising the reservoir is never acceptable (B6b).
     throw new FillExceedsCapacityError(
       'volumeFilledMl',
@@ -139,9 +170,7 @@ export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
   const deliveredMl = Math.min(fill, consumedUntil(schedule, visitAt) + bolusMl);
   const expectedResidualMl = fill - deliveredMl;
   const discrepancyMl = expectedResidualMl - aspirated;
-  const accuracyPct = state.clinic.accuracyPct ?? DEFAULT_ACCURACY_PCT;
-  const minMl = state.clinic.discrepancyMinMl ?? DEFAULT_DISCREPANCY_MIN_ML;
-  const toleranceMl = Math.max(minMl, (accuracyPct / 100) * deliveredMl);
+  const toleranceMl = discrepancyToleranceMl(deliveredMl, reservoir, state.clinic);
   const flag: DiscrepancyFlag =
     Math.abs(discrepancyMl) > toleranceMl ? (discrepancyMl > 0 ? 'over-delivery' : 'under-infusion') : 'none';
 
@@ -151,7 +180,7 @@ export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
   const numbers = `expected ${fmtMl(expectedResidualMl)}, aspirated ${fmtMl(aspirated)}, tolerance ${fmtMl(toleranceMl)}`;
   const signed = `${discrepancyMl > 0 ? '+' : discrepancyMl < 0 ? '−' : ''}${fmtMl(Math.abs(discrepancyMl))}`;
 
-  // E5: residual discrepancy (ASRA 2017: > 2 mL or outside the accuracy spec, S33).
+  // E5: residual discrepancy beyond the B4 tolerance.
   const e5 = discrepancyAlertSeverity(flag, risk);
   if (flag === 'over-delivery' && e5) {
     alerts.push(

@@ -24,7 +24,9 @@ export type WithdrawalRisk = 'severe' | 'moderate' | 'low';
 export type RateBasis = 'programmed' | 'worst-case';
 /** Codes of reference.md section E raised by this engine. */
 export type AlertCode =
-  'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'E7' | 'E8' | 'E9' | 'E10' | 'E12' | 'E16' | 'E17' | 'E19';
+  'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'E7' | 'E8' | 'E9' | 'E10' | 'E12' | 'E16' | 'E17' | 'E19'
+  /** A record (fill, program) is dated after the forecast's "now": the server clock was wrong (item 11). */
+  | 'CLOCK';
 
 export interface ClinicPolicy {
   timeZone: string;
@@ -37,8 +39,12 @@ export interface ClinicPolicy {
   holidays: LocalDate[];
   /** Device accuracy used in the discrepancy tolerance, percent (default 15). */
   accuracyPct?: number;
-  /** Minimum discrepancy tolerance in mL (default 2). */
-  discrepancyMinMl?: number;
+  /** Discrepancy tolerance never below this, mL (default 0.5; reference.md B4). */
+  discrepancyFloorMl?: number;
+  /** Absolute discrepancy limit for reservoirs up to 20 mL, mL (default 1; S34). */
+  discrepancyLimitSmallMl?: number;
+  /** Absolute discrepancy limit for larger reservoirs, mL (default 2; S33, S34). */
+  discrepancyLimitLargeMl?: number;
   /**
    * Days before the drug-stability expiry date that the refill is due (default 0: due on or before the expiry date
    * itself, as the product issue states; reference.md B3 allows a separate stability buffer).
@@ -115,6 +121,11 @@ export interface ForecastInput {
   highRisk?: boolean;
   /** Whether a backup oral baclofen plan is documented (E19). Undefined: not known, no alert. */
   hasBackupOralPlan?: boolean;
+  /**
+   * The latest time stamp among the pump's stored records (visits, program versions), if the caller knows it.
+   * One after `now` raises the CLOCK alert; the fill time itself is always checked.
+   */
+  latestRecordAt?: EpochMs | null;
   /** Only used to name the pump in error messages. */
   pumpId?: number | string;
 }

@@ -3,8 +3,23 @@
  * and named in the error; the result converts straight to the engine's input.
  */
 import { z } from 'zod';
+import {
+  DEFAULT_DISCREPANCY_FLOOR_ML,
+  DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
+  DEFAULT_DISCREPANCY_LIMIT_SMALL_ML,
+  DEFAULT_STABILITY_BUFFER_DAYS,
+  usualDoseLimits,
+} from '@/lib/domain/policy';
 import type { ForecastInput, ProgramVersion } from '@/lib/domain/types';
+import { alarmVolumeProblem, overfillProblem } from '@/lib/domain/volumes';
 import { isoInstant, localDate, localTime, positive, timeZone, weekdays } from './common';
+
+const discrepancyMl = (max: number) =>
+  z
+    .number({ message: `must be a number from 0 to ${max} mL` })
+    .finite(`must be a number from 0 to ${max} mL`)
+    .min(0, `must be a number from 0 to ${max} mL`)
+    .max(max, `must be a number from 0 to ${max} mL`);
 
 const flexStep = z.object({
   start: localTime,
@@ -87,7 +102,17 @@ export const forecastRequestSchema = z
         .min(0, 'must be 0 to 100 %')
         .max(100, 'must be 0 to 100 %')
         .default(15),
-      discrepancyMinMl: z.number().finite().min(0).max(20, 'must be at most 20 mL').default(2),
+      discrepancyFloorMl: discrepancyMl(5).default(DEFAULT_DISCREPANCY_FLOOR_ML),
+      discrepancyLimitSmallMl: discrepancyMl(20).default(DEFAULT_DISCREPANCY_LIMIT_SMALL_ML),
+      discrepancyLimitLargeMl: discrepancyMl(20).optional(),
+      /** Before the revised B4 rule: the one "minimum discrepancy"; now read as the large-reservoir limit. */
+      discrepancyMinMl: discrepancyMl(20).optional(),
+      stabilityBufferDays: z
+        .number({ message: 'must be a whole number of days' })
+        .int('must be a whole number of days')
+        .min(0, 'must be 0 or more days')
+        .max(60, 'must be at most 60 days')
+        .default(DEFAULT_STABILITY_BUFFER_DAYS),
     }),
     pump: z
       .object({
@@ -105,12 +130,9 @@ export const forecastRequestSchema = z
         labeledDrugs: z.array(z.string().trim().min(1).max(80)).max(20).nullable().optional(),
       })
       .superRefine((p, ctx) => {
-        if (p.alarmMl >= p.reservoirMl)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['alarmMl'],
-            message: 'must be less than the reservoir volume',
-          });
+        // A what-if pump has no catalogue model: the 2 mL practical floor applies (reference.md B6b).
+        const alarmProblem = alarmVolumeProblem(p.alarmMl, p.reservoirMl, null);
+        if (alarmProblem) ctx.addIssue({ code: 'custom', path: ['alarmMl'], message: alarmProblem });
         if (p.kind === 'constant-flow' && p.flowMlPerDay === undefined)
           ctx.addIssue({
             code: 'custom',
@@ -144,12 +166,9 @@ export const forecastRequestSchema = z
     hasBackupOralPlan: z.boolean().optional(),
   })
   .superRefine((r, ctx) => {
-    if (r.lastRefill.volumeMl > r.pump.reservoirMl)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['lastRefill', 'volumeMl'],
-        message: `must not exceed the reservoir (${r.pump.reservoirMl} mL)`,
-      });
+    // Only the overfill half of the fill rule: a what-if fill at or below the alarm is a valid question (it alarms at once).
+    const overfill = overfillProblem(r.lastRefill.volumeMl, r.pump.reservoirMl, 'Fill volume');
+    if (overfill) ctx.addIssue({ code: 'custom', path: ['lastRefill', 'volumeMl'], message: overfill });
     if (r.lastRefill.at > r.now)
       ctx.addIssue({ code: 'custom', path: ['lastRefill', 'at'], message: 'must not be after now' });
     r.programs.forEach((p, i) => {
@@ -178,12 +197,23 @@ export const forecastRequestSchema = z
 export type ForecastRequest = z.infer<typeof forecastRequestSchema>;
 
 export function toForecastInput(r: ForecastRequest): ForecastInput {
+  const { discrepancyMinMl, discrepancyLimitLargeMl, ...clinic } = r.clinic;
+  // E9 fires by default: without a limit from the caller, the catalogue's limit for the drug applies (item 10).
+  const limits = usualDoseLimits(r.drug.name);
   return {
     now: r.now,
-    clinic: r.clinic,
+    clinic: {
+      ...clinic,
+      discrepancyLimitLargeMl: discrepancyLimitLargeMl ?? discrepancyMinMl ?? DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
+    },
     pump: r.pump,
     lastRefill: r.lastRefill,
-    drug: r.drug,
+    drug: {
+      name: r.drug.name,
+      stabilityDays: r.drug.stabilityDays,
+      usualMaxDoseMcgPerDay: r.drug.usualMaxDoseMcgPerDay ?? limits?.usualMaxDoseMcgPerDay ?? null,
+      highestReportedDoseMcgPerDay: limits?.highestReportedDoseMcgPerDay ?? null,
+    },
     programs: r.programs.map((p): ProgramVersion => ({
       from: p.from,
       concentrationMcgPerMl: p.concentrationMcgPerMl,

@@ -5,6 +5,7 @@
  * drug's concentrations) are made by the server against the database and reported under the same field paths.
  */
 import { z } from 'zod';
+import { alarmVolumeProblem } from '@/lib/domain/volumes';
 import { localDate, localTime } from './common';
 
 export const spasticityOrigins = ['spinal', 'cerebral', 'other'] as const;
@@ -77,7 +78,13 @@ export const newPumpSchema = z.object({
   serial: required('Serial number', 40),
   implantedOn: localDate,
   /** Defaults to the model's alarm volume; required when the model has none (e.g. Prometra). */
-  alarmMl: ml('Alarm volume', 0, 100).optional(),
+  alarmMl: ml('Alarm volume', 0, 100)
+    .superRefine((v, ctx) => {
+      // The model-independent part of the one alarm rule; the server adds the model's volume and the reservoir.
+      const problem = alarmVolumeProblem(v, Infinity, null);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   /** Defaults to the model's reservoir; required when the model has none (constant-flow pumps). */
   reservoirMl: ml('Reservoir', 0, 100, { exclusiveMin: true }).optional(),
   /** Constant-flow pumps only: the fixed flow rate. */

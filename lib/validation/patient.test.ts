@@ -17,10 +17,12 @@ describe('updatePatientSchema', () => {
 });
 
 describe('updatePumpSchema', () => {
-  it('keeps alarm volumes within 0.5–20 mL and needs a reason to explant', () => {
-    expect(fieldErrors(updatePumpSchema.safeParse({ version: 1, alarmMl: 0.2 }).error!).alarmMl).toBe(
-      'Alarm volume must be at least 0.5 mL',
-    );
+  it('keeps alarm volumes within 2–20 mL (the one alarm rule, reference.md B6b) and needs a reason to explant', () => {
+    for (const alarmMl of [0, 0.2, 1.999])
+      expect(fieldErrors(updatePumpSchema.safeParse({ version: 1, alarmMl }).error!).alarmMl).toMatch(
+        /^Alarm volume must be at least 2 mL/,
+      );
+    expect(updatePumpSchema.safeParse({ version: 1, alarmMl: 2 }).success).toBe(true);
     expect(
       fieldErrors(updatePumpSchema.safeParse({ version: 1, explantedOn: '2026-01-02' }).error!).reason,
     ).toMatch(/required/);

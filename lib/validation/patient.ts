@@ -3,6 +3,7 @@
  * POST /api/v1/pumps/{id}/replace and POST /api/v1/pumps/{id}/alerts. Every edit names the `version` it read.
  */
 import { z } from 'zod';
+import { alarmVolumeProblem } from '@/lib/domain/volumes';
 import { localDate, positive } from './common';
 import { programFields, refineProgram } from './program';
 
@@ -47,11 +48,15 @@ export const updatePatientSchema = z
   });
 export type UpdatePatientInput = z.infer<typeof updatePatientSchema>;
 
+/** The model-independent part of the alarm rule here (the 2 mL floor); the server adds the model's and the reservoir's. */
 export const alarmMl = z
   .number({ message: 'Alarm volume must be a number (mL)' })
-  .finite()
-  .min(0.5, 'Alarm volume must be at least 0.5 mL')
-  .max(20, 'Alarm volume must be at most 20 mL');
+  .finite('Alarm volume must be a number (mL)')
+  .max(20, 'Alarm volume must be at most 20 mL')
+  .superRefine((v, ctx) => {
+    const problem = alarmVolumeProblem(v, Infinity, null);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const updatePumpSchema = z
   .object({

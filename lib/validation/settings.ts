@@ -11,7 +11,10 @@ export const settingsLimits = {
   bufferDays: { min: 0, max: 60, unit: 'days', default: 7 },
   dueSoonDays: { min: 1, max: 120, unit: 'days', default: 14 },
   accuracyPct: { min: 0, max: 50, unit: '%', default: 15 },
-  discrepancyMinMl: { min: 0, max: 20, unit: 'mL', default: 2 },
+  discrepancyFloorMl: { min: 0, max: 5, unit: 'mL', default: 0.5 },
+  discrepancyLimitSmallMl: { min: 0.1, max: 10, unit: 'mL', default: 1 },
+  discrepancyLimitLargeMl: { min: 0.1, max: 20, unit: 'mL', default: 2 },
+  stabilityBufferDays: { min: 0, max: 10, unit: 'days', default: 0 },
   dailyCapacity: { min: 1, max: 500, unit: 'appointments', default: 12 },
   slotMinutes: { min: 5, max: 240, unit: 'minutes', default: 30 },
   idleTimeoutMinutes: { min: 2, max: 120, unit: 'minutes', default: 15 },
@@ -36,9 +39,15 @@ export const settingsHelp = {
   holidays:
     'Dates the clinic is closed (YYYY-MM-DD). Due dates on them move earlier; no appointments can be booked on them.',
   accuracyPct:
-    'Device accuracy used in the residual-discrepancy check: tolerance = max(minimum discrepancy, accuracy × volume delivered). 0–50 %. Default 15 %: the 85–115 % delivery accuracy required in the Prometra clinical study (S27), used until a model’s own specification is entered (reference.md B4).',
-  discrepancyMinMl:
-    'Smallest residual discrepancy that is flagged, in mL (stored exactly as µL). 0–20 mL. Default 2 mL: “discrepancies … greater than 2 mL should be evaluated” (ASRA 2017, S33).',
+    'Device accuracy used in the residual-discrepancy check: tolerance = max(floor, min(absolute limit, accuracy × volume delivered)) (reference.md B4). 0–50 %. Default 15 %: the 85–115 % delivery accuracy required in the Prometra clinical study (S27), used until a model’s own specification is entered.',
+  discrepancyFloorMl:
+    'Measurement floor of the residual-discrepancy check: a discrepancy this small never flags, whatever the volume delivered, because syringe readings are only so precise (reference.md B4). 0–5 mL, at most 3 decimals. Default 0.5 mL [inference].',
+  discrepancyLimitSmallMl:
+    'Absolute discrepancy limit for reservoirs up to 20 mL: a larger discrepancy always flags. 0.1–10 mL. Default 1 mL: a discrepancy above 1 mL in 20 mL pumps is potentially consequential (Maino 2017, S34).',
+  discrepancyLimitLargeMl:
+    'Absolute discrepancy limit for reservoirs over 20 mL. 0.1–20 mL. Default 2 mL: “discrepancies … greater than 2 mL should be evaluated” (ASRA 2017, S33); > 2 mL in 40 mL pumps (Maino 2017, S34).',
+  stabilityBufferDays:
+    'Days before the drug’s stability limit that the refill is due (reference.md B3). 0–10 days. Default 0: due on or before the expiry date itself; reference.md B7-2 illustrates a 7-day buffer (day 180 − 7 = day 173).',
   dailyCapacity: 'Appointments the clinic can take per day; booking beyond it is refused. 1–500.',
   dayStartsAt: 'First appointment may start at this time (clinic time, HH:MM).',
   dayEndsAt:
@@ -55,6 +64,18 @@ const whole = (label: string, key: LimitKey) => {
   const { min, max, unit } = settingsLimits[key];
   const msg = `${label} must be a whole number from ${min} to ${max} ${unit}`;
   return z.number({ message: msg }).int(msg).min(min, msg).max(max, msg);
+};
+
+/** A volume in mL with at most 3 decimals (stored exactly as µL). */
+const millilitres = (label: string, key: LimitKey) => {
+  const { min, max } = settingsLimits[key];
+  const msg = `${label} must be a number from ${min} to ${max} mL`;
+  return z
+    .number({ message: msg })
+    .finite(msg)
+    .min(min, msg)
+    .max(max, msg)
+    .refine((v) => Number.isInteger(Math.round(v * 1e6) / 1e3), `${label} may have at most 3 decimals (1 µL)`);
 };
 
 const phone = (label: string) =>
@@ -88,15 +109,10 @@ export const settingsObject = z.object({
     .max(1000, 'At most 1000 holidays')
     .refine((h) => new Set(h).size === h.length, 'A holiday is listed twice'),
   accuracyPct: whole('Accuracy', 'accuracyPct'),
-  discrepancyMinMl: z
-    .number({ message: 'Minimum discrepancy must be a number from 0 to 20 mL' })
-    .finite('Minimum discrepancy must be a number from 0 to 20 mL')
-    .min(0, 'Minimum discrepancy must be a number from 0 to 20 mL')
-    .max(20, 'Minimum discrepancy must be a number from 0 to 20 mL')
-    .refine(
-      (v) => Number.isInteger(Math.round(v * 1e6) / 1e3),
-      'Minimum discrepancy may have at most 3 decimals (1 µL)',
-    ),
+  discrepancyFloorMl: millilitres('Measurement floor', 'discrepancyFloorMl'),
+  discrepancyLimitSmallMl: millilitres('Limit for reservoirs up to 20 mL', 'discrepancyLimitSmallMl'),
+  discrepancyLimitLargeMl: millilitres('Limit for larger reservoirs', 'discrepancyLimitLargeMl'),
+  stabilityBufferDays: whole('Stability buffer', 'stabilityBufferDays'),
   dailyCapacity: whole('Daily capacity', 'dailyCapacity'),
   dayStartsAt: localTime,
   dayEndsAt: localTime,
@@ -109,6 +125,19 @@ export type ClinicSettingsValues = z.infer<typeof settingsObject>;
 
 /** Checks that involve two fields; run on the whole record (after a PATCH is merged with what is stored). */
 export function settingsCrossCheck(v: ClinicSettingsValues, ctx: z.RefinementCtx): void {
+  // The floor only keeps syringe noise out; above a limit it would silence the limit (reference.md B4).
+  if (v.discrepancyFloorMl > Math.min(v.discrepancyLimitSmallMl, v.discrepancyLimitLargeMl))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['discrepancyFloorMl'],
+      message: `Measurement floor must not be above the absolute limits (${Math.min(v.discrepancyLimitSmallMl, v.discrepancyLimitLargeMl)} mL)`,
+    });
+  if (v.discrepancyLimitSmallMl > v.discrepancyLimitLargeMl)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['discrepancyLimitSmallMl'],
+      message: `Limit for reservoirs up to 20 mL must not be above the limit for larger reservoirs (${v.discrepancyLimitLargeMl} mL)`,
+    });
   const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
   if (minutes(v.dayEndsAt) <= minutes(v.dayStartsAt)) {
     ctx.addIssue({
@@ -144,5 +173,8 @@ export const policyFields = [
   'clinicWeekdays',
   'holidays',
   'accuracyPct',
-  'discrepancyMinMl',
+  'discrepancyFloorMl',
+  'discrepancyLimitSmallMl',
+  'discrepancyLimitLargeMl',
+  'stabilityBufferDays',
 ] as const;

@@ -521,8 +521,12 @@ function PumpSection({
         <DiscrepancyTrend
           points={refills
             .slice(0, TREND_VISITS)
-            .map((v) => ({ at: v.performedAt, discrepancyMl: v.discrepancyMl!, flag: v.discrepancyFlag }))}
-          toleranceMl={2}
+            .map((v) => ({
+              at: v.performedAt,
+              discrepancyMl: v.discrepancyMl!,
+              flag: v.discrepancyFlag,
+              toleranceMl: v.toleranceMl,
+            }))}
           timeZone={timeZone}
         />
         <div className="table-wrap">

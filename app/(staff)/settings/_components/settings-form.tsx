@@ -38,7 +38,10 @@ function toDraft(s: ClinicSettings): Draft {
     bufferDays: String(s.bufferDays),
     dueSoonDays: String(s.dueSoonDays),
     accuracyPct: String(s.accuracyPct),
-    discrepancyMinMl: String(s.discrepancyMinMl),
+    discrepancyFloorMl: String(s.discrepancyFloorMl),
+    discrepancyLimitSmallMl: String(s.discrepancyLimitSmallMl),
+    discrepancyLimitLargeMl: String(s.discrepancyLimitLargeMl),
+    stabilityBufferDays: String(s.stabilityBufferDays),
     dailyCapacity: String(s.dailyCapacity),
     slotMinutes: String(s.slotMinutes),
     idleTimeoutMinutes: String(s.idleTimeoutMinutes),
@@ -123,7 +126,10 @@ export function SettingsForm({
       bufferDays: num(draft.bufferDays),
       dueSoonDays: num(draft.dueSoonDays),
       accuracyPct: num(draft.accuracyPct),
-      discrepancyMinMl: num(draft.discrepancyMinMl),
+      discrepancyFloorMl: num(draft.discrepancyFloorMl),
+      discrepancyLimitSmallMl: num(draft.discrepancyLimitSmallMl),
+      discrepancyLimitLargeMl: num(draft.discrepancyLimitLargeMl),
+      stabilityBufferDays: num(draft.stabilityBufferDays),
       dailyCapacity: num(draft.dailyCapacity),
       slotMinutes: num(draft.slotMinutes),
       idleTimeoutMinutes: num(draft.idleTimeoutMinutes),
@@ -255,8 +261,11 @@ export function SettingsForm({
           <div className="grid-2">
             {numberField('bufferDays', 'Buffer before the alarm date')}
             {numberField('dueSoonDays', 'Due-soon window')}
+            {numberField('stabilityBufferDays', 'Buffer before the drug’s stability limit')}
             {numberField('accuracyPct', 'Device accuracy')}
-            {numberField('discrepancyMinMl', 'Minimum discrepancy', 0.001)}
+            {numberField('discrepancyFloorMl', 'Discrepancy measurement floor', 0.001)}
+            {numberField('discrepancyLimitSmallMl', 'Discrepancy limit, reservoirs up to 20 mL', 0.001)}
+            {numberField('discrepancyLimitLargeMl', 'Discrepancy limit, larger reservoirs', 0.001)}
           </div>
         </fieldset>
 

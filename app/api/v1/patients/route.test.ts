@@ -216,9 +216,28 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
     expect(res.body.fields).toMatchObject({
       'program.concentrationNgPerMl':
         'Concentration must be one of Lioresal Intrathecal’s: 50 mcg/mL, 500 mcg/mL, 2000 mcg/mL.',
-      'initialFill.volumeMl': expect.stringMatching(/must not exceed the reservoir \(20 mL\)/),
+      'initialFill.volumeMl': expect.stringMatching(/must be at most 20 mL, the reservoir's capacity: do not overfill/),
       'initialFill.date': 'The initial fill must be on or after the implant date.',
     });
+    expect(counts()).toEqual(before);
+  });
+
+  it('item 9: refuses an alarm at 0 mL and an initial fill at or below the alarm, as the pump edit and the refill do', async () => {
+    const before = counts();
+    const zero = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({ pump: { alarmMl: 0 } }),
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.fields['pump.alarmMl']).toMatch(/^Alarm volume must be at least 2 mL/);
+    const low = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({ pump: { alarmMl: 4 }, initialFill: { volumeMl: 3 } }),
+    });
+    expect(low.status).toBe(400);
+    expect(low.body.fields['initialFill.volumeMl']).toMatch(/must be more than the alarm volume \(4 mL\)/);
     expect(counts()).toEqual(before);
   });
 

@@ -50,7 +50,10 @@ describe('GET /api/v1/settings', () => {
         name: 'Test Clinic',
         timeZone: 'America/Chicago',
         bufferDays: 7,
-        discrepancyMinMl: 2,
+        discrepancyFloorMl: 0.5,
+        discrepancyLimitSmallMl: 1,
+        discrepancyLimitLargeMl: 2,
+        stabilityBufferDays: 0,
         clinicWeekdays: [1, 2, 3, 4, 5],
         version: 1,
       });
@@ -79,12 +82,12 @@ describe('PATCH /api/v1/settings', () => {
     const res = await call(PATCH, {
       method: 'PATCH',
       token: ctx.tokens.admin,
-      body: { version, bufferDays: 14, discrepancyMinMl: 1.5 },
+      body: { version, bufferDays: 14, discrepancyLimitLargeMl: 1.5 },
     });
     expect(res.status).toBe(200);
-    expect(res.body.settings).toMatchObject({ bufferDays: 14, discrepancyMinMl: 1.5, version: version + 1 });
+    expect(res.body.settings).toMatchObject({ bufferDays: 14, discrepancyLimitLargeMl: 1.5, version: version + 1 });
     expect(res.body.forecastsRefreshed).toBe(1);
-    expect(clinicRow().discrepancyMinUl).toBe(1500);
+    expect(clinicRow().discrepancyLimitLargeUl).toBe(1500);
     const after = dueOn();
     expect(after < before).toBe(true);
     // 7 more days of buffer: the due date is a week earlier (or earlier still, to reach a clinic day).
@@ -97,8 +100,8 @@ describe('PATCH /api/v1/settings', () => {
       .at(-1)!;
     expect(row).toMatchObject({
       action: 'update',
-      before: { bufferDays: 7, discrepancyMinMl: 2 },
-      after: { bufferDays: 14, discrepancyMinMl: 1.5 },
+      before: { bufferDays: 7, discrepancyLimitLargeMl: 2 },
+      after: { bufferDays: 14, discrepancyLimitLargeMl: 1.5 },
     });
   });
 
@@ -162,6 +165,56 @@ describe('PATCH /api/v1/settings', () => {
     });
     expect(res.body.fields.dayStartsAt).toMatch(/HH:MM/);
     expect(clinicRow()).toEqual(before);
+  });
+
+  it('edits the three discrepancy values and the stability buffer with bounds and field-named errors', async () => {
+    const before = clinicRow();
+    const bad = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: {
+        version: before.version,
+        discrepancyFloorMl: -1,
+        discrepancyLimitSmallMl: 11,
+        discrepancyLimitLargeMl: 0.0001,
+        stabilityBufferDays: 30,
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields).toMatchObject({
+      discrepancyFloorMl: 'Measurement floor must be a number from 0 to 5 mL',
+      discrepancyLimitSmallMl: 'Limit for reservoirs up to 20 mL must be a number from 0.1 to 10 mL',
+      discrepancyLimitLargeMl: 'Limit for larger reservoirs must be a number from 0.1 to 20 mL',
+      stabilityBufferDays: 'Stability buffer must be a whole number from 0 to 10 days',
+    });
+    const crossed = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: { version: before.version, discrepancyFloorMl: 1.5 },
+    });
+    expect(crossed.status).toBe(400);
+    expect(crossed.body.fields.discrepancyFloorMl).toMatch(/must not be above the absolute limits/);
+    expect(clinicRow()).toEqual(before);
+
+    const ok = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: {
+        version: before.version,
+        discrepancyFloorMl: 0.25,
+        discrepancyLimitSmallMl: 0.75,
+        discrepancyLimitLargeMl: 1.5,
+        stabilityBufferDays: 7,
+      },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.forecastsRefreshed).toBe(1);
+    expect(clinicRow()).toMatchObject({
+      discrepancyFloorUl: 250,
+      discrepancyLimitSmallUl: 750,
+      discrepancyLimitLargeUl: 1500,
+      stabilityBufferDays: 7,
+    });
   });
 
   it('checks the opening hours against what is stored (closing after opening)', async () => {

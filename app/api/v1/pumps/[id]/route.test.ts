@@ -24,6 +24,20 @@ beforeAll(() => {
 });
 
 describe('PATCH /api/v1/pumps/{id}', () => {
+  it('item 9: refuses an alarm below the model’s 2 mL or at the reservoir, naming the field, writing nothing', async () => {
+    const pumpId = addPump();
+    for (const [alarmMl, message] of [
+      [0, /^Alarm volume must be at least 2 mL/],
+      [1.5, /^Alarm volume must be at least 2 mL/],
+      [20, /^Alarm volume must be less than the reservoir \(20 mL\)/],
+    ] as const) {
+      const r = await patch(ctx.tokens.nurse, pumpId, { version: 1, alarmMl });
+      expect(r.status).toBe(400);
+      expect(r.body.fields.alarmMl).toMatch(message);
+    }
+    expect(pumpRow(pumpId)).toMatchObject({ alarmUl: 2000, version: 1 });
+  });
+
   it('raises the alarm volume, bumps the version, audits, and brings the stored alarm earlier', async () => {
     const pumpId = addPump();
     const before = stored(pumpId)!;

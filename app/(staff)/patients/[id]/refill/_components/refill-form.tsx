@@ -6,6 +6,7 @@ import { useId, useMemo, useState } from 'react';
 import type { RefillFormContext } from '@/db/queries/refills';
 import { formatInstantIso, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { assessRefillVisit, type RefillAssessment } from '@/lib/domain/refill';
+import { fillVolumeProblem, isOverfill } from '@/lib/domain/volumes';
 import { formatInstant, formatLocalDate, formatMl } from '@/lib/format';
 import { bookAppointment, scheduleKeys } from '@/lib/query/appointments';
 import { ApiError } from '@/lib/query/client';
@@ -87,7 +88,7 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
           visitAt,
           aspiratedResidualMl: Number.isFinite(aspiratedMl) && aspiratedMl >= 0 ? aspiratedMl : 0,
           volumeFilledMl:
-            Number.isFinite(filledMl) && filledMl >= 0 && filledMl <= pump.reservoirMl ? filledMl : 0,
+            Number.isFinite(filledMl) && filledMl >= 0 && !isOverfill(filledMl, pump.reservoirMl) ? filledMl : 0,
           oldConcentrationMcgPerMl: program.concentrationMcgPerMl,
           newConcentrationMcgPerMl: concentrationMcg,
           bridgeBolusGiven: bridgeGiven,
@@ -137,8 +138,10 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
 
   // Client checks mirror the server's, so the nurse sees them at once; the server checks them again.
   const clientErrors: Record<string, string> = {};
-  if (Number.isFinite(filledMl) && filledMl > pump.reservoirMl)
-    clientErrors.volumeFilledMl = `Volume filled must be at most ${pump.reservoirMl} mL, the reservoir's capacity: do not overfill`;
+  const fillProblem = Number.isFinite(filledMl)
+    ? fillVolumeProblem(filledMl, pump.reservoirMl, pump.alarmMl, 'Volume filled')
+    : null;
+  if (fillProblem) clientErrors.volumeFilledMl = fillProblem;
   if (expires && Number.isFinite(visitAt) && expires < localDateOf(visitAt, timeZone))
     clientErrors.drugExpiresOn = `This drug expired on ${formatLocalDate(expires)}: do not use it, take an unexpired one`;
   const serverErrors = mutation.error instanceof ApiError ? mutation.error.fields : {};
@@ -149,7 +152,7 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
   };
   const fillWarning =
     Number.isFinite(filledMl) &&
-    filledMl <= pump.reservoirMl &&
+    !isOverfill(filledMl, pump.reservoirMl) &&
     filledMl > pump.reservoirMl - context.fillWarnMarginMl;
 
   const describe = (key: string, extra?: string) =>

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { visitAfterLastFillProblem } from './clock';
+import { usualDoseLimits } from './policy';
+import { alarmVolumeProblem, fillVolumeProblem, isOverfill, minimumAlarmMl } from './volumes';
+
+describe('the alarm-volume rule (reference.md S32, B6b)', () => {
+  it('needs at least the model’s recommended alarm volume, or the 2 mL floor without one', () => {
+    expect(minimumAlarmMl(2)).toBe(2);
+    expect(minimumAlarmMl(3)).toBe(3);
+    expect(minimumAlarmMl(null)).toBe(2);
+    expect(alarmVolumeProblem(0, 20, 2)).toMatch(/at least 2 mL, the model's recommended alarm volume/);
+    expect(alarmVolumeProblem(0, 20, null)).toMatch(/at least 2 mL, the practical floor/);
+    expect(alarmVolumeProblem(2.5, 20, 3)).toMatch(/at least 3 mL/);
+    expect(alarmVolumeProblem(Number.NaN, 20, null)).toMatch(/at least/);
+    expect(alarmVolumeProblem(2, 20, 2)).toBeNull();
+    expect(alarmVolumeProblem(4, 20, 2)).toBeNull();
+  });
+
+  it('must be less than the reservoir', () => {
+    expect(alarmVolumeProblem(20, 20, 2)).toBe('Alarm volume must be less than the reservoir (20 mL)');
+    expect(alarmVolumeProblem(19.999, 20, 2)).toBeNull();
+  });
+});
+
+describe('the fill rule: more than the alarm, no overfill (reference.md B6b, S13)', () => {
+  it('refuses an overfill, compared in whole microlitres', () => {
+    expect(isOverfill(20.001, 20)).toBe(true);
+    expect(isOverfill(20.0004, 20)).toBe(false);
+    expect(fillVolumeProblem(21, 20, 2, 'Initial fill')).toBe(
+      "Initial fill must be at most 20 mL, the reservoir's capacity: do not overfill (reference.md B6b)",
+    );
+  });
+
+  it('refuses a fill at or below the alarm volume: the pump would alarm at once', () => {
+    expect(fillVolumeProblem(2, 20, 2)).toBe(
+      'Fill volume must be more than the alarm volume (2 mL), or the pump alarms at once',
+    );
+    expect(fillVolumeProblem(1, 20, 2)).toMatch(/more than the alarm volume/);
+    expect(fillVolumeProblem(2.001, 20, 2)).toBeNull();
+    expect(fillVolumeProblem(20, 20, 2)).toBeNull();
+  });
+});
+
+describe('visitAfterLastFillProblem (item 11)', () => {
+  const last = Date.parse('2026-03-30T15:00:00Z');
+  it('accepts a visit after the last fill', () => {
+    expect(visitAfterLastFillProblem(last + 1, last, last + 1, 'UTC')).toBeNull();
+  });
+  it('asks for a later time when the last fill is in the past', () => {
+    expect(visitAfterLastFillProblem(last, last, last + 60_000, 'UTC')).toMatch(/must be after the last fill/);
+  });
+  it('says what to do when the last fill is dated after the server clock', () => {
+    const now = last - 20 * 86_400_000;
+    expect(visitAfterLastFillProblem(now, last, now, 'UTC')).toMatch(
+      /after the server's clock.*Check the server time and the visit time/,
+    );
+  });
+});
+
+describe('usualDoseLimits (E9 from the catalogue)', () => {
+  it('matches the drug by name', () => {
+    expect(usualDoseLimits('Baclofen')).toEqual({ usualMaxDoseMcgPerDay: 1000, highestReportedDoseMcgPerDay: 2003 });
+    expect(usualDoseLimits('morphine')?.usualMaxDoseMcgPerDay).toBe(20_000);
+    expect(usualDoseLimits('ziconotide')?.usualMaxDoseMcgPerDay).toBe(19.2);
+    expect(usualDoseLimits('clonidine')).toBeNull();
+  });
+});
