@@ -18,7 +18,7 @@ import {
   DOSE_STEP_LIMITS_PCT,
 } from './policy';
 import { checkInstant, checkNonNegative, checkPositive, compileSchedule, versionAt } from './program';
-import type { Alert, EpochMs, ForecastInput, SpasticityOrigin } from './types';
+import type { Alert, EpochMs, ForecastInput, SpasticityOrigin, WithdrawalRisk } from './types';
 
 export type DiscrepancyFlag = 'none' | 'over-delivery' | 'under-infusion';
 export type DoseChangeContext = 'titration' | 'refill';
@@ -107,6 +107,19 @@ export interface RefillAssessment {
   alerts: Alert[];
 }
 
+/**
+ * E5's severity for a flagged residual: HIGH, CRITICAL for an under-infusion of a drug whose interruption is
+ * dangerous (ITB: possible motor stall or catheter problem, withdrawal risk; reference.md E5, B7-3b). Null when
+ * the residual is not flagged.
+ */
+export function discrepancyAlertSeverity(
+  flag: DiscrepancyFlag,
+  withdrawalRisk: WithdrawalRisk,
+): 'high' | 'critical' | null {
+  if (flag === 'none') return null;
+  return flag === 'under-infusion' && withdrawalRisk === 'severe' ? 'critical' : 'high';
+}
+
 export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
   const { state } = v;
   const pumpId = state.pumpId;
@@ -164,16 +177,15 @@ export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
     alerts.push(
       makeAlert(
         'E5',
-        'high',
+        discrepancyAlertSeverity(flag, risk)!,
         `Residual discrepancy ${signed} (${numbers}): more drug left the reservoir than programmed. Check for overdose signs, a pocket fill or incomplete fill at the last refill, and incomplete aspiration now.`,
       ),
     );
   } else if (flag === 'under-infusion') {
-    // Under-infusion means possible motor stall or catheter problem: withdrawal risk, CRITICAL for ITB (E5).
     alerts.push(
       makeAlert(
         'E5',
-        risk === 'severe' ? 'critical' : 'high',
+        discrepancyAlertSeverity(flag, risk)!,
         `Residual discrepancy ${signed} (${numbers}): less drug was delivered than programmed (possible motor stall, occlusion or catheter problem). ${interruptionRisk(drug, risk)} Check for withdrawal signs and catheter integrity now.`,
       ),
     );

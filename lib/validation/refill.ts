@@ -115,3 +115,5 @@ export const recordVisitSchema = z
   });
 
 export type RecordVisitInput = z.infer<typeof recordVisitSchema>;
+/** The JSON body a client sends: the visit time is an ISO 8601 string with an offset, never epoch ms. */
+export type RecordVisitBody = z.input<typeof recordVisitSchema>;
