@@ -4,7 +4,7 @@
  * stored forecast, in one transaction). The residual check is the domain's (lib/domain/refill.ts): the server
  * recomputes the expected residual, the discrepancy and its flag, whatever a client sent.
  */
-import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm';
 import {
   addDaysToLocalDate,
   formatInstantIso,
