@@ -78,14 +78,14 @@ test('a nurse backdates a refill to yesterday evening and it saves with that tim
 test("an early refill closes tomorrow's booked appointment", async ({ page }) => {
   await signIn(page, 'nurse');
   const subject = await findSubject(page.request, 'Lee');
-  // Book the earliest open slot on a clinic day after today, as the front desk would have.
-  const slots = (await (await page.request.get(`/api/v1/slots?pumpId=${subject.pumpId}&count=40`)).json()) as {
-    slots: { date: string; time: string }[];
-  };
-  const todayResponse = await page.request.get(`/api/v1/pumps/${subject.pumpId}/forecast`);
-  expect(todayResponse.status()).toBe(200);
-  const firstDate = slots.slots[0]!.date;
-  const nextDay = slots.slots.find((sl) => sl.date > firstDate) ?? slots.slots[0]!;
+  await page.goto(`/patients/${subject.patientId}/refill`);
+  const today = await page.getByLabel('Visit date').inputValue();
+  // Book the earliest open slot on a clinic day after today (tomorrow, on a weekday), as the front desk had.
+  const slotsResponse = await page.request.get(`/api/v1/slots?pumpId=${subject.pumpId}&count=20`);
+  expect(slotsResponse.status(), await slotsResponse.text()).toBe(200);
+  const { slots } = (await slotsResponse.json()) as { slots: { date: string; time: string }[] };
+  const nextDay = slots.find((sl) => sl.date > today);
+  if (!nextDay) throw new Error('No open slot after today before the due date');
   const booked = await page.request.post('/api/v1/appointments', {
     data: { pumpId: subject.pumpId, date: nextDay.date, time: nextDay.time, type: 'refill' },
     headers: { origin: new URL(page.url()).origin },
