@@ -7,6 +7,11 @@ import type { Db } from './client';
 import { drugCatalog, pumpModelCatalog } from './catalog';
 import * as s from './schema';
 import { insertOne } from './fast-insert';
+import {
+  discrepancyAlertSeverity,
+  reservoirAfterRefillMl,
+  type FillConfirmationMethod,
+} from '../lib/domain/refill';
 
 export const ul = (ml: number) => Math.round(ml * 1000);
 export const ng = (mcg: number) => Math.round(mcg * 1000);
@@ -212,12 +217,29 @@ export interface VisitFactoryInput {
   drugLot?: string;
   drugExpiresOn?: string | null;
   discrepancyFlag?: 'none' | 'over-delivery' | 'under-infusion' | null;
+  /** Defaults to E5's severity for the flag and the drug (lib/domain/refill.ts discrepancyAlertSeverity). */
+  discrepancySeverity?: 'high' | 'critical' | null;
+  discrepancyConfirmed?: boolean;
+  /** Volume the bridge bolus drew from the reservoir: the reservoir after the visit is the fill less it (B5). */
+  bridgeBolusMl?: number | null;
+  /** Pocket-fill safeguards (G1, E6): a recorded refill did them unless a test says otherwise. */
+  needlePlacementConfirmed?: boolean;
+  residualCheckedBeforeFill?: boolean;
+  templateUsed?: boolean;
+  fillConfirmationMethod?: FillConfirmationMethod | null;
   notes?: string;
 }
 
 export function createRefillVisit(db: Tx, input: VisitFactoryInput): s.RefillVisit {
   const expected = input.expectedResidualMl;
   const aspirated = input.aspiratedResidualMl;
+  const withdrawalRisk =
+    db.select({ risk: s.drugs.withdrawalRisk }).from(s.drugs).where(eq(s.drugs.id, input.drugId)).get()?.risk ??
+    'severe';
+  const severity =
+    input.discrepancySeverity !== undefined
+      ? input.discrepancySeverity
+      : discrepancyAlertSeverity(input.discrepancyFlag ?? 'none', withdrawalRisk);
   return insertOne(db, s.refillVisits, {
     pumpId: input.pumpId,
     kind: 'refill',
@@ -227,7 +249,9 @@ export function createRefillVisit(db: Tx, input: VisitFactoryInput): s.RefillVis
     expectedResidualUl: expected != null ? ul(expected) : null,
     aspiratedResidualUl: aspirated != null ? ul(aspirated) : null,
     volumeFilledUl: ul(input.fillMl),
-    reservoirAfterUl: ul(input.fillMl),
+    reservoirAfterUl: ul(reservoirAfterRefillMl(input.fillMl, input.bridgeBolusMl)),
+    bridgeBolusGiven: input.bridgeBolusMl != null,
+    bridgeBolusUl: input.bridgeBolusMl != null ? ul(input.bridgeBolusMl) : null,
     drugId: input.drugId,
     drugLot: input.drugLot ?? '',
     drugExpiresOn: input.drugExpiresOn ?? null,
@@ -235,6 +259,12 @@ export function createRefillVisit(db: Tx, input: VisitFactoryInput): s.RefillVis
     programId: input.programId,
     discrepancyUl: expected != null && aspirated != null ? ul(expected) - ul(aspirated) : null,
     discrepancyFlag: input.discrepancyFlag ?? null,
+    discrepancySeverity: severity,
+    discrepancyConfirmed: input.discrepancyConfirmed ?? severity === 'critical',
+    needlePlacementConfirmed: input.needlePlacementConfirmed ?? true,
+    residualCheckedBeforeFill: input.residualCheckedBeforeFill ?? true,
+    templateUsed: input.templateUsed ?? true,
+    fillConfirmationMethod: input.fillConfirmationMethod === undefined ? 'aspiration-back' : input.fillConfirmationMethod,
     notes: input.notes ?? '',
   });
 }

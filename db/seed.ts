@@ -296,6 +296,11 @@ function seedClinicRows(db: Db, options: SeedOptions, physicianIds: string[]): S
           drugLot: `L${25_000 + i * 10 + k}`,
           drugExpiresOn: localDateOf(at + 300 * DAY_MS, timeZone),
           discrepancyFlag: flagged,
+          // Pocket-fill safeguards of reference.md G1 (E6): every demo refill did them.
+          residualCheckedBeforeFill: true,
+          needlePlacementConfirmed: true,
+          templateUsed: true,
+          fillConfirmationMethod: 'aspiration-back',
           notes: flagged === 'under-infusion' ? 'More drug left than expected: catheter study requested.' : '',
         });
         createAppointment(tx, { pumpId: pump.id, startsAt: at - 30 * 60_000, status: 'done' });

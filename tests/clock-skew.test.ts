@@ -40,6 +40,9 @@ const refill = (pumpId: number, extra: Record<string, unknown> = {}) =>
       drugLot: 'LOT-1',
       drugExpiresOn: addDaysToLocalDate(localDateOf(Date.now(), TZ), 200),
       concentrationMcgPerMl: 500,
+      residualCheckedBeforeFill: true,
+      needlePlacementConfirmed: true,
+      fillConfirmationMethod: 'aspiration-back',
       notes: '',
       ...extra,
     },
@@ -58,8 +61,9 @@ describe('a refill recorded with the server clock 20 days ahead, then the clock 
   beforeAll(async () => {
     pumpId = addBaclofenPump(ctx, { filledDaysAgo: 5 }).pump.id;
     vi.setSystemTime(NOW + 20 * DAY_MS); // the clock is 20 days ahead
-    const res = await refill(pumpId);
-    expect(res.status).toBe(201);
+    // 20 days "later" the residual looks like an under-infusion: the nurse confirms what she measured.
+    const res = await refill(pumpId, { confirmDiscrepancy: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
     vi.setSystemTime(NOW); // corrected
   });
 

@@ -34,12 +34,15 @@ describe('nextRefillSlots', () => {
   // Monday 2 March 2026, 08:00 in Chicago.
   const now = Date.UTC(2026, 2, 2, 14);
 
-  it('offers the earliest open slots in the week up to the due date, not tomorrow', () => {
+  it('offers the earliest open slot on each of five clinic days in the week up to the due date, not tomorrow', () => {
+    // Due Friday 27 March: the week before it holds Fri 20 and Mon 23 to Thu 26 (the weekend is closed).
     const slots = nextRefillSlots(db, clinic.id, '2026-03-27', 'America/Chicago', now);
     expect(slots.map((sl) => `${sl.date} ${sl.time}`)).toEqual([
       '2026-03-20 08:30',
-      '2026-03-20 09:00',
-      '2026-03-20 09:30',
+      '2026-03-23 08:30',
+      '2026-03-24 08:30',
+      '2026-03-25 08:30',
+      '2026-03-26 08:30',
     ]);
   });
 
@@ -48,8 +51,23 @@ describe('nextRefillSlots', () => {
     const slots = nextRefillSlots(db, clinic.id, '2026-03-04', 'America/Chicago', now);
     expect(slots.map((sl) => `${sl.date} ${sl.time}`)).toEqual([
       '2026-03-02 09:00',
-      '2026-03-02 09:30',
-      '2026-03-02 10:00',
+      '2026-03-03 08:30',
+      '2026-03-04 08:30',
+    ]);
+  });
+
+  it('offers the nearest earlier days when the week before the due date has no open day', () => {
+    const closed = createClinic(db, {
+      timeZone: 'America/Chicago',
+      holidays: ['2026-03-20', '2026-03-23', '2026-03-24', '2026-03-25', '2026-03-26', '2026-03-27'],
+    });
+    const slots = nextRefillSlots(db, closed.id, '2026-03-27', 'America/Chicago', now);
+    expect(slots.map((sl) => sl.date)).toEqual([
+      '2026-03-13',
+      '2026-03-16',
+      '2026-03-17',
+      '2026-03-18',
+      '2026-03-19',
     ]);
   });
 

@@ -4,7 +4,7 @@
  * stored forecast, in one transaction). The residual check is the domain's (lib/domain/refill.ts): the server
  * recomputes the expected residual, the discrepancy and its flag, whatever a client sent.
  */
-import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm';
 import {
   addDaysToLocalDate,
   formatInstantIso,
@@ -12,9 +12,15 @@ import {
   localDateTimeToInstant,
 } from '@/lib/domain/calendar';
 import { InvalidInputError } from '@/lib/domain/errors';
-import { assessRefillVisit, type RefillAssessment } from '@/lib/domain/refill';
+import {
+  appointmentsReplacedByRefill,
+  assessRefillVisit,
+  reservoirAfterRefillMl,
+  type RefillAssessment,
+  type ReplacedAppointmentAction,
+} from '@/lib/domain/refill';
 import type { Alert } from '@/lib/domain/types';
-import { visitAfterLastFillProblem } from '@/lib/domain/clock';
+import { CLOCK_TOLERANCE_MS, visitAfterLastFillProblem } from '@/lib/domain/clock';
 import { fillVolumeProblem } from '@/lib/domain/volumes';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { parseId } from '@/lib/validation/ids';
@@ -44,7 +50,7 @@ import {
   type VisitDto,
 } from './patients';
 import { pumpInClinic } from './pumps';
-import { findOpenSlots } from './slots';
+import { findOpenSlots, type Slot } from './slots';
 
 type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'all' | 'run'>;
 
@@ -58,6 +64,8 @@ const domainFieldToForm: Record<string, string> = {
   visitAt: 'performedAt',
   newConcentrationMcgPerMl: 'concentrationMcgPerMl',
   newDailyDoseMcg: 'newDoseMcgPerDay',
+  // The forecast's "now" is the later of the request and the visit time: a failure there is about the visit time.
+  now: 'performedAt',
 };
 
 /** A domain refusal (fill above capacity, malformed program) as a 400 naming the form's field. */
@@ -116,8 +124,19 @@ export interface RefillFormContext {
   currentDueOn: string;
   verifiers: StaffOption[];
   fillWarnMarginMl: number;
-  /** A refill appointment booked today for this pump: it is marked done when the visit is saved. */
-  todaysAppointmentAt: number | null;
+  /**
+   * Booked refill/replacement appointments of this pump from the last fill's day on: the form picks those the
+   * refill replaces for the visit date entered (lib/domain/refill.ts appointmentsReplacedByRefill).
+   */
+  appointments: UpcomingAppointment[];
+}
+
+export interface UpcomingAppointment {
+  id: number;
+  startsAt: number;
+  /** Clinic-local date. */
+  date: string;
+  type: s.Appointment['type'];
 }
 
 
@@ -153,18 +172,6 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
     newDailyDoseMcg: context.activeProgram.doseNgPerDay / 1000,
     spasticityOrigin: patient.spasticityOrigin,
   });
-  const todays = db
-    .select({ startsAt: s.appointments.startsAt })
-    .from(s.appointments)
-    .where(
-      and(
-        eq(s.appointments.pumpId, pumpId),
-        eq(s.appointments.status, 'booked'),
-        ...dayRange(today, timeZone),
-      ),
-    )
-    .orderBy(asc(s.appointments.startsAt))
-    .get();
   return {
     now,
     today,
@@ -194,7 +201,7 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
     currentDueOn: f?.forecast.refillDueOn ?? today,
     verifiers: verifierOptions(db, clinicId),
     fillWarnMarginMl: FILL_WARN_MARGIN_ML,
-    todaysAppointmentAt: todays?.startsAt ?? null,
+    appointments: bookedAppointmentsSince(db, pumpId, localDateOf(context.lastVisit.performedAt, timeZone), timeZone),
   };
 }
 
@@ -203,11 +210,28 @@ function deadSpaceMl(pump: Pick<s.Pump, 'catheterVolumeUl' | 'pathwayVolumeUl'>)
   return ((pump.catheterVolumeUl ?? 0) + (pump.pathwayVolumeUl ?? 0)) / 1000;
 }
 
-function dayRange(date: string, timeZone: string) {
-  return [
-    gte(s.appointments.startsAt, localDateTimeToInstant(date, '00:00', timeZone)),
-    lt(s.appointments.startsAt, localDateTimeToInstant(addDaysToLocalDate(date, 1), '00:00', timeZone)),
-  ];
+/** The pump's booked refill and replacement appointments from the start of a clinic-local day, earliest first. */
+function bookedAppointmentsSince(
+  db: Pick<Db, 'select'>,
+  pumpId: number,
+  fromDate: string,
+  timeZone: string,
+): UpcomingAppointment[] {
+  return db
+    .select({ id: s.appointments.id, startsAt: s.appointments.startsAt, type: s.appointments.type })
+    .from(s.appointments)
+    .where(
+      and(
+        eq(s.appointments.pumpId, pumpId),
+        eq(s.appointments.status, 'booked'),
+        inArray(s.appointments.type, ['refill', 'replacement']),
+        gte(s.appointments.startsAt, localDateTimeToInstant(fromDate, '00:00', timeZone)),
+      ),
+    )
+    .orderBy(asc(s.appointments.startsAt), asc(s.appointments.id))
+    .limit(20)
+    .all()
+    .map((a) => ({ ...a, date: localDateOf(a.startsAt, timeZone) }));
 }
 
 // ---- Recording a visit ----
@@ -226,11 +250,21 @@ export interface RecordedVisit {
   newProgramVersionNo: number | null;
   previousDueOn: string;
   forecast: ReturnType<typeof forecastJson>;
-  /** The three earliest open slots up to the new due date, to book the next refill before the patient leaves. */
+  /** What saving did to each booked appointment the refill replaces. */
+  appointments: { id: number; startsAt: string; action: ReplacedAppointmentAction }[];
+  /**
+   * The earliest open slot on each of up to five clinic days in the week up to the new due date (days before it
+   * if that week is full), to book the next refill before the patient leaves.
+   */
   slots: { startsAt: string; date: string; time: string }[];
   timeZone: string;
   warnings: string[];
 }
+
+/** Clock difference tolerated between a tablet and the server when the nurse types the visit time. */
+export { CLOCK_TOLERANCE_MS };
+
+const round2 = (ml: number) => Math.round(ml * 100) / 100;
 
 function fail(field: string, message: string): never {
   throw new ValidationError(message, { [field]: message });
@@ -278,7 +312,10 @@ export function recordVisit(
 
     // -- Checks that need the database, each naming its field --
     // 5 minutes of clock difference between the tablet and the server are tolerated.
-    if (performedAt > now + 5 * 60_000) fail('performedAt', 'Visit time cannot be in the future');
+    if (performedAt > now + CLOCK_TOLERANCE_MS) fail('performedAt', 'Visit time cannot be in the future');
+    // The forecasts below run at the later of the two: a forecast "now" before the fill it starts from is refused
+    // by the engine, which refused every visit typed from a tablet whose clock ran a few minutes ahead.
+    const forecastAt = Math.max(now, performedAt);
     const afterLastFill = visitAfterLastFillProblem(performedAt, context.lastVisit.performedAt, now, timeZone);
     if (afterLastFill) fail('performedAt', afterLastFill);
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.drugId)).get();
@@ -351,6 +388,11 @@ export function recordVisit(
       asValidationError(error);
     }
 
+    if (assessment.discrepancyNeedsConfirmation && !input.confirmDiscrepancy)
+      fail(
+        'confirmDiscrepancy',
+        `The residual discrepancy is critical (E5: expected ${round2(assessment.expectedResidualMl)} mL, aspirated ${input.aspiratedResidualMl} mL): re-measure the aspirated volume, or confirm it to save`,
+      );
     if (assessment.concentrationChanged && !input.bridgeBolusGiven && !input.confirmNoBridgeBolus)
       fail(
         'confirmNoBridgeBolus',
@@ -372,7 +414,27 @@ export function recordVisit(
     const expectedUl = ul(assessment.expectedResidualMl);
     const aspiratedUl = ul(input.aspiratedResidualMl);
     const filledUl = ul(input.volumeFilledMl);
+    const bridgeBolusMl = input.bridgeBolusGiven ? (input.bridgeBolusMl ?? null) : null;
+    let reservoirAfterMl: number;
+    try {
+      reservoirAfterMl = reservoirAfterRefillMl(input.volumeFilledMl, bridgeBolusMl);
+    } catch (error) {
+      asValidationError(error);
+    }
     const [before] = computeForecasts([context]);
+    const previousDueOn = before?.forecast.refillDueOn ?? visitDate;
+    const booked = bookedAppointmentsSince(tx, pumpId, visitDate, timeZone);
+    const replaced = appointmentsReplacedByRefill(booked, visitDate, previousDueOn);
+    const candidates = new Map(booked.map((a) => [a.id, a]));
+    const chosen = new Map<number, ReplacedAppointmentAction>();
+    for (const c of input.replacedAppointments) {
+      if (!replaced.some((r) => r.id === c.appointmentId))
+        fail(
+          'replacedAppointments',
+          `Appointment ${c.appointmentId} is not a booked appointment this refill replaces: change it on the appointments page`,
+        );
+      chosen.set(c.appointmentId, c.action);
+    }
 
     // -- Writes: the visit first, then the program version it brought, then everything derived --
     const visit = tx
@@ -388,7 +450,8 @@ export function recordVisit(
         expectedResidualUl: expectedUl,
         aspiratedResidualUl: aspiratedUl,
         volumeFilledUl: filledUl,
-        reservoirAfterUl: filledUl,
+        reservoirAfterUl: ul(reservoirAfterMl),
+        bridgeBolusUl: bridgeBolusMl == null ? null : ul(bridgeBolusMl),
         drugId: drug.id,
         drugLot: input.drugLot,
         drugExpiresOn: input.drugExpiresOn,
@@ -399,6 +462,12 @@ export function recordVisit(
         bridgeBolusNote: input.bridgeBolusNote,
         discrepancyUl: expectedUl - aspiratedUl,
         discrepancyFlag: assessment.flag,
+        discrepancySeverity: assessment.discrepancySeverity,
+        discrepancyConfirmed: assessment.discrepancyNeedsConfirmation && input.confirmDiscrepancy,
+        needlePlacementConfirmed: input.needlePlacementConfirmed,
+        residualCheckedBeforeFill: input.residualCheckedBeforeFill,
+        templateUsed: input.templateUsed,
+        fillConfirmationMethod: input.fillConfirmationMethod ?? null,
         notes: input.notes,
       })
       .returning()
@@ -452,26 +521,26 @@ export function recordVisit(
       });
     }
 
-    // The refill appointment booked for the visit's day is done.
-    const done = tx
-      .select({ id: s.appointments.id, sequence: s.appointments.sequence, version: s.appointments.version })
-      .from(s.appointments)
-      .where(
-        and(
-          eq(s.appointments.pumpId, pumpId),
-          eq(s.appointments.status, 'booked'),
-          inArray(s.appointments.type, ['refill', 'replacement']),
-          ...dayRange(visitDate, timeZone),
-        ),
-      )
-      .all();
-    for (const a of done) {
+    // The appointments this refill replaces are closed (or kept, as the nurse chose): SEQUENCE moves, so the
+    // patient's calendar stops saying "come", and E3 sees that no next appointment is booked.
+    const appointmentResults: RecordedVisit['appointments'] = [];
+    for (const r of replaced) {
+      const action = chosen.get(r.id) ?? r.defaultAction;
+      const a = candidates.get(r.id)!;
+      appointmentResults.push({ id: a.id, startsAt: formatInstantIso(a.startsAt, timeZone), action });
+      if (action === 'keep') continue;
+      const status = action === 'done' ? 'done' : 'cancelled';
+      const row = tx
+        .select({ id: s.appointments.id, sequence: s.appointments.sequence, version: s.appointments.version })
+        .from(s.appointments)
+        .where(eq(s.appointments.id, a.id))
+        .get()!;
       reviseAppointment(
         tx,
         actor,
-        a,
-        { status: 'done' },
-        { before: { status: 'booked' }, after: { status: 'done', visitId: visit.id } },
+        row,
+        { status },
+        { before: { status: 'booked' }, after: { status, visitId: visit.id, reason: 'replaced by refill' } },
         now,
       );
     }
@@ -490,16 +559,25 @@ export function recordVisit(
       verifiedById: verifier?.id ?? null,
       alerts: assessment.alerts.map((a) => a.code),
       confirmedNoBridgeBolus: assessment.concentrationChanged && !input.bridgeBolusGiven,
+      bridgeBolusUl: bridgeBolusMl == null ? null : ul(bridgeBolusMl),
+      reservoirAfterUl: ul(reservoirAfterMl),
+      discrepancySeverity: assessment.discrepancySeverity,
+      discrepancyConfirmed: assessment.discrepancyNeedsConfirmation && input.confirmDiscrepancy,
+      needlePlacementConfirmed: input.needlePlacementConfirmed,
+      residualCheckedBeforeFill: input.residualCheckedBeforeFill,
+      templateUsed: input.templateUsed,
+      fillConfirmationMethod: input.fillConfirmationMethod ?? null,
+      appointments: appointmentResults.map((a) => ({ id: a.id, action: a.action })),
     });
 
     try {
-      refreshForecasts(tx, { pumpIds: [pumpId] }, now);
+      refreshForecasts(tx, { pumpIds: [pumpId] }, forecastAt);
     } catch (error) {
       asValidationError(error);
     }
-    const [after] = computeForecasts(loadForecastContexts(tx, { pumpIds: [pumpId] }, now));
+    const [after] = computeForecasts(loadForecastContexts(tx, { pumpIds: [pumpId] }, forecastAt));
     if (!after) throw new Error(`Pump ${pumpId} has no forecast after its refill`);
-    const slots = nextRefillSlots(tx, actor.clinicId, after.forecast.refillDueOn, timeZone, now);
+    const slots = nextRefillSlots(tx, actor.clinicId, after.forecast.refillDueOn, timeZone, forecastAt);
 
     const warnings: string[] = [];
     if (input.volumeFilledMl > reservoirMl - FILL_WARN_MARGIN_ML)
@@ -533,6 +611,7 @@ export function recordVisit(
       newProgramVersionNo: newProgram?.versionNo ?? null,
       previousDueOn: before?.forecast.refillDueOn ?? '',
       forecast: forecastJson(after.forecast, timeZone),
+      appointments: appointmentResults,
       slots: slots.map((sl) => ({
         startsAt: formatInstantIso(sl.startsAt, timeZone),
         date: sl.date,
@@ -551,24 +630,49 @@ export function recordVisit(
  */
 export const NEXT_REFILL_WINDOW_DAYS = 7;
 
-/** The three earliest open slots in the week up to the due date; if that week is full, the earliest from now. */
+/** Distinct clinic days offered for the next refill, so that the patient can choose a day that suits them. */
+export const NEXT_REFILL_SLOT_DAYS = 5;
+/** How far before the window the search goes when the week before the due date is full. */
+const EARLIER_SEARCH_DAYS = 21;
+
+/**
+ * The earliest open slot on each of up to five clinic days in the week up to the due date, earliest day first.
+ * If that week has fewer open days, the nearest days before it are offered too (never before now): earlier is
+ * safe, later is not. Any other time is booked on the appointments page.
+ */
 export function nextRefillSlots(
   db: Pick<Db, 'select'>,
   clinicId: number,
   dueOn: string,
   timeZone: string,
   now: number,
-) {
-  const windowStart = Math.max(
-    now,
-    localDateTimeToInstant(addDaysToLocalDate(dueOn, -NEXT_REFILL_WINDOW_DAYS), '00:00', timeZone),
-  );
-  const inWindow = findOpenSlots(db, clinicId, { after: windowStart, onOrBefore: dueOn, count: 3 });
-  if (inWindow.length === 3 || windowStart === now) return inWindow;
-  const earlier = findOpenSlots(db, clinicId, { after: now, onOrBefore: dueOn, count: 3 }).filter(
-    (sl) => sl.startsAt < windowStart,
-  );
-  return [...earlier.slice(-(3 - inWindow.length)), ...inWindow];
+): Slot[] {
+  const today = localDateOf(now, timeZone);
+  const firstDay = (date: string) => {
+    const [slot] = findOpenSlots(db, clinicId, {
+      after: Math.max(now, localDateTimeToInstant(date, '00:00', timeZone) - 1),
+      onOrBefore: date,
+      count: 1,
+    });
+    return slot?.date === date ? slot : undefined;
+  };
+  const windowStartDay = addDaysToLocalDate(dueOn, -NEXT_REFILL_WINDOW_DAYS);
+  const slots: Slot[] = [];
+  for (let d = windowStartDay < today ? today : windowStartDay; d <= dueOn; d = addDaysToLocalDate(d, 1)) {
+    const slot = firstDay(d);
+    if (slot) slots.push(slot);
+    if (slots.length === NEXT_REFILL_SLOT_DAYS) return slots;
+  }
+  const earlier: Slot[] = [];
+  for (
+    let d = addDaysToLocalDate(windowStartDay, -1), n = 0;
+    d >= today && n < EARLIER_SEARCH_DAYS && slots.length + earlier.length < NEXT_REFILL_SLOT_DAYS;
+    d = addDaysToLocalDate(d, -1), n++
+  ) {
+    const slot = firstDay(d);
+    if (slot) earlier.unshift(slot);
+  }
+  return [...earlier, ...slots];
 }
 
 function isPhysician(db: Pick<Db, 'select'>, userId: string): boolean {

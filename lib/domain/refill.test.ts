@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { FillExceedsCapacityError, InvalidInputError } from './errors';
 import { bridgeTransit, prometraCadence, prometraCatheterVolumeMl } from './formulas';
-import { assessDoseChange, assessRefillVisit, discrepancyToleranceMl, type RefillVisitInput } from './refill';
+import { forecast } from './forecast';
+import {
+  appointmentsReplacedByRefill,
+  assessDoseChange,
+  assessRefillVisit,
+  discrepancyToleranceMl,
+  bridgeBolusVolumeProblem,
+  discrepancyAlertSeverity,
+  missingPocketFillSafeguards,
+  reservoirAfterRefillMl,
+  type RefillVisitInput,
+} from './refill';
 import { clinic, DAY, example1, simpleProgram } from './test-factories';
 
 const t0 = Date.parse('2026-01-09T10:00:00Z');
@@ -263,5 +274,76 @@ describe('discrepancyToleranceMl (reference.md B4 revised, E5)', () => {
     expect(discrepancyToleranceMl(30, 20.001, policy)).toBe(1.6);
     expect(discrepancyToleranceMl(0, 40, policy)).toBe(0.2);
     expect(discrepancyToleranceMl(-3, 40)).toBe(0.5); // never below the floor
+  });
+});
+
+describe('reference.md B5: the bridge bolus volume leaves the reservoir', () => {
+  it('B7-1 pump (20 mL, 0.5 mL/day, alarm 2 mL) with a 0.9 mL bridge bolus: alarm 0.9 / 0.5 = 1.8 days earlier', () => {
+    const after = reservoirAfterRefillMl(20, 0.9);
+    expect(after).toBeCloseTo(19.1, 12);
+    const whole = forecast(example1(t0));
+    const real = forecast(example1(t0, { lastRefill: { at: t0, volumeMl: after } }));
+    // 36 days to the alarm from the whole fill (B7-1), 34.2 days from what is really left.
+    expect((whole.lowReservoirAlarmAt! - t0) / DAY).toBeCloseTo(36, 9);
+    expect((real.lowReservoirAlarmAt! - t0) / DAY).toBeCloseTo(34.2, 9);
+    expect((whole.lowReservoirAlarmAt! - real.lowReservoirAlarmAt!) / DAY).toBeCloseTo(0.9 / 0.5, 9);
+  });
+
+  it('no bridge bolus leaves the fill; a bolus of 0 or of the whole fill is refused', () => {
+    expect(reservoirAfterRefillMl(18, null)).toBe(18);
+    expect(() => reservoirAfterRefillMl(18, 0)).toThrow(/more than 0/);
+    expect(() => reservoirAfterRefillMl(18, 18)).toThrow(InvalidInputError);
+    expect(bridgeBolusVolumeProblem(18, 0.5)).toBeNull();
+  });
+});
+
+describe('E5 severity kept on the visit, and the confirmation of a critical one', () => {
+  it('B7-3b under-infusion of baclofen is CRITICAL and needs confirmation; B7-3a over-delivery is HIGH', () => {
+    const under = assessRefillVisit(visit({ aspiratedResidualMl: 8 }));
+    expect(under).toMatchObject({ discrepancySeverity: 'critical', discrepancyNeedsConfirmation: true });
+    const over = assessRefillVisit(visit({ aspiratedResidualMl: 2.6 }));
+    expect(over).toMatchObject({ discrepancySeverity: 'high', discrepancyNeedsConfirmation: false });
+    expect(assessRefillVisit(visit())).toMatchObject({ discrepancySeverity: null, discrepancyNeedsConfirmation: false });
+    expect(discrepancyAlertSeverity('under-infusion', 'low')).toBe('high');
+  });
+});
+
+describe('E6 pocket-fill safeguards (G1 steps 5-6)', () => {
+  it('names each missing safeguard; the template is not one of them', () => {
+    const none = { needlePlacementConfirmed: false, residualCheckedBeforeFill: false, templateUsed: false };
+    expect(missingPocketFillSafeguards(none).map((m) => m.field)).toEqual([
+      'residualCheckedBeforeFill',
+      'needlePlacementConfirmed',
+      'fillConfirmationMethod',
+    ]);
+    expect(
+      missingPocketFillSafeguards({
+        needlePlacementConfirmed: true,
+        residualCheckedBeforeFill: true,
+        templateUsed: false,
+        fillConfirmationMethod: 'fluoroscopy',
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('appointmentsReplacedByRefill', () => {
+  const appts = [
+    { id: 1, date: '2026-12-01' },
+    { id: 2, date: '2026-12-03' },
+    { id: 3, date: '2026-12-20' },
+  ];
+  it('closes by default every booked one from the visit day up to the previous due date', () => {
+    // Refilled Wed 2 Dec, due Fri 4 Dec: Thu 3 Dec was for this refill; 1 Dec is past; 20 Dec is not replaced.
+    expect(appointmentsReplacedByRefill(appts, '2026-12-02', '2026-12-04')).toEqual([
+      { id: 2, defaultAction: 'done' },
+    ]);
+    expect(appointmentsReplacedByRefill(appts, '2026-12-01', '2026-12-04').map((r) => r.id)).toEqual([1, 2]);
+  });
+  it('else shows the nearest later one, kept by default', () => {
+    expect(appointmentsReplacedByRefill(appts, '2026-12-04', '2026-12-10')).toEqual([
+      { id: 3, defaultAction: 'keep' },
+    ]);
+    expect(appointmentsReplacedByRefill(appts, '2026-12-21', '2026-12-30')).toEqual([]);
   });
 });

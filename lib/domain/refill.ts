@@ -127,8 +127,19 @@ export interface RefillAssessment {
   flag: DiscrepancyFlag;
   doseChange: DoseChangeAssessment;
   concentrationChanged: boolean;
+  /** The severity of the E5 alert when the residual is flagged, else null: stored on the visit until reviewed. */
+  discrepancySeverity: 'high' | 'critical' | null;
+  /**
+   * A CRITICAL discrepancy (under-infusion of a drug with severe withdrawal) is saved only once the nurse has
+   * re-measured the aspirated volume or confirmed it: a misread syringe must not raise a false motor-stall alarm,
+   * and a real one must not be typed away.
+   */
+  discrepancyNeedsConfirmation: boolean;
   alerts: Alert[];
 }
+
+/** E5's severity for a flagged residual has one home, beside the other alert rules. */
+export { discrepancyAlertSeverity };
 
 export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
   const { state } = v;
@@ -239,6 +250,8 @@ export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
     );
   }
 
+  const discrepancySeverity = e5;
+
   return {
     deliveredMl,
     expectedResidualMl,
@@ -248,6 +261,103 @@ export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
     flag,
     doseChange,
     concentrationChanged,
+    discrepancySeverity,
+    discrepancyNeedsConfirmation: discrepancySeverity === 'critical',
     alerts: sortAlerts(alerts),
   };
+}
+
+/**
+ * The bridge bolus volume a refill may record (B5), or why not: it is drawn from the reservoir just filled, so it
+ * must be more than 0 and less than the fill. Null when it is acceptable.
+ */
+export function bridgeBolusVolumeProblem(volumeFilledMl: number, bridgeBolusMl: number): string | null {
+  if (!(bridgeBolusMl > 0)) return 'Bridge bolus volume must be more than 0 mL';
+  if (!(bridgeBolusMl < volumeFilledMl))
+    return `Bridge bolus volume must be less than the volume filled (${fmtNumber(volumeFilledMl)} mL)`;
+  return null;
+}
+
+/**
+ * The reservoir volume right after a refill, the start of the next forecast (B2, B5): the fill less the bridge
+ * bolus, which the pump delivers from the new drug in the reservoir to flush the old drug out of the tubing and
+ * catheter. Counting the whole fill would put the low-reservoir alarm `bridgeBolusMl / daily volume` days late.
+ */
+export function reservoirAfterRefillMl(volumeFilledMl: number, bridgeBolusMl: number | null | undefined): number {
+  const filled = checkNonNegative(volumeFilledMl, 'volumeFilledMl');
+  if (bridgeBolusMl == null) return filled;
+  const problem = bridgeBolusVolumeProblem(filled, bridgeBolusMl);
+  if (problem) throw new InvalidInputError('bridgeBolusMl', problem, { volumeFilledMl, bridgeBolusMl });
+  return filled - bridgeBolusMl;
+}
+
+/** How the fill was confirmed to be in the reservoir, not the pocket (reference.md G2; S55, S102). */
+export const fillConfirmationMethods = ['aspiration-back', 'ultrasound', 'fluoroscopy'] as const;
+export type FillConfirmationMethod = (typeof fillConfirmationMethods)[number];
+
+export interface PocketFillSafeguards {
+  needlePlacementConfirmed: boolean;
+  residualCheckedBeforeFill: boolean;
+  templateUsed: boolean;
+  fillConfirmationMethod?: FillConfirmationMethod | null;
+}
+
+/**
+ * E6, pocket fill: 11 of 14 SynchroMed deaths 1996–2013 were drug injected into the subcutaneous pocket (S42).
+ * G1 steps 5–6 guard against it: the residual is aspirated and compared with the expected volume BEFORE any drug
+ * is injected (a needle outside the reservoir aspirates nothing, S13, S16), and the needle's placement in the
+ * reservoir is confirmed, e.g. by aspirating back after ~5 mL (S55) or under ultrasound/fluoroscopy (S35, S102).
+ * A fill is refused without both and a confirmation method.
+ *
+ * The template (G1 step 4) is recorded but not required: it is one way to LOCATE the port, and G1 names
+ * ultrasound or fluoroscopy for a difficult one; it does not show that the needle is in the reservoir, which the two
+ * required steps do. Requiring it would make a nurse who located a superficial port by palpation tick a box that is
+ * not true, and the record must match what was done.
+ */
+export function missingPocketFillSafeguards(
+  s: PocketFillSafeguards,
+): { field: keyof PocketFillSafeguards; message: string }[] {
+  const missing: { field: keyof PocketFillSafeguards; message: string }[] = [];
+  if (!s.residualCheckedBeforeFill)
+    missing.push({
+      field: 'residualCheckedBeforeFill',
+      message:
+        'Confirm that the aspirated residual was checked against the expected volume before filling (pocket-fill safeguard, E6)',
+    });
+  if (!s.needlePlacementConfirmed)
+    missing.push({
+      field: 'needlePlacementConfirmed',
+      message: 'Confirm that the needle is in the reservoir before the fill is saved (pocket-fill safeguard, E6)',
+    });
+  if (!s.fillConfirmationMethod || !fillConfirmationMethods.includes(s.fillConfirmationMethod))
+    missing.push({
+      field: 'fillConfirmationMethod',
+      message: 'Choose how the fill was confirmed in the reservoir: aspiration back, ultrasound or fluoroscopy',
+    });
+  return missing;
+}
+
+export const replacedAppointmentActions = ['done', 'cancel', 'keep'] as const;
+export type ReplacedAppointmentAction = (typeof replacedAppointmentActions)[number];
+
+/**
+ * The booked refill appointments a refill replaces, with what saving the refill does to each unless the nurse
+ * chooses otherwise. Dates are clinic-local `YYYY-MM-DD`.
+ *
+ * Every booked appointment from the visit's day up to the previous refill due date was booked for the refill just
+ * done: it is closed (marked done) by default, otherwise it keeps the patient coming, keeps the calendar saying
+ * "come", and suppresses E3 (no next appointment). If none falls there, the nearest later one is shown, kept by
+ * default: it lies past the due date it was booked for, so it may already be the next cycle's appointment, and
+ * only the nurse knows. [INFERENCE]
+ */
+export function appointmentsReplacedByRefill(
+  appointments: readonly { id: number; date: string }[],
+  visitDate: string,
+  previousDueOn: string,
+): { id: number; defaultAction: 'done' | 'keep' }[] {
+  const upcoming = appointments.filter((a) => a.date >= visitDate).sort((a, b) => a.date.localeCompare(b.date));
+  const replaced = upcoming.filter((a) => a.date <= previousDueOn);
+  if (replaced.length > 0) return replaced.map((a) => ({ id: a.id, defaultAction: 'done' }));
+  const nearest = upcoming[0];
+  return nearest ? [{ id: nearest.id, defaultAction: 'keep' }] : [];
 }

@@ -16,7 +16,7 @@ import type {
   UpdatePatientInput,
   UpdatePumpInput,
 } from '@/lib/validation/patient';
-import type { RecordVisitInput } from '@/lib/validation/refill';
+import type { RecordVisitBody } from '@/lib/validation/refill';
 import { fetchJson } from './client';
 
 export type ForecastJson = ReturnType<typeof forecastJson>;
@@ -64,7 +64,8 @@ export const forecastPreviewQuery = (request: unknown, enabled: boolean) =>
 const send = <T>(url: string, method: 'POST' | 'PATCH', body: unknown) =>
   fetchJson<T>(url, { method, body: JSON.stringify(body) });
 
-export const recordVisit = (pumpId: number, input: Partial<RecordVisitInput>) =>
+/** The body as sent (performedAt an ISO string), not as the server parses it (epoch ms). */
+export const recordVisit = (pumpId: number, input: Partial<RecordVisitBody>) =>
   send<RecordedVisit>(`/api/v1/pumps/${pumpId}/visits`, 'POST', input);
 export const changeProgram = (pumpId: number, input: Partial<ChangeProgramInput>) =>
   send<ChangedProgram>(`/api/v1/pumps/${pumpId}/programs`, 'POST', input);

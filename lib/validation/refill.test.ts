@@ -9,6 +9,9 @@ const valid = {
   drugLot: ' L-1 ',
   drugExpiresOn: '2027-03-31',
   concentrationMcgPerMl: 500,
+  residualCheckedBeforeFill: true,
+  needlePlacementConfirmed: true,
+  fillConfirmationMethod: 'aspiration-back',
 };
 
 describe('recordVisitSchema', () => {
@@ -58,10 +61,28 @@ describe('recordVisitSchema', () => {
     });
   });
 
-  it('needs a description of a bridge bolus that was given', () => {
+  it('needs the volume of a bridge bolus that was given, less than the fill (B5)', () => {
     const r = recordVisitSchema.safeParse({ ...valid, bridgeBolusGiven: true });
     expect(r.success).toBe(false);
-    expect(fieldErrors(r.error!).bridgeBolusNote).toMatch(/volume and duration/);
+    expect(fieldErrors(r.error!).bridgeBolusMl).toMatch(/volume is required/);
+    const big = recordVisitSchema.safeParse({ ...valid, bridgeBolusGiven: true, bridgeBolusMl: 18 });
+    expect(fieldErrors(big.error!).bridgeBolusMl).toMatch(/less than the volume filled \(18 mL\)/);
+    expect(recordVisitSchema.parse({ ...valid, bridgeBolusGiven: true, bridgeBolusMl: 0.9 }).bridgeBolusMl).toBe(0.9);
+  });
+
+  it('names each missing pocket-fill safeguard (E6); the template is optional', () => {
+    const r = recordVisitSchema.safeParse({
+      ...valid,
+      residualCheckedBeforeFill: undefined,
+      needlePlacementConfirmed: undefined,
+      fillConfirmationMethod: undefined,
+    });
+    expect(Object.keys(fieldErrors(r.error!)).sort()).toEqual([
+      'fillConfirmationMethod',
+      'needlePlacementConfirmed',
+      'residualCheckedBeforeFill',
+    ]);
+    expect(recordVisitSchema.parse(valid).templateUsed).toBe(false);
   });
 
   it('takes the visit time only as an ISO instant with an offset', () => {

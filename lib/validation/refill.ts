@@ -4,6 +4,12 @@
  * sends them is ignored), because a wrong flag hides an under-infusion.
  */
 import { z } from 'zod';
+import {
+  bridgeBolusVolumeProblem,
+  fillConfirmationMethods,
+  missingPocketFillSafeguards,
+  replacedAppointmentActions,
+} from '@/lib/domain/refill';
 import { isoInstant, localDate, positive } from './common';
 import { concentrationMcgPerMl, doseMcgPerDay } from './program';
 
@@ -48,11 +54,46 @@ export const recordVisitSchema = z
       .max(10_000, 'Patient boluses taken must be at most 10000')
       .optional(),
     bridgeBolusGiven: z.boolean({ message: 'must be true or false' }).default(false),
+    /** The volume the bridge bolus drew from the reservoir (B5): required when one was given. */
+    bridgeBolusMl: z
+      .number({ message: 'Bridge bolus volume must be a number (mL)' })
+      .finite('Bridge bolus volume must be a number (mL)')
+      .nullable()
+      .optional(),
     bridgeBolusNote: z
       .string()
       .trim()
       .max(500, 'Bridge bolus note must be at most 500 characters')
       .default(''),
+    /** The nurse re-measured or confirms a CRITICAL residual discrepancy (E5) before it is saved. */
+    confirmDiscrepancy: z.boolean({ message: 'must be true or false' }).default(false),
+    /** Pocket-fill safeguards of reference.md G1 steps 4–6 (E6): see lib/domain/refill.ts. */
+    needlePlacementConfirmed: z.boolean({ message: 'must be true or false' }).default(false),
+    residualCheckedBeforeFill: z.boolean({ message: 'must be true or false' }).default(false),
+    templateUsed: z.boolean({ message: 'must be true or false' }).default(false),
+    fillConfirmationMethod: z
+      .enum(fillConfirmationMethods, {
+        message: 'Fill confirmation must be aspiration-back, ultrasound or fluoroscopy',
+      })
+      .nullable()
+      .optional(),
+    /**
+     * What to do with each booked appointment this refill replaces (lib/domain/refill.ts
+     * appointmentsReplacedByRefill); one not named gets its default (done, or keep for a later one).
+     */
+    replacedAppointments: z
+      .array(
+        z.object({
+          appointmentId: z
+            .number({ message: 'Appointment must be chosen' })
+            .int('Appointment must be chosen')
+            .positive('Appointment must be chosen'),
+          action: z.enum(replacedAppointmentActions, { message: 'must be done, cancel or keep' }),
+        }),
+        { message: 'must be a list of appointments and what to do with each' },
+      )
+      .max(20, 'at most 20 appointments')
+      .default([]),
     /** The nurse confirms saving a concentration change with no bridge bolus recorded (E8). */
     confirmNoBridgeBolus: z.boolean({ message: 'must be true or false' }).default(false),
     /** The second person who verified the refill (a staff member of the clinic). */
@@ -60,12 +101,19 @@ export const recordVisitSchema = z
     notes: z.string().trim().max(2000, 'Notes must be at most 2000 characters').default(''),
   })
   .superRefine((v, ctx) => {
-    if (v.bridgeBolusGiven && v.bridgeBolusNote === '')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['bridgeBolusNote'],
-        message: 'Describe the bridge bolus given (volume and duration)',
-      });
+    if (v.bridgeBolusGiven) {
+      const problem =
+        v.bridgeBolusMl == null
+          ? 'Bridge bolus volume is required (mL): it is drawn from the reservoir'
+          : typeof v.volumeFilledMl === 'number'
+            ? bridgeBolusVolumeProblem(v.volumeFilledMl, v.bridgeBolusMl)
+            : null;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['bridgeBolusMl'], message: problem });
+    }
+    for (const { field, message } of missingPocketFillSafeguards(v))
+      ctx.addIssue({ code: 'custom', path: [field], message });
   });
 
 export type RecordVisitInput = z.infer<typeof recordVisitSchema>;
+/** The JSON body a client sends: the visit time is an ISO 8601 string with an offset, never epoch ms. */
+export type RecordVisitBody = z.input<typeof recordVisitSchema>;

@@ -40,9 +40,6 @@ export default async function RefillPage({
           MRN {context.patient.mrn} · {context.pump.label}, serial {context.pump.serial} · last fill{' '}
           {formatInstant(context.lastVisitAt, context.timeZone)} · refill due{' '}
           {formatLocalDate(context.currentDueOn)}
-          {context.todaysAppointmentAt
-            ? ` · today’s appointment at ${formatInstant(context.todaysAppointmentAt, context.timeZone)} will be marked done`
-            : ''}
         </p>
         {context.patient.highRisk && (
           <p className="notice danger">

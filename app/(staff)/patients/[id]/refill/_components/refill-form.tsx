@@ -5,14 +5,21 @@ import Link from 'next/link';
 import { useId, useMemo, useState } from 'react';
 import type { RefillFormContext } from '@/db/queries/refills';
 import { formatInstantIso, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
-import { assessRefillVisit, type RefillAssessment } from '@/lib/domain/refill';
+import {
+  appointmentsReplacedByRefill,
+  assessRefillVisit,
+  fillConfirmationMethods,
+  type FillConfirmationMethod,
+  type RefillAssessment,
+  type ReplacedAppointmentAction,
+} from '@/lib/domain/refill';
 import { fillVolumeProblem, isOverfill } from '@/lib/domain/volumes';
 import { formatInstant, formatLocalDate, formatMl } from '@/lib/format';
 import { bookAppointment, scheduleKeys } from '@/lib/query/appointments';
 import { ApiError } from '@/lib/query/client';
 import { clinicalKeys, recordVisit, type RecordedVisit } from '@/lib/query/patients';
 import { fieldErrors } from '@/lib/validation/errors';
-import { recordVisitSchema } from '@/lib/validation/refill';
+import { recordVisitSchema, type RecordVisitBody } from '@/lib/validation/refill';
 import {
   concentrationText,
   doseText,
@@ -26,6 +33,18 @@ import {
 } from '../../_components/labels';
 
 const clockOf = (at: number, tz: string) => formatInstantIso(at, tz).slice(11, 16);
+
+const methodLabels: Record<FillConfirmationMethod, string> = {
+  'aspiration-back': 'Aspiration back (~5 mL injected, then aspirated)',
+  ultrasound: 'Ultrasound',
+  fluoroscopy: 'Fluoroscopy',
+};
+
+const appointmentActionLabels: Record<ReplacedAppointmentAction, string> = {
+  done: 'Close it (mark done)',
+  cancel: 'Cancel it',
+  keep: 'Keep it',
+};
 
 /** The refill visit form: live residual check with the domain's own function; the server recomputes and decides. */
 export function RefillForm({ context }: { context: RefillFormContext }) {
@@ -50,6 +69,13 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
   );
   const [bridgeGiven, setBridgeGiven] = useState(false);
   const [bridgeNote, setBridgeNote] = useState('');
+  const [bridgeMl, setBridgeMl] = useState('');
+  const [confirmDiscrepancy, setConfirmDiscrepancy] = useState(false);
+  const [residualChecked, setResidualChecked] = useState(false);
+  const [needleConfirmed, setNeedleConfirmed] = useState(false);
+  const [templateUsed, setTemplateUsed] = useState(false);
+  const [method, setMethod] = useState<FillConfirmationMethod | ''>('');
+  const [appointmentChoices, setAppointmentChoices] = useState<Record<number, ReplacedAppointmentAction>>({});
   const [confirmNoBridge, setConfirmNoBridge] = useState(false);
   const [bolusesTaken, setBolusesTaken] = useState('');
   const [verifiedById, setVerifiedById] = useState('');
@@ -118,6 +144,16 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
   ]);
   const a = live.assessment;
   const hasAspirated = aspirated.trim() !== '' && Number.isFinite(aspiratedMl);
+  const needsDiscrepancyConfirmation = hasAspirated && (a?.discrepancyNeedsConfirmation ?? false);
+  const visitDate = Number.isFinite(visitAt) ? localDateOf(visitAt, timeZone) : localDateOf(context.now, timeZone);
+  // The same rule as the server: which booked appointments this refill replaces, for the date entered.
+  const replaced = appointmentsReplacedByRefill(context.appointments, visitDate, context.currentDueOn).map(
+    (r) => ({
+      ...r,
+      appointment: context.appointments.find((ap) => ap.id === r.id)!,
+      action: appointmentChoices[r.id] ?? r.defaultAction,
+    }),
+  );
   const concentrationChanged = a?.concentrationChanged ?? false;
   const needsSecond = a?.doseChange.exceedsUsualStep ?? false;
 
@@ -168,7 +204,7 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     setSubmitted(true);
-    const body = {
+    const body: RecordVisitBody = {
       performedAt: timeEdited && Number.isFinite(visitAt) ? formatInstantIso(visitAt, timeZone) : undefined,
       aspiratedResidualMl: aspiratedMl,
       volumeFilledMl: filledMl,
@@ -180,8 +216,15 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
       patientBolusesTaken:
         program.patientBolus && bolusesTaken.trim() !== '' ? parseNumber(bolusesTaken) : undefined,
       bridgeBolusGiven: concentrationChanged && bridgeGiven,
+      bridgeBolusMl: concentrationChanged && bridgeGiven ? parseNumber(bridgeMl) : null,
       bridgeBolusNote: concentrationChanged && bridgeGiven ? bridgeNote : '',
       confirmNoBridgeBolus: concentrationChanged && !bridgeGiven && confirmNoBridge,
+      confirmDiscrepancy: needsDiscrepancyConfirmation && confirmDiscrepancy,
+      residualCheckedBeforeFill: residualChecked,
+      needlePlacementConfirmed: needleConfirmed,
+      templateUsed,
+      fillConfirmationMethod: method || null,
+      replacedAppointments: replaced.map((r) => ({ appointmentId: r.id, action: r.action })),
       verifiedById: verifiedById || null,
       notes,
     };
@@ -192,9 +235,13 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
     if (concentrationChanged && !bridgeGiven && !confirmNoBridge)
       local.confirmNoBridgeBolus =
         'The concentration changed and no bridge bolus is recorded (E8): record the bridge bolus given, or confirm that you save without one';
+    if (needsDiscrepancyConfirmation && !confirmDiscrepancy)
+      local.confirmDiscrepancy =
+        'The residual discrepancy is critical (E5): re-measure the aspirated volume, or confirm it to save';
     setLocalErrors(local);
     if (!parsed.success || Object.keys(local).length > 0 || Object.keys(clientErrors).length > 0) return;
-    mutation.mutate(parsed.data);
+    // The body as typed (the visit time as an ISO string): parsed.data holds it as epoch ms, which the API refuses.
+    mutation.mutate(body);
   };
 
   return (
@@ -296,6 +343,75 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
               )}
               {live.error && <p className="error">{live.error}</p>}
             </div>
+            {needsDiscrepancyConfirmation && (
+              <div className="notice danger stack">
+                <p>
+                  <strong>Critical discrepancy.</strong> Re-measure the aspirated volume before saving. If it is
+                  right, confirm it: the alert stays open until a physician reviews it.
+                </p>
+                <label className="inline">
+                  <input
+                    type="checkbox"
+                    checked={confirmDiscrepancy}
+                    onChange={(e) => setConfirmDiscrepancy(e.target.checked)}
+                    aria-invalid={inv('confirmDiscrepancy')}
+                    aria-describedby={describe('confirmDiscrepancy')}
+                  />{' '}
+                  I re-measured the aspirated volume and confirm {formatMl(aspiratedMl)}
+                </label>
+                {errorText('confirmDiscrepancy')}
+              </div>
+            )}
+          </fieldset>
+
+          <fieldset className="card stack rf-safeguards">
+            <legend>Before filling: pocket-fill safeguards (E6)</legend>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={residualChecked}
+                onChange={(e) => setResidualChecked(e.target.checked)}
+                aria-invalid={inv('residualCheckedBeforeFill')}
+                aria-describedby={describe('residualCheckedBeforeFill')}
+              />{' '}
+              Aspirated volume checked against the expected before filling
+            </label>
+            {errorText('residualCheckedBeforeFill')}
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={needleConfirmed}
+                onChange={(e) => setNeedleConfirmed(e.target.checked)}
+                aria-invalid={inv('needlePlacementConfirmed')}
+                aria-describedby={describe('needlePlacementConfirmed')}
+              />{' '}
+              Needle placement in the reservoir confirmed
+            </label>
+            {errorText('needlePlacementConfirmed')}
+            <label className="inline">
+              <input type="checkbox" checked={templateUsed} onChange={(e) => setTemplateUsed(e.target.checked)} />{' '}
+              Template used to locate the port
+            </label>
+            <fieldset
+              className="rf-radios"
+              aria-invalid={inv('fillConfirmationMethod')}
+              aria-describedby={describe('fillConfirmationMethod')}
+            >
+              <legend>Fill confirmed in the reservoir by</legend>
+              {fillConfirmationMethods.map((m) => (
+                <label key={m} className="inline">
+                  <input
+                    type="radio"
+                    name={`${id}-method`}
+                    value={m}
+                    checked={method === m}
+                    onChange={() => setMethod(m)}
+                  />{' '}
+                  {methodLabels[m]}
+                </label>
+              ))}
+              {errorText('fillConfirmationMethod')}
+            </fieldset>
           </fieldset>
 
           <fieldset className="card stack">
@@ -397,17 +513,39 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
                   Bridge bolus given
                 </label>
                 {bridgeGiven ? (
-                  <label>
-                    Bridge bolus (volume and duration)
-                    <input
-                      value={bridgeNote}
-                      maxLength={500}
-                      onChange={(e) => setBridgeNote(e.target.value)}
-                      aria-invalid={inv('bridgeBolusNote')}
-                      aria-describedby={describe('bridgeBolusNote')}
-                    />
-                    {errorText('bridgeBolusNote')}
-                  </label>
+                  <>
+                    <label>
+                      Bridge bolus volume (mL, drawn from the reservoir)
+                      <input
+                        inputMode="decimal"
+                        autoComplete="off"
+                        value={bridgeMl}
+                        onChange={(e) => setBridgeMl(e.target.value)}
+                        aria-invalid={inv('bridgeBolusMl')}
+                        aria-describedby={describe('bridgeBolusMl')}
+                      />
+                      {errorText('bridgeBolusMl')}
+                    </label>
+                    {Number.isFinite(parseNumber(bridgeMl)) &&
+                      parseNumber(bridgeMl) > 0 &&
+                      parseNumber(bridgeMl) < filledMl && (
+                        <p className="small">
+                          Reservoir after the bolus:{' '}
+                          {formatMl(Math.round((filledMl - parseNumber(bridgeMl)) * 1000) / 1000)}
+                        </p>
+                      )}
+                    <label>
+                      Bridge bolus duration and note
+                      <input
+                        value={bridgeNote}
+                        maxLength={500}
+                        onChange={(e) => setBridgeNote(e.target.value)}
+                        aria-invalid={inv('bridgeBolusNote')}
+                        aria-describedby={describe('bridgeBolusNote')}
+                      />
+                      {errorText('bridgeBolusNote')}
+                    </label>
+                  </>
                 ) : (
                   <>
                     {a?.alerts
@@ -488,6 +626,36 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
                 )}
               </p>
             )}
+          </fieldset>
+
+          <fieldset className="card stack" aria-describedby={describe('replacedAppointments')}>
+            <legend>Booked appointment this refill replaces</legend>
+            {replaced.length === 0 ? (
+              <p className="small muted">No booked refill appointment from {formatLocalDate(visitDate)} on.</p>
+            ) : (
+              replaced.map((r) => (
+                <fieldset key={r.id} className="rf-radios">
+                  <legend>
+                    {r.appointment.type === 'replacement' ? 'Replacement' : 'Refill'} appointment{' '}
+                    {formatInstant(r.appointment.startsAt, timeZone)}
+                    {r.defaultAction === 'keep' ? ' (after the due date it was booked for)' : ''}
+                  </legend>
+                  {(['done', 'cancel', 'keep'] as const).map((action) => (
+                    <label key={action} className="inline">
+                      <input
+                        type="radio"
+                        name={`${id}-appt-${r.id}`}
+                        value={action}
+                        checked={r.action === action}
+                        onChange={() => setAppointmentChoices((c) => ({ ...c, [r.id]: action }))}
+                      />{' '}
+                      {appointmentActionLabels[action]}
+                    </label>
+                  ))}
+                </fieldset>
+              ))
+            )}
+            {errorText('replacedAppointments')}
           </fieldset>
 
           <fieldset className="card stack">
@@ -621,6 +789,16 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
             ))}
           </ul>
         )}
+        {result.appointments.length > 0 && (
+          <ul className="small">
+            {result.appointments.map((ap) => (
+              <li key={ap.id}>
+                Appointment {formatInstant(Date.parse(ap.startsAt), tz)}:{' '}
+                {ap.action === 'done' ? 'closed (done)' : ap.action === 'cancel' ? 'cancelled' : 'kept'}
+              </li>
+            ))}
+          </ul>
+        )}
         {result.warnings.map((w) => (
           <p key={w} className="notice warn">
             {w}
@@ -637,7 +815,10 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
           </p>
         ) : result.slots.length > 0 ? (
           <>
-            <p>Open slots in the week up to the due date ({formatLocalDate(result.forecast.refillDueOn)}):</p>
+            <p>
+              The earliest open time on each day before the due date (
+              {formatLocalDate(result.forecast.refillDueOn)}):
+            </p>
             <ul className="rf-slots">
               {result.slots.map((slot) => (
                 <li key={slot.startsAt}>
@@ -657,7 +838,7 @@ function RefillResult({ result, context }: { result: RecordedVisit; context: Ref
           </p>
         )}
         <p>
-          <Link href="/appointments">Open the calendar</Link> ·{' '}
+          <Link href={`/appointments?pumpId=${context.pump.id}`}>Another day or time: the appointments page</Link> ·{' '}
           <Link href={`/patients/${context.patient.id}`}>Back to {context.patient.name}</Link>
         </p>
       </section>

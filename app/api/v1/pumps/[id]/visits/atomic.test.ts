@@ -61,6 +61,9 @@ describe('POST /api/v1/pumps/{id}/visits is atomic', () => {
       drugLot: 'LOT-A',
       drugExpiresOn: addDaysToLocalDate(localDateOf(Date.now(), 'America/Chicago'), 100),
       concentrationMcgPerMl: 500,
+      residualCheckedBeforeFill: true,
+      needlePlacementConfirmed: true,
+      fillConfirmationMethod: 'aspiration-back',
       // A dose change, so that a program version is written too before the failure.
       newDoseMcgPerDay: 300,
     };

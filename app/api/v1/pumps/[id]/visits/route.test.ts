@@ -3,7 +3,12 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAppointment, createPatient, createPump, DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
-import { addDaysToLocalDate, localDateOf } from '@/lib/domain/calendar';
+import {
+  addDaysToLocalDate,
+  formatInstantIso,
+  localDateOf,
+  localDateTimeToInstant,
+} from '@/lib/domain/calendar';
 import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { GET, POST } = await import('./route');
@@ -47,6 +52,10 @@ function visitBody(overrides: Record<string, unknown> = {}) {
     drugLot: 'LOT-123',
     drugExpiresOn: future(),
     concentrationMcgPerMl: 500,
+    residualCheckedBeforeFill: true,
+    needlePlacementConfirmed: true,
+    templateUsed: true,
+    fillConfirmationMethod: 'aspiration-back',
     notes: '',
     ...overrides,
   };
@@ -89,7 +98,10 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
     // Refilled to 20 mL: the due date moves about ten days later than before.
     expect(r.body.forecast.refillDueOn > r.body.previousDueOn).toBe(true);
     expect(r.body.slots.length).toBeGreaterThan(0);
-    expect(r.body.slots.length).toBeLessThanOrEqual(3);
+    expect(r.body.slots.length).toBeLessThanOrEqual(5);
+    // One slot per day, so that the patient has a choice of days.
+    const days = r.body.slots.map((sl: { date: string }) => sl.date);
+    expect(new Set(days).size).toBe(days.length);
     // Offered in the week up to the due date, not tomorrow: the patient was just refilled.
     for (const slot of r.body.slots) {
       expect(slot.date <= r.body.forecast.refillDueOn).toBe(true);
@@ -126,6 +138,8 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
         discrepancyFlag: 'none',
         expectedResidualMl: 19,
         discrepancyMl: 0,
+        discrepancySeverity: null,
+        confirmDiscrepancy: true,
       }),
     );
     expect(r.status).toBe(201);
@@ -133,6 +147,7 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
     expect(r.body.assessment.alerts.map((a: { code: string }) => a.code)).toContain('E5');
     const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
     expect(visit.discrepancyFlag).toBe('under-infusion');
+    expect(visit.discrepancySeverity).toBe('critical');
     expect(visit.discrepancyUl).toBeLessThan(-3_900);
     expect(Math.abs(visit.expectedResidualUl! - 15_000)).toBeLessThan(10);
   });
@@ -271,7 +286,8 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
       visitBody({
         concentrationMcgPerMl: 2000,
         bridgeBolusGiven: true,
-        bridgeBolusNote: '0.25 mL over 12 h',
+        bridgeBolusMl: 0.25,
+        bridgeBolusNote: 'over 12 h',
       }),
     );
     expect(r.status).toBe(201);
@@ -358,6 +374,220 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
     const r = await post(ctx.tokens.nurse, pumpId, visitBody());
     expect(r.status).toBe(400);
     expect(visitsOf(pumpId)).toHaveLength(1);
+  });
+});
+
+describe('POST /api/v1/pumps/{id}/visits: the refill real time (issue item 4)', () => {
+  /** A clinic-local wall time as the ISO string with offset the form sends. */
+  const chicago = (date: string, time: string) => {
+    const at = localDateTimeToInstant(date, time, TZ);
+    return { at, iso: formatInstantIso(at, TZ) };
+  };
+
+  it('saves a refill backdated to yesterday evening with that time, and forecasts from it', async () => {
+    const { pumpId } = addPump();
+    const yesterday = addDaysToLocalDate(localDateOf(Date.now(), TZ), -1);
+    const { at, iso } = chicago(yesterday, '19:30');
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ performedAt: iso, aspiratedResidualMl: 15.5 }));
+    expect(r.status).toBe(201);
+    const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
+    expect(visit.performedAt).toBe(at);
+    expect(r.body.visit.performedAt).toBe(at);
+    // The fill is counted from yesterday evening, not from now: the alarm is 36 days after it (B7-1).
+    expect(Date.parse(r.body.forecast.lowReservoirAlarmAt) - at).toBeCloseTo(36 * DAY_MS, -4);
+  });
+
+  it('tolerates a tablet clock 4 minutes ahead of the server, refuses one 6 minutes ahead', async () => {
+    const ahead = addPump();
+    const at = Date.now() + 4 * 60_000;
+    const r = await post(ctx.tokens.nurse, ahead.pumpId, visitBody({ performedAt: new Date(at).toISOString() }));
+    expect(r.status).toBe(201);
+    expect(visitsOf(ahead.pumpId).find((v) => v.kind === 'refill')!.performedAt).toBe(at);
+    const tooFar = addPump();
+    const r2 = await post(
+      ctx.tokens.nurse,
+      tooFar.pumpId,
+      visitBody({ performedAt: new Date(Date.now() + 6 * 60_000).toISOString() }),
+    );
+    expect(r2.status).toBe(400);
+    expect(r2.body.fields.performedAt).toMatch(/future/);
+    expect(visitsOf(tooFar.pumpId)).toHaveLength(1);
+  });
+});
+
+describe('POST /api/v1/pumps/{id}/visits: the bridge bolus volume (issue item 1, B5)', () => {
+  it('stores the bolus and starts the next forecast from the fill less it: the alarm comes bolus/daily volume earlier', async () => {
+    const withBolus = addPump();
+    const without = addPump();
+    const change = { concentrationMcgPerMl: 2000 };
+    const a = await post(
+      ctx.tokens.nurse,
+      withBolus.pumpId,
+      visitBody({ ...change, bridgeBolusGiven: true, bridgeBolusMl: 0.9, bridgeBolusNote: 'over 6 h' }),
+    );
+    const b = await post(ctx.tokens.nurse, without.pumpId, visitBody({ ...change, confirmNoBridgeBolus: true }));
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    const visit = visitsOf(withBolus.pumpId).find((v) => v.kind === 'refill')!;
+    expect(visit).toMatchObject({ volumeFilledUl: 20_000, bridgeBolusUl: 900, reservoirAfterUl: 19_100 });
+    const alarmAfterVisit = (r: typeof a) => Date.parse(r.body.forecast.lowReservoirAlarmAt) - r.body.visit.performedAt;
+    // 250 mcg/day at 2000 mcg/mL = 0.125 mL/day: 0.9 mL is 7.2 days of delivery.
+    expect((alarmAfterVisit(b) - alarmAfterVisit(a)) / DAY_MS).toBeCloseTo(0.9 / 0.125, 3);
+  });
+
+  it('requires the volume of a bridge bolus given, more than 0 and less than the fill', async () => {
+    const { pumpId } = addPump();
+    const given = { concentrationMcgPerMl: 2000, bridgeBolusGiven: true };
+    const missing = await post(ctx.tokens.nurse, pumpId, visitBody(given));
+    expect(missing.status).toBe(400);
+    expect(missing.body.fields.bridgeBolusMl).toMatch(/required/);
+    const tooMuch = await post(ctx.tokens.nurse, pumpId, visitBody({ ...given, bridgeBolusMl: 20 }));
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.fields.bridgeBolusMl).toMatch(/less than the volume filled/);
+    const zero = await post(ctx.tokens.nurse, pumpId, visitBody({ ...given, bridgeBolusMl: 0 }));
+    expect(zero.body.fields.bridgeBolusMl).toMatch(/more than 0/);
+    expect(visitsOf(pumpId)).toHaveLength(1);
+  });
+});
+
+describe('POST /api/v1/pumps/{id}/visits: a critical discrepancy stays on record (issue item 5)', () => {
+  it('refuses an unconfirmed critical discrepancy, then stores its severity and the confirmation', async () => {
+    // The issue's case: 20 mL at 0.5 mL/day, 33.12 days ago → 3.44 mL expected; 8.0 mL aspirated (baclofen).
+    const { pumpId } = addPump(ctx.clinic.id, { daysAgo: 33.12 });
+    const audits = auditCount();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: 8 }));
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.body.fields)).toEqual(['confirmDiscrepancy']);
+    expect(r.body.fields.confirmDiscrepancy).toMatch(/re-measure the aspirated volume.*confirm/);
+    expect(visitsOf(pumpId)).toHaveLength(1);
+    expect(auditCount()).toBe(audits);
+
+    const ok = await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: 8, confirmDiscrepancy: true }));
+    expect(ok.status).toBe(201);
+    expect(ok.body.assessment.expectedResidualMl).toBeCloseTo(3.44, 2);
+    const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
+    expect(visit).toMatchObject({
+      discrepancyFlag: 'under-infusion',
+      discrepancySeverity: 'critical',
+      discrepancyConfirmed: true,
+    });
+  });
+
+  it("stores 'high' for an over-delivery (no confirmation needed) and null when nothing is flagged", async () => {
+    const over = addPump();
+    expect((await post(ctx.tokens.nurse, over.pumpId, visitBody({ aspiratedResidualMl: 11 }))).status).toBe(201);
+    expect(visitsOf(over.pumpId).find((v) => v.kind === 'refill')).toMatchObject({
+      discrepancyFlag: 'over-delivery',
+      discrepancySeverity: 'high',
+      discrepancyConfirmed: false,
+    });
+    const fine = addPump();
+    expect((await post(ctx.tokens.nurse, fine.pumpId, visitBody())).status).toBe(201);
+    expect(visitsOf(fine.pumpId).find((v) => v.kind === 'refill')).toMatchObject({
+      discrepancyFlag: 'none',
+      discrepancySeverity: null,
+    });
+  });
+});
+
+describe('POST /api/v1/pumps/{id}/visits: pocket-fill safeguards (issue item 10, E6)', () => {
+  it('refuses a fill without the residual check, the needle placement and a method, naming each', async () => {
+    const { pumpId } = addPump();
+    const r = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({
+        residualCheckedBeforeFill: undefined,
+        needlePlacementConfirmed: false,
+        fillConfirmationMethod: undefined,
+        templateUsed: undefined,
+      }),
+    );
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.body.fields).sort()).toEqual([
+      'fillConfirmationMethod',
+      'needlePlacementConfirmed',
+      'residualCheckedBeforeFill',
+    ]);
+    const bad = await post(ctx.tokens.nurse, pumpId, visitBody({ fillConfirmationMethod: 'palpation' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.fillConfirmationMethod).toMatch(/aspiration-back, ultrasound or fluoroscopy/);
+    expect(visitsOf(pumpId)).toHaveLength(1);
+  });
+
+  it('records the safeguards; the template is recorded but not required', async () => {
+    const { pumpId } = addPump();
+    const r = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ templateUsed: false, fillConfirmationMethod: 'ultrasound' }),
+    );
+    expect(r.status).toBe(201);
+    expect(visitsOf(pumpId).find((v) => v.kind === 'refill')).toMatchObject({
+      residualCheckedBeforeFill: true,
+      needlePlacementConfirmed: true,
+      templateUsed: false,
+      fillConfirmationMethod: 'ultrasound',
+    });
+  });
+});
+
+describe('POST /api/v1/pumps/{id}/visits: the appointment the refill was for (issue item 6)', () => {
+  const apptOf = (id: number) => ctx.db.select().from(s.appointments).where(eq(s.appointments.id, id)).get()!;
+  const tomorrowAt10 = () =>
+    localDateTimeToInstant(addDaysToLocalDate(localDateOf(Date.now(), TZ), 1), '10:00', TZ);
+
+  it("an early refill closes tomorrow's booked refill appointment (SEQUENCE up), and E3 sees none is booked", async () => {
+    const { pumpId } = addPump();
+    const appt = createAppointment(ctx.db, { pumpId, startsAt: tomorrowAt10() });
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody());
+    expect(r.status).toBe(201);
+    expect(apptOf(appt.id)).toMatchObject({ status: 'done', sequence: 1, version: 2 });
+    expect(r.body.appointments).toEqual([expect.objectContaining({ id: appt.id, action: 'done' })]);
+    expect(r.body.forecast.nextAppointmentAt ?? null).toBeNull();
+    const stored = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!;
+    expect(stored.nextAppointmentId).toBeNull();
+  });
+
+  it('does what the nurse chose: cancel or keep', async () => {
+    const cancelled = addPump();
+    const a1 = createAppointment(ctx.db, { pumpId: cancelled.pumpId, startsAt: tomorrowAt10() });
+    const r1 = await post(
+      ctx.tokens.nurse,
+      cancelled.pumpId,
+      visitBody({ replacedAppointments: [{ appointmentId: a1.id, action: 'cancel' }] }),
+    );
+    expect(r1.status).toBe(201);
+    expect(apptOf(a1.id)).toMatchObject({ status: 'cancelled', sequence: 1 });
+    const kept = addPump();
+    const a2 = createAppointment(ctx.db, { pumpId: kept.pumpId, startsAt: tomorrowAt10() });
+    const r2 = await post(
+      ctx.tokens.nurse,
+      kept.pumpId,
+      visitBody({ replacedAppointments: [{ appointmentId: a2.id, action: 'keep' }] }),
+    );
+    expect(r2.status).toBe(201);
+    expect(apptOf(a2.id)).toMatchObject({ status: 'booked', sequence: 0 });
+  });
+
+  it('keeps by default an appointment after the previous due date, and refuses one it does not replace', async () => {
+    const { pumpId } = addPump();
+    // Due about 19 days from now (alarm at day 36 of the fill 10 days ago, less the 7-day buffer): day 25 is later.
+    const later = createAppointment(ctx.db, { pumpId, startsAt: Date.now() + 25 * DAY_MS });
+    const other = addPump();
+    const foreign = createAppointment(ctx.db, { pumpId: other.pumpId, startsAt: tomorrowAt10() });
+    const refused = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ replacedAppointments: [{ appointmentId: foreign.id, action: 'done' }] }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields.replacedAppointments).toMatch(/not a booked appointment this refill replaces/);
+    expect(apptOf(foreign.id).status).toBe('booked');
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody());
+    expect(r.status).toBe(201);
+    expect(r.body.appointments).toEqual([expect.objectContaining({ id: later.id, action: 'keep' })]);
+    expect(apptOf(later.id).status).toBe('booked');
   });
 });
 
