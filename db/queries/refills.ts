@@ -22,6 +22,7 @@ import {
 import type { Alert } from '@/lib/domain/types';
 import { CLOCK_TOLERANCE_MS, visitAfterLastFillProblem } from '@/lib/domain/clock';
 import { fillVolumeProblem } from '@/lib/domain/volumes';
+import type { ConfirmedPerson } from '@/lib/auth/second-person';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { parseId } from '@/lib/validation/ids';
 import { forecastJson } from '@/lib/server/forecast-json';
@@ -49,6 +50,7 @@ import {
   type StaffOption,
   type VisitDto,
 } from './patients';
+import { insertProgramVersion, markOrderApplied, orderForRefill, ordersOf, specOfOrder, type OrderDto } from './orders';
 import { pumpInClinic } from './pumps';
 import { findOpenSlots, type Slot } from './slots';
 
@@ -123,6 +125,8 @@ export interface RefillFormContext {
   expectedResidualNowMl: number;
   currentDueOn: string;
   verifiers: StaffOption[];
+  /** The physician's order waiting for this refill, applied by default. */
+  pendingOrder: OrderDto | null;
   fillWarnMarginMl: number;
   /**
    * Booked refill/replacement appointments of this pump from the last fill's day on: the form picks those the
@@ -159,6 +163,7 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
   const current = context.drug;
   const timeZone = context.input.clinic.timeZone;
   const today = localDateOf(now, timeZone);
+  const pendingOrder = ordersOf(db, [pumpId], staffNamesOf(db, clinicId), 'pending')[0] ?? null;
   const [f] = computeForecasts([context]);
   const assessment = assessRefillVisit({
     state: context.input,
@@ -194,12 +199,14 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
       deadSpaceMl: deadSpaceMl(pump),
     },
     program: programDto(context.activeProgram, current, staffNamesOf(db, clinicId)),
-    products: drugs.filter((d) => d.name === current.name).map(drugOption),
+    // The same drug's products, and those of the drug a pending order brings in.
+    products: drugs.filter((d) => d.name === current.name || d.name === pendingOrder?.drugName).map(drugOption),
     state: context.input,
     lastVisitAt: context.lastVisit.performedAt,
     expectedResidualNowMl: assessment.expectedResidualMl,
     currentDueOn: f?.forecast.refillDueOn ?? today,
     verifiers: verifierOptions(db, clinicId),
+    pendingOrder,
     fillWarnMarginMl: FILL_WARN_MARGIN_ML,
     appointments: bookedAppointmentsSince(db, pumpId, localDateOf(context.lastVisit.performedAt, timeZone), timeZone),
   };
@@ -270,14 +277,6 @@ function fail(field: string, message: string): never {
   throw new ValidationError(message, { [field]: message });
 }
 
-function staffOfClinic(db: Pick<Db, 'select'>, clinicId: number, id: string) {
-  return db
-    .select({ id: s.users.id, name: s.users.name, role: s.users.role, banned: s.users.banned })
-    .from(s.users)
-    .where(and(eq(s.users.id, id), eq(s.users.clinicId, clinicId)))
-    .get();
-}
-
 function formatConc(mcgPerMl: number, unit: 'mcg' | 'mg'): string {
   return unit === 'mg' ? `${mcgPerMl / 1000} mg/mL` : `${mcgPerMl} mcg/mL`;
 }
@@ -289,10 +288,12 @@ function formatConc(mcgPerMl: number, unit: 'mcg' | 'mg'): string {
  */
 export function recordVisit(
   db: Db,
-  actor: Actor,
+  actor: Actor & { role: s.StaffRole },
   pumpId: number,
   input: RecordVisitInput,
   now: number,
+  /** The second person, already confirmed by their own password (confirmSecondPerson). */
+  secondPerson: ConfirmedPerson | null = null,
 ): RecordedVisit {
   return db.transaction((tx) => {
     const pump = pumpInClinic(tx, actor.clinicId, pumpId);
@@ -320,10 +321,15 @@ export function recordVisit(
     if (afterLastFill) fail('performedAt', afterLastFill);
     const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, input.drugId)).get();
     if (!drug) fail('drugId', 'Drug product must be chosen from the list');
-    if (drug.name !== oldDrug.name)
+    // A physician's order applied at this refill is the one way a new drug, concentration or dose comes in.
+    const order = orderForRefill(tx, pumpId, input.applyOrderId, {
+      drug,
+      concentrationMcgPerMl: input.concentrationMcgPerMl,
+    });
+    if (drug.name !== oldDrug.name && !order)
       fail(
         'drugId',
-        `The pump holds ${oldDrug.name}: a change of drug is a physician's program change, not a refill`,
+        `The pump holds ${oldDrug.name}: a change of drug is a physician's order, applied at the refill it was ordered for`,
       );
     const unit = drug.doseUnit;
     const concentrationNg = ng(input.concentrationMcgPerMl);
@@ -331,6 +337,12 @@ export function recordVisit(
       fail(
         'concentrationMcgPerMl',
         `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => formatConc(c / 1000, unit)).join(', ')} for ${drug.product}`,
+      );
+    const isPhysician = actor.role === 'physician';
+    if (concentrationNg !== active.concentrationNgPerMl && !order && !isPhysician)
+      fail(
+        'concentrationMcgPerMl',
+        `The pump holds ${formatConc(active.concentrationNgPerMl / 1000, unit)} and no physician's order for a new concentration is applied: fill ${formatConc(active.concentrationNgPerMl / 1000, unit)}, or ask a physician to order the new concentration for this refill`,
       );
     const visitDate = localDateOf(performedAt, timeZone);
     if (input.drugExpiresOn < visitDate)
@@ -346,12 +358,21 @@ export function recordVisit(
         `Aspirated residual cannot be more than the reservoir holds (${reservoirMl} mL)`,
       );
 
-    const mode = active.mode;
+    const flowMl = pump.flowUlPerDay != null ? pump.flowUlPerDay / 1000 : null;
+    const orderedSpec = order ? { ...specOfOrder(order), drugId: drug.id, concentrationMcgPerMl: input.concentrationMcgPerMl } : null;
+    const mode = orderedSpec?.mode ?? active.mode;
     const oldBolusesMcg = (active.periodicBoluses ?? []).reduce((sum, b) => sum + b.doseNg / 1000, 0);
     const oldDailyDoseMcg = active.doseNgPerDay / 1000;
-    let newDailyDoseMcg = oldDailyDoseMcg;
+    let newDailyDoseMcg = orderedSpec ? programValues(0, 0, orderedSpec, 0, flowMl).doseNgPerDay / 1000 : oldDailyDoseMcg;
     let newContinuousMcg: number | undefined;
     if (input.newDoseMcgPerDay != null) {
+      // A dose change is a physician's order (reference.md G2, S55): a nurse applies one, never invents one.
+      if (!isPhysician)
+        fail(
+          'newDoseMcgPerDay',
+          "A dose change is a physician's order: ask a physician to order it for this refill (Change program, at the next refill), then apply the order here",
+        );
+      if (order) fail('newDoseMcgPerDay', 'The applied order sets the dose: do not change it here as well');
       if (mode === 'constant-flow')
         fail(
           'newDoseMcgPerDay',
@@ -365,8 +386,7 @@ export function recordVisit(
       newContinuousMcg = input.newDoseMcgPerDay;
       newDailyDoseMcg = input.newDoseMcgPerDay + oldBolusesMcg;
     }
-    if (mode === 'constant-flow' && pump.flowUlPerDay != null)
-      newDailyDoseMcg = (pump.flowUlPerDay / 1000) * input.concentrationMcgPerMl;
+    if (mode === 'constant-flow' && flowMl != null) newDailyDoseMcg = flowMl * input.concentrationMcgPerMl;
 
     let assessment: RefillAssessment;
     try {
@@ -398,19 +418,19 @@ export function recordVisit(
         'confirmNoBridgeBolus',
         'The concentration changed and no bridge bolus is recorded (E8): record the bridge bolus given, or confirm that you save without one',
       );
-    let verifier: { id: string; name: string } | null = null;
-    if (input.verifiedById) {
-      const v = staffOfClinic(tx, actor.clinicId, input.verifiedById);
-      if (!v || v.banned || (v.role !== 'nurse' && v.role !== 'physician'))
-        fail('verifiedById', 'Second person must be a nurse or physician of this clinic');
-      if (v.id === actor.id) fail('verifiedById', 'Second person must be someone other than you');
-      verifier = { id: v.id, name: v.name };
-    }
-    if (assessment.doseChange.exceedsUsualStep && !verifier)
-      fail('verifiedById', 'The dose change is beyond the usual step (E7): a second person must verify it');
+    const verifier = secondPerson;
+    // An order confirmed by a second person when it was placed carries that confirmation to the refill.
+    if (assessment.doseChange.exceedsUsualStep && !verifier && !order?.verifiedById)
+      fail(
+        'secondPerson',
+        'The dose change is beyond the usual step at a refill (E7): a second experienced person must confirm it with their own password',
+      );
 
     const programChanged =
-      assessment.concentrationChanged || newDailyDoseMcg !== oldDailyDoseMcg || drug.id !== active.drugId;
+      !!order ||
+      assessment.concentrationChanged ||
+      newDailyDoseMcg !== oldDailyDoseMcg ||
+      drug.id !== active.drugId;
     const expectedUl = ul(assessment.expectedResidualMl);
     const aspiratedUl = ul(input.aspiratedResidualMl);
     const filledUl = ul(input.volumeFilledMl);
@@ -468,6 +488,7 @@ export function recordVisit(
         residualCheckedBeforeFill: input.residualCheckedBeforeFill,
         templateUsed: input.templateUsed,
         fillConfirmationMethod: input.fillConfirmationMethod ?? null,
+        orderId: order?.id ?? null,
         notes: input.notes,
       })
       .returning()
@@ -475,7 +496,9 @@ export function recordVisit(
 
     let newProgram: s.DrugProgram | null = null;
     if (programChanged) {
-      const spec: ProgramSpec = {
+      const doseOrConcentrationChanged =
+        newDailyDoseMcg !== oldDailyDoseMcg || concentrationNg !== active.concentrationNgPerMl;
+      const spec: ProgramSpec = orderedSpec ?? {
         drugId: drug.id,
         concentrationMcgPerMl: input.concentrationMcgPerMl,
         mode,
@@ -489,35 +512,45 @@ export function recordVisit(
           active.patientBolusDoseNg != null && active.patientBolusMaxPerDay != null
             ? { doseMcg: active.patientBolusDoseNg / 1000, maxPerDay: active.patientBolusMaxPerDay }
             : null,
-        // Only a physician prescribes; a nurse records the change the physician ordered.
-        prescriberId: isPhysician(tx, actor.id) ? actor.id : null,
-        reason: `Changed at the refill of ${visitDate}${input.notes ? `: ${input.notes.slice(0, 200)}` : ''}`,
       };
-      tx.update(s.drugPrograms)
-        .set({ supersededAt: performedAt })
-        .where(eq(s.drugPrograms.id, active.id))
-        .run();
-      newProgram = tx
-        .insert(s.drugPrograms)
-        .values({
-          ...programValues(
-            pumpId,
-            active.versionNo + 1,
-            spec,
-            performedAt,
-            pump.flowUlPerDay != null ? pump.flowUlPerDay / 1000 : null,
-          ),
-          createdById: actor.id,
-        })
-        .returning()
-        .get();
+      const created = insertProgramVersion(tx, {
+        pumpId,
+        active,
+        spec: {
+          ...spec,
+          reason: order
+            ? `Order of ${localDateOf(order.orderedAt, timeZone)} applied at the refill of ${visitDate}: ${order.reason}`
+            : `Changed at the refill of ${visitDate}${input.notes ? `: ${input.notes.slice(0, 200)}` : ''}`,
+        },
+        effectiveAt: performedAt,
+        flowMlPerDay: flowMl,
+        // Who ordered it: the order's physician, the physician refilling, or (a product of the same drug and
+        // concentration) whoever ordered the program it continues.
+        prescriberId: order ? order.orderedById : doseOrConcentrationChanged ? actor.id : active.prescriberId,
+        enteredById: actor.id,
+        verifiedById: order?.verifiedById ?? verifier?.id ?? null,
+        orderId: order?.id ?? null,
+      });
+      newProgram = created;
       tx.update(s.refillVisits)
-        .set({ programId: newProgram.id })
+        .set({ programId: created.id })
         .where(eq(s.refillVisits.id, visit.id))
         .run();
-      audit(tx, actor, 'create', 'drug_program', newProgram.id, programSummary(active), {
-        ...programSummary(newProgram),
+      if (order) {
+        markOrderApplied(tx, order, created.id, performedAt, actor.id);
+        audit(tx, actor, 'update', 'program_order', order.id, { status: 'pending' }, {
+          status: 'applied',
+          programId: created.id,
+          visitId: visit.id,
+        });
+      }
+      audit(tx, actor, 'create', 'drug_program', created.id, programSummary(active), {
+        ...programSummary(created),
         visitId: visit.id,
+        orderId: order?.id ?? null,
+        orderedById: created.prescriberId,
+        enteredById: actor.id,
+        secondPersonId: created.verifiedById,
       });
     }
 
@@ -673,12 +706,6 @@ export function nextRefillSlots(
     if (slot) earlier.unshift(slot);
   }
   return [...earlier, ...slots];
-}
-
-function isPhysician(db: Pick<Db, 'select'>, userId: string): boolean {
-  return (
-    db.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, userId)).get()?.role === 'physician'
-  );
 }
 
 export function programSummary(p: s.DrugProgram) {

@@ -11,7 +11,7 @@ import {
   replacedAppointmentActions,
 } from '@/lib/domain/refill';
 import { isoInstant, localDate, positive } from './common';
-import { concentrationMcgPerMl, doseMcgPerDay } from './program';
+import { concentrationMcgPerMl, doseMcgPerDay, secondPersonSchema } from './program';
 
 /**
  * 2 mL: warn when a fill comes within 2 mL of the reservoir's capacity. One text fills a 20 mL pump with 18 mL
@@ -96,8 +96,15 @@ export const recordVisitSchema = z
       .default([]),
     /** The nurse confirms saving a concentration change with no bridge bolus recorded (E8). */
     confirmNoBridgeBolus: z.boolean({ message: 'must be true or false' }).default(false),
-    /** The second person who verified the refill (a staff member of the clinic). */
-    verifiedById: z.string().trim().max(64).nullable().optional(),
+    /** The second person who verified the refill, with their own password (E7, S55). */
+    secondPerson: secondPersonSchema.nullable().optional(),
+    /** The physician's pending order applied at this refill (GET /api/v1/pumps/{id}/orders). */
+    applyOrderId: z
+      .number({ message: 'Order must be chosen' })
+      .int('Order must be chosen')
+      .positive('Order must be chosen')
+      .nullable()
+      .optional(),
     notes: z.string().trim().max(2000, 'Notes must be at most 2000 characters').default(''),
   })
   .superRefine((v, ctx) => {

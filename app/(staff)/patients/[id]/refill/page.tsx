@@ -4,6 +4,7 @@ import { requirePageStaff } from '@/lib/auth/session';
 import { formatInstant, formatLocalDate } from '@/lib/format';
 import { requestNow } from '@/lib/server/clock';
 import { loadPumpPage } from '../_components/pump-page';
+import { can } from '@/lib/auth/permissions';
 import { RefillForm } from './_components/refill-form';
 
 export const metadata = { title: 'Record refill' };
@@ -47,7 +48,7 @@ export default async function RefillPage({
           </p>
         )}
       </div>
-      <RefillForm context={context} />
+      <RefillForm context={context} mayChangeDose={can(staff.role, 'programs:write')} />
     </div>
   );
 }

@@ -47,11 +47,14 @@ const appointmentActionLabels: Record<ReplacedAppointmentAction, string> = {
 };
 
 /** The refill visit form: live residual check with the domain's own function; the server recomputes and decides. */
-export function RefillForm({ context }: { context: RefillFormContext }) {
+export function RefillForm({ context, mayChangeDose }: { context: RefillFormContext; mayChangeDose: boolean }) {
   const id = useId();
   const queryClient = useQueryClient();
   const { timeZone, pump, program, state } = context;
-  const unit = program.doseUnit;
+  const order = context.pendingOrder;
+  // The physician's pending order is applied by default: its drug, concentration and dose are what goes in.
+  const [applyOrder, setApplyOrder] = useState(order !== null);
+  const unit = applyOrder && order ? order.doseUnit : program.doseUnit;
   const f = perUnit(unit);
 
   const [date, setDate] = useState(() => localDateOf(context.now, timeZone));
@@ -59,10 +62,12 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
   const [timeEdited, setTimeEdited] = useState(false);
   const [aspirated, setAspirated] = useState('');
   const [filled, setFilled] = useState(numberField(state.lastRefill.volumeMl));
-  const [drugId, setDrugId] = useState(program.drugId);
+  const [drugId, setDrugId] = useState(order?.drugId ?? program.drugId);
   const [lot, setLot] = useState('');
   const [expires, setExpires] = useState('');
-  const [concentration, setConcentration] = useState(numberField(program.concentrationMcgPerMl / f));
+  const [concentration, setConcentration] = useState(
+    numberField((order?.concentrationMcgPerMl ?? program.concentrationMcgPerMl) / f),
+  );
   const [changeDose, setChangeDose] = useState(false);
   const [newDose, setNewDose] = useState(
     numberField((program.continuousDoseMcgPerDay ?? program.dailyDoseMcg) / f),
@@ -79,6 +84,7 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
   const [confirmNoBridge, setConfirmNoBridge] = useState(false);
   const [bolusesTaken, setBolusesTaken] = useState('');
   const [verifiedById, setVerifiedById] = useState('');
+  const [verifierPassword, setVerifierPassword] = useState('');
   const [notes, setNotes] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
@@ -99,9 +105,11 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
   const newDailyMcg =
     program.mode === 'constant-flow' && pump.flowMlPerDay != null
       ? pump.flowMlPerDay * concentrationMcg
-      : changeDose && program.mode === 'simple'
-        ? parseNumber(newDose) * f + boluses
-        : program.dailyDoseMcg;
+      : applyOrder && order
+        ? order.dailyDoseMcg
+        : changeDose && program.mode === 'simple'
+          ? parseNumber(newDose) * f + boluses
+          : program.dailyDoseMcg;
 
   // The same pure function the server runs; the server's answer is the one saved.
   const live: { assessment: RefillAssessment | null; error: string | null } = useMemo(() => {
@@ -212,7 +220,9 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
       drugLot: lot,
       drugExpiresOn: expires,
       concentrationMcgPerMl: concentrationMcg,
-      newDoseMcgPerDay: changeDose && program.mode === 'simple' ? parseNumber(newDose) * f : null,
+      newDoseMcgPerDay:
+        mayChangeDose && !applyOrder && changeDose && program.mode === 'simple' ? parseNumber(newDose) * f : null,
+      applyOrderId: applyOrder && order ? order.id : null,
       patientBolusesTaken:
         program.patientBolus && bolusesTaken.trim() !== '' ? parseNumber(bolusesTaken) : undefined,
       bridgeBolusGiven: concentrationChanged && bridgeGiven,
@@ -225,13 +235,14 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
       templateUsed,
       fillConfirmationMethod: method || null,
       replacedAppointments: replaced.map((r) => ({ appointmentId: r.id, action: r.action })),
-      verifiedById: verifiedById || null,
+      secondPerson: verifiedById ? { userId: verifiedById, password: verifierPassword } : null,
       notes,
     };
     const parsed = recordVisitSchema.safeParse(body);
     const local = parsed.success ? {} : fieldErrors(parsed.error);
     if (needsSecond && !verifiedById)
-      local.verifiedById = 'The dose change is beyond the usual step (E7): a second person must verify it';
+      local['secondPerson.userId'] =
+        'The dose change is beyond the usual step (E7): a second person must confirm it with their own password';
     if (concentrationChanged && !bridgeGiven && !confirmNoBridge)
       local.confirmNoBridgeBolus =
         'The concentration changed and no bridge bolus is recorded (E8): record the bridge bolus given, or confirm that you save without one';
@@ -577,11 +588,34 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
           <fieldset className="card stack">
             <legend>Program</legend>
             <p>
-              Current: <strong>{doseText(program.dailyDoseMcg, unit)}</strong> at{' '}
-              {concentrationText(program.concentrationMcgPerMl, unit)} (
+              Current: <strong>{doseText(program.dailyDoseMcg, program.doseUnit)}</strong> at{' '}
+              {concentrationText(program.concentrationMcgPerMl, program.doseUnit)} (
               {program.mode === 'simple' ? 'simple continuous' : program.mode})
             </p>
-            {program.mode === 'simple' ? (
+            {order && (
+              <div className="notice stack">
+                <p>
+                  <strong>Order for this refill</strong> by {order.orderedByName},{' '}
+                  {formatInstant(order.orderedAt, timeZone)}: {order.drugProduct}{' '}
+                  {concentrationText(order.concentrationMcgPerMl, order.doseUnit)},{' '}
+                  <strong>{doseText(order.dailyDoseMcg, order.doseUnit)}</strong>. {order.reason}
+                </p>
+                <label className="inline">
+                  <input
+                    type="checkbox"
+                    checked={applyOrder}
+                    onChange={(e) => {
+                      setApplyOrder(e.target.checked);
+                      const next = e.target.checked ? order : program;
+                      setDrugId(next.drugId);
+                      setConcentration(numberField(next.concentrationMcgPerMl / perUnit(next.doseUnit)));
+                    }}
+                  />{' '}
+                  Apply this order at this refill (fill {concentrationText(order.concentrationMcgPerMl, order.doseUnit)})
+                </label>
+              </div>
+            )}
+            {applyOrder && order ? null : program.mode === 'simple' && mayChangeDose ? (
               <>
                 <label className="inline">
                   <input
@@ -607,9 +641,11 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
               </>
             ) : (
               <p className="small muted">
-                {program.mode === 'flex'
-                  ? 'A flex program is changed by the physician on the program page.'
-                  : 'A constant-flow pump’s dose changes only with the concentration.'}
+                {program.mode === 'simple'
+                  ? 'A dose change is a physician’s order: the physician orders it for this refill on the program page, and it is applied here.'
+                  : program.mode === 'flex'
+                    ? 'A flex program is changed by the physician on the program page.'
+                    : 'A constant-flow pump’s dose changes only with the concentration, by a physician’s order.'}
               </p>
             )}
             {a && a.doseChange.direction !== 'none' && (
@@ -665,8 +701,8 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
               <select
                 value={verifiedById}
                 onChange={(e) => setVerifiedById(e.target.value)}
-                aria-invalid={inv('verifiedById')}
-                aria-describedby={describe('verifiedById')}
+                aria-invalid={inv('secondPerson.userId')}
+                aria-describedby={describe('secondPerson.userId')}
               >
                 <option value="">{needsSecond ? 'Choose…' : 'None'}</option>
                 {context.verifiers.map((v) => (
@@ -675,8 +711,22 @@ export function RefillForm({ context }: { context: RefillFormContext }) {
                   </option>
                 ))}
               </select>
-              {errorText('verifiedById')}
+              {errorText('secondPerson.userId')}
             </label>
+            {verifiedById && (
+              <label>
+                Their password (they type it to confirm)
+                <input
+                  type="password"
+                  autoComplete="off"
+                  value={verifierPassword}
+                  onChange={(e) => setVerifierPassword(e.target.value)}
+                  aria-invalid={inv('secondPerson.password')}
+                  aria-describedby={describe('secondPerson.password')}
+                />
+                {errorText('secondPerson.password')}
+              </label>
+            )}
             <label>
               Notes
               <textarea

@@ -69,7 +69,7 @@ describe('POST /api/v1/pumps/{id}/visits is atomic', () => {
     };
     const r = await call(POST, {
       method: 'POST',
-      token: ctx.tokens.nurse,
+      token: ctx.tokens.physician,
       body,
       params: { id: String(pump.id) },
     });
@@ -89,7 +89,7 @@ describe('POST /api/v1/pumps/{id}/visits is atomic', () => {
     failure.armed = false;
     const ok = await call(POST, {
       method: 'POST',
-      token: ctx.tokens.nurse,
+      token: ctx.tokens.physician,
       body,
       params: { id: String(pump.id) },
     });

@@ -9,9 +9,10 @@ import {
   localDateOf,
   localDateTimeToInstant,
 } from '@/lib/domain/calendar';
-import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
+import { call, credentialsOf, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { GET, POST } = await import('./route');
+const { POST: ORDER } = await import('../programs/route');
 
 let ctx: ApiTestContext;
 let seq = 0;
@@ -244,18 +245,18 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
       visitBody({ drugId: morphine.id, concentrationMcgPerMl: 10_000 }),
     );
     expect(r2.status).toBe(400);
-    expect(r2.body.fields.drugId).toMatch(/physician's program change/);
+    expect(r2.body.fields.drugId).toMatch(/a change of drug is a physician's order/);
   });
 
   it('needs a bridge bolus or an explicit confirmation to save a concentration change (E8)', async () => {
     const { pumpId, programId } = addPump();
-    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ concentrationMcgPerMl: 2000 }));
+    const r = await post(ctx.tokens.physician, pumpId, visitBody({ concentrationMcgPerMl: 2000 }));
     expect(r.status).toBe(400);
     expect(r.body.fields.confirmNoBridgeBolus).toMatch(/E8/);
     expect(programsOf(pumpId)).toHaveLength(1);
 
     const confirmed = await post(
-      ctx.tokens.nurse,
+      ctx.tokens.physician,
       pumpId,
       visitBody({ concentrationMcgPerMl: 2000, confirmNoBridgeBolus: true }),
     );
@@ -281,7 +282,7 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
   it('saves a concentration change with a bridge bolus recorded, without E8', async () => {
     const { pumpId } = addPump();
     const r = await post(
-      ctx.tokens.nurse,
+      ctx.tokens.physician,
       pumpId,
       visitBody({
         concentrationMcgPerMl: 2000,
@@ -297,31 +298,31 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
   it('requires a second person for a dose change beyond the usual step (E7)', async () => {
     const { pumpId } = addPump();
     // 250 → 400 mcg/day is +60 %, beyond the 40 % usual at a refill for spinal origin.
-    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 400 }));
+    const r = await post(ctx.tokens.physician, pumpId, visitBody({ newDoseMcgPerDay: 400 }));
     expect(r.status).toBe(400);
-    expect(r.body.fields.verifiedById).toMatch(/E7/);
+    expect(r.body.fields.secondPerson).toMatch(/E7/);
     const self = await post(
-      ctx.tokens.nurse,
+      ctx.tokens.physician,
       pumpId,
-      visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users.nurse.id }),
+      visitBody({ newDoseMcgPerDay: 400, secondPerson: await credentialsOf(ctx, ctx.users.physician) }),
     );
     expect(self.status).toBe(400);
-    expect(self.body.fields.verifiedById).toMatch(/someone other than you/);
+    expect(self.body.fields['secondPerson.userId']).toMatch(/someone other than you/);
     const desk = await post(
-      ctx.tokens.nurse,
+      ctx.tokens.physician,
       pumpId,
-      visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users['front-desk'].id }),
+      visitBody({ newDoseMcgPerDay: 400, secondPerson: await credentialsOf(ctx, ctx.users['front-desk']) }),
     );
     expect(desk.status).toBe(400);
     expect(programsOf(pumpId)).toHaveLength(1);
 
     const ok = await post(
-      ctx.tokens.nurse,
+      ctx.tokens.physician,
       pumpId,
-      visitBody({ newDoseMcgPerDay: 400, verifiedById: ctx.users.physician.id }),
+      visitBody({ newDoseMcgPerDay: 400, secondPerson: await credentialsOf(ctx, ctx.users.nurse) }),
     );
     expect(ok.status).toBe(201);
-    expect(ok.body.visit.verifiedByName).toBe(ctx.users.physician.name);
+    expect(ok.body.visit.verifiedByName).toBe(ctx.users.nurse.name);
     const active = ctx.db
       .select()
       .from(s.drugPrograms)
@@ -332,7 +333,7 @@ describe('POST /api/v1/pumps/{id}/visits', () => {
 
   it('saves a usual dose step without a second person', async () => {
     const { pumpId } = addPump();
-    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 300 }));
+    const r = await post(ctx.tokens.physician, pumpId, visitBody({ newDoseMcgPerDay: 300 }));
     expect(r.status).toBe(201);
     expect(r.body.programChanged).toBe(true);
   });
@@ -421,11 +422,11 @@ describe('POST /api/v1/pumps/{id}/visits: the bridge bolus volume (issue item 1,
     const without = addPump();
     const change = { concentrationMcgPerMl: 2000 };
     const a = await post(
-      ctx.tokens.nurse,
+      ctx.tokens.physician,
       withBolus.pumpId,
       visitBody({ ...change, bridgeBolusGiven: true, bridgeBolusMl: 0.9, bridgeBolusNote: 'over 6 h' }),
     );
-    const b = await post(ctx.tokens.nurse, without.pumpId, visitBody({ ...change, confirmNoBridgeBolus: true }));
+    const b = await post(ctx.tokens.physician, without.pumpId, visitBody({ ...change, confirmNoBridgeBolus: true }));
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     const visit = visitsOf(withBolus.pumpId).find((v) => v.kind === 'refill')!;
@@ -602,5 +603,81 @@ describe('GET /api/v1/pumps/{id}/visits', () => {
     expect(r.body.visits[0].aspiratedResidualMl).toBe(14);
     expect((await get(ctx.tokens.otherClinicNurse)).status).toBe(404);
     expect((await get(ctx.tokens.admin)).status).toBe(403);
+  });
+});
+
+describe("POST /api/v1/pumps/{id}/visits: a dose or concentration change is a physician's order (issue item 2)", () => {
+  /** A physician orders a program for the next refill through the API, as the program page does. */
+  async function orderForNextRefill(pumpId: number, program: Record<string, unknown>) {
+    const r = await call(ORDER, {
+      method: 'POST',
+      token: ctx.tokens.physician,
+      params: { id: String(pumpId) },
+      body: {
+        expectedVersionNo: 1,
+        drugId: lioresal().id,
+        mode: 'simple',
+        reason: 'Fewer refills',
+        timing: 'next-refill',
+        ...program,
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body.order as { id: number };
+  }
+
+  it('refuses a nurse who changes the dose or the concentration without an order, naming the field', async () => {
+    const { pumpId } = addPump();
+    const dose = await post(ctx.tokens.nurse, pumpId, visitBody({ newDoseMcgPerDay: 300 }));
+    expect(dose.status).toBe(400);
+    expect(dose.body.fields.newDoseMcgPerDay).toMatch(/physician's order/);
+    const conc = await post(ctx.tokens.nurse, pumpId, visitBody({ concentrationMcgPerMl: 2000, confirmNoBridgeBolus: true }));
+    expect(conc.status).toBe(400);
+    expect(conc.body.fields.concentrationMcgPerMl).toMatch(/no physician's order for a new concentration/);
+    expect(programsOf(pumpId)).toHaveLength(1);
+    expect(visitsOf(pumpId).filter((v) => v.kind === 'refill')).toHaveLength(0);
+  });
+
+  it("a nurse applies the physician's order: the version records who ordered, who entered, and the order is applied", async () => {
+    const { pumpId } = addPump();
+    const order = await orderForNextRefill(pumpId, { concentrationMcgPerMl: 2000, doseMcgPerDay: 300 });
+    const r = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ applyOrderId: order.id, concentrationMcgPerMl: 2000, bridgeBolusGiven: true, bridgeBolusMl: 0.3 }),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const active = ctx.db
+      .select()
+      .from(s.drugPrograms)
+      .where(and(eq(s.drugPrograms.pumpId, pumpId), isNull(s.drugPrograms.supersededAt)))
+      .get()!;
+    expect(active).toMatchObject({
+      versionNo: 2,
+      concentrationNgPerMl: 2_000_000,
+      doseNgPerDay: 300_000,
+      prescriberId: ctx.users.physician.id,
+      createdById: ctx.users.nurse.id,
+      orderId: order.id,
+    });
+    const stored = ctx.db.select().from(s.programOrders).where(eq(s.programOrders.id, order.id)).get()!;
+    expect(stored).toMatchObject({ status: 'applied', appliedProgramId: active.id, appliedById: ctx.users.nurse.id });
+    expect(visitsOf(pumpId).find((v) => v.kind === 'refill')?.orderId).toBe(order.id);
+  });
+
+  it('refuses an order applied with another concentration than ordered, and a withdrawn order (409)', async () => {
+    const { pumpId } = addPump();
+    const order = await orderForNextRefill(pumpId, { concentrationMcgPerMl: 2000, doseMcgPerDay: 300 });
+    const wrong = await post(ctx.tokens.nurse, pumpId, visitBody({ applyOrderId: order.id, concentrationMcgPerMl: 500 }));
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.fields.concentrationMcgPerMl).toMatch(/order is for 2,?000 mcg\/mL/);
+    ctx.db.update(s.programOrders).set({ status: 'cancelled' }).where(eq(s.programOrders.id, order.id)).run();
+    const withdrawn = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ applyOrderId: order.id, concentrationMcgPerMl: 2000, confirmNoBridgeBolus: true }),
+    );
+    expect(withdrawn.status).toBe(409);
+    expect(programsOf(pumpId)).toHaveLength(1);
   });
 });

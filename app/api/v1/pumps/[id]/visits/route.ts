@@ -1,5 +1,6 @@
 import { getDb } from '@/db';
 import { listVisits, recordVisit } from '@/db/queries/refills';
+import { confirmSecondPerson } from '@/lib/auth/second-person';
 import { api } from '@/lib/server/api';
 import { requestNow } from '@/lib/server/clock';
 import { parseId } from '@/lib/validation/ids';
@@ -15,12 +16,16 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, params }
 
 /**
  * Records a refill visit in one transaction. The discrepancy and its flag are computed here; the answer carries
- * the new forecast and the three earliest open slots before the new due date.
+ * the new forecast and open slots before the new due date. A physician's pending order is applied with
+ * `applyOrderId`; a dose or concentration change without one is a physician's alone.
  */
 export const POST = api(
   { permission: 'refills:write', body: recordVisitSchema },
   async ({ staff, params, body }) => {
     const pumpId = parseId(params.id, 'pump');
-    return recordVisit(getDb(), staff, pumpId, body, requestNow());
+    const db = getDb();
+    const now = requestNow();
+    const second = await confirmSecondPerson(db, staff, body.secondPerson, 'secondPerson', now);
+    return recordVisit(db, staff, pumpId, body, now, second);
   },
 );
