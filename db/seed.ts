@@ -8,6 +8,7 @@ import { TZDate } from '@date-fns/tz';
 import { hashPassword } from 'better-auth/crypto';
 import { eq, sql } from 'drizzle-orm';
 import { localDateOf, addDaysToLocalDate, localDateTimeToInstant } from '@/lib/domain/calendar';
+import { discrepancyToleranceMl } from '@/lib/domain/refill';
 import { optimizeDatabase, type Db } from './client';
 import {
   DAY_MS,
@@ -281,7 +282,9 @@ function seedClinicRows(db: Db, options: SeedOptions, physicianIds: string[]): S
         const noise = Math.round((random() - 0.5) * 0.6 * 10) / 10;
         const discrepancy = last && scenario.lastDiscrepancyMl !== undefined ? scenario.lastDiscrepancyMl : noise;
         const aspirated = Math.max(0, Math.round((expected - discrepancy) * 10) / 10);
-        const flagged = Math.abs(discrepancy) > 2 ? (discrepancy < 0 ? 'under-infusion' : 'over-delivery') : 'none';
+        // The clinic's rule (reference.md B4), as at a real refill.
+        const tolerance = discrepancyToleranceMl(scenario.fillMl - expected, pump.reservoirUl / 1000);
+        const flagged = Math.abs(discrepancy) > tolerance ? (discrepancy < 0 ? 'under-infusion' : 'over-delivery') : 'none';
         createRefillVisit(tx, {
           pumpId: pump.id,
           drugId: drug.id,

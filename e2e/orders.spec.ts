@@ -113,3 +113,60 @@ test('a dose step beyond the usual one is confirmed by a colleague with their ow
   await save.click();
   await expect(page.getByRole('heading', { name: 'Order saved for the next refill' })).toBeVisible();
 });
+
+test("a nurse applies the physician's order at the refill: a new concentration and dose, ordered by the physician, entered by the nurse", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  const api = await playwright.request.newContext({ baseURL });
+  const cookie = await sessionCookie(api, baseURL!, 'physician');
+  const subject = await findSubject(api, 'Thompson', cookie);
+  const programs = await api.get(`/api/v1/pumps/${subject.pumpId}/programs`, { headers: { cookie } });
+  const active = ((await programs.json()) as { programs: { versionNo: number; drugId: number; supersededAt: number | null }[] }).programs.find(
+    (p) => p.supersededAt === null,
+  )!;
+  const ordered = await api.post(`/api/v1/pumps/${subject.pumpId}/programs`, {
+    headers: { cookie, origin: baseURL! },
+    data: {
+      expectedVersionNo: active.versionNo,
+      timing: 'next-refill',
+      drugId: active.drugId,
+      concentrationMcgPerMl: 2000,
+      mode: 'simple',
+      doseMcgPerDay: 300,
+      reason: 'e2e: fewer refills',
+    },
+  });
+  expect(ordered.status(), await ordered.text()).toBe(201);
+  await api.dispose();
+
+  await signIn(page, 'nurse');
+  await page.goto(`/patients/${subject.patientId}/refill`);
+  await expect(page.getByText('Order for this refill')).toBeVisible();
+  const apply = page.getByLabel(/Apply this order at this refill/);
+  await expect(apply).toBeChecked();
+  // A nurse has no dose field of her own: the order sets it.
+  await expect(page.getByLabel('Change the daily dose at this refill')).toHaveCount(0);
+  await expect(page.getByLabel('Concentration (mcg/mL)')).toHaveValue('2000');
+  const expected = parseFloat(await page.locator('.rf-expected strong').innerText());
+  await page.getByLabel('Aspirated residual (mL)').fill(String(expected));
+  await page.getByLabel('Aspirated volume checked against the expected before filling').check();
+  await page.getByLabel('Needle placement in the reservoir confirmed').check();
+  await page.getByLabel(/Aspiration back/).check();
+  await page.getByLabel('Lot number').fill('E2E-ORDER-1');
+  await page.getByLabel('Expiry date').fill(`${new Date().getFullYear() + 1}-12-31`);
+  await page.getByLabel('Bridge bolus given').check();
+  await page.getByLabel('Bridge bolus volume (mL, drawn from the reservoir)').fill('0.2');
+  await page.getByRole('button', { name: 'Save refill' }).click();
+  await expect(page.getByRole('heading', { name: /^Refill saved/ })).toBeVisible();
+
+  await page.goto(`/patients/${subject.patientId}`);
+  const history = page.getByRole('table', { name: /Program versions/ });
+  const newest = history.getByRole('row').nth(1);
+  await expect(newest).toContainText('2,000 mcg/mL');
+  await expect(newest).toContainText('300 mcg/day');
+  await expect(newest).toContainText('Dr. Ana Ortiz');
+  await expect(newest).toContainText('Nora Nurse, RN');
+  await expect(page.getByRole('region', { name: 'Order for the next refill' })).toHaveCount(0);
+});
