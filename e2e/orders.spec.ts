@@ -148,7 +148,7 @@ test("a nurse applies the physician's order at the refill: a new concentration a
   await expect(apply).toBeChecked();
   // A nurse has no dose field of her own: the order sets it.
   await expect(page.getByLabel('Change the daily dose at this refill')).toHaveCount(0);
-  await expect(page.getByLabel('Concentration (mcg/mL)')).toHaveValue('2000');
+  await expect(page.getByRole('combobox', { name: 'Concentration' })).toHaveValue('2000');
   const expected = parseFloat(await page.locator('.rf-expected strong').innerText());
   await page.getByLabel('Aspirated residual (mL)').fill(String(expected));
   await page.getByLabel('Aspirated volume checked against the expected before filling').check();
