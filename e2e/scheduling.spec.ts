@@ -179,11 +179,11 @@ test('a no-show puts the patient back at the top of the worklist', async ({ page
   const mine = texts[index]!;
   expect(mine).toContain('none booked');
   const statusOf = (t: string) =>
-    ['Empty: withdrawal risk', 'Past alarm date', 'Overdue', 'Due soon', 'OK'].find((s) => t.includes(s));
+    ['Empty: withdrawal risk', 'Critical', 'Overdue', 'Due soon', 'OK'].find((s) => t.includes(s));
   for (const above of texts.slice(1, index)) {
     // Every row above is more urgent, or of the same status and also without an appointment.
     const rank = (t: string) =>
-      ['Empty: withdrawal risk', 'Past alarm date', 'Overdue', 'Due soon', 'OK'].indexOf(statusOf(t) ?? 'OK');
+      ['Empty: withdrawal risk', 'Critical', 'Overdue', 'Due soon', 'OK'].indexOf(statusOf(t) ?? 'OK');
     expect(rank(above) < rank(mine) || above.includes('none booked')).toBe(true);
   }
   expect(index).toBeLessThanOrEqual(10);

@@ -96,6 +96,11 @@ test('a critical residual discrepancy stays open on the worklist after the refil
   const expected = parseFloat(await page.locator('.rf-expected strong').innerText());
   await page.getByLabel('Aspirated residual (mL)').fill((Math.round((expected + 4.56) * 10) / 10).toString());
   await expect(page.getByRole('status').filter({ hasText: 'Discrepancy' })).toContainText('Critical');
+  // A critical value is saved only once the nurse has re-measured or confirmed it.
+  await page.getByLabel(/I re-measured the aspirated volume and confirm/).check();
+  await page.getByLabel('Aspirated volume checked against the expected before filling').check();
+  await page.getByLabel('Needle placement in the reservoir confirmed').check();
+  await page.getByLabel(/Aspiration back/).check();
   await page.getByLabel('Lot number').fill('E2E-STALL-1');
   await page.getByLabel('Expiry date').fill(`${new Date().getFullYear() + 1}-12-31`);
   await page.getByLabel(/Volume filled/).fill('20');
