@@ -3,7 +3,7 @@
  * The engine (lib/domain) does the arithmetic; this module only loads, converts units and saves.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { localDateOf } from '@/lib/domain/calendar';
+import { appointmentLateness } from '@/lib/domain/booking';
 import { forecast } from '@/lib/domain/forecast';
 import type { ClinicPolicy, Forecast, ForecastInput, ProgramVersion } from '@/lib/domain/types';
 import type { Db } from '../client';
@@ -291,7 +291,7 @@ export function refreshForecasts(
     nextAppointmentAt: context.nextAppointment?.startsAt ?? null,
     appointmentLate:
       context.nextAppointment != null &&
-      localDateOf(context.nextAppointment.startsAt, context.input.clinic.timeZone) > f.refillDueOn,
+      appointmentLateness(context.nextAppointment.startsAt, context.input.clinic.timeZone, f) !== 'on-time',
     computedAt: context.input.now,
   }));
   for (let i = 0; i < rows.length; i += 500)
