@@ -185,7 +185,8 @@ function toDto(row: DtoRow, timeZone: string): AppointmentDto {
     emptyAt: row.emptyAt,
   };
   // Only an upcoming visit can still be late: a done one refilled the pump (and the forecast moved on).
-  const lateness = row.status === 'booked' ? appointmentLateness(row.startsAt, timeZone, deadlines) : 'on-time';
+  const lateness =
+    row.status === 'booked' ? appointmentLateness(row.startsAt, timeZone, deadlines) : 'on-time';
   return {
     id: row.id,
     pumpId: row.pumpId,

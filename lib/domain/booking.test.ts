@@ -102,12 +102,12 @@ describe('missingLateConfirmation', () => {
     expect(warning).toMatch(
       /the pump alarms on 2026-03-26 \(Thu 26 Mar 2026 10:00\) and the reservoir is empty on 2026-03-30 \(Mon 30 Mar 2026 10:00\)/,
     );
-    expect(Object.keys(missingLateConfirmation('after-alarm', warning, { lateReason: 'Transport' }))).toEqual([
-      'confirmAfterAlarm',
-    ]);
-    expect(
-      Object.keys(missingLateConfirmation('after-alarm', warning, { confirmAfterAlarm: true })),
-    ).toEqual(['lateReason']);
+    expect(Object.keys(missingLateConfirmation('after-alarm', warning, { lateReason: 'Transport' }))).toEqual(
+      ['confirmAfterAlarm'],
+    );
+    expect(Object.keys(missingLateConfirmation('after-alarm', warning, { confirmAfterAlarm: true }))).toEqual(
+      ['lateReason'],
+    );
     expect(
       missingLateConfirmation('after-empty', warning, { lateReason: 'Transport', confirmAfterAlarm: true }),
     ).toEqual({});

@@ -63,8 +63,12 @@ export function latenessWarning(
   const due = pump.refillDueOn ? ` The refill is due ${isoAndHuman(pump.refillDueOn)}.` : '';
   if (lateness === 'after-due')
     return `${when} is after the refill due date ${pump.refillDueOn ? isoAndHuman(pump.refillDueOn) : ''}.`;
-  const alarm = pump.lowReservoirAlarmAt !== null ? `the pump alarms on ${instantDate(pump.lowReservoirAlarmAt, timeZone)}` : '';
-  const empty = pump.emptyAt !== null ? `the reservoir is empty on ${instantDate(pump.emptyAt, timeZone)}` : '';
+  const alarm =
+    pump.lowReservoirAlarmAt !== null
+      ? `the pump alarms on ${instantDate(pump.lowReservoirAlarmAt, timeZone)}`
+      : '';
+  const empty =
+    pump.emptyAt !== null ? `the reservoir is empty on ${instantDate(pump.emptyAt, timeZone)}` : '';
   const dates = [alarm, empty].filter(Boolean).join(' and ');
   if (lateness === 'after-alarm')
     return `${when} is after the low-reservoir alarm: ${dates}.${due} Book this only if no earlier visit is possible.`;
@@ -93,7 +97,8 @@ export function missingLateConfirmation(
   const fields: Partial<Record<'lateReason' | 'confirmAfterAlarm', string>> = {};
   if (lateness === 'on-time') return fields;
   if (!hasReason(confirmation.lateReason))
-    fields.lateReason = `${warning ?? ''} To book it anyway, give the reason (at least ${MIN_CONFIRMATION_REASON} characters).`.trim();
+    fields.lateReason =
+      `${warning ?? ''} To book it anyway, give the reason (at least ${MIN_CONFIRMATION_REASON} characters).`.trim();
   if ((lateness === 'after-alarm' || lateness === 'after-empty') && confirmation.confirmAfterAlarm !== true)
     fields.confirmAfterAlarm =
       lateness === 'after-empty'

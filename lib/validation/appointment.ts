@@ -63,9 +63,7 @@ const reason = (what: string) =>
     .optional();
 const confirmations = {
   lateReason: reason('The reason for booking late'),
-  confirmAfterAlarm: z
-    .boolean({ message: 'confirmAfterAlarm must be true or false' })
-    .optional(),
+  confirmAfterAlarm: z.boolean({ message: 'confirmAfterAlarm must be true or false' }).optional(),
   overbookReason: reason('The reason for overbooking'),
 };
 

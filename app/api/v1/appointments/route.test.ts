@@ -585,7 +585,10 @@ describe('late and overbooked appointments need a confirmation with a reason', (
       confirmAfterAlarm: true,
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ lateness: 'after-alarm', lateReason: 'Only day transport is available' });
+    expect(res.body).toMatchObject({
+      lateness: 'after-alarm',
+      lateReason: 'Only day transport is available',
+    });
     expect(res.body.lateWarning).toMatch(/the pump alarms on 2026-03-26/);
   });
 
@@ -623,7 +626,11 @@ describe('late and overbooked appointments need a confirmation with a reason', (
     // Sat 28 Mar is not a clinic day; Mon 30 Mar 09:00 is two working days after the alarm.
     const refusedMon = await move({ version: 1, date: '2026-03-30', time: '09:00' });
     expect(Object.keys(refusedMon.body.fields).sort()).toEqual(['confirmAfterAlarm', 'lateReason']);
-    expect(rowOf(booked.id)).toMatchObject({ startsAt: at('2026-03-18', '09:00'), version: 1, lateReason: null });
+    expect(rowOf(booked.id)).toMatchObject({
+      startsAt: at('2026-03-18', '09:00'),
+      version: 1,
+      lateReason: null,
+    });
 
     const moved = await move({
       version: 1,
@@ -662,7 +669,12 @@ describe('late and overbooked appointments need a confirmation with a reason', (
     const refused = await book({ pumpId: urgent.pump.id, date: '2026-04-01', time: '10:00' });
     expect(refused.status).toBe(400);
     expect(Object.keys(refused.body.fields).sort()).toEqual(['date', 'overbookReason']);
-    const short = await book({ pumpId: urgent.pump.id, date: '2026-04-01', time: '10:00', overbookReason: 'x' });
+    const short = await book({
+      pumpId: urgent.pump.id,
+      date: '2026-04-01',
+      time: '10:00',
+      overbookReason: 'x',
+    });
     expect(short.body.fields.overbookReason).toMatch(/at least 3 characters/);
     expect(countAppointments()).toBe(before);
 
@@ -692,9 +704,17 @@ describe('the daily capacity is one count for the slot search and booking', () =
     try {
       const refilled = pumpFilled(0);
       const other = pumpFilled(3);
-      createAppointment(ctx.db, { pumpId: refilled.pump.id, startsAt: at('2026-04-08', '08:30'), status: 'done' });
+      createAppointment(ctx.db, {
+        pumpId: refilled.pump.id,
+        startsAt: at('2026-04-08', '08:30'),
+        status: 'done',
+      });
       createAppointment(ctx.db, { pumpId: other.pump.id, startsAt: at('2026-04-08', '15:00') });
-      const slots = findOpenSlots(ctx.db, ctx.clinic.id, { after: today, onOrBefore: '2026-04-09', count: 5 });
+      const slots = findOpenSlots(ctx.db, ctx.clinic.id, {
+        after: today,
+        onOrBefore: '2026-04-09',
+        count: 5,
+      });
       expect(slots.length).toBeGreaterThan(0);
       expect(slots.every((sl) => sl.date === '2026-04-09')).toBe(true);
       const refused = await book({ pumpId: refilled.pump.id, date: '2026-04-08', time: '11:00' });
