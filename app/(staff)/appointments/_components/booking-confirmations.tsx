@@ -132,8 +132,9 @@ export function ConfirmationBlocks({
             )}
           </Field>
           {afterAlarm && (
-            <div className="stack">
-              <label className="appt-confirm-check">
+            // sched-field: the shared size for a checkbox beside its label (globals.css).
+            <div className="sched-field">
+              <label className="inline appt-confirm-check">
                 <input
                   type="checkbox"
                   checked={value.confirmAfterAlarm}
