@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { hashPassword } from 'better-auth/crypto';
 import { eq, sql } from 'drizzle-orm';
-import { localDateOf, addDaysToLocalDate, localDateTimeToInstant } from '@/lib/domain/calendar';
+import { localDateOf, addDaysToLocalDate, isClinicDay, localDateTimeToInstant } from '@/lib/domain/calendar';
+import type { ClinicPolicy } from '@/lib/domain/types';
 import { discrepancyToleranceMl } from '@/lib/domain/refill';
 import { optimizeDatabase, type Db } from './client';
 import {
@@ -343,7 +344,7 @@ function seedClinicRows(db: Db, options: SeedOptions, physicianIds: string[]): S
             ? addDaysToLocalDate(f.refillDueOn, rule.days)
             : addDaysToLocalDate(localDateOf(f.lowReservoirAlarmAt ?? now, timeZone), rule.days);
       if (date <= today) date = addDaysToLocalDate(today, 1);
-      date = nextWeekday(date, clinic.holidays, rule.kind === 'before-due' ? -1 : 1, today);
+      date = nextClinicDay(date, clinic, rule.kind === 'before-due' ? -1 : 1, today);
       const n = slotsTaken.get(date) ?? 0;
       slotsTaken.set(date, n + 1);
       const minutes = 8 * 60 + 30 + ((n + index) % 14) * 30;
@@ -355,12 +356,16 @@ function seedClinicRows(db: Db, options: SeedOptions, physicianIds: string[]): S
   });
 }
 
-/** Moves a date off weekends and holidays: earlier for "before due" (never before tomorrow), else later. */
-function nextWeekday(date: string, holidays: string[], direction: -1 | 1, today: string): string {
+/** Moves a date off non-clinic days (isClinicDay): earlier for "before due" (never before tomorrow), else later. */
+function nextClinicDay(
+  date: string,
+  clinic: Pick<ClinicPolicy, 'clinicWeekdays' | 'holidays'>,
+  direction: -1 | 1,
+  today: string,
+): string {
   let d = date;
   for (let guard = 0; guard < 14; guard++) {
-    const dow = new Date(`${d}T12:00:00Z`).getUTCDay();
-    if (dow !== 0 && dow !== 6 && !holidays.includes(d)) return d;
+    if (isClinicDay(d, clinic)) return d;
     const candidate = addDaysToLocalDate(d, direction);
     d = direction === -1 && candidate <= today ? addDaysToLocalDate(d, 1) : candidate;
     if (direction === -1 && candidate <= today) direction = 1;

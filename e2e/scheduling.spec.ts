@@ -228,6 +228,155 @@ test('the week view shows the clinic’s appointments, with each day’s places 
   );
 });
 
+interface PumpSlots {
+  pumpId: number;
+  timeZone: string;
+  refillDueOn: string;
+  lowReservoirAlarmAt: number;
+  emptyAt: number;
+  slots: { date: string; time: string }[];
+}
+
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** The first Monday–Friday on or after `date` (the demo clinic's weekdays; it has no holidays then). */
+function weekdayOnOrAfter(date: string): string {
+  let d = date;
+  while ([0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay())) d = addDays(d, 1);
+  return d;
+}
+
+/** Books Samuel Brooks (no appointment in the demo seed) through the API on his first on-time slot. */
+async function bookBrooks(deskApi: Api, track: (id: number) => void) {
+  const { patients } = await deskApi.get<{ patients: { pumps: { id: number }[] }[] }>(
+    '/api/v1/patients?q=Brooks&limit=1',
+  );
+  const pumpId = patients[0]!.pumps[0]!.id;
+  const slots = await deskApi.get<PumpSlots>(`/api/v1/slots?pumpId=${pumpId}&count=1`);
+  const res = await deskApi.send('POST', '/api/v1/appointments', { pumpId, ...slots.slots[0]! });
+  expect(res.status).toBe(201);
+  const booked = res.body as Appointment;
+  track(booked.id);
+  return { booked, slots };
+}
+
+test('moving a patient past the low-reservoir alarm asks for a reason and an explicit confirmation, then shows the warning', async ({
+  page,
+  deskApi,
+  track,
+}) => {
+  const { booked, slots } = await bookBrooks(deskApi, track);
+  // The issue's case: two days after the low-reservoir alarm (on a clinic day).
+  const alarm = local(slots.lowReservoirAlarmAt, slots.timeZone);
+  const target = weekdayOnOrAfter(addDays(alarm.date, 2));
+
+  await signIn(page, 'front-desk');
+  await page.goto(`/appointments?view=day&date=${booked.date}`);
+  const row = page
+    .getByRole('row', { name: new RegExp(`^${booked.time}–\\d\\d:\\d\\d Brooks, Samuel`) })
+    .filter({ has: page.getByRole('button', { name: 'Move…' }) });
+  await row.getByRole('button', { name: 'Move…' }).click();
+  const move = page.getByRole('form', { name: 'Move the appointment of Brooks, Samuel' });
+  await move.getByLabel('New date').fill(target);
+  await move.getByLabel('New time').fill('09:00');
+
+  // The warning appears before saving, with the dates.
+  const warning = move.getByRole('group', { name: 'After the low-reservoir alarm' });
+  await expect(warning).toBeVisible();
+  await expect(warning).toContainText(`the pump alarms on ${alarm.date}`);
+  await expect(warning).toContainText(
+    `the reservoir is empty on ${local(slots.emptyAt, slots.timeZone).date}`,
+  );
+  await expect(warning).toContainText(`The refill is due ${slots.refillDueOn}`);
+
+  // Saving without the confirmations changes nothing and says what is missing.
+  await move.getByRole('button', { name: 'Save new time' }).click();
+  await expect(move.getByText('Give the reason for booking on this date.')).toBeVisible();
+  await expect(move.getByText('Confirm that you are booking after the low-reservoir alarm.')).toBeVisible();
+  expect(await deskApi.get<Appointment>(`/api/v1/appointments/${booked.id}`)).toMatchObject({
+    date: booked.date,
+    version: 1,
+  });
+
+  await warning
+    .getByLabel('Reason for booking late')
+    .fill('Family can only travel that week; physician informed');
+  await warning.getByRole('checkbox', { name: 'I confirm booking after the low-reservoir alarm' }).check();
+  await page.screenshot({ path: 'test-results/late-move-confirmation.png', fullPage: true });
+  await move.getByRole('button', { name: 'Save new time' }).click();
+
+  // The row leaves this day, and the page says where it went and what was confirmed.
+  const notice = page.getByRole('status').filter({ hasText: 'Moved: Brooks, Samuel' });
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('Booked late.');
+  await expect(notice).toContainText(`the pump alarms on ${alarm.date}`);
+  await expect(notice).toContainText('Reason given: Family can only travel that week; physician informed');
+  await notice.getByRole('link', { name: 'Show that day' }).click();
+  await expect(page).toHaveURL(new RegExp(`view=day&date=${target}`));
+  await expect(
+    page.getByRole('row', { name: /Brooks, Samuel/ }).filter({ hasText: 'After the low-reservoir alarm' }),
+  ).toContainText('Reason: Family can only travel that week');
+
+  expect(await deskApi.get(`/api/v1/appointments/${booked.id}`)).toMatchObject({
+    date: target,
+    time: '09:00',
+    lateness: 'after-alarm',
+    lateReason: 'Family can only travel that week; physician informed',
+  });
+});
+
+test('a full day can be overbooked for an urgent patient with a reason', async ({
+  page,
+  deskApi,
+  track,
+  baseURL,
+}) => {
+  // Capacity 1 for this test: every day with an appointment is full (restored afterwards).
+  const admin = await playwrightRequest.newContext({ baseURL });
+  const headers = { cookie: await sessionCookie(admin, baseURL!, 'admin'), origin: baseURL! };
+  const settings = (await (await admin.get('/api/v1/settings', { headers })).json()) as {
+    version: number;
+    dailyCapacity: number;
+  };
+  const patchSettings = async (body: Record<string, unknown>) => {
+    const res = await admin.patch('/api/v1/settings', { headers, data: body });
+    expect(res.status()).toBe(200);
+    return ((await res.json()) as { settings: { version: number } }).settings.version;
+  };
+  let version = await patchSettings({ version: settings.version, dailyCapacity: 1 });
+  try {
+    const { booked, slots } = await bookBrooks(deskApi, track);
+    void slots;
+    // Another patient on Brooks's day: the day is full.
+    await signIn(page, 'front-desk');
+    await page.goto('/appointments');
+    const booking = page.getByRole('form', { name: 'Book an appointment' });
+    await booking.getByLabel('Patient name or MRN').fill('Rahman');
+    await booking.getByRole('button', { name: /Choose .* for Rahman, Aisha/ }).click();
+    await booking.getByLabel('Date').fill(booked.date);
+    await booking.getByLabel('Time').fill('16:00');
+    await booking.getByRole('button', { name: 'Book appointment' }).click();
+    const overbook = booking.getByRole('group', { name: 'Overbook a full day' });
+    await expect(overbook).toBeVisible();
+    await expect(overbook).toContainText('is full');
+    await overbook.getByLabel('Reason for overbooking').fill('Patient reports the pump alarm');
+    await booking.getByRole('button', { name: 'Book appointment' }).click();
+    const status = booking.getByRole('status');
+    await expect(status).toContainText('Booked Rahman, Aisha');
+    await expect(status).toContainText('Overbooked. Reason given: Patient reports the pump alarm');
+    const day = await deskApi.get<{ appointments: (Appointment & { overbookReason: string | null })[] }>(
+      `/api/v1/appointments?from=${booked.date}&to=${booked.date}&status=booked`,
+    );
+    const urgent = day.appointments.find((a) => a.overbookReason === 'Patient reports the pump alarm');
+    expect(urgent).toBeDefined();
+    track(urgent!.id);
+  } finally {
+    version = (await (await admin.get('/api/v1/settings', { headers })).json()).version as number;
+    await patchSettings({ version, dailyCapacity: settings.dailyCapacity });
+    await admin.dispose();
+  }
+});
+
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations

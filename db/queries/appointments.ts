@@ -4,13 +4,25 @@
  * worklist sees at once whether the pump still has an upcoming appointment. `sequence` goes up whenever the start,
  * duration or status changes, so subscribed calendars update the event in place (RFC 5545 SEQUENCE).
  */
-import { and, eq, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, ne, sql, type SQL } from 'drizzle-orm';
+import {
+  appointmentLateness,
+  isConfirmationReason,
+  latenessWarning,
+  missingLateConfirmation,
+  placesLeft,
+  type Lateness,
+  type LateConfirmation,
+  type PumpDeadlines,
+} from '@/lib/domain/booking';
 import {
   addDaysToLocalDate,
   dayNumberOf,
   formatDayNumberForHumans,
   formatInstantForHumans,
   formatInstantIso,
+  isClinicDay,
+  isClinicHoliday,
   isoWeekdayOf,
   localDateOf,
   localDateTimeToInstant,
@@ -21,13 +33,11 @@ import type { Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
 import { refreshForecasts } from './forecasts';
-import { findOpenSlots } from './slots';
+import { findOpenSlots, placesTaken, placesTakenByDay } from './slots';
 import { assertSameVersion } from './versioning';
 
 type Reader = Pick<Db, 'select'>;
 
-/** Statuses that take one of the day's places: a cancelled or missed visit frees its place. */
-const CAPACITY_STATUSES = ['booked', 'done'] as const;
 const MINUTE_MS = 60_000;
 const WEEKDAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -53,8 +63,18 @@ export interface AppointmentDto {
   notes: string;
   /** The pump's stored refill due date (null for an explanted pump). */
   refillDueOn: string | null;
-  /** A booked appointment after the pump's due date (alert E2). */
+  /** The pump's forecast low-reservoir alarm and empty instants (epoch ms; null when not forecast). */
+  lowReservoirAlarmAt: number | null;
+  emptyAt: number | null;
+  /** How late a booked appointment is for its pump (lib/domain/booking appointmentLateness; alert E2). */
+  lateness: Lateness;
+  /** A booked appointment after the due date, the alarm or the empty date (lateness is not 'on-time'). */
   late: boolean;
+  /** What the booker was warned of, with the dates (null when on time). */
+  lateWarning: string | null;
+  /** The reasons the booker gave when booking late or on a full day. */
+  lateReason: string | null;
+  overbookReason: string | null;
 }
 
 export interface CalendarDay {
@@ -128,7 +148,11 @@ const dtoColumns = {
   sequence: s.appointments.sequence,
   version: s.appointments.version,
   notes: s.appointments.notes,
+  lateReason: s.appointments.lateReason,
+  overbookReason: s.appointments.overbookReason,
   refillDueOn: s.pumpForecasts.refillDueOn,
+  lowReservoirAlarmAt: s.pumpForecasts.lowReservoirAlarmAt,
+  emptyAt: s.pumpForecasts.emptyAt,
 };
 
 function selectAppointments(db: Reader, where: SQL | undefined) {
@@ -155,6 +179,14 @@ function localParts(at: number, timeZone: string): { date: string; time: string 
 function toDto(row: DtoRow, timeZone: string): AppointmentDto {
   const start = localParts(row.startsAt, timeZone);
   const end = localParts(row.startsAt + row.durationMinutes * MINUTE_MS, timeZone);
+  const deadlines: PumpDeadlines = {
+    refillDueOn: row.refillDueOn,
+    lowReservoirAlarmAt: row.lowReservoirAlarmAt,
+    emptyAt: row.emptyAt,
+  };
+  // Only an upcoming visit can still be late: a done one refilled the pump (and the forecast moved on).
+  const lateness =
+    row.status === 'booked' ? appointmentLateness(row.startsAt, timeZone, deadlines) : 'on-time';
   return {
     id: row.id,
     pumpId: row.pumpId,
@@ -174,19 +206,17 @@ function toDto(row: DtoRow, timeZone: string): AppointmentDto {
     version: row.version,
     notes: row.notes,
     refillDueOn: row.refillDueOn,
-    late: row.status === 'booked' && row.refillDueOn != null && start.date > row.refillDueOn,
+    lowReservoirAlarmAt: row.lowReservoirAlarmAt,
+    emptyAt: row.emptyAt,
+    lateness,
+    late: lateness !== 'on-time',
+    lateWarning: latenessWarning(lateness, row.startsAt, timeZone, deadlines),
+    lateReason: row.lateReason,
+    overbookReason: row.overbookReason,
   };
 }
 
 const dayStart = (date: string, timeZone: string) => localDateTimeToInstant(date, '00:00', timeZone);
-
-export function isHoliday(clinic: Pick<s.Clinic, 'holidays'>, date: string): boolean {
-  return clinic.holidays.includes(date);
-}
-
-export function isOpenDay(clinic: Pick<s.Clinic, 'holidays' | 'clinicWeekdays'>, date: string): boolean {
-  return clinic.clinicWeekdays.includes(isoWeekdayOf(date)) && !isHoliday(clinic, date);
-}
 
 /** The clinic's appointments between two clinic-local dates (inclusive), with each day's places taken. */
 export function listAppointments(
@@ -207,17 +237,15 @@ export function listAppointments(
     ),
   ).map((r) => toDto(r, tz));
 
-  const taken = new Map<string, number>();
-  for (const a of rows)
-    if ((CAPACITY_STATUSES as readonly string[]).includes(a.status))
-      taken.set(a.date, (taken.get(a.date) ?? 0) + 1);
+  // The whole clinic's places, also when the list is filtered to one pump.
+  const taken = placesTakenByDay(db, clinic, range.from, range.to);
   const days: CalendarDay[] = [];
   for (let d = range.from; d <= range.to; d = addDaysToLocalDate(d, 1)) {
     days.push({
       date: d,
       weekday: isoWeekdayOf(d),
-      open: isOpenDay(clinic, d),
-      holiday: isHoliday(clinic, d),
+      open: isClinicDay(d, clinic),
+      holiday: isClinicHoliday(d, clinic),
       taken: taken.get(d) ?? 0,
       capacity: clinic.dailyCapacity,
     });
@@ -243,26 +271,6 @@ export function getAppointment(db: Reader, clinicId: number, id: number): Appoin
   return toDto(row, clinic.timeZone);
 }
 
-/** Places taken on a clinic-local date, not counting `excludeId` (the appointment being moved). */
-function placesTaken(db: Reader, clinic: ClinicRow, date: string, excludeId?: number): number {
-  const row = db
-    .select({ n: sql<number>`count(*)` })
-    .from(s.appointments)
-    .innerJoin(s.pumps, eq(s.pumps.id, s.appointments.pumpId))
-    .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
-    .where(
-      and(
-        eq(s.patients.clinicId, clinic.id),
-        inArray(s.appointments.status, [...CAPACITY_STATUSES]),
-        gte(s.appointments.startsAt, dayStart(date, clinic.timeZone)),
-        lt(s.appointments.startsAt, dayStart(addDaysToLocalDate(date, 1), clinic.timeZone)),
-        excludeId ? ne(s.appointments.id, excludeId) : undefined,
-      ),
-    )
-    .get();
-  return row?.n ?? 0;
-}
-
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 const hhmm = (minutes: number) =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
@@ -275,25 +283,53 @@ export function weekdayList(weekdays: readonly number[]): string {
     .join(', ');
 }
 
+/** The pump's stored forecast deadlines (all null when it has none). */
+function pumpDeadlines(db: Reader, pumpId: number): PumpDeadlines {
+  const row = db
+    .select({
+      refillDueOn: s.pumpForecasts.refillDueOn,
+      lowReservoirAlarmAt: s.pumpForecasts.lowReservoirAlarmAt,
+      emptyAt: s.pumpForecasts.emptyAt,
+    })
+    .from(s.pumpForecasts)
+    .where(eq(s.pumpForecasts.pumpId, pumpId))
+    .get();
+  return row ?? { refillDueOn: null, lowReservoirAlarmAt: null, emptyAt: null };
+}
+
+export interface SchedulingConfirmation extends LateConfirmation {
+  overbookReason?: string | undefined;
+}
+
+export interface Schedulable {
+  startsAt: number;
+  lateness: Lateness;
+  /** The confirmed reasons to store: null when the booking did not need them. */
+  lateReason: string | null;
+  overbookReason: string | null;
+}
+
 /**
  * The scheduling rules, with a message per field that says what is allowed: a clinic day (weekday, not a holiday),
- * inside opening hours, not on a past day, under the daily capacity, and no overlap with another booked appointment
- * of the same pump.
+ * inside opening hours, not on a past day, and no overlap with another booked appointment of the same pump. A full
+ * day (the daily capacity) needs an `overbookReason`; a date after the refill due date needs a `lateReason`, and
+ * after the low-reservoir alarm also `confirmAfterAlarm` (lib/domain/booking.ts, reference.md E2).
  */
 export function assertSchedulable(
   db: Reader,
   clinic: ClinicRow,
   slot: { pumpId: number; date: string; time: string; durationMinutes: number; excludeId?: number },
+  confirmation: SchedulingConfirmation,
   now: number,
-): number {
+): Schedulable {
   const fields: Record<string, string> = {};
   const today = localDateOf(now, clinic.timeZone);
   if (slot.date < today) {
     fields.date = `${humanDate(slot.date)} is in the past. Choose today (${humanDate(today)}) or a later day.`;
-  } else if (!clinic.clinicWeekdays.includes(isoWeekdayOf(slot.date))) {
-    fields.date = `The clinic books appointments on ${weekdayList(clinic.clinicWeekdays)} only; ${humanDate(slot.date)} is not a clinic day.`;
-  } else if (isHoliday(clinic, slot.date)) {
+  } else if (isClinicHoliday(slot.date, clinic)) {
     fields.date = `${humanDate(slot.date)} is a clinic holiday. Choose another day.`;
+  } else if (!isClinicDay(slot.date, clinic)) {
+    fields.date = `The clinic books appointments on ${weekdayList(clinic.clinicWeekdays)} only; ${humanDate(slot.date)} is not a clinic day.`;
   }
 
   const start = minutesOf(slot.time);
@@ -302,10 +338,16 @@ export function assertSchedulable(
     fields.time = `Appointments must start at ${clinic.dayStartsAt} or later and end by ${clinic.dayEndsAt} (clinic hours); ${slot.time}–${end >= 1440 ? 'after midnight' : hhmm(end)} does not fit.`;
   }
 
+  let overbookReason: string | null = null;
   if (!fields.date) {
     const taken = placesTaken(db, clinic, slot.date, slot.excludeId);
-    if (taken >= clinic.dailyCapacity) {
-      fields.date = `${humanDate(slot.date)} is full: ${taken} of ${clinic.dailyCapacity} places are taken (the clinic’s daily capacity). Choose another day.`;
+    if (placesLeft(taken, clinic.dailyCapacity) === 0) {
+      if (isConfirmationReason(confirmation.overbookReason)) {
+        overbookReason = confirmation.overbookReason!.trim();
+      } else {
+        fields.date = `${humanDate(slot.date)} is full: ${taken} of ${clinic.dailyCapacity} places are taken (the clinic’s daily capacity). Choose another day, or give a reason to overbook an urgent patient.`;
+        fields.overbookReason = `${humanDate(slot.date)} is full. To book an urgent patient anyway, give the reason for overbooking (at least 3 characters).`;
+      }
     }
   }
 
@@ -330,8 +372,24 @@ export function assertSchedulable(
     }
   }
 
+  const deadlines = pumpDeadlines(db, slot.pumpId);
+  const lateness = appointmentLateness(startsAt, clinic.timeZone, deadlines);
+  Object.assign(
+    fields,
+    missingLateConfirmation(
+      lateness,
+      latenessWarning(lateness, startsAt, clinic.timeZone, deadlines),
+      confirmation,
+    ),
+  );
+
   if (Object.keys(fields).length > 0) throw new ValidationError(Object.values(fields).join(' '), fields);
-  return startsAt;
+  return {
+    startsAt,
+    lateness,
+    lateReason: lateness === 'on-time' ? null : confirmation.lateReason!.trim(),
+    overbookReason,
+  };
 }
 
 /** The pump, if it belongs to the clinic (404 otherwise) and is still implanted. */
@@ -358,6 +416,9 @@ const auditView = (a: AppointmentDto) => ({
   status: a.status,
   sequence: a.sequence,
   notes: a.notes,
+  lateness: a.lateness,
+  lateReason: a.lateReason,
+  overbookReason: a.overbookReason,
 });
 
 export function bookAppointment(
@@ -370,17 +431,20 @@ export function bookAppointment(
     bookablePump(tx, actor.clinicId, input.pumpId);
     const clinic = loadClinic(tx, actor.clinicId);
     const durationMinutes = input.durationMinutes ?? clinic.slotMinutes;
-    const startsAt = assertSchedulable(
+    const slot = assertSchedulable(
       tx,
       clinic,
       { pumpId: input.pumpId, date: input.date, time: input.time, durationMinutes },
+      input,
       now,
     );
     const row = tx
       .insert(s.appointments)
       .values({
         pumpId: input.pumpId,
-        startsAt,
+        startsAt: slot.startsAt,
+        lateReason: slot.lateReason,
+        overbookReason: slot.overbookReason,
         durationMinutes,
         type: input.type,
         status: 'booked',
@@ -432,13 +496,20 @@ export function changeAppointment(
           durationMinutes === before.durationMinutes
         )
           return before;
-        const startsAt = assertSchedulable(
+        const slot = assertSchedulable(
           tx,
           clinic,
           { pumpId: before.pumpId, date: patch.date, time: patch.time, durationMinutes, excludeId: id },
+          patch,
           now,
         );
-        set = { startsAt, durationMinutes };
+        // The reasons confirmed for the new time replace the old ones (none needed: none kept).
+        set = {
+          startsAt: slot.startsAt,
+          durationMinutes,
+          lateReason: slot.lateReason,
+          overbookReason: slot.overbookReason,
+        };
         break;
       }
       case 'cancel': {
@@ -507,12 +578,13 @@ export interface OpenSlot {
   startsAtIso: string;
   date: string;
   time: string;
+  /** How late this slot is for the pump (booking a late one needs a confirmation). */
+  lateness: Lateness;
 }
 
-export interface PumpSlots {
+export interface PumpSlots extends PumpDeadlines {
   pumpId: number;
   timeZone: string;
-  refillDueOn: string | null;
   durationMinutes: number;
   /** False when no slot is left on or before the due date and the earliest later slots are offered instead. */
   beforeDueDate: boolean;
@@ -522,7 +594,10 @@ export interface PumpSlots {
 /** Days searched past today when no slot is left before the due date (an overdue pump needs the earliest one). */
 const FALLBACK_DAYS = 28;
 
-/** Open slots for a pump on or before its stored refill due date (db/queries/slots.ts findOpenSlots). */
+/**
+ * Open slots for a pump on or before its stored refill due date (db/queries/slots.ts findOpenSlots), with the
+ * pump's deadlines so that the booking form can warn before a late booking.
+ */
 export function openSlotsForPump(
   db: Reader,
   clinicId: number,
@@ -532,26 +607,18 @@ export function openSlotsForPump(
 ): PumpSlots {
   bookablePump(db, clinicId, pumpId);
   const clinic = loadClinic(db, clinicId);
-  const due = db
-    .select({ refillDueOn: s.pumpForecasts.refillDueOn })
-    .from(s.pumpForecasts)
-    .where(eq(s.pumpForecasts.pumpId, pumpId))
-    .get();
+  const deadlines = pumpDeadlines(db, pumpId);
   const durationMinutes = options.durationMinutes ?? clinic.slotMinutes;
   const today = localDateOf(now, clinic.timeZone);
   const search = (onOrBefore: string) =>
-    withinCapacity(
-      db,
-      clinic,
-      findOpenSlots(db, clinicId, { after: now, onOrBefore, count: options.count, durationMinutes }),
-    );
-  let slots = due ? search(due.refillDueOn) : [];
+    findOpenSlots(db, clinicId, { after: now, onOrBefore, count: options.count, durationMinutes });
+  let slots = deadlines.refillDueOn ? search(deadlines.refillDueOn) : [];
   const beforeDueDate = slots.length > 0;
   if (!beforeDueDate) slots = search(addDaysToLocalDate(today, FALLBACK_DAYS));
   return {
     pumpId,
     timeZone: clinic.timeZone,
-    refillDueOn: due?.refillDueOn ?? null,
+    ...deadlines,
     durationMinutes,
     beforeDueDate,
     slots: slots.map((sl) => ({
@@ -559,16 +626,7 @@ export function openSlotsForPump(
       startsAtIso: formatInstantIso(sl.startsAt, clinic.timeZone),
       date: sl.date,
       time: sl.time,
+      lateness: appointmentLateness(sl.startsAt, clinic.timeZone, deadlines),
     })),
   };
-}
-
-/** findOpenSlots counts booked appointments only; a visit already done today also took a place. */
-function withinCapacity<T extends { date: string }>(db: Reader, clinic: ClinicRow, slots: T[]): T[] {
-  const room = new Map<string, number>();
-  return slots.filter((sl) => {
-    const left = room.get(sl.date) ?? clinic.dailyCapacity - placesTaken(db, clinic, sl.date);
-    room.set(sl.date, left - 1);
-    return left > 0;
-  });
 }

@@ -3,7 +3,7 @@
  * The engine (lib/domain) does the arithmetic; this module only loads, converts units and saves.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { localDateOf } from '@/lib/domain/calendar';
+import { appointmentLateness } from '@/lib/domain/booking';
 import { forecast } from '@/lib/domain/forecast';
 import { usualDoseLimits } from '@/lib/domain/policy';
 import type { ClinicPolicy, Forecast, ForecastInput, ProgramVersion } from '@/lib/domain/types';
@@ -347,7 +347,7 @@ export function refreshForecasts(
     nextAppointmentAt: context.nextAppointment?.startsAt ?? null,
     appointmentLate:
       context.nextAppointment != null &&
-      localDateOf(context.nextAppointment.startsAt, context.input.clinic.timeZone) > f.refillDueOn,
+      appointmentLateness(context.nextAppointment.startsAt, context.input.clinic.timeZone, f) !== 'on-time',
     worstAlertRank: worst.get(context.pumpId) ?? 0,
     computedAt: context.input.now,
   }));

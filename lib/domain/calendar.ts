@@ -142,13 +142,25 @@ function compileCalendar(policy: ClinicCalendar): CompiledCalendar {
   return { weekdays: lastWeekdays, holidays: lastHolidays };
 }
 
-export function isClinicDayNumber(day: number, policy: ClinicCalendar): boolean {
-  const cal = compileCalendar(policy);
+function isOpen(cal: CompiledCalendar, day: number): boolean {
   return cal.weekdays[isoWeekdayOfDayNumber(day)] === true && !cal.holidays.has(day);
 }
 
+export function isClinicDayNumber(day: number, policy: ClinicCalendar): boolean {
+  return isOpen(compileCalendar(policy), day);
+}
+
+/**
+ * A clinic day: one of the clinic's refill weekdays that is not one of its holidays (reference.md E17). The one
+ * rule behind due dates, the open-slot search, booking and the calendar's open/closed days.
+ */
 export function isClinicDay(date: LocalDate, policy: ClinicCalendar): boolean {
   return isClinicDayNumber(dayNumberOf(date), policy);
+}
+
+/** One of the clinic's holidays (says why a weekday is not a clinic day). */
+export function isClinicHoliday(date: LocalDate, policy: ClinicCalendar): boolean {
+  return compileCalendar(policy).holidays.has(dayNumberOf(date));
 }
 
 /**
@@ -159,7 +171,7 @@ export function latestClinicDayNumberOnOrBefore(day: number, policy: ClinicCalen
   const cal = compileCalendar(policy);
   // A year of consecutive holidays would be a configuration error; stop rather than search forever.
   for (let d = day; d > day - 400; d--) {
-    if (cal.weekdays[isoWeekdayOfDayNumber(d)] === true && !cal.holidays.has(d)) return d;
+    if (isOpen(cal, d)) return d;
   }
   throw new NoClinicDayError(`No clinic day in the 400 days up to ${localDateOfDayNumber(day)}`, {
     field: 'holidays',

@@ -7,6 +7,7 @@
  * the integration itself runs in epoch milliseconds (integrate.ts).
  */
 import { fmtMl, fmtNumber, interruptionRisk, makeAlert, raiseSeverity, sortAlerts } from './alerts';
+import { appointmentLateness } from './booking';
 import {
   addMonthsToDayNumber,
   dayNumberOf,
@@ -158,16 +159,20 @@ function buildAlerts(x: AlertContext): Alert[] {
   // E2 / E3: the next booked appointment against the forecast.
   const appt = input.nextAppointmentAt;
   if (appt !== null && appt >= now) {
-    const apptDay = zone.dayOf(appt);
     let severity: Severity | null = null;
     let reason = '';
-    if (c.emptyAt !== null && appt >= c.emptyAt) {
+    const lateness = appointmentLateness(appt, tz, {
+      refillDueOn: localDateOfDayNumber(x.dueDay),
+      lowReservoirAlarmAt: c.lowReservoirAlarmAt,
+      emptyAt: c.emptyAt,
+    });
+    if (lateness === 'after-empty') {
       severity = 'critical';
-      reason = `after the reservoir is calculated to be empty (${at(c.emptyAt)})`;
-    } else if (c.lowReservoirAlarmAt !== null && appt >= c.lowReservoirAlarmAt) {
+      reason = `after the reservoir is calculated to be empty (${at(c.emptyAt!)})`;
+    } else if (lateness === 'after-alarm') {
       severity = 'high';
-      reason = `after the low-reservoir alarm (${at(c.lowReservoirAlarmAt)})`;
-    } else if (apptDay > x.dueDay) {
+      reason = `after the low-reservoir alarm (${at(c.lowReservoirAlarmAt!)})`;
+    } else if (lateness === 'after-due') {
       severity = 'high';
       reason = `after the refill due date (${due})`;
     }

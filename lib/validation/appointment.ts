@@ -5,6 +5,7 @@
  * them into an instant in the clinic's time zone.
  */
 import { z } from 'zod';
+import { MIN_CONFIRMATION_REASON } from '@/lib/domain/booking';
 import { localDate, localTime } from './common';
 
 // The same lists as db/schema.ts (kept here so that client forms do not bundle the schema module).
@@ -49,6 +50,23 @@ const version = z
   .int('Version must be the whole number you read with the appointment')
   .min(1, 'Version must be 1 or more');
 
+/**
+ * The booker's confirmations (lib/domain/booking.ts decides when each is needed): `lateReason` for a date after the
+ * refill due date, plus `confirmAfterAlarm: true` after the low-reservoir alarm; `overbookReason` for a full day.
+ */
+const reason = (what: string) =>
+  z
+    .string({ message: `${what} must be text` })
+    .trim()
+    .min(MIN_CONFIRMATION_REASON, `${what} must be at least ${MIN_CONFIRMATION_REASON} characters`)
+    .max(500, `${what} must be at most 500 characters`)
+    .optional();
+const confirmations = {
+  lateReason: reason('The reason for booking late'),
+  confirmAfterAlarm: z.boolean({ message: 'confirmAfterAlarm must be true or false' }).optional(),
+  overbookReason: reason('The reason for overbooking'),
+};
+
 export const appointmentTypeSchema = z.enum(appointmentTypes, {
   message: 'Type must be refill, replacement or titration',
 });
@@ -68,6 +86,7 @@ export const bookAppointmentSchema = z.object({
     .trim()
     .max(500, 'Notes must be at most 500 characters')
     .default(''),
+  ...confirmations,
 });
 export type BookAppointmentInput = z.infer<typeof bookAppointmentSchema>;
 
@@ -80,6 +99,7 @@ export const appointmentPatchSchema = z.discriminatedUnion(
       date: localDate,
       time: localTime,
       durationMinutes: durationMinutes.optional(),
+      ...confirmations,
     }),
     z.object({
       action: z.literal('cancel'),

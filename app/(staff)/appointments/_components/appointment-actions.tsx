@@ -7,6 +7,14 @@ import { changeAppointment, scheduleKeys, type AppointmentDto } from '@/lib/quer
 import { formatLocalDate } from '@/lib/format';
 import type { AppointmentPatch } from '@/lib/validation/appointment';
 import { Field } from '@/app/(staff)/_components/field';
+import {
+  ConfirmationBlocks,
+  confirmationPayload,
+  noConfirmations,
+  shownConfirmations,
+  useLateCheck,
+  type Confirmations,
+} from './booking-confirmations';
 import { DateTimeFields, SlotPicker } from './slot-picker';
 
 const verbs: Record<AppointmentPatch['action'], string> = {
@@ -21,10 +29,16 @@ export function AppointmentActions({
   appointment: a,
   today,
   compact = false,
+  onMoved,
 }: {
   appointment: AppointmentDto;
   today: string;
   compact?: boolean;
+  /**
+   * Told after a move, so that the calendar says where the appointment went: the row may leave the day shown, and a
+   * message inside it would vanish with it.
+   */
+  onMoved?: (moved: AppointmentDto) => void;
 }) {
   const client = useQueryClient();
   const [mode, setMode] = useState<'move' | 'cancel' | null>(null);
@@ -34,6 +48,11 @@ export function AppointmentActions({
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<{ message: string; conflict: boolean } | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<Confirmations>(noConfirmations);
+  const [overbookAsked, setOverbookAsked] = useState(false);
+  const durationMinutes = Number(duration) || undefined;
+  const check = useLateCheck(mode === 'move' ? a.pumpId : null, durationMinutes, target);
+  const shown = shownConfirmations(check, fields, overbookAsked);
 
   const mutation = useMutation({
     mutationFn: (patch: AppointmentPatch) => changeAppointment(a.id, patch),
@@ -41,9 +60,13 @@ export function AppointmentActions({
       setFields({});
       setError(null);
       setMode(null);
-      setDone(
-        `${verbs[patch.action]}: ${result.patientName}, ${formatLocalDate(result.date)} ${result.time}.`,
-      );
+      setConfirm(noConfirmations);
+      setOverbookAsked(false);
+      if (patch.action === 'move' && onMoved) onMoved(result);
+      else
+        setDone(
+          `${verbs[patch.action]}: ${result.patientName}, ${formatLocalDate(result.date)} ${result.time}.`,
+        );
       await Promise.all([
         client.invalidateQueries({ queryKey: scheduleKeys.appointments }),
         client.invalidateQueries({ queryKey: scheduleKeys.slots }),
@@ -54,6 +77,7 @@ export function AppointmentActions({
       setDone(null);
       if (e instanceof ApiError) {
         setFields(e.fields);
+        if (e.fields.overbookReason) setOverbookAsked(true);
         setError({ message: e.message, conflict: e.status === 409 });
       } else setError({ message: 'The server could not be reached. Nothing was changed.', conflict: false });
     },
@@ -76,6 +100,7 @@ export function AppointmentActions({
       date: target.date,
       time: target.time,
       durationMinutes: Number(duration),
+      ...confirmationPayload(confirm, shown),
     });
   }
   function submitCancel(event: FormEvent<HTMLFormElement>) {
@@ -135,12 +160,7 @@ export function AppointmentActions({
           aria-label={`Move the appointment of ${a.patientName}`}
           noValidate
         >
-          <SlotPicker
-            pumpId={a.pumpId}
-            durationMinutes={Number(duration) || undefined}
-            value={target}
-            onPick={setTarget}
-          />
+          <SlotPicker pumpId={a.pumpId} durationMinutes={durationMinutes} value={target} onPick={setTarget} />
           <div className="appt-fields">
             <DateTimeFields
               value={target}
@@ -162,6 +182,13 @@ export function AppointmentActions({
               )}
             </Field>
           </div>
+          <ConfirmationBlocks
+            check={check}
+            value={confirm}
+            onChange={setConfirm}
+            fields={fields}
+            shown={shown}
+          />
           <div>
             <button type="submit" disabled={pending}>
               {pending ? 'Moving…' : 'Save new time'}
@@ -201,7 +228,15 @@ export function AppointmentActions({
 
       {error && (
         <div role="alert" className={`notice ${error.conflict ? 'warn' : 'danger'} small`}>
-          {['date', 'time', 'durationMinutes', 'reason'].some((k) => fields[k])
+          {[
+            'date',
+            'time',
+            'durationMinutes',
+            'reason',
+            'lateReason',
+            'confirmAfterAlarm',
+            'overbookReason',
+          ].some((k) => fields[k])
             ? 'Nothing was changed: see the messages next to the fields.'
             : (fields.action ?? error.message)}
           {error.conflict && (

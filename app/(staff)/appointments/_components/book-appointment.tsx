@@ -8,11 +8,21 @@ import {
   bookAppointment,
   patientSearchQuery,
   scheduleKeys,
+  type AppointmentDto,
   type PatientSearchRow,
 } from '@/lib/query/appointments';
 import { formatInstant, formatLocalDate } from '@/lib/format';
 import { appointmentTypeLabels, appointmentTypes, type AppointmentType } from '@/lib/validation/appointment';
 import { Field } from '@/app/(staff)/_components/field';
+import {
+  ConfirmationBlocks,
+  confirmationPayload,
+  noConfirmations,
+  SavedWarning,
+  shownConfirmations,
+  useLateCheck,
+  type Confirmations,
+} from './booking-confirmations';
 import { DateTimeFields, SlotPicker } from './slot-picker';
 
 interface Selection {
@@ -42,7 +52,14 @@ export function BookAppointment({
   const [notes, setNotes] = useState('');
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  const [booked, setBooked] = useState<{ text: string; date: string } | null>(null);
+  const [booked, setBooked] = useState<{ text: string; date: string; appointment: AppointmentDto } | null>(
+    null,
+  );
+  const [confirm, setConfirm] = useState<Confirmations>(noConfirmations);
+  const [overbookAsked, setOverbookAsked] = useState(false);
+  const durationMinutes = Number(duration) || undefined;
+  const check = useLateCheck(selected?.pumpId ?? null, durationMinutes, when);
+  const shown = shownConfirmations(check, fields, overbookAsked);
 
   // Search after a short pause in typing, not on every key.
   useEffect(() => {
@@ -59,7 +76,10 @@ export function BookAppointment({
       setBooked({
         text: `Booked ${a.patientName} (MRN ${a.mrn}) on ${formatLocalDate(a.date)}, ${a.time}–${a.endTime}.`,
         date: a.date,
+        appointment: a,
       });
+      setConfirm(noConfirmations);
+      setOverbookAsked(false);
       setSelected(null);
       setQ('');
       setWhen({ date: a.date, time: '' });
@@ -75,6 +95,7 @@ export function BookAppointment({
       setBooked(null);
       if (e instanceof ApiError) {
         setFields(e.fields);
+        if (e.fields.overbookReason) setOverbookAsked(true);
         setError(
           Object.keys(e.fields).length ? 'Not booked: see the messages next to the fields.' : e.message,
         );
@@ -96,6 +117,7 @@ export function BookAppointment({
       durationMinutes: Number(duration),
       type,
       notes,
+      ...confirmationPayload(confirm, shown),
     });
   }
 
@@ -106,9 +128,12 @@ export function BookAppointment({
     <form className="card stack appt-book" onSubmit={onSubmit} noValidate aria-labelledby="book-heading">
       <h2 id="book-heading">Book an appointment</h2>
       {booked && (
-        <p role="status" className="notice">
-          {booked.text} <Link href={`/appointments?view=day&date=${booked.date}`}>Show that day</Link>
-        </p>
+        <div role="status" className="stack">
+          <p className="notice">
+            {booked.text} <Link href={`/appointments?view=day&date=${booked.date}`}>Show that day</Link>
+          </p>
+          <SavedWarning a={booked.appointment} />
+        </div>
       )}
 
       {selected ? (
@@ -219,7 +244,7 @@ export function BookAppointment({
       {selected && (
         <SlotPicker
           pumpId={selected.pumpId}
-          durationMinutes={Number(duration) || undefined}
+          durationMinutes={durationMinutes}
           value={when}
           onPick={setWhen}
         />
@@ -228,6 +253,7 @@ export function BookAppointment({
       <div className="appt-fields">
         <DateTimeFields value={when} onChange={setWhen} errors={fields} />
       </div>
+      <ConfirmationBlocks check={check} value={confirm} onChange={setConfirm} fields={fields} shown={shown} />
       <Field label="Notes (optional)" error={fields.notes}>
         {(p) => (
           <textarea

@@ -8,6 +8,7 @@ import { appointmentsQuery, type AppointmentDto, type AppointmentList } from '@/
 import { formatLocalDate } from '@/lib/format';
 import { appointmentStatusLabels, appointmentTypeLabels } from '@/lib/validation/appointment';
 import { AppointmentActions } from './appointment-actions';
+import { SavedWarning } from './booking-confirmations';
 
 type Day = AppointmentList['days'][number];
 
@@ -15,9 +16,42 @@ function StatusBadge({ a }: { a: AppointmentDto }) {
   return <span className={`appt-status appt-status-${a.status}`}>{appointmentStatusLabels[a.status]}</span>;
 }
 
+const lateLabels = {
+  'after-due': 'After the due date',
+  'after-alarm': 'After the low-reservoir alarm',
+  'after-empty': 'After the reservoir is EMPTY',
+} as const;
+
+/** The lateness tier (lib/domain/booking) and the reasons the booker gave. */
 function Late({ a }: { a: AppointmentDto }) {
-  if (!a.late || !a.refillDueOn) return null;
-  return <span className="late small">After the due date ({formatLocalDate(a.refillDueOn)})</span>;
+  return (
+    <>
+      {a.lateness !== 'on-time' && (
+        <div className="late small">
+          {lateLabels[a.lateness]}
+          {a.refillDueOn ? ` (due ${formatLocalDate(a.refillDueOn)})` : ''}
+          {a.lateReason ? <span className="muted"> · Reason: {a.lateReason}</span> : null}
+        </div>
+      )}
+      {a.overbookReason && <div className="small muted">Overbooked: {a.overbookReason}</div>}
+    </>
+  );
+}
+
+/** Where a moved appointment went (it may have left the day or week shown), with any late warning. */
+function MovedNotice({ moved, onClose }: { moved: AppointmentDto; onClose: () => void }) {
+  return (
+    <div role="status" className="stack">
+      <p className="notice">
+        Moved: {moved.patientName}, {formatLocalDate(moved.date)} {moved.time}.{' '}
+        <Link href={`/appointments?view=day&date=${moved.date}`}>Show that day</Link>{' '}
+        <button type="button" className="small secondary" onClick={onClose}>
+          Dismiss
+        </button>
+      </p>
+      <SavedWarning a={moved} />
+    </div>
+  );
 }
 
 function Capacity({ day }: { day: Day }) {
@@ -54,6 +88,7 @@ export function Calendar({
 }) {
   const { data, error } = useQuery({ ...appointmentsQuery(from, to), initialData });
   const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [moved, setMoved] = useState<AppointmentDto | null>(null);
   const panel = useRef<HTMLHeadingElement>(null);
   const selected = data.appointments.find((a) => a.id === selectedId) ?? null;
 
@@ -64,11 +99,16 @@ export function Calendar({
     }
   }, [selectedId]);
 
-  const refreshError = error ? (
-    <p role="alert" className="notice danger small">
-      The calendar could not be refreshed: {error.message}. It may be out of date.
-    </p>
-  ) : null;
+  const refreshError = (
+    <>
+      {error ? (
+        <p role="alert" className="notice danger small">
+          The calendar could not be refreshed: {error.message}. It may be out of date.
+        </p>
+      ) : null}
+      {moved && <MovedNotice moved={moved} onClose={() => setMoved(null)} />}
+    </>
+  );
 
   if (view === 'day') {
     const day = data.days[0]!;
@@ -118,7 +158,7 @@ export function Calendar({
                   </td>
                   {canWrite && (
                     <td>
-                      <AppointmentActions appointment={a} today={data.today} />
+                      <AppointmentActions appointment={a} today={data.today} onMoved={setMoved} />
                     </td>
                   )}
                 </tr>
@@ -207,7 +247,12 @@ export function Calendar({
                 MRN {selected.mrn} · {selected.pumpLabel} · {appointmentTypeLabels[selected.type]}
                 {selected.refillDueOn ? ` · refill due ${formatLocalDate(selected.refillDueOn)}` : ''}
               </p>
-              <AppointmentActions key={selected.id} appointment={selected} today={data.today} />
+              <AppointmentActions
+                key={selected.id}
+                appointment={selected}
+                today={data.today}
+                onMoved={setMoved}
+              />
             </>
           )}
         </div>

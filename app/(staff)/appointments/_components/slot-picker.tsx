@@ -9,7 +9,7 @@ import { Field } from '@/app/(staff)/_components/field';
 
 const short = (date: string) => format(parseISO(date), 'EEE d MMM');
 
-/** The open slots of a pump on or before its due date (GET /api/v1/slots), as a radio group. */
+/** The open slots of a pump on or before its due date (GET /api/v1/slots), as a radio group; late ones are marked. */
 export function SlotPicker({
   pumpId,
   durationMinutes,
@@ -54,6 +54,18 @@ export function SlotPicker({
               />
               <span>
                 {short(slot.date)}, {slot.time}
+                {slot.lateness !== 'on-time' && (
+                  <span className="late small">
+                    {' '}
+                    (
+                    {slot.lateness === 'after-due'
+                      ? 'after the due date'
+                      : slot.lateness === 'after-alarm'
+                        ? 'after the alarm'
+                        : 'after EMPTY'}
+                    )
+                  </span>
+                )}
               </span>
             </label>
           ))}

@@ -8,7 +8,8 @@ import {
   verifierOptions,
   type PumpDto,
 } from '@/db/queries/patients';
-import { localDateTimeToInstant } from '@/lib/domain/calendar';
+import { isAfterRefillDueDate } from '@/lib/domain/booking';
+import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff, type Staff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
@@ -602,7 +603,7 @@ function PumpSection({
               {upcoming.map((a) => (
                 <li key={a.id}>
                   {formatInstant(a.startsAt, timeZone)} · {a.type} · {a.durationMinutes} min{' '}
-                  {f && a.startsAt > localDateTimeToInstant(f.refillDueOn, '23:59', timeZone) && (
+                  {f && isAfterRefillDueDate(localDateOf(a.startsAt, timeZone), f.refillDueOn) && (
                     <strong className="late">after the due date</strong>
                   )}
                 </li>

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DAY_MS, createAppointment, createPatient, createPump } from '@/db/factories';
 import { refreshForecasts } from '@/db/queries/forecasts';
+import { findOpenSlots } from '@/db/queries/slots';
 import { listWorklist } from '@/db/queries/worklist';
 import * as s from '@/db/schema';
 import { localDateTimeToInstant } from '@/lib/domain/calendar';
@@ -172,8 +173,9 @@ describe('POST /api/v1/appointments (book)', () => {
     const full = await book({ pumpId: pumps[2]!.pump.id, date: '2026-03-17', time: '11:00' });
     expect(full.status).toBe(400);
     expect(full.body.fields.date).toBe(
-      'Tue 17 Mar 2026 is full: 2 of 2 places are taken (the clinic’s daily capacity). Choose another day.',
+      'Tue 17 Mar 2026 is full: 2 of 2 places are taken (the clinic’s daily capacity). Choose another day, or give a reason to overbook an urgent patient.',
     );
+    expect(full.body.fields.overbookReason).toMatch(/give the reason for overbooking/);
     expect(countAppointments()).toBe(before);
     // The next day still has room.
     expect((await book({ pumpId: pumps[2]!.pump.id, date: '2026-03-18', time: '11:00' })).status).toBe(201);
@@ -234,8 +236,10 @@ describe('GET /api/v1/appointments (calendar range)', () => {
 
   it('keeps clinic-local times across the autumn daylight-saving change (Chicago, 1 Nov 2026)', async () => {
     const { pump } = pumpFilled(2);
-    const before = (await book({ pumpId: pump.id, date: '2026-10-30', time: '09:00' })).body; // CDT, UTC-5
-    const after = (await book({ pumpId: pump.id, date: '2026-11-02', time: '09:00' })).body; // CST, UTC-6
+    // Months after the due date: booked with the confirmations a late booking needs.
+    const late = { lateReason: 'DST check', confirmAfterAlarm: true };
+    const before = (await book({ pumpId: pump.id, date: '2026-10-30', time: '09:00', ...late })).body; // CDT, UTC-5
+    const after = (await book({ pumpId: pump.id, date: '2026-11-02', time: '09:00', ...late })).body; // CST, UTC-6
     expect(before.startsAtIso).toBe('2026-10-30T09:00:00-05:00');
     expect(after.startsAtIso).toBe('2026-11-02T09:00:00-06:00');
     expect(after.startsAt - before.startsAt).toBe((3 * 24 + 1) * 3_600_000); // the repeated hour
@@ -475,5 +479,249 @@ describe('GET /api/v1/slots', () => {
       url: `/api/v1/slots?pumpId=${pump.id}`,
     });
     expect(res.status).toBe(404);
+  });
+});
+
+/**
+ * Item 7 of "The record always matches the pump": booking or moving past the due date or the alarm needs an explicit
+ * confirmation with a reason, stored with the appointment and in the audit row; a full day can be overbooked with a
+ * reason. A pump filled 20 days ago (0.5 mL/day, 20 mL, alarm at 2 mL): due Thu 19 Mar, low-reservoir alarm Thu 26
+ * Mar 10:00, empty Mon 30 Mar 10:00 (Chicago).
+ */
+describe('late and overbooked appointments need a confirmation with a reason', () => {
+  const lateOne = () => {
+    const { pump } = pumpFilled(20);
+    expect(forecastOf(pump.id)).toMatchObject({
+      refillDueOn: '2026-03-19',
+      lowReservoirAlarmAt: at('2026-03-26', '10:00'),
+      emptyAt: at('2026-03-30', '10:00'),
+    });
+    return pump;
+  };
+  const rowOf = (id: number) => ctx.db.select().from(s.appointments).where(eq(s.appointments.id, id)).get();
+  const auditOf = (id: number) =>
+    ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(eq(s.auditLog.entityId, String(id)))
+      .all()
+      .filter((r) => r.entity === 'appointment');
+
+  it('books the last hour of the due date without a reason: the clinic-local date decides, not the time', async () => {
+    const pump = lateOne();
+    const res = await book({ pumpId: pump.id, date: '2026-03-19', time: '16:00' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ lateness: 'on-time', late: false, lateWarning: null, lateReason: null });
+  });
+
+  it('refuses a date after the due date without a reason (400 on lateReason, nothing written), then books it with one', async () => {
+    const pump = lateOne();
+    const before = countAppointments();
+    const refused = await book({ pumpId: pump.id, date: '2026-03-20', time: '08:30' });
+    expect(refused.status).toBe(400);
+    expect(Object.keys(refused.body.fields)).toEqual(['lateReason']);
+    expect(refused.body.fields.lateReason).toMatch(
+      /^Fri 20 Mar 2026 08:30 is after the refill due date 2026-03-19 \(Thu 19 Mar 2026\)\. To book it anyway, give the reason/,
+    );
+    const tooShort = await book({ pumpId: pump.id, date: '2026-03-20', time: '08:30', lateReason: ' ok ' });
+    expect(tooShort.status).toBe(400);
+    expect(tooShort.body.fields.lateReason).toMatch(/at least 3 characters/);
+    expect(countAppointments()).toBe(before);
+    expect(forecastOf(pump.id)?.nextAppointmentId).toBeNull();
+
+    const res = await book({
+      pumpId: pump.id,
+      date: '2026-03-20',
+      time: '08:30',
+      lateReason: '  Patient in hospital until Thursday  ',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      lateness: 'after-due',
+      late: true,
+      lateReason: 'Patient in hospital until Thursday',
+    });
+    expect(res.body.lateWarning).toMatch(/after the refill due date 2026-03-19/);
+    expect(rowOf(res.body.id)?.lateReason).toBe('Patient in hospital until Thursday');
+    expect(auditOf(res.body.id)[0]!.after).toMatchObject({
+      lateness: 'after-due',
+      lateReason: 'Patient in hospital until Thursday',
+    });
+    expect(forecastOf(pump.id)).toMatchObject({ nextAppointmentId: res.body.id, appointmentLate: true });
+  });
+
+  it('after the low-reservoir alarm needs the reason AND confirmAfterAlarm: true, naming the alarm and empty dates', async () => {
+    const pump = lateOne();
+    const before = countAppointments();
+    // 11:00 on the alarm day: the pump alarms at 10:00, so this visit is after the alarm.
+    const onlyReason = await book({
+      pumpId: pump.id,
+      date: '2026-03-26',
+      time: '11:00',
+      lateReason: 'Only day transport is available',
+    });
+    expect(onlyReason.status).toBe(400);
+    expect(Object.keys(onlyReason.body.fields)).toEqual(['confirmAfterAlarm']);
+    expect(onlyReason.body.fields.confirmAfterAlarm).toMatch(/after the low-reservoir alarm/);
+    const nothing = await book({ pumpId: pump.id, date: '2026-03-26', time: '11:00' });
+    expect(Object.keys(nothing.body.fields).sort()).toEqual(['confirmAfterAlarm', 'lateReason']);
+    expect(nothing.body.fields.lateReason).toMatch(
+      /after the low-reservoir alarm: the pump alarms on 2026-03-26 \(Thu 26 Mar 2026 10:00\) and the reservoir is empty on 2026-03-30 \(Mon 30 Mar 2026 10:00\)/,
+    );
+    const notTrue = await book({
+      pumpId: pump.id,
+      date: '2026-03-26',
+      time: '11:00',
+      lateReason: 'Only day transport is available',
+      confirmAfterAlarm: false,
+    });
+    expect(Object.keys(notTrue.body.fields)).toEqual(['confirmAfterAlarm']);
+    expect(countAppointments()).toBe(before);
+
+    const res = await book({
+      pumpId: pump.id,
+      date: '2026-03-26',
+      time: '11:00',
+      lateReason: 'Only day transport is available',
+      confirmAfterAlarm: true,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      lateness: 'after-alarm',
+      lateReason: 'Only day transport is available',
+    });
+    expect(res.body.lateWarning).toMatch(/the pump alarms on 2026-03-26/);
+  });
+
+  it('after the reservoir is empty the wording is stronger', async () => {
+    const pump = lateOne();
+    const res = await book({ pumpId: pump.id, date: '2026-03-31', time: '09:00' });
+    expect(res.status).toBe(400);
+    expect(res.body.fields.lateReason).toMatch(/after the reservoir is calculated to be EMPTY/);
+    expect(res.body.fields.lateReason).toMatch(/will be without the drug before this visit/);
+    expect(res.body.fields.confirmAfterAlarm).toMatch(/after the reservoir is calculated to be empty/);
+    const ok = await book({
+      pumpId: pump.id,
+      date: '2026-03-31',
+      time: '09:00',
+      lateReason: 'Surgeon only available then; bridging plan agreed',
+      confirmAfterAlarm: true,
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body.lateness).toBe('after-empty');
+  });
+
+  it('moving past the due date needs the same confirmation; the reason goes to the row and the audit, and a move back clears it', async () => {
+    const pump = lateOne();
+    const booked = (await book({ pumpId: pump.id, date: '2026-03-18', time: '09:00' })).body;
+    const move = (body: Record<string, unknown>) =>
+      call(PATCH, {
+        method: 'PATCH',
+        token: ctx.tokens['front-desk'],
+        params: { id: String(booked.id) },
+        body: { action: 'move', ...body },
+      });
+    // The front desk moves the patient to two days after the alarm (the issue's case).
+    const refused = await move({ version: 1, date: '2026-03-28', time: '09:00' });
+    expect(refused.body.fields.date).toMatch(/not a clinic day/);
+    // Sat 28 Mar is not a clinic day; Mon 30 Mar 09:00 is two working days after the alarm.
+    const refusedMon = await move({ version: 1, date: '2026-03-30', time: '09:00' });
+    expect(Object.keys(refusedMon.body.fields).sort()).toEqual(['confirmAfterAlarm', 'lateReason']);
+    expect(rowOf(booked.id)).toMatchObject({
+      startsAt: at('2026-03-18', '09:00'),
+      version: 1,
+      lateReason: null,
+    });
+
+    const moved = await move({
+      version: 1,
+      date: '2026-03-30',
+      time: '09:00',
+      lateReason: 'Family request, physician informed',
+      confirmAfterAlarm: true,
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({
+      date: '2026-03-30',
+      lateness: 'after-alarm',
+      lateReason: 'Family request, physician informed',
+      version: 2,
+    });
+    const audits = auditOf(booked.id);
+    expect(audits.at(-1)!.after).toMatchObject({
+      action: 'move',
+      lateness: 'after-alarm',
+      lateReason: 'Family request, physician informed',
+    });
+    expect(forecastOf(pump.id)?.appointmentLate).toBe(true);
+
+    const back = await move({ version: 2, date: '2026-03-19', time: '09:00' });
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ lateness: 'on-time', lateReason: null });
+    expect(forecastOf(pump.id)?.appointmentLate).toBe(false);
+  });
+
+  it('overbooks a full day only with an overbookReason, and stores it', async () => {
+    ctx.db.update(s.clinics).set({ dailyCapacity: 1 }).where(eq(s.clinics.id, ctx.clinic.id)).run();
+    const first = pumpFilled(5);
+    const urgent = pumpFilled(5);
+    expect((await book({ pumpId: first.pump.id, date: '2026-04-01', time: '09:00' })).status).toBe(201);
+    const before = countAppointments();
+    const refused = await book({ pumpId: urgent.pump.id, date: '2026-04-01', time: '10:00' });
+    expect(refused.status).toBe(400);
+    expect(Object.keys(refused.body.fields).sort()).toEqual(['date', 'overbookReason']);
+    const short = await book({
+      pumpId: urgent.pump.id,
+      date: '2026-04-01',
+      time: '10:00',
+      overbookReason: 'x',
+    });
+    expect(short.body.fields.overbookReason).toMatch(/at least 3 characters/);
+    expect(countAppointments()).toBe(before);
+
+    const res = await book({
+      pumpId: urgent.pump.id,
+      date: '2026-04-01',
+      time: '10:00',
+      overbookReason: 'Pump alarm reported by the patient',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.overbookReason).toBe('Pump alarm reported by the patient');
+    expect(rowOf(res.body.id)?.overbookReason).toBe('Pump alarm reported by the patient');
+    const day = await call(GET, {
+      token: ctx.tokens.nurse,
+      url: '/api/v1/appointments?from=2026-04-01&to=2026-04-01',
+    });
+    expect(day.body.days[0]).toMatchObject({ taken: 2, capacity: 1 });
+  });
+});
+
+describe('the daily capacity is one count for the slot search and booking', () => {
+  it('does not offer today’s slots when a visit done today filled the day (regression: the refill form offered them, booking refused)', async () => {
+    ctx.db.update(s.clinics).set({ dailyCapacity: 2 }).where(eq(s.clinics.id, ctx.clinic.id)).run();
+    // A day of its own: move "today" to a Wednesday with no other appointment in this file.
+    const today = Date.parse('2026-04-08T14:00:00Z'); // Wed 8 Apr, 09:00 CDT
+    vi.setSystemTime(today);
+    try {
+      const refilled = pumpFilled(0);
+      const other = pumpFilled(3);
+      createAppointment(ctx.db, {
+        pumpId: refilled.pump.id,
+        startsAt: at('2026-04-08', '08:30'),
+        status: 'done',
+      });
+      createAppointment(ctx.db, { pumpId: other.pump.id, startsAt: at('2026-04-08', '15:00') });
+      const slots = findOpenSlots(ctx.db, ctx.clinic.id, {
+        after: today,
+        onOrBefore: '2026-04-09',
+        count: 5,
+      });
+      expect(slots.length).toBeGreaterThan(0);
+      expect(slots.every((sl) => sl.date === '2026-04-09')).toBe(true);
+      const refused = await book({ pumpId: refilled.pump.id, date: '2026-04-08', time: '11:00' });
+      expect(refused.body.fields.date).toMatch(/is full: 2 of 2 places/);
+    } finally {
+      vi.setSystemTime(NOW);
+    }
   });
 });
