@@ -9,7 +9,8 @@
  *
  * A restore refuses while a server holds the database (its lock file `${DATABASE_PATH}.lock` names a live pid),
  * verifies the backup before touching anything, keeps the replaced file aside as
- * `${DATABASE_PATH}.replaced-<UTC time>` and never leaves the old file's -wal/-shm beside the restored one.
+ * `${DATABASE_PATH}.replaced-<UTC time>` (with its -wal, under the matching name) and never leaves the old
+ * file's -wal/-shm beside the restored one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -288,20 +289,6 @@ export function serverHoldingDatabase(database: string): number | null {
   }
 }
 
-/** Folds a stopped database's WAL into its main file, so the copy kept aside is complete. Best effort. */
-function checkpoint(file: string): void {
-  try {
-    const db = new Database(file, { fileMustExist: true, timeout: 1000 });
-    try {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    } finally {
-      db.close();
-    }
-  } catch {
-    // A damaged or unreadable file: its -wal is kept aside with it below.
-  }
-}
-
 export interface RestoreResult {
   /** Where the replaced database was kept, or null when there was none. */
   replaced: string | null;
@@ -337,7 +324,6 @@ export function restoreDatabase(backup: string, target: string, now: number = Da
   let replaced: string | null = null;
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
   if (fs.existsSync(target)) {
-    checkpoint(target);
     replaced = `${target}.replaced-${stamp}`;
     try {
       fs.linkSync(target, replaced); // the live name stays in place until the rename below
@@ -345,8 +331,9 @@ export function restoreDatabase(backup: string, target: string, now: number = Da
       fs.copyFileSync(target, replaced);
     }
   }
-  // A stale -wal (or hot -journal) beside the restored file would be replayed into it: keep it with the
-  // replaced copy instead. The -shm is only an index of the -wal and is rebuilt.
+  // A stale -wal (or hot -journal) beside the restored file would be replayed into it: move it to the replaced
+  // copy's matching name, where SQLite replays it when that copy is opened (nothing of the old file is lost, and
+  // nothing here opens the old file, which may be damaged). The -shm is only an index of the -wal, rebuilt.
   for (const suffix of ['-wal', '-journal']) {
     if (!fs.existsSync(target + suffix)) continue;
     replaced ??= `${target}.replaced-${stamp}`;
