@@ -10,7 +10,9 @@ try {
   const config = parseEnv(process.env);
   const destination = process.argv[2] ?? path.join(backupDirectory(config), backupFileName(Date.now()));
   const { file, bytes } = await backupDatabase(config.DATABASE_PATH, destination);
-  console.log(`Backed up ${config.DATABASE_PATH} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB, integrity ok)`);
+  console.log(
+    `Backed up ${config.DATABASE_PATH} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB, integrity ok)`,
+  );
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `Backup failed: ${(error as Error).message}`);
   process.exit(1);

@@ -27,7 +27,11 @@ export interface BackupTickResult {
 }
 
 /** One scheduled backup: copy, verify, rename into place, then prune by the retention policy. */
-export async function backupTick(db: Db, config: BackupScheduleConfig, now: number = Date.now()): Promise<BackupTickResult> {
+export async function backupTick(
+  db: Db,
+  config: BackupScheduleConfig,
+  now: number = Date.now(),
+): Promise<BackupTickResult> {
   const dir = backupDirectory(config);
   const { file, bytes } = await writeVerifiedBackup(db.$client, path.join(dir, backupFileName(now)));
   const removed = pruneBackups(dir, now);
@@ -56,14 +60,18 @@ export function sameDisk(dir: string, databasePath: string): boolean {
 export function startBackupSchedule(db: Db, config: BackupScheduleConfig): () => void {
   const interval = config.BACKUP_INTERVAL;
   if (interval === null) {
-    console.warn('\nScheduled backups are OFF (BACKUP_INTERVAL=off). Make sure something else backs up the database.\n');
+    console.warn(
+      '\nScheduled backups are OFF (BACKUP_INTERVAL=off). Make sure something else backs up the database.\n',
+    );
     return () => {};
   }
   const dir = backupDirectory(config);
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (error) {
-    console.error(`\nBACKUP_DIR ${dir} cannot be created (${(error as Error).message}); scheduled backups will fail.\n`);
+    console.error(
+      `\nBACKUP_DIR ${dir} cannot be created (${(error as Error).message}); scheduled backups will fail.\n`,
+    );
   }
   if (sameDisk(dir, config.DATABASE_PATH)) {
     console.warn(
@@ -79,7 +87,9 @@ export function startBackupSchedule(db: Db, config: BackupScheduleConfig): () =>
     running = true;
     try {
       const result = await backupTick(db, config);
-      console.log(`Backup written: ${result.file} (${(result.bytes / 1024 / 1024).toFixed(1)} MiB, integrity ok)`);
+      console.log(
+        `Backup written: ${result.file} (${(result.bytes / 1024 / 1024).toFixed(1)} MiB, integrity ok)`,
+      );
     } catch (error) {
       console.error(`\nSCHEDULED BACKUP FAILED (${dir}): ${(error as Error).message}\n`);
     } finally {
@@ -89,9 +99,12 @@ export function startBackupSchedule(db: Db, config: BackupScheduleConfig): () =>
   const schedule = () => {
     if (stopped) return;
     const now = Date.now();
-    timer = setTimeout(() => {
-      void run().finally(schedule);
-    }, nextBackupAt(now, interval) - now);
+    timer = setTimeout(
+      () => {
+        void run().finally(schedule);
+      },
+      nextBackupAt(now, interval) - now,
+    );
     timer.unref();
   };
 
@@ -102,7 +115,8 @@ export function startBackupSchedule(db: Db, config: BackupScheduleConfig): () =>
     newest = undefined;
   }
   // A first backup 5 s after start when the newest is older than one interval (or there is none).
-  const first = newest === undefined || Date.now() - newest >= interval ? setTimeout(() => void run(), 5_000) : undefined;
+  const first =
+    newest === undefined || Date.now() - newest >= interval ? setTimeout(() => void run(), 5_000) : undefined;
   first?.unref();
   schedule();
   return () => {

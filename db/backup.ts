@@ -76,7 +76,9 @@ interface JournalEntry {
 }
 
 function knownMigrations(): JournalEntry[] {
-  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+  const journal = JSON.parse(
+    fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
+  ) as {
     entries: JournalEntry[];
   };
   return [...journal.entries].sort((a, b) => a.idx - b.idx);
@@ -100,11 +102,14 @@ function checkDatabase(sqlite: Database.Database, label: string): { migrations: 
     .get();
   if (!hasTable) throw new BackupError(`${label} is not a database of this app (it has no migration table).`);
   const applied = (
-    sqlite.prepare('select created_at as createdAt from __drizzle_migrations order by created_at, id').all() as {
+    sqlite
+      .prepare('select created_at as createdAt from __drizzle_migrations order by created_at, id')
+      .all() as {
       createdAt: number | string;
     }[]
   ).map((m) => Number(m.createdAt));
-  if (applied.length === 0) throw new BackupError(`${label} has no migration applied: it holds no data of this app.`);
+  if (applied.length === 0)
+    throw new BackupError(`${label} has no migration applied: it holds no data of this app.`);
   const known = knownMigrations();
   if (applied.length > known.length) {
     throw new BackupError(
@@ -186,14 +191,18 @@ export async function writeVerifiedBackup(
     fs.renameSync(partial, destination);
     fsyncDirectory(dir);
   } catch (error) {
-    for (const f of [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]) fs.rmSync(f, { force: true });
+    for (const f of [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`])
+      fs.rmSync(f, { force: true });
     throw error;
   }
   return { file: destination, bytes: fs.statSync(destination).size };
 }
 
 /** `npm run db:backup`: a consistent copy of the database file at `source`, safe while the app runs. */
-export async function backupDatabase(source: string, destination: string): Promise<{ file: string; bytes: number }> {
+export async function backupDatabase(
+  source: string,
+  destination: string,
+): Promise<{ file: string; bytes: number }> {
   const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 5000 });
   try {
     return await writeVerifiedBackup(db, destination);
@@ -238,7 +247,11 @@ export function backupsToKeep(times: number[], policy: RetentionPolicy = DEFAULT
 }
 
 /** Deletes the backups the retention policy drops, and `.partial` files left by a backup killed over an hour ago. */
-export function pruneBackups(dir: string, now: number, policy: RetentionPolicy = DEFAULT_RETENTION): string[] {
+export function pruneBackups(
+  dir: string,
+  now: number,
+  policy: RetentionPolicy = DEFAULT_RETENTION,
+): string[] {
   const backups = listBackups(dir);
   const keep = backupsToKeep(
     backups.map((b) => b.at),
@@ -336,6 +349,10 @@ export function restoreDatabase(backup: string, target: string, now: number = Da
   // nothing here opens the old file, which may be damaged). The -shm is only an index of the -wal, rebuilt.
   for (const suffix of ['-wal', '-journal']) {
     if (!fs.existsSync(target + suffix)) continue;
+    if (fs.statSync(target + suffix).size === 0) {
+      fs.rmSync(target + suffix); // empty: nothing to keep
+      continue;
+    }
     replaced ??= `${target}.replaced-${stamp}`;
     fs.renameSync(target + suffix, replaced + suffix);
   }

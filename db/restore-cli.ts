@@ -7,7 +7,9 @@ import { BackupError, backupDirectory, listBackups, restoreDatabase } from './ba
 
 const arg = process.argv[2];
 if (!arg) {
-  console.error('Usage: npm run db:restore -- FILE|latest   (stop the server first; DATABASE_PATH is replaced)');
+  console.error(
+    'Usage: npm run db:restore -- FILE|latest   (stop the server first; DATABASE_PATH is replaced)',
+  );
   process.exit(2);
 }
 try {
@@ -25,7 +27,8 @@ try {
   console.log('Start the server again.');
 } catch (error) {
   if (error instanceof ConfigError) console.error(error.message);
-  else if (error instanceof BackupError) console.error(`Restore refused, nothing was changed: ${error.message}`);
+  else if (error instanceof BackupError)
+    console.error(`Restore refused, nothing was changed: ${error.message}`);
   else console.error(`Restore failed: ${(error as Error).message}`);
   process.exit(1);
 }

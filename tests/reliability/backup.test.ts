@@ -23,7 +23,12 @@ import {
   restoreDatabase,
   serverHoldingDatabase,
 } from '../../db/backup';
-import { backupTick, nextBackupAt, startBackupSchedule } from '../../db/backup-schedule';
+import {
+  backupTick,
+  nextBackupAt,
+  startBackupSchedule,
+  type BackupScheduleConfig,
+} from '../../db/backup-schedule';
 import { lastBackupAt } from '../../db/backup-status';
 import { openDatabase, type Db } from '../../db/client';
 import { createClinic, createPatient } from '../../db/factories';
@@ -54,7 +59,11 @@ function setup() {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
   const clinic = createClinic(db, { timeZone: 'America/Chicago' });
-  const config = { DATABASE_PATH: file, BACKUP_DIR: path.join(tempDir('pump-backups-'), 'hourly'), BACKUP_INTERVAL: HOUR_MS };
+  const config = {
+    DATABASE_PATH: file,
+    BACKUP_DIR: path.join(tempDir('pump-backups-'), 'hourly'),
+    BACKUP_INTERVAL: HOUR_MS,
+  };
   return { db, file, clinicId: clinic.id, config };
 }
 
@@ -67,7 +76,13 @@ function writePatients(db: Db, clinicId: number, from: number, count: number): s
 function mrnsIn(file: string): Set<string> {
   const db = openDatabase(file, { migrate: false });
   try {
-    return new Set(db.select({ mrn: s.patients.mrn }).from(s.patients).all().map((p) => p.mrn));
+    return new Set(
+      db
+        .select({ mrn: s.patients.mrn })
+        .from(s.patients)
+        .all()
+        .map((p) => p.mrn),
+    );
   } finally {
     db.$client.close();
   }
@@ -213,7 +228,28 @@ describe('restore', () => {
     expect(serverHoldingDatabase(file)).toBe(process.pid);
     expect(() => restoreDatabase(backup, file)).toThrow(new RegExp(`server \\(pid ${process.pid}\\) holds`));
     expect(db.select({ id: s.patients.id }).from(s.patients).all()).toHaveLength(15);
-    expect(fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.replaced-') || n.includes('.restoring'))).toEqual([]);
+    expect(
+      fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.replaced-') || n.includes('.restoring')),
+    ).toEqual([]);
+  });
+
+  it('npm run db:restore says it refused, exits 1 and changes nothing while the server runs', async () => {
+    const { file, backup } = await withBackup();
+    fs.writeFileSync(`${file}.lock`, String(process.pid));
+    const root = path.resolve(import.meta.dirname, '..', '..');
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'db', 'restore-cli.ts'), backup],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_PATH: file },
+      },
+    );
+    expect(result.stderr).toMatch(/Restore refused, nothing was changed: a server \(pid \d+\) holds/);
+    expect(result.stdout).not.toMatch(/Start the server again/);
+    expect(result.status).toBe(1);
+    expect(mrnsIn(file).size).toBe(15);
   });
 
   it('ignores a lock left by a server that is gone, keeps the replaced file aside and no stale -wal/-shm', async () => {
@@ -281,22 +317,30 @@ describe('restore', () => {
     const garbage = path.join(path.dirname(backup), 'garbage.db');
     fs.writeFileSync(garbage, 'not a database at all');
     expect(() => restoreDatabase(garbage, file)).toThrow();
-    expect(() => restoreDatabase(path.join(path.dirname(backup), 'missing.db'), file)).toThrow(/does not exist/);
+    expect(() => restoreDatabase(path.join(path.dirname(backup), 'missing.db'), file)).toThrow(
+      /does not exist/,
+    );
 
     expect(mrnsIn(file).size).toBe(15);
-    expect(fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.replaced-') || n.includes('.restoring'))).toEqual([]);
+    expect(
+      fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.replaced-') || n.includes('.restoring')),
+    ).toEqual([]);
   });
 });
 
 describe('backup configuration (lib/env.ts)', () => {
   it('reads BACKUP_INTERVAL as a duration, hourly by default, and refuses anything else by name', () => {
-    expect(parseEnv({}).BACKUP_INTERVAL).toBe(HOUR_MS);
+    const config: BackupScheduleConfig = parseEnv({}); // start-up passes env() to startBackupSchedule as is
+    expect(config.BACKUP_INTERVAL).toBe(HOUR_MS);
+    expect(config.BACKUP_DIR).toBeUndefined();
     expect(parseEnv({ BACKUP_INTERVAL: '30m' }).BACKUP_INTERVAL).toBe(30 * 60_000);
     expect(parseEnv({ BACKUP_INTERVAL: '6h' }).BACKUP_INTERVAL).toBe(6 * HOUR_MS);
     expect(parseEnv({ BACKUP_INTERVAL: 'off' }).BACKUP_INTERVAL).toBeNull();
     for (const bad of ['1m', '2d', 'hourly', '0', '']) {
       expect(() => parseEnv({ BACKUP_INTERVAL: bad })).toThrow(ConfigError);
-      expect(() => parseEnv({ BACKUP_INTERVAL: bad })).toThrow(/BACKUP_INTERVAL: must be a duration from 5m to 1d/);
+      expect(() => parseEnv({ BACKUP_INTERVAL: bad })).toThrow(
+        /BACKUP_INTERVAL: must be a duration from 5m to 1d/,
+      );
     }
     expect(() => parseEnv({ BACKUP_DIR: ' ' })).toThrow(/BACKUP_DIR: must be a folder path/);
     expect(parseEnv({ BACKUP_DIR: '/mnt/backup/pumps' }).BACKUP_DIR).toBe('/mnt/backup/pumps');

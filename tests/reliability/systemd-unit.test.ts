@@ -22,7 +22,10 @@ describe('deploy/pump-refill-scheduler.service', () => {
         const text = fs.readFileSync(unit, 'utf8');
         expect(text).toMatch(/^ExecStart=\/usr\/bin\/node scripts\/start\.mjs$/m);
         const copy = path.join(dir, path.basename(unit));
-        fs.writeFileSync(copy, fs.existsSync('/usr/bin/node') ? text : text.replace('/usr/bin/node', process.execPath));
+        fs.writeFileSync(
+          copy,
+          fs.existsSync('/usr/bin/node') ? text : text.replace('/usr/bin/node', process.execPath),
+        );
         const result = spawnSync('systemd-analyze', ['verify', copy], { encoding: 'utf8' });
         expect(`${result.stdout}${result.stderr}`).toBe('');
         expect(result.status).toBe(0);
@@ -36,7 +39,9 @@ describe('deploy/pump-refill-scheduler.service', () => {
     const text = fs.readFileSync(unit, 'utf8');
     expect(text).toMatch(/^Environment=DATABASE_PATH=\/var\/lib\/pump-refill-scheduler\/clinic\.db$/m);
     expect(text).toMatch(/^Environment=BACKUP_DIR=\/mnt\/backup\/pump-refill-scheduler$/m);
-    expect(text).toMatch(/^ReadWritePaths=\/var\/lib\/pump-refill-scheduler \/mnt\/backup\/pump-refill-scheduler /m);
+    expect(text).toMatch(
+      /^ReadWritePaths=\/var\/lib\/pump-refill-scheduler \/mnt\/backup\/pump-refill-scheduler /m,
+    );
     expect(text).toMatch(/^Restart=always$/m);
   });
 });
