@@ -4,6 +4,9 @@
  * connection (SQLite's online backup API: writes made meanwhile by that connection are carried into the copy),
  * verifies it, renames it into place and applies the retention policy (48 hourly, 30 daily, 12 monthly).
  *
+ * The copy runs in steps between requests; the check of the copy (integrity_check) is synchronous: about 0.1 s
+ * of the event loop for a 21 MB database of 10,000 patients (npm run db:seed), once an hour.
+ *
  * A plain timer rather than a cron library: an interval aligned to the clock is all a backup needs, retention
  * works on the backups' own times whatever the schedule, and it adds no dependency to the server.
  */
