@@ -1,14 +1,19 @@
-/** `npm run db:backup [-- FILE]`: a consistent copy of DATABASE_PATH, safe while the app runs. */
+/**
+ * `npm run db:backup [-- FILE]`: a consistent, verified copy of DATABASE_PATH, safe while the app runs. Without
+ * FILE it goes into BACKUP_DIR under the scheduled backups' naming (so it counts for /readyz and retention).
+ */
 import path from 'node:path';
-import { backupDatabase } from './backup';
+import { ConfigError, parseEnv } from '../lib/env';
+import { backupDatabase, backupDirectory, backupFileName } from './backup';
 
-const source = process.env.DATABASE_PATH ?? 'data/clinic.db';
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const destination = process.argv[2] ?? path.join(path.dirname(source), 'backups', `clinic-${stamp}.db`);
 try {
-  const { bytes } = await backupDatabase(source, destination);
-  console.log(`Backed up ${source} to ${destination} (${(bytes / 1024 / 1024).toFixed(1)} MiB, integrity ok)`);
+  const config = parseEnv(process.env);
+  const destination = process.argv[2] ?? path.join(backupDirectory(config), backupFileName(Date.now()));
+  const { file, bytes } = await backupDatabase(config.DATABASE_PATH, destination);
+  console.log(
+    `Backed up ${config.DATABASE_PATH} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB, integrity ok)`,
+  );
 } catch (error) {
-  console.error(`Backup failed: ${(error as Error).message}`);
+  console.error(error instanceof ConfigError ? error.message : `Backup failed: ${(error as Error).message}`);
   process.exit(1);
 }

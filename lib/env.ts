@@ -8,6 +8,30 @@ const booleanString = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1');
 
+const MINUTE_MS = 60_000;
+const DURATION_UNIT_MS = { m: MINUTE_MS, h: 60 * MINUTE_MS, d: 24 * 60 * MINUTE_MS } as const;
+
+/** How often the server backs up: `15m`, `1h`, `6h`, `1d` (5 minutes to 1 day), or `off`; parsed to ms or null. */
+const backupInterval = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(
+    (v) => {
+      if (v === 'off') return true;
+      const m = /^(\d+)(m|h|d)$/.exec(v);
+      if (!m) return false;
+      const ms = Number(m[1]) * DURATION_UNIT_MS[m[2] as keyof typeof DURATION_UNIT_MS];
+      return ms >= 5 * MINUTE_MS && ms <= DURATION_UNIT_MS.d;
+    },
+    'must be a duration from 5m to 1d such as 30m, 1h or 6h (m = minutes, h = hours, d = days), or off',
+  )
+  .transform((v) => {
+    if (v === 'off') return null;
+    const m = /^(\d+)(m|h|d)$/.exec(v)!;
+    return Number(m[1]) * DURATION_UNIT_MS[m[2] as keyof typeof DURATION_UNIT_MS];
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_PATH: z.string().trim().min(1, 'must be a file path').default('data/clinic.db'),
@@ -30,6 +54,13 @@ const envSchema = z.object({
     .default('America/Chicago'),
   /** Seed the demo clinic into an empty database. */
   SEED_DEMO: booleanString.default(true),
+  /**
+   * Where the server writes its scheduled backups. Belongs on another disk or mount than DATABASE_PATH
+   * (docs/operations.md); unset, a `backups` folder beside the database (same disk: warned at start-up).
+   */
+  BACKUP_DIR: z.string().trim().min(1, 'must be a folder path').optional(),
+  /** Interval of the server's scheduled backups in ms (null: off), aligned to the clock (hourly: on the hour). */
+  BACKUP_INTERVAL: backupInterval.prefault('1h'),
 });
 
 export type Env = z.infer<typeof envSchema>;
