@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { ConfigError, env } from '@/lib/env';
+import { startBackupSchedule } from './backup-schedule';
 import { DatabaseStartupError, optimizeDatabase } from './client';
 import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
@@ -40,6 +41,8 @@ export async function startup(): Promise<void> {
         console.error('Hourly forecast refresh failed', error);
       }
     }, HOUR_MS).unref();
+    // Verified backups into BACKUP_DIR on each interval boundary (docs/operations.md).
+    startBackupSchedule(db, config);
 
     if (db.select({ id: clinics.id }).from(clinics).where(eq(clinics.isDemo, true)).get()) {
       console.log('Demo sign-in (demo clinic only):');
