@@ -9,9 +9,12 @@
  * life of the process. The kernel drops that lock when the process ends, however it ends (exit, crash,
  * SIGKILL, power cut), so there is no stale lock to clean up and no pid that may have been reused.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseStartupError } from './client';
+
+const LOCK_WAIT_MS = 1000;
 
 export interface ServerLock {
   path: string;
@@ -27,15 +30,23 @@ export function acquireServerLock(databasePath: string): ServerLock {
   const lockPath = lockPathFor(databasePath);
   let lock: Database.Database | undefined;
   try {
-    lock = new Database(lockPath, { timeout: 0 });
-    lock.pragma('busy_timeout = 0');
+    // A short wait covers two servers starting at the same instant; a server that holds the lock holds it
+    // for its whole life, so waiting longer would only delay the refusal.
+    fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+    lock = new Database(lockPath, { timeout: LOCK_WAIT_MS });
     lock.pragma('locking_mode = EXCLUSIVE');
-    lock.exec('create table if not exists holder (pid integer not null, started_at integer not null)');
-    // The first write in exclusive mode takes the EXCLUSIVE lock and keeps it until the connection closes.
-    lock.transaction(() => {
-      lock!.exec('delete from holder');
-      lock!.prepare('insert into holder (pid, started_at) values (?, ?)').run(process.pid, Date.now());
-    })();
+    // BEGIN EXCLUSIVE takes the EXCLUSIVE lock before any read; in exclusive locking mode it is kept after
+    // COMMIT until the connection closes.
+    lock.exec('BEGIN EXCLUSIVE');
+    try {
+      lock.exec('create table if not exists holder (pid integer not null, started_at integer not null)');
+      lock.exec('delete from holder');
+      lock.prepare('insert into holder (pid, started_at) values (?, ?)').run(process.pid, Date.now());
+      lock.exec('COMMIT');
+    } catch (error) {
+      lock.exec('ROLLBACK');
+      throw error;
+    }
   } catch (error) {
     lock?.close();
     const code = (error as { code?: string }).code ?? '';
@@ -44,7 +55,7 @@ export function acquireServerLock(databasePath: string): ServerLock {
         `Another server process is already running on DATABASE_PATH ${databasePath} (it holds ${lockPath}). One server process per database file is supported: stop the other one, or point DATABASE_PATH elsewhere.`,
       );
     }
-    throw new DatabaseStartupError(`Cannot create the server lock ${lockPath} beside DATABASE_PATH (${code || (error as Error).message}). Make its folder writable.`);
+    throw new DatabaseStartupError(`Cannot create the server lock ${lockPath} beside DATABASE_PATH (${code || (error as Error).message}). Choose a writable location for DATABASE_PATH.`);
   }
   const held = lock;
   const release = () => {
