@@ -128,7 +128,7 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
   const db: Db = drizzle({ client: sqlite, schema });
   // Every transaction on this connection opens BEGIN IMMEDIATE unless the caller asks otherwise (see the header).
   const deferredByDefault = db.transaction.bind(db);
-  db.transaction = ((fn, config) => deferredByDefault(fn, { behavior: 'immediate', ...config }));
+  db.transaction = (fn, config) => deferredByDefault(fn, { behavior: 'immediate', ...config });
   if (options.migrate !== false) applyMigrations(db, filePath);
   return db;
 }
@@ -157,7 +157,9 @@ export function applyMigrations(db: Db, label: string): void {
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     if (!code.startsWith('SQLITE_')) throw error;
-    throw new DatabaseStartupError(`Applying migrations to ${label} failed (${code}: ${(error as Error).message}). Nothing was changed; start again once no other process writes the file.`);
+    throw new DatabaseStartupError(
+      `Applying migrations to ${label} failed (${code}: ${(error as Error).message}). Nothing was changed; start again once no other process writes the file.`,
+    );
   }
 }
 
@@ -165,11 +167,17 @@ export function applyMigrations(db: Db, label: string): void {
 export function migrationStatus(db: Db): { applied: number; expected: number; current: boolean } {
   const known = knownMigrations();
   const expected = Math.max(0, ...known.map((m) => m.when));
-  const row = db.$client.prepare('select count(*) as n, max(created_at) as newest from __drizzle_migrations').get() as {
+  const row = db.$client
+    .prepare('select count(*) as n, max(created_at) as newest from __drizzle_migrations')
+    .get() as {
     n: number;
     newest: number | null;
   };
-  return { applied: row.n, expected: known.length, current: Number(row.newest ?? 0) === expected && row.n >= known.length };
+  return {
+    applied: row.n,
+    expected: known.length,
+    current: Number(row.newest ?? 0) === expected && row.n >= known.length,
+  };
 }
 
 /**

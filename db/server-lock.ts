@@ -55,7 +55,9 @@ export function acquireServerLock(databasePath: string): ServerLock {
         `Another server process is already running on DATABASE_PATH ${databasePath} (it holds ${lockPath}). One server process per database file is supported: stop the other one, or point DATABASE_PATH elsewhere.`,
       );
     }
-    throw new DatabaseStartupError(`Cannot create the server lock ${lockPath} beside DATABASE_PATH (${code || (error as Error).message}). Choose a writable location for DATABASE_PATH.`);
+    throw new DatabaseStartupError(
+      `Cannot create the server lock ${lockPath} beside DATABASE_PATH (${code || (error as Error).message}). Choose a writable location for DATABASE_PATH.`,
+    );
   }
   const held = lock;
   const release = () => {

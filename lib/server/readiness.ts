@@ -42,7 +42,10 @@ function fileCheck(db: Db): Check {
   try {
     const now = fs.statSync(opened.path);
     if (now.dev === opened.dev && now.ino === opened.ino) return { ok: true };
-    return { ok: false, detail: 'the file at DATABASE_PATH is not the file this process opened: restart the server' };
+    return {
+      ok: false,
+      detail: 'the file at DATABASE_PATH is not the file this process opened: restart the server',
+    };
   } catch (error) {
     return { ok: false, detail: `the file at DATABASE_PATH is gone (${codeOf(error)})` };
   }
@@ -52,7 +55,9 @@ function diskCheck(databasePath: string, minFreeMb: number): Check {
   try {
     const stat = fs.statfsSync(path.dirname(path.resolve(databasePath)));
     const freeMb = Math.floor((stat.bavail * stat.bsize) / 1024 / 1024);
-    return freeMb >= minFreeMb ? { ok: true, freeMb, minFreeMb } : { ok: false, freeMb, minFreeMb, detail: 'low free disk space' };
+    return freeMb >= minFreeMb
+      ? { ok: true, freeMb, minFreeMb }
+      : { ok: false, freeMb, minFreeMb, detail: 'low free disk space' };
   } catch (error) {
     return { ok: false, minFreeMb, detail: `cannot read free space (${codeOf(error)})` };
   }
@@ -88,7 +93,9 @@ export function checkReadiness(openDb: () => Db, options: ReadinessOptions): Rea
     }
     try {
       const m = migrationStatus(db);
-      checks.migrations = m.current ? { ok: true, applied: m.applied } : { ok: false, applied: m.applied, expected: m.expected, detail: 'migrations not current' };
+      checks.migrations = m.current
+        ? { ok: true, applied: m.applied }
+        : { ok: false, applied: m.applied, expected: m.expected, detail: 'migrations not current' };
     } catch (error) {
       checks.migrations = { ok: false, detail: `cannot read the migrations (${codeOf(error)})` };
     }

@@ -23,9 +23,15 @@ afterEach(() => {
 });
 
 /** Starts another process that holds the write lock for `holdMs`; resolves once it holds it. */
-function otherProcessHoldsWriteLock(file: string, holdMs: number, statement = ''): Promise<{ committed: Promise<void> }> {
+function otherProcessHoldsWriteLock(
+  file: string,
+  holdMs: number,
+  statement = '',
+): Promise<{ committed: Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [holder, file, String(holdMs), statement], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [holder, file, String(holdMs), statement], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     cleanups.push(() => child.kill('SIGKILL'));
     let out = '';
     let err = '';
@@ -63,7 +69,12 @@ describe('write transactions across processes', () => {
     // Deferred, this read the old version and then failed with SQLITE_BUSY(_SNAPSHOT): a 500.
     let error: unknown;
     try {
-      updateClinicSettings(db, actor, { version: before.version, dueSoonDays: before.dueSoonDays + 1 }, Date.now());
+      updateClinicSettings(
+        db,
+        actor,
+        { version: before.version, dueSoonDays: before.dueSoonDays + 1 },
+        Date.now(),
+      );
     } catch (e) {
       error = e;
     }
@@ -103,7 +114,9 @@ describe('write transactions across processes', () => {
     db.$client.pragma('busy_timeout = 200');
     const other = await otherProcessHoldsWriteLock(file, 1000);
     // A transaction that only reads would succeed in deferred mode; immediate asks for the write lock first.
-    expect(() => db.transaction((tx) => tx.select({ n: count() }).from(s.clinics).get())).toThrow(/database is locked/);
+    expect(() => db.transaction((tx) => tx.select({ n: count() }).from(s.clinics).get())).toThrow(
+      /database is locked/,
+    );
     await other.committed;
   });
 });

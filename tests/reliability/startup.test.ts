@@ -42,11 +42,11 @@ function start(databasePath: string, options: { uid?: number } = {}): Run {
     failStart = reject;
   });
   started.catch(() => {});
-  proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     if (stdout.includes('STARTED')) markStarted();
   });
-  proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     proc.on('close', (code) => {
       failStart(new Error(`exited with ${code} before start-up finished: ${stderr}`));
@@ -74,7 +74,9 @@ describe('a failed start-up exits non-zero with one clear message', () => {
     const { code, stderr, stdout } = await start(file, asRoot ? { uid: 65534 } : {}).exited;
     expect(stdout).not.toContain('STARTED');
     expect(code).toBe(1);
-    expect(stderr).toMatch(/Cannot start: DATABASE_PATH .*clinic\.db opens but cannot be written \(SQLITE_READONLY/);
+    expect(stderr).toMatch(
+      /Cannot start: DATABASE_PATH .*clinic\.db opens but cannot be written \(SQLITE_READONLY/,
+    );
     expect(stderr.match(/Cannot start/g)).toHaveLength(1);
   });
 
@@ -84,7 +86,9 @@ describe('a failed start-up exits non-zero with one clear message', () => {
     fs.copyFileSync(inject('templateDb'), file);
     const { default: Database } = await import('better-sqlite3');
     const raw = new Database(file);
-    raw.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)').run('future', 9_999_999_999_999);
+    raw
+      .prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)')
+      .run('future', 9_999_999_999_999);
     raw.close();
     const { code, stderr } = await start(file).exited;
     expect(code).toBe(1);
@@ -102,7 +106,9 @@ describe('one server process per database file', () => {
       b.exited.then((r) => ({ refused: r, server: a })),
     ]);
     expect(outcome.refused.code).toBe(1);
-    expect(outcome.refused.stderr).toMatch(/Cannot start: Another server process is already running on DATABASE_PATH .*clinic\.db/);
+    expect(outcome.refused.stderr).toMatch(
+      /Cannot start: Another server process is already running on DATABASE_PATH .*clinic\.db/,
+    );
     await outcome.server.started;
   });
 
