@@ -42,7 +42,10 @@ export interface FileIdentity {
   dev: number;
   ino: number;
 }
-const identities = new WeakMap<Database.Database, FileIdentity>();
+// Kept on globalThis: Next.js bundles this module once for the instrumentation hook (which opens the
+// connection) and again for the route handlers (which check it), so a module-level map would be empty there.
+const globalForIdentity = globalThis as unknown as { __pumpDbFiles?: WeakMap<Database.Database, FileIdentity> };
+const identities = (globalForIdentity.__pumpDbFiles ??= new WeakMap());
 
 export function openedFile(db: Db): FileIdentity | undefined {
   return identities.get(db.$client);
