@@ -24,7 +24,7 @@ export function proxy(request: NextRequest) {
   ].join('; ');
 
   const path = request.nextUrl.pathname;
-  const isPublic = path === '/emergency' || PUBLIC_PREFIXES.some((p) => path.startsWith(p));
+  const isPublic = path === '/emergency' || path === '/healthz' || path === '/readyz' || PUBLIC_PREFIXES.some((p) => path.startsWith(p));
   const hasSessionCookie = request.cookies.getAll().some((c) => c.name.endsWith('better-auth.session_token'));
   if (!isPublic && !hasSessionCookie) {
     const url = request.nextUrl.clone();

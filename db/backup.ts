@@ -7,7 +7,7 @@
  * final name is therefore always complete and verified; a backup killed mid-way leaves only a `.partial`, which
  * the next scheduled backup removes. A backup is a single self-contained file (rollback journal, no -wal).
  *
- * A restore refuses while a server holds the database (its lock file `${DATABASE_PATH}.lock` names a live pid),
+ * A restore refuses while a server holds the database (the server's lock on `${DATABASE_PATH}.lock`, db/server-lock.ts),
  * verifies the backup before touching anything, keeps the replaced file aside as
  * `${DATABASE_PATH}.replaced-<UTC time>` (with its -wal, under the matching name) and never leaves the old
  * file's -wal/-shm beside the restored one.
@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrationsFolder } from './client';
+import { acquireServerLock, lockPathFor, type ServerLock } from './server-lock';
 
 export const BACKUP_PREFIX = 'clinic-';
 const BACKUP_NAME = /^clinic-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.db$/;
@@ -274,31 +275,20 @@ export function pruneBackups(
   return removed;
 }
 
-/** The pid in `${database}.lock` if that process is alive (a server holds the database), else null. */
-export function serverHoldingDatabase(database: string): number | null {
-  let text: string;
+/**
+ * Takes the server's lock on the database (db/server-lock.ts) for the length of a restore, or explains that a
+ * server holds it. The lock is the kernel's, released with its process however it ended: there is no stale lock.
+ */
+export function lockForRestore(database: string): ServerLock {
   try {
-    text = fs.readFileSync(`${database}.lock`, 'utf8');
-  } catch {
-    return null;
-  }
-  // The lock holds the pid, as plain text or as JSON { "pid": … }.
-  let pid = Number.parseInt(text.trim(), 10);
-  if (Number.isNaN(pid)) {
-    try {
-      pid = Number((JSON.parse(text) as { pid?: unknown }).pid);
-    } catch {
-      pid = Number.NaN;
-    }
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  if (pid === process.pid) return pid;
-  try {
-    process.kill(pid, 0);
-    return pid;
+    return acquireServerLock(database);
   } catch (error) {
-    // EPERM: the process exists but belongs to another user: still alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
+    const message = (error as Error).message;
+    throw new BackupError(
+      /Another server process/.test(message)
+        ? `a server holds ${database} (its lock ${lockPathFor(database)} is taken): stop it first (systemctl stop pump-refill-scheduler)`
+        : message,
+    );
   }
 }
 
@@ -313,12 +303,16 @@ export interface RestoreResult {
  * folder; verifies the backup before anything is replaced; keeps the replaced file (and its -wal) aside.
  */
 export function restoreDatabase(backup: string, target: string, now: number = Date.now()): RestoreResult {
-  const holder = serverHoldingDatabase(target);
-  if (holder !== null) {
-    throw new BackupError(
-      `a server (pid ${holder}) holds ${target}: stop it first (systemctl stop pump-refill-scheduler). If no server runs, delete ${target}.lock.`,
-    );
+  // Held until the restore ends, so a server cannot start on a half-restored file either.
+  const lock = lockForRestore(target);
+  try {
+    return restoreLocked(backup, target, now);
+  } finally {
+    lock.release();
   }
+}
+
+function restoreLocked(backup: string, target: string, now: number): RestoreResult {
   const { migrations } = verifyDatabaseFile(backup);
   const dir = path.dirname(path.resolve(target));
   fs.mkdirSync(dir, { recursive: true });

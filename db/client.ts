@@ -1,6 +1,12 @@
 /**
  * Opening the database: one connection per process, WAL, foreign keys on, a busy timeout, migrations applied
  * once. Usable from scripts (seed, backup, bench); the app goes through db/index.ts, which is server-only.
+ *
+ * Write transactions start with BEGIN IMMEDIATE (writeTransaction, and the default of db.transaction on every
+ * connection opened here). A deferred transaction that reads and then writes cannot wait for another
+ * process's writer: SQLite answers SQLITE_BUSY at once, the busy timeout never applies. Taking the write lock
+ * first makes the second writer wait (up to BUSY_TIMEOUT_MS), then read the committed state, so a lost edit
+ * race is the 409 of assertSameVersion, not a 500.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,15 +21,69 @@ export class DatabaseStartupError extends Error {
   override name = 'DatabaseStartupError';
 }
 
+/** How long a writer waits for another connection's write lock before SQLITE_BUSY (mapped to 503). */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** The transaction handle drizzle passes to a transaction's callback. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Runs `fn` in ONE write transaction opened with BEGIN IMMEDIATE: it waits for another writer (busy timeout)
+ * instead of failing on its first write, and reads what that writer committed. Use it for every transaction
+ * that writes.
+ */
+export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
+  return db.transaction(fn, { behavior: 'immediate' });
+}
+
+/** The file a connection opened (device + inode at open), to notice a file replaced underneath it. */
+export interface FileIdentity {
+  path: string;
+  dev: number;
+  ino: number;
+}
+// Kept on globalThis: Next.js bundles this module once for the instrumentation hook (which opens the
+// connection) and again for the route handlers (which check it), so a module-level map would be empty there.
+const globalForIdentity = globalThis as unknown as { __pumpDbFiles?: WeakMap<Database.Database, FileIdentity> };
+const identities = (globalForIdentity.__pumpDbFiles ??= new WeakMap());
+
+export function openedFile(db: Db): FileIdentity | undefined {
+  return identities.get(db.$client);
+}
+
+/**
+ * Checks that this connection can write, without writing: BEGIN IMMEDIATE takes the write lock (waiting at most
+ * `timeoutMs` for another writer), and setting user_version to its own value makes SQLite open the file for
+ * writing, which fails with SQLITE_READONLY on a read-only file (BEGIN IMMEDIATE alone succeeds there).
+ * Rolled back, so nothing reaches the file.
+ */
+export function probeWrite(sqlite: Database.Database, timeoutMs: number): void {
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(timeoutMs))}`);
+  try {
+    const version = Number(sqlite.pragma('user_version', { simple: true }));
+    sqlite.exec('BEGIN IMMEDIATE');
+    try {
+      sqlite.pragma(`user_version = ${version}`);
+    } finally {
+      sqlite.exec('ROLLBACK');
+    }
+  } finally {
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+}
+
 export const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
 
 interface Journal {
   entries: { idx: number; tag: string; when: number }[];
 }
 
+let journalCache: Journal['entries'] | undefined;
 function knownMigrations(): Journal['entries'] {
+  if (journalCache) return journalCache;
   const journalPath = path.join(migrationsFolder, 'meta', '_journal.json');
   const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as Journal;
+  journalCache = journal.entries;
   return journal.entries;
 }
 
@@ -41,11 +101,11 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
 
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(absolute, { timeout: 5000 });
+    sqlite = new Database(absolute, { timeout: BUSY_TIMEOUT_MS });
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const check: unknown = sqlite.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(typeof check === 'string' ? check : 'quick_check failed');
   } catch (error) {
@@ -54,7 +114,24 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
     );
   }
 
+  try {
+    probeWrite(sqlite, BUSY_TIMEOUT_MS);
+  } catch (error) {
+    sqlite.close();
+    const code = (error as { code?: string }).code ?? '';
+    throw new DatabaseStartupError(
+      code.startsWith('SQLITE_BUSY')
+        ? `DATABASE_PATH ${filePath} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s (${code}). Run one server per database file and stop other writers (seed, restore).`
+        : `DATABASE_PATH ${filePath} opens but cannot be written (${code || (error as Error).message}). Make the file and its folder writable by this process.`,
+    );
+  }
+  const stat = fs.statSync(absolute);
+  identities.set(sqlite, { path: absolute, dev: stat.dev, ino: stat.ino });
+
   const db: Db = drizzle({ client: sqlite, schema });
+  // Every transaction on this connection opens BEGIN IMMEDIATE unless the caller asks otherwise (see the header).
+  const deferredByDefault = db.transaction.bind(db);
+  db.transaction = (fn, config) => deferredByDefault(fn, { behavior: 'immediate', ...config });
   if (options.migrate !== false) applyMigrations(db, filePath);
   return db;
 }
@@ -78,7 +155,32 @@ export function applyMigrations(db: Db, label: string): void {
       );
     }
   }
-  migrate(db, { migrationsFolder });
+  try {
+    migrate(db, { migrationsFolder });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_')) throw error;
+    throw new DatabaseStartupError(
+      `Applying migrations to ${label} failed (${code}: ${(error as Error).message}). Nothing was changed; start again once no other process writes the file.`,
+    );
+  }
+}
+
+/** The newest migration this version knows against the newest applied one: equal when the schema is current. */
+export function migrationStatus(db: Db): { applied: number; expected: number; current: boolean } {
+  const known = knownMigrations();
+  const expected = Math.max(0, ...known.map((m) => m.when));
+  const row = db.$client
+    .prepare('select count(*) as n, max(created_at) as newest from __drizzle_migrations')
+    .get() as {
+    n: number;
+    newest: number | null;
+  };
+  return {
+    applied: row.n,
+    expected: known.length,
+    current: Number(row.newest ?? 0) === expected && row.n >= known.length,
+  };
 }
 
 /**

@@ -10,7 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import { localDateOf, addDaysToLocalDate, isClinicDay, localDateTimeToInstant } from '@/lib/domain/calendar';
 import type { ClinicPolicy } from '@/lib/domain/types';
 import { discrepancyToleranceMl } from '@/lib/domain/refill';
-import { optimizeDatabase, type Db } from './client';
+import { optimizeDatabase, writeTransaction, type Db } from './client';
 import {
   DAY_MS,
   changeProgram,
@@ -173,7 +173,7 @@ function staffUsers(clinicId: number) {
 export async function createStaffAccounts(db: Db, clinicId: number, password: string): Promise<(typeof s.users.$inferSelect)[]> {
   const hash = await hashPassword(password);
   const users = staffUsers(clinicId);
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     for (const u of users) {
       tx.insert(s.users).values(u).run();
       tx.insert(s.accounts).values({ id: randomUUID(), accountId: u.id, providerId: 'credential', userId: u.id, password: hash, createdAt: u.createdAt, updatedAt: u.updatedAt }).run();
@@ -205,7 +205,7 @@ function seedClinicRows(db: Db, options: SeedOptions, physicianIds: string[]): S
 
   // better-sqlite3 runs a transaction on its one connection, so statements through `db` inside the callback are
   // part of it; the factories given `db` reuse prepared statements (db/fast-insert.ts), which a drizzle `tx` cannot.
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const tx = db;
     const { models, drugs } = ensureCatalog(tx);
     const clinic = createClinic(tx, {
@@ -386,7 +386,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult
   const result = seedClinic(db, options);
   const users = await createStaffAccounts(db, result.clinicId, DEMO_PASSWORD);
   const physicians = users.filter((u) => u.role === 'physician').map((u) => u.id);
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const patientRows = tx.select({ id: s.patients.id }).from(s.patients).where(eq(s.patients.clinicId, result.clinicId)).all();
     patientRows.forEach((p, i) => {
       tx.update(s.patients).set({ managingPhysicianId: physicians[i % physicians.length] ?? null }).where(eq(s.patients.id, p.id)).run();

@@ -1,12 +1,15 @@
 /**
  * Start-up: parse the environment, open and migrate the database, seed the demo clinic into an empty one,
  * and recompute every stored forecast (so a new engine never serves an old one's dates). Any failure prints
- * one clear message and stops the process rather than serving wrong data.
+ * one clear message and exits with status 1, rather than leaving a process that answers 500 to every route
+ * (the public emergency page included): Next.js catches an error thrown by the instrumentation hook and
+ * serves on, so startup() never rethrows. A supervisor (systemd Restart=always, Docker restart policy) starts
+ * it again; /readyz tells a load balancer when it is serving.
  */
 import { eq } from 'drizzle-orm';
 import { ConfigError, env } from '@/lib/env';
 import { startBackupSchedule } from './backup-schedule';
-import { DatabaseStartupError, optimizeDatabase } from './client';
+import { DatabaseStartupError, optimizeDatabase, writeTransaction } from './client';
 import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
 import { clinics } from './schema';
@@ -24,7 +27,7 @@ export async function startup(): Promise<void> {
     }
     const started = performance.now();
     try {
-      const n = db.transaction((tx) => refreshForecasts(tx, { all: true }, Date.now()));
+      const n = writeTransaction(db, (tx) => refreshForecasts(tx, { all: true }, Date.now()));
       console.log(`Forecast ${n} active pumps in ${Math.round(performance.now() - started)} ms.`);
     } catch (error) {
       // A bad stored record must not take down sign-in and the public emergency page with it (item 11): the
@@ -35,7 +38,7 @@ export async function startup(): Promise<void> {
     // Appointments that slip into the past stop counting as "next": refresh hourly (and the planner's statistics).
     setInterval(() => {
       try {
-        db.transaction((tx) => refreshForecasts(tx, { all: true }, Date.now()));
+        writeTransaction(db, (tx) => refreshForecasts(tx, { all: true }, Date.now()));
         optimizeDatabase(db);
       } catch (error) {
         console.error('Hourly forecast refresh failed', error);
@@ -51,10 +54,20 @@ export async function startup(): Promise<void> {
     const url = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
     console.log(`\nPump refill scheduler ready: open ${url}\n`);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof DatabaseStartupError) {
-      console.error(`\nCannot start: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    console.error(`\nCannot start: ${startupFailureMessage(error)}\n`);
+    if (!(error instanceof ConfigError || error instanceof DatabaseStartupError)) console.error(error);
+    process.exit(1);
   }
+}
+
+/** The one line an operator reads when start-up fails. */
+export function startupFailureMessage(error: unknown): string {
+  if (error instanceof ConfigError || error instanceof DatabaseStartupError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+    return `the database stayed locked by another process during start-up (${code}). Run one server per database file; the supervisor may start this one again.`;
+  }
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return `the database failed during start-up (${code}: ${message}).`;
+  return `unexpected error during start-up: ${message}`;
 }

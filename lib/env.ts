@@ -52,6 +52,10 @@ const envSchema = z.object({
       }
     }, 'must be an IANA time zone such as America/Chicago or Europe/Berlin')
     .default('America/Chicago'),
+  /** /readyz answers 503 when the database's file system has less free space than this (MiB). */
+  READY_MIN_FREE_MB: z.coerce.number({ message: 'must be a number of MiB' }).int('must be a whole number of MiB').min(0).default(100),
+  /** /readyz answers 503 when the last backup is older than this many hours; 0 reports the age without checking it. */
+  READY_MAX_BACKUP_AGE_HOURS: z.coerce.number({ message: 'must be a number of hours' }).min(0).default(0),
   /** Seed the demo clinic into an empty database. */
   SEED_DEMO: booleanString.default(true),
   /**

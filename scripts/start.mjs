@@ -3,6 +3,7 @@
 // mode on its embedded SQLite database (migrated, and seeded with the demo clinic when empty).
 import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 process.env.NEXT_TELEMETRY_DISABLED = '1';
@@ -44,5 +45,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     env: { ...process.env, NODE_ENV: 'production' },
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code) => process.exit(code ?? 0));
+  // Pass the server's failure on to the supervisor: a start-up failure exits 1, a signal death is not success.
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
 }

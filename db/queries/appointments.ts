@@ -29,7 +29,7 @@ import {
 } from '@/lib/domain/calendar';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type { AppointmentPatch, AppointmentRange, BookAppointmentInput } from '@/lib/validation/appointment';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
 import { refreshForecasts } from './forecasts';
@@ -427,7 +427,7 @@ export function bookAppointment(
   input: BookAppointmentInput,
   now: number,
 ): AppointmentDto {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     bookablePump(tx, actor.clinicId, input.pumpId);
     const clinic = loadClinic(tx, actor.clinicId);
     const durationMinutes = input.durationMinutes ?? clinic.slotMinutes;
@@ -475,7 +475,7 @@ export function changeAppointment(
   patch: AppointmentPatch,
   now: number,
 ): AppointmentDto {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const before = getAppointment(tx, actor.clinicId, id);
     assertSameVersion('appointment', patch.version, before.version);
     const clinic = loadClinic(tx, actor.clinicId);

@@ -6,7 +6,7 @@ import { and, desc, eq, inArray, isNull, max } from 'drizzle-orm';
 import { localDateOf } from '@/lib/domain/calendar';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type { CardKind } from '@/lib/validation/cards';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
 import { pumpForecastFor } from './pumps';
@@ -375,7 +375,7 @@ export function recordCardPrint(
   input: { pumpId: number; kind: CardKind },
   now: number,
 ): CardPrintRecord {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const pump = tx
       .select({ id: s.pumps.id, status: s.pumps.status })
       .from(s.pumps)

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import type { DiscrepancyReviewInput } from '@/lib/validation/patient';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { openDiscrepancyAlerts } from './alerts';
 import { audit, type Actor } from './audit';
@@ -26,7 +26,7 @@ export function reviewDiscrepancy(
   input: DiscrepancyReviewInput,
   now: number,
 ): { visitId: number; reviewedAt: number; alerts: AlertDto[] } {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     pumpInClinic(tx, actor.clinicId, pumpId);
     const visit = tx
       .select({

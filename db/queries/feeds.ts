@@ -15,7 +15,7 @@ import type { EpochMs, LocalDate } from '@/lib/domain/types';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import type { ClinicFeedInput, FeedAppointment, FeedClinic, FeedDueDate, PatientFeedInput } from '@/lib/ical';
 import { FEED_TOKEN_BYTES, type FeedStatus } from '@/lib/validation/feeds';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
 
@@ -98,7 +98,7 @@ export function rotateFeedToken(
 ): { token: string; status: FeedStatus } {
   const token = newFeedToken();
   const tokenHash = hashFeedToken(token);
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     if (owner.kind === 'patient') patientFeedOwner(tx, owner.clinicId, owner.patientId);
     const active = tx
       .select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt })
@@ -143,7 +143,7 @@ export function rotateFeedToken(
 
 /** Revokes the owner's active token (if any): its address answers 404 from the moment this commits. */
 export function revokeFeedToken(db: Db, actor: Actor, owner: FeedOwner, now: EpochMs): FeedStatus {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     if (owner.kind === 'patient') patientFeedOwner(tx, owner.clinicId, owner.patientId);
     const active = tx.select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt }).from(s.feedTokens).where(ownerCondition(owner)).all();
     if (active.length === 0) return { active: false, tokenId: null, createdAt: null };

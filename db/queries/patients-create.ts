@@ -9,7 +9,7 @@ import { DomainError } from '@/lib/domain/errors';
 import { alarmVolumeProblem, fillVolumeProblem } from '@/lib/domain/volumes';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type { CreatePatientInput } from '@/lib/validation/patient-create';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import { programValues, type ProgramSpec } from '../factories';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
@@ -85,7 +85,7 @@ export function createPatientWithPump(
   input: CreatePatientInput,
   now: number,
 ): CreatedPatient {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const clinic = tx
       .select({ timeZone: s.clinics.timeZone })
       .from(s.clinics)

@@ -18,7 +18,7 @@ import type {
   UpdatePatientInput,
   UpdatePumpInput,
 } from '@/lib/validation/patient';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import { createPump } from '../factories';
 import * as s from '../schema';
 import { ordersOf, type OrderDto } from './orders';
@@ -634,7 +634,7 @@ export function updatePatient(
   input: UpdatePatientInput,
   now: number,
 ) {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const current = tx
       .select()
       .from(s.patients)
@@ -747,7 +747,7 @@ function explantChecks(pump: s.Pump, explantedOn: string, today: string): void {
  * pump leaves the worklist (its stored forecast is removed) and its booked appointments are cancelled.
  */
 export function updatePump(db: Db, actor: Actor, pumpId: number, input: UpdatePumpInput, now: number) {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const pump = pumpInClinic(tx, actor.clinicId, pumpId);
     assertSameVersion('pump', input.version, pump.version);
     if (pump.status === 'explanted')
@@ -815,7 +815,7 @@ export function updatePump(db: Db, actor: Actor, pumpId: number, input: UpdatePu
  * and reservoir defaulting to the model's), its first program and initial fill. Booked refills move to the new pump.
  */
 export function replacePump(db: Db, actor: Actor, pumpId: number, input: ReplacePumpInput, now: number) {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const old = pumpInClinic(tx, actor.clinicId, pumpId);
     assertSameVersion('pump', input.version, old.version);
     if (old.status === 'explanted')
@@ -954,7 +954,7 @@ export function actOnAlert(
   input: AlertActionInput,
   now: number,
 ): AlertDto[] {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     pumpInClinic(tx, actor.clinicId, pumpId);
     const [result] = computeForecasts(loadForecastContexts(tx, { pumpIds: [pumpId] }, now));
     if (!result)

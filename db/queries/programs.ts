@@ -21,7 +21,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@
 import { forecastJson } from '@/lib/server/forecast-json';
 import type { ForecastRequest } from '@/lib/validation/forecast';
 import type { ChangeProgramInput } from '@/lib/validation/program';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import { programValues, type ProgramSpec } from '../factories';
 import * as s from '../schema';
 import { drugOption } from './drugs';
@@ -278,7 +278,7 @@ export function changeProgram(
   now: number,
   secondPerson: ConfirmedPerson | null = null,
 ): ChangedProgram {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     if (actor.role !== 'physician')
       throw new ForbiddenError('A program change is a physician\'s order: only a physician can order it.');
     const pump = pumpInClinic(tx, actor.clinicId, pumpId);
@@ -464,7 +464,7 @@ export function cancelOrder(
   orderId: number,
   now: number,
 ): OrderDto {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     if (actor.role !== 'physician') throw new ForbiddenError('Only a physician can withdraw an order.');
     const pump = pumpInClinic(tx, actor.clinicId, pumpId);
     const order = tx

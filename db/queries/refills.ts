@@ -27,7 +27,7 @@ import { NotFoundError, ValidationError } from '@/lib/errors';
 import { parseId } from '@/lib/validation/ids';
 import { forecastJson } from '@/lib/server/forecast-json';
 import { FILL_WARN_MARGIN_ML, type RecordVisitInput } from '@/lib/validation/refill';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import { programValues, type ProgramSpec } from '../factories';
 import * as s from '../schema';
 import { drugOption, type DrugOption } from './drugs';
@@ -295,7 +295,7 @@ export function recordVisit(
   /** The second person, already confirmed by their own password (confirmSecondPerson). */
   secondPerson: ConfirmedPerson | null = null,
 ): RecordedVisit {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const pump = pumpInClinic(tx, actor.clinicId, pumpId);
     if (pump.status !== 'active') fail('(body)', 'This pump is explanted: a refill cannot be recorded.');
     const context = loadContext(tx, pumpId, now);

@@ -13,7 +13,7 @@ import {
   type ClinicSettingsValues,
   type SettingsPatch,
 } from '@/lib/validation/settings';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
 import { refreshForecasts } from './forecasts';
@@ -86,7 +86,7 @@ export function updateClinicSettings(
   patch: SettingsPatch,
   now: number,
 ): { settings: ClinicSettings; forecastsRefreshed: number | null } {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const before = getClinicSettings(tx, actor.clinicId);
     assertSameVersion('clinic’s settings', patch.version, before.version);
     const { version: _version, ...changes } = patch;

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { hashPassword } from 'better-auth/crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import type { Db } from '../client';
+import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
 
@@ -30,7 +30,7 @@ export async function createStaff(
   const email = input.email.trim().toLowerCase();
   const hash = await hashPassword(input.password);
   const now = new Date();
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const existing = tx.select({ id: s.users.id }).from(s.users).where(eq(s.users.email, email)).get();
     if (existing) throw new ValidationError('This email already has an account.', { email: 'is already in use' });
     const id = crypto.randomUUID();
@@ -48,7 +48,7 @@ export function updateStaff(
   id: string,
   input: { name?: string; role?: s.StaffRole; disabled?: boolean; expectedUpdatedAt: number },
 ) {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const before = tx.select(publicColumns).from(s.users).where(and(eq(s.users.id, id), eq(s.users.clinicId, actor.clinicId))).get();
     if (!before) throw new NotFoundError('No such staff member.');
     if (before.updatedAt.getTime() !== input.expectedUpdatedAt)
@@ -90,7 +90,7 @@ export function listTokens(db: Pick<Db, 'select'>, userId: string) {
 export function createToken(db: Db, actor: Actor, name: string): { id: number; token: string } {
   const token = `pat_${crypto.randomBytes(32).toString('base64url')}`;
   const tokenHash = crypto.createHash('sha256').update(token).digest('hex');
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const row = tx.insert(s.apiTokens).values({ userId: actor.id, name, tokenHash }).returning({ id: s.apiTokens.id }).get();
     audit(tx, actor, 'create', 'api-token', row.id, null, { name });
     return { id: row.id, token };
@@ -98,7 +98,7 @@ export function createToken(db: Db, actor: Actor, name: string): { id: number; t
 }
 
 export function revokeToken(db: Db, actor: Actor, id: number): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const row = tx.select().from(s.apiTokens).where(and(eq(s.apiTokens.id, id), eq(s.apiTokens.userId, actor.id))).get();
     if (!row) throw new NotFoundError('No such token.');
     if (row.revokedAt) return;

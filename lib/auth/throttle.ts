@@ -3,7 +3,7 @@
  * Counted for every email typed, so the answer never reveals whether an account exists.
  */
 import { eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { writeTransaction, type Db } from '@/db/client';
 import { signInAttempts } from '@/db/schema';
 
 export const MAX_FAILURES = 5;
@@ -19,7 +19,7 @@ export function lockedUntil(db: Db, email: string, now: number): number | null {
 
 export function recordFailure(db: Db, email: string, now: number): void {
   const k = key(email);
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const row = tx.select().from(signInAttempts).where(eq(signInAttempts.email, k)).get();
     const recent = row?.lastFailureAt && now - row.lastFailureAt < WINDOW_MS ? row.failures : 0;
     const failures = recent + 1;

@@ -34,8 +34,35 @@ export function errorResponse(error: unknown): NextResponse {
   if (error instanceof DomainError) return json({ error: error.message }, { status: 400 });
   if (error instanceof ValidationError) return json({ error: error.message, fields: error.fields }, { status: 400 });
   if (error instanceof AppError) return json({ error: error.message }, { status: error.status });
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) return unavailable;
   console.error('Unhandled error in API handler', error);
   return json({ error: 'Something went wrong on the server. Nothing was saved.' }, { status: 500 });
+}
+
+/** Seconds a client should wait before retrying a write that met a busy database. */
+export const BUSY_RETRY_AFTER_S = 2;
+
+/**
+ * SQLite errors that say "not now" rather than "wrong request": 503. A write transaction starts with BEGIN
+ * IMMEDIATE (db/client.ts writeTransaction), so SQLITE_BUSY past the busy timeout means nothing was written
+ * and the same request may simply be sent again (Retry-After). A full disk or a read-only file is a server
+ * fault an operator must fix; /readyz names it.
+ */
+function databaseUnavailable(error: unknown): NextResponse | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!(error instanceof Error) || typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return json(
+      { error: 'The database is busy with another write. Nothing was saved: try again in a moment.' },
+      { status: 503, headers: { 'Retry-After': String(BUSY_RETRY_AFTER_S) } },
+    );
+  }
+  if (code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR')) {
+    console.error('Database cannot store writes', error);
+    return json({ error: 'The server cannot store data right now. Nothing was saved: tell your administrator.' }, { status: 503 });
+  }
+  return null;
 }
 
 /** Mutations must come from this site: browsers send Origin / Sec-Fetch-Site on cross-site requests. */

@@ -21,7 +21,6 @@ import {
   listBackups,
   pruneBackups,
   restoreDatabase,
-  serverHoldingDatabase,
 } from '../../db/backup';
 import {
   backupTick,
@@ -32,6 +31,7 @@ import {
 import { lastBackupAt } from '../../db/backup-status';
 import { openDatabase, type Db } from '../../db/client';
 import { createClinic, createPatient } from '../../db/factories';
+import { acquireServerLock } from '@/db/server-lock';
 import * as s from '../../db/schema';
 import { freshDb } from '../db';
 
@@ -217,16 +217,14 @@ describe('restore', () => {
     return { db, file, backup };
   }
 
-  function deadPid(): number {
-    const child = spawnSync(process.execPath, ['-e', '']);
-    return child.pid;
-  }
-
   it('refuses while a server holds the database, and changes nothing', async () => {
     const { db, file, backup } = await withBackup();
-    fs.writeFileSync(`${file}.lock`, String(process.pid)); // this process stands for the running server
-    expect(serverHoldingDatabase(file)).toBe(process.pid);
-    expect(() => restoreDatabase(backup, file)).toThrow(new RegExp(`server \\(pid ${process.pid}\\) holds`));
+    const server = acquireServerLock(file); // this process stands for the running server
+    try {
+      expect(() => restoreDatabase(backup, file)).toThrow(/a server holds .*stop it first/);
+    } finally {
+      server.release();
+    }
     expect(db.select({ id: s.patients.id }).from(s.patients).all()).toHaveLength(15);
     expect(
       fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.replaced-') || n.includes('.restoring')),
@@ -235,7 +233,7 @@ describe('restore', () => {
 
   it('npm run db:restore says it refused, exits 1 and changes nothing while the server runs', async () => {
     const { file, backup } = await withBackup();
-    fs.writeFileSync(`${file}.lock`, String(process.pid));
+    const server = acquireServerLock(file);
     const root = path.resolve(import.meta.dirname, '..', '..');
     const result = spawnSync(
       process.execPath,
@@ -246,7 +244,8 @@ describe('restore', () => {
         env: { ...process.env, DATABASE_PATH: file },
       },
     );
-    expect(result.stderr).toMatch(/Restore refused, nothing was changed: a server \(pid \d+\) holds/);
+    server.release();
+    expect(result.stderr).toMatch(/Restore refused, nothing was changed: a server holds/);
     expect(result.stdout).not.toMatch(/Start the server again/);
     expect(result.status).toBe(1);
     expect(mrnsIn(file).size).toBe(15);
@@ -254,9 +253,9 @@ describe('restore', () => {
 
   it('ignores a lock left by a server that is gone, keeps the replaced file aside and no stale -wal/-shm', async () => {
     const { db, file, backup } = await withBackup();
-    db.$client.close(); // the server stopped, its lock left behind after a crash
-    fs.writeFileSync(`${file}.lock`, `${deadPid()}\n`);
-    expect(serverHoldingDatabase(file)).toBeNull();
+    db.$client.close(); // the server stopped: the kernel dropped its lock with it
+    const crashed = acquireServerLock(file);
+    crashed.release();
     const now = Date.UTC(2026, 0, 2, 8);
     const { replaced } = restoreDatabase(backup, file, now);
     expect(replaced).toBe(`${file}.replaced-2026-01-02T08-00-00-000Z`);
