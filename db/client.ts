@@ -13,6 +13,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { DatabaseFileChangedError } from '../lib/errors';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -49,6 +50,26 @@ const identities = (globalForIdentity.__pumpDbFiles ??= new WeakMap());
 
 export function openedFile(db: Db): FileIdentity | undefined {
   return identities.get(db.$client);
+}
+
+/**
+ * Refuses a write when the file at the path this connection opened is another file, or gone: SQLite would go on
+ * acknowledging writes into the unlinked file (issue: 300 writes lost after a delete). One stat per write
+ * transaction, microseconds.
+ */
+export function assertOpenedFileInPlace(sqlite: Database.Database): void {
+  const opened = identities.get(sqlite);
+  if (!opened) return;
+  let now: fs.Stats | undefined;
+  try {
+    now = fs.statSync(opened.path);
+  } catch {
+    now = undefined;
+  }
+  if (!now || now.dev !== opened.dev || now.ino !== opened.ino)
+    throw new DatabaseFileChangedError(
+      `The database file at DATABASE_PATH was ${now ? 'replaced' : 'deleted or moved'} while the server was running: nothing was saved. Writes are refused until the server is restarted; if the file was lost, restore the latest backup first (docs/operations.md).`,
+    );
 }
 
 /**
@@ -131,7 +152,10 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
   const db: Db = drizzle({ client: sqlite, schema });
   // Every transaction on this connection opens BEGIN IMMEDIATE unless the caller asks otherwise (see the header).
   const deferredByDefault = db.transaction.bind(db);
-  db.transaction = (fn, config) => deferredByDefault(fn, { behavior: 'immediate', ...config });
+  db.transaction = (fn, config) => {
+    if (config?.behavior !== 'deferred') assertOpenedFileInPlace(sqlite);
+    return deferredByDefault(fn, { behavior: 'immediate', ...config });
+  };
   if (options.migrate !== false) applyMigrations(db, filePath);
   return db;
 }

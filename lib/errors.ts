@@ -30,3 +30,11 @@ export class ValidationError extends AppError {
     super(message);
   }
 }
+/**
+ * The database file at DATABASE_PATH is no longer the file this process opened (deleted, moved or copied over):
+ * writes would go to a file nobody will read again, so none is accepted (503) until the server restarts.
+ */
+export class DatabaseFileChangedError extends AppError {
+  override readonly status = 503;
+  override name = 'DatabaseFileChangedError';
+}

@@ -112,6 +112,21 @@ describe('one server process per database file', () => {
     await outcome.server.started;
   });
 
+  it('a database deleted where a server ran: refused, never replaced by an empty (demo) clinic', async () => {
+    const file = path.join(tmpDir(), 'clinic.db');
+    const first = start(file);
+    await first.started;
+    first.process.kill('SIGKILL');
+    await first.exited;
+    fs.rmSync(file);
+    fs.rmSync(`${file}-wal`, { force: true });
+    fs.rmSync(`${file}-shm`, { force: true });
+    const after = await start(file).exited;
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(/Cannot start: DATABASE_PATH .*clinic\.db does not exist, but a server has run on it before/);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   it('the lock goes with the process: after the server is killed, the next one starts', async () => {
     const file = path.join(tmpDir(), 'clinic.db');
     const first = start(file);
