@@ -6,13 +6,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, sessionCookie, signIn, signInAs, test as base } from './fixtures';
-
-interface Subject {
-  patientId: number;
-  pumpId: number;
-  name: string;
-}
+import { expect, findSubject, sessionCookie, signIn, signInAs, test as base, type Subject } from './fixtures';
 
 interface ActiveProgram {
   versionNo: number;
@@ -22,25 +16,6 @@ interface ActiveProgram {
   dailyDoseMcg: number;
   continuousDoseMcgPerDay: number | null;
   supersededAt: number | null;
-}
-
-async function findSubject(
-  request: APIRequestContext,
-  familyName: string,
-  cookie?: string,
-): Promise<Subject> {
-  const response = await request.get(
-    `/api/v1/patients?q=${encodeURIComponent(familyName)}`,
-    cookie ? { headers: { cookie } } : {},
-  );
-  expect(response.status()).toBe(200);
-  const { patients } = (await response.json()) as {
-    patients: { id: number; name: string; pumps: { id: number }[] }[];
-  };
-  const patient = patients.find((p) => p.name.startsWith(`${familyName}, `));
-  const pump = patient?.pumps[0];
-  if (!patient || !pump) throw new Error(`The demo clinic has no patient ${familyName} with an active pump`);
-  return { patientId: patient.id, pumpId: pump.id, name: patient.name };
 }
 
 async function dueDate(request: APIRequestContext, pumpId: number): Promise<string> {

@@ -50,4 +50,26 @@ export const test = base.extend<{ asRole: (role: DemoRole) => Promise<Page> }>({
   },
 });
 
+/** A demo patient with an active pump, found by family name through the API. */
+export interface Subject {
+  patientId: number;
+  pumpId: number;
+  name: string;
+}
+
+export async function findSubject(request: APIRequestContext, familyName: string, cookie?: string): Promise<Subject> {
+  const response = await request.get(
+    `/api/v1/patients?q=${encodeURIComponent(familyName)}`,
+    cookie ? { headers: { cookie } } : {},
+  );
+  expect(response.status()).toBe(200);
+  const { patients } = (await response.json()) as {
+    patients: { id: number; name: string; pumps: { id: number }[] }[];
+  };
+  const patient = patients.find((p) => p.name.startsWith(`${familyName}, `));
+  const pump = patient?.pumps[0];
+  if (!patient || !pump) throw new Error(`The demo clinic has no patient ${familyName} with an active pump`);
+  return { patientId: patient.id, pumpId: pump.id, name: patient.name };
+}
+
 export { expect };

@@ -5,22 +5,7 @@
  * Orders a test leaves pending are withdrawn afterwards.
  */
 import type { APIRequestContext } from '@playwright/test';
-import { expect, PASSWORD, sessionCookie, signIn, test as base } from './fixtures';
-
-interface Subject {
-  patientId: number;
-  pumpId: number;
-  name: string;
-}
-
-async function findSubject(request: APIRequestContext, familyName: string, cookie: string): Promise<Subject> {
-  const response = await request.get(`/api/v1/patients?q=${encodeURIComponent(familyName)}`, { headers: { cookie } });
-  expect(response.status()).toBe(200);
-  const { patients } = (await response.json()) as { patients: { id: number; name: string; pumps: { id: number }[] }[] };
-  const patient = patients.find((p) => p.name.startsWith(`${familyName}, `));
-  if (!patient?.pumps[0]) throw new Error(`No demo patient ${familyName} with a pump`);
-  return { patientId: patient.id, pumpId: patient.pumps[0].id, name: patient.name };
-}
+import { expect, findSubject, PASSWORD, sessionCookie, signIn, test as base, type Subject } from './fixtures';
 
 const test = base.extend<{ subject: Subject & { cookie: string; api: APIRequestContext } }>({
   subject: async ({ playwright, baseURL }, provide) => {

@@ -5,25 +5,7 @@
  * patient; the visits stay, as every clinical record does.
  */
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, signIn, test } from './fixtures';
-
-interface Subject {
-  patientId: number;
-  pumpId: number;
-  name: string;
-}
-
-async function findSubject(request: APIRequestContext, familyName: string): Promise<Subject> {
-  const response = await request.get(`/api/v1/patients?q=${encodeURIComponent(familyName)}`);
-  expect(response.status()).toBe(200);
-  const { patients } = (await response.json()) as {
-    patients: { id: number; name: string; pumps: { id: number }[] }[];
-  };
-  const patient = patients.find((p) => p.name.startsWith(`${familyName}, `));
-  const pump = patient?.pumps[0];
-  if (!patient || !pump) throw new Error(`The demo clinic has no patient ${familyName} with an active pump`);
-  return { patientId: patient.id, pumpId: pump.id, name: patient.name };
-}
+import { expect, findSubject, signIn, test } from './fixtures';
 
 const expectedResidual = async (page: Page) => parseFloat(await page.locator('.rf-expected strong').innerText());
 

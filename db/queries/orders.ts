@@ -40,19 +40,29 @@ export interface OrderDto {
   version: number;
 }
 
-/** The program version an order describes, as the factories write it. */
-export function specOfOrder(order: Pick<s.ProgramOrder, 'spec' | 'reason'>): ProgramSpec {
-  const o = order.spec;
+/**
+ * A program as staff enter it (an order's spec, or a change's body) as the factories write it: only the fields
+ * its mode uses.
+ */
+export function specOf(
+  input: s.OrderedProgramSpec,
+  extra: Pick<ProgramSpec, 'reason' | 'prescriberId'> = {},
+): ProgramSpec {
   return {
-    drugId: o.drugId,
-    concentrationMcgPerMl: o.concentrationMcgPerMl,
-    mode: o.mode,
-    doseMcgPerDay: o.mode === 'simple' ? (o.doseMcgPerDay ?? undefined) : undefined,
-    flexSteps: o.mode === 'flex' ? (o.flexSteps ?? undefined) : undefined,
-    periodicBoluses: o.mode === 'constant-flow' ? undefined : (o.periodicBoluses ?? undefined),
-    patientBolus: o.mode === 'constant-flow' ? null : (o.patientBolus ?? null),
-    reason: order.reason,
+    drugId: input.drugId,
+    concentrationMcgPerMl: input.concentrationMcgPerMl,
+    mode: input.mode,
+    doseMcgPerDay: input.mode === 'simple' ? (input.doseMcgPerDay ?? undefined) : undefined,
+    flexSteps: input.mode === 'flex' ? (input.flexSteps ?? undefined) : undefined,
+    periodicBoluses: input.mode === 'constant-flow' ? undefined : (input.periodicBoluses ?? undefined),
+    patientBolus: input.mode === 'constant-flow' ? null : (input.patientBolus ?? null),
+    ...extra,
   };
+}
+
+/** The program version an order describes. */
+export function specOfOrder(order: Pick<s.ProgramOrder, 'spec' | 'reason'>): ProgramSpec {
+  return specOf(order.spec, { reason: order.reason });
 }
 
 export function orderDto(

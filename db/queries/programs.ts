@@ -32,7 +32,7 @@ import {
   refreshForecasts,
   type PumpForecastContext,
 } from './forecasts';
-import { insertProgramVersion, orderDto, ordersOf, type OrderDto } from './orders';
+import { insertProgramVersion, orderDto, ordersOf, specOf, type OrderDto } from './orders';
 import { programDto, staffNamesOf, verifierOptions, type ProgramDto, type StaffOption } from './patients';
 import { pumpInClinic } from './pumps';
 import { asValidationError, programSummary, type DrugOption } from './refills';
@@ -200,22 +200,6 @@ export function programFormContext(
 /** The programmed daily dose of a spec (mcg/day), as stored. */
 function dailyDoseMcg(spec: ProgramSpec, flowMlPerDay: number | null): number {
   return programValues(0, 0, spec, 0, flowMlPerDay).doseNgPerDay / 1000;
-}
-
-export function specOf(
-  input: Omit<ChangeProgramInput, 'expectedVersionNo' | 'reason' | 'secondPerson' | 'timing'>,
-  extra: Pick<ProgramSpec, 'reason' | 'prescriberId'>,
-): ProgramSpec {
-  return {
-    drugId: input.drugId,
-    concentrationMcgPerMl: input.concentrationMcgPerMl,
-    mode: input.mode,
-    doseMcgPerDay: input.mode === 'simple' ? (input.doseMcgPerDay ?? undefined) : undefined,
-    flexSteps: input.mode === 'flex' ? (input.flexSteps ?? undefined) : undefined,
-    periodicBoluses: input.mode === 'constant-flow' ? undefined : (input.periodicBoluses ?? undefined),
-    patientBolus: input.mode === 'constant-flow' ? null : (input.patientBolus ?? null),
-    ...extra,
-  };
 }
 
 /** The spec as an order stores it (the units staff enter). */
