@@ -18,6 +18,10 @@ const LOCK_WAIT_MS = 1000;
 
 export interface ServerLock {
   path: string;
+  /** A server opened the database under this lock before (so a missing file was deleted or moved, not new). */
+  databaseOpenedBefore: boolean;
+  /** Records that the database is open under this lock. */
+  markDatabaseOpened(): void;
   release(): void;
 }
 
@@ -42,6 +46,7 @@ export function acquireServerLock(databasePath: string): ServerLock {
       lock.exec('create table if not exists holder (pid integer not null, started_at integer not null)');
       lock.exec('delete from holder');
       lock.prepare('insert into holder (pid, started_at) values (?, ?)').run(process.pid, Date.now());
+      lock.exec('create table if not exists opened (at integer not null)');
       lock.exec('COMMIT');
     } catch (error) {
       lock.exec('ROLLBACK');
@@ -64,8 +69,13 @@ export function acquireServerLock(databasePath: string): ServerLock {
     if (held.open) held.close();
   };
   process.once('exit', release);
+  const openedBefore = (held.prepare('select count(*) as n from opened').get() as { n: number }).n > 0;
   return {
     path: lockPath,
+    databaseOpenedBefore: openedBefore,
+    markDatabaseOpened: () => {
+      if (!openedBefore && held.open) held.prepare('insert into opened (at) values (?)').run(Date.now());
+    },
     release: () => {
       process.off('exit', release);
       release();

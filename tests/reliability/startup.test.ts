@@ -123,7 +123,7 @@ describe('one server process per database file', () => {
     fs.rmSync(`${file}-shm`, { force: true });
     const after = await start(file).exited;
     expect(after.code).toBe(1);
-    expect(after.stderr).toMatch(/Cannot start: DATABASE_PATH .*clinic\.db does not exist, but a server has run on it before/);
+    expect(after.stderr).toMatch(/Cannot start: DATABASE_PATH .*clinic\.db does not exist, but a server has opened a database there before/);
     expect(fs.existsSync(file)).toBe(false);
   });
 
