@@ -170,32 +170,30 @@ function staffUsers(clinicId: number) {
   return demoStaff.map((u) => ({ id: randomUUID(), email: u.email, name: u.name, role: u.role, clinicId, emailVerified: true, createdAt: at, updatedAt: at }));
 }
 
-export async function createStaffAccounts(db: Db, clinicId: number, password: string): Promise<(typeof s.users.$inferSelect)[]> {
-  const hash = await hashPassword(password);
+/** The demo staff and their credential accounts, inside the caller's transaction; returns the physicians' ids. */
+function insertStaffAccounts(db: Db, clinicId: number, passwordHash: string): string[] {
   const users = staffUsers(clinicId);
-  writeTransaction(db, (tx) => {
-    for (const u of users) {
-      tx.insert(s.users).values(u).run();
-      tx.insert(s.accounts).values({ id: randomUUID(), accountId: u.id, providerId: 'credential', userId: u.id, password: hash, createdAt: u.createdAt, updatedAt: u.updatedAt }).run();
-    }
-  });
-  return db.select().from(s.users).where(eq(s.users.clinicId, clinicId)).all();
+  for (const u of users) {
+    db.insert(s.users).values(u).run();
+    db.insert(s.accounts).values({ id: randomUUID(), accountId: u.id, providerId: 'credential', userId: u.id, password: passwordHash, createdAt: u.createdAt, updatedAt: u.updatedAt }).run();
+  }
+  return users.filter((u) => u.role === 'physician').map((u) => u.id);
 }
 
 /** Builds a clinic of demo patients. Synchronous and transactional: a failed seed leaves nothing behind. */
-export function seedClinic(db: Db, options: SeedOptions, physicianIds: string[] = []): SeedResult {
+export function seedClinic(db: Db, options: SeedOptions, physicianIds: string[] = [], staffPasswordHash?: string): SeedResult {
   // One transaction writes every row: with SQLite's default 2 MB page cache the growing indexes spill, and the
   // time per patient grew with the clinic (10,000: 4 s; 50,000: 32 s). 256 MB for the seed, then back.
   const cacheSize = db.$client.pragma('cache_size', { simple: true }) as number;
   db.$client.pragma('cache_size = -262144');
   try {
-    return seedClinicRows(db, options, physicianIds);
+    return seedClinicRows(db, options, physicianIds, staffPasswordHash);
   } finally {
     db.$client.pragma(`cache_size = ${Number(cacheSize)}`);
   }
 }
 
-function seedClinicRows(db: Db, options: SeedOptions, physicianIds: string[]): SeedResult {
+function seedClinicRows(db: Db, options: SeedOptions, givenPhysicianIds: string[], staffPasswordHash?: string): SeedResult {
   const now = options.now;
   const timeZone = options.timeZone ?? 'America/Chicago';
   const total = options.patients ?? 40;
@@ -216,6 +214,9 @@ function seedClinicRows(db: Db, options: SeedOptions, physicianIds: string[]): S
       holidays: demoHolidays(now, timeZone),
       isDemo: true,
     });
+    // The staff are created in the same transaction as their clinic, so the printed demo sign-ins exist
+    // whenever the patients do.
+    const physicianIds = staffPasswordHash ? insertStaffAccounts(tx, clinic.id, staffPasswordHash) : givenPhysicianIds;
     const atLocal = (instant: number, hh: number, mm = 0) =>
       localDateTimeToInstant(localDateOf(instant, timeZone), `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`, timeZone);
 
@@ -378,27 +379,28 @@ export function isEmpty(db: Db): boolean {
   return (row?.n ?? 0) === 0;
 }
 
-/** Seeds the demo clinic (with its staff accounts) into an empty database. */
+/**
+ * Seeds the demo clinic with its staff accounts into an empty database, in ONE transaction: a first start
+ * killed during seeding leaves an empty database (seeded again at the next start), never 40 patients without
+ * the staff whose sign-ins the start-up prints (issue 13, item 9).
+ */
 export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult | null> {
   if (!isEmpty(db)) return null;
-  ensureCatalog(db);
-  // Staff need a clinic first: create the clinic's people after the clinic, in a second step.
-  const result = seedClinic(db, options);
-  const users = await createStaffAccounts(db, result.clinicId, DEMO_PASSWORD);
-  const physicians = users.filter((u) => u.role === 'physician').map((u) => u.id);
-  writeTransaction(db, (tx) => {
-    const patientRows = tx.select({ id: s.patients.id }).from(s.patients).where(eq(s.patients.clinicId, result.clinicId)).all();
-    patientRows.forEach((p, i) => {
-      tx.update(s.patients).set({ managingPhysicianId: physicians[i % physicians.length] ?? null }).where(eq(s.patients.id, p.id)).run();
-    });
-  });
+  // Hashing is asynchronous (scrypt): done before the transaction, which is synchronous.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const result = seedClinic(db, options, [], passwordHash);
   // The tables went from empty to full: give the query planner statistics that say so.
   optimizeDatabase(db);
   return result;
 }
 
-/** Synchronous check used on start: the demo's staff accounts are seeded asynchronously right after. */
-export function seedDemoIfEmpty(db: Db, options: SeedOptions): Promise<SeedResult | null> | null {
-  if (!isEmpty(db)) return null;
-  return seedDemo(db, options);
+/**
+ * A demo clinic without its staff accounts: left by a first start that an older version seeded in several
+ * transactions and that was killed in between. Its printed sign-ins cannot work.
+ */
+export function isHalfSeededDemo(db: Db): boolean {
+  const row = db.get<{ n: number }>(
+    sql`select count(*) as n from clinics c where c.is_demo = 1 and not exists (select 1 from users u where u.clinic_id = c.id)`,
+  );
+  return (row?.n ?? 0) > 0;
 }

@@ -13,7 +13,7 @@ import { DatabaseStartupError, optimizeDatabase, writeTransaction } from './clie
 import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
 import { clinics } from './schema';
-import { DEMO_PASSWORD, demoStaff, seedDemo } from './seed';
+import { DEMO_PASSWORD, demoStaff, isHalfSeededDemo, seedDemo } from './seed';
 
 const HOUR_MS = 3_600_000;
 
@@ -24,6 +24,11 @@ export async function startup(): Promise<void> {
     if (config.SEED_DEMO) {
       const seeded = await seedDemo(db, { now: Date.now(), timeZone: config.CLINIC_TIME_ZONE });
       if (seeded) console.log(`\nSeeded the demo clinic: ${seeded.patients} patients, ${seeded.visits} refill visits.`);
+    }
+    if (isHalfSeededDemo(db)) {
+      throw new DatabaseStartupError(
+        `DATABASE_PATH ${config.DATABASE_PATH} holds a demo clinic without its staff accounts: an earlier first start was stopped while seeding, so the demo sign-ins would not work. It holds only demo data: stop the server, delete the file (with its -wal, -shm and .lock files) and start again to seed a complete demo clinic.`,
+      );
     }
     const started = performance.now();
     try {

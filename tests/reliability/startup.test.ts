@@ -3,64 +3,12 @@
  * per database file (item 3). Each case runs the real start-up (db/startup.ts, what instrumentation.ts calls)
  * in a child process, as a supervisor would see it: an exit status and a message on stderr.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { runCleanups, start, tmpDir } from './startup-run';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-const child = path.join(import.meta.dirname, 'startup-child.ts');
-
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
-});
-
-interface Run {
-  process: ChildProcess;
-  /** Resolves with the exit status once the process ends. */
-  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-  /** Resolves once start-up finished and the process serves (or rejects when it exits first). */
-  started: Promise<void>;
-}
-
-function start(databasePath: string, options: { uid?: number } = {}): Run {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DATABASE_PATH: databasePath, SEED_DEMO: 'false', NODE_ENV: 'test' },
-    ...(options.uid != null ? { uid: options.uid, gid: options.uid } : {}),
-  });
-  cleanups.push(() => proc.kill('SIGKILL'));
-  let stdout = '';
-  let stderr = '';
-  let markStarted: () => void = () => {};
-  let failStart: (e: Error) => void = () => {};
-  const started = new Promise<void>((resolve, reject) => {
-    markStarted = resolve;
-    failStart = reject;
-  });
-  started.catch(() => {});
-  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (stdout.includes('STARTED')) markStarted();
-  });
-  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    proc.on('close', (code) => {
-      failStart(new Error(`exited with ${code} before start-up finished: ${stderr}`));
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { process: proc, exited, started };
-}
-
-function tmpDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pump-startup-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+afterEach(runCleanups);
 
 describe('a failed start-up exits non-zero with one clear message', () => {
   it('a read-only database file: refused at open, not at the first write', async () => {
