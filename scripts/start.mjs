@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: build the app if the build is missing or older than the sources, then serve it in production
-// mode on its embedded SQLite database (migrated, and seeded with the demo clinic when empty).
+// mode (scripts/server.mjs) on its embedded SQLite database (migrated, and seeded with the demo clinic when empty).
 import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,8 +38,8 @@ export function ensureBuild() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureBuild();
-  const port = process.env.PORT ?? '3000';
-  const child = spawn(process.execPath, [nextBin, 'start', '-p', port, '-H', process.env.HOST ?? '0.0.0.0'], {
+  // scripts/server.mjs: Next.js's handler behind an HTTP server with timeouts and a body limit.
+  const child = spawn(process.execPath, [path.join(root, 'scripts', 'server.mjs')], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production' },

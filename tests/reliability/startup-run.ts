@@ -29,6 +29,8 @@ export interface Run {
   exited: Promise<Exit>;
   /** Resolves once the child printed `marker` (or rejects when it exits first). */
   started: Promise<void>;
+  /** What the child printed on stdout so far. */
+  stdout(): string;
 }
 
 export interface RunOptions {
@@ -70,7 +72,7 @@ export function start(databasePath: string, options: RunOptions = {}): Run {
       resolve({ code, signal, stdout, stderr });
     });
   });
-  return { process: proc, exited, started };
+  return { process: proc, exited, started, stdout: () => stdout };
 }
 
 export function tmpDir(): string {
