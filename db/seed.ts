@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { TZDate } from '@date-fns/tz';
 import { hashPassword } from 'better-auth/crypto';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { localDateOf, addDaysToLocalDate, isClinicDay, localDateTimeToInstant } from '@/lib/domain/calendar';
 import type { ClinicPolicy } from '@/lib/domain/types';
 import { discrepancyToleranceMl } from '@/lib/domain/refill';

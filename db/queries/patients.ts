@@ -18,6 +18,7 @@ import type {
   UpdatePatientInput,
   UpdatePumpInput,
 } from '@/lib/validation/patient';
+import { auditRead } from '../audit-read';
 import { writeTransaction, type Db } from '../client';
 import { createPump } from '../factories';
 import * as s from '../schema';
@@ -579,7 +580,7 @@ export const VIEW_DEDUP_MS = 60_000;
 
 /** Logs a view of a patient record: who looked at whom, when (once a minute per person and patient). */
 export function recordPatientView(
-  db: Pick<Db, 'select' | 'insert'>,
+  db: Db,
   actor: Actor,
   patientId: number,
   now: number,
@@ -598,7 +599,8 @@ export function recordPatientView(
     )
     .get();
   if (recent) return false;
-  audit(db, actor, 'view', 'patient', patientId);
+  // A full disk must not stop the read: auditRead keeps the row until there is space (db/audit-read.ts).
+  auditRead(db, actor, 'patient', patientId);
   return true;
 }
 

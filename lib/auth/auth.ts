@@ -8,6 +8,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
 import { getDb } from '@/db/runtime';
+import { noteStorageFailure } from '@/db/storage-state';
 import * as s from '@/db/schema';
 import { env } from '@/lib/env';
 import { authSecret } from './secret';
@@ -53,6 +54,14 @@ function createAuth() {
     // one address (NAT), so this is generous; the lockout is what stops password guessing.
     rateLimit: { enabled: true, window: 60, max: 600, customRules: { '/sign-in/email': { window: 60, max: 90 } } },
     telemetry: { enabled: false },
+    // A write that failed for a full disk is noted, so the route answers 503 with a message (app/api/auth).
+    onAPIError: {
+      onError: (error) => {
+        if (error instanceof APIError) return;
+        noteStorageFailure(error);
+        console.error('Sign-in service error', error);
+      },
+    },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email') return;

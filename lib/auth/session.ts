@@ -8,6 +8,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { headers as nextHeaders } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/runtime';
+import { bestEffortWrite } from '@/db/storage-state';
 import * as s from '@/db/schema';
 import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
 import { auth } from './auth';
@@ -46,7 +47,8 @@ export async function resolveStaff(requestHeaders: Headers, now = Date.now()): P
       .where(and(eq(s.apiTokens.tokenHash, hashToken(token)), isNull(s.apiTokens.revokedAt)))
       .get();
     if (!row) return null;
-    db.update(s.apiTokens).set({ lastUsedAt: now }).where(eq(s.apiTokens.id, row.tokenId)).run();
+    // Side writes of a read: skipped while the disk is full, so staff can go on reading (db/storage-state.ts).
+    bestEffortWrite(() => db.update(s.apiTokens).set({ lastUsedAt: now }).where(eq(s.apiTokens.id, row.tokenId)).run());
     return staffFromUser(row.user, 'token', null);
   }
 
@@ -64,10 +66,14 @@ export async function resolveStaff(requestHeaders: Headers, now = Date.now()): P
     return null;
   }
   if (!activity || now - activity.lastActiveAt > ACTIVITY_WRITE_MS) {
-    db.insert(s.sessionActivity)
-      .values({ sessionId, lastActiveAt: now })
-      .onConflictDoUpdate({ target: s.sessionActivity.sessionId, set: { lastActiveAt: now } })
-      .run();
+    // Skipped while the disk is full: the idle limit then counts from the last stored activity (signs out sooner).
+    bestEffortWrite(() =>
+      db
+        .insert(s.sessionActivity)
+        .values({ sessionId, lastActiveAt: now })
+        .onConflictDoUpdate({ target: s.sessionActivity.sessionId, set: { lastActiveAt: now } })
+        .run(),
+    );
   }
   return staffFromUser(user, 'session', sessionId);
 }

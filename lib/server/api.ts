@@ -10,6 +10,7 @@ import { DomainError, InvalidInputError } from '@/lib/domain/errors';
 import { resolveStaff, type Staff } from '@/lib/auth/session';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/validation/errors';
+import { DISK_FULL_MESSAGE, noteStorageFailure } from '@/db/storage-state';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -58,7 +59,12 @@ function databaseUnavailable(error: unknown): NextResponse | null {
       { status: 503, headers: { 'Retry-After': String(BUSY_RETRY_AFTER_S) } },
     );
   }
-  if (code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR')) {
+  noteStorageFailure(error);
+  if (code.startsWith('SQLITE_FULL')) {
+    console.error('Database cannot store writes: the disk is full', error);
+    return json({ error: DISK_FULL_MESSAGE }, { status: 503 });
+  }
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR')) {
     console.error('Database cannot store writes', error);
     return json({ error: 'The server cannot store data right now. Nothing was saved: tell your administrator.' }, { status: 503 });
   }

@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrationStatus, openedFile, probeWrite, type Db } from '@/db/client';
+import { pendingReadAudits } from '@/db/audit-read';
 import { lastBackupAt } from '@/db/backup-status';
+import { storageFailure } from '@/db/storage-state';
 
 /** How long the write probe waits for another writer: short, so a poll never stalls the event loop long. */
 const PROBE_TIMEOUT_MS = 250;
@@ -74,6 +76,26 @@ function backupCheck(now: number, maxAgeHours: number): Check {
     : { ok: false, lastBackup, ageHours, maxAgeHours, detail: 'the last backup is too old' };
 }
 
+/**
+ * The last write that failed for lack of storage (SQLITE_FULL, disk I/O error), until a write succeeds again;
+ * the write probe cannot see a full disk. Reads go on; their audit rows wait in memory (db/audit-read.ts).
+ */
+function storageCheck(): Check {
+  const failure = storageFailure();
+  const { pending, dropped } = pendingReadAudits();
+  const counts = { pendingReadAudits: pending, droppedReadAudits: dropped };
+  if (!failure) return { ok: true, ...counts };
+  return {
+    ok: false,
+    ...counts,
+    code: failure.code,
+    since: new Date(failure.at).toISOString(),
+    detail: failure.code.startsWith('SQLITE_FULL')
+      ? 'the disk is full: writes are refused, reads are served'
+      : 'the disk failed a write: writes are refused, reads are served',
+  };
+}
+
 export function checkReadiness(openDb: () => Db, options: ReadinessOptions): Readiness {
   const checks: Record<string, Check> = {};
   let db: Db | undefined;
@@ -102,6 +124,7 @@ export function checkReadiness(openDb: () => Db, options: ReadinessOptions): Rea
     checks.file = fileCheck(db);
   }
   checks.disk = diskCheck(options.databasePath, options.minFreeMb);
+  checks.storage = storageCheck();
   checks.backup = backupCheck(options.now, options.maxBackupAgeHours);
   const failing = Object.entries(checks)
     .filter(([, c]) => !c.ok)

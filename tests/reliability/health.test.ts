@@ -62,6 +62,7 @@ describe('GET /readyz', () => {
       'disk',
       'file',
       'migrations',
+      'storage',
       'writable',
     ]);
     expect(JSON.stringify(body)).not.toContain(path.dirname(file)); // no paths in a public answer

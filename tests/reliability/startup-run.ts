@@ -61,11 +61,11 @@ export function start(databasePath: string, options: RunOptions = {}): Run {
     failStart = reject;
   });
   started.catch(() => {});
-  proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     if (stdout.includes(marker)) markStarted();
   });
-  proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<Exit>((resolve) => {
     proc.on('close', (code, signal) => {
       failStart(new Error(`exited with ${code ?? signal} before start-up finished: ${stderr}`));

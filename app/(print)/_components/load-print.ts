@@ -3,7 +3,7 @@ import 'server-only';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
-import { audit } from '@/db/queries/audit';
+import { auditRead } from '@/db/audit-read';
 import { loadCard, resolveCardPump, type CardData } from '@/db/queries/cards';
 import type { Staff } from '@/lib/auth/session';
 import { emergencyUrl, publicOrigin, qrSvg } from '@/lib/cards/qr';
@@ -51,7 +51,7 @@ export async function loadPrintPage(
   }
   if (!data) notFound();
   // Printing shows a patient record: the view is audited like any other.
-  audit(db, staff, 'view', 'patient', patientId, null, { page, pumpId: data.pump.id });
+  auditRead(db, staff, 'patient', patientId, { page, pumpId: data.pump.id });
 
   const url = emergencyUrl(publicOrigin(await headers()), data.clinic.id);
   const built = cardView(data);

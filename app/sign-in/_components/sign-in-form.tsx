@@ -26,7 +26,11 @@ export function SignInForm({ next }: { next: string }) {
       });
       if (!response.ok) {
         const body = (await response.json().catch(() => ({}))) as { message?: string };
-        setError(response.status === 429 ? (body.message ?? 'Too many attempts. Try again later.') : 'Invalid email or password.');
+        setError(
+          response.status === 429 || response.status === 503
+            ? (body.message ?? 'Sign-in is not possible right now. Try again later.')
+            : 'Invalid email or password.',
+        );
         return;
       }
       router.replace(next);
