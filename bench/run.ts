@@ -5,8 +5,9 @@
  *    build folder, which must then be built already.
  * 2. Seeds a fresh database in a temporary folder with N patients (db/seed.ts, 5 past refills per pump) and
  *    times it.
- * 3. Raw baseline, in this process with no Next.js and no HTTP: the worklist query, one pump's forecast, and
- *    forecasting every pump of the clinic (load and pure compute timed apart).
+ * 3. Raw baseline, in this process with no Next.js and no HTTP: the worklist query, one pump's forecast,
+ *    forecasting every pump of the clinic (load and pure compute timed apart), and recording a refill visit
+ *    under synchronous NORMAL and FULL (bench/durability.ts).
  * 4. Starts the production server on that database (127.0.0.1, a free port) and measures, with autocannon,
  *    the worklist API, a patient page, a pump's forecast, a patient's feed and the clinic feed.
  * 5. Prints a table against the targets and writes bench/results.json (bench/results-N.json for another N,
@@ -20,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { closeDatabase, openDatabase } from '../db/client';
 import { forecastAll, rawPumpForecast, rawWorklist } from './baseline';
+import { refillWriteLatency } from './durability';
 import { createApiToken, createFeedTokens, samplePumps, seedBenchClinic } from './fixtures';
 import { measure, probe, problem, type HttpFigures, type HttpTarget } from './http';
 import { evaluate, loadReference, table, type Figure } from './report';
@@ -52,6 +54,8 @@ const seconds = wholeNumber('seconds', values.seconds, 1, 60);
 const warmupSeconds = wholeNumber('warmup', values.warmup, 0, 30);
 const connections = wholeNumber('connections', values.connections, 1, 100);
 const SAMPLE = 200;
+/** Refill visits recorded under each synchronous setting. */
+const REFILLS_PER_SETTING = 50;
 
 // ---- 1. Build ----
 const distDir = process.env.NEXT_DIST_DIR || '.next';
@@ -167,6 +171,22 @@ try {
       unit: 'ms',
     },
   );
+
+  // Durability: a refill visit's commit under synchronous NORMAL and FULL (docs/decisions/012-durability.md), on
+  // pumps outside the HTTP sample so the HTTP targets read the seeded state.
+  const sampled = new Set(sample.map((p) => p.pumpId));
+  const refillPumps = samplePumps(db, clinic.clinicId, SAMPLE + 2 * REFILLS_PER_SETTING)
+    .map((p) => p.pumpId)
+    .filter((id) => !sampled.has(id));
+  const durability = refillWriteLatency(db, clinic.clinicId, refillPumps, REFILLS_PER_SETTING);
+  for (const d of durability) {
+    console.log(`  record a refill visit, synchronous=${d.synchronous}: p50 ${d.p50} ms, p95 ${d.p95} ms, mean ${d.mean} ms (${d.n} visits)`);
+    const key = d.synchronous.toLowerCase();
+    figures.push(
+      { key: `raw.refillWrite.${key}.p50`, label: `Record a refill visit (synchronous=${d.synchronous}) p50`, value: d.p50, unit: 'ms' },
+      { key: `raw.refillWrite.${key}.p95`, label: `Record a refill visit (synchronous=${d.synchronous}) p95`, value: d.p95, unit: 'ms' },
+    );
+  }
 
   if (!values['raw-only']) {
     // ---- Credentials for the HTTP targets ----

@@ -1,6 +1,6 @@
 /**
- * Opening the database: one connection per process, WAL, foreign keys on, a busy timeout, migrations applied
- * once. Usable from scripts (seed, backup, bench); the app goes through db/index.ts, which is server-only.
+ * Opening the database: one connection per process, WAL with synchronous=FULL, foreign keys on, a busy timeout,
+ * migrations applied once. Usable from scripts (seed, backup, bench); the app goes through db/index.ts, which is server-only.
  *
  * Write transactions start with BEGIN IMMEDIATE (writeTransaction, and the default of db.transaction on every
  * connection opened here). A deferred transaction that reads and then writes cannot wait for another
@@ -124,7 +124,8 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
   try {
     sqlite = new Database(absolute, { timeout: BUSY_TIMEOUT_MS });
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
+    // FULL: every commit is on disk when it is acknowledged, a power cut included (docs/decisions/012-durability.md).
+    sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const check: unknown = sqlite.pragma('quick_check', { simple: true });
