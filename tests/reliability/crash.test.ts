@@ -8,9 +8,9 @@
  * - atomicity: the committed visits are exactly a prefix of the sequence written (no hole, no stray row),
  *   and a large transaction killed before COMMIT (its pages already spilled into the WAL file) leaves no row;
  * - the reopened file passes PRAGMA integrity_check and foreign_key_check, and openDatabase accepts it.
- * What it does not prove: survival of an OS crash or power loss. With synchronous=NORMAL in WAL mode, SQLite
- * does not fsync on every commit, so the last commits before a power loss may be rolled back (never
- * corrupted). The HTTP layer is not involved here: a route handler acknowledges a visit only after the same
+ * What it does not prove: survival of an OS crash or power loss, which no process kill can simulate. For that the
+ * database runs with synchronous=FULL in WAL mode (docs/decisions/012-durability.md; durability.test.ts checks
+ * the setting): SQLite fsyncs the WAL at every commit, so a commit that returned is on the disk. The HTTP layer is not involved here: a route handler acknowledges a visit only after the same
  * synchronous transaction returned, so it inherits exactly this guarantee.
  */
 import { spawn } from 'node:child_process';
