@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrationStatus, openedFile, probeWrite, type Db } from '@/db/client';
+import { migrationStatus, openedFile, openedFileProblem, probeWrite, type Db } from '@/db/client';
 import { pendingReadAudits } from '@/db/audit-read';
 import { lastBackupAt } from '@/db/backup-status';
 import { storageFailure } from '@/db/storage-state';
@@ -39,18 +39,10 @@ const codeOf = (error: unknown) => {
 };
 
 function fileCheck(db: Db): Check {
-  const opened = openedFile(db);
-  if (!opened) return { ok: false, detail: 'unknown file' };
-  try {
-    const now = fs.statSync(opened.path);
-    if (now.dev === opened.dev && now.ino === opened.ino) return { ok: true };
-    return {
-      ok: false,
-      detail: 'the file at DATABASE_PATH is not the file this process opened: restart the server',
-    };
-  } catch (error) {
-    return { ok: false, detail: `the file at DATABASE_PATH is gone (${codeOf(error)})` };
-  }
+  if (!openedFile(db)) return { ok: false, detail: 'unknown file' };
+  const problem = openedFileProblem(db.$client);
+  // The same check refuses every write (db/client.ts); the answer names no path.
+  return problem ? { ok: false, detail: `${problem.replace(/^The /, 'the ')}: restart the server` } : { ok: true };
 }
 
 function diskCheck(databasePath: string, minFreeMb: number): Check {
