@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { eq } from 'drizzle-orm';
+import { DemoBanner } from '@/app/_components/demo-banner';
 import { getDb } from '@/db';
 import { clinics } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
@@ -10,7 +11,11 @@ import { Providers } from './_components/providers';
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const staff = await requirePageStaff();
-  const clinic = getDb().select({ name: clinics.name, idle: clinics.idleTimeoutMinutes }).from(clinics).where(eq(clinics.id, staff.clinicId)).get();
+  const clinic = getDb()
+    .select({ name: clinics.name, idle: clinics.idleTimeoutMinutes, isDemo: clinics.isDemo })
+    .from(clinics)
+    .where(eq(clinics.id, staff.clinicId))
+    .get();
   return (
     <Providers>
       <a href="#main" className="skip-link">
@@ -38,6 +43,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           <SignOutButton />
         </div>
       </header>
+      {clinic?.isDemo && <DemoBanner />}
       <IdleSignOut minutes={clinic?.idle ?? 15} />
       <main id="main">{children}</main>
     </Providers>

@@ -1,5 +1,8 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { DemoBanner } from '@/app/_components/demo-banner';
+import { getDb } from '@/db';
+import { isDemoDatabase } from '@/db/queries/demo';
 import { resolveStaff } from '@/lib/auth/session';
 import { SignInForm } from './_components/sign-in-form';
 
@@ -17,6 +20,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <main className="narrow sign-in">
       <h1>Pump refill scheduler</h1>
+      {isDemoDatabase(getDb()) && <DemoBanner />}
       <p className="muted">Staff sign-in. Patient records are confidential.</p>
       <SignInForm next={target} />
     </main>

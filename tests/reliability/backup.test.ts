@@ -28,7 +28,7 @@ import {
   startBackupSchedule,
   type BackupScheduleConfig,
 } from '../../db/backup-schedule';
-import { lastBackupAt } from '../../db/backup-status';
+import { assessBackupAge, lastBackupAt } from '../../db/backup-status';
 import { openDatabase, type Db } from '../../db/client';
 import { createClinic, createPatient } from '../../db/factories';
 import { acquireServerLock } from '@/db/server-lock';
@@ -113,6 +113,24 @@ describe('the restore drill', () => {
     expect(before.filter((m) => !mrns.has(m))).toEqual([]);
     // The writes after the backup are gone, as the runbook says (restore loses what came after the backup).
     expect(after.filter((m) => mrns.has(m))).toEqual([]);
+  });
+});
+
+describe("the last backup's age, as admins see it", () => {
+  const now = Date.UTC(2026, 11, 3, 12, 0);
+  const hourly = { BACKUP_INTERVAL: HOUR_MS, READY_MAX_BACKUP_AGE_HOURS: 0 };
+  it('hourly backups: on time within two intervals (one missed backup is late), late after', () => {
+    expect(assessBackupAge(now - 90 * 60_000, now, hourly)).toMatchObject({ state: 'ok', ageMs: 90 * 60_000 });
+    expect(assessBackupAge(now - 2 * HOUR_MS - 11 * 60_000, now, hourly).state).toBe('late');
+  });
+  it('READY_MAX_BACKUP_AGE_HOURS, when set, is the limit (the same as /readyz)', () => {
+    const config = { BACKUP_INTERVAL: HOUR_MS, READY_MAX_BACKUP_AGE_HOURS: 6 };
+    expect(assessBackupAge(now - 5 * HOUR_MS, now, config).state).toBe('ok');
+    expect(assessBackupAge(now - 7 * HOUR_MS, now, config)).toMatchObject({ state: 'late', expectedWithinMs: 6 * HOUR_MS });
+  });
+  it('no backup at all, or scheduled backups off, is a warning', () => {
+    expect(assessBackupAge(null, now, hourly)).toMatchObject({ state: 'none', ageMs: null });
+    expect(assessBackupAge(now - HOUR_MS, now, { BACKUP_INTERVAL: null, READY_MAX_BACKUP_AGE_HOURS: 0 }).state).toBe('off');
   });
 });
 

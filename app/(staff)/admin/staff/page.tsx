@@ -1,13 +1,19 @@
+import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
+import { clinics } from '@/db/schema';
 import { listStaff } from '@/db/queries/staff';
 import { requirePageStaff } from '@/lib/auth/session';
+import { requestNow } from '@/lib/server/clock';
+import { BackupStatus } from '../_components/backup-status';
 import { StaffManager } from './_components/staff-manager';
 
 export const metadata = { title: 'Staff' };
 
 export default async function StaffPage() {
   const me = await requirePageStaff('staff:manage', '/admin/staff');
-  const staff = listStaff(getDb(), me.clinicId).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
+  const db = getDb();
+  const clinicTimeZone = db.select({ timeZone: clinics.timeZone }).from(clinics).where(eq(clinics.id, me.clinicId)).get()?.timeZone ?? 'UTC';
+  const staff = listStaff(db, me.clinicId).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
   return (
     <>
       <h1>Staff</h1>
@@ -16,6 +22,7 @@ export default async function StaffPage() {
         book appointments, print cards and manage feeds. Front desk books appointments and reads the worklist; clinical data is read-only.
       </p>
       <StaffManager initial={staff} myId={me.id} />
+      <BackupStatus now={requestNow()} timeZone={clinicTimeZone} />
     </>
   );
 }
