@@ -200,7 +200,7 @@ try {
     closeDatabase(db);
 
     // ---- 4. Server ----
-    console.log(`\nStarting next start (${distDir}) …`);
+    console.log(`\nStarting the production server (scripts/server.mjs, ${distDir}) …`);
     const startedAt = performance.now();
     server = await startServer({
       root,

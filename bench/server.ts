@@ -1,5 +1,5 @@
 /**
- * The production server under test: `next start` on 127.0.0.1 and a free port, on the benchmark's database.
+ * The production server under test: scripts/server.mjs (as `npm start` runs it) on 127.0.0.1 and a free port, on the benchmark's database.
  * It runs in its own process group so that stopping it also stops anything it spawned, and it is stopped when
  * the benchmark exits for any reason (the caller's finally, or the exit hook below for a crash or Ctrl-C).
  */
@@ -94,14 +94,8 @@ export async function startServer(options: {
   const out = fs.openSync(options.logFile, 'a');
   const child = spawn(
     process.execPath,
-    [
-      path.join(options.root, 'node_modules', 'next', 'dist', 'bin', 'next'),
-      'start',
-      '-p',
-      String(port),
-      '-H',
-      '127.0.0.1',
-    ],
+    // The same server `npm start` runs: Next.js's handler behind scripts/server.mjs's limits.
+    [path.join(options.root, 'scripts', 'server.mjs')],
     {
       cwd: options.root,
       detached: true,
@@ -114,6 +108,7 @@ export async function startServer(options: {
         DATABASE_PATH: options.databasePath,
         SEED_DEMO: 'false',
         PORT: String(port),
+        HOST: '127.0.0.1',
         PUBLIC_URL: origin,
       },
     },
@@ -134,7 +129,7 @@ export async function startServer(options: {
     if (child.exitCode != null || child.signalCode != null) {
       running.delete(child);
       throw new Error(
-        `next start exited (${child.exitCode ?? child.signalCode}) before answering; see ${options.logFile}`,
+        `The server exited (${child.exitCode ?? child.signalCode}) before answering; see ${options.logFile}`,
       );
     }
     try {
@@ -151,7 +146,7 @@ export async function startServer(options: {
     if (Date.now() > deadline) {
       await stop();
       throw new Error(
-        `next start did not answer within ${options.readyTimeoutMs / 1000} s; see ${options.logFile}`,
+        `The server did not answer within ${options.readyTimeoutMs / 1000} s; see ${options.logFile}`,
       );
     }
     await new Promise((r) => setTimeout(r, 250));
