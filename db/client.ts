@@ -15,6 +15,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { DatabaseFileChangedError } from '../lib/errors';
 import * as schema from './schema';
+import { noteStorageFailure, noteStorageOk } from './storage-state';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -174,9 +175,18 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
   const db: Db = drizzle({ client: sqlite, schema });
   // Every transaction on this connection opens BEGIN IMMEDIATE unless the caller asks otherwise (see the header).
   const deferredByDefault = db.transaction.bind(db);
+  // A write transaction's outcome also tells /readyz whether the storage works (db/storage-state.ts).
   db.transaction = (fn, config) => {
-    if (config?.behavior !== 'deferred') assertOpenedFileInPlace(sqlite);
-    return deferredByDefault(fn, { behavior: 'immediate', ...config });
+    if (config?.behavior === 'deferred') return deferredByDefault(fn, config);
+    assertOpenedFileInPlace(sqlite);
+    try {
+      const result = deferredByDefault(fn, { behavior: 'immediate', ...config });
+      noteStorageOk();
+      return result;
+    } catch (error) {
+      noteStorageFailure(error);
+      throw error;
+    }
   };
   if (options.migrate !== false) applyMigrations(db, filePath);
   return db;

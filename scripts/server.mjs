@@ -164,7 +164,11 @@ async function main() {
     process.exit(1);
   });
   server.listen(port, hostname, () => console.log(`Listening on http://${hostname}:${port}`));
-  const stop = () => server.close(() => process.exit(0));
+  // Finish the requests in flight, then exit; a connection that does not finish in 10 s is not waited for.
+  const stop = () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -126,8 +126,12 @@ describe('while the disk is full', () => {
     expect(r.body).toMatchObject({ code: 'STORAGE_FULL', message: expect.stringMatching(/disk is full/) });
   });
 
-  it('when space returns, the kept row is written with the time of the view, and /readyz is ready again', async () => {
+  it('when space returns, writes succeed and /readyz is ready; the kept row is written with the time of the view', async () => {
     freeDisk();
+    const write = await call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: String(other) }, body: { version: 1, notes: 'Seen in clinic' } });
+    expect(write.status).toBe(200);
+    expect(readiness().checks.storage).toMatchObject({ ok: true, pendingReadAudits: 1 });
+
     const r = await call(GET, { token: ctx.tokens.nurse, params: { id: String(other) } });
     expect(r.status).toBe(200);
     expect(pendingReadAudits().pending).toBe(0);
