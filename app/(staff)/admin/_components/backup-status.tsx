@@ -9,6 +9,7 @@ import { formatInstant } from '@/lib/format';
 
 function formatAge(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
   if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} hour${hours === 1 ? '' : 's'}`;
