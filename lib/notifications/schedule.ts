@@ -297,7 +297,8 @@ export function dueNotifications(input: ScheduleInput, now: EpochMs): Draft[] {
           // An SMS carries the one line that matters; the e-mail the whole message.
           body: channel === 'sms' ? message.subject : message.text,
           notBefore,
-          expiresAt: notBefore + DAY_MS,
+          // The alert is still open however long ago it began (e.g. alerts open when notifications were switched on).
+          expiresAt: Math.max(notBefore, now) + DAY_MS,
         });
       }
     }
