@@ -55,7 +55,9 @@ export async function runNotifications(
     const queued = enqueueDue(db, clock(), environment).length;
     result.queued += queued;
     let claimedAny = false;
-    for (let batch = claimDue(db, clock()); batch.length > 0; batch = claimDue(db, clock())) {
+    // One row at a time: only the message actually on the wire is 'sending', so after a crash the outbox says
+    // exactly which one may have reached its recipient (a clinic sends tens a day; throughput is not the issue).
+    for (let batch = claimDue(db, clock(), 1); batch.length > 0; batch = claimDue(db, clock(), 1)) {
       claimedAny = true;
       for (const row of batch) {
         try {

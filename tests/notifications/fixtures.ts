@@ -43,8 +43,8 @@ export function parseMail(raw: string, to: string[]): ReceivedMail {
 export interface SmtpSink {
   url: string;
   received: ReceivedMail[];
-  /** Called with each message before the server answers 250; throw to refuse it. */
-  onMessage: ((mail: ReceivedMail) => void) | null;
+  /** Called with each message before the server answers 250 (it waits for a returned promise); throw to refuse it. */
+  onMessage: ((mail: ReceivedMail) => void | Promise<void>) | null;
   /** Recipients the server refuses with 550 (a mailbox that does not exist). */
   refuse: Set<string>;
   close(): Promise<void>;
@@ -71,12 +71,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('end', () => {
         const mail = parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address));
         sink.received.push(mail);
-        try {
-          sink.onMessage?.(mail);
-          callback();
-        } catch (error) {
-          callback(error as Error);
-        }
+        Promise.resolve()
+          .then(() => sink.onMessage?.(mail))
+          .then(() => callback(), (error: Error) => callback(error));
       });
     },
   });
