@@ -258,7 +258,7 @@ export function loadScheduleInput(db: Reader, clinicId: number, now: number, env
   const pumps = rows.map((r) => ({
     pumpId: r.pumpId,
     patientId: r.patientId,
-    status: (worklistStatuses[r.status] ?? 'ok') as ForecastStatus,
+    status: (worklistStatuses[r.status] ?? 'ok'),
     refillDueOn: r.refillDueOn,
     lowReservoirAlarmAt: r.lowReservoirAlarmAt,
     emptyAt: r.emptyAt,

@@ -101,10 +101,15 @@ describe('staff', () => {
     const failed = [{ notificationId: 9, patientId: 7, kind: 'appointment-evening' as const, channel: 'email' as const, error: 'SMTP 550: no such user', failedAt: at('2026-12-16', '18:01') }];
     const [d, ...others] = dueNotifications(input({ appointments: [], failedReminders: failed, dutyStaff: duty }), at('2026-12-16', '18:02')).filter((x) => x.kind !== 'staff-digest');
     expect(others).toEqual([]);
-    expect(d).toMatchObject({ kind: 'undeliverable', to: 'nurse@clinic.test', key: 'staff:u1:undeliverable:9' });
+    expect(d).toMatchObject({ kind: 'undeliverable', to: 'nurse@clinic.test', key: 'staff:u1:undeliverable:9:email' });
     expect(d!.subject).toContain('Reminder could not be delivered: call the patient');
     const [toOnCall] = dueNotifications(input({ appointments: [], failedReminders: failed }), at('2026-12-16', '18:02'));
     expect(toOnCall!.to).toBe('oncall@clinic.test');
+    // An SMS-only clinic: no e-mail is queued for staff; the on-call phone gets the alert by SMS.
+    const smsOnly = input({ appointments: [], failedReminders: failed, dutyStaff: duty, channels: { email: false, sms: true } });
+    expect(dueNotifications(smsOnly, at('2026-12-16', '18:02'))).toEqual([]);
+    const withPhone = { ...smsOnly, clinic: { ...smsOnly.clinic, onCall: { email: '', phone: '+15550109999' } } };
+    expect(dueNotifications(withPhone, at('2026-12-16', '18:02')).map((d) => [d.kind, d.channel, d.to])).toEqual([['undeliverable', 'sms', '+15550109999']]);
   });
 
   it('escalates an unacknowledged critical alert to the physician after the delay, then to on-call after twice it', () => {

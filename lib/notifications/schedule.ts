@@ -223,7 +223,7 @@ export function dueNotifications(input: ScheduleInput, now: EpochMs): Draft[] {
 
   // Staff: each clinic morning, a digest to each nurse on duty.
   const initialsOf = (patientId: number) => patients.get(patientId)?.initials ?? '?.?.';
-  if (isClinicDay(today, clinic) && input.dutyStaff.length > 0) {
+  if (input.channels.email && isClinicDay(today, clinic) && input.dutyStaff.length > 0) {
     const digest = staffDigestMessage(today, digestSections(input, now), clinic.publicUrl);
     for (const s of input.dutyStaff) {
       const window = { notBefore: at(today, clinic.digestAt), expiresAt: at(addDaysToLocalDate(today, 1), '00:00') };
@@ -233,25 +233,30 @@ export function dueNotifications(input: ScheduleInput, now: EpochMs): Draft[] {
   }
 
   // Staff: a reminder that could not be delivered, at once to the nurses on duty (else the on-call contact).
-  const alertees: { id: string; email: string }[] = input.dutyStaff.length
-    ? input.dutyStaff.map((s) => ({ id: s.userId, email: s.email }))
-    : clinic.onCall.email
-      ? [{ id: 'on-call', email: clinic.onCall.email }]
-      : [];
+  // Without e-mail (an SMS-only clinic), the on-call phone gets it by SMS.
+  const alertees: { id: string; channel: Channel; to: string }[] = !input.channels.email
+    ? input.channels.sms && clinic.onCall.phone
+      ? [{ id: 'on-call', channel: 'sms', to: clinic.onCall.phone }]
+      : []
+    : input.dutyStaff.length
+      ? input.dutyStaff.map((s) => ({ id: s.userId, channel: 'email' as const, to: s.email }))
+      : clinic.onCall.email
+        ? [{ id: 'on-call', channel: 'email', to: clinic.onCall.email }]
+        : [];
   for (const f of input.failedReminders) {
     const message = undeliverableMessage({ patientId: f.patientId, initials: initialsOf(f.patientId), kind: f.kind, channel: f.channel, error: f.error, publicUrl: clinic.publicUrl });
     for (const s of alertees) {
       drafts.push({
         ...base,
-        key: `staff:${s.id}:undeliverable:${f.notificationId}`,
+        key: `staff:${s.id}:undeliverable:${f.notificationId}:${s.channel}`,
         kind: 'undeliverable',
-        channel: 'email',
+        channel: s.channel,
         patientId: f.patientId,
         userId: s.id === 'on-call' ? null : s.id,
         aboutNotificationId: f.notificationId,
-        to: s.email,
+        to: s.to,
         subject: message.subject,
-        body: message.text,
+        body: s.channel === 'sms' ? message.subject : message.text,
         notBefore: f.failedAt,
         expiresAt: f.failedAt + 7 * DAY_MS,
       });
