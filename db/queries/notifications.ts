@@ -5,7 +5,6 @@
  */
 import { and, desc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
-import type { ForecastStatus } from '@/lib/domain/types';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { LEASE_MS, messageIdFor } from '@/lib/notifications/delivery';
 import { initials } from '@/lib/notifications/messages';
