@@ -85,6 +85,18 @@ export function staffOnDuty(db: Reader, clinicId: number): { userId: string; nam
     .all();
 }
 
+/** Nurses and physicians of the clinic with their duty flag, for the settings page. */
+export function dutyRoster(db: Reader, clinicId: number): { userId: string; name: string; role: s.StaffRole; onDuty: boolean }[] {
+  return db
+    .select({ userId: s.users.id, name: s.users.name, role: s.users.role, onDuty: sql<number>`coalesce(${s.staffNotificationSettings.onDuty}, 0)` })
+    .from(s.users)
+    .leftJoin(s.staffNotificationSettings, eq(s.staffNotificationSettings.userId, s.users.id))
+    .where(and(eq(s.users.clinicId, clinicId), inArray(s.users.role, ['nurse', 'physician']), or(isNull(s.users.banned), eq(s.users.banned, false))))
+    .orderBy(desc(eq(s.users.role, 'nurse')), s.users.name)
+    .all()
+    .map((r) => ({ ...r, onDuty: !!r.onDuty }));
+}
+
 export function setStaffOnDuty(db: Db, actor: Actor, userId: string, onDuty: boolean, now: number): void {
   writeTransaction(db, (tx) => {
     const user = tx.select({ id: s.users.id }).from(s.users).where(and(eq(s.users.id, userId), eq(s.users.clinicId, actor.clinicId))).get();
