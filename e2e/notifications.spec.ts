@@ -13,7 +13,7 @@ const test = base.extend<{ subject: Subject }>({
     await provide(subject);
     const url = `/api/v1/patients/${subject.patientId}/reminders`;
     const { contact } = (await (await api.get(url, { headers: { cookie } })).json()) as { contact: { version: number } };
-    const reset = await api.put(url, { headers: { cookie, origin: baseURL! }, data: { version: contact.version, email: '', emailConsent: false, smsConsent: false } });
+    const reset = await api.patch(url, { headers: { cookie, origin: baseURL! }, data: { version: contact.version, email: '', emailConsent: false, smsConsent: false } });
     expect(reset.status()).toBe(200);
     await api.dispose();
   },

@@ -1,6 +1,6 @@
 /**
- * Reminders and notification settings: PUT /api/v1/patients/{id}/reminders, PUT /api/v1/notification-settings,
- * PUT /api/v1/staff/{id}/duty (docs/api.md).
+ * Reminders and notification settings: PATCH /api/v1/patients/{id}/reminders, PATCH /api/v1/notification-settings,
+ * PATCH /api/v1/staff/{id}/duty (docs/api.md).
  */
 import { z } from 'zod';
 

@@ -13,8 +13,8 @@ export interface NotificationSettingsView extends NotificationSettingsBody {
 }
 
 /**
- * Reminder and digest times, the escalation delay and the on-call contact (PUT /api/v1/notification-settings),
- * and who is on duty for the morning digest (PUT /api/v1/staff/{id}/duty). Admins edit; others read.
+ * Reminder and digest times, the escalation delay and the on-call contact (PATCH /api/v1/notification-settings),
+ * and who is on duty for the morning digest (PATCH /api/v1/staff/{id}/duty). Admins edit; others read.
  */
 export function NotificationSettings({
   initial,
@@ -30,12 +30,12 @@ export function NotificationSettings({
   const [draft, setDraft] = useState({ ...start, escalateAfterMinutes: String(start.escalateAfterMinutes) });
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const save = useMutation({
-    mutationFn: (body: NotificationSettingsBody) => fetchJson('/api/v1/notification-settings', { method: 'PUT', body: JSON.stringify(body) }),
+    mutationFn: (body: NotificationSettingsBody) => fetchJson('/api/v1/notification-settings', { method: 'PATCH', body: JSON.stringify(body) }),
     onSuccess: () => router.refresh(),
   });
   const duty = useMutation({
     mutationFn: (v: { userId: string; onDuty: boolean }) =>
-      fetchJson(`/api/v1/staff/${encodeURIComponent(v.userId)}/duty`, { method: 'PUT', body: JSON.stringify({ onDuty: v.onDuty }) }),
+      fetchJson(`/api/v1/staff/${encodeURIComponent(v.userId)}/duty`, { method: 'PATCH', body: JSON.stringify({ onDuty: v.onDuty }) }),
     onSuccess: () => router.refresh(),
   });
   const errors = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...localErrors };
@@ -68,7 +68,7 @@ export function NotificationSettings({
           ? `Sending by ${[configured.email && 'e-mail', configured.sms && 'SMS webhook'].filter(Boolean).join(' and ')} (docs/notifications.md).`
           : 'Reminders are not configured on this server: set SMTP_URL or SMS_WEBHOOK_URL (docs/notifications.md). Nothing is sent.'}
       </p>
-      <form className="stack" aria-label="Reminder and alert settings" onSubmit={onSubmit}>
+      <form className="stack" aria-label="Reminder and alert settings" onSubmit={onSubmit} noValidate>
         <div className="grid-2">
           {text('eveningReminderAt', 'Evening-before reminder', 'Clinic time, the day before an appointment', 'time')}
           {text('morningReminderAt', 'Morning-of reminder', 'Also the earliest time for due and overdue reminders', 'time')}

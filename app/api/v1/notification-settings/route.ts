@@ -12,6 +12,6 @@ export const GET = api({ permission: 'settings:read' }, async ({ staff }) => {
   return { settings: clinicNotificationSettings(db, staff.clinicId), onDuty: staffOnDuty(db, staff.clinicId) };
 });
 
-export const PUT = api({ permission: 'settings:write', body: notificationSettingsSchema }, async ({ staff, body }) => ({
+export const PATCH = api({ permission: 'settings:write', body: notificationSettingsSchema }, async ({ staff, body }) => ({
   settings: updateClinicNotificationSettings(getDb(), staff, body, requestNow()),
 }));

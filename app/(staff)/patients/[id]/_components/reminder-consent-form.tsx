@@ -7,7 +7,7 @@ import { ApiError, fetchJson } from '@/lib/query/client';
 import { fieldErrors } from '@/lib/validation/errors';
 import { reminderContactSchema, type ReminderContactBody } from '@/lib/validation/notifications';
 
-/** Record the reminder e-mail and the patient's consent per channel (PUT with the patient record's version). */
+/** Record the reminder e-mail and the patient's consent per channel (PATCH with the patient record's version). */
 export function ReminderConsentForm(props: {
   patientId: number;
   version: number;
@@ -25,7 +25,7 @@ export function ReminderConsentForm(props: {
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const mutation = useMutation({
     mutationFn: (body: ReminderContactBody) =>
-      fetchJson(`/api/v1/patients/${props.patientId}/reminders`, { method: 'PUT', body: JSON.stringify(body) }),
+      fetchJson(`/api/v1/patients/${props.patientId}/reminders`, { method: 'PATCH', body: JSON.stringify(body) }),
     onSuccess: () => {
       setOpen(false);
       router.refresh();
@@ -44,6 +44,8 @@ export function ReminderConsentForm(props: {
     <form
       className="stack"
       aria-label="Reminder consent"
+      // The zod schema checks the address and names the field; the browser's own bubble would pre-empt it.
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
         const parsed = reminderContactSchema.safeParse({ version: props.version, email: email.trim(), emailConsent, smsConsent });

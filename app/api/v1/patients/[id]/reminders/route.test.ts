@@ -1,11 +1,11 @@
-/** GET/PUT /api/v1/patients/{id}/reminders: the reminder e-mail and consent with its date, and the history. */
+/** GET/PATCH /api/v1/patients/{id}/reminders: the reminder e-mail and consent with its date, and the history. */
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPatient } from '@/db/factories';
 import * as s from '@/db/schema';
 import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
-const { GET, PUT } = await import('./route');
+const { GET, PATCH } = await import('./route');
 
 let ctx: ApiTestContext;
 let seq = 0;
@@ -13,14 +13,14 @@ function addPatient(phone = '+1 555 0100 1234') {
   seq++;
   return createPatient(ctx.db, { clinicId: ctx.clinic.id, mrn: `RM-${seq}`, givenName: 'Ann', familyName: 'Lee', phone });
 }
-const put = (token: string | null, id: number, body: unknown) => call(PUT, { method: 'PUT', token, body, params: { id: String(id) } });
+const put = (token: string | null, id: number, body: unknown) => call(PATCH, { method: 'PATCH', token, body, params: { id: String(id) } });
 const get = (token: string | null, id: number) => call(GET, { token, params: { id: String(id) } });
 
 beforeAll(() => {
   ctx = setupApiTest();
 });
 
-describe('PUT /api/v1/patients/{id}/reminders', () => {
+describe('PATCH /api/v1/patients/{id}/reminders', () => {
   it('records the address and consent with its date, keeps the date on a later save, clears it on withdrawal, and audits each', async () => {
     const p = addPatient();
     const first = await put(ctx.tokens.nurse, p.id, { version: p.version, email: 'ann@example.org', emailConsent: true, smsConsent: false });

@@ -21,7 +21,7 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, params }
 });
 
 /** Records the reminder e-mail and consent (the patient record's `version`: 409 if it moved). */
-export const PUT = api({ permission: 'patients:write', body: reminderContactSchema }, async ({ staff, params, body }) => {
+export const PATCH = api({ permission: 'patients:write', body: reminderContactSchema }, async ({ staff, params, body }) => {
   const patientId = parseId(params.id, 'patient');
   return { contact: updateReminderContact(getDb(), staff, patientId, body, requestNow()) };
 });
