@@ -8,7 +8,7 @@ import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { LEASE_MS, messageIdFor } from '@/lib/notifications/delivery';
 import { initials } from '@/lib/notifications/messages';
-import { dueNotifications, type CriticalAlertState, type Draft, type FailedReminderState, type ScheduleInput } from '@/lib/notifications/schedule';
+import { dueNotifications, parseEscalationKey, type CriticalAlertState, type Draft, type FailedReminderState, type ScheduleInput } from '@/lib/notifications/schedule';
 import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { openDiscrepancyAlerts } from './alerts';
@@ -429,7 +429,7 @@ export function enqueueDue(db: Db, now: number, environment: NotificationEnviron
 export type ClaimedNotification = Pick<s.Notification, 'id' | 'key' | 'kind' | 'channel' | 'toAddress' | 'subject' | 'body' | 'messageId' | 'attempts' | 'expiresAt' | 'createdAt' | 'patientId'>;
 
 /** Why a reminder written earlier is no longer true, if it is not: the appointment moved, the refill was done. */
-function supersededReason(db: Reader, row: s.Notification): string | null {
+function supersededReason(db: Reader, row: s.Notification, now: number): string | null {
   if (row.appointmentId != null) {
     const a = db.select({ status: s.appointments.status, startsAt: s.appointments.startsAt }).from(s.appointments).where(eq(s.appointments.id, row.appointmentId)).get();
     if (!a || a.status !== 'booked') return 'the appointment is no longer booked';
@@ -438,6 +438,24 @@ function supersededReason(db: Reader, row: s.Notification): string | null {
     const f = db.select({ refillDueOn: s.pumpForecasts.refillDueOn, nextAppointmentAt: s.pumpForecasts.nextAppointmentAt }).from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, row.pumpId)).get();
     if (!f || f.refillDueOn !== row.refillDueOn) return 'the pump was refilled';
     if (row.kind === 'refill-due-unbooked' && f.nextAppointmentAt != null) return 'an appointment was booked';
+  } else if (row.kind === 'escalation-physician' || row.kind === 'escalation-on-call') {
+    // Sent late (a retry): not once someone has acted on the alert.
+    const alert = parseEscalationKey(row.key);
+    if (alert?.kind === 'critical-discrepancy') {
+      const v = db
+        .select({ reviewedAt: s.refillVisits.discrepancyReviewedAt })
+        .from(s.refillVisits)
+        .where(and(eq(s.refillVisits.pumpId, alert.pumpId), eq(s.refillVisits.performedAt, alert.since)))
+        .get();
+      if (v?.reviewedAt != null) return 'a physician reviewed the discrepancy';
+    } else if (alert) {
+      const acks = db
+        .select({ action: s.alertAcknowledgements.action, snoozedUntil: s.alertAcknowledgements.snoozedUntil })
+        .from(s.alertAcknowledgements)
+        .where(and(eq(s.alertAcknowledgements.pumpId, alert.pumpId), eq(s.alertAcknowledgements.code, 'E1'), eq(s.alertAcknowledgements.severity, 'critical'), gte(s.alertAcknowledgements.at, alert.since)))
+        .all();
+      if (acks.some((a) => a.action === 'acknowledge' || (a.snoozedUntil ?? 0) > now)) return 'the alert was acknowledged';
+    }
   }
   return null;
 }
@@ -466,7 +484,7 @@ export function claimDue(db: Db, now: number, limit = 20): ClaimedNotification[]
           .run();
         continue;
       }
-      const superseded = supersededReason(tx, row);
+      const superseded = supersededReason(tx, row, now);
       if (superseded) {
         tx.update(n).set({ status: 'cancelled', leaseUntil: null, lastError: superseded }).where(eq(n.id, row.id)).run();
         continue;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { localDateTimeToInstant } from '@/lib/domain/calendar';
 import { afterFailure, MAX_ATTEMPTS, messageIdFor, signWebhook, verifyWebhook } from './delivery';
 import { appointmentWhen } from './messages';
-import { dueNotifications, type ScheduleInput } from './schedule';
+import { dueNotifications, parseEscalationKey, type ScheduleInput } from './schedule';
 
 const tz = 'America/Chicago';
 const at = (date: string, time: string) => localDateTimeToInstant(date, time, tz);
@@ -123,6 +123,8 @@ describe('staff', () => {
       ['escalation-on-call', 'oncall@clinic.test'],
     ]);
     expect(dueNotifications(input({ appointments: [], criticalAlerts: [{ ...alert, acknowledged: true }] }), since + 180 * 60_000)).toEqual([]);
+    const [first] = dueNotifications(i, since + 60 * 60_000);
+    expect(parseEscalationKey(first!.key)).toEqual({ pumpId: 70, kind: 'past-alarm', since });
   });
 });
 

@@ -292,7 +292,7 @@ export function dueNotifications(input: ScheduleInput, now: EpochMs): Draft[] {
         if (!to) continue;
         drafts.push({
           ...base,
-          key: `escalation:${c.pumpId}:${c.kind}:${c.since}:${stage.to}:${channel}`,
+          key: escalationKey(c.pumpId, c.kind, c.since, stage.to, channel),
           kind: stage.kind,
           channel,
           patientId: c.patientId,
@@ -309,6 +309,17 @@ export function dueNotifications(input: ScheduleInput, now: EpochMs): Draft[] {
     }
   }
   return drafts;
+}
+
+/** One escalation per alert episode (pump, alert, the instant it became critical), stage and channel. */
+export function escalationKey(pumpId: number, kind: CriticalAlertKind, since: EpochMs, to: 'physician' | 'on-call', channel: Channel): string {
+  return `escalation:${pumpId}:${kind}:${since}:${to}:${channel}`;
+}
+
+/** The alert an escalation key is about, so the worker can check it is still unacknowledged before sending. */
+export function parseEscalationKey(key: string): { pumpId: number; kind: CriticalAlertKind; since: EpochMs } | null {
+  const m = /^escalation:(\d+):(empty|past-alarm|critical-discrepancy):(\d+):/.exec(key);
+  return m ? { pumpId: Number(m[1]), kind: m[2] as CriticalAlertKind, since: Number(m[3]) } : null;
 }
 
 /** The digest's lists, most urgent first within each. */

@@ -97,4 +97,13 @@ describe('escalation', () => {
     expect(escalated.size).toBeGreaterThanOrEqual(2); // the past-alarm pump and the critical discrepancy still escalate
     expect(escalated.has(thomas.pumpId)).toBe(false);
   });
+
+  it('an escalation waiting for a retry is cancelled once the alert is acknowledged', async () => {
+    const { db } = await demoClinicWithConsent();
+    enqueueDue(db, EVENING, environment());
+    const row = db.select().from(s.notifications).where(and(eq(s.notifications.kind, 'escalation-physician'))).all().find((r) => r.key.includes(':past-alarm:'))!;
+    db.insert(s.alertAcknowledgements).values({ pumpId: row.pumpId!, code: 'E1', action: 'acknowledge', severity: 'critical', reason: 'seen, refill booked today', at: EVENING }).run();
+    claimDue(db, EVENING, 100);
+    expect(db.select().from(s.notifications).where(eq(s.notifications.id, row.id)).get()).toMatchObject({ status: 'cancelled', lastError: 'the alert was acknowledged' });
+  });
 });
