@@ -289,7 +289,10 @@ export function loadScheduleInput(db: Reader, clinicId: number, now: number, env
 
   const discrepancies: ScheduleInput['discrepancies'] = [];
   const criticalAlerts: CriticalAlertState[] = [];
-  for (const [pumpId, alerts] of openDiscrepancyAlerts(db, pumpIds)) {
+  // In chunks: one bound parameter per pump, and SQLite caps them (32,766).
+  const open = new Map<number, ReturnType<typeof openDiscrepancyAlerts> extends Map<number, infer A> ? A : never>();
+  for (let i = 0; i < pumpIds.length; i += 5000) for (const [k, v] of openDiscrepancyAlerts(db, pumpIds.slice(i, i + 5000))) open.set(k, v);
+  for (const [pumpId, alerts] of open) {
     const owner = patientOfPump.get(pumpId);
     if (!owner) continue;
     for (const a of alerts) {
@@ -390,9 +393,12 @@ export function newDrafts(db: Reader, drafts: Draft[]): Draft[] {
 
 /** Writes the notifications due now to the outbox, once per key. Returns those inserted. */
 export function enqueueDue(db: Db, now: number, environment: NotificationEnvironment): Draft[] {
+  // Derived outside the write lock (reads only); the insert is idempotent per key, so a concurrent run is harmless.
+  const drafts = deriveDue(db, now, environment);
+  if (drafts.length === 0) return [];
   return writeTransaction(db, (tx) => {
     const inserted: Draft[] = [];
-    for (const d of deriveDue(tx, now, environment)) {
+    for (const d of drafts) {
       const row = tx
         .insert(s.notifications)
         .values({
