@@ -255,17 +255,25 @@ export function loadScheduleInput(db: Reader, clinicId: number, now: number, env
     .innerJoin(s.pumps, and(eq(s.pumps.id, f.pumpId), eq(s.pumps.status, 'active')))
     .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
     .leftJoin(s.users, eq(s.users.id, s.patients.managingPhysicianId))
-    .where(eq(f.clinicId, clinicId))
+    // Only the pumps a rule can concern (a 10,000-pump clinic has a few hundred): due soon or worse, booked after
+    // the due or alarm date, or with an open HIGH/CRITICAL alert (stored by refreshForecasts, E5 included).
+    .where(
+      and(
+        eq(f.clinicId, clinicId),
+        or(sql`${status} <= 3`, eq(f.appointmentLate, true), sql`${f.nextAppointmentAt} > ${f.lowReservoirAlarmAt}`, gte(f.worstAlertRank, 3)),
+      ),
+    )
     .all();
 
   const patients = new Map<number, ScheduleInput['patients'][number]>();
-  for (const r of rows)
+  const addPatient = (r: { patientId: number; givenName: string; familyName: string; email: string; emailConsentedAt: number | null; phone: string; smsConsentedAt: number | null }) =>
     patients.set(r.patientId, {
       patientId: r.patientId,
       initials: initials(r.givenName, r.familyName),
       email: r.emailConsentedAt != null && r.email ? r.email : null,
       smsPhone: r.smsConsentedAt != null && r.phone ? r.phone : null,
     });
+  for (const r of rows) addPatient(r);
   const pumps = rows.map((r) => ({
     pumpId: r.pumpId,
     patientId: r.patientId,
@@ -279,13 +287,26 @@ export function loadScheduleInput(db: Reader, clinicId: number, now: number, env
   const pumpIds = pumps.map((p) => p.pumpId);
   const patientOfPump = new Map(rows.map((r) => [r.pumpId, r]));
 
-  const appointments = db
-    .select({ appointmentId: s.appointments.id, pumpId: s.appointments.pumpId, patientId: s.pumps.patientId, startsAt: s.appointments.startsAt })
+  const appointmentRows = db
+    .select({
+      appointmentId: s.appointments.id,
+      pumpId: s.appointments.pumpId,
+      patientId: s.pumps.patientId,
+      startsAt: s.appointments.startsAt,
+      givenName: s.patients.givenName,
+      familyName: s.patients.familyName,
+      email: s.patients.reminderEmail,
+      emailConsentedAt: s.patients.emailRemindersConsentedAt,
+      phone: s.patients.phone,
+      smsConsentedAt: s.patients.smsRemindersConsentedAt,
+    })
     .from(s.appointments)
     .innerJoin(s.pumps, and(eq(s.pumps.id, s.appointments.pumpId), eq(s.pumps.status, 'active')))
     .innerJoin(s.patients, and(eq(s.patients.id, s.pumps.patientId), eq(s.patients.clinicId, clinicId)))
     .where(and(eq(s.appointments.status, 'booked'), gte(s.appointments.startsAt, now), lte(s.appointments.startsAt, now + 2 * 86_400_000)))
     .all();
+  for (const a of appointmentRows) if (!patients.has(a.patientId)) addPatient(a);
+  const appointments = appointmentRows.map((a) => ({ appointmentId: a.appointmentId, pumpId: a.pumpId, patientId: a.patientId, startsAt: a.startsAt }));
 
   const discrepancies: ScheduleInput['discrepancies'] = [];
   const criticalAlerts: CriticalAlertState[] = [];
