@@ -32,7 +32,9 @@ export interface Transports {
 const SEND_TIMEOUT_MS = 30_000;
 
 export function emailTransport(smtpUrl: string, from: string): { send: (mail: OutgoingEmail) => Promise<void>; close: () => void } {
-  const transporter = nodemailer.createTransport(smtpUrl, { from });
+  // Every wait well inside the outbox lease (LEASE_MS, 2 min), so a slow server cannot make a second worker
+  // think this send was interrupted (nodemailer's own socket timeout is 10 minutes).
+  const transporter = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 45_000 }, { from });
   return {
     async send(mail) {
       try {
