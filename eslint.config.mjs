@@ -38,6 +38,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', domainBoundary] },
   },
   {
+    // Message building and scheduling rules stay pure like lib/domain: no framework or database imports.
+    files: ['lib/notifications/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', domainBoundary] },
+  },
+  {
     files: ['lib/ical/**/*.ts'],
     rules: {
       'no-restricted-imports': [

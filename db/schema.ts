@@ -238,6 +238,11 @@ export const patients = sqliteTable(
     allergies: text('allergies').notNull().default(''),
     managingPhysicianId: text('managing_physician_id').references(() => users.id),
     notes: text('notes').notNull().default(''),
+    // Reminders (docs/notifications.md): sent only with the patient's consent for that channel, recorded with its date.
+    reminderEmail: text('reminder_email').notNull().default(''),
+    emailRemindersConsentedAt: integer('email_reminders_consented_at'),
+    smsRemindersConsentedAt: integer('sms_reminders_consented_at'),
+    reminderConsentRecordedById: text('reminder_consent_recorded_by_id').references(() => users.id),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -580,6 +585,98 @@ export const cardPrints = sqliteTable(
   (t) => [index('card_prints_pump_idx').on(t.pumpId, t.printedAt)],
 );
 
+// ---- Notifications (docs/notifications.md) ----
+
+export const notificationKinds = [
+  'appointment-evening',
+  'appointment-morning',
+  'refill-due-unbooked',
+  'refill-overdue',
+  'staff-digest',
+  'undeliverable',
+  'escalation-physician',
+  'escalation-on-call',
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+export const notificationChannels = ['email', 'sms'] as const;
+export type NotificationChannel = (typeof notificationChannels)[number];
+export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export type NotificationStatus = (typeof notificationStatuses)[number];
+
+/**
+ * The outbox: one row per message, written before anything is sent. `key` makes each notification unique
+ * (patient or staff member + kind + date + channel), so deriving it twice inserts it once; the worker claims a
+ * row (status 'sending' with a lease), sends, then marks it 'sent', so a crash between the two resends it with
+ * the same Message-ID (at-least-once, never lost).
+ */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clinicId: integer('clinic_id')
+      .notNull()
+      .references(() => clinics.id),
+    key: text('key').notNull().unique(),
+    kind: text('kind', { enum: notificationKinds }).notNull(),
+    channel: text('channel', { enum: notificationChannels }).notNull(),
+    patientId: integer('patient_id').references(() => patients.id),
+    pumpId: integer('pump_id').references(() => pumps.id),
+    userId: text('user_id').references(() => users.id),
+    /** The appointment a reminder is about, and its start when the reminder was written (a move supersedes it). */
+    appointmentId: integer('appointment_id').references(() => appointments.id),
+    appointmentStartsAt: integer('appointment_starts_at'),
+    /** The refill due date an unbooked or overdue reminder is about (a refill supersedes it). */
+    refillDueOn: text('refill_due_on'),
+    /** The failed notification an undeliverable alert is about. */
+    aboutNotificationId: integer('about_notification_id'),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    messageId: text('message_id').notNull(),
+    status: text('status', { enum: notificationStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** While 'sending': the lease; a row still 'sending' after it was interrupted and is sent again. */
+    leaseUntil: integer('lease_until'),
+    /** Not sent by then (the evening before an appointment that has started): failed, not sent late. */
+    expiresAt: integer('expires_at').notNull(),
+    lastError: text('last_error'),
+    sentAt: integer('sent_at'),
+    failedAt: integer('failed_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('notifications_due_idx').on(t.status, t.nextAttemptAt),
+    index('notifications_patient_idx').on(t.patientId, t.createdAt),
+  ],
+);
+
+/** Per staff member: on duty for the morning digest and for undeliverable-reminder alerts. */
+export const staffNotificationSettings = sqliteTable('staff_notification_settings', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  onDuty: bool('on_duty'),
+  updatedAt: updatedAt(),
+});
+
+/** Per clinic: reminder times (clinic-local HH:MM), the escalation delay and the on-call contact. */
+export const clinicNotificationSettings = sqliteTable('clinic_notification_settings', {
+  clinicId: integer('clinic_id')
+    .primaryKey()
+    .references(() => clinics.id),
+  eveningReminderAt: text('evening_reminder_at').notNull().default('18:00'),
+  morningReminderAt: text('morning_reminder_at').notNull().default('07:00'),
+  digestAt: text('digest_at').notNull().default('07:30'),
+  /** A critical alert nobody acknowledged for this long goes to the managing physician; twice as long, to on-call. */
+  escalateAfterMinutes: integer('escalate_after_minutes').notNull().default(60),
+  onCallName: text('on_call_name').notNull().default(''),
+  onCallEmail: text('on_call_email').notNull().default(''),
+  onCallPhone: text('on_call_phone').notNull().default(''),
+  version: version(),
+  updatedAt: updatedAt(),
+});
+
 // ---- Relations (for the query builder) ----
 
 export const patientsRelations = relations(patients, ({ one, many }) => ({
@@ -618,3 +715,4 @@ export type RefillVisit = typeof refillVisits.$inferSelect;
 export type Appointment = typeof appointments.$inferSelect;
 export type ProgramOrder = typeof programOrders.$inferSelect;
 export type Staff = typeof users.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;

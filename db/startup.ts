@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import { ConfigError, env } from '@/lib/env';
 import { startBackupSchedule } from './backup-schedule';
 import { DatabaseStartupError, optimizeDatabase, writeTransaction } from './client';
+import { startNotificationWorker } from './notifications-worker';
 import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
 import { clinics } from './schema';
@@ -51,6 +52,8 @@ export async function startup(): Promise<void> {
     }, HOUR_MS).unref();
     // Verified backups into BACKUP_DIR on each interval boundary (docs/operations.md).
     startBackupSchedule(db, config);
+    // Reminders and staff alerts from the outbox, when SMTP_URL or SMS_WEBHOOK_URL is set (docs/notifications.md).
+    startNotificationWorker(db, config);
 
     if (db.select({ id: clinics.id }).from(clinics).where(eq(clinics.isDemo, true)).get()) {
       console.log('Demo sign-in (demo clinic only):');

@@ -65,6 +65,23 @@ const envSchema = z.object({
   BACKUP_DIR: z.string().trim().min(1, 'must be a folder path').optional(),
   /** Interval of the server's scheduled backups in ms (null: off), aligned to the clock (hourly: on the hour). */
   BACKUP_INTERVAL: backupInterval.prefault('1h'),
+  /** E-mail reminders and staff alerts (docs/notifications.md): smtp://user:pass@host:587 or smtps://…:465. Unset: none sent. */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .regex(/^smtps?:\/\/[^/\s]+/i, 'must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.org:587')
+    .optional(),
+  /** The From address of notifications, e.g. "Clinic reminders <reminders@example.org>" (required with SMTP_URL). */
+  SMTP_FROM: z.string().trim().min(3, 'must be an e-mail address such as reminders@example.org').optional(),
+  /** SMS through the clinic's gateway: each message is POSTed here as signed JSON (docs/notifications.md). */
+  SMS_WEBHOOK_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  /** The HMAC-SHA256 key of the webhook signature (required with SMS_WEBHOOK_URL). */
+  SMS_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+}).superRefine((v, ctx) => {
+  if (v.SMTP_URL && !v.SMTP_FROM)
+    ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required with SMTP_URL: the From address of reminders, e.g. reminders@example.org' });
+  if (v.SMS_WEBHOOK_URL && !v.SMS_WEBHOOK_SECRET)
+    ctx.addIssue({ code: 'custom', path: ['SMS_WEBHOOK_SECRET'], message: 'is required with SMS_WEBHOOK_URL (at least 32 characters), so the gateway can check each request' });
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,10 @@
 import { getDb } from '@/db';
+import { clinicNotificationSettings, dutyRoster } from '@/db/queries/notifications';
 import { getClinicSettings } from '@/db/queries/settings';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
+import { env } from '@/lib/env';
+import { NotificationSettings } from './_components/notification-settings';
 import { SettingsForm } from './_components/settings-form';
 
 export const metadata = { title: 'Clinic settings' };
@@ -22,6 +25,20 @@ export default async function SettingsPage() {
         </p>
       </div>
       <SettingsForm initial={settings} canWrite={canWrite} zones={zones} />
+      <NotificationSettingsSection clinicId={staff.clinicId} canWrite={canWrite} />
     </>
+  );
+}
+
+function NotificationSettingsSection({ clinicId, canWrite }: { clinicId: number; canWrite: boolean }) {
+  const db = getDb();
+  const { clinicId: _c, ...settings } = clinicNotificationSettings(db, clinicId);
+  const config = env();
+  return (
+    <NotificationSettings
+      initial={{ ...settings, configured: { email: !!config.SMTP_URL, sms: !!config.SMS_WEBHOOK_URL } }}
+      roster={dutyRoster(db, clinicId)}
+      canWrite={canWrite}
+    />
   );
 }

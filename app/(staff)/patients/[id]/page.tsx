@@ -32,6 +32,7 @@ import {
 } from './_components/labels';
 import { PatientEditor } from './_components/patient-editor';
 import { PumpActions } from './_components/pump-actions';
+import { RemindersPanel } from './_components/reminders-panel';
 import { VolumeChart } from './_components/volume-chart';
 
 export const metadata = { title: 'Patient' };
@@ -167,6 +168,7 @@ export default async function PatientPage({ params }: { params: Params }) {
         </section>
         <FeedPanel patientId={patient.id} />
       </div>
+      <RemindersPanel patientId={patient.id} />
 
       {active.length === 0 && <p className="notice warn">This patient has no active pump.</p>}
       {active.map((pump) => (
