@@ -32,7 +32,7 @@ import {
 } from './_components/labels';
 import { PatientEditor } from './_components/patient-editor';
 import { PumpActions } from './_components/pump-actions';
-import { VolumeChart } from './_components/volume-chart';
+import { VolumeChartFrame } from './_components/volume-chart-frame';
 
 export const metadata = { title: 'Patient' };
 
@@ -450,7 +450,7 @@ function PumpSection({
       {f && (
         <section className="card stack" aria-labelledby={`${headingId}-chart`}>
           <h3 id={`${headingId}-chart`}>Reservoir volume over time</h3>
-          <VolumeChart
+          <VolumeChartFrame
             visits={chartVisits}
             curve={f.curve}
             now={now}
