@@ -64,7 +64,7 @@ function sentBody(): Record<string, unknown> {
   expect(fetchMock).toHaveBeenCalledTimes(1);
   const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
   expect(url).toBe('/api/v1/pumps/4/visits');
-  return JSON.parse(String(init.body)) as Record<string, unknown>;
+  return JSON.parse(init.body as string) as Record<string, unknown>;
 }
 
 describe('the live residual discrepancy', () => {
@@ -156,7 +156,9 @@ describe('the bridge bolus prompt (E8)', () => {
     expect(screen.queryByLabelText('I confirm saving without a bridge bolus')).toBeNull();
     await user.type(screen.getByLabelText(/Bridge bolus volume/), '0.5');
     // 20 mL filled (the last fill's volume is the default) less 0.5 mL drawn for the bolus.
-    expect(screen.getByText(/Reservoir after the bolus/)).toHaveTextContent('Reservoir after the bolus: 19.5 mL');
+    expect(screen.getByText(/Reservoir after the bolus/)).toHaveTextContent(
+      'Reservoir after the bolus: 19.5 mL',
+    );
   });
 });
 
@@ -214,7 +216,11 @@ describe('the physician’s pending order', () => {
     await user.click(screen.getByLabelText('Bridge bolus given'));
     await user.type(screen.getByLabelText(/Bridge bolus volume/), '0.3');
     await save(user);
-    expect(sentBody()).toMatchObject({ applyOrderId: 77, concentrationMcgPerMl: 1000, newDoseMcgPerDay: null });
+    expect(sentBody()).toMatchObject({
+      applyOrderId: 77,
+      concentrationMcgPerMl: 1000,
+      newDoseMcgPerDay: null,
+    });
   });
 
   it('unticked, the current drug and concentration come back and the save applies no order', async () => {
