@@ -5,7 +5,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Field } from '@/app/(staff)/_components/field';
 import { ApiError } from '@/lib/query/client';
-import { saveSettings, scheduleKeys, settingsQuery, type ClinicSettings } from '@/lib/query/appointments';
+import { saveSettings, settingsQuery, type ClinicSettings } from '@/lib/query/appointments';
+import { refetchAfter } from '@/lib/query/keys';
 import { formatLocalDate } from '@/lib/format';
 import { settingsHelp, settingsLimits, type ClinicSettingsValues } from '@/lib/validation/settings';
 
@@ -72,7 +73,7 @@ export function SettingsForm({
     mutationFn: saveSettings,
     onSuccess: async ({ settings, forecastsRefreshed }) => {
       setFields({});
-      client.setQueryData(scheduleKeys.settings, settings);
+      client.setQueryData(settingsQuery().queryKey, settings);
       setDraft(toDraft(settings));
       setResult({
         ok: true,
@@ -82,11 +83,7 @@ export function SettingsForm({
             : 'Saved.',
       });
       // Due dates, capacity and the top bar's clinic name may all have changed.
-      await Promise.all([
-        client.invalidateQueries({ queryKey: scheduleKeys.worklist }),
-        client.invalidateQueries({ queryKey: scheduleKeys.appointments }),
-        client.invalidateQueries({ queryKey: scheduleKeys.slots }),
-      ]);
+      await refetchAfter(client, 'schedule');
       router.refresh();
     },
     onError: (e) => {

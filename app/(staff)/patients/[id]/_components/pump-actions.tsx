@@ -5,7 +5,8 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { DrugOption } from '@/db/queries/refills';
 import { ApiError } from '@/lib/query/client';
-import { clinicalKeys, replacePump, updatePump, type ProgramDto } from '@/lib/query/patients';
+import { replacePump, updatePump, type ProgramDto } from '@/lib/query/patients';
+import { refetchAfter } from '@/lib/query/keys';
 import { replacePumpSchema, updatePumpSchema } from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
 import { Field } from '@/app/(staff)/_components/field';
@@ -45,12 +46,8 @@ function useInvalidate(patientId: number, pumpId: number) {
   const queryClient = useQueryClient();
   const router = useRouter();
   return async () => {
-    await Promise.all([
-      queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patientId) }),
-      queryClient.invalidateQueries({ queryKey: ['pumps', pumpId] }),
-      queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
-      queryClient.invalidateQueries({ queryKey: ['appointments'] }),
-    ]);
+    // An explant or replacement cancels or moves the pump's appointments.
+    await refetchAfter(queryClient, { patientId }, 'schedule');
     router.refresh();
   };
 }

@@ -4,9 +4,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import type { RefillFormContext } from '@/db/queries/refills';
-import { scheduleKeys } from '@/lib/query/appointments';
 import { ApiError } from '@/lib/query/client';
-import { clinicalKeys, recordVisit } from '@/lib/query/patients';
+import { refetchAfter } from '@/lib/query/keys';
+import { recordVisit } from '@/lib/query/patients';
 import { fieldErrors } from '@/lib/validation/errors';
 import { recordVisitSchema } from '@/lib/validation/refill';
 import { AppointmentsSection } from './appointments-section';
@@ -103,13 +103,8 @@ function useRecordVisit(context: RefillFormContext) {
   return useMutation({
     mutationFn: (body: Parameters<typeof recordVisit>[1]) => recordVisit(pump.id, body),
     onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patient.id) }),
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.visits(pump.id) }),
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.programs(pump.id) }),
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
-        queryClient.invalidateQueries({ queryKey: scheduleKeys.appointments }),
-      ]);
+      // The visit closes or keeps the appointments it replaces.
+      await refetchAfter(queryClient, { patientId: patient.id }, 'schedule');
     },
   });
 }

@@ -4,8 +4,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { RefillFormContext } from '@/db/queries/refills';
 import { formatInstant, formatLocalDate, formatMl } from '@/lib/format';
-import { bookAppointment, scheduleKeys } from '@/lib/query/appointments';
-import { clinicalKeys, type RecordedVisit } from '@/lib/query/patients';
+import { bookAppointment } from '@/lib/query/appointments';
+import { refetchAfter } from '@/lib/query/keys';
+import type { RecordedVisit } from '@/lib/query/patients';
 import { flagLabels, severityLabels, signedMl, signedPct } from '../../_components/labels';
 
 /** What the server saved and computed, and the next refill's slots to book before the patient leaves. */
@@ -22,12 +23,7 @@ export function RefillResult({ result, context }: { result: RecordedVisit; conte
         notes: '',
       }),
     onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: scheduleKeys.appointments }),
-        queryClient.invalidateQueries({ queryKey: scheduleKeys.slots }),
-        queryClient.invalidateQueries({ queryKey: scheduleKeys.worklist }),
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(context.patient.id) }),
-      ]);
+      await refetchAfter(queryClient, 'schedule', { patientId: context.patient.id });
     },
   });
   const flagged = result.assessment.flag !== 'none';
