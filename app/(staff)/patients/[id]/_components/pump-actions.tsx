@@ -42,7 +42,7 @@ interface Props {
 
 type Panel = 'settings' | 'explant' | 'replace' | null;
 
-function useInvalidate(patientId: number, pumpId: number) {
+function useInvalidate(patientId: number) {
   const queryClient = useQueryClient();
   const router = useRouter();
   return async () => {
@@ -100,7 +100,7 @@ function ErrorNotice({ error, fields }: { error: Error | null; fields: Record<st
 }
 
 function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void }) {
-  const done = useInvalidate(patientId, pump.id);
+  const done = useInvalidate(patientId);
   const [alarm, setAlarm] = useState(numberField(pump.alarmMl));
   const [catheter, setCatheter] = useState(numberField(pump.catheterVolumeMl));
   const [eri, setEri] = useState(pump.eriRecordedOn ?? '');
@@ -167,7 +167,7 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
 }
 
 function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () => void }) {
-  const done = useInvalidate(patientId, pump.id);
+  const done = useInvalidate(patientId);
   const [on, setOn] = useState(today);
   const [reason, setReason] = useState('');
   const [confirm, setConfirm] = useState(false);
@@ -230,7 +230,7 @@ function ReplaceForm({
   today,
   onDone,
 }: Props & { onDone: () => void }) {
-  const done = useInvalidate(patientId, pump.id);
+  const done = useInvalidate(patientId);
   const current = models.find((m) => m.id === pump.modelId) ?? models[0]!;
   const [modelId, setModelId] = useState(current.id);
   const model = models.find((m) => m.id === modelId) ?? current;
