@@ -5,29 +5,20 @@
 import type { NewPatientOptions } from '@/db/queries/patients-create';
 import type { CreatePatientBody } from '@/lib/validation/patient-create';
 import { numberField, parseNumber, perUnit } from '../../[id]/_components/labels';
-import { dailyDoseOf, programInput, type ProgramDraft, type ProgramDrug } from '../../[id]/_components/program-editor';
+import {
+  dailyDoseOf,
+  programInput,
+  type ProgramDraft,
+  type ProgramDrug,
+} from '../../[id]/_components/program-editor';
 
 type Model = NewPatientOptions['models'][number];
 type Drug = NewPatientOptions['drugs'][number];
 
-export interface PatientDraft {
-  mrn: string;
-  givenName: string;
-  familyName: string;
-  dateOfBirth: string;
-  phone: string;
-  address: string;
-  caregiverName: string;
-  caregiverPhone: string;
-  spasticityOrigin: string;
-  riskInjuryT6OrAbove: boolean;
-  riskCommunication: boolean;
-  riskPriorWithdrawal: boolean;
-  riskHearingImpaired: boolean;
-  backupOralPlan: string;
-  allergies: string;
-  managingPhysicianId: string;
-}
+/** The patient as typed: the API's fields, with the two choices still text until one is made. */
+export type PatientDraft = Required<
+  Omit<CreatePatientBody['patient'], 'spasticityOrigin' | 'managingPhysicianId'>
+> & { spasticityOrigin: string; managingPhysicianId: string };
 
 export interface PumpDraft {
   serial: string;
@@ -69,7 +60,8 @@ export function initialProgram(drug: Drug | undefined, model: Model | undefined)
   const concentrationNg = drug?.concentrationsNgPerMl[1] ?? drug?.concentrationsNgPerMl[0];
   return {
     drugId: drug?.id ?? 0,
-    concentration: concentrationNg == null ? '' : numberField(concentrationNg / 1000 / perUnit(drug!.doseUnit)),
+    concentration:
+      concentrationNg == null ? '' : numberField(concentrationNg / 1000 / perUnit(drug!.doseUnit)),
     mode: model?.kind === 'constant-flow' ? 'constant-flow' : 'simple',
     dose: '',
     steps: [{ start: '00:00', dose: '' }],
@@ -86,7 +78,8 @@ export function modelChecks(model: Model | undefined, pump: PumpDraft): Record<s
     out['pump.alarmMl'] =
       `Alarm volume is required: the ${model.name} has no default alarm volume (enter this patient’s, in mL).`;
   if (model.reservoirUl == null && pump.reservoirMl.trim() === '')
-    out['pump.reservoirMl'] = `Reservoir volume is required: the ${model.name} catalogue entry has none (mL).`;
+    out['pump.reservoirMl'] =
+      `Reservoir volume is required: the ${model.name} catalogue entry has none (mL).`;
   if (model.kind === 'constant-flow' && pump.flowMlPerDay.trim() === '')
     out['pump.flowMlPerDay'] = 'Flow rate is required for a constant-flow pump (mL/day).';
   return out;
@@ -169,7 +162,8 @@ export function fillPreview(pump: PumpDraft, program: ProgramDraft, drugs: Progr
   const flow = pump.flowMlPerDay.trim() === '' ? null : Number(pump.flowMlPerDay);
   const input = programInput(program, drugs);
   const doseMcgPerDay = dailyDoseOf(input, flow);
-  const dailyMl = program.mode === 'constant-flow' ? (flow ?? Number.NaN) : doseMcgPerDay / input.concentrationMcgPerMl;
+  const dailyMl =
+    program.mode === 'constant-flow' ? (flow ?? Number.NaN) : doseMcgPerDay / input.concentrationMcgPerMl;
   const alarmMl = pump.alarmMl === '' ? Number.NaN : Number(pump.alarmMl);
   return { doseMcgPerDay, dailyMl, alarmMl, daysToAlarm: (Number(fill.volumeMl) - alarmMl) / dailyMl };
 }

@@ -158,6 +158,8 @@ describe('the first program', () => {
     expect(await screen.findByLabelText(/^Concentration \(mcg\/mL\)/)).toHaveAccessibleDescription(
       'Choose a concentration from the drug’s list',
     );
-    expect(screen.getByRole('alert')).toHaveTextContent('Nothing was saved: correct the field marked in red.');
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'Nothing was saved: correct the field marked in red.',
+    );
   });
 });

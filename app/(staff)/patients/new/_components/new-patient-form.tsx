@@ -76,7 +76,9 @@ export function NewPatientForm({ options, today }: { options: NewPatientOptions;
     const all = { ...modelChecks(model, pump), ...e.fields };
     const n = Object.keys(all).length;
     setFields(programFieldErrors(all));
-    setError(n ? `Nothing was saved: correct the ${n === 1 ? 'field' : `${n} fields`} marked in red.` : e.message);
+    setError(
+      n ? `Nothing was saved: correct the ${n === 1 ? 'field' : `${n} fields`} marked in red.` : e.message,
+    );
   }, setError);
 
   function chooseModel(id: number) {
@@ -110,7 +112,12 @@ export function NewPatientForm({ options, today }: { options: NewPatientOptions;
   const disabled = mutation.isPending;
 
   return (
-    <form onSubmit={onSubmit} className="stack newpt-form" noValidate aria-label="Add a patient with their pump">
+    <form
+      onSubmit={onSubmit}
+      className="stack newpt-form"
+      noValidate
+      aria-label="Add a patient with their pump"
+    >
       <PatientSection
         patient={patient}
         setPatient={setPatient}
@@ -137,7 +144,11 @@ export function NewPatientForm({ options, today }: { options: NewPatientOptions;
           onChange={setProgram}
           drugs={drugs}
           pumpKind={model?.kind ?? 'programmable'}
-          flowMlPerDay={Number.isFinite(Number(pump.flowMlPerDay)) && pump.flowMlPerDay.trim() !== '' ? Number(pump.flowMlPerDay) : null}
+          flowMlPerDay={
+            Number.isFinite(Number(pump.flowMlPerDay)) && pump.flowMlPerDay.trim() !== ''
+              ? Number(pump.flowMlPerDay)
+              : null
+          }
           errors={fields}
           prefix="program."
           periodicBoluses={false}
@@ -153,8 +164,8 @@ export function NewPatientForm({ options, today }: { options: NewPatientOptions;
         )}
         {!labeled && drug && model && (
           <p className="notice warn small">
-            The {model.name} {model.modelNumber} is not labelled for {drug.name}. Unapproved drugs were linked to
-            more pump failures (reference.md S85): confirm with the physician.
+            The {model.name} {model.modelNumber} is not labelled for {drug.name}. Unapproved drugs were linked
+            to more pump failures (reference.md S85): confirm with the physician.
           </p>
         )}
       </fieldset>

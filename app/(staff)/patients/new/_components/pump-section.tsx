@@ -1,6 +1,7 @@
 'use client';
 
 import { Field } from '@/app/(staff)/_components/field';
+import { MlField } from './ml-field';
 import type { NewPatientOptions } from '@/db/queries/patients-create';
 import type { PumpDraft } from './new-patient-draft';
 
@@ -22,137 +23,101 @@ export function PumpSection({ pump, setPump, models, modelId, chooseModel, today
   const model = models.find((m) => m.id === modelId);
   const constantFlow = model?.kind === 'constant-flow';
   return (
-      <fieldset className="sched-fieldset newpt-section" disabled={disabled}>
-        <legend>2. Pump</legend>
-        <div className="grid-2">
-          <Field
-            label="Pump model"
-            error={f('pump.modelId')}
-            help={
-              model
-                ? `${model.kind === 'constant-flow' ? 'Constant-flow' : 'Programmable'}; reservoir ${model.reservoirUl != null ? `${model.reservoirUl / 1000} mL` : 'entered per pump'}; default alarm ${model.defaultAlarmUl != null ? `${model.defaultAlarmUl / 1000} mL` : 'none: enter this patient’s'}.`
-                : undefined
-            }
-          >
-            {(p) => (
-              <select {...p} value={modelId} onChange={(e) => chooseModel(Number(e.target.value))} required>
-                {models.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.manufacturer} {m.name} {m.modelNumber}
-                    {m.reservoirUl != null ? ` (${m.reservoirUl / 1000} mL)` : ''}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Serial number" error={f('pump.serial')}>
-            {(p) => (
-              <input
-                {...p}
-                value={pump.serial}
-                onChange={(e) => setPump({ ...pump, serial: e.target.value })}
-                maxLength={40}
-                autoComplete="off"
-                required
-              />
-            )}
-          </Field>
-          <Field label="Implant date" error={f('pump.implantedOn')}>
-            {(p) => (
-              <input
-                {...p}
-                type="date"
-                max={today}
-                value={pump.implantedOn}
-                onChange={(e) => setPump({ ...pump, implantedOn: e.target.value })}
-                required
-              />
-            )}
-          </Field>
-          <Field
-            label="Low-reservoir alarm volume (mL)"
-            error={f('pump.alarmMl')}
-            help={
-              model?.defaultAlarmUl != null
-                ? `The model’s default is ${model.defaultAlarmUl / 1000} mL (manufacturer-recommended residual, S32). Raise it (e.g. 4 mL) for a patient with withdrawal symptoms above 2 mL.`
-                : 'Required: this model has no default alarm volume. Prometra’s therapy controller uses 3.0 mL (S28).'
-            }
-          >
-            {(p) => (
-              <input
-                {...p}
-                type="number"
-                inputMode="decimal"
-                min={0}
-                max={100}
-                step={0.1}
-                value={pump.alarmMl}
-                onChange={(e) => setPump({ ...pump, alarmMl: e.target.value })}
-                required
-              />
-            )}
-          </Field>
-          {model?.reservoirUl == null && (
-            <Field
-              label="Reservoir volume (mL)"
-              error={f('pump.reservoirMl')}
-              help="This model’s reservoir depends on the pump: enter it from the implant record."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="decimal"
-                  min={0}
-                  max={100}
-                  step={0.1}
-                  value={pump.reservoirMl}
-                  onChange={(e) => setPump({ ...pump, reservoirMl: e.target.value })}
-                  required
-                />
-              )}
-            </Field>
+    <fieldset className="sched-fieldset newpt-section" disabled={disabled}>
+      <legend>2. Pump</legend>
+      <div className="grid-2">
+        <Field
+          label="Pump model"
+          error={f('pump.modelId')}
+          help={
+            model
+              ? `${model.kind === 'constant-flow' ? 'Constant-flow' : 'Programmable'}; reservoir ${model.reservoirUl != null ? `${model.reservoirUl / 1000} mL` : 'entered per pump'}; default alarm ${model.defaultAlarmUl != null ? `${model.defaultAlarmUl / 1000} mL` : 'none: enter this patient’s'}.`
+              : undefined
+          }
+        >
+          {(p) => (
+            <select {...p} value={modelId} onChange={(e) => chooseModel(Number(e.target.value))} required>
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.manufacturer} {m.name} {m.modelNumber}
+                  {m.reservoirUl != null ? ` (${m.reservoirUl / 1000} mL)` : ''}
+                </option>
+              ))}
+            </select>
           )}
-          {constantFlow && (
-            <Field
-              label="Flow rate (mL/day)"
-              error={f('pump.flowMlPerDay')}
-              help="Fixed by the pump’s flow restrictor; replace it with the measured rate at refills (reference.md B6)."
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  inputMode="decimal"
-                  min={0}
-                  max={20}
-                  step={0.001}
-                  value={pump.flowMlPerDay}
-                  onChange={(e) => setPump({ ...pump, flowMlPerDay: e.target.value })}
-                  required
-                />
-              )}
-            </Field>
+        </Field>
+        <Field label="Serial number" error={f('pump.serial')}>
+          {(p) => (
+            <input
+              {...p}
+              value={pump.serial}
+              onChange={(e) => setPump({ ...pump, serial: e.target.value })}
+              maxLength={40}
+              autoComplete="off"
+              required
+            />
           )}
-          <Field
-            label="Catheter volume (mL, optional)"
-            error={f('pump.catheterVolumeMl')}
-            help="For bridge boluses. Prometra: implanted length (cm) × 0.0026 mL/cm (S31)."
-          >
-            {(p) => (
-              <input
-                {...p}
-                type="number"
-                inputMode="decimal"
-                min={0}
-                max={10}
-                step={0.001}
-                value={pump.catheterVolumeMl}
-                onChange={(e) => setPump({ ...pump, catheterVolumeMl: e.target.value })}
-              />
-            )}
-          </Field>
-        </div>
-      </fieldset>
+        </Field>
+        <Field label="Implant date" error={f('pump.implantedOn')}>
+          {(p) => (
+            <input
+              {...p}
+              type="date"
+              max={today}
+              value={pump.implantedOn}
+              onChange={(e) => setPump({ ...pump, implantedOn: e.target.value })}
+              required
+            />
+          )}
+        </Field>
+        <MlField
+          label="Low-reservoir alarm volume (mL)"
+          error={f('pump.alarmMl')}
+          help={
+            model?.defaultAlarmUl != null
+              ? `The model’s default is ${model.defaultAlarmUl / 1000} mL (manufacturer-recommended residual, S32). Raise it (e.g. 4 mL) for a patient with withdrawal symptoms above 2 mL.`
+              : 'Required: this model has no default alarm volume. Prometra’s therapy controller uses 3.0 mL (S28).'
+          }
+          max={100}
+          step={0.1}
+          value={pump.alarmMl}
+          onChange={(value) => setPump({ ...pump, alarmMl: value })}
+          required
+        />
+        {model?.reservoirUl == null && (
+          <MlField
+            label="Reservoir volume (mL)"
+            error={f('pump.reservoirMl')}
+            help="This model’s reservoir depends on the pump: enter it from the implant record."
+            max={100}
+            step={0.1}
+            value={pump.reservoirMl}
+            onChange={(value) => setPump({ ...pump, reservoirMl: value })}
+            required
+          />
+        )}
+        {constantFlow && (
+          <MlField
+            label="Flow rate (mL/day)"
+            error={f('pump.flowMlPerDay')}
+            help="Fixed by the pump’s flow restrictor; replace it with the measured rate at refills (reference.md B6)."
+            max={20}
+            step={0.001}
+            value={pump.flowMlPerDay}
+            onChange={(value) => setPump({ ...pump, flowMlPerDay: value })}
+            required
+          />
+        )}
+        <MlField
+          label="Catheter volume (mL, optional)"
+          error={f('pump.catheterVolumeMl')}
+          help="For bridge boluses. Prometra: implanted length (cm) × 0.0026 mL/cm (S31)."
+          max={10}
+          step={0.001}
+          value={pump.catheterVolumeMl}
+          onChange={(value) => setPump({ ...pump, catheterVolumeMl: value })}
+        />
+      </div>
+    </fieldset>
   );
 }
