@@ -1,8 +1,8 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useInView } from 'react-intersection-observer';
 import { stabilityShown, type VolumeChartProps } from './volume-chart-span';
+import { WhenVisible } from './when-visible';
 
 // recharts is most of the patient page's JavaScript and the chart sits below the fold: it is fetched only when the
 // figure comes near the viewport, and never rendered on the server (it measures its container).
@@ -13,20 +13,20 @@ const VolumeChart = dynamic(() => import('./volume-chart').then((m) => m.VolumeC
  * anyone whose browser has not drawn the chart yet; the drawing is loaded as the figure scrolls into view.
  */
 export function VolumeChartFrame(props: VolumeChartProps) {
-  const { ref, inView } = useInView({ triggerOnce: true, rootMargin: '200px 0px' });
   return (
-    <figure className="pt-chart" ref={ref}>
-      <div
+    <figure className="pt-chart">
+      <WhenVisible
         role="img"
         aria-label={`Chart of reservoir volume over time. ${props.summary}`}
         className="pt-chart-box"
-        data-testid="volume-chart-box"
       >
-        {inView && <VolumeChart {...props} />}
-      </div>
+        <VolumeChart {...props} />
+      </WhenVisible>
       <figcaption className="small">
         {!stabilityShown(props) && (
-          <span className="muted">The drug stability limit ({props.stabilityLabel}) is beyond the chart. </span>
+          <span className="muted">
+            The drug stability limit ({props.stabilityLabel}) is beyond the chart.{' '}
+          </span>
         )}
         {props.summary}
       </figcaption>
