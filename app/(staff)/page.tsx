@@ -1,13 +1,17 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import Link from 'next/link';
 import { eq, and } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { users } from '@/db/schema';
-import { listWorklist, type WorklistRow } from '@/db/queries/worklist';
+import { listWorklist } from '@/db/queries/worklist';
 import { requirePageStaff } from '@/lib/auth/session';
 import { requestNow } from '@/lib/server/clock';
-import { formatInstant, formatLocalDate, statusLabels, worklistTierLabels } from '@/lib/format';
+import { formatLocalDate, worklistTierLabels } from '@/lib/format';
+import { makeQueryClient } from '@/lib/query/client';
+import { worklistQuery } from '@/lib/query/worklist';
 import { worklistQueryFrom } from '@/lib/validation/worklist';
 import { fieldErrors } from '@/lib/validation/errors';
+import { WorklistCounts, WorklistTable } from './_components/worklist';
 
 export const metadata = { title: 'Worklist' };
 
@@ -26,16 +30,12 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
     .from(users)
     .where(and(eq(users.clinicId, staff.clinicId), eq(users.role, 'physician')))
     .all();
-  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
-  const query = (overrides: Record<string, string | number | undefined>) => {
-    const merged = { ...filter, ...overrides } as Record<string, string | number | undefined>;
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== '') qs.set(k, String(v));
-    return `/?${qs.toString()}`;
-  };
+  // The page as GET /api/v1/worklist answers it: the counts and the table read it from the query cache.
+  const queryClient = makeQueryClient();
+  await queryClient.prefetchQuery({ ...worklistQuery(filter), queryFn: () => data });
 
   return (
-    <>
+    <HydrationBoundary state={dehydrate(queryClient)}>
       <div className="page-head">
         <h1>Refill worklist</h1>
         <p className="muted">
@@ -45,15 +45,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
         </p>
       </div>
 
-      <ul className="status-counts" aria-label="Pumps by status">
-        {(Object.keys(worklistTierLabels) as (keyof typeof worklistTierLabels)[]).map((st) => (
-          <li key={st}>
-            <Link href={query({ status: filter.status === st ? undefined : st, page: undefined })} className={`chip status-${st}`} aria-current={filter.status === st ? 'true' : undefined}>
-              {worklistTierLabels[st]} <strong>{data.counts[st]}</strong>
-            </Link>
-          </li>
-        ))}
-      </ul>
+      <WorklistCounts filter={filter} />
 
       {/* Keyed by the filter so that "Clear" (a client navigation) resets what was typed, not only the defaults. */}
       <form key={JSON.stringify(filter)} className="filters" method="get" action="/" role="search" aria-label="Filter the worklist">
@@ -102,115 +94,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
         </p>
       )}
 
-      <div className="table-wrap">
-        <table className="worklist">
-          <caption className="sr-only">Active pumps ranked by refill risk</caption>
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Patient and pump</th>
-              <th scope="col">Drug left</th>
-              <th scope="col">Refill due · alarm · next appointment</th>
-              <th scope="col">Alerts</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.rows.length === 0 && (
-              <tr>
-                <td colSpan={5}>No pumps match these filters.</td>
-              </tr>
-            )}
-            {data.rows.map((row) => (
-              <tr key={row.pumpId} className={`row-${row.status}`}>
-                <td>
-                  <span className={`badge status-${row.status}`}>{worklistTierLabels[row.status]}</span>
-                  <div className="muted small">{tierReason(row)}</div>
-                </td>
-                <td>
-                  <Link href={`/patients/${row.patientId}`}>{row.patientName}</Link>
-                  <div className="muted small">
-                    MRN {row.mrn}
-                    {row.physicianName ? ` · ${row.physicianName}` : ''}
-                  </div>
-                  <div className="muted small">{row.pumpLabel}</div>
-                </td>
-                <td>{row.status === 'empty' ? <strong>none</strong> : `${row.daysOfDrugLeft} d to alarm`}</td>
-                <td>
-                  <dl className="dates">
-                    <dt>Due</dt>
-                    <dd>
-                      <strong>{formatLocalDate(row.refillDueOn)}</strong>
-                    </dd>
-                    <dt>Alarm</dt>
-                    <dd>{formatInstant(row.lowReservoirAlarmAt, data.timeZone)}</dd>
-                    <dt>Appt</dt>
-                    <dd>
-                      {row.nextAppointmentAt ? (
-                        <span className={row.appointmentLate ? 'late' : undefined}>
-                          {formatInstant(row.nextAppointmentAt, data.timeZone)}
-                          {row.appointmentLate ? ' (after due date)' : ''}
-                        </span>
-                      ) : (
-                        <span className="muted">none booked</span>
-                      )}
-                    </dd>
-                  </dl>
-                </td>
-                <td>
-                  <ul className="alerts">
-                    {row.alerts
-                      .filter((a) => !a.acknowledged && a.severity !== 'info')
-                      .map((a) => (
-                        <li key={a.code} className={`sev-${a.severity}`}>
-                          <span className="sev">{a.severity}</span> {a.message}
-                        </li>
-                      ))}
-                  </ul>
-                  <Notes
-                    notes={[
-                      ...row.alerts.filter((a) => !a.acknowledged && a.severity === 'info').map((a) => a.message),
-                      ...(row.cardOutdated ? ['Emergency card outdated: reprint.'] : []),
-                      ...row.alerts.filter((a) => a.acknowledged).map((a) => `Acknowledged: ${a.message}`),
-                    ]}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-
-      <nav className="pager" aria-label="Pages">
-        {data.page > 1 && <Link href={query({ page: data.page - 1 })}>← Previous</Link>}
-        <span>
-          Page {data.page} of {pages} · {data.total} pumps
-        </span>
-        {data.page < pages && <Link href={query({ page: data.page + 1 })}>Next →</Link>}
-      </nav>
-    </>
-  );
-}
-
-/** Why the row is in its tier: the time-driven status, and the alert that made it more urgent, if one did. */
-function tierReason(row: WorklistRow): string {
-  const status = statusLabels[row.forecastStatus];
-  const alert = row.worstAlert;
-  if (!alert || row.status === row.forecastStatus) return status === worklistTierLabels[row.status] ? '' : status;
-  return `${status} · ${alert.code} ${alert.severity.toUpperCase()}`;
-}
-
-function Notes({ notes }: { notes: string[] }) {
-  if (notes.length === 0) return null;
-  return (
-    <details className="notes">
-      <summary>
-        {notes.length} note{notes.length === 1 ? '' : 's'}
-      </summary>
-      <ul>
-        {notes.map((n) => (
-          <li key={n}>{n}</li>
-        ))}
-      </ul>
-    </details>
+      <WorklistTable filter={filter} />
+    </HydrationBoundary>
   );
 }

@@ -1,6 +1,6 @@
 /**
  * React Query keys and queryOptions for the scheduling screens: the calendar range, a pump's open slots, the
- * patient picker and the clinic settings. Mutations invalidate exactly these keys (see `scheduleKeys`).
+ * patient picker and the clinic settings (keys in ./keys.ts).
  */
 import { queryOptions } from '@tanstack/react-query';
 import type { AppointmentDto, AppointmentList, PumpSlots } from '@/db/queries/appointments';
@@ -9,32 +9,19 @@ import type { ClinicSettings } from '@/db/queries/settings';
 import type { AppointmentPatch, BookAppointmentInput } from '@/lib/validation/appointment';
 import type { SettingsPatch } from '@/lib/validation/settings';
 import { fetchJson } from './client';
+import { queryKeys } from './keys';
 
 export type { AppointmentDto, AppointmentList, PumpSlots, PatientSearchRow, ClinicSettings };
 
-export const scheduleKeys = {
-  /** Every calendar range: a booking or change can touch any of them. */
-  appointments: ['appointments'] as const,
-  range: (from: string, to: string) => ['appointments', 'range', from, to] as const,
-  /** Every pump's slots: any booking or change frees or takes a slot. */
-  slots: ['slots'] as const,
-  pumpSlots: (pumpId: number, durationMinutes?: number) =>
-    ['slots', pumpId, durationMinutes ?? null] as const,
-  patientSearch: (q: string) => ['patients', 'search', q] as const,
-  /** The worklist ranks by next appointment; booking and no-shows change it. */
-  worklist: ['worklist'] as const,
-  settings: ['settings'] as const,
-};
-
 export const appointmentsQuery = (from: string, to: string) =>
   queryOptions({
-    queryKey: scheduleKeys.range(from, to),
+    queryKey: queryKeys.appointments.range(from, to),
     queryFn: () => fetchJson<AppointmentList>(`/api/v1/appointments?from=${from}&to=${to}`),
   });
 
 export const pumpSlotsQuery = (pumpId: number, durationMinutes?: number) =>
   queryOptions({
-    queryKey: scheduleKeys.pumpSlots(pumpId, durationMinutes),
+    queryKey: queryKeys.slots.pump(pumpId, durationMinutes),
     queryFn: () =>
       fetchJson<PumpSlots>(
         `/api/v1/slots?pumpId=${pumpId}&count=12${durationMinutes ? `&durationMinutes=${durationMinutes}` : ''}`,
@@ -44,7 +31,7 @@ export const pumpSlotsQuery = (pumpId: number, durationMinutes?: number) =>
 
 export const patientSearchQuery = (q: string) =>
   queryOptions({
-    queryKey: scheduleKeys.patientSearch(q),
+    queryKey: queryKeys.patients.search(q),
     queryFn: () =>
       fetchJson<{ patients: PatientSearchRow[] }>(`/api/v1/patients?q=${encodeURIComponent(q)}&limit=10`),
     enabled: q.trim().length >= 2,
@@ -53,7 +40,7 @@ export const patientSearchQuery = (q: string) =>
 
 export const settingsQuery = () =>
   queryOptions({
-    queryKey: scheduleKeys.settings,
+    queryKey: queryKeys.settings,
     queryFn: () => fetchJson<ClinicSettings>('/api/v1/settings'),
   });
 

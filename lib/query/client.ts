@@ -1,5 +1,10 @@
 import { QueryClient } from '@tanstack/react-query';
 
+/**
+ * A query client. Pages make one per request to prefetch what their client components read, and hand it over with
+ * `<HydrationBoundary state={dehydrate(client)}>` (docs/decisions/011-tanstack-query.md). The stale time above
+ * zero keeps the browser from refetching at once what the server has just rendered.
+ */
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './client';
-import { clinicalKeys, forecastPreviewQuery, recordVisit, updatePump } from './patients';
+import { queryKeys } from './keys';
+import { forecastPreviewQuery, recordVisit, updatePump } from './patients';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -37,6 +38,6 @@ describe('clinical query helpers', () => {
     const a = forecastPreviewQuery({ x: 1 }, true);
     expect(a.queryKey).toEqual(['forecast-preview', { x: 1 }]);
     expect(forecastPreviewQuery(null, false).enabled).toBe(false);
-    expect(clinicalKeys.patient(3)).toEqual(['patients', 3]);
+    expect(queryKeys.patients.detail(3)).toEqual(['patients', 3]);
   });
 });

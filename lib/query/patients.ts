@@ -1,7 +1,8 @@
 /**
- * React Query keys, queryOptions and mutation calls for the patient page, the refill visit and the program change.
- * Mutations invalidate exactly the keys they change (see `clinicalKeys`); the server-rendered parts of a page are
- * refreshed with router.refresh() by the component that changed them.
+ * React Query options and mutation calls for the patient page, the refill visit and the program change. The patient
+ * page prefetches `patientQuery` on the server and hydrates it; mutations invalidate it with `refetchAfter`
+ * (./keys.ts), and the server-rendered parts of a page are refreshed with router.refresh() by the component that
+ * changed them.
  */
 import { queryOptions } from '@tanstack/react-query';
 import type { AlertDto, PatientDetail, ProgramDto, VisitDto } from '@/db/queries/patients';
@@ -18,42 +19,21 @@ import type {
 } from '@/lib/validation/patient';
 import type { RecordVisitBody } from '@/lib/validation/refill';
 import { fetchJson } from './client';
+import { queryKeys } from './keys';
 
 export type ForecastJson = ReturnType<typeof forecastJson>;
 export type { AlertDto, ChangedProgram, PatientDetail, ProgramDto, RecordedVisit, VisitDto };
 
-export const clinicalKeys = {
-  patient: (patientId: number) => ['patients', patientId] as const,
-  visits: (pumpId: number) => ['pumps', pumpId, 'visits'] as const,
-  programs: (pumpId: number) => ['pumps', pumpId, 'programs'] as const,
-  /** What-if forecasts of the program form: keyed by the request, so an unchanged form is not asked again. */
-  preview: (request: unknown) => ['forecast-preview', request] as const,
-  /** The worklist ranks by the stored forecast, which every clinical write refreshes. */
-  worklist: ['worklist'] as const,
-};
-
 export const patientQuery = (patientId: number) =>
   queryOptions({
-    queryKey: clinicalKeys.patient(patientId),
+    queryKey: queryKeys.patients.detail(patientId),
     queryFn: () => fetchJson<PatientDetail>(`/api/v1/patients/${patientId}`),
-  });
-
-export const visitsQuery = (pumpId: number) =>
-  queryOptions({
-    queryKey: clinicalKeys.visits(pumpId),
-    queryFn: () => fetchJson<{ visits: VisitDto[] }>(`/api/v1/pumps/${pumpId}/visits`),
-  });
-
-export const programsQuery = (pumpId: number) =>
-  queryOptions({
-    queryKey: clinicalKeys.programs(pumpId),
-    queryFn: () => fetchJson<{ programs: ProgramDto[] }>(`/api/v1/pumps/${pumpId}/programs`),
   });
 
 /** The what-if forecast of POST /api/v1/forecast for a program form's current values. */
 export const forecastPreviewQuery = (request: unknown, enabled: boolean) =>
   queryOptions({
-    queryKey: clinicalKeys.preview(request),
+    queryKey: queryKeys.forecastPreview(request),
     queryFn: () =>
       fetchJson<ForecastJson>('/api/v1/forecast', { method: 'POST', body: JSON.stringify(request) }),
     enabled,

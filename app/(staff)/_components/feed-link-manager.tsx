@@ -10,18 +10,16 @@ import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { formatInstant } from '@/lib/format';
 import { ApiError, fetchJson } from '@/lib/query/client';
-import type { IssuedFeed } from '@/lib/query/feeds';
+import { feedQuery, feedUrl, type FeedOwner, type IssuedFeed } from '@/lib/query/feeds';
 import { FEED_HANDOFF_KEY, type FeedHandoff, type FeedLink, type FeedStatus } from '@/lib/validation/feeds';
 
 interface Props {
+  /** A patient's link (with `patientId`), or the signed-in staff member's clinic link. */
   kind: 'patient' | 'clinic';
-  /** The JSON API of this link: GET status, POST rotate, DELETE revoke. */
-  apiUrl: string;
-  queryKey: readonly unknown[];
   initial: FeedStatus;
   /** The clinic's zone, for the "created" time. */
   timeZone: string;
-  /** Patient links only: the patient, for the print handout. */
+  /** Patient links only: the patient (their feed's API, and the print handout). */
   patientId?: number;
 }
 
@@ -47,13 +45,13 @@ function clearHandoff() {
   }
 }
 
-export function FeedLinkManager({ kind, apiUrl, queryKey, initial, timeZone, patientId }: Props) {
+export function FeedLinkManager({ kind, initial, timeZone, patientId }: Props) {
   const queryClient = useQueryClient();
-  const { data: status } = useQuery({
-    queryKey,
-    queryFn: () => fetchJson<FeedStatus>(apiUrl),
-    initialData: initial,
-  });
+  const owner: FeedOwner = kind === 'patient' ? { kind, patientId: patientId! } : { kind };
+  const apiUrl = feedUrl(owner);
+  const query = feedQuery(owner);
+  const { queryKey } = query;
+  const { data: status } = useQuery({ ...query, initialData: initial });
   const [issued, setIssued] = useState<FeedLink | null>(null);
   const [confirming, setConfirming] = useState<'rotate' | 'revoke' | null>(null);
   const issuedHeading = useRef<HTMLHeadingElement>(null);

@@ -1,3 +1,4 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import Link from 'next/link';
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
@@ -8,6 +9,8 @@ import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { addDaysToLocalDate, isoWeekdayOf, localDateOf } from '@/lib/domain/calendar';
 import { formatLocalDate } from '@/lib/format';
+import { appointmentsQuery } from '@/lib/query/appointments';
+import { makeQueryClient } from '@/lib/query/client';
 import { requestNow } from '@/lib/server/clock';
 import { calendarParamsSchema, plainParams } from '@/lib/validation/appointment';
 import { BookAppointment } from './_components/book-appointment';
@@ -35,6 +38,9 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
   const from = view === 'day' ? date : addDaysToLocalDate(date, 1 - isoWeekdayOf(date));
   const to = view === 'day' ? date : addDaysToLocalDate(from, 6);
   const data = listAppointments(db, staff.clinicId, { from, to }, now);
+  // The range as GET /api/v1/appointments answers it: the calendar reads it from the query cache.
+  const queryClient = makeQueryClient();
+  await queryClient.prefetchQuery({ ...appointmentsQuery(from, to), queryFn: () => data });
   const canWrite = can(staff.role, 'appointments:write');
 
   // ?pumpId= (e.g. from the worklist) preselects that pump in the booking form.
@@ -119,7 +125,9 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
           <h2 id="calendar-heading" className="sr-only">
             {view === 'day' ? 'Day' : 'Week'} calendar
           </h2>
-          <Calendar view={view} from={from} to={to} initialData={data} canWrite={canWrite} />
+          <HydrationBoundary state={dehydrate(queryClient)}>
+            <Calendar view={view} from={from} to={to} canWrite={canWrite} />
+          </HydrationBoundary>
         </section>
         {canWrite && (
           <aside aria-labelledby="book-heading" className="appt-side">

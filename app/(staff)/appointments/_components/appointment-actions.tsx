@@ -3,7 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '@/lib/query/client';
-import { changeAppointment, scheduleKeys, type AppointmentDto } from '@/lib/query/appointments';
+import { changeAppointment, type AppointmentDto } from '@/lib/query/appointments';
+import { queryKeys, refetchAfter } from '@/lib/query/keys';
 import { formatLocalDate } from '@/lib/format';
 import type { AppointmentPatch } from '@/lib/validation/appointment';
 import { Field } from '@/app/(staff)/_components/field';
@@ -67,11 +68,7 @@ export function AppointmentActions({
         setDone(
           `${verbs[patch.action]}: ${result.patientName}, ${formatLocalDate(result.date)} ${result.time}.`,
         );
-      await Promise.all([
-        client.invalidateQueries({ queryKey: scheduleKeys.appointments }),
-        client.invalidateQueries({ queryKey: scheduleKeys.slots }),
-        client.invalidateQueries({ queryKey: scheduleKeys.worklist }),
-      ]);
+      await refetchAfter(client, 'schedule');
     },
     onError: (e) => {
       setDone(null);
@@ -247,7 +244,7 @@ export function AppointmentActions({
                 className="small secondary"
                 onClick={() =>
                   void client
-                    .invalidateQueries({ queryKey: scheduleKeys.appointments })
+                    .invalidateQueries({ queryKey: queryKeys.appointments.all })
                     .then(() => setError(null))
                 }
               >

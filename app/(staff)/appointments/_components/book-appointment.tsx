@@ -7,10 +7,10 @@ import { ApiError } from '@/lib/query/client';
 import {
   bookAppointment,
   patientSearchQuery,
-  scheduleKeys,
   type AppointmentDto,
   type PatientSearchRow,
 } from '@/lib/query/appointments';
+import { queryKeys, refetchAfter } from '@/lib/query/keys';
 import { formatInstant, formatLocalDate } from '@/lib/format';
 import { appointmentTypeLabels, appointmentTypes, type AppointmentType } from '@/lib/validation/appointment';
 import { Field } from '@/app/(staff)/_components/field';
@@ -85,10 +85,9 @@ export function BookAppointment({
       setWhen({ date: a.date, time: '' });
       setNotes('');
       await Promise.all([
-        client.invalidateQueries({ queryKey: scheduleKeys.appointments }),
-        client.invalidateQueries({ queryKey: scheduleKeys.slots }),
-        client.invalidateQueries({ queryKey: scheduleKeys.worklist }),
-        client.invalidateQueries({ queryKey: ['patients', 'search'] }),
+        refetchAfter(client, 'schedule'),
+        // The picker shows each patient's next appointment.
+        client.invalidateQueries({ queryKey: queryKeys.patients.allSearches }),
       ]);
     },
     onError: (e) => {

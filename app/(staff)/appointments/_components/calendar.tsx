@@ -77,20 +77,19 @@ export function Calendar({
   view,
   from,
   to,
-  initialData,
   canWrite,
 }: {
   view: 'day' | 'week';
   from: string;
   to: string;
-  initialData: AppointmentList;
   canWrite: boolean;
 }) {
-  const { data, error } = useQuery({ ...appointmentsQuery(from, to), initialData });
+  // Prefetched by the page and hydrated (app/(staff)/appointments/page.tsx); refetched after every booking or change.
+  const { data, error } = useQuery(appointmentsQuery(from, to));
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [moved, setMoved] = useState<AppointmentDto | null>(null);
   const panel = useRef<HTMLHeadingElement>(null);
-  const selected = data.appointments.find((a) => a.id === selectedId) ?? null;
+  const selected = data?.appointments.find((a) => a.id === selectedId) ?? null;
 
   useEffect(() => {
     if (selectedId != null) {
@@ -109,6 +108,8 @@ export function Calendar({
       {moved && <MovedNotice moved={moved} onClose={() => setMoved(null)} />}
     </>
   );
+  if (!data)
+    return error ? refreshError : <p className="muted" role="status">Loading the calendar…</p>;
 
   if (view === 'day') {
     const day = data.days[0]!;

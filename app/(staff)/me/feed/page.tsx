@@ -2,7 +2,6 @@
 import { getDb } from '@/db';
 import { CLINIC_FEED_WINDOW, clinicTimeZone, feedStatus } from '@/db/queries/feeds';
 import { requirePageStaff } from '@/lib/auth/session';
-import { myFeedKey, myFeedUrl } from '@/lib/query/feeds';
 import { FeedLinkManager } from '../../_components/feed-link-manager';
 
 export const metadata = { title: 'My clinic calendar', referrer: 'no-referrer' };
@@ -27,8 +26,6 @@ export default async function MyFeedPage() {
         </h2>
         <FeedLinkManager
           kind="clinic"
-          apiUrl={myFeedUrl}
-          queryKey={myFeedKey}
           initial={status}
           timeZone={clinicTimeZone(db, staff.clinicId)}
         />

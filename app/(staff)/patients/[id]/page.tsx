@@ -1,3 +1,4 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
@@ -15,6 +16,8 @@ import { requirePageStaff, type Staff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
 import { formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
 import { requestNow } from '@/lib/server/clock';
+import { makeQueryClient } from '@/lib/query/client';
+import { patientQuery } from '@/lib/query/patients';
 import { parseId } from '@/lib/validation/ids';
 import { AlertList } from './_components/alert-list';
 import { CardPanel } from './_components/card-panel';
@@ -33,7 +36,7 @@ import {
 import { PatientEditor } from './_components/patient-editor';
 import { PumpActions } from './_components/pump-actions';
 import { RemindersPanel } from './_components/reminders-panel';
-import { VolumeChart } from './_components/volume-chart';
+import { VolumeChartFrame } from './_components/volume-chart-frame';
 
 export const metadata = { title: 'Patient' };
 
@@ -73,6 +76,9 @@ export default async function PatientPage({ params }: { params: Params }) {
   const catalog = can(staff.role, 'patients:write') ? catalogOptions(db) : null;
   const physicians = verifierOptions(db, staff.clinicId).filter((u) => u.role === 'physician');
   const name = `${patient.familyName}, ${patient.givenName}`;
+  // The record as GET /api/v1/patients/{id} answers it, for the pump sections' client parts (the alert lists).
+  const queryClient = makeQueryClient();
+  await queryClient.prefetchQuery({ ...patientQuery(patient.id), queryFn: () => detail });
 
   return (
     <div className="stack pt-page">
@@ -171,19 +177,21 @@ export default async function PatientPage({ params }: { params: Params }) {
       <RemindersPanel patientId={patient.id} />
 
       {active.length === 0 && <p className="notice warn">This patient has no active pump.</p>}
-      {active.map((pump) => (
-        <PumpSection
-          key={pump.id}
-          pump={pump}
-          patientId={patient.id}
-          staff={staff}
-          timeZone={clinic.timeZone}
-          today={today}
-          now={now}
-          catalog={catalog}
-          multiple={active.length > 1}
-        />
-      ))}
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        {active.map((pump) => (
+          <PumpSection
+            key={pump.id}
+            pump={pump}
+            patientId={patient.id}
+            staff={staff}
+            timeZone={clinic.timeZone}
+            today={today}
+            now={now}
+            catalog={catalog}
+            multiple={active.length > 1}
+          />
+        ))}
+      </HydrationBoundary>
 
       {explanted.length > 0 && (
         <section className="card" aria-labelledby="explanted-heading">
@@ -441,7 +449,6 @@ function PumpSection({
           <AlertList
             patientId={patientId}
             pumpId={pump.id}
-            alerts={f.alerts}
             timeZone={timeZone}
             canAct={can(staff.role, 'alerts:acknowledge')}
             canReview={can(staff.role, 'discrepancies:review')}
@@ -452,7 +459,7 @@ function PumpSection({
       {f && (
         <section className="card stack" aria-labelledby={`${headingId}-chart`}>
           <h3 id={`${headingId}-chart`}>Reservoir volume over time</h3>
-          <VolumeChart
+          <VolumeChartFrame
             visits={chartVisits}
             curve={f.curve}
             now={now}

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, fetchJson } from '@/lib/query/client';
+import { queryKeys } from '@/lib/query/keys';
 
 interface StaffRow {
   id: string;
@@ -14,7 +15,7 @@ interface StaffRow {
 }
 
 const roles = ['admin', 'physician', 'nurse', 'front-desk'] as const;
-const key = ['staff'] as const;
+const key = queryKeys.staff;
 
 function text(form: FormData, name: string): string {
   const v = form.get(name);

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, fetchJson } from '@/lib/query/client';
+import { queryKeys } from '@/lib/query/keys';
 
 interface TokenRow {
   id: number;
@@ -11,7 +12,7 @@ interface TokenRow {
   lastUsedAt: number | null;
   revokedAt: number | null;
 }
-const key = ['me', 'tokens'] as const;
+const key = queryKeys.me.tokens;
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—');
 
 export function TokenManager({ initial }: { initial: TokenRow[] }) {

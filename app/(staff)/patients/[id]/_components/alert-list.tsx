@@ -1,16 +1,22 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { formatInstant } from '@/lib/format';
-import { actOnAlert, clinicalKeys, reviewDiscrepancy, type AlertDto } from '@/lib/query/patients';
 import { ApiError } from '@/lib/query/client';
+import { refetchAfter } from '@/lib/query/keys';
+import {
+  actOnAlert,
+  patientQuery,
+  reviewDiscrepancy,
+  type AlertDto,
+  type PatientDetail,
+} from '@/lib/query/patients';
 import { severityLabels } from './labels';
 
 interface Props {
   patientId: number;
   pumpId: number;
-  alerts: AlertDto[];
   timeZone: string;
   canAct: boolean;
   /** A physician: may review a residual discrepancy (E5), the only way it closes. */
@@ -19,12 +25,34 @@ interface Props {
 
 const keyOf = (a: AlertDto) => (a.review ? `${a.code}-${a.review.visitId}` : a.code);
 
+const alertsOf = (detail: PatientDetail, pumpId: number): AlertDto[] =>
+  detail.pumps.find((p) => p.id === pumpId)?.forecast?.alerts ?? [];
+
+/**
+ * After an alert action: the pump's alerts as the server answered, into the patient query at once, then the patient
+ * and the worklist (which ranks by the worst open alert) refetched.
+ */
+async function showAlerts(client: QueryClient, patientId: number, pumpId: number, alerts: AlertDto[]) {
+  client.setQueryData(patientQuery(patientId).queryKey, (detail) =>
+    detail
+      ? {
+          ...detail,
+          pumps: detail.pumps.map((p) =>
+            p.id === pumpId && p.forecast ? { ...p, forecast: { ...p.forecast, alerts } } : p,
+          ),
+        }
+      : detail,
+  );
+  await refetchAfter(client, { patientId });
+}
+
 /**
  * The pump's alerts in words, most severe first, each with Acknowledge / Snooze-with-reason for nurses and
  * physicians; a residual discrepancy (E5) instead with Review-with-note for physicians.
  */
-export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct, canReview }: Props) {
-  const [alerts, setAlerts] = useState(initial);
+export function AlertList({ patientId, pumpId, timeZone, canAct, canReview }: Props) {
+  // The patient query is prefetched by the page and hydrated (app/(staff)/patients/[id]/page.tsx).
+  const { data: alerts = [] } = useQuery({ ...patientQuery(patientId), select: (d) => alertsOf(d, pumpId) });
   const open = alerts.filter((a) => !a.acknowledged);
   const covered = alerts.filter((a) => a.acknowledged);
   if (alerts.length === 0) return <p className="muted">No alerts for this pump.</p>;
@@ -41,7 +69,6 @@ export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct
                 patientId={patientId}
                 pumpId={pumpId}
                 canReview={canReview}
-                onChange={setAlerts}
               />
             ) : (
               <AlertItem
@@ -51,7 +78,6 @@ export function AlertList({ patientId, pumpId, alerts: initial, timeZone, canAct
                 pumpId={pumpId}
                 timeZone={timeZone}
                 canAct={canAct}
-                onChange={setAlerts}
               />
             ),
           )}
@@ -93,14 +119,12 @@ function AlertItem({
   pumpId,
   timeZone,
   canAct,
-  onChange,
 }: {
   alert: AlertDto;
   patientId: number;
   pumpId: number;
   timeZone: string;
   canAct: boolean;
-  onChange: (alerts: AlertDto[]) => void;
 }) {
   const id = useId();
   const queryClient = useQueryClient();
@@ -116,12 +140,8 @@ function AlertItem({
         snoozeDays: mode === 'snooze' ? Number(days) : undefined,
       }),
     onSuccess: async (data) => {
-      onChange(data.alerts);
       setMode(null);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patientId) }),
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
-      ]);
+      await showAlerts(queryClient, patientId, pumpId, data.alerts);
     },
   });
   const fields = mutation.error instanceof ApiError ? mutation.error.fields : {};
@@ -208,14 +228,12 @@ function ReviewItem({
   patientId,
   pumpId,
   canReview,
-  onChange,
 }: {
   alert: AlertDto;
   visitId: number;
   patientId: number;
   pumpId: number;
   canReview: boolean;
-  onChange: (alerts: AlertDto[]) => void;
 }) {
   const id = useId();
   const queryClient = useQueryClient();
@@ -224,12 +242,8 @@ function ReviewItem({
   const mutation = useMutation({
     mutationFn: () => reviewDiscrepancy(pumpId, visitId, { note }),
     onSuccess: async (data) => {
-      onChange(data.alerts);
       setOpen(false);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patientId) }),
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
-      ]);
+      await showAlerts(queryClient, patientId, pumpId, data.alerts);
     },
   });
   const fields = mutation.error instanceof ApiError ? mutation.error.fields : {};

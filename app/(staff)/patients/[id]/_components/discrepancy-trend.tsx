@@ -2,20 +2,15 @@
 
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import {
-  Bar,
-  CartesianGrid,
-  Cell,
-  ComposedChart,
-  Line,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import { formatInstant } from '@/lib/format';
+import dynamic from 'next/dynamic';
 import { signedMl } from './labels';
+import { WhenVisible } from './when-visible';
+
+// recharts, fetched when the trend scrolls into view (see volume-chart-frame.tsx).
+const DiscrepancyTrendChart = dynamic(
+  () => import('./discrepancy-trend-chart').then((m) => m.DiscrepancyTrendChart),
+  { ssr: false },
+);
 
 interface Point {
   at: number;
@@ -25,7 +20,8 @@ interface Point {
   toleranceMl: number | null;
 }
 
-const colors = { none: '#1f6f43', 'over-delivery': '#c2410c', 'under-infusion': '#b3001b' } as const;
+/** A point as drawn: its label and the tolerance band around zero. */
+export type TrendPoint = Point & { label: string; upper: number | null; lower: number | null };
 
 /**
  * The last refills' residual discrepancies as bars around zero, each with the tolerance it was judged against
@@ -33,7 +29,7 @@ const colors = { none: '#1f6f43', 'over-delivery': '#c2410c', 'under-infusion': 
  */
 export function DiscrepancyTrend({ points, timeZone }: { points: Point[]; timeZone: string }) {
   if (points.length === 0) return null;
-  const data = [...points]
+  const data: TrendPoint[] = [...points]
     .sort((a, b) => a.at - b.at)
     .map((p) => ({
       ...p,
@@ -49,39 +45,9 @@ export function DiscrepancyTrend({ points, timeZone }: { points: Point[]; timeZo
   const summary = `Discrepancy trend over the last ${data.length} refills (expected minus aspirated, tolerance in brackets): ${data.map((d) => `${signedMl(d.discrepancyMl)}${d.toleranceMl == null ? '' : ` (${signedMl(d.toleranceMl).replace('+', '±')})`}`).join(', ')}.`;
   return (
     <figure className="pt-trend">
-      <div role="img" aria-label={summary} className="pt-trend-box">
-        <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" vertical={false} />
-            <XAxis dataKey="label" fontSize={11} interval="preserveStartEnd" />
-            <YAxis domain={[-Math.ceil(max), Math.ceil(max)]} unit=" mL" width={56} fontSize={11} />
-            <Tooltip
-              labelFormatter={(_, payload) => formatInstant(Number(payload?.[0]?.payload?.at), timeZone)}
-              formatter={(v) => [signedMl(Number(v)), 'Discrepancy']}
-            />
-            <ReferenceLine y={0} stroke="#5b6470" />
-            <Bar dataKey="discrepancyMl" isAnimationActive={false}>
-              {data.map((d) => (
-                <Cell key={d.at} fill={colors[d.flag ?? 'none']} />
-              ))}
-            </Bar>
-            {(['upper', 'lower'] as const).map((key) => (
-              <Line
-                key={key}
-                dataKey={key}
-                type="step"
-                stroke="#8a6100"
-                strokeDasharray="4 3"
-                dot={false}
-                connectNulls
-                isAnimationActive={false}
-                legendType="none"
-                tooltipType="none"
-              />
-            ))}
-          </ComposedChart>
-        </ResponsiveContainer>
-      </div>
+      <WhenVisible role="img" aria-label={summary} className="pt-trend-box">
+        <DiscrepancyTrendChart data={data} max={max} timeZone={timeZone} />
+      </WhenVisible>
       <figcaption className="small muted">{summary}</figcaption>
     </figure>
   );

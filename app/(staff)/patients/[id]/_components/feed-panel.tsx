@@ -8,7 +8,6 @@ import { clinicTimeZone, feedStatus, patientFeedOwner } from '@/db/queries/feeds
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
-import { patientFeedKey, patientFeedUrl } from '@/lib/query/feeds';
 import { FeedLinkManager } from '../../../_components/feed-link-manager';
 
 export async function FeedPanel({ patientId }: { patientId: number }) {
@@ -33,8 +32,6 @@ export async function FeedPanel({ patientId }: { patientId: number }) {
       </p>
       <FeedLinkManager
         kind="patient"
-        apiUrl={patientFeedUrl(patientId)}
-        queryKey={patientFeedKey(patientId)}
         initial={status}
         timeZone={clinicTimeZone(db, staff.clinicId)}
         patientId={patientId}

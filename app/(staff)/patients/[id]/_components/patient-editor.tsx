@@ -4,7 +4,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { ApiError } from '@/lib/query/client';
-import { clinicalKeys, updatePatient } from '@/lib/query/patients';
+import { updatePatient } from '@/lib/query/patients';
+import { refetchAfter } from '@/lib/query/keys';
 import { updatePatientSchema, type UpdatePatientInput } from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
 
@@ -57,10 +58,7 @@ export function PatientEditor({
     mutationFn: (input: UpdatePatientInput) => updatePatient(patient.id, input),
     onSuccess: async () => {
       setOpen(false);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patient.id) }),
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
-      ]);
+      await refetchAfter(queryClient, { patientId: patient.id });
       router.refresh();
     },
   });

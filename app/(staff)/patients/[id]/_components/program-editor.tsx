@@ -34,12 +34,15 @@ export function draftFromProgram(p: ProgramDto): ProgramDraft {
   };
 }
 
-export function unitOf(drugs: DrugOption[], drugId: number): DoseUnit {
+/** What the program entry needs of a drug product. */
+export type ProgramDrug = Pick<DrugOption, 'id' | 'name' | 'product' | 'doseUnit' | 'concentrationsMcgPerMl'>;
+
+export function unitOf(drugs: ProgramDrug[], drugId: number): DoseUnit {
   return drugs.find((d) => d.id === drugId)?.doseUnit ?? 'mcg';
 }
 
 /** The API's program fields (mcg) from the draft; numbers that do not parse become NaN so zod names them. */
-export function programInput(d: ProgramDraft, drugs: DrugOption[]) {
+export function programInput(d: ProgramDraft, drugs: ProgramDrug[]) {
   const f = perUnit(unitOf(drugs, d.drugId));
   const mcg = (text: string) => parseNumber(text) * f;
   return {
@@ -80,7 +83,7 @@ export function dailyDoseOf(p: ReturnType<typeof programInput>, flowMlPerDay: nu
 interface Props {
   value: ProgramDraft;
   onChange: (next: ProgramDraft) => void;
-  drugs: DrugOption[];
+  drugs: ProgramDrug[];
   pumpKind: 'programmable' | 'constant-flow';
   flowMlPerDay: number | null;
   /** Field errors keyed by API path (with `prefix`, e.g. `program.`). */
@@ -91,9 +94,15 @@ interface Props {
    * refills keeps them (reference.md B5); a new one is ordered for the next refill.
    */
   lockReservoir?: boolean;
+  /** Whether periodic boluses are offered (a first program, at the implant, takes none). */
+  periodicBoluses?: boolean;
 }
 
-/** Drug, concentration, mode, dose or flex steps, periodic boluses and patient-bolus limits. */
+/**
+ * The program entry of every form that sets a program (the new patient's first program, a program change or order,
+ * a replacement pump's program): drug, concentration, mode, dose or flex steps, periodic boluses and patient-bolus
+ * limits, in the drug's unit.
+ */
 export function ProgramEditor({
   value,
   onChange,
@@ -103,6 +112,7 @@ export function ProgramEditor({
   errors,
   prefix = '',
   lockReservoir = false,
+  periodicBoluses = true,
 }: Props) {
   const id = useId();
   const unit = unitOf(drugs, value.drugId);
@@ -289,7 +299,7 @@ export function ProgramEditor({
         </fieldset>
       )}
 
-      {value.mode !== 'constant-flow' && (
+      {value.mode !== 'constant-flow' && periodicBoluses && (
         <fieldset className="pt-fieldset">
           <legend>Periodic boluses</legend>
           {value.boluses.length === 0 && <p className="small muted">None.</p>}

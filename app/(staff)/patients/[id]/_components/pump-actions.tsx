@@ -5,7 +5,8 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { DrugOption } from '@/db/queries/refills';
 import { ApiError } from '@/lib/query/client';
-import { clinicalKeys, replacePump, updatePump, type ProgramDto } from '@/lib/query/patients';
+import { replacePump, updatePump, type ProgramDto } from '@/lib/query/patients';
+import { refetchAfter } from '@/lib/query/keys';
 import { replacePumpSchema, updatePumpSchema } from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
 import { Field } from '@/app/(staff)/_components/field';
@@ -41,16 +42,12 @@ interface Props {
 
 type Panel = 'settings' | 'explant' | 'replace' | null;
 
-function useInvalidate(patientId: number, pumpId: number) {
+function useInvalidate(patientId: number) {
   const queryClient = useQueryClient();
   const router = useRouter();
   return async () => {
-    await Promise.all([
-      queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(patientId) }),
-      queryClient.invalidateQueries({ queryKey: ['pumps', pumpId] }),
-      queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
-      queryClient.invalidateQueries({ queryKey: ['appointments'] }),
-    ]);
+    // An explant or replacement cancels or moves the pump's appointments.
+    await refetchAfter(queryClient, { patientId }, 'schedule');
     router.refresh();
   };
 }
@@ -103,7 +100,7 @@ function ErrorNotice({ error, fields }: { error: Error | null; fields: Record<st
 }
 
 function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void }) {
-  const done = useInvalidate(patientId, pump.id);
+  const done = useInvalidate(patientId);
   const [alarm, setAlarm] = useState(numberField(pump.alarmMl));
   const [catheter, setCatheter] = useState(numberField(pump.catheterVolumeMl));
   const [eri, setEri] = useState(pump.eriRecordedOn ?? '');
@@ -170,7 +167,7 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
 }
 
 function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () => void }) {
-  const done = useInvalidate(patientId, pump.id);
+  const done = useInvalidate(patientId);
   const [on, setOn] = useState(today);
   const [reason, setReason] = useState('');
   const [confirm, setConfirm] = useState(false);
@@ -233,7 +230,7 @@ function ReplaceForm({
   today,
   onDone,
 }: Props & { onDone: () => void }) {
-  const done = useInvalidate(patientId, pump.id);
+  const done = useInvalidate(patientId);
   const current = models.find((m) => m.id === pump.modelId) ?? models[0]!;
   const [modelId, setModelId] = useState(current.id);
   const model = models.find((m) => m.id === modelId) ?? current;

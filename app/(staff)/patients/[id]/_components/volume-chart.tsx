@@ -14,28 +14,8 @@ import {
   YAxis,
 } from 'recharts';
 import { formatInstant, formatMl } from '@/lib/format';
+import { stabilityShown, type VolumeChartProps } from './volume-chart-span';
 
-export interface ChartVisit {
-  at: number;
-  /** Volume found before the fill: the aspirated residual (else the expected one; 0 for a first fill). */
-  beforeMl: number;
-  afterMl: number;
-}
-
-interface Props {
-  visits: ChartVisit[];
-  curve: { at: number; volumeMl: number }[];
-  now: number;
-  alarmMl: number;
-  reservoirMl: number;
-  dueAt: number;
-  dueLabel: string;
-  stabilityAt: number;
-  stabilityLabel: string;
-  timeZone: string;
-  /** Text summary for everyone who cannot see the chart (also read by screen readers instead of it). */
-  summary: string;
-}
 
 const DAY_MS = 86_400_000;
 const day = (at: number, tz: string) => format(new TZDate(at, tz), 'd MMM');
@@ -64,20 +44,14 @@ function dayTicks(from: number, to: number, tz: string): number[] {
   return ticks;
 }
 
-/** Reservoir volume over time: past refills as a sawtooth, the worst-case forecast, the alarm, due and stability marks. */
-export function VolumeChart({
-  visits,
-  curve,
-  now,
-  alarmMl,
-  reservoirMl,
-  dueAt,
-  dueLabel,
-  stabilityAt,
-  stabilityLabel,
-  timeZone,
-  summary,
-}: Props) {
+/**
+ * Reservoir volume over time: past refills as a sawtooth, the worst-case forecast, the alarm, due and stability
+ * marks. Only the drawing: the figure, its text alternative and caption are VolumeChartFrame's, which loads this
+ * module (and recharts with it) when the chart scrolls into view.
+ */
+export function VolumeChart(props: VolumeChartProps) {
+  const { visits, curve, now, alarmMl, reservoirMl, dueAt, dueLabel, stabilityAt, stabilityLabel, timeZone } =
+    props;
   const sorted = [...visits].sort((a, b) => a.at - b.at);
   const history: { at: number; volumeMl: number }[] = [];
   // Each fill is a vertical step: down to the residual found, up to the volume filled; in between the line falls.
@@ -97,108 +71,97 @@ export function VolumeChart({
   }
   const firstAt = sorted[0]?.at ?? curve[0]?.at ?? now;
   const curveEnd = Math.max(curve[curve.length - 1]?.at ?? now, dueAt, now);
-  // The stability limit is drawn when it is near the curve's end; otherwise the caption names it.
-  const showStability = stabilityAt <= curveEnd + 45 * DAY_MS;
+  const showStability = stabilityShown(props);
   const lastAt = showStability ? Math.max(curveEnd, stabilityAt + DAY_MS) : curveEnd;
   const ticks = dayTicks(firstAt, lastAt, timeZone);
 
   return (
-    <figure className="pt-chart">
-      <div role="img" aria-label={`Chart of reservoir volume over time. ${summary}`} className="pt-chart-box">
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart margin={{ top: 24, right: 24, bottom: 8, left: 0 }} accessibilityLayer={false}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
-            <XAxis
-              dataKey="at"
-              type="number"
-              scale="time"
-              domain={[firstAt, lastAt]}
-              tickFormatter={(at: number) => day(at, timeZone)}
-              ticks={ticks}
-              allowDataOverflow
-            />
-            <YAxis domain={[0, reservoirMl]} unit=" mL" width={64} ticks={volumeTicks(reservoirMl)} />
-            <Tooltip
-              labelFormatter={(at) => formatInstant(Number(at), timeZone)}
-              formatter={(value) => [formatMl(Number(value)), 'Volume']}
-            />
-            <Legend verticalAlign="bottom" height={28} />
-            <ReferenceLine
-              y={alarmMl}
-              stroke="#b3001b"
-              strokeDasharray="6 3"
-              label={{
-                value: `Alarm ${formatMl(alarmMl)}`,
-                position: 'insideTopLeft',
-                fill: '#b3001b',
-                fontSize: 12,
-              }}
-            />
-            <ReferenceLine
-              x={now}
-              stroke="#5b6470"
-              label={{ value: 'Now', position: 'insideBottomLeft', fill: '#5b6470', fontSize: 12 }}
-            />
-            <ReferenceLine
-              x={dueAt}
-              stroke="#c2410c"
-              strokeWidth={2}
-              label={{ value: `Due ${dueLabel}`, position: 'insideTopRight', fill: '#9a3412', fontSize: 12 }}
-            />
-            {showStability && (
-              <ReferenceLine
-                x={stabilityAt}
-                stroke="#6b3b00"
-                strokeDasharray="2 4"
-                label={{
-                  value: `Stability ${stabilityLabel}`,
-                  position: 'insideTopLeft',
-                  fill: '#6b3b00',
-                  fontSize: 12,
-                }}
-              />
-            )}
-            <Line
-              name="Recorded refills"
-              data={history}
-              dataKey="volumeMl"
-              stroke="#0b5cad"
-              strokeWidth={2}
-              dot={false}
-              isAnimationActive={false}
-              type="linear"
-            />
-            <Line
-              name="Calculated since the last fill"
-              data={past}
-              dataKey="volumeMl"
-              stroke="#0b5cad"
-              strokeWidth={2}
-              dot={false}
-              isAnimationActive={false}
-              legendType="none"
-              type="linear"
-            />
-            <Line
-              name="Forecast (worst case)"
-              data={future}
-              dataKey="volumeMl"
-              stroke="#1f6f43"
-              strokeWidth={2}
-              strokeDasharray="6 4"
-              dot={false}
-              isAnimationActive={false}
-              type="linear"
-            />
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
-      <figcaption className="small">
-        {!showStability && (
-          <span className="muted">The drug stability limit ({stabilityLabel}) is beyond the chart. </span>
+    <ResponsiveContainer width="100%" height="100%">
+      <LineChart margin={{ top: 24, right: 24, bottom: 8, left: 0 }} accessibilityLayer={false}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
+        <XAxis
+          dataKey="at"
+          type="number"
+          scale="time"
+          domain={[firstAt, lastAt]}
+          tickFormatter={(at: number) => day(at, timeZone)}
+          ticks={ticks}
+          allowDataOverflow
+        />
+        <YAxis domain={[0, reservoirMl]} unit=" mL" width={64} ticks={volumeTicks(reservoirMl)} />
+        <Tooltip
+          labelFormatter={(at) => formatInstant(Number(at), timeZone)}
+          formatter={(value) => [formatMl(Number(value)), 'Volume']}
+        />
+        <Legend verticalAlign="bottom" height={28} />
+        <ReferenceLine
+          y={alarmMl}
+          stroke="#b3001b"
+          strokeDasharray="6 3"
+          label={{
+            value: `Alarm ${formatMl(alarmMl)}`,
+            position: 'insideTopLeft',
+            fill: '#b3001b',
+            fontSize: 12,
+          }}
+        />
+        <ReferenceLine
+          x={now}
+          stroke="#5b6470"
+          label={{ value: 'Now', position: 'insideBottomLeft', fill: '#5b6470', fontSize: 12 }}
+        />
+        <ReferenceLine
+          x={dueAt}
+          stroke="#c2410c"
+          strokeWidth={2}
+          label={{ value: `Due ${dueLabel}`, position: 'insideTopRight', fill: '#9a3412', fontSize: 12 }}
+        />
+        {showStability && (
+          <ReferenceLine
+            x={stabilityAt}
+            stroke="#6b3b00"
+            strokeDasharray="2 4"
+            label={{
+              value: `Stability ${stabilityLabel}`,
+              position: 'insideTopLeft',
+              fill: '#6b3b00',
+              fontSize: 12,
+            }}
+          />
         )}
-        {summary}
-      </figcaption>
-    </figure>
+        <Line
+          name="Recorded refills"
+          data={history}
+          dataKey="volumeMl"
+          stroke="#0b5cad"
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+          type="linear"
+        />
+        <Line
+          name="Calculated since the last fill"
+          data={past}
+          dataKey="volumeMl"
+          stroke="#0b5cad"
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+          legendType="none"
+          type="linear"
+        />
+        <Line
+          name="Forecast (worst case)"
+          data={future}
+          dataKey="volumeMl"
+          stroke="#1f6f43"
+          strokeWidth={2}
+          strokeDasharray="6 4"
+          dot={false}
+          isAnimationActive={false}
+          type="linear"
+        />
+      </LineChart>
+    </ResponsiveContainer>
   );
 }

@@ -10,7 +10,8 @@ import { assessDoseChangeOver24h, changedReservoirField } from '@/lib/domain/dos
 import { assessDoseChange } from '@/lib/domain/refill';
 import { formatConcentration, formatInstant, formatLocalDate, formatMlPerDay, statusLabels } from '@/lib/format';
 import { ApiError } from '@/lib/query/client';
-import { changeProgram, clinicalKeys, forecastPreviewQuery, type ForecastJson } from '@/lib/query/patients';
+import { changeProgram, forecastPreviewQuery, type ForecastJson } from '@/lib/query/patients';
+import { refetchAfter } from '@/lib/query/keys';
 import { fieldErrors } from '@/lib/validation/errors';
 import {
   changeProgramSchema,
@@ -119,11 +120,7 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
   const mutation = useMutation({
     mutationFn: (body: Parameters<typeof changeProgram>[1]) => changeProgram(pump.id, body),
     onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.patient(context.patient.id) }),
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.programs(pump.id) }),
-        queryClient.invalidateQueries({ queryKey: clinicalKeys.worklist }),
-      ]);
+      await refetchAfter(queryClient, { patientId: context.patient.id });
     },
   });
   const liveErrors = parsed.success ? {} : fieldErrors(parsed.error);
