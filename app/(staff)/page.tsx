@@ -4,7 +4,7 @@ import { getDb } from '@/db';
 import { users } from '@/db/schema';
 import { listWorklist, type WorklistRow } from '@/db/queries/worklist';
 import { requirePageStaff } from '@/lib/auth/session';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { formatInstant, formatLocalDate, statusLabels, worklistTierLabels } from '@/lib/format';
 import { worklistQueryFrom } from '@/lib/validation/worklist';
 import { fieldErrors } from '@/lib/validation/errors';

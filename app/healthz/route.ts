@@ -1,5 +1,5 @@
 /** GET /healthz: the process is alive and answering (no database access; see /readyz). Public, no PHI. */
-import { json } from '@/lib/server/api';
+import { json } from '@/lib/http/api';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,8 @@
 /** GET /readyz: 200 when this process can serve and store records, 503 naming the failing checks. Public, no PHI. */
 import { getDb } from '@/db';
 import { env } from '@/lib/env';
-import { json } from '@/lib/server/api';
-import { checkReadiness } from '@/lib/server/readiness';
+import { json } from '@/lib/http/api';
+import { checkReadiness } from '@/lib/http/readiness';
 
 export const dynamic = 'force-dynamic';
 

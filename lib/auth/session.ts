@@ -80,7 +80,7 @@ export async function requirePageStaff(permission?: Permission, returnTo = '/'):
   return staff;
 }
 
-/** For route handlers and server actions: throws 401/403 errors mapped by lib/server/api.ts. */
+/** For route handlers and server actions: throws 401/403 errors mapped by lib/http/api.ts. */
 export async function requireApiStaff(requestHeaders: Headers, permission: Permission): Promise<Staff> {
   const staff = await resolveStaff(requestHeaders);
   if (!staff) throw new UnauthorizedError('Sign in first (or send a valid API token).');

@@ -11,7 +11,7 @@ import { openDatabase, writeTransaction } from '@/db/client';
 import { createClinic } from '@/db/factories';
 import * as s from '@/db/schema';
 import { DatabaseFileChangedError } from '@/lib/errors';
-import { errorResponse } from '@/lib/server/api';
+import { errorResponse } from '@/lib/http/api';
 
 function freshFile() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pump-identity-'));

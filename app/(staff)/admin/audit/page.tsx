@@ -5,7 +5,7 @@ import { listStaff } from '@/db/queries/staff';
 import { requirePageStaff } from '@/lib/auth/session';
 import { ValidationError } from '@/lib/errors';
 import { formatInstant } from '@/lib/format';
-import { auditFilterFrom } from '@/lib/server/audit-filter';
+import { auditFilterFrom } from '@/lib/validation/audit-filter';
 import { eq } from 'drizzle-orm';
 import { clinics } from '@/db/schema';
 

@@ -1,20 +1,16 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
-import {
-  catalogOptions,
-  patientDetail,
-  recordPatientView,
-  verifierOptions,
-  type PumpDto,
-} from '@/db/queries/patients';
+import { catalogOptions } from '@/db/queries/drugs';
+import { verifierOptions } from '@/db/queries/dtos';
+import { patientDetail, recordPatientView, type PumpDto } from '@/db/queries/patients';
 import { isAfterRefillDueDate } from '@/lib/domain/booking';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff, type Staff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
 import { formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 import { AlertList } from './_components/alert-list';
 import { CardPanel } from './_components/card-panel';

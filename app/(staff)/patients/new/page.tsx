@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { newPatientOptions } from '@/db/queries/patients-create';
+import { newPatientOptions } from '@/db/queries/patient-lookup';
 import * as s from '@/db/schema';
 import { requirePageStaff } from '@/lib/auth/session';
 import { localDateOf } from '@/lib/domain/calendar';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { NewPatientForm } from './_components/new-patient-form';
 
 export const metadata = { title: 'Add a patient' };

@@ -1,7 +1,7 @@
 import { getDb } from '@/db';
 import { listAudit } from '@/db/queries/audit';
-import { api } from '@/lib/server/api';
-import { auditFilterFrom } from '@/lib/server/audit-filter';
+import { api } from '@/lib/http/api';
+import { auditFilterFrom } from '@/lib/validation/audit-filter';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import { getDb } from '@/db';
 import { openSlotsForPump } from '@/db/queries/appointments';
-import { api, parseWith } from '@/lib/server/api';
+import { api, parseWith } from '@/lib/http/api';
 import { plainParams, slotQuerySchema } from '@/lib/validation/appointment';
 
 export const dynamic = 'force-dynamic';

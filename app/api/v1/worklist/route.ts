@@ -1,7 +1,7 @@
 import { getDb } from '@/db';
 import { listWorklist } from '@/db/queries/worklist';
 import { ValidationError } from '@/lib/errors';
-import { api } from '@/lib/server/api';
+import { api } from '@/lib/http/api';
 import { fieldErrors } from '@/lib/validation/errors';
 import { worklistQueryFrom } from '@/lib/validation/worklist';
 

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Field } from '@/app/(staff)/_components/field';
-import type { NewPatientOptions } from '@/db/queries/patients-create';
+import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import { ApiError, fetchJson } from '@/lib/query/client';
 import { scheduleKeys } from '@/lib/query/appointments';
 import type { CreatePatientBody } from '@/lib/validation/patient-create';

@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { getDb } from '@/db';
 import { audit, listAudit } from '@/db/queries/audit';
-import { api } from '@/lib/server/api';
-import { auditFilterFrom } from '@/lib/server/audit-filter';
+import { api } from '@/lib/http/api';
+import { auditFilterFrom } from '@/lib/validation/audit-filter';
 
 export const dynamic = 'force-dynamic';
 

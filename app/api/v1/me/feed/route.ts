@@ -5,8 +5,8 @@
 import { getDb } from '@/db';
 import { feedStatus, revokeFeedToken, rotateFeedToken, type FeedOwner } from '@/db/queries/feeds';
 import type { Staff } from '@/lib/auth/session';
-import { api } from '@/lib/server/api';
-import { feedLink, publicOrigin } from '@/lib/server/feeds';
+import { api } from '@/lib/http/api';
+import { feedLink, publicOrigin } from '@/lib/feeds/serve';
 import { rotateFeedSchema } from '@/lib/validation/feeds';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 import { getDb } from '@/db';
 import { recordCardPrint } from '@/db/queries/cards';
-import { api } from '@/lib/server/api';
+import { api } from '@/lib/http/api';
 import { cardPrintBody } from '@/lib/validation/cards';
 import { parseId } from '@/lib/validation/ids';
 

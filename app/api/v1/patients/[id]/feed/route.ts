@@ -4,8 +4,8 @@
  */
 import { getDb } from '@/db';
 import { feedStatus, patientFeedOwner, revokeFeedToken, rotateFeedToken } from '@/db/queries/feeds';
-import { api } from '@/lib/server/api';
-import { feedLink, publicOrigin } from '@/lib/server/feeds';
+import { api } from '@/lib/http/api';
+import { feedLink, publicOrigin } from '@/lib/feeds/serve';
 import { rotateFeedSchema } from '@/lib/validation/feeds';
 import { parseId } from '@/lib/validation/ids';
 

@@ -1,7 +1,7 @@
 import { getDb } from '@/db';
 import { pumpForecastFor } from '@/db/queries/pumps';
-import { api } from '@/lib/server/api';
-import { forecastJson } from '@/lib/server/forecast-json';
+import { api } from '@/lib/http/api';
+import { forecastJson } from '@/db/queries/dtos';
 import { parseId } from '@/lib/validation/ids';
 
 export const dynamic = 'force-dynamic';

@@ -5,14 +5,15 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import type { DiscrepancyReviewInput } from '@/lib/validation/patient';
-import { writeTransaction, type Db } from '../client';
-import * as s from '../schema';
-import { openDiscrepancyAlerts } from './alerts';
-import { audit, type Actor } from './audit';
-import { computeForecasts, loadForecastContexts, refreshForecasts } from './forecasts';
-import { pumpAlertDtos, type AlertDto } from './patients';
-import { pumpInClinic } from './pumps';
+import { type DiscrepancyReviewInput } from '@/lib/validation/patient';
+import { writeTransaction, type Db } from '@/db/client';
+import * as s from '@/db/schema';
+import { openDiscrepancyAlerts } from '@/db/queries/alerts';
+import { audit } from '@/db/queries/audit';
+import { computeForecasts, loadForecastContexts, refreshForecasts } from '@/db/queries/forecasts';
+import { pumpAlertDtos, type AlertDto } from '@/db/queries/dtos';
+import { pumpInClinic } from '@/db/queries/pumps';
+import type { ClinicActor } from '@/lib/clinic/actor';
 
 /**
  * Records the review of visit `visitId`'s discrepancy on pump `pumpId` and answers the pump's alerts, the E5
@@ -20,7 +21,7 @@ import { pumpInClinic } from './pumps';
  */
 export function reviewDiscrepancy(
   db: Db,
-  actor: Actor,
+  actor: ClinicActor,
   pumpId: number,
   visitId: number,
   input: DiscrepancyReviewInput,
