@@ -1,8 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { clinics } from '@/db/schema';
+import { clinicHeader } from '@/db/queries/clinics';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { IdleSignOut, SignOutButton } from './_components/session-controls';
@@ -10,7 +9,7 @@ import { Providers } from './_components/providers';
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const staff = await requirePageStaff();
-  const clinic = getDb().select({ name: clinics.name, idle: clinics.idleTimeoutMinutes }).from(clinics).where(eq(clinics.id, staff.clinicId)).get();
+  const clinic = clinicHeader(getDb(), staff.clinicId);
   return (
     <Providers>
       <a href="#main" className="skip-link">
@@ -38,7 +37,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           <SignOutButton />
         </div>
       </header>
-      <IdleSignOut minutes={clinic?.idle ?? 15} />
+      <IdleSignOut minutes={clinic?.idleTimeoutMinutes ?? 15} />
       <main id="main">{children}</main>
     </Providers>
   );

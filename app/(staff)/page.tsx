@@ -1,7 +1,6 @@
 import Link from 'next/link';
-import { eq, and } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { users } from '@/db/schema';
+import { physiciansOf } from '@/db/queries/clinics';
 import { listWorklist, type WorklistRow } from '@/db/queries/worklist';
 import { requirePageStaff } from '@/lib/auth/session';
 import { requestNow } from '@/lib/clock';
@@ -21,11 +20,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
   const db = getDb();
   const now = requestNow();
   const data = listWorklist(db, staff.clinicId, filter, now);
-  const physicians = db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(and(eq(users.clinicId, staff.clinicId), eq(users.role, 'physician')))
-    .all();
+  const physicians = physiciansOf(db, staff.clinicId);
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   const query = (overrides: Record<string, string | number | undefined>) => {
     const merged = { ...filter, ...overrides } as Record<string, string | number | undefined>;

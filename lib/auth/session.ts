@@ -12,6 +12,7 @@ import * as s from '@/db/schema';
 import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
 import { auth } from './auth';
 import { can, type Permission } from './permissions';
+import { requestNow } from '@/lib/clock';
 
 export interface Staff {
   id: string;
@@ -33,7 +34,7 @@ function staffFromUser(user: Pick<s.Staff, 'id' | 'name' | 'email' | 'role' | 'c
 }
 
 /** The staff member behind a request, or null. Idle sessions past the clinic's limit are ended here. */
-export async function resolveStaff(requestHeaders: Headers, now = Date.now()): Promise<Staff | null> {
+export async function resolveStaff(requestHeaders: Headers, now = requestNow()): Promise<Staff | null> {
   const db = getDb();
   const authorization = requestHeaders.get('authorization');
   if (authorization?.toLowerCase().startsWith('bearer ')) {

@@ -158,7 +158,6 @@ export function createPatientWithPump(
       })
       .returning({ id: s.pumps.id })
       .get();
-    const actorRole = tx.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, actor.id)).get()?.role;
     const spec: ProgramSpec = {
       drugId: drug.id,
       concentrationMcgPerMl: pr.concentrationNgPerMl / 1000,
@@ -168,7 +167,7 @@ export function createPatientWithPump(
       patientBolus: pr.patientBolus,
       // The version records who ordered it: the physician entering it, or nobody when a nurse transcribes the
       // programmer's printout (never the managing physician by assumption).
-      prescriberId: actorRole === 'physician' ? actor.id : null,
+      prescriberId: actor.prescribes ? actor.id : null,
       reason: 'Initial program at implant',
     };
     const program = tx

@@ -194,9 +194,6 @@ export function replacePump(db: Db, actor: ClinicActor, pumpId: number, input: R
 
     // Implant the new one, filled now (or at noon of an earlier implant day, when recorded afterwards).
     const filledAt = n.implantedOn === today ? now : localDateTimeToInstant(n.implantedOn, '12:00', timeZone);
-    const isPhysician =
-      tx.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, actor.id)).get()?.role ===
-      'physician';
     const { pump, program } = createPump(tx, {
       patientId: old.patientId,
       model,
@@ -217,7 +214,7 @@ export function replacePump(db: Db, actor: ClinicActor, pumpId: number, input: R
           input.program.mode === 'constant-flow' ? undefined : (input.program.periodicBoluses ?? undefined),
         patientBolus: input.program.mode === 'constant-flow' ? null : (input.program.patientBolus ?? null),
         reason: `Replacement of pump ${old.serial}: ${input.reason}`,
-        prescriberId: isPhysician ? actor.id : null,
+        prescriberId: actor.prescribes ? actor.id : null,
       },
       filledAt,
       fillMl: input.initialFill.volumeMl,
