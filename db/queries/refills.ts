@@ -35,6 +35,7 @@ import {
 import { ordersOf, type OrderDto } from './orders';
 import { pumpInClinic } from './pumps';
 import { findOpenSlots, type Slot } from './slots';
+import { isHighRiskPatient } from '@/lib/domain/risk';
 
 export type { DrugOption };
 
@@ -146,7 +147,7 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
       name: `${patient.familyName}, ${patient.givenName}`,
       mrn: patient.mrn,
       spasticityOrigin: patient.spasticityOrigin,
-      highRisk: patient.riskInjuryT6OrAbove || patient.riskCommunication || patient.riskPriorWithdrawal,
+      highRisk: isHighRiskPatient(patient),
     },
     pump: {
       id: pump.id,

@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { alarmVolumeProblem } from '@/lib/domain/volumes';
 import { localDate, localTime } from './common';
 
-export const spasticityOrigins = ['spinal', 'cerebral', 'other'] as const;
-export const programModes = ['simple', 'flex', 'constant-flow'] as const;
+import { programModes, spasticityOrigins } from '@/lib/domain/vocabulary';
+
+export { programModes, spasticityOrigins };
 
 const text = (label: string, max: number) =>
   z

@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { localTime, positive } from './common';
 
-// The same list as db/schema.ts, kept here so that client forms do not bundle the schema module.
-export const programModes = ['simple', 'flex', 'constant-flow'] as const;
-export type ProgramMode = (typeof programModes)[number];
+import { orderTimings, programModes, type ProgramMode } from '@/lib/domain/vocabulary';
+
+export { programModes, type ProgramMode };
 
 export const MAX_CONCENTRATION_MCG_PER_ML = 100_000;
 export const MAX_DOSE_MCG_PER_DAY = 100_000;
@@ -152,8 +152,7 @@ export const secondPersonSchema = z.object({
 });
 export type SecondPersonInput = z.infer<typeof secondPersonSchema>;
 
-export const orderTimings = ['now', 'next-refill'] as const;
-export type OrderTiming = (typeof orderTimings)[number];
+export { orderTimings, type OrderTiming } from '@/lib/domain/vocabulary';
 
 /**
  * POST /api/v1/pumps/{id}/programs: a physician's order, naming the version it replaces. 'now' applies it at

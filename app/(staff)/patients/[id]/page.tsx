@@ -29,6 +29,7 @@ import {
 import { PatientEditor } from './_components/patient-editor';
 import { PumpActions } from './_components/pump-actions';
 import { VolumeChart } from './_components/volume-chart';
+import { isHighRiskPatient, isMissedAppointment } from '@/lib/domain/risk';
 
 export const metadata = { title: 'Patient' };
 
@@ -63,6 +64,7 @@ export default async function PatientPage({ params }: { params: Params }) {
   recordPatientView(db, staff, detail.patient.id, now);
   const { patient, clinic, pumps, today } = detail;
   const risks = riskFlagLabels(patient);
+  const highRisk = isHighRiskPatient(patient);
   const active = pumps.filter((p) => p.status === 'active');
   const explanted = pumps.filter((p) => p.status === 'explanted');
   const catalog = can(staff.role, 'patients:write') ? catalogOptions(db) : null;
@@ -97,8 +99,9 @@ export default async function PatientPage({ params }: { params: Params }) {
       </header>
 
       {risks.length > 0 && (
-        <section className="notice danger pt-risk" aria-labelledby="risk-heading">
-          <h2 id="risk-heading">High-risk patient: watch for withdrawal</h2>
+        <section className={`notice ${highRisk ? 'danger' : 'warn'} pt-risk`} aria-labelledby="risk-heading">
+          {/* "High-risk" is E13 as the engine counts it (lib/domain/risk.ts); hearing impairment alone is a warning. */}
+          <h2 id="risk-heading">{highRisk ? 'High-risk patient: watch for withdrawal' : 'Risk to note'}</h2>
           <ul className="flags">
             {risks.map((r) => (
               <li key={r} className="flag pt-flag">
@@ -241,7 +244,7 @@ function PumpSection({
   const unit = program?.doseUnit ?? 'mcg';
   const headingId = `pump-${pump.id}`;
   const upcoming = pump.appointments
-    .filter((a) => a.status === 'booked' && a.startsAt >= now - 86_400_000)
+    .filter((a) => a.status === 'booked' && !isMissedAppointment(a.startsAt, now))
     .sort((a, b) => a.startsAt - b.startsAt);
   const past = pump.appointments.filter((a) => !upcoming.includes(a)).slice(0, 10);
   const refills = pump.visits.filter((v) => v.discrepancyMl != null);
