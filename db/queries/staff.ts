@@ -7,6 +7,7 @@ import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
 import { requestNow } from '@/lib/clock';
+import { hashToken } from '@/lib/token-hash';
 
 /** What a staff list may show: never password or token hashes. */
 const publicColumns = {
@@ -90,7 +91,7 @@ export function listTokens(db: Pick<Db, 'select'>, userId: string) {
 /** Returns the token once; only its SHA-256 hash is stored. */
 export function createToken(db: Db, actor: Actor, name: string): { id: number; token: string } {
   const token = `pat_${crypto.randomBytes(32).toString('base64url')}`;
-  const tokenHash = crypto.createHash('sha256').update(token).digest('hex');
+  const tokenHash = hashToken(token);
   return writeTransaction(db, (tx) => {
     const row = tx.insert(s.apiTokens).values({ userId: actor.id, name, tokenHash }).returning({ id: s.apiTokens.id }).get();
     audit(tx, actor, 'create', 'api-token', row.id, null, { name });

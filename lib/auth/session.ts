@@ -3,13 +3,13 @@
  * Identity is resolved here, in the handler's layer, and passed down; data modules never read cookies.
  */
 import 'server-only';
-import crypto from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { headers as nextHeaders } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/runtime';
 import * as s from '@/db/schema';
 import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
+import { hashToken } from '@/lib/token-hash';
 import { auth } from './auth';
 import { can, type Permission } from './permissions';
 import { requestNow } from '@/lib/clock';
@@ -24,7 +24,7 @@ export interface Staff {
   sessionId: string | null;
 }
 
-export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+export { hashToken };
 
 const ACTIVITY_WRITE_MS = 30_000;
 
