@@ -21,7 +21,6 @@ import {
   pumpKinds,
   pumpStatuses,
   spasticityOrigins,
-  staffRoles,
   visitKinds,
   withdrawalRisks,
   type StaffRole,
@@ -36,25 +35,8 @@ import {
   DEFAULT_STABILITY_BUFFER_DAYS,
 } from '../lib/domain/policy';
 
-// The vocabularies live in lib/domain/vocabulary.ts; they are re-exported here for the data layer's callers.
-export {
-  alertActions,
-  appointmentStatuses,
-  appointmentTypes,
-  discrepancyFlags,
-  doseUnits,
-  mriRules,
-  orderStatuses,
-  orderTimings,
-  programModes,
-  pumpKinds,
-  pumpStatuses,
-  spasticityOrigins,
-  staffRoles,
-  visitKinds,
-  withdrawalRisks,
-  type StaffRole,
-};
+// The vocabularies live in lib/domain/vocabulary.ts; re-exported here for the data layer's callers.
+export * from '../lib/domain/vocabulary';
 
 const ul = (ml: number) => Math.round(ml * 1000);
 

@@ -1,5 +1,5 @@
 /** What pages show of the caller's clinic: its name, 24/7 phone, time zone, idle limit, and its physicians. */
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import * as s from '../schema';
 
@@ -31,11 +31,19 @@ export function clinicTimeZone(db: Reader, clinicId: number): string {
   return clinicHeader(db, clinicId)?.timeZone ?? 'UTC';
 }
 
-/** The clinic's physicians, for filters and pickers. */
+const physicianOf = (clinicId: number) => and(eq(s.users.clinicId, clinicId), eq(s.users.role, 'physician'));
+
+/** The clinic's physicians by name, for filters and pickers. */
 export function physiciansOf(db: Reader, clinicId: number): { id: string; name: string }[] {
   return db
     .select({ id: s.users.id, name: s.users.name })
     .from(s.users)
-    .where(and(eq(s.users.clinicId, clinicId), eq(s.users.role, 'physician')))
+    .where(physicianOf(clinicId))
+    .orderBy(asc(s.users.name))
     .all();
+}
+
+/** Whether `userId` is a physician of the clinic (a managing physician must be one). */
+export function isPhysicianOfClinic(db: Reader, clinicId: number, userId: string): boolean {
+  return !!db.select({ id: s.users.id }).from(s.users).where(and(eq(s.users.id, userId), physicianOf(clinicId))).get();
 }

@@ -2,6 +2,7 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { type Db } from '@/db/client';
 import * as s from '@/db/schema';
+import { physiciansOf } from '@/db/queries/clinics';
 
 type Reader = Pick<Db, 'select'>;
 
@@ -33,12 +34,7 @@ export function newPatientOptions(db: Reader, clinicId: number) {
     .from(s.drugs)
     .orderBy(asc(s.drugs.name), asc(s.drugs.product))
     .all();
-  const physicians = db
-    .select({ id: s.users.id, name: s.users.name })
-    .from(s.users)
-    .where(and(eq(s.users.clinicId, clinicId), eq(s.users.role, 'physician')))
-    .orderBy(asc(s.users.name))
-    .all();
+  const physicians = physiciansOf(db, clinicId);
   return { models, drugs, physicians };
 }
 

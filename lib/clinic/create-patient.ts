@@ -15,6 +15,7 @@ import * as s from '@/db/schema';
 import { audit } from '@/db/queries/audit';
 import { refreshForecasts } from '@/db/queries/forecasts';
 import type { ClinicActor } from '@/lib/clinic/actor';
+import { isPhysicianOfClinic } from '@/db/queries/clinics';
 
 const ul = (ml: number) => Math.round(ml * 1000);
 const mlOf = (microlitres: number) => microlitres / 1000;
@@ -64,20 +65,8 @@ export function createPatientWithPump(
       .get();
     if (duplicate) fields['patient.mrn'] = `MRN ${p.mrn} is already used by another patient of this clinic.`;
     if (p.dateOfBirth > today) fields['patient.dateOfBirth'] = 'Date of birth must not be in the future.';
-    if (p.managingPhysicianId) {
-      const physician = tx
-        .select({ id: s.users.id })
-        .from(s.users)
-        .where(
-          and(
-            eq(s.users.id, p.managingPhysicianId),
-            eq(s.users.clinicId, actor.clinicId),
-            eq(s.users.role, 'physician'),
-          ),
-        )
-        .get();
-      if (!physician) fields['patient.managingPhysicianId'] = 'Choose a physician of this clinic.';
-    }
+    if (p.managingPhysicianId && !isPhysicianOfClinic(tx, actor.clinicId, p.managingPhysicianId))
+      fields['patient.managingPhysicianId'] = 'Choose a physician of this clinic.';
 
     // ---- Pump: the model's values unless this pump's own are entered ----
     const model = tx.select().from(s.pumpModels).where(eq(s.pumpModels.id, pu.modelId)).get();

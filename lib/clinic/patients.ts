@@ -13,6 +13,7 @@ import {
 } from '@/db/queries/forecasts';
 import { assertSameVersion } from '@/db/queries/versioning';
 import type { ClinicActor } from '@/lib/clinic/actor';
+import { isPhysicianOfClinic } from '@/db/queries/clinics';
 
 const editableColumns = [
   'givenName',
@@ -53,18 +54,7 @@ export function updatePatient(
     if (!current) throw new NotFoundError('No such patient.');
     assertSameVersion('patient record', input.version, current.version);
     if (input.managingPhysicianId) {
-      const physician = tx
-        .select({ id: s.users.id })
-        .from(s.users)
-        .where(
-          and(
-            eq(s.users.id, input.managingPhysicianId),
-            eq(s.users.clinicId, actor.clinicId),
-            eq(s.users.role, 'physician'),
-          ),
-        )
-        .get();
-      if (!physician)
+      if (!isPhysicianOfClinic(tx, actor.clinicId, input.managingPhysicianId))
         throw new ValidationError('Invalid input', {
           managingPhysicianId: 'Managing physician must be a physician of this clinic',
         });
