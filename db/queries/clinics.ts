@@ -45,5 +45,9 @@ export function physiciansOf(db: Reader, clinicId: number): { id: string; name: 
 
 /** Whether `userId` is a physician of the clinic (a managing physician must be one). */
 export function isPhysicianOfClinic(db: Reader, clinicId: number, userId: string): boolean {
-  return !!db.select({ id: s.users.id }).from(s.users).where(and(eq(s.users.id, userId), physicianOf(clinicId))).get();
+  return !!db
+    .select({ id: s.users.id })
+    .from(s.users)
+    .where(and(eq(s.users.id, userId), physicianOf(clinicId)))
+    .get();
 }

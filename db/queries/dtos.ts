@@ -16,18 +16,15 @@ import {
   openDiscrepancyAlerts,
   withRecordAlerts,
   type Ack,
-  type PumpAlert
+  type PumpAlert,
 } from './alerts';
-import {
-  type PumpForecastContext
-} from './forecasts';
+import { type PumpForecastContext } from './forecasts';
 
 const ml = (microlitres: number) => microlitres / 1000;
 const mlOrNull = (microlitres: number | null) => (microlitres == null ? null : microlitres / 1000);
 const mcg = (nanograms: number) => nanograms / 1000;
 
 const DAY_MS = 86_400_000;
-
 
 export interface CurvePoint {
   at: number;
@@ -296,7 +293,12 @@ export function visitDtos(
   return out.reverse();
 }
 
-export function alertDtos(alerts: PumpAlert[], acks: Ack[], now: number, names: Map<string, string>): AlertDto[] {
+export function alertDtos(
+  alerts: PumpAlert[],
+  acks: Ack[],
+  now: number,
+  names: Map<string, string>,
+): AlertDto[] {
   return alerts.map((a) => {
     const cover = coveringAck(a, acks, now);
     const acknowledged = cover !== undefined;
@@ -370,7 +372,6 @@ export function pumpAlertDtos(
   );
 }
 
-
 /** The engine's forecast as JSON: instants as ISO 8601 with the clinic's offset, volumes rounded to 1 nL. */
 
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
@@ -381,7 +382,8 @@ export function forecastJson(f: Forecast, timeZone: string) {
     worstCaseDailyVolumeMl: round(f.worstCaseDailyVolumeMl),
     dailyDoseMcg: round(f.dailyDoseMcg),
     volumeNowMl: round(f.volumeNowMl),
-    lowReservoirAlarmAt: f.lowReservoirAlarmAt == null ? null : formatInstantIso(f.lowReservoirAlarmAt, timeZone),
+    lowReservoirAlarmAt:
+      f.lowReservoirAlarmAt == null ? null : formatInstantIso(f.lowReservoirAlarmAt, timeZone),
     emptyAt: f.emptyAt == null ? null : formatInstantIso(f.emptyAt, timeZone),
     stabilityExpiresOn: f.stabilityExpiresOn,
     refillDueOn: f.refillDueOn,

@@ -182,7 +182,7 @@ export function programFormContext(
   };
 }
 
-/** The programmed daily dose of a spec (mcg/day), as stored. */
+/** Every version of a pump's program as doses in effect, for the 24-hour step rule (E7). */
 export function doseHistory(db: Pick<Db, 'select'>, pumpId: number): DoseInEffect[] {
   return db
     .select({

@@ -15,7 +15,12 @@ export interface ClinicActor extends Actor {
 
 /** The actor of a request: the signed-in staff member and what their role allows beyond the route's permission. */
 export function clinicActor(staff: Pick<Staff, 'id' | 'name' | 'clinicId' | 'role'>): ClinicActor {
-  return { id: staff.id, name: staff.name, clinicId: staff.clinicId, prescribes: can(staff.role, 'programs:write') };
+  return {
+    id: staff.id,
+    name: staff.name,
+    clinicId: staff.clinicId,
+    prescribes: can(staff.role, 'programs:write'),
+  };
 }
 
 /** What a use case does inside its transaction. */

@@ -1,21 +1,13 @@
 /** Acknowledging or snoozing an alert, with a reason: the alert stays visible and the action is audited. */
-import {
-  type AlertActionInput
-} from '@/lib/validation/patient';
+import { type AlertActionInput } from '@/lib/validation/patient';
 import { writeTransaction, type Db } from '@/db/client';
-import {
-  acknowledgeAlert
-} from '@/db/queries/alerts';
+import { acknowledgeAlert } from '@/db/queries/alerts';
 import { audit } from '@/db/queries/audit';
-import {
-  computeForecasts,
-  loadForecastContexts,
-  refreshForecasts
-} from '@/db/queries/forecasts';
+import { computeForecasts, loadForecastContexts, refreshForecasts } from '@/db/queries/forecasts';
 import { pumpInClinic } from '@/db/queries/pumps';
 import { type AlertDto, pumpAlertDtos } from '@/db/queries/dtos';
 import { fail } from './field-errors';
-import type { ClinicActor } from '@/lib/clinic/actor';
+import type { ClinicActor } from './actor';
 
 const DAY_MS = 86_400_000;
 
@@ -64,4 +56,3 @@ export function actOnAlert(
     return pumpAlertDtos(tx, actor.clinicId, pumpId, result.forecast.alerts, now);
   });
 }
-

@@ -3,9 +3,7 @@
  * marks it done, an explant cancels it, a replacement moves it): each with its audit row and SEQUENCE moved.
  */
 import { and, eq } from 'drizzle-orm';
-import {
-  formatInstantForHumans, localDateOf
-} from '@/lib/domain/calendar';
+import { formatInstantForHumans, localDateOf } from '@/lib/domain/calendar';
 import { ValidationError } from '@/lib/errors';
 import { type AppointmentPatch, type BookAppointmentInput } from '@/lib/validation/appointment';
 import { writeTransaction, type Db } from '@/db/client';
@@ -13,8 +11,15 @@ import * as s from '@/db/schema';
 import { audit } from '@/db/queries/audit';
 import { refreshForecasts } from '@/db/queries/forecasts';
 import { assertSameVersion } from '@/db/queries/versioning';
-import { type AppointmentDto, assertSchedulable, bookablePump, getAppointment, loadClinic, humanDate } from '@/db/queries/appointments';
-import type { ClinicActor } from '@/lib/clinic/actor';
+import {
+  type AppointmentDto,
+  assertSchedulable,
+  bookablePump,
+  getAppointment,
+  loadClinic,
+  humanDate,
+} from '@/db/queries/appointments';
+import type { ClinicActor } from './actor';
 
 const auditView = (a: AppointmentDto) => ({
   pumpId: a.pumpId,
@@ -180,4 +185,3 @@ export function reviseAppointment(
     .run();
   audit(tx, actor, 'update', 'appointment', appointment.id, audited.before, audited.after);
 }
-

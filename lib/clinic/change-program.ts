@@ -17,11 +17,7 @@ import { writeTransaction, type Db } from '@/db/client';
 import { programValues, type ProgramSpec } from '@/db/factories';
 import * as s from '@/db/schema';
 import { audit } from '@/db/queries/audit';
-import {
-  computeForecasts,
-  loadForecastContexts,
-  refreshForecasts
-} from '@/db/queries/forecasts';
+import { computeForecasts, loadForecastContexts, refreshForecasts } from '@/db/queries/forecasts';
 import { orderDto, specOf, type OrderDto } from '@/db/queries/orders';
 import { insertProgramVersion, programSummary } from './program-versions';
 import { programDto, staffNamesOf, type ProgramDto } from '@/db/queries/dtos';
@@ -30,8 +26,9 @@ import { asValidationError } from './field-errors';
 import { assertSameVersion } from '@/db/queries/versioning';
 import { doseHistory } from '@/db/queries/programs';
 import { fail } from './field-errors';
-import type { ClinicActor } from '@/lib/clinic/actor';
+import type { ClinicActor } from './actor';
 
+/** The programmed daily dose of a spec (mcg/day), as stored. */
 function dailyDoseMcg(spec: ProgramSpec, flowMlPerDay: number | null): number {
   return programValues(0, 0, spec, 0, flowMlPerDay).doseNgPerDay / 1000;
 }
@@ -49,7 +46,6 @@ function orderedSpec(spec: ProgramSpec): s.OrderedProgramSpec {
   };
 }
 
-/** Every version of a pump's program as doses in effect, for the 24-hour step rule (E7). */
 export interface ChangedProgram {
   /** The new version, when the order applied now; null for an order waiting for the next refill. */
   program: ProgramDto | null;
@@ -85,7 +81,7 @@ export function changeProgram(
 ): ChangedProgram {
   return writeTransaction(db, (tx) => {
     if (!actor.prescribes)
-      throw new ForbiddenError('A program change is a physician\'s order: only a physician can order it.');
+      throw new ForbiddenError("A program change is a physician's order: only a physician can order it.");
     const pump = pumpInClinic(tx, actor.clinicId, pumpId);
     if (pump.status !== 'active')
       throw new ValidationError('This pump is explanted: its program cannot be changed.', {
@@ -153,13 +149,18 @@ export function changeProgram(
         ? assessDoseChangeOver24h(doseHistory(tx, pumpId), newDose, patient.origin, effectiveAt)
         : drugChanged
           ? null
-          : { ...assessDoseChange(active.doseNgPerDay / 1000, newDose, patient.origin, 'refill'), baselineMcgPerDay: active.doseNgPerDay / 1000 };
+          : {
+              ...assessDoseChange(active.doseNgPerDay / 1000, newDose, patient.origin, 'refill'),
+              baselineMcgPerDay: active.doseNgPerDay / 1000,
+            };
     if ((doseChange?.exceedsUsualStep || drugChanged) && !secondPerson)
       fail(
         'secondPerson',
         drugChanged
           ? 'A change of drug must be confirmed by a second experienced person (S55): they confirm with their own password'
-          : doseChange && input.timing === 'now' && doseChange.baselineMcgPerDay !== active.doseNgPerDay / 1000
+          : doseChange &&
+              input.timing === 'now' &&
+              doseChange.baselineMcgPerDay !== active.doseNgPerDay / 1000
             ? `The dose change is beyond the usual step over 24 hours (E7: from ${fmtNumber(doseChange.baselineMcgPerDay)} mcg/day within the last 24 h): a second experienced person must confirm it with their own password`
             : 'The dose change is beyond the usual step (E7): a second experienced person must confirm it with their own password',
       );
@@ -177,7 +178,15 @@ export function changeProgram(
         .set({ status: 'cancelled', cancelledAt: now, cancelledById: actor.id, version: p.version + 1 })
         .where(eq(s.programOrders.id, p.id))
         .run();
-      audit(tx, actor, 'update', 'program_order', p.id, { status: 'pending' }, { status: 'cancelled', supersededByNewOrder: true });
+      audit(
+        tx,
+        actor,
+        'update',
+        'program_order',
+        p.id,
+        { status: 'pending' },
+        { status: 'cancelled', supersededByNewOrder: true },
+      );
     }
     const order = tx
       .insert(s.programOrders)
@@ -287,11 +296,12 @@ export function cancelOrder(
       .returning()
       .get();
     audit(tx, actor, 'update', 'program_order', order.id, { status: 'pending' }, { status: 'cancelled' });
-    const drug = tx
-      .select()
-      .from(s.drugs)
-      .where(eq(s.drugs.id, order.spec.drugId))
-      .get()!;
-    return orderDto(updated, drug, staffNamesOf(tx, actor.clinicId), pump.flowUlPerDay == null ? null : pump.flowUlPerDay / 1000);
+    const drug = tx.select().from(s.drugs).where(eq(s.drugs.id, order.spec.drugId)).get()!;
+    return orderDto(
+      updated,
+      drug,
+      staffNamesOf(tx, actor.clinicId),
+      pump.flowUlPerDay == null ? null : pump.flowUlPerDay / 1000,
+    );
   });
 }

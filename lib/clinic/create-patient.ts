@@ -14,7 +14,7 @@ import { programValues, type ProgramSpec } from '@/db/factories';
 import * as s from '@/db/schema';
 import { audit } from '@/db/queries/audit';
 import { refreshForecasts } from '@/db/queries/forecasts';
-import type { ClinicActor } from '@/lib/clinic/actor';
+import type { ClinicActor } from './actor';
 import { isPhysicianOfClinic } from '@/db/queries/clinics';
 
 const ul = (ml: number) => Math.round(ml * 1000);

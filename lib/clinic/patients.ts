@@ -2,17 +2,13 @@
 import { and, eq } from 'drizzle-orm';
 import { localDateOf } from '@/lib/domain/calendar';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import {
-  type UpdatePatientInput
-} from '@/lib/validation/patient';
+import { type UpdatePatientInput } from '@/lib/validation/patient';
 import { writeTransaction, type Db } from '@/db/client';
 import * as s from '@/db/schema';
 import { audit } from '@/db/queries/audit';
-import {
-  refreshForecasts
-} from '@/db/queries/forecasts';
+import { refreshForecasts } from '@/db/queries/forecasts';
 import { assertSameVersion } from '@/db/queries/versioning';
-import type { ClinicActor } from '@/lib/clinic/actor';
+import type { ClinicActor } from './actor';
 import { isPhysicianOfClinic } from '@/db/queries/clinics';
 
 const editableColumns = [
@@ -93,4 +89,3 @@ export function updatePatient(
     return { id: patientId, version: updated?.version ?? current.version + 1, changed: Object.keys(changes) };
   });
 }
-

@@ -29,7 +29,13 @@ export function insertProgramVersion(tx: Tx, v: NewProgramVersion): s.DrugProgra
   return tx
     .insert(s.drugPrograms)
     .values({
-      ...programValues(v.pumpId, v.active.versionNo + 1, { ...v.spec, prescriberId: v.prescriberId }, v.effectiveAt, v.flowMlPerDay),
+      ...programValues(
+        v.pumpId,
+        v.active.versionNo + 1,
+        { ...v.spec, prescriberId: v.prescriberId },
+        v.effectiveAt,
+        v.flowMlPerDay,
+      ),
       createdById: v.enteredById,
       verifiedById: v.verifiedById,
       orderId: v.orderId,
@@ -39,9 +45,21 @@ export function insertProgramVersion(tx: Tx, v: NewProgramVersion): s.DrugProgra
 }
 
 /** The order is applied: it produced `programId`, entered by `byId` at `at`. */
-export function markOrderApplied(tx: Tx, order: s.ProgramOrder, programId: number, at: number, byId: string): void {
+export function markOrderApplied(
+  tx: Tx,
+  order: s.ProgramOrder,
+  programId: number,
+  at: number,
+  byId: string,
+): void {
   tx.update(s.programOrders)
-    .set({ status: 'applied', appliedProgramId: programId, appliedAt: at, appliedById: byId, version: order.version + 1 })
+    .set({
+      status: 'applied',
+      appliedProgramId: programId,
+      appliedAt: at,
+      appliedById: byId,
+      version: order.version + 1,
+    })
     .where(eq(s.programOrders.id, order.id))
     .run();
 }

@@ -3,20 +3,16 @@ import { and, eq, gt } from 'drizzle-orm';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { InvalidInputError } from '@/lib/domain/errors';
 import { alarmVolumeProblem, fillVolumeProblem } from '@/lib/domain/volumes';
-import {
-  type ReplacePumpInput, type UpdatePumpInput
-} from '@/lib/validation/patient';
+import { type ReplacePumpInput, type UpdatePumpInput } from '@/lib/validation/patient';
 import { writeTransaction, type Db } from '@/db/client';
 import { createPump } from '@/db/factories';
 import * as s from '@/db/schema';
 import { reviseAppointment } from './appointments';
 import { audit } from '@/db/queries/audit';
-import {
-  refreshForecasts
-} from '@/db/queries/forecasts';
+import { refreshForecasts } from '@/db/queries/forecasts';
 import { pumpInClinic } from '@/db/queries/pumps';
 import { assertSameVersion } from '@/db/queries/versioning';
-import type { ClinicActor } from '@/lib/clinic/actor';
+import type { ClinicActor } from './actor';
 import { fail } from './field-errors';
 
 const mlOrNull = (microlitres: number | null) => (microlitres == null ? null : microlitres / 1000);
@@ -84,7 +80,11 @@ export function updatePump(db: Db, actor: ClinicActor, pumpId: number, input: Up
         .from(s.pumpModels)
         .where(eq(s.pumpModels.id, pump.modelId))
         .get();
-      const problem = alarmVolumeProblem(input.alarmMl, pump.reservoirUl / 1000, mlOrNull(model?.defaultAlarmUl ?? null));
+      const problem = alarmVolumeProblem(
+        input.alarmMl,
+        pump.reservoirUl / 1000,
+        mlOrNull(model?.defaultAlarmUl ?? null),
+      );
       if (problem) fail('alarmMl', problem);
       changes.alarmUl = Math.round(input.alarmMl * 1000);
     }
@@ -135,7 +135,13 @@ export function updatePump(db: Db, actor: ClinicActor, pumpId: number, input: Up
  * Explants a pump and implants its replacement in one transaction: the new pump (model from the catalogue, alarm
  * and reservoir defaulting to the model's), its first program and initial fill. Booked refills move to the new pump.
  */
-export function replacePump(db: Db, actor: ClinicActor, pumpId: number, input: ReplacePumpInput, now: number) {
+export function replacePump(
+  db: Db,
+  actor: ClinicActor,
+  pumpId: number,
+  input: ReplacePumpInput,
+  now: number,
+) {
   return writeTransaction(db, (tx) => {
     const old = pumpInClinic(tx, actor.clinicId, pumpId);
     assertSameVersion('pump', input.version, old.version);
@@ -258,4 +264,3 @@ export function replacePump(db: Db, actor: ClinicActor, pumpId: number, input: R
     return { oldPumpId: pumpId, newPumpId: pump.id, patientId: old.patientId };
   });
 }
-

@@ -75,13 +75,37 @@ export function recordVisit(
     const toClose = appointmentsToClose(tx, loaded, input);
 
     // Write and audit.
-    const visit = insertVisit(tx, actor, loaded, filled, changed, assessment, reservoirAfterMl, input, secondPerson);
-    const newProgram = changed ? writeProgramChange(tx, actor, loaded, filled, program, input, visit, secondPerson) : null;
+    const visit = insertVisit(
+      tx,
+      actor,
+      loaded,
+      filled,
+      changed,
+      assessment,
+      reservoirAfterMl,
+      input,
+      secondPerson,
+    );
+    const newProgram = changed
+      ? writeProgramChange(tx, actor, loaded, filled, program, input, visit, secondPerson)
+      : null;
     const appointments = closeReplacedAppointments(tx, actor, loaded, toClose, visit.id, now);
     auditVisit(tx, actor, loaded, filled, visit, assessment, input, appointments);
 
     // The answer: the new forecast and the slots to book the next refill before the patient leaves.
-    return visitResponse(tx, actor, loaded, filled, visit, newProgram, changed, assessment, appointments, toClose.previousDueOn, input);
+    return visitResponse(
+      tx,
+      actor,
+      loaded,
+      filled,
+      visit,
+      newProgram,
+      changed,
+      assessment,
+      appointments,
+      toClose.previousDueOn,
+      input,
+    );
   });
 }
 
@@ -123,8 +147,14 @@ function loadRefill(tx: Tx, actor: ClinicActor, pumpId: number, input: RecordVis
 
 function checkVisitTime(loaded: Loaded, now: number): void {
   // 5 minutes of clock difference between the tablet and the server are tolerated.
-  if (loaded.performedAt > now + CLOCK_TOLERANCE_MS) fail('performedAt', 'Visit time cannot be in the future');
-  const problem = visitAfterLastFillProblem(loaded.performedAt, loaded.context.lastVisit.performedAt, now, loaded.timeZone);
+  if (loaded.performedAt > now + CLOCK_TOLERANCE_MS)
+    fail('performedAt', 'Visit time cannot be in the future');
+  const problem = visitAfterLastFillProblem(
+    loaded.performedAt,
+    loaded.context.lastVisit.performedAt,
+    now,
+    loaded.timeZone,
+  );
   if (problem) fail('performedAt', problem);
 }
 
@@ -154,12 +184,16 @@ export function orderForRefill(
   const pending = pendingOrderRow(db, pumpId);
   if (!pending || pending.id !== applyOrderId)
     throw new ConflictError(
-      'The physician\'s order shown was withdrawn or replaced while you were recording the refill. Reload to see the current order.',
+      "The physician's order shown was withdrawn or replaced while you were recording the refill. Reload to see the current order.",
     );
   const ordered = db.select().from(s.drugs).where(eq(s.drugs.id, pending.spec.drugId)).get();
-  if (!ordered) throw new Error(`Order ${pending.id} names drug ${pending.spec.drugId}, which does not exist`);
+  if (!ordered)
+    throw new Error(`Order ${pending.id} names drug ${pending.spec.drugId}, which does not exist`);
   if (ordered.name !== filled.drug.name)
-    fail('drugId', `The order is for ${ordered.product} (${ordered.name}): fill that drug, or do not apply the order`);
+    fail(
+      'drugId',
+      `The order is for ${ordered.product} (${ordered.name}): fill that drug, or do not apply the order`,
+    );
   if (
     changedReservoirField(
       { drugId: filled.drug.id, concentrationMcgPerMl: pending.spec.concentrationMcgPerMl },
@@ -177,7 +211,12 @@ function formatConc(mcgPerMl: number, unit: 'mcg' | 'mg'): string {
   return unit === 'mg' ? `${mcgPerMl / 1000} mg/mL` : `${mcgPerMl} mcg/mL`;
 }
 
-function checkFill(loaded: Loaded, { drug, order }: Filled, input: RecordVisitInput, actor: ClinicActor): void {
+function checkFill(
+  loaded: Loaded,
+  { drug, order }: Filled,
+  input: RecordVisitInput,
+  actor: ClinicActor,
+): void {
   const { active, context } = loaded;
   if (drug.name !== context.drug.name && !order)
     fail(
@@ -197,11 +236,22 @@ function checkFill(loaded: Loaded, { drug, order }: Filled, input: RecordVisitIn
       `The pump holds ${formatConc(active.concentrationNgPerMl / 1000, unit)} and no physician's order for a new concentration is applied: fill ${formatConc(active.concentrationNgPerMl / 1000, unit)}, or ask a physician to order the new concentration for this refill`,
     );
   if (input.drugExpiresOn < loaded.visitDate)
-    fail('drugExpiresOn', `This drug expired on ${input.drugExpiresOn}: do not use it, take an unexpired one`);
-  const fillProblem = fillVolumeProblem(input.volumeFilledMl, loaded.reservoirMl, loaded.alarmMl, 'Volume filled');
+    fail(
+      'drugExpiresOn',
+      `This drug expired on ${input.drugExpiresOn}: do not use it, take an unexpired one`,
+    );
+  const fillProblem = fillVolumeProblem(
+    input.volumeFilledMl,
+    loaded.reservoirMl,
+    loaded.alarmMl,
+    'Volume filled',
+  );
   if (fillProblem) fail('volumeFilledMl', fillProblem);
   if (input.aspiratedResidualMl > loaded.reservoirMl + 1e-9)
-    fail('aspiratedResidualMl', `Aspirated residual cannot be more than the reservoir holds (${loaded.reservoirMl} mL)`);
+    fail(
+      'aspiratedResidualMl',
+      `Aspirated residual cannot be more than the reservoir holds (${loaded.reservoirMl} mL)`,
+    );
 }
 
 // ---- Clinical rules: the program after the refill, the residual check, the confirmations it needs ----
@@ -231,7 +281,9 @@ function programAfterRefill(
   const mode = orderedSpec?.mode ?? active.mode;
   const oldBolusesMcg = (active.periodicBoluses ?? []).reduce((sum, b) => sum + b.doseNg / 1000, 0);
   const oldDailyDoseMcg = active.doseNgPerDay / 1000;
-  let newDailyDoseMcg = orderedSpec ? programValues(0, 0, orderedSpec, 0, flowMl).doseNgPerDay / 1000 : oldDailyDoseMcg;
+  let newDailyDoseMcg = orderedSpec
+    ? programValues(0, 0, orderedSpec, 0, flowMl).doseNgPerDay / 1000
+    : oldDailyDoseMcg;
   let newContinuousMcg: number | undefined;
   if (input.newDoseMcgPerDay != null) {
     // A dose change is a physician's order (reference.md G2, S55): a nurse applies one, never invents one.
@@ -242,9 +294,15 @@ function programAfterRefill(
       );
     if (order) fail('newDoseMcgPerDay', 'The applied order sets the dose: do not change it here as well');
     if (mode === 'constant-flow')
-      fail('newDoseMcgPerDay', "A constant-flow pump's dose changes only with the concentration of the drug filled");
+      fail(
+        'newDoseMcgPerDay',
+        "A constant-flow pump's dose changes only with the concentration of the drug filled",
+      );
     if (mode === 'flex')
-      fail('newDoseMcgPerDay', 'A flex program is changed step by step: ask the physician to change the program');
+      fail(
+        'newDoseMcgPerDay',
+        'A flex program is changed step by step: ask the physician to change the program',
+      );
     newContinuousMcg = input.newDoseMcgPerDay;
     newDailyDoseMcg = input.newDoseMcgPerDay + oldBolusesMcg;
   }
@@ -262,7 +320,12 @@ function programAfterRefill(
 }
 
 /** A refill writes a new program version when an order is applied, or the drug, concentration or dose changed. */
-function programChanged(loaded: Loaded, { drug, order }: Filled, program: ProgramAfterRefill, assessment: RefillAssessment): boolean {
+function programChanged(
+  loaded: Loaded,
+  { drug, order }: Filled,
+  program: ProgramAfterRefill,
+  assessment: RefillAssessment,
+): boolean {
   return (
     !!order ||
     assessment.concentrationChanged ||
@@ -412,7 +475,12 @@ function insertVisit(
 }
 
 /** The program the refill leaves in the pump: the order's, or the active one with the new dose or concentration. */
-function programSpecOf(loaded: Loaded, { drug }: Filled, program: ProgramAfterRefill, input: RecordVisitInput): ProgramSpec {
+function programSpecOf(
+  loaded: Loaded,
+  { drug }: Filled,
+  program: ProgramAfterRefill,
+  input: RecordVisitInput,
+): ProgramSpec {
   const { active } = loaded;
   const { mode } = program;
   return (
@@ -421,8 +489,13 @@ function programSpecOf(loaded: Loaded, { drug }: Filled, program: ProgramAfterRe
       concentrationMcgPerMl: input.concentrationMcgPerMl,
       mode,
       doseMcgPerDay:
-        mode === 'simple' ? (program.newContinuousMcg ?? program.oldDailyDoseMcg - program.oldBolusesMcg) : undefined,
-      flexSteps: active.flexSteps?.map((st) => ({ start: st.start, doseMcgPerHour: st.doseNgPerHour / 1000 })),
+        mode === 'simple'
+          ? (program.newContinuousMcg ?? program.oldDailyDoseMcg - program.oldBolusesMcg)
+          : undefined,
+      flexSteps: active.flexSteps?.map((st) => ({
+        start: st.start,
+        doseMcgPerHour: st.doseNgPerHour / 1000,
+      })),
       periodicBoluses: active.periodicBoluses?.map((b) => ({ at: b.at, doseMcg: b.doseNg / 1000 })),
       patientBolus:
         active.patientBolusDoseNg != null && active.patientBolusMaxPerDay != null
@@ -457,12 +530,19 @@ function writeProgramChange(
   const created = insertProgramVersion(tx, {
     pumpId: loaded.pumpId,
     active,
-    spec: { ...programSpecOf(loaded, filled, program, input), reason: programChangeReason(loaded, order, input) },
+    spec: {
+      ...programSpecOf(loaded, filled, program, input),
+      reason: programChangeReason(loaded, order, input),
+    },
     effectiveAt: loaded.performedAt,
     flowMlPerDay: loaded.flowMl,
     // Who ordered it: the order's physician, the physician refilling, or (a product of the same drug and
     // concentration) whoever ordered the program it continues.
-    prescriberId: order ? order.orderedById : program.doseOrConcentrationChanged ? actor.id : active.prescriberId,
+    prescriberId: order
+      ? order.orderedById
+      : program.doseOrConcentrationChanged
+        ? actor.id
+        : active.prescriberId,
     enteredById: actor.id,
     verifiedById: order?.verifiedById ?? verifier?.id ?? null,
     orderId: order?.id ?? null,
@@ -470,11 +550,19 @@ function writeProgramChange(
   tx.update(s.refillVisits).set({ programId: created.id }).where(eq(s.refillVisits.id, visit.id)).run();
   if (order) {
     markOrderApplied(tx, order, created.id, loaded.performedAt, actor.id);
-    audit(tx, actor, 'update', 'program_order', order.id, { status: 'pending' }, {
-      status: 'applied',
-      programId: created.id,
-      visitId: visit.id,
-    });
+    audit(
+      tx,
+      actor,
+      'update',
+      'program_order',
+      order.id,
+      { status: 'pending' },
+      {
+        status: 'applied',
+        programId: created.id,
+        visitId: visit.id,
+      },
+    );
   }
   audit(tx, actor, 'create', 'drug_program', created.id, programSummary(active), {
     ...programSummary(created),
@@ -592,7 +680,9 @@ function visitResponse(
       `The fill (${input.volumeFilledMl} mL) is within ${FILL_WARN_MARGIN_ML} mL of the reservoir's capacity (${reservoirMl} mL).`,
     );
   if (slots.length === 0)
-    warnings.push(`No open slot before the due date (${after.forecast.refillDueOn}): book the next refill by hand.`);
+    warnings.push(
+      `No open slot before the due date (${after.forecast.refillDueOn}): book the next refill by hand.`,
+    );
 
   const drugs = new Map([[drug.id, { product: drug.product, doseUnit: drug.doseUnit }]]);
   const lastVisitId = loaded.context.lastVisit.id;
@@ -614,7 +704,11 @@ function visitResponse(
     previousDueOn: previousDueOn ?? '',
     forecast: forecastJson(after.forecast, timeZone),
     appointments,
-    slots: slots.map((sl) => ({ startsAt: formatInstantIso(sl.startsAt, timeZone), date: sl.date, time: sl.time })),
+    slots: slots.map((sl) => ({
+      startsAt: formatInstantIso(sl.startsAt, timeZone),
+      date: sl.date,
+      time: sl.time,
+    })),
     timeZone,
     warnings,
   };

@@ -13,7 +13,7 @@ import { audit } from '@/db/queries/audit';
 import { computeForecasts, loadForecastContexts, refreshForecasts } from '@/db/queries/forecasts';
 import { pumpAlertDtos, type AlertDto } from '@/db/queries/dtos';
 import { pumpInClinic } from '@/db/queries/pumps';
-import type { ClinicActor } from '@/lib/clinic/actor';
+import type { ClinicActor } from './actor';
 
 /**
  * Records the review of visit `visitId`'s discrepancy on pump `pumpId` and answers the pump's alerts, the E5
@@ -41,7 +41,8 @@ export function reviewDiscrepancy(
       .where(and(eq(s.refillVisits.id, visitId), eq(s.refillVisits.pumpId, pumpId)))
       .get();
     if (!visit) throw new NotFoundError(`Pump ${pumpId} has no refill visit ${visitId}.`);
-    if (visit.reviewedAt != null) throw new ConflictError(`The discrepancy of visit ${visitId} is already reviewed.`);
+    if (visit.reviewedAt != null)
+      throw new ConflictError(`The discrepancy of visit ${visitId} is already reviewed.`);
     const alert = openDiscrepancyAlerts(tx, [pumpId])
       .get(pumpId)
       ?.find((a) => a.review?.visitId === visitId);
@@ -50,7 +51,11 @@ export function reviewDiscrepancy(
       throw new ValidationError(message, { visitId: message });
     }
     tx.update(s.refillVisits)
-      .set({ discrepancyReviewedById: actor.id, discrepancyReviewedAt: now, discrepancyReviewNote: input.note })
+      .set({
+        discrepancyReviewedById: actor.id,
+        discrepancyReviewedAt: now,
+        discrepancyReviewNote: input.note,
+      })
       .where(eq(s.refillVisits.id, visitId))
       .run();
     audit(

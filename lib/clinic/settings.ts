@@ -15,7 +15,7 @@ import { audit } from '@/db/queries/audit';
 import { refreshForecasts } from '@/db/queries/forecasts';
 import { assertSameVersion } from '@/db/queries/versioning';
 import { type ClinicSettings, getClinicSettings } from '@/db/queries/settings';
-import type { ClinicActor } from '@/lib/clinic/actor';
+import type { ClinicActor } from './actor';
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

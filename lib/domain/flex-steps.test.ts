@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { flexStepsProblem } from './flex-steps';
 
-const steps = (...list: [string, number][]) => list.map(([start, doseMcgPerHour]) => ({ start, doseMcgPerHour }));
+const steps = (...list: [string, number][]) =>
+  list.map(([start, doseMcgPerHour]) => ({ start, doseMcgPerHour }));
 
 describe('flexStepsProblem: one rule for every flex schedule entered', () => {
   it('accepts steps from 00:00, in order, delivering some drug', () => {

@@ -5,9 +5,14 @@ import { fieldErrors } from '@/lib/validation/errors';
 import { auditQuerySchema } from '@/lib/validation/staff';
 
 /** Audit filters from a query string; dates are days in the clinic's zone `zone` (to is inclusive). */
-export function auditFilterFrom(params: URLSearchParams | Record<string, string | undefined>, zone: string): AuditFilter & { page: number } {
+export function auditFilterFrom(
+  params: URLSearchParams | Record<string, string | undefined>,
+  zone: string,
+): AuditFilter & { page: number } {
   const plain = Object.fromEntries(
-    (params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params)).filter(([, v]) => v !== undefined && v !== ''),
+    (params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params)).filter(
+      ([, v]) => v !== undefined && v !== '',
+    ),
   );
   const parsed = auditQuerySchema.safeParse(plain);
   if (!parsed.success) throw new ValidationError('Invalid audit filter.', fieldErrors(parsed.error));
