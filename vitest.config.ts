@@ -13,7 +13,8 @@ export default defineConfig({
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'app/**/*.test.{ts,tsx}', 'tests/**/*.test.ts'],
     environment: 'node',
     // Tests run in UTC; non-UTC clinics are exercised through their own time zones.
-    env: { TZ: 'UTC' },
+    // TZ=UTC unless the run names another zone (scripts/test.mjs also runs the suite in Australia/Lord_Howe).
+    env: { TZ: process.env.TZ || 'UTC' },
     globalSetup: ['tests/global-setup.ts'],
     pool: 'forks',
     testTimeout: 20000,

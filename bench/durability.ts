@@ -7,7 +7,9 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { refillFormContext, recordVisit } from '../db/queries/refills';
+import { refillFormContext } from '../db/queries/refills';
+import { clinicActor } from '../lib/clinic/actor';
+import { recordVisit } from '../lib/clinic/record-visit';
 import * as s from '../db/schema';
 import { recordVisitSchema } from '../lib/validation/refill';
 import { round, summarize } from './stats';
@@ -23,7 +25,7 @@ export interface RefillWriteLatency {
 function nurseActor(db: Db, clinicId: number) {
   const nurse = db.select().from(s.users).where(eq(s.users.role, 'nurse')).all().find((u) => u.clinicId === clinicId);
   if (!nurse) throw new Error('The bench clinic has no nurse.');
-  return { id: nurse.id, name: nurse.name, clinicId, role: nurse.role };
+  return clinicActor({ id: nurse.id, name: nurse.name, clinicId, role: nurse.role });
 }
 
 /** A routine refill of the pump now: the expected residual aspirated, refilled to the reservoir, same drug. */

@@ -396,7 +396,7 @@ try {
         label: 'Clinic feed first request (cache cold)',
         value: round(firstMs),
         unit: 'ms',
-        note: `includes loading the route; the body (${(result.responseBytes / 1024).toFixed(0)} KiB) is then cached per clinic (lib/server/feeds.ts)`,
+        note: `includes loading the route; the body (${(result.responseBytes / 1024).toFixed(0)} KiB) is then cached per clinic (lib/feeds/serve.ts)`,
       });
       // Calendar apps poll with the ETag they hold: the usual request is a revalidation answered 304.
       if (first.etag) {

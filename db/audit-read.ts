@@ -12,6 +12,7 @@
  * The buffering is around audit() (db/queries/audit.ts), never inside it: the audit row itself, and any
  * chaining of rows, stays that function's business.
  */
+import { clockNow } from '../lib/clock';
 import { writeTransaction, type Db } from './client';
 import { audit, type Actor } from './queries/audit';
 import { noteStorageFailure, noteStorageOk } from './storage-state';
@@ -53,7 +54,7 @@ export function auditRead(
   entity: string,
   entityId: string | number | null,
   after: Record<string, unknown> | null = null,
-  now = Date.now(),
+  now = clockNow(),
 ): void {
   if (state.pending.length > 0) flushQuietly(db);
   try {

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from './client';
 import { backupDirectory, backupFileName, listBackups, pruneBackups, writeVerifiedBackup } from './backup';
+import { clockNow } from '../lib/clock';
 
 export interface BackupScheduleConfig {
   DATABASE_PATH: string;
@@ -33,7 +34,7 @@ export interface BackupTickResult {
 export async function backupTick(
   db: Db,
   config: BackupScheduleConfig,
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): Promise<BackupTickResult> {
   const dir = backupDirectory(config);
   const { file, bytes } = await writeVerifiedBackup(db.$client, path.join(dir, backupFileName(now)));
@@ -101,7 +102,7 @@ export function startBackupSchedule(db: Db, config: BackupScheduleConfig): () =>
   };
   const schedule = () => {
     if (stopped) return;
-    const now = Date.now();
+    const now = clockNow();
     timer = setTimeout(
       () => {
         void run().finally(schedule);
@@ -119,7 +120,7 @@ export function startBackupSchedule(db: Db, config: BackupScheduleConfig): () =>
   }
   // A first backup 5 s after start when the newest is older than one interval (or there is none).
   const first =
-    newest === undefined || Date.now() - newest >= interval ? setTimeout(() => void run(), 5_000) : undefined;
+    newest === undefined || clockNow() - newest >= interval ? setTimeout(() => void run(), 5_000) : undefined;
   first?.unref();
   schedule();
   return () => {

@@ -17,6 +17,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrationsFolder } from './client';
 import { acquireServerLock, lockPathFor, type ServerLock } from './server-lock';
+import { clockNow } from '../lib/clock';
 
 export const BACKUP_PREFIX = 'clinic-';
 const BACKUP_NAME = /^clinic-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z\.db$/;
@@ -302,7 +303,7 @@ export interface RestoreResult {
  * Replaces the database at `target` with `backup`. Refuses while a server holds the database; creates the
  * folder; verifies the backup before anything is replaced; keeps the replaced file (and its -wal) aside.
  */
-export function restoreDatabase(backup: string, target: string, now: number = Date.now()): RestoreResult {
+export function restoreDatabase(backup: string, target: string, now: number = clockNow()): RestoreResult {
   // Held until the restore ends, so a server cannot start on a half-restored file either.
   const lock = lockForRestore(target);
   try {

@@ -51,7 +51,7 @@ export function insertOne<T extends SQLiteTable>(
   for (const k of keys) if (!columns[k]) throw new Error(`${getTableName(table)} has no column ${k}`);
   const signature = `${getTableName(table)}(${keys.join(',')})`;
   let cache = statements.get(client);
-  if (!cache) statements.set(client, (cache = new Map()));
+  if (!cache) statements.set(client, (cache = new Map<string, Database.Statement>()));
   let statement = cache.get(signature);
   if (!statement) {
     const names = keys.map((k) => `"${columns[k]!.name}"`);

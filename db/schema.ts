@@ -8,6 +8,37 @@
  */
 import { relations, sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  alertActions,
+  appointmentStatuses,
+  appointmentTypes,
+  discrepancyFlags,
+  doseUnits,
+  mriRules,
+  orderStatuses,
+  orderTimings,
+  programModes,
+  pumpKinds,
+  pumpStatuses,
+  spasticityOrigins,
+  visitKinds,
+  withdrawalRisks,
+  type StaffRole,
+} from '../lib/domain/vocabulary';
+import {
+  DEFAULT_ACCURACY_PCT,
+  DEFAULT_BUFFER_DAYS,
+  DEFAULT_DISCREPANCY_FLOOR_ML,
+  DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
+  DEFAULT_DISCREPANCY_LIMIT_SMALL_ML,
+  DEFAULT_DUE_SOON_DAYS,
+  DEFAULT_STABILITY_BUFFER_DAYS,
+} from '../lib/domain/policy';
+
+// The vocabularies live in lib/domain/vocabulary.ts; re-exported here for the data layer's callers.
+export * from '../lib/domain/vocabulary';
+
+const ul = (ml: number) => Math.round(ml * 1000);
 
 const createdAt = () =>
   integer('created_at')
@@ -28,23 +59,23 @@ export const clinics = sqliteTable('clinics', {
   phoneOffice: text('phone_office'),
   address: text('address').notNull().default(''),
   // Refill policy. Defaults and their sources live in lib/domain/policy.ts.
-  bufferDays: integer('buffer_days').notNull().default(7),
-  dueSoonDays: integer('due_soon_days').notNull().default(14),
+  bufferDays: integer('buffer_days').notNull().default(DEFAULT_BUFFER_DAYS),
+  dueSoonDays: integer('due_soon_days').notNull().default(DEFAULT_DUE_SOON_DAYS),
   /** JSON array of ISO weekdays (1 = Monday). */
   clinicWeekdays: text('clinic_weekdays', { mode: 'json' }).$type<number[]>().notNull(),
   /** JSON array of `YYYY-MM-DD`. */
   holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull(),
-  accuracyPct: integer('accuracy_pct').notNull().default(15),
+  accuracyPct: integer('accuracy_pct').notNull().default(DEFAULT_ACCURACY_PCT),
   // Residual tolerance (reference.md B4, revised): max(floor, min(absolute limit, accuracy % × delivered)),
   // computed by discrepancyToleranceMl in lib/domain/refill.ts.
   /** The measurement floor: syringe-reading noise below it never flags (B4 [INFERENCE], 0.5 mL). */
-  discrepancyFloorUl: integer('discrepancy_floor_ul').notNull().default(500),
+  discrepancyFloorUl: integer('discrepancy_floor_ul').notNull().default(ul(DEFAULT_DISCREPANCY_FLOOR_ML)),
   /** The absolute limit for reservoirs up to 20 mL (Maino 2017, S34: 1 mL). */
-  discrepancyLimitSmallUl: integer('discrepancy_limit_small_ul').notNull().default(1000),
+  discrepancyLimitSmallUl: integer('discrepancy_limit_small_ul').notNull().default(ul(DEFAULT_DISCREPANCY_LIMIT_SMALL_ML)),
   /** The absolute limit for larger reservoirs (ASRA 2017, S33; Maino 2017, S34: 2 mL). */
-  discrepancyLimitLargeUl: integer('discrepancy_limit_large_ul').notNull().default(2000),
+  discrepancyLimitLargeUl: integer('discrepancy_limit_large_ul').notNull().default(ul(DEFAULT_DISCREPANCY_LIMIT_LARGE_ML)),
   /** Days the due date keeps before the drug's stability limit (reference.md B3, B7-2). */
-  stabilityBufferDays: integer('stability_buffer_days').notNull().default(0),
+  stabilityBufferDays: integer('stability_buffer_days').notNull().default(DEFAULT_STABILITY_BUFFER_DAYS),
   /** Appointments the clinic can take per day. */
   dailyCapacity: integer('daily_capacity').notNull().default(12),
   dayStartsAt: text('day_starts_at').notNull().default('08:30'),
@@ -61,8 +92,6 @@ export const clinics = sqliteTable('clinics', {
 
 // ---- Staff and authentication (better-auth's tables, with the clinic and role added) ----
 
-export const staffRoles = ['admin', 'physician', 'nurse', 'front-desk'] as const;
-export type StaffRole = (typeof staffRoles)[number];
 
 export const users = sqliteTable(
   'users',
@@ -163,8 +192,6 @@ export const apiTokens = sqliteTable('api_tokens', {
 
 // ---- Catalogues ----
 
-export const pumpKinds = ['programmable', 'constant-flow'] as const;
-export const mriRules = ['interrogate-after', 'empty-before', 'no-effect-reported', 'unknown'] as const;
 
 export const pumpModels = sqliteTable(
   'pump_models',
@@ -192,14 +219,13 @@ export const pumpModels = sqliteTable(
   (t) => [uniqueIndex('pump_models_number_uq').on(t.manufacturer, t.modelNumber)],
 );
 
-export const withdrawalRisks = ['severe', 'moderate', 'low'] as const;
 
 export const drugs = sqliteTable('drugs', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull(),
   product: text('product').notNull(),
   /** Display unit for doses: baclofen and ziconotide in mcg, morphine in mg. */
-  doseUnit: text('dose_unit', { enum: ['mcg', 'mg'] }).notNull().default('mcg'),
+  doseUnit: text('dose_unit', { enum: doseUnits }).notNull().default('mcg'),
   /** JSON array of concentrations offered, ng/mL. */
   concentrationsNgPerMl: text('concentrations_ng_per_ml', { mode: 'json' }).$type<number[]>().notNull(),
   stabilityDays: integer('stability_days').notNull(),
@@ -212,7 +238,6 @@ export const drugs = sqliteTable('drugs', {
 
 // ---- Patients and their pumps ----
 
-export const spasticityOrigins = ['spinal', 'cerebral', 'other'] as const;
 
 export const patients = sqliteTable(
   'patients',
@@ -253,7 +278,6 @@ export const patients = sqliteTable(
   ],
 );
 
-export const pumpStatuses = ['active', 'explanted'] as const;
 
 export const pumps = sqliteTable(
   'pumps',
@@ -285,7 +309,6 @@ export const pumps = sqliteTable(
   (t) => [index('pumps_patient_idx').on(t.patientId), index('pumps_status_idx').on(t.status)],
 );
 
-export const programModes = ['simple', 'flex', 'constant-flow'] as const;
 
 export interface FlexStepRow {
   start: string;
@@ -338,8 +361,6 @@ export const drugPrograms = sqliteTable(
   ],
 );
 
-export const orderStatuses = ['pending', 'applied', 'cancelled'] as const;
-export const orderTimings = ['now', 'next-refill'] as const;
 
 /** A program as a physician orders it, in the units staff enter (mcg, mL, HH:MM). */
 export interface OrderedProgramSpec {
@@ -385,7 +406,6 @@ export const programOrders = sqliteTable(
   (t) => [index('program_orders_pump_idx').on(t.pumpId, t.status)],
 );
 
-export const visitKinds = ['initial-fill', 'refill'] as const;
 
 export const refillVisits = sqliteTable(
   'refill_visits',
@@ -419,7 +439,7 @@ export const refillVisits = sqliteTable(
     /** Volume the bridge bolus drew from the reservoir (B5): it leaves less drug for the next forecast. */
     bridgeBolusUl: integer('bridge_bolus_ul'),
     discrepancyUl: integer('discrepancy_ul'),
-    discrepancyFlag: text('discrepancy_flag', { enum: ['none', 'over-delivery', 'under-infusion'] }),
+    discrepancyFlag: text('discrepancy_flag', { enum: discrepancyFlags }),
     /** The E5 alert severity the flag raised, kept open until a physician reviews it. */
     discrepancySeverity: text('discrepancy_severity'),
     /** The nurse re-measured or confirmed a critical residual before saving. */
@@ -441,8 +461,6 @@ export const refillVisits = sqliteTable(
   (t) => [index('refill_visits_pump_at_idx').on(t.pumpId, t.performedAt)],
 );
 
-export const appointmentTypes = ['refill', 'replacement', 'titration'] as const;
-export const appointmentStatuses = ['booked', 'done', 'cancelled', 'no-show'] as const;
 
 export const appointments = sqliteTable(
   'appointments',
@@ -511,7 +529,6 @@ export const pumpForecasts = sqliteTable(
   ],
 );
 
-export const alertActions = ['acknowledge', 'snooze'] as const;
 
 export const alertAcknowledgements = sqliteTable(
   'alert_acknowledgements',

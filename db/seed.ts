@@ -24,6 +24,7 @@ import {
 } from './factories';
 import { computeForecasts, loadForecastContexts, refreshForecasts } from './queries/forecasts';
 import * as s from './schema';
+import { clockNow } from '../lib/clock';
 
 export const DEMO_PASSWORD = 'demo-clinic-2026';
 export const demoStaff = [
@@ -166,7 +167,7 @@ function demoHolidays(now: number, timeZone: string): string[] {
 }
 
 function staffUsers(clinicId: number) {
-  const at = new Date();
+  const at = new Date(clockNow());
   return demoStaff.map((u) => ({ id: randomUUID(), email: u.email, name: u.name, role: u.role, clinicId, emailVerified: true, createdAt: at, updatedAt: at }));
 }
 

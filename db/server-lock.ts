@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseStartupError } from './client';
+import { clockNow } from '../lib/clock';
 
 const LOCK_WAIT_MS = 1000;
 
@@ -45,7 +46,7 @@ export function acquireServerLock(databasePath: string): ServerLock {
     try {
       lock.exec('create table if not exists holder (pid integer not null, started_at integer not null)');
       lock.exec('delete from holder');
-      lock.prepare('insert into holder (pid, started_at) values (?, ?)').run(process.pid, Date.now());
+      lock.prepare('insert into holder (pid, started_at) values (?, ?)').run(process.pid, clockNow());
       lock.exec('create table if not exists opened (at integer not null)');
       lock.exec('COMMIT');
     } catch (error) {
@@ -74,7 +75,7 @@ export function acquireServerLock(databasePath: string): ServerLock {
     path: lockPath,
     databaseOpenedBefore: openedBefore,
     markDatabaseOpened: () => {
-      if (!openedBefore && held.open) held.prepare('insert into opened (at) values (?)').run(Date.now());
+      if (!openedBefore && held.open) held.prepare('insert into opened (at) values (?)').run(clockNow());
     },
     release: () => {
       process.off('exit', release);

@@ -15,6 +15,7 @@ import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
 import { clinics } from './schema';
 import { DEMO_PASSWORD, demoStaff, isHalfSeededDemo, seedDemo } from './seed';
+import { clockNow } from '../lib/clock';
 
 const HOUR_MS = 3_600_000;
 
@@ -23,7 +24,7 @@ export async function startup(): Promise<void> {
     const config = env();
     const db = getDb();
     if (config.SEED_DEMO) {
-      const seeded = await seedDemo(db, { now: Date.now(), timeZone: config.CLINIC_TIME_ZONE });
+      const seeded = await seedDemo(db, { now: clockNow(), timeZone: config.CLINIC_TIME_ZONE });
       if (seeded) console.log(`\nSeeded the demo clinic: ${seeded.patients} patients, ${seeded.visits} refill visits.`);
     }
     if (isHalfSeededDemo(db)) {
@@ -33,7 +34,7 @@ export async function startup(): Promise<void> {
     }
     const started = performance.now();
     try {
-      const n = writeTransaction(db, (tx) => refreshForecasts(tx, { all: true }, Date.now()));
+      const n = writeTransaction(db, (tx) => refreshForecasts(tx, { all: true }, clockNow()));
       console.log(`Forecast ${n} active pumps in ${Math.round(performance.now() - started)} ms.`);
     } catch (error) {
       // A bad stored record must not take down sign-in and the public emergency page with it (item 11): the
@@ -44,7 +45,7 @@ export async function startup(): Promise<void> {
     // Appointments that slip into the past stop counting as "next": refresh hourly (and the planner's statistics).
     setInterval(() => {
       try {
-        writeTransaction(db, (tx) => refreshForecasts(tx, { all: true }, Date.now()));
+        writeTransaction(db, (tx) => refreshForecasts(tx, { all: true }, clockNow()));
         optimizeDatabase(db);
       } catch (error) {
         console.error('Hourly forecast refresh failed', error);

@@ -7,6 +7,7 @@
  *
  * Kept on globalThis: Next.js bundles this module more than once (instrumentation hook, route handlers, pages).
  */
+import { clockNow } from '../lib/clock';
 
 /** What a write refused for a full disk answers (503). */
 export const DISK_FULL_MESSAGE =
@@ -44,7 +45,7 @@ export function isDiskFull(error: unknown): boolean {
 }
 
 /** Records a failed write when it failed for lack of storage; returns whether it did. */
-export function noteStorageFailure(error: unknown, now = Date.now()): boolean {
+export function noteStorageFailure(error: unknown, now = clockNow()): boolean {
   if (!isStorageError(error)) return false;
   state.failure = { code: sqliteCode(error)!, at: now };
   return true;

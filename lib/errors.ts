@@ -1,4 +1,4 @@
-/** Errors that carry context, mapped to HTTP statuses in one place (lib/server/api.ts). */
+/** Errors that carry context, mapped to HTTP statuses in one place (lib/http/api.ts). */
 export class AppError extends Error {
   readonly status: number = 500;
 }

@@ -1,15 +1,21 @@
 /** Display formatting: dates in the clinic's zone, volumes and doses with their units. Pure. */
 import { TZDate } from '@date-fns/tz';
-import { format, parseISO } from 'date-fns';
+import { format } from 'date-fns';
+import { dayNumberOf, formatDayNumberForHumans, formatInstantForHumans } from '@/lib/domain/calendar';
 
+// Dates and instants are printed by the domain's formatters, so that page text and alert text say the same
+// instant the same way (`Tue 7 Apr 2026 14:05`, clinic-local).
+
+/** A clinic-local date for pages: `Tue 7 Apr 2026`. */
 export function formatLocalDate(date: string | null | undefined): string {
   if (!date) return '—';
-  return format(parseISO(date), 'EEE d MMM yyyy');
+  return formatDayNumberForHumans(dayNumberOf(date));
 }
 
-export function formatInstant(at: number | null | undefined, timeZone: string, withZone = false): string {
+/** An instant for pages, in the clinic's zone: `Tue 7 Apr 2026 14:05` (as alerts print it). */
+export function formatInstant(at: number | null | undefined, timeZone: string): string {
   if (at == null) return '—';
-  return format(new TZDate(at, timeZone), withZone ? 'EEE d MMM yyyy, HH:mm zzz' : 'EEE d MMM yyyy, HH:mm');
+  return formatInstantForHumans(at, timeZone);
 }
 
 export function formatTime(at: number, timeZone: string): string {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every check, in order, stopping at the first failure: typecheck, lint, unit, e2e.
+// `npm test`: every check, in order, stopping at the first failure: typecheck, lint, unit (UTC, then Australia/Lord_Howe), e2e.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { findChromium } from './chromium.mjs';
@@ -17,17 +17,20 @@ if (!browser) {
   process.exit(1);
 }
 
+// The unit suite runs twice: in UTC, and in a zone with a half-hour DST shift and a +10:30/+11 offset, so that
+// nothing depends on the server's zone (every date is the clinic's zone, passed explicitly).
 const steps = [
   ['typecheck', bin('tsc'), ['--noEmit', '-p', '.']],
   ['lint', bin('eslint'), ['.', '--max-warnings', '0']],
   ['unit', bin('vitest'), ['run']],
+  ['unit-tz', bin('vitest'), ['run'], { TZ: 'Australia/Lord_Howe' }],
   ['e2e', bin('playwright'), ['test']],
 ];
 const only = process.argv.slice(2);
-for (const [name, cmd, args] of steps) {
-  if (only.length && !only.includes(name)) continue;
+for (const [name, cmd, args, env = {}] of steps) {
+  if (only.length && !only.includes(name) && !(name === 'unit-tz' && only.includes('unit'))) continue;
   console.log(`\n▶ ${name}`);
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: browser, TZ: 'UTC' } });
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, CHROMIUM_PATH: browser, TZ: 'UTC', ...env } });
   if (result.status !== 0) {
     console.error(`\n✖ ${name} failed`);
     process.exit(result.status ?? 1);

@@ -1,9 +1,8 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { eq } from 'drizzle-orm';
 import { DemoBanner } from '@/app/_components/demo-banner';
 import { getDb } from '@/db';
-import { clinics } from '@/db/schema';
+import { clinicHeader } from '@/db/queries/clinics';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { IdleSignOut, SignOutButton } from './_components/session-controls';
@@ -11,11 +10,7 @@ import { Providers } from './_components/providers';
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
   const staff = await requirePageStaff();
-  const clinic = getDb()
-    .select({ name: clinics.name, idle: clinics.idleTimeoutMinutes, isDemo: clinics.isDemo })
-    .from(clinics)
-    .where(eq(clinics.id, staff.clinicId))
-    .get();
+  const clinic = clinicHeader(getDb(), staff.clinicId);
   return (
     <Providers>
       <a href="#main" className="skip-link">
@@ -44,7 +39,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         </div>
       </header>
       {clinic?.isDemo && <DemoBanner />}
-      <IdleSignOut minutes={clinic?.idle ?? 15} />
+      <IdleSignOut minutes={clinic?.idleTimeoutMinutes ?? 15} />
       <main id="main">{children}</main>
     </Providers>
   );

@@ -1,11 +1,10 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import Link from 'next/link';
-import { eq, and } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { users } from '@/db/schema';
+import { physiciansOf } from '@/db/queries/clinics';
 import { listWorklist } from '@/db/queries/worklist';
 import { requirePageStaff } from '@/lib/auth/session';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { formatLocalDate, worklistTierLabels } from '@/lib/format';
 import { makeQueryClient } from '@/lib/query/client';
 import { worklistQuery } from '@/lib/query/worklist';
@@ -25,11 +24,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
   const db = getDb();
   const now = requestNow();
   const data = listWorklist(db, staff.clinicId, filter, now);
-  const physicians = db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(and(eq(users.clinicId, staff.clinicId), eq(users.role, 'physician')))
-    .all();
+  const physicians = physiciansOf(db, staff.clinicId);
   // The page as GET /api/v1/worklist answers it: the counts and the table read it from the query cache.
   const queryClient = makeQueryClient();
   await queryClient.prefetchQuery({ ...worklistQuery(filter), queryFn: () => data });

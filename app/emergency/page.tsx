@@ -3,9 +3,8 @@
  * data, ever: at most the managing clinic's name and 24/7 phone (?clinic={id}), which the card shows anyway.
  */
 import type { Metadata } from 'next';
-import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { clinics } from '@/db/schema';
+import { clinicHeader } from '@/db/queries/clinics';
 import { clinicParamFrom } from '@/lib/validation/cards';
 import styles from './emergency.module.css';
 
@@ -19,14 +18,7 @@ function telHref(phone: string): string {
 
 export default async function EmergencyPage({ searchParams }: Props) {
   const clinicId = clinicParamFrom(await searchParams);
-  const clinic =
-    clinicId != null
-      ? getDb()
-          .select({ name: clinics.name, phone24h: clinics.phone24h })
-          .from(clinics)
-          .where(eq(clinics.id, clinicId))
-          .get()
-      : undefined;
+  const clinic = clinicId != null ? clinicHeader(getDb(), clinicId) : undefined;
 
   return (
     <main className={styles.page}>

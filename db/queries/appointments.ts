@@ -28,13 +28,10 @@ import {
   localDateTimeToInstant,
 } from '@/lib/domain/calendar';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import type { AppointmentPatch, AppointmentRange, BookAppointmentInput } from '@/lib/validation/appointment';
-import { writeTransaction, type Db } from '../client';
+import { type AppointmentRange } from '@/lib/validation/appointment';
+import { type Db } from '../client';
 import * as s from '../schema';
-import { audit, type Actor } from './audit';
-import { refreshForecasts } from './forecasts';
 import { findOpenSlots, placesTaken, placesTakenByDay } from './slots';
-import { assertSameVersion } from './versioning';
 
 type Reader = Pick<Db, 'select'>;
 
@@ -113,7 +110,7 @@ type ClinicRow = Pick<
   | 'slotMinutes'
 >;
 
-function loadClinic(db: Reader, clinicId: number): ClinicRow {
+export function loadClinic(db: Reader, clinicId: number): ClinicRow {
   const clinic = db
     .select({
       id: s.clinics.id,
@@ -274,7 +271,7 @@ export function getAppointment(db: Reader, clinicId: number, id: number): Appoin
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 const hhmm = (minutes: number) =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-const humanDate = (date: string) => formatDayNumberForHumans(dayNumberOf(date));
+export const humanDate = (date: string) => formatDayNumberForHumans(dayNumberOf(date));
 
 export function weekdayList(weekdays: readonly number[]): string {
   return [...weekdays]
@@ -393,7 +390,7 @@ export function assertSchedulable(
 }
 
 /** The pump, if it belongs to the clinic (404 otherwise) and is still implanted. */
-function bookablePump(db: Reader, clinicId: number, pumpId: number) {
+export function bookablePump(db: Reader, clinicId: number, pumpId: number) {
   const pump = db
     .select({ id: s.pumps.id, status: s.pumps.status, explantedOn: s.pumps.explantedOn })
     .from(s.pumps)
@@ -406,171 +403,6 @@ function bookablePump(db: Reader, clinicId: number, pumpId: number) {
     throw new ValidationError(msg, { pumpId: msg });
   }
   return pump;
-}
-
-const auditView = (a: AppointmentDto) => ({
-  pumpId: a.pumpId,
-  startsAt: a.startsAtIso,
-  durationMinutes: a.durationMinutes,
-  type: a.type,
-  status: a.status,
-  sequence: a.sequence,
-  notes: a.notes,
-  lateness: a.lateness,
-  lateReason: a.lateReason,
-  overbookReason: a.overbookReason,
-});
-
-export function bookAppointment(
-  db: Db,
-  actor: Actor,
-  input: BookAppointmentInput,
-  now: number,
-): AppointmentDto {
-  return writeTransaction(db, (tx) => {
-    bookablePump(tx, actor.clinicId, input.pumpId);
-    const clinic = loadClinic(tx, actor.clinicId);
-    const durationMinutes = input.durationMinutes ?? clinic.slotMinutes;
-    const slot = assertSchedulable(
-      tx,
-      clinic,
-      { pumpId: input.pumpId, date: input.date, time: input.time, durationMinutes },
-      input,
-      now,
-    );
-    const row = tx
-      .insert(s.appointments)
-      .values({
-        pumpId: input.pumpId,
-        startsAt: slot.startsAt,
-        lateReason: slot.lateReason,
-        overbookReason: slot.overbookReason,
-        durationMinutes,
-        type: input.type,
-        status: 'booked',
-        sequence: 0,
-        notes: input.notes,
-        createdById: actor.id,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: s.appointments.id })
-      .get();
-    refreshForecasts(tx, { pumpIds: [input.pumpId] }, now);
-    const created = getAppointment(tx, actor.clinicId, row.id);
-    audit(tx, actor, 'create', 'appointment', row.id, null, auditView(created));
-    return created;
-  });
-}
-
-const refuse = (message: string, field = 'action'): never => {
-  throw new ValidationError(message, { [field]: message });
-};
-
-/** Move, cancel, mark done or mark no-show, with the version the caller read. */
-export function changeAppointment(
-  db: Db,
-  actor: Actor,
-  id: number,
-  patch: AppointmentPatch,
-  now: number,
-): AppointmentDto {
-  return writeTransaction(db, (tx) => {
-    const before = getAppointment(tx, actor.clinicId, id);
-    assertSameVersion('appointment', patch.version, before.version);
-    const clinic = loadClinic(tx, actor.clinicId);
-    const label = `${before.status === 'no-show' ? 'a no-show' : before.status}`;
-    if (before.status !== 'booked') {
-      refuse(
-        `This appointment is ${label}; only a booked appointment can be ${patch.action === 'move' ? 'moved' : patch.action === 'cancel' ? 'cancelled' : `marked ${patch.action}`}.`,
-      );
-    }
-
-    let set: Partial<typeof s.appointments.$inferInsert>;
-    switch (patch.action) {
-      case 'move': {
-        const durationMinutes = patch.durationMinutes ?? before.durationMinutes;
-        if (
-          patch.date === before.date &&
-          patch.time === before.time &&
-          durationMinutes === before.durationMinutes
-        )
-          return before;
-        const slot = assertSchedulable(
-          tx,
-          clinic,
-          { pumpId: before.pumpId, date: patch.date, time: patch.time, durationMinutes, excludeId: id },
-          patch,
-          now,
-        );
-        // The reasons confirmed for the new time replace the old ones (none needed: none kept).
-        set = {
-          startsAt: slot.startsAt,
-          durationMinutes,
-          lateReason: slot.lateReason,
-          overbookReason: slot.overbookReason,
-        };
-        break;
-      }
-      case 'cancel': {
-        const reason = patch.reason?.trim();
-        set = {
-          status: 'cancelled',
-          notes: reason ? [before.notes, `Cancelled: ${reason}`].filter(Boolean).join('\n') : before.notes,
-        };
-        break;
-      }
-      case 'done': {
-        if (before.date > localDateOf(now, clinic.timeZone))
-          refuse(
-            `This appointment is on ${humanDate(before.date)}; it can be marked done on that day or later.`,
-          );
-        set = { status: 'done' };
-        break;
-      }
-      case 'no-show': {
-        if (before.startsAt > now)
-          refuse(
-            `This appointment starts at ${formatInstantForHumans(before.startsAt, clinic.timeZone)}; a no-show can be recorded once that time has passed.`,
-          );
-        set = { status: 'no-show' };
-        break;
-      }
-    }
-    tx.update(s.appointments)
-      // Every change here alters the start, the duration or the status: calendars must replace the event.
-      .set({ ...set, sequence: before.sequence + 1, version: before.version + 1, updatedAt: now })
-      .where(and(eq(s.appointments.id, id), eq(s.appointments.version, before.version)))
-      .run();
-    // A no-show or cancellation leaves the pump without an upcoming visit: the worklist must rank it as unbooked now.
-    refreshForecasts(tx, { pumpIds: [before.pumpId] }, now);
-    const after = getAppointment(tx, actor.clinicId, id);
-    audit(tx, actor, 'update', 'appointment', id, auditView(before), {
-      ...auditView(after),
-      action: patch.action,
-    });
-    return after;
-  });
-}
-
-/**
- * Changes an appointment as a side effect of another action (a refill marks it done, an explant cancels it, a
- * replacement moves it to the new pump): SEQUENCE goes up so that calendars replace the event, the optimistic
- * version goes up so that an open edit of it gets a 409, and the change is audited.
- */
-export function reviseAppointment(
-  tx: Pick<Db, 'update' | 'insert'>,
-  actor: Actor,
-  appointment: Pick<s.Appointment, 'id' | 'sequence' | 'version'>,
-  set: Partial<Pick<s.Appointment, 'status' | 'pumpId'>>,
-  audited: { before: Record<string, unknown>; after: Record<string, unknown> },
-  now: number,
-): void {
-  tx.update(s.appointments)
-    .set({ ...set, sequence: appointment.sequence + 1, version: appointment.version + 1, updatedAt: now })
-    .where(eq(s.appointments.id, appointment.id))
-    .run();
-  audit(tx, actor, 'update', 'appointment', appointment.id, audited.before, audited.after);
 }
 
 export interface OpenSlot {

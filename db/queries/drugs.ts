@@ -1,5 +1,7 @@
 /** Drug products as the staff forms offer them. */
-import type * as s from '../schema';
+import { asc } from 'drizzle-orm';
+import { type Db } from '@/db/client';
+import * as s from '../schema';
 
 export interface DrugOption {
   id: number;
@@ -20,4 +22,27 @@ export function drugOption(d: s.Drug): DrugOption {
     concentrationsMcgPerMl: d.concentrationsNgPerMl.map((c) => c / 1000),
     stabilityDays: d.stabilityDays,
   };
+}
+
+/** The pump-model and drug catalogue for the replacement form. */
+export function catalogOptions(db: Pick<Db, 'select'>) {
+  const models = db
+    .select()
+    .from(s.pumpModels)
+    .orderBy(asc(s.pumpModels.manufacturer), asc(s.pumpModels.modelNumber))
+    .all()
+    .map((m) => ({
+      id: m.id,
+      label: `${m.manufacturer} ${m.name} ${m.modelNumber}`,
+      kind: m.kind,
+      reservoirMl: m.reservoirUl == null ? null : m.reservoirUl / 1000,
+      defaultAlarmMl: m.defaultAlarmUl == null ? null : m.defaultAlarmUl / 1000,
+    }));
+  const drugs = db
+    .select()
+    .from(s.drugs)
+    .orderBy(asc(s.drugs.id))
+    .all()
+    .map(drugOption);
+  return { models, drugs };
 }

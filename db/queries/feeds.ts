@@ -17,6 +17,7 @@ import type { ClinicFeedInput, FeedAppointment, FeedClinic, FeedDueDate, Patient
 import { FEED_TOKEN_BYTES, type FeedStatus } from '@/lib/validation/feeds';
 import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
+import { hashToken } from '@/lib/token-hash';
 import { audit, type Actor } from './audit';
 
 type Read = Pick<Db, 'select'>;
@@ -38,10 +39,8 @@ export function newFeedToken(): string {
   return crypto.randomBytes(FEED_TOKEN_BYTES).toString('base64url');
 }
 
-/** SHA-256 (hex) of a token: what is stored and looked up. */
-export function hashFeedToken(token: string): string {
-  return crypto.createHash('sha256').update(token, 'utf8').digest('hex');
-}
+/** SHA-256 (hex) of a token: what is stored and looked up (the one token hash, lib/token-hash.ts). */
+export const hashFeedToken = hashToken;
 
 /** Whose feed a token is: a patient's own, or a staff member's clinic feed. */
 export type FeedOwner =

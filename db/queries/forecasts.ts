@@ -2,7 +2,7 @@
  * From stored rows to the forecast engine's input, and the stored forecast of each active pump.
  * The engine (lib/domain) does the arithmetic; this module only loads, converts units and saves.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { appointmentLateness } from '@/lib/domain/booking';
 import { forecast } from '@/lib/domain/forecast';
 import { usualDoseLimits } from '@/lib/domain/policy';
@@ -10,6 +10,7 @@ import type { ClinicPolicy, Forecast, ForecastInput, ProgramVersion } from '@/li
 import type { Db } from '../client';
 import * as s from '../schema';
 import { activeAcknowledgements, openDiscrepancyAlerts, withRecordAlerts, worstOpenAlertRank } from './alerts';
+import { upcomingAppointmentsFrom, isHighRiskPatient } from '@/lib/domain/risk';
 
 type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'all' | 'run'>;
 
@@ -165,8 +166,8 @@ export function loadForecastContexts(
           narrow ? inArray(s.appointments.pumpId, ids) : undefined,
           eq(s.appointments.status, 'booked'),
           inArray(s.appointments.type, ['refill', 'replacement']),
-          // A booked appointment more than a day in the past was missed, not upcoming.
-          sql`${s.appointments.startsAt} >= ${now - 86_400_000}`,
+          // A booked appointment more than a day in the past was missed, not upcoming (lib/domain/risk.ts).
+          gte(s.appointments.startsAt, upcomingAppointmentsFrom(now)),
         ),
       )
       .orderBy(s.appointments.startsAt)
@@ -248,7 +249,7 @@ export function loadForecastContexts(
         programs: timeline,
         nextAppointmentAt: next?.startsAt ?? null,
         latestRecordAt,
-        highRisk: patient.riskInjuryT6OrAbove || patient.riskCommunication || patient.riskPriorWithdrawal,
+        highRisk: isHighRiskPatient(patient),
         hasBackupOralPlan: patient.backupOralPlan.trim() !== '',
       },
     });

@@ -7,14 +7,9 @@
  * entered it and who confirmed it.
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { changedReservoirField } from '@/lib/domain/dose-steps';
-import { ConflictError, ValidationError } from '@/lib/errors';
-import { formatConcentration } from '@/lib/format';
-import type { Db } from '../client';
+import { type Db } from '../client';
 import { programValues, type ProgramSpec } from '../factories';
 import * as s from '../schema';
-
-type Tx = Pick<Db, 'select' | 'insert' | 'update'>;
 
 export interface OrderDto {
   id: number;
@@ -130,81 +125,4 @@ export function pendingOrderRow(db: Pick<Db, 'select'>, pumpId: number): s.Progr
     .where(and(eq(s.programOrders.pumpId, pumpId), eq(s.programOrders.status, 'pending')))
     .orderBy(desc(s.programOrders.id))
     .get();
-}
-
-export interface NewProgramVersion {
-  pumpId: number;
-  active: Pick<s.DrugProgram, 'id' | 'versionNo'>;
-  spec: ProgramSpec;
-  effectiveAt: number;
-  flowMlPerDay: number | null;
-  /** The ordering physician (null only for records transcribed without an order). */
-  prescriberId: string | null;
-  enteredById: string;
-  verifiedById: string | null;
-  orderId: number | null;
-}
-
-/** Supersedes the active version and inserts the next one: the one way a program version is written. */
-export function insertProgramVersion(tx: Tx, v: NewProgramVersion): s.DrugProgram {
-  tx.update(s.drugPrograms)
-    .set({ supersededAt: v.effectiveAt })
-    .where(eq(s.drugPrograms.id, v.active.id))
-    .run();
-  return tx
-    .insert(s.drugPrograms)
-    .values({
-      ...programValues(v.pumpId, v.active.versionNo + 1, { ...v.spec, prescriberId: v.prescriberId }, v.effectiveAt, v.flowMlPerDay),
-      createdById: v.enteredById,
-      verifiedById: v.verifiedById,
-      orderId: v.orderId,
-    })
-    .returning()
-    .get();
-}
-
-function fail(field: string, message: string): never {
-  throw new ValidationError(message, { [field]: message });
-}
-
-/**
- * The order a nurse applies at a refill, checked against what was filled: it must still be the pump's pending
- * order (409 if it was withdrawn or replaced meanwhile), and the drug and concentration filled must be the ones
- * ordered, since the new program is computed for them.
- */
-export function orderForRefill(
-  db: Pick<Db, 'select'>,
-  pumpId: number,
-  applyOrderId: number | null | undefined,
-  filled: { drug: Pick<s.Drug, 'id' | 'name' | 'product' | 'doseUnit'>; concentrationMcgPerMl: number },
-): s.ProgramOrder | null {
-  if (applyOrderId == null) return null;
-  const pending = pendingOrderRow(db, pumpId);
-  if (!pending || pending.id !== applyOrderId)
-    throw new ConflictError(
-      'The physician\'s order shown was withdrawn or replaced while you were recording the refill. Reload to see the current order.',
-    );
-  const ordered = db.select().from(s.drugs).where(eq(s.drugs.id, pending.spec.drugId)).get();
-  if (!ordered) throw new Error(`Order ${pending.id} names drug ${pending.spec.drugId}, which does not exist`);
-  if (ordered.name !== filled.drug.name)
-    fail('drugId', `The order is for ${ordered.product} (${ordered.name}): fill that drug, or do not apply the order`);
-  if (
-    changedReservoirField(
-      { drugId: filled.drug.id, concentrationMcgPerMl: pending.spec.concentrationMcgPerMl },
-      { drugId: filled.drug.id, concentrationMcgPerMl: filled.concentrationMcgPerMl },
-    )
-  )
-    fail(
-      'concentrationMcgPerMl',
-      `The order is for ${formatConcentration(pending.spec.concentrationMcgPerMl * 1000, ordered.doseUnit)}: fill that concentration, or do not apply the order`,
-    );
-  return pending;
-}
-
-/** The order is applied: it produced `programId`, entered by `byId` at `at`. */
-export function markOrderApplied(tx: Tx, order: s.ProgramOrder, programId: number, at: number, byId: string): void {
-  tx.update(s.programOrders)
-    .set({ status: 'applied', appliedProgramId: programId, appliedAt: at, appliedById: byId, version: order.version + 1 })
-    .where(eq(s.programOrders.id, order.id))
-    .run();
 }

@@ -3,7 +3,8 @@ import { freshDb } from '@/tests/db';
 import { createClinic, createPatient, createPump, DAY_MS, ensureCatalog } from '../factories';
 import * as s from '../schema';
 import { computeForecasts, loadForecastContexts } from './forecasts';
-import { forecastCurve, patientDetail, recordPatientView, visitDtos } from './patients';
+import { forecastCurve, visitDtos } from './dtos';
+import { patientDetail, recordPatientView } from './patients';
 
 function setup() {
   const db = freshDb();

@@ -18,6 +18,16 @@ export function pumpInClinic(db: Pick<Db, 'select'>, clinicId: number, pumpId: n
   return row.pump;
 }
 
+/** The MRN of the patient who has this pump, when the pump is of the caller's clinic. */
+export function patientMrnOfPump(db: Pick<Db, 'select'>, clinicId: number, pumpId: number): string | undefined {
+  return db
+    .select({ mrn: s.patients.mrn })
+    .from(s.pumps)
+    .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+    .where(and(eq(s.pumps.id, pumpId), eq(s.patients.clinicId, clinicId)))
+    .get()?.mrn;
+}
+
 export function pumpForecastFor(
   db: Db,
   clinicId: number,

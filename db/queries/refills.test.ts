@@ -10,7 +10,8 @@ import {
   DAY_MS,
   ensureCatalog,
 } from '../factories';
-import { asValidationError, nextRefillSlots } from './refills';
+import { asValidationError } from '@/lib/clinic/field-errors';
+import { nextRefillSlots } from './refills';
 
 describe('nextRefillSlots', () => {
   const db = freshDb();

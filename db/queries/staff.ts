@@ -6,6 +6,8 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
+import { requestNow } from '@/lib/clock';
+import { hashToken } from '@/lib/token-hash';
 
 /** What a staff list may show: never password or token hashes. */
 const publicColumns = {
@@ -29,7 +31,7 @@ export async function createStaff(
 ) {
   const email = input.email.trim().toLowerCase();
   const hash = await hashPassword(input.password);
-  const now = new Date();
+  const now = new Date(requestNow());
   return writeTransaction(db, (tx) => {
     const existing = tx.select({ id: s.users.id }).from(s.users).where(eq(s.users.email, email)).get();
     if (existing) throw new ValidationError('This email already has an account.', { email: 'is already in use' });
@@ -61,14 +63,14 @@ export function updateStaff(
         role: input.role ?? before.role,
         banned: input.disabled ?? before.banned,
         banReason: input.disabled ? `disabled by ${actor.name}` : null,
-        updatedAt: new Date(Math.max(Date.now(), before.updatedAt.getTime() + 1)),
+        updatedAt: new Date(Math.max(requestNow(), before.updatedAt.getTime() + 1)),
       })
       .where(eq(s.users.id, id))
       .run();
     if (input.disabled) {
       // A disabled account is signed out everywhere at once; its API tokens stop working too.
       tx.delete(s.sessions).where(eq(s.sessions.userId, id)).run();
-      tx.update(s.apiTokens).set({ revokedAt: Date.now() }).where(and(eq(s.apiTokens.userId, id), isNull(s.apiTokens.revokedAt))).run();
+      tx.update(s.apiTokens).set({ revokedAt: requestNow() }).where(and(eq(s.apiTokens.userId, id), isNull(s.apiTokens.revokedAt))).run();
     }
     const after = tx.select(publicColumns).from(s.users).where(eq(s.users.id, id)).get()!;
     audit(tx, actor, 'update', 'staff', id, { name: before.name, role: before.role, disabled: before.banned }, { name: after.name, role: after.role, disabled: after.banned });
@@ -89,7 +91,7 @@ export function listTokens(db: Pick<Db, 'select'>, userId: string) {
 /** Returns the token once; only its SHA-256 hash is stored. */
 export function createToken(db: Db, actor: Actor, name: string): { id: number; token: string } {
   const token = `pat_${crypto.randomBytes(32).toString('base64url')}`;
-  const tokenHash = crypto.createHash('sha256').update(token).digest('hex');
+  const tokenHash = hashToken(token);
   return writeTransaction(db, (tx) => {
     const row = tx.insert(s.apiTokens).values({ userId: actor.id, name, tokenHash }).returning({ id: s.apiTokens.id }).get();
     audit(tx, actor, 'create', 'api-token', row.id, null, { name });
@@ -102,7 +104,7 @@ export function revokeToken(db: Db, actor: Actor, id: number): void {
     const row = tx.select().from(s.apiTokens).where(and(eq(s.apiTokens.id, id), eq(s.apiTokens.userId, actor.id))).get();
     if (!row) throw new NotFoundError('No such token.');
     if (row.revokedAt) return;
-    tx.update(s.apiTokens).set({ revokedAt: Date.now() }).where(eq(s.apiTokens.id, id)).run();
+    tx.update(s.apiTokens).set({ revokedAt: requestNow() }).where(eq(s.apiTokens.id, id)).run();
     audit(tx, actor, 'revoke', 'api-token', id, { name: row.name }, null);
   });
 }

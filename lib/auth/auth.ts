@@ -13,6 +13,7 @@ import * as s from '@/db/schema';
 import { env } from '@/lib/env';
 import { authSecret } from './secret';
 import { clearFailures, lockoutMessage, lockedUntil, recordFailure } from './throttle';
+import { requestNow } from '@/lib/clock';
 
 function bodyEmail(body: unknown): string {
   const email = (body as { email?: unknown } | undefined)?.email;
@@ -66,12 +67,12 @@ function createAuth() {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email') return;
         const email = bodyEmail(ctx.body);
-        const until = lockedUntil(db, email, Date.now());
-        if (until) throw new APIError('TOO_MANY_REQUESTS', { message: lockoutMessage(until, Date.now()) });
+        const until = lockedUntil(db, email, requestNow());
+        if (until) throw new APIError('TOO_MANY_REQUESTS', { message: lockoutMessage(until, requestNow()) });
         const user = db.query.users.findFirst({ where: (u, { eq }) => eq(u.email, email.trim().toLowerCase()) }).sync();
         if (user?.banned) {
           // Same answer as a wrong password: a disabled account is not revealed.
-          recordFailure(db, email, Date.now());
+          recordFailure(db, email, requestNow());
           throw new APIError('UNAUTHORIZED', { message: 'Invalid email or password' });
         }
       }),
@@ -79,7 +80,7 @@ function createAuth() {
         if (ctx.path !== '/sign-in/email') return;
         const email = bodyEmail(ctx.body);
         if (ctx.context.newSession) clearFailures(db, email);
-        else if (ctx.context.returned instanceof Error) recordFailure(db, email, Date.now());
+        else if (ctx.context.returned instanceof Error) recordFailure(db, email, requestNow());
       }),
     },
     plugins: [nextCookies()],

@@ -2,7 +2,7 @@
  * Who may do what. The single table behind every page, route handler and server action; docs/security.md
  * lists each route with the permission it needs, and e2e/security.spec.ts walks that table.
  */
-import type { StaffRole } from '@/db/schema';
+import type { StaffRole } from '@/lib/domain/vocabulary';
 
 export const permissions = {
   /** Read patients, pumps, programs, visits, forecasts and the worklist. */

@@ -3,7 +3,6 @@
  * Identity is resolved here, in the handler's layer, and passed down; data modules never read cookies.
  */
 import 'server-only';
-import crypto from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { headers as nextHeaders } from 'next/headers';
 import { redirect } from 'next/navigation';
@@ -11,8 +10,10 @@ import { getDb } from '@/db/runtime';
 import { bestEffortWrite } from '@/db/storage-state';
 import * as s from '@/db/schema';
 import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
+import { hashToken } from '@/lib/token-hash';
 import { auth } from './auth';
 import { can, type Permission } from './permissions';
+import { requestNow } from '@/lib/clock';
 
 export interface Staff {
   id: string;
@@ -24,7 +25,7 @@ export interface Staff {
   sessionId: string | null;
 }
 
-export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+export { hashToken };
 
 const ACTIVITY_WRITE_MS = 30_000;
 
@@ -34,7 +35,7 @@ function staffFromUser(user: Pick<s.Staff, 'id' | 'name' | 'email' | 'role' | 'c
 }
 
 /** The staff member behind a request, or null. Idle sessions past the clinic's limit are ended here. */
-export async function resolveStaff(requestHeaders: Headers, now = Date.now()): Promise<Staff | null> {
+export async function resolveStaff(requestHeaders: Headers, now = requestNow()): Promise<Staff | null> {
   const db = getDb();
   const authorization = requestHeaders.get('authorization');
   if (authorization?.toLowerCase().startsWith('bearer ')) {
@@ -86,7 +87,7 @@ export async function requirePageStaff(permission?: Permission, returnTo = '/'):
   return staff;
 }
 
-/** For route handlers and server actions: throws 401/403 errors mapped by lib/server/api.ts. */
+/** For route handlers and server actions: throws 401/403 errors mapped by lib/http/api.ts. */
 export async function requireApiStaff(requestHeaders: Headers, permission: Permission): Promise<Staff> {
   const staff = await resolveStaff(requestHeaders);
   if (!staff) throw new UnauthorizedError('Sign in first (or send a valid API token).');

@@ -6,7 +6,7 @@ import 'server-only';
 import QRCode from 'qrcode';
 
 /** The public origin (one definition for every link the app hands out). */
-export { requestOrigin as publicOrigin } from '@/lib/server/origin';
+export { requestOrigin as publicOrigin } from '@/lib/http/origin';
 
 export function emergencyUrl(origin: string, clinicId: number): string {
   return `${origin}/emergency?clinic=${clinicId}`;

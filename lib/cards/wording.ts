@@ -9,7 +9,8 @@
 
 export type WithdrawalRisk = 'severe' | 'moderate' | 'low';
 export type MriRule = 'interrogate-after' | 'empty-before' | 'no-effect-reported' | 'unknown';
-export type ProgramMode = 'simple' | 'flex' | 'constant-flow';
+export type { ProgramMode } from '@/lib/domain/vocabulary';
+import type { ProgramMode } from '@/lib/domain/vocabulary';
 
 export interface DrugFacts {
   /** Generic name as stored: 'baclofen', 'morphine', 'ziconotide', … */

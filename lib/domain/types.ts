@@ -12,14 +12,11 @@ export type LocalDate = string;
 /** A clinic-local time of day, `HH:MM` (24 h). */
 export type LocalTime = string;
 
-export type PumpKind = 'programmable' | 'constant-flow';
-export type ProgramMode = 'simple' | 'flex' | 'constant-flow';
-export type SpasticityOrigin = 'spinal' | 'cerebral' | 'other';
+export type { PumpKind, ProgramMode, SpasticityOrigin, WithdrawalRisk } from './vocabulary';
+import type { ProgramMode, PumpKind, WithdrawalRisk } from './vocabulary';
 /** Severity levels of reference.md section E: INFO < WARN < HIGH < CRITICAL. */
 export type Severity = 'info' | 'warn' | 'high' | 'critical';
 export type ForecastStatus = 'empty' | 'critical' | 'overdue' | 'due-soon' | 'ok';
-/** How dangerous an interruption of the drug is: baclofen severe, opioids moderate, ziconotide low (reference.md D). */
-export type WithdrawalRisk = 'severe' | 'moderate' | 'low';
 /** Which delivery rate a volume integration uses: the programmed rate, or every allowed patient bolus taken. */
 export type RateBasis = 'programmed' | 'worst-case';
 /** Codes of reference.md section E raised by this engine. */

@@ -4,7 +4,7 @@
  */
 import { queryOptions } from '@tanstack/react-query';
 import type { AppointmentDto, AppointmentList, PumpSlots } from '@/db/queries/appointments';
-import type { PatientSearchRow } from '@/db/queries/patients-create';
+import type { PatientSearchRow } from '@/db/queries/patient-lookup';
 import type { ClinicSettings } from '@/db/queries/settings';
 import type { AppointmentPatch, BookAppointmentInput } from '@/lib/validation/appointment';
 import type { SettingsPatch } from '@/lib/validation/settings';

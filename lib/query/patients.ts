@@ -6,9 +6,9 @@
  */
 import { queryOptions } from '@tanstack/react-query';
 import type { AlertDto, PatientDetail, ProgramDto, VisitDto } from '@/db/queries/patients';
-import type { ChangedProgram } from '@/db/queries/programs';
+import type { ChangedProgram } from '@/lib/clinic/change-program';
 import type { RecordedVisit } from '@/db/queries/refills';
-import type { forecastJson } from '@/lib/server/forecast-json';
+import type { forecastJson } from '@/db/queries/dtos';
 import type { ChangeProgramInput } from '@/lib/validation/program';
 import type {
   AlertActionInput,

@@ -8,11 +8,9 @@ import { z } from 'zod';
 import { MIN_CONFIRMATION_REASON } from '@/lib/domain/booking';
 import { localDate, localTime } from './common';
 
-// The same lists as db/schema.ts (kept here so that client forms do not bundle the schema module).
-export const appointmentTypes = ['refill', 'replacement', 'titration'] as const;
-export const appointmentStatuses = ['booked', 'done', 'cancelled', 'no-show'] as const;
-export type AppointmentType = (typeof appointmentTypes)[number];
-export type AppointmentStatus = (typeof appointmentStatuses)[number];
+import { appointmentStatuses, appointmentTypes } from '@/lib/domain/vocabulary';
+
+export { appointmentStatuses, appointmentTypes, type AppointmentStatus, type AppointmentType } from '@/lib/domain/vocabulary';
 
 export const MIN_DURATION_MINUTES = 5;
 export const MAX_DURATION_MINUTES = 480;

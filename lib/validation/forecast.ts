@@ -3,6 +3,7 @@
  * and named in the error; the result converts straight to the engine's input.
  */
 import { z } from 'zod';
+import { programModes, pumpKinds } from '@/lib/domain/vocabulary';
 import {
   DEFAULT_DISCREPANCY_FLOOR_ML,
   DEFAULT_DISCREPANCY_LIMIT_LARGE_ML,
@@ -34,7 +35,7 @@ const program = z
   .object({
     from: isoInstant,
     concentrationMcgPerMl: positive('Concentration', 100_000, 'mcg/mL'),
-    mode: z.enum(['simple', 'flex', 'constant-flow'], { message: 'must be simple, flex or constant-flow' }),
+    mode: z.enum(programModes, { message: 'must be simple, flex or constant-flow' }),
     doseMcgPerDay: positive('Daily dose', 100_000, 'mcg/day').optional(),
     steps: z
       .array(flexStep)
@@ -116,7 +117,7 @@ export const forecastRequestSchema = z
     }),
     pump: z
       .object({
-        kind: z.enum(['programmable', 'constant-flow'], { message: 'must be programmable or constant-flow' }),
+        kind: z.enum(pumpKinds, { message: 'must be programmable or constant-flow' }),
         reservoirMl: positive('Reservoir', 100, 'mL'),
         alarmMl: z
           .number({ message: 'must be a number (mL)' })

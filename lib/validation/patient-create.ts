@@ -8,8 +8,11 @@ import { z } from 'zod';
 import { alarmVolumeProblem } from '@/lib/domain/volumes';
 import { localDate, localTime } from './common';
 
-export const spasticityOrigins = ['spinal', 'cerebral', 'other'] as const;
-export const programModes = ['simple', 'flex', 'constant-flow'] as const;
+import { flexStepsProblem } from '@/lib/domain/flex-steps';
+import { programModes, spasticityOrigins } from '@/lib/domain/vocabulary';
+import { flexStepSchema } from './program';
+
+export { programModes, spasticityOrigins };
 
 const text = (label: string, max: number) =>
   z
@@ -92,15 +95,6 @@ export const newPumpSchema = z.object({
   catheterVolumeMl: ml('Catheter volume', 0, 10).nullable().default(null),
 });
 
-export const flexStepSchema = z.object({
-  start: localTime,
-  doseMcgPerHour: z
-    .number({ message: 'Dose must be a number (mcg/hour)' })
-    .finite('Dose must be a number (mcg/hour)')
-    .min(0, 'Dose must be 0 or more mcg/hour')
-    .max(10_000, 'Dose must be at most 10000 mcg/hour'),
-});
-
 export const newProgramSchema = z
   .object({
     drugId: z
@@ -140,31 +134,8 @@ export const newProgramSchema = z
         message: 'Daily dose is required for a simple continuous program',
       });
     if (p.mode === 'flex') {
-      if (!p.flexSteps)
-        ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: 'A flex program needs its steps' });
-      else {
-        const starts = p.flexSteps.map((st) => st.start);
-        if (starts[0] !== '00:00')
-          ctx.addIssue({
-            code: 'custom',
-            path: ['flexSteps'],
-            message: 'The first step must start at 00:00 so that every hour of the day has a rate',
-          });
-        else if (new Set(starts).size !== starts.length)
-          ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: 'Step start times must differ' });
-        else if ([...starts].sort().join() !== starts.join())
-          ctx.addIssue({
-            code: 'custom',
-            path: ['flexSteps'],
-            message: 'Steps must be in order of start time',
-          });
-        else if (p.flexSteps.every((st) => st.doseMcgPerHour === 0))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['flexSteps'],
-            message: 'A flex program must deliver some drug',
-          });
-      }
+      const problem = flexStepsProblem(p.flexSteps);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['flexSteps'], message: problem });
     }
   });
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { alarmVolumeProblem } from '@/lib/domain/volumes';
+import { alertActions, spasticityOrigins } from '@/lib/domain/vocabulary';
 import { localDate, positive } from './common';
 import { programFields, refineProgram } from './program';
 
@@ -31,7 +32,7 @@ export const updatePatientSchema = z
     caregiverName: text('Caregiver name', 120).optional(),
     caregiverPhone: text('Caregiver phone', 40).optional(),
     spasticityOrigin: z
-      .enum(['spinal', 'cerebral', 'other'], { message: 'Origin must be spinal, cerebral or other' })
+      .enum(spasticityOrigins, { message: 'Origin must be spinal, cerebral or other' })
       .optional(),
     riskInjuryT6OrAbove: flag.optional(),
     riskCommunication: flag.optional(),
@@ -136,7 +137,7 @@ export const alertActionSchema = z
     code: z
       .string({ message: 'Alert code is required' })
       .regex(/^E\d{1,2}$/, 'Alert code must look like E1 … E19'),
-    action: z.enum(['acknowledge', 'snooze'], { message: 'Action must be acknowledge or snooze' }),
+    action: z.enum(alertActions, { message: 'Action must be acknowledge or snooze' }),
     reason: z
       .string({ message: 'Reason is required' })
       .trim()

@@ -99,3 +99,16 @@ describe('changeProgramSchema', () => {
     ).toBe(true);
   });
 });
+
+describe('one flex-step rule for the program change and the new patient', () => {
+  it('both refuse a first step after 00:00, with the same message', async () => {
+    const { newProgramSchema } = await import('./patient-create');
+    const flexSteps = [{ start: '07:00', doseMcgPerHour: 14 }];
+    const change = fieldErrors(programSpecSchema.safeParse({ ...base, mode: 'flex', doseMcgPerDay: null, flexSteps }).error!);
+    const created = fieldErrors(
+      newProgramSchema.safeParse({ drugId: 1, concentrationNgPerMl: 500_000, mode: 'flex', flexSteps }).error!,
+    );
+    expect(change.flexSteps).toMatch(/first step must start at 00:00/);
+    expect(created.flexSteps).toBe(change.flexSteps);
+  });
+});

@@ -5,9 +5,10 @@
 import { z } from 'zod';
 import { localTime, positive } from './common';
 
-// The same list as db/schema.ts, kept here so that client forms do not bundle the schema module.
-export const programModes = ['simple', 'flex', 'constant-flow'] as const;
-export type ProgramMode = (typeof programModes)[number];
+import { flexStepsProblem } from '@/lib/domain/flex-steps';
+import { orderTimings, programModes, type ProgramMode } from '@/lib/domain/vocabulary';
+
+export { programModes, type ProgramMode };
 
 export const MAX_CONCENTRATION_MCG_PER_ML = 100_000;
 export const MAX_DOSE_MCG_PER_DAY = 100_000;
@@ -81,33 +82,8 @@ export function refineProgram(p: ProgramShape, ctx: z.RefinementCtx, prefix: (st
       message: 'Daily dose is required for a simple continuous program (mcg/day)',
     });
   if (p.mode === 'flex') {
-    if (!p.flexSteps?.length)
-      ctx.addIssue({
-        code: 'custom',
-        path: [...prefix, 'flexSteps'],
-        message: 'A flex program needs at least one step',
-      });
-    else {
-      const starts = p.flexSteps.map((s) => s.start);
-      if (new Set(starts).size !== starts.length)
-        ctx.addIssue({
-          code: 'custom',
-          path: [...prefix, 'flexSteps'],
-          message: 'Flex step start times must all differ',
-        });
-      else if ([...starts].sort().join() !== starts.join())
-        ctx.addIssue({
-          code: 'custom',
-          path: [...prefix, 'flexSteps'],
-          message: 'Flex steps must be in order of start time',
-        });
-      else if (p.flexSteps.every((s) => s.doseMcgPerHour === 0))
-        ctx.addIssue({
-          code: 'custom',
-          path: [...prefix, 'flexSteps'],
-          message: 'A flex program must deliver some drug',
-        });
-    }
+    const problem = flexStepsProblem(p.flexSteps);
+    if (problem) ctx.addIssue({ code: 'custom', path: [...prefix, 'flexSteps'], message: problem });
   }
   if (p.mode === 'constant-flow') {
     if (p.periodicBoluses?.length)
@@ -152,8 +128,7 @@ export const secondPersonSchema = z.object({
 });
 export type SecondPersonInput = z.infer<typeof secondPersonSchema>;
 
-export const orderTimings = ['now', 'next-refill'] as const;
-export type OrderTiming = (typeof orderTimings)[number];
+export { orderTimings, type OrderTiming } from '@/lib/domain/vocabulary';
 
 /**
  * POST /api/v1/pumps/{id}/programs: a physician's order, naming the version it replaces. 'now' applies it at

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { staffRoles } from '@/db/schema';
+import { staffRoles } from '@/lib/domain/vocabulary';
 
 const role = z.enum(staffRoles, { message: 'must be admin, physician, nurse or front-desk' });
 

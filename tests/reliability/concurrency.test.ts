@@ -10,10 +10,11 @@ import { count, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeTransaction, type Db } from '../../db/client';
 import { createClinic } from '../../db/factories';
-import { getClinicSettings, updateClinicSettings } from '../../db/queries/settings';
+import { getClinicSettings } from '../../db/queries/settings';
+import { updateClinicSettings } from '../../lib/clinic/settings';
 import * as s from '../../db/schema';
 import { ConflictError } from '../../lib/errors';
-import { errorResponse } from '../../lib/server/api';
+import { errorResponse } from '../../lib/http/api';
 import { freshDb } from '../db';
 
 const holder = path.join(import.meta.dirname, 'hold-write-lock.mjs');
@@ -58,7 +59,7 @@ function clinicFixture(): { db: Db; file: string; clinicId: number } {
 describe('write transactions across processes', () => {
   it('the loser of a cross-process edit race gets the 409 (it waited for the winner and read its version)', async () => {
     const { db, file, clinicId } = clinicFixture();
-    const actor = { id: 'race-user', name: 'Race Nurse', clinicId };
+    const actor = { id: 'race-user', name: 'Race Nurse', clinicId, prescribes: false };
     const before = getClinicSettings(db, clinicId);
     // The other process saves first (version + 1) and holds its transaction open for a moment.
     const other = await otherProcessHoldsWriteLock(

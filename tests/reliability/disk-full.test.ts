@@ -13,7 +13,7 @@ import { audit } from '@/db/queries/audit';
 import { createStaff } from '@/db/queries/staff';
 import * as s from '@/db/schema';
 import { noteStorageOk } from '@/db/storage-state';
-import { checkReadiness } from '@/lib/server/readiness';
+import { checkReadiness } from '@/lib/http/readiness';
 import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 process.env.PUBLIC_URL = 'http://localhost:3000';

@@ -11,8 +11,8 @@ import { openDatabase, writeTransaction } from '@/db/client';
 import { createClinic } from '@/db/factories';
 import * as s from '@/db/schema';
 import { DatabaseFileChangedError } from '@/lib/errors';
-import { errorResponse } from '@/lib/server/api';
-import { checkReadiness } from '@/lib/server/readiness';
+import { errorResponse } from '@/lib/http/api';
+import { checkReadiness } from '@/lib/http/readiness';
 
 function freshFile() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pump-identity-'));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
-import { checkReadiness } from '../../lib/server/readiness';
+import { checkReadiness } from '../../lib/http/readiness';
 import { proxy } from '../../proxy';
 import { freshDb } from '../db';
 

@@ -8,7 +8,7 @@ import { loadCard, resolveCardPump, type CardData } from '@/db/queries/cards';
 import type { Staff } from '@/lib/auth/session';
 import { emergencyUrl, publicOrigin, qrSvg } from '@/lib/cards/qr';
 import { NotFoundError } from '@/lib/errors';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { printQueryFrom, type LetterSize } from '@/lib/validation/cards';
 import { parseId } from '@/lib/validation/ids';
 import { cardView, type CardView } from './card-view';

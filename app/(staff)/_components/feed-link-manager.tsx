@@ -12,6 +12,7 @@ import { formatInstant } from '@/lib/format';
 import { ApiError, fetchJson } from '@/lib/query/client';
 import { feedQuery, feedUrl, type FeedOwner, type IssuedFeed } from '@/lib/query/feeds';
 import { FEED_HANDOFF_KEY, type FeedHandoff, type FeedLink, type FeedStatus } from '@/lib/validation/feeds';
+import { clockNow } from '@/lib/clock';
 
 interface Props {
   /** A patient's link (with `patientId`), or the signed-in staff member's clinic link. */
@@ -168,7 +169,7 @@ function IssuedLink({
 }) {
   const storeHandoff = () => {
     if (patientId == null) return;
-    const handoff: FeedHandoff = { ...link, patientId, issuedAt: Date.now() };
+    const handoff: FeedHandoff = { ...link, patientId, issuedAt: clockNow() };
     try {
       sessionStorage.setItem(FEED_HANDOFF_KEY, JSON.stringify(handoff));
     } catch {

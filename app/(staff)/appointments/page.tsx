@@ -1,17 +1,17 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import Link from 'next/link';
-import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { listAppointments } from '@/db/queries/appointments';
-import { searchPatients } from '@/db/queries/patients-create';
-import * as s from '@/db/schema';
+import { clinicTimeZone } from '@/db/queries/clinics';
+import { patientMrnOfPump } from '@/db/queries/pumps';
+import { searchPatients } from '@/db/queries/patient-lookup';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { addDaysToLocalDate, isoWeekdayOf, localDateOf } from '@/lib/domain/calendar';
 import { formatLocalDate } from '@/lib/format';
 import { appointmentsQuery } from '@/lib/query/appointments';
 import { makeQueryClient } from '@/lib/query/client';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { calendarParamsSchema, plainParams } from '@/lib/validation/appointment';
 import { BookAppointment } from './_components/book-appointment';
 import { Calendar } from './_components/calendar';
@@ -26,12 +26,7 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
   const { view, date: asked } = calendarParamsSchema.parse(raw);
   const db = getDb();
   const now = requestNow();
-  const clinic = db
-    .select({ timeZone: s.clinics.timeZone })
-    .from(s.clinics)
-    .where(eq(s.clinics.id, staff.clinicId))
-    .get();
-  const timeZone = clinic?.timeZone ?? 'UTC';
+  const timeZone = clinicTimeZone(db, staff.clinicId);
   const today = localDateOf(now, timeZone);
   const date = asked ?? today;
   // Weeks run Monday to Sunday.
@@ -47,13 +42,8 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
   const pumpId = Number(raw.pumpId);
   let preselected = null;
   if (canWrite && Number.isSafeInteger(pumpId) && pumpId > 0) {
-    const owner = db
-      .select({ mrn: s.patients.mrn })
-      .from(s.pumps)
-      .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
-      .where(and(eq(s.pumps.id, pumpId), eq(s.patients.clinicId, staff.clinicId)))
-      .get();
-    const patient = owner ? searchPatients(db, staff.clinicId, { q: owner.mrn, limit: 1 })[0] : undefined;
+    const mrn = patientMrnOfPump(db, staff.clinicId, pumpId);
+    const patient = mrn != null ? searchPatients(db, staff.clinicId, { q: mrn, limit: 1 })[0] : undefined;
     if (patient?.pumps.some((p) => p.id === pumpId)) preselected = { patient, pumpId };
   }
 

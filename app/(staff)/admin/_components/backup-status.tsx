@@ -23,7 +23,7 @@ export function BackupStatus({ now, timeZone }: { now: number; timeZone: string 
   const last =
     age.lastBackupAt == null || age.ageMs == null
       ? 'none'
-      : `${formatInstant(age.lastBackupAt, timeZone, true)} (${formatAge(age.ageMs)} ago)`;
+      : `${formatInstant(age.lastBackupAt, timeZone)} (${formatAge(age.ageMs)} ago)`;
   const warning =
     age.state === 'none'
       ? 'No backup of this database exists. Check that the server can write to BACKUP_DIR (docs/operations.md).'

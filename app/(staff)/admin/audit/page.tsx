@@ -1,13 +1,12 @@
 import Link from 'next/link';
 import { getDb } from '@/db';
 import { listAudit } from '@/db/queries/audit';
+import { clinicTimeZone } from '@/db/queries/clinics';
 import { listStaff } from '@/db/queries/staff';
 import { requirePageStaff } from '@/lib/auth/session';
 import { ValidationError } from '@/lib/errors';
 import { formatInstant } from '@/lib/format';
-import { auditFilterFrom } from '@/lib/server/audit-filter';
-import { eq } from 'drizzle-orm';
-import { clinics } from '@/db/schema';
+import { auditFilterFrom } from '@/lib/validation/audit-filter';
 
 export const metadata = { title: 'Audit trail' };
 
@@ -19,17 +18,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const me = await requirePageStaff('audit:read', '/admin/audit');
   const db = getDb();
   const params = await searchParams;
+  const zone = clinicTimeZone(db, me.clinicId);
   let error: string | null = null;
   let filter: ReturnType<typeof auditFilterFrom> = { page: 1 };
   try {
-    filter = auditFilterFrom(db, me.clinicId, params);
+    filter = auditFilterFrom(params, zone);
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     error = `${e.message} ${Object.entries(e.fields).map(([k, v]) => `${k} ${v}`).join('; ')}`;
   }
   const { rows, total } = listAudit(db, me.clinicId, { ...filter, limit: 100, offset: (filter.page - 1) * 100 });
   const staff = listStaff(db, me.clinicId);
-  const zone = db.select({ tz: clinics.timeZone }).from(clinics).where(eq(clinics.id, me.clinicId)).get()?.tz ?? 'UTC';
   const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1] && e[0] !== 'page'));
   return (
     <>

@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { clinics } from '@/db/schema';
+import { clinicTimeZone as timeZoneOf } from '@/db/queries/clinics';
 import { listStaff } from '@/db/queries/staff';
 import { requirePageStaff } from '@/lib/auth/session';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { BackupStatus } from '../_components/backup-status';
 import { StaffManager } from './_components/staff-manager';
 
@@ -12,7 +11,7 @@ export const metadata = { title: 'Staff' };
 export default async function StaffPage() {
   const me = await requirePageStaff('staff:manage', '/admin/staff');
   const db = getDb();
-  const clinicTimeZone = db.select({ timeZone: clinics.timeZone }).from(clinics).where(eq(clinics.id, me.clinicId)).get()?.timeZone ?? 'UTC';
+  const clinicTimeZone = timeZoneOf(db, me.clinicId);
   const staff = listStaff(db, me.clinicId).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
   return (
     <>

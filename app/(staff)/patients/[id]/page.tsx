@@ -2,20 +2,16 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
-import {
-  catalogOptions,
-  patientDetail,
-  recordPatientView,
-  verifierOptions,
-  type PumpDto,
-} from '@/db/queries/patients';
+import { catalogOptions } from '@/db/queries/drugs';
+import { verifierOptions } from '@/db/queries/dtos';
+import { patientDetail, recordPatientView, type PumpDto } from '@/db/queries/patients';
 import { isAfterRefillDueDate } from '@/lib/domain/booking';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff, type Staff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
 import { formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { makeQueryClient } from '@/lib/query/client';
 import { patientQuery } from '@/lib/query/patients';
 import { parseId } from '@/lib/validation/ids';
@@ -37,6 +33,7 @@ import { PatientEditor } from './_components/patient-editor';
 import { PumpActions } from './_components/pump-actions';
 import { RemindersPanel } from './_components/reminders-panel';
 import { VolumeChartFrame } from './_components/volume-chart-frame';
+import { isHighRiskPatient, isMissedAppointment } from '@/lib/domain/risk';
 
 export const metadata = { title: 'Patient' };
 
@@ -71,6 +68,7 @@ export default async function PatientPage({ params }: { params: Params }) {
   recordPatientView(db, staff, detail.patient.id, now);
   const { patient, clinic, pumps, today } = detail;
   const risks = riskFlagLabels(patient);
+  const highRisk = isHighRiskPatient(patient);
   const active = pumps.filter((p) => p.status === 'active');
   const explanted = pumps.filter((p) => p.status === 'explanted');
   const catalog = can(staff.role, 'patients:write') ? catalogOptions(db) : null;
@@ -108,8 +106,9 @@ export default async function PatientPage({ params }: { params: Params }) {
       </header>
 
       {risks.length > 0 && (
-        <section className="notice danger pt-risk" aria-labelledby="risk-heading">
-          <h2 id="risk-heading">High-risk patient: watch for withdrawal</h2>
+        <section className={`notice ${highRisk ? 'danger' : 'warn'} pt-risk`} aria-labelledby="risk-heading">
+          {/* "High-risk" is E13 as the engine counts it (lib/domain/risk.ts); hearing impairment alone is a warning. */}
+          <h2 id="risk-heading">{highRisk ? 'High-risk patient: watch for withdrawal' : 'Risk to note'}</h2>
           <ul className="flags">
             {risks.map((r) => (
               <li key={r} className="flag pt-flag">
@@ -255,7 +254,7 @@ function PumpSection({
   const unit = program?.doseUnit ?? 'mcg';
   const headingId = `pump-${pump.id}`;
   const upcoming = pump.appointments
-    .filter((a) => a.status === 'booked' && a.startsAt >= now - 86_400_000)
+    .filter((a) => a.status === 'booked' && !isMissedAppointment(a.startsAt, now))
     .sort((a, b) => a.startsAt - b.startsAt);
   const past = pump.appointments.filter((a) => !upcoming.includes(a)).slice(0, 10);
   const refills = pump.visits.filter((v) => v.discrepancyMl != null);

@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { newPatientOptions } from '@/db/queries/patients-create';
-import * as s from '@/db/schema';
+import { clinicTimeZone } from '@/db/queries/clinics';
+import { newPatientOptions } from '@/db/queries/patient-lookup';
 import { requirePageStaff } from '@/lib/auth/session';
 import { localDateOf } from '@/lib/domain/calendar';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { NewPatientForm } from './_components/new-patient-form';
 
 export const metadata = { title: 'Add a patient' };
@@ -13,12 +12,7 @@ export default async function NewPatientPage() {
   const staff = await requirePageStaff('patients:write', '/patients/new');
   const db = getDb();
   const options = newPatientOptions(db, staff.clinicId);
-  const clinic = db
-    .select({ timeZone: s.clinics.timeZone })
-    .from(s.clinics)
-    .where(eq(s.clinics.id, staff.clinicId))
-    .get();
-  const timeZone = clinic?.timeZone ?? 'UTC';
+  const timeZone = clinicTimeZone(db, staff.clinicId);
   return (
     <>
       <div className="page-head">

@@ -1,6 +1,7 @@
 import { toNextJsHandler } from 'better-auth/next-js';
 import { DISK_FULL_SIGN_IN_MESSAGE, storageFailure } from '@/db/storage-state';
 import { auth } from '@/lib/auth/auth';
+import { clockNow } from '@/lib/clock';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
  * by its onAPIError hook, lib/auth/auth.ts), say so instead: 503 with a message the sign-in form shows.
  */
 async function withStorageMessage(handle: () => Promise<Response>): Promise<Response> {
-  const started = Date.now();
+  const started = clockNow();
   const response = await handle();
   const failure = storageFailure();
   if (response.status < 500 || !failure || failure.at < started) return response;

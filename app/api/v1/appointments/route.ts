@@ -1,6 +1,9 @@
 import { getDb } from '@/db';
-import { bookAppointment, listAppointments } from '@/db/queries/appointments';
-import { api, parseWith } from '@/lib/server/api';
+import { listAppointments } from '@/db/queries/appointments';
+import { clinicActor } from '@/lib/clinic/actor';
+import { bookAppointment } from '@/lib/clinic/appointments';
+import { requestNow } from '@/lib/clock';
+import { api, parseWith } from '@/lib/http/api';
 import { appointmentRangeSchema, bookAppointmentSchema, plainParams } from '@/lib/validation/appointment';
 
 export const dynamic = 'force-dynamic';
@@ -8,13 +11,13 @@ export const dynamic = 'force-dynamic';
 /** The clinic's appointments between two clinic-local dates (?from=YYYY-MM-DD&to=YYYY-MM-DD, at most 62 days). */
 export const GET = api({ permission: 'patients:read' }, async ({ staff, request }) => {
   const range = parseWith(appointmentRangeSchema, plainParams(request.nextUrl.searchParams));
-  return listAppointments(getDb(), staff.clinicId, range, Date.now());
+  return listAppointments(getDb(), staff.clinicId, range, requestNow());
 });
 
 /** Books an appointment for a pump of the caller's clinic. */
 export const POST = api(
   { permission: 'appointments:write', body: bookAppointmentSchema },
   async ({ staff, body }) => {
-    return bookAppointment(getDb(), staff, body, Date.now());
+    return bookAppointment(getDb(), clinicActor(staff), body, requestNow());
   },
 );

@@ -1,6 +1,6 @@
 import { forecast } from '@/lib/domain/forecast';
-import { api } from '@/lib/server/api';
-import { forecastJson } from '@/lib/server/forecast-json';
+import { api } from '@/lib/http/api';
+import { forecastJson } from '@/db/queries/dtos';
 import { forecastRequestSchema, toForecastInput } from '@/lib/validation/forecast';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import { getDb } from '@/db';
 import { clinicNotificationSettings, staffOnDuty, updateClinicNotificationSettings } from '@/db/queries/notifications';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { notificationSettingsSchema } from '@/lib/validation/notifications';
 
 export const dynamic = 'force-dynamic';

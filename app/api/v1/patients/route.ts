@@ -1,6 +1,9 @@
 import { getDb } from '@/db';
-import { createPatientWithPump, searchPatients } from '@/db/queries/patients-create';
-import { api, parseWith } from '@/lib/server/api';
+import { searchPatients } from '@/db/queries/patient-lookup';
+import { clinicActor } from '@/lib/clinic/actor';
+import { createPatientWithPump } from '@/lib/clinic/create-patient';
+import { requestNow } from '@/lib/clock';
+import { api, parseWith } from '@/lib/http/api';
 import { plainParams } from '@/lib/validation/appointment';
 import { createPatientSchema, patientSearchSchema } from '@/lib/validation/patient-create';
 
@@ -16,6 +19,6 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, request 
 export const POST = api(
   { permission: 'patients:write', body: createPatientSchema },
   async ({ staff, body }) => {
-    return createPatientWithPump(getDb(), staff, body, Date.now());
+    return createPatientWithPump(getDb(), clinicActor(staff), body, requestNow());
   },
 );

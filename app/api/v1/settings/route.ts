@@ -1,6 +1,9 @@
 import { getDb } from '@/db';
-import { getClinicSettings, updateClinicSettings } from '@/db/queries/settings';
-import { api } from '@/lib/server/api';
+import { getClinicSettings } from '@/db/queries/settings';
+import { clinicActor } from '@/lib/clinic/actor';
+import { updateClinicSettings } from '@/lib/clinic/settings';
+import { requestNow } from '@/lib/clock';
+import { api } from '@/lib/http/api';
 import { settingsPatchSchema } from '@/lib/validation/settings';
 
 export const dynamic = 'force-dynamic';
@@ -13,6 +16,6 @@ export const GET = api({ permission: 'settings:read' }, async ({ staff }) => {
 export const PATCH = api(
   { permission: 'settings:write', body: settingsPatchSchema },
   async ({ staff, body }) => {
-    return updateClinicSettings(getDb(), staff, body, Date.now());
+    return updateClinicSettings(getDb(), clinicActor(staff), body, requestNow());
   },
 );

@@ -1,7 +1,8 @@
 import { getDb } from '@/db';
 import { openSlotsForPump } from '@/db/queries/appointments';
-import { api, parseWith } from '@/lib/server/api';
+import { api, parseWith } from '@/lib/http/api';
 import { plainParams, slotQuerySchema } from '@/lib/validation/appointment';
+import { requestNow } from '@/lib/clock';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,6 +14,6 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, request 
     staff.clinicId,
     query.pumpId,
     { count: query.count, durationMinutes: query.durationMinutes },
-    Date.now(),
+    requestNow(),
   );
 });

@@ -1,6 +1,6 @@
 import { getDb } from '@/db';
 import { createStaff, listStaff } from '@/db/queries/staff';
-import { api } from '@/lib/server/api';
+import { api } from '@/lib/http/api';
 import { createStaffSchema } from '@/lib/validation/staff';
 
 export const dynamic = 'force-dynamic';

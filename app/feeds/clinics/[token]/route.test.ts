@@ -12,7 +12,7 @@ import {
   moveAppointment,
   type FeedPatientFixture,
 } from '@/db/queries/feeds.test-helpers';
-import { clearClinicFeedCache } from '@/lib/server/feeds';
+import { clearClinicFeedCache } from '@/lib/feeds/serve';
 import { call, setupApiTest, type ApiTestContext, type Role } from '@/tests/api';
 
 const { GET, HEAD } = await import('./route');

@@ -3,7 +3,7 @@
  * stops working when its owner's account is disabled or loses `feeds:own` (docs/feeds.md).
  */
 import type { NextRequest } from 'next/server';
-import { serveClinicFeed } from '@/lib/server/feeds';
+import { serveClinicFeed } from '@/lib/feeds/serve';
 
 export const dynamic = 'force-dynamic';
 

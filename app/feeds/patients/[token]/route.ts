@@ -1,6 +1,6 @@
 /** A patient's calendar feed: `/feeds/patients/{token}.ics`. Public: the token is the credential (docs/feeds.md). */
 import type { NextRequest } from 'next/server';
-import { servePatientFeed } from '@/lib/server/feeds';
+import { servePatientFeed } from '@/lib/feeds/serve';
 
 export const dynamic = 'force-dynamic';
 

@@ -35,7 +35,7 @@ export function DiscrepancyTrendChart({
         <XAxis dataKey="label" fontSize={11} interval="preserveStartEnd" />
         <YAxis domain={[-Math.ceil(max), Math.ceil(max)]} unit=" mL" width={56} fontSize={11} />
         <Tooltip
-          labelFormatter={(_, payload) => formatInstant(Number(payload?.[0]?.payload?.at), timeZone)}
+          labelFormatter={(_, payload) => formatInstant(Number((payload?.[0]?.payload as { at?: number } | undefined)?.at), timeZone)}
           formatter={(v) => [signedMl(Number(v)), 'Discrepancy']}
         />
         <ReferenceLine y={0} stroke="#5b6470" />

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { programFormContext } from '@/db/queries/programs';
 import { requirePageStaff } from '@/lib/auth/session';
 import { formatLocalDate } from '@/lib/format';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { loadPumpPage } from '../_components/pump-page';
 import { ProgramForm } from './_components/program-form';
 

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { refillFormContext } from '@/db/queries/refills';
 import { requirePageStaff } from '@/lib/auth/session';
 import { formatInstant, formatLocalDate } from '@/lib/format';
-import { requestNow } from '@/lib/server/clock';
+import { requestNow } from '@/lib/clock';
 import { loadPumpPage } from '../_components/pump-page';
 import { can } from '@/lib/auth/permissions';
 import { RefillForm } from './_components/refill-form';

@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { Field } from '@/app/(staff)/_components/field';
 import { MlField } from './ml-field';
-import type { NewPatientOptions } from '@/db/queries/patients-create';
+import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import type { FillDraft } from './new-patient-draft';
 
 interface Props {

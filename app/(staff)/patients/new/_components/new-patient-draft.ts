@@ -2,7 +2,7 @@
  * The new-patient form as typed, and what it sends. Plain functions: the form's hook holds the state, these turn it
  * into the body of POST /api/v1/patients and into the checks the catalogue makes for the chosen model.
  */
-import type { NewPatientOptions } from '@/db/queries/patients-create';
+import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import type { CreatePatientBody } from '@/lib/validation/patient-create';
 import { numberField, parseNumber, perUnit } from '../../[id]/_components/labels';
 import {

@@ -9,7 +9,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NewPatientOptions } from '@/db/queries/patients-create';
+import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import { makeQueryClient } from '@/lib/query/client';
 import { NewPatientForm } from './new-patient-form';
 

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import type { NewPatientOptions } from '@/db/queries/patients-create';
+import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import { ApiError, fetchJson } from '@/lib/query/client';
 import { refetchAfter } from '@/lib/query/keys';
 import type { CreatePatientBody } from '@/lib/validation/patient-create';

@@ -1,7 +1,7 @@
 'use client';
 
 import { Field } from '@/app/(staff)/_components/field';
-import type { NewPatientOptions } from '@/db/queries/patients-create';
+import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import type { PatientDraft } from './new-patient-draft';
 
 interface Props {

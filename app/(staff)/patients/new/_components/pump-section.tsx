@@ -2,7 +2,7 @@
 
 import { Field } from '@/app/(staff)/_components/field';
 import { MlField } from './ml-field';
-import type { NewPatientOptions } from '@/db/queries/patients-create';
+import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import type { PumpDraft } from './new-patient-draft';
 
 type Model = NewPatientOptions['models'][number];

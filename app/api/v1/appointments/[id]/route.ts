@@ -1,6 +1,9 @@
 import { getDb } from '@/db';
-import { changeAppointment, getAppointment } from '@/db/queries/appointments';
-import { api } from '@/lib/server/api';
+import { getAppointment } from '@/db/queries/appointments';
+import { clinicActor } from '@/lib/clinic/actor';
+import { changeAppointment } from '@/lib/clinic/appointments';
+import { requestNow } from '@/lib/clock';
+import { api } from '@/lib/http/api';
 import { appointmentPatchSchema } from '@/lib/validation/appointment';
 import { parseId } from '@/lib/validation/ids';
 
@@ -14,6 +17,6 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, params }
 export const PATCH = api(
   { permission: 'appointments:write', body: appointmentPatchSchema },
   async ({ staff, params, body }) => {
-    return changeAppointment(getDb(), staff, parseId(params.id, 'appointment'), body, Date.now());
+    return changeAppointment(getDb(), clinicActor(staff), parseId(params.id, 'appointment'), body, requestNow());
   },
 );

@@ -1,15 +1,17 @@
 import { stringify } from 'csv-stringify/sync';
 import { getDb } from '@/db';
 import { audit, listAudit } from '@/db/queries/audit';
-import { api } from '@/lib/server/api';
-import { auditFilterFrom } from '@/lib/server/audit-filter';
+import { clinicTimeZone } from '@/db/queries/clinics';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
+import { auditFilterFrom } from '@/lib/validation/audit-filter';
 
 export const dynamic = 'force-dynamic';
 
 /** The filtered audit trail as CSV (up to 100,000 rows). Cells that a spreadsheet would run as formulas are neutralised. */
 export const GET = api({ permission: 'audit:read' }, async ({ staff, request }) => {
   const db = getDb();
-  const filter = auditFilterFrom(db, staff.clinicId, request.nextUrl.searchParams);
+  const filter = auditFilterFrom(request.nextUrl.searchParams, clinicTimeZone(db, staff.clinicId));
   const { rows } = listAudit(db, staff.clinicId, { ...filter, limit: 100_000, offset: 0 });
   audit(db, { id: staff.id, name: staff.name, clinicId: staff.clinicId }, 'export', 'audit-log', null, null, { rows: rows.length });
   const safe = (v: unknown) => {
@@ -23,7 +25,7 @@ export const GET = api({ permission: 'audit:read' }, async ({ staff, request }) 
   return new Response(csv, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+      'Content-Disposition': `attachment; filename="audit-${new Date(requestNow()).toISOString().slice(0, 10)}.csv"`,
       'Cache-Control': 'no-store',
     },
   });

@@ -5,9 +5,10 @@
 import { getDb } from '@/db';
 import { feedStatus, revokeFeedToken, rotateFeedToken, type FeedOwner } from '@/db/queries/feeds';
 import type { Staff } from '@/lib/auth/session';
-import { api } from '@/lib/server/api';
-import { feedLink, publicOrigin } from '@/lib/server/feeds';
+import { api } from '@/lib/http/api';
+import { feedLink, publicOrigin } from '@/lib/feeds/serve';
 import { rotateFeedSchema } from '@/lib/validation/feeds';
+import { requestNow } from '@/lib/clock';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,10 +18,10 @@ const actorOf = (staff: Staff) => ({ id: staff.id, name: staff.name, clinicId: s
 export const GET = api({ permission: 'feeds:own' }, async ({ staff }) => feedStatus(getDb(), ownerOf(staff)));
 
 export const POST = api({ permission: 'feeds:own', body: rotateFeedSchema }, async ({ staff, body, request }) => {
-  const { token, status } = rotateFeedToken(getDb(), actorOf(staff), ownerOf(staff), body.replaces, Date.now());
+  const { token, status } = rotateFeedToken(getDb(), actorOf(staff), ownerOf(staff), body.replaces, requestNow());
   return { feed: status, link: await feedLink(publicOrigin(request), 'clinic', token) };
 });
 
 export const DELETE = api({ permission: 'feeds:own' }, async ({ staff }) =>
-  revokeFeedToken(getDb(), actorOf(staff), ownerOf(staff), Date.now()),
+  revokeFeedToken(getDb(), actorOf(staff), ownerOf(staff), requestNow()),
 );

@@ -1,6 +1,6 @@
 import { getDb } from '@/db';
 import { createToken, listTokens } from '@/db/queries/staff';
-import { api } from '@/lib/server/api';
+import { api } from '@/lib/http/api';
 import { createTokenSchema } from '@/lib/validation/staff';
 
 export const dynamic = 'force-dynamic';

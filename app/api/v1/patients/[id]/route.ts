@@ -1,7 +1,9 @@
 import { getDb } from '@/db';
-import { patientDetail, recordPatientView, updatePatient } from '@/db/queries/patients';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { patientDetail, recordPatientView } from '@/db/queries/patients';
+import { clinicActor } from '@/lib/clinic/actor';
+import { updatePatient } from '@/lib/clinic/patients';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 import { updatePatientSchema } from '@/lib/validation/patient';
 
@@ -22,6 +24,6 @@ export const PATCH = api(
   { permission: 'patients:write', body: updatePatientSchema },
   async ({ staff, params, body }) => {
     const patientId = parseId(params.id, 'patient');
-    return updatePatient(getDb(), staff, patientId, body, requestNow());
+    return updatePatient(getDb(), clinicActor(staff), patientId, body, requestNow());
   },
 );

@@ -1,7 +1,8 @@
 import { getDb } from '@/db';
-import { updatePump } from '@/db/queries/patients';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { clinicActor } from '@/lib/clinic/actor';
+import { updatePump } from '@/lib/clinic/pumps';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 import { updatePumpSchema } from '@/lib/validation/patient';
 
@@ -12,6 +13,6 @@ export const PATCH = api(
   { permission: 'patients:write', body: updatePumpSchema },
   async ({ staff, params, body }) => {
     const pumpId = parseId(params.id, 'pump');
-    return updatePump(getDb(), staff, pumpId, body, requestNow());
+    return updatePump(getDb(), clinicActor(staff), pumpId, body, requestNow());
   },
 );

@@ -1,7 +1,7 @@
 import { getDb } from '@/db';
 import { updateStaff } from '@/db/queries/staff';
 import { NotFoundError } from '@/lib/errors';
-import { api } from '@/lib/server/api';
+import { api } from '@/lib/http/api';
 import { updateStaffSchema } from '@/lib/validation/staff';
 
 export const dynamic = 'force-dynamic';

@@ -8,6 +8,7 @@
 import Link from 'next/link';
 import { useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { FEED_HANDOFF_KEY, FEED_HANDOFF_MAX_AGE_MS, handoffSchema, type FeedLink } from '@/lib/validation/feeds';
+import { clockNow } from '@/lib/clock';
 
 type State = { kind: 'loading' } | { kind: 'missing' } | { kind: 'ready'; link: FeedLink };
 
@@ -16,7 +17,7 @@ function freshHandoff(): string | null {
   try {
     const raw = sessionStorage.getItem(FEED_HANDOFF_KEY);
     const issuedAt = raw ? (JSON.parse(raw) as { issuedAt?: unknown }).issuedAt : null;
-    return typeof issuedAt === 'number' && Date.now() - issuedAt <= FEED_HANDOFF_MAX_AGE_MS ? raw : null;
+    return typeof issuedAt === 'number' && clockNow() - issuedAt <= FEED_HANDOFF_MAX_AGE_MS ? raw : null;
   } catch {
     return null;
   }

@@ -14,7 +14,7 @@ import { forecastRequestOf, type ProgramFormContext } from '@/db/queries/program
 import { forecast } from '@/lib/domain/forecast';
 import { DAY, HOUR, example1 } from '@/lib/domain/test-factories';
 import { makeQueryClient } from '@/lib/query/client';
-import { forecastJson } from '@/lib/server/forecast-json';
+import { forecastJson } from '@/db/queries/dtos';
 import { refillContext } from '../../refill/_components/refill-form.fixtures';
 import { ProgramForm } from './program-form';
 

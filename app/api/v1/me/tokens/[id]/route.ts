@@ -1,6 +1,6 @@
 import { getDb } from '@/db';
 import { revokeToken } from '@/db/queries/staff';
-import { api } from '@/lib/server/api';
+import { api } from '@/lib/http/api';
 import { parseId } from '@/lib/validation/ids';
 
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,9 @@
 import { getDb } from '@/db';
 import { recordCardPrint } from '@/db/queries/cards';
-import { api } from '@/lib/server/api';
+import { api } from '@/lib/http/api';
 import { cardPrintBody } from '@/lib/validation/cards';
 import { parseId } from '@/lib/validation/ids';
+import { requestNow } from '@/lib/clock';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,6 +12,6 @@ export const POST = api(
   { permission: 'cards:print', body: cardPrintBody },
   async ({ staff, params, body }) => {
     const patientId = parseId(params.id, 'patient');
-    return recordCardPrint(getDb(), staff, patientId, body, Date.now());
+    return recordCardPrint(getDb(), staff, patientId, body, requestNow());
   },
 );

@@ -4,10 +4,11 @@
  */
 import { getDb } from '@/db';
 import { feedStatus, patientFeedOwner, revokeFeedToken, rotateFeedToken } from '@/db/queries/feeds';
-import { api } from '@/lib/server/api';
-import { feedLink, publicOrigin } from '@/lib/server/feeds';
+import { api } from '@/lib/http/api';
+import { feedLink, publicOrigin } from '@/lib/feeds/serve';
 import { rotateFeedSchema } from '@/lib/validation/feeds';
 import { parseId } from '@/lib/validation/ids';
+import { requestNow } from '@/lib/clock';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,12 +22,12 @@ export const GET = api({ permission: 'feeds:manage' }, async ({ staff, params })
 export const POST = api({ permission: 'feeds:manage', body: rotateFeedSchema }, async ({ staff, params, body, request }) => {
   const db = getDb();
   const owner = patientFeedOwner(db, staff.clinicId, parseId(params.id, 'patient'));
-  const { token, status } = rotateFeedToken(db, actorOf(staff), owner, body.replaces, Date.now());
+  const { token, status } = rotateFeedToken(db, actorOf(staff), owner, body.replaces, requestNow());
   return { feed: status, link: await feedLink(publicOrigin(request), 'patient', token) };
 });
 
 export const DELETE = api({ permission: 'feeds:manage' }, async ({ staff, params }) => {
   const db = getDb();
   const owner = patientFeedOwner(db, staff.clinicId, parseId(params.id, 'patient'));
-  return revokeFeedToken(db, actorOf(staff), owner, Date.now());
+  return revokeFeedToken(db, actorOf(staff), owner, requestNow());
 });

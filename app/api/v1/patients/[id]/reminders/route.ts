@@ -1,8 +1,8 @@
 import { getDb } from '@/db';
 import { patientNotifications, reminderContact, updateReminderContact } from '@/db/queries/notifications';
 import { env } from '@/lib/env';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 import { reminderContactSchema } from '@/lib/validation/notifications';
 

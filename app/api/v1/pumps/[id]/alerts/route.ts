@@ -1,7 +1,8 @@
 import { getDb } from '@/db';
-import { actOnAlert } from '@/db/queries/patients';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { clinicActor } from '@/lib/clinic/actor';
+import { actOnAlert } from '@/lib/clinic/alerts';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 import { alertActionSchema } from '@/lib/validation/patient';
 
@@ -12,6 +13,6 @@ export const POST = api(
   { permission: 'alerts:acknowledge', body: alertActionSchema },
   async ({ staff, params, body }) => {
     const pumpId = parseId(params.id, 'pump');
-    return { alerts: actOnAlert(getDb(), staff, pumpId, body, requestNow()) };
+    return { alerts: actOnAlert(getDb(), clinicActor(staff), pumpId, body, requestNow()) };
   },
 );

@@ -1,13 +1,14 @@
 import { getDb } from '@/db';
 import { pumpForecastFor } from '@/db/queries/pumps';
-import { api } from '@/lib/server/api';
-import { forecastJson } from '@/lib/server/forecast-json';
+import { api } from '@/lib/http/api';
+import { forecastJson } from '@/db/queries/dtos';
 import { parseId } from '@/lib/validation/ids';
+import { requestNow } from '@/lib/clock';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
   const pumpId = parseId(params.id, 'pump');
-  const { forecast, timeZone, pump } = pumpForecastFor(getDb(), staff.clinicId, pumpId, Date.now());
+  const { forecast, timeZone, pump } = pumpForecastFor(getDb(), staff.clinicId, pumpId, requestNow());
   return { pumpId: pump.id, patientId: pump.patientId, ...forecastJson(forecast, timeZone) };
 });

@@ -1,8 +1,8 @@
 import { getDb } from '@/db';
 import { ordersOf } from '@/db/queries/orders';
-import { staffNamesOf } from '@/db/queries/patients';
+import { staffNamesOf } from '@/db/queries/dtos';
 import { pumpInClinic } from '@/db/queries/pumps';
-import { api } from '@/lib/server/api';
+import { api } from '@/lib/http/api';
 import { parseId } from '@/lib/validation/ids';
 
 export const dynamic = 'force-dynamic';

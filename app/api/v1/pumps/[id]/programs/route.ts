@@ -1,8 +1,10 @@
 import { getDb } from '@/db';
-import { changeProgram, listPrograms } from '@/db/queries/programs';
+import { listPrograms } from '@/db/queries/programs';
+import { clinicActor } from '@/lib/clinic/actor';
+import { changeProgram } from '@/lib/clinic/change-program';
 import { confirmSecondPerson } from '@/lib/auth/second-person';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 import { changeProgramSchema } from '@/lib/validation/program';
 
@@ -25,6 +27,6 @@ export const POST = api(
     const db = getDb();
     const now = requestNow();
     const second = await confirmSecondPerson(db, staff, body.secondPerson, 'secondPerson', now);
-    return changeProgram(db, staff, pumpId, body, now, second);
+    return changeProgram(db, clinicActor(staff), pumpId, body, now, second);
   },
 );

@@ -1,7 +1,8 @@
 import { getDb } from '@/db';
-import { replacePump } from '@/db/queries/patients';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { clinicActor } from '@/lib/clinic/actor';
+import { replacePump } from '@/lib/clinic/pumps';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 import { replacePumpSchema } from '@/lib/validation/patient';
 
@@ -12,6 +13,6 @@ export const POST = api(
   { permission: 'patients:write', body: replacePumpSchema },
   async ({ staff, params, body }) => {
     const pumpId = parseId(params.id, 'pump');
-    return replacePump(getDb(), staff, pumpId, body, requestNow());
+    return replacePump(getDb(), clinicActor(staff), pumpId, body, requestNow());
   },
 );

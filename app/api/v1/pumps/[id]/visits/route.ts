@@ -1,8 +1,10 @@
 import { getDb } from '@/db';
-import { listVisits, recordVisit } from '@/db/queries/refills';
+import { listVisits } from '@/db/queries/refills';
+import { clinicActor } from '@/lib/clinic/actor';
+import { recordVisit } from '@/lib/clinic/record-visit';
 import { confirmSecondPerson } from '@/lib/auth/second-person';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 import { recordVisitSchema } from '@/lib/validation/refill';
 
@@ -26,6 +28,6 @@ export const POST = api(
     const db = getDb();
     const now = requestNow();
     const second = await confirmSecondPerson(db, staff, body.secondPerson, 'secondPerson', now);
-    return recordVisit(db, staff, pumpId, body, now, second);
+    return recordVisit(db, clinicActor(staff), pumpId, body, now, second);
   },
 );

@@ -1,8 +1,8 @@
 import { getDb } from '@/db';
 import { setStaffOnDuty } from '@/db/queries/notifications';
 import { NotFoundError } from '@/lib/errors';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { staffDutySchema } from '@/lib/validation/notifications';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,8 @@
 import { getDb } from '@/db';
-import { cancelOrder } from '@/db/queries/programs';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { clinicActor } from '@/lib/clinic/actor';
+import { cancelOrder } from '@/lib/clinic/change-program';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 
 export const dynamic = 'force-dynamic';
@@ -10,5 +11,5 @@ export const dynamic = 'force-dynamic';
 export const DELETE = api({ permission: 'programs:write' }, async ({ staff, params }) => {
   const pumpId = parseId(params.id, 'pump');
   const orderId = parseId(params.orderId ?? '', 'order');
-  return { order: cancelOrder(getDb(), staff, pumpId, orderId, requestNow()) };
+  return { order: cancelOrder(getDb(), clinicActor(staff), pumpId, orderId, requestNow()) };
 });

@@ -1,7 +1,8 @@
 import { getDb } from '@/db';
-import { reviewDiscrepancy } from '@/db/queries/discrepancy-reviews';
-import { api } from '@/lib/server/api';
-import { requestNow } from '@/lib/server/clock';
+import { clinicActor } from '@/lib/clinic/actor';
+import { reviewDiscrepancy } from '@/lib/clinic/review-discrepancy';
+import { api } from '@/lib/http/api';
+import { requestNow } from '@/lib/clock';
 import { parseId } from '@/lib/validation/ids';
 import { discrepancyReviewSchema } from '@/lib/validation/patient';
 
@@ -13,6 +14,6 @@ export const POST = api(
   async ({ staff, params, body }) => {
     const pumpId = parseId(params.id, 'pump');
     const visitId = parseId(params.visitId, 'visit');
-    return reviewDiscrepancy(getDb(), staff, pumpId, visitId, body, requestNow());
+    return reviewDiscrepancy(getDb(), clinicActor(staff), pumpId, visitId, body, requestNow());
   },
 );

@@ -5,14 +5,15 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import type { DiscrepancyReviewInput } from '@/lib/validation/patient';
-import { writeTransaction, type Db } from '../client';
-import * as s from '../schema';
-import { openDiscrepancyAlerts } from './alerts';
-import { audit, type Actor } from './audit';
-import { computeForecasts, loadForecastContexts, refreshForecasts } from './forecasts';
-import { pumpAlertDtos, type AlertDto } from './patients';
-import { pumpInClinic } from './pumps';
+import { type DiscrepancyReviewInput } from '@/lib/validation/patient';
+import { writeTransaction, type Db } from '@/db/client';
+import * as s from '@/db/schema';
+import { openDiscrepancyAlerts } from '@/db/queries/alerts';
+import { audit } from '@/db/queries/audit';
+import { computeForecasts, loadForecastContexts, refreshForecasts } from '@/db/queries/forecasts';
+import { pumpAlertDtos, type AlertDto } from '@/db/queries/dtos';
+import { pumpInClinic } from '@/db/queries/pumps';
+import type { ClinicActor } from './actor';
 
 /**
  * Records the review of visit `visitId`'s discrepancy on pump `pumpId` and answers the pump's alerts, the E5
@@ -20,7 +21,7 @@ import { pumpInClinic } from './pumps';
  */
 export function reviewDiscrepancy(
   db: Db,
-  actor: Actor,
+  actor: ClinicActor,
   pumpId: number,
   visitId: number,
   input: DiscrepancyReviewInput,
@@ -40,7 +41,8 @@ export function reviewDiscrepancy(
       .where(and(eq(s.refillVisits.id, visitId), eq(s.refillVisits.pumpId, pumpId)))
       .get();
     if (!visit) throw new NotFoundError(`Pump ${pumpId} has no refill visit ${visitId}.`);
-    if (visit.reviewedAt != null) throw new ConflictError(`The discrepancy of visit ${visitId} is already reviewed.`);
+    if (visit.reviewedAt != null)
+      throw new ConflictError(`The discrepancy of visit ${visitId} is already reviewed.`);
     const alert = openDiscrepancyAlerts(tx, [pumpId])
       .get(pumpId)
       ?.find((a) => a.review?.visitId === visitId);
@@ -49,7 +51,11 @@ export function reviewDiscrepancy(
       throw new ValidationError(message, { visitId: message });
     }
     tx.update(s.refillVisits)
-      .set({ discrepancyReviewedById: actor.id, discrepancyReviewedAt: now, discrepancyReviewNote: input.note })
+      .set({
+        discrepancyReviewedById: actor.id,
+        discrepancyReviewedAt: now,
+        discrepancyReviewNote: input.note,
+      })
       .where(eq(s.refillVisits.id, visitId))
       .run();
     audit(

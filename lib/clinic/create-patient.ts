@@ -3,64 +3,25 @@
  * patient never exists without the pump that makes them a patient of this clinic, and the worklist sees the new
  * pump's forecast at once. Also the name/MRN search that pickers (booking an appointment) use.
  */
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { DomainError } from '@/lib/domain/errors';
 import { alarmVolumeProblem, fillVolumeProblem } from '@/lib/domain/volumes';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import type { CreatePatientInput } from '@/lib/validation/patient-create';
-import { writeTransaction, type Db } from '../client';
-import { programValues, type ProgramSpec } from '../factories';
-import * as s from '../schema';
-import { audit, type Actor } from './audit';
-import { refreshForecasts } from './forecasts';
-
-type Reader = Pick<Db, 'select'>;
+import { type CreatePatientInput } from '@/lib/validation/patient-create';
+import { writeTransaction, type Db } from '@/db/client';
+import { programValues, type ProgramSpec } from '@/db/factories';
+import * as s from '@/db/schema';
+import { audit } from '@/db/queries/audit';
+import { refreshForecasts } from '@/db/queries/forecasts';
+import type { ClinicActor } from './actor';
+import { isPhysicianOfClinic } from '@/db/queries/clinics';
 
 const ul = (ml: number) => Math.round(ml * 1000);
 const mlOf = (microlitres: number) => microlitres / 1000;
 const mlOrNull = (microlitres: number | null) => (microlitres == null ? null : mlOf(microlitres));
 
 /** What the add-patient form offers: the catalogue and the clinic's physicians. */
-export function newPatientOptions(db: Reader, clinicId: number) {
-  const models = db
-    .select({
-      id: s.pumpModels.id,
-      manufacturer: s.pumpModels.manufacturer,
-      name: s.pumpModels.name,
-      modelNumber: s.pumpModels.modelNumber,
-      kind: s.pumpModels.kind,
-      reservoirUl: s.pumpModels.reservoirUl,
-      defaultAlarmUl: s.pumpModels.defaultAlarmUl,
-      nominalFlowUlPerDay: s.pumpModels.nominalFlowUlPerDay,
-      labeledDrugs: s.pumpModels.labeledDrugs,
-    })
-    .from(s.pumpModels)
-    .orderBy(asc(s.pumpModels.manufacturer), asc(s.pumpModels.modelNumber))
-    .all();
-  const drugs = db
-    .select({
-      id: s.drugs.id,
-      name: s.drugs.name,
-      product: s.drugs.product,
-      doseUnit: s.drugs.doseUnit,
-      concentrationsNgPerMl: s.drugs.concentrationsNgPerMl,
-      usualMaxDoseNgPerDay: s.drugs.usualMaxDoseNgPerDay,
-    })
-    .from(s.drugs)
-    .orderBy(asc(s.drugs.name), asc(s.drugs.product))
-    .all();
-  const physicians = db
-    .select({ id: s.users.id, name: s.users.name })
-    .from(s.users)
-    .where(and(eq(s.users.clinicId, clinicId), eq(s.users.role, 'physician')))
-    .orderBy(asc(s.users.name))
-    .all();
-  return { models, drugs, physicians };
-}
-
-export type NewPatientOptions = ReturnType<typeof newPatientOptions>;
-
 export interface CreatedPatient {
   patientId: number;
   pumpId: number;
@@ -81,7 +42,7 @@ function fail(fields: Record<string, string>): never {
 /** Creates the patient, pump, first program and initial fill in one transaction, audited, with the forecast stored. */
 export function createPatientWithPump(
   db: Db,
-  actor: Actor,
+  actor: ClinicActor,
   input: CreatePatientInput,
   now: number,
 ): CreatedPatient {
@@ -104,20 +65,8 @@ export function createPatientWithPump(
       .get();
     if (duplicate) fields['patient.mrn'] = `MRN ${p.mrn} is already used by another patient of this clinic.`;
     if (p.dateOfBirth > today) fields['patient.dateOfBirth'] = 'Date of birth must not be in the future.';
-    if (p.managingPhysicianId) {
-      const physician = tx
-        .select({ id: s.users.id })
-        .from(s.users)
-        .where(
-          and(
-            eq(s.users.id, p.managingPhysicianId),
-            eq(s.users.clinicId, actor.clinicId),
-            eq(s.users.role, 'physician'),
-          ),
-        )
-        .get();
-      if (!physician) fields['patient.managingPhysicianId'] = 'Choose a physician of this clinic.';
-    }
+    if (p.managingPhysicianId && !isPhysicianOfClinic(tx, actor.clinicId, p.managingPhysicianId))
+      fields['patient.managingPhysicianId'] = 'Choose a physician of this clinic.';
 
     // ---- Pump: the model's values unless this pump's own are entered ----
     const model = tx.select().from(s.pumpModels).where(eq(s.pumpModels.id, pu.modelId)).get();
@@ -198,7 +147,6 @@ export function createPatientWithPump(
       })
       .returning({ id: s.pumps.id })
       .get();
-    const actorRole = tx.select({ role: s.users.role }).from(s.users).where(eq(s.users.id, actor.id)).get()?.role;
     const spec: ProgramSpec = {
       drugId: drug.id,
       concentrationMcgPerMl: pr.concentrationNgPerMl / 1000,
@@ -208,7 +156,7 @@ export function createPatientWithPump(
       patientBolus: pr.patientBolus,
       // The version records who ordered it: the physician entering it, or nobody when a nurse transcribes the
       // programmer's printout (never the managing physician by assumption).
-      prescriberId: actorRole === 'physician' ? actor.id : null,
+      prescriberId: actor.prescribes ? actor.id : null,
       reason: 'Initial program at implant',
     };
     const program = tx
@@ -290,92 +238,4 @@ export function createPatientWithPump(
       refillDueOn: forecast?.refillDueOn ?? null,
     };
   });
-}
-
-export interface PatientSearchRow {
-  id: number;
-  mrn: string;
-  name: string;
-  dateOfBirth: string;
-  pumps: {
-    id: number;
-    label: string;
-    serial: string;
-    refillDueOn: string | null;
-    nextAppointmentAt: number | null;
-  }[];
-}
-
-/** Patients of the clinic whose name or MRN contains the search, with their active pumps (for pickers). */
-export function searchPatients(
-  db: Reader,
-  clinicId: number,
-  query: { q: string; limit: number },
-): PatientSearchRow[] {
-  const q = query.q.trim();
-  const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-  const patients = db
-    .select({
-      id: s.patients.id,
-      mrn: s.patients.mrn,
-      givenName: s.patients.givenName,
-      familyName: s.patients.familyName,
-      dateOfBirth: s.patients.dateOfBirth,
-    })
-    .from(s.patients)
-    .where(
-      and(
-        eq(s.patients.clinicId, clinicId),
-        q
-          ? or(
-              sql`${s.patients.mrn} like ${like} escape '\\'`,
-              sql`(${s.patients.givenName} || ' ' || ${s.patients.familyName}) like ${like} escape '\\'`,
-              sql`(${s.patients.familyName} || ', ' || ${s.patients.givenName}) like ${like} escape '\\'`,
-            )
-          : undefined,
-      ),
-    )
-    // An exact MRN first, then by name.
-    .orderBy(
-      sql`${s.patients.mrn} = ${q} desc`,
-      asc(s.patients.familyName),
-      asc(s.patients.givenName),
-      asc(s.patients.id),
-    )
-    .limit(query.limit)
-    .all();
-  const ids = patients.map((p) => p.id);
-  const pumps = ids.length
-    ? db
-        .select({
-          id: s.pumps.id,
-          patientId: s.pumps.patientId,
-          serial: s.pumps.serial,
-          modelName: s.pumpModels.name,
-          modelNumber: s.pumpModels.modelNumber,
-          refillDueOn: s.pumpForecasts.refillDueOn,
-          nextAppointmentAt: s.pumpForecasts.nextAppointmentAt,
-        })
-        .from(s.pumps)
-        .innerJoin(s.pumpModels, eq(s.pumpModels.id, s.pumps.modelId))
-        .leftJoin(s.pumpForecasts, eq(s.pumpForecasts.pumpId, s.pumps.id))
-        .where(and(inArray(s.pumps.patientId, ids), eq(s.pumps.status, 'active')))
-        .orderBy(asc(s.pumps.id))
-        .all()
-    : [];
-  return patients.map((p) => ({
-    id: p.id,
-    mrn: p.mrn,
-    name: `${p.familyName}, ${p.givenName}`,
-    dateOfBirth: p.dateOfBirth,
-    pumps: pumps
-      .filter((pu) => pu.patientId === p.id)
-      .map((pu) => ({
-        id: pu.id,
-        label: `${pu.modelName} ${pu.modelNumber}`,
-        serial: pu.serial,
-        refillDueOn: pu.refillDueOn,
-        nextAppointmentAt: pu.nextAppointmentAt,
-      })),
-  }));
 }

@@ -18,8 +18,8 @@ import {
   resolvePatientFeedToken,
 } from '@/db/queries/feeds';
 import { buildClinicFeed, buildPatientFeed, feedEtag, renderFeed } from '@/lib/ical';
-import { requestHost, requestOrigin } from '@/lib/server/origin';
-import { requestNow } from '@/lib/server/clock';
+import { requestHost, requestOrigin } from '@/lib/http/origin';
+import { requestNow } from '@/lib/clock';
 import { feedPath, feedTokenFromSegment, type FeedKind, type FeedLink } from '@/lib/validation/feeds';
 
 /**
