@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { visitAfterLastFillProblem } from './clock';
 import { usualDoseLimits } from './policy';
-import { alarmVolumeProblem, fillVolumeProblem, isOverfill, minimumAlarmMl } from './volumes';
+import { alarmVolumeProblem, fillVolumeProblem, isOverfill, minimumAlarmMl, overfillProblem } from './volumes';
 
 describe('the alarm-volume rule (reference.md S32, B6b)', () => {
   it('needs at least the model’s recommended alarm volume, or the 2 mL floor without one', () => {
@@ -22,7 +22,24 @@ describe('the alarm-volume rule (reference.md S32, B6b)', () => {
   });
 });
 
+describe('a model whose alarm volume is recorded as 0 mL has none (reference.md B6b)', () => {
+  it('falls back to the 2 mL practical floor, not to an alarm that sounds only when the pump is empty', () => {
+    expect(minimumAlarmMl(0)).toBe(2);
+    expect(alarmVolumeProblem(1, 20, 0)).toBe(
+      'Alarm volume must be at least 2 mL, the practical floor of a low-reservoir alarm (reference.md B6b)',
+    );
+    expect(alarmVolumeProblem(0, 20, 0)).toMatch(/at least 2 mL/);
+  });
+});
+
 describe('the fill rule: more than the alarm, no overfill (reference.md B6b, S13)', () => {
+  it('the what-if overfill check names the fill volume unless told otherwise', () => {
+    expect(overfillProblem(21, 20)).toBe(
+      "Fill volume must be at most 20 mL, the reservoir's capacity: do not overfill (reference.md B6b)",
+    );
+    expect(overfillProblem(20, 20)).toBeNull();
+  });
+
   it('refuses an overfill, compared in whole microlitres', () => {
     expect(isOverfill(20.001, 20)).toBe(true);
     expect(isOverfill(20.0004, 20)).toBe(false);
