@@ -86,3 +86,10 @@ describe('reference.md B6/B7-7: constant-flow pumps', () => {
     expect(() => constantFlowConcentration(500, 0)).toThrow(expect.objectContaining({ field: 'flowMlPerDay' }));
   });
 });
+
+describe('reference.md B6 with a flow other than 1 mL/day', () => {
+  it('Q = 2 mL/day: 500 mcg/day needs 250 mcg/mL; 30 mL to a 3 mL reserve lasts 13.5 days', () => {
+    expect(constantFlowConcentration(500, 2)).toBe(250);
+    expect(constantFlowDaysToReserve(30, 3, 2)).toBe(13.5);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { visitAfterLastFillProblem } from './clock';
-import { usualDoseLimits } from './policy';
+import { defaultClinicPolicy, usualDoseLimits } from './policy';
 import { alarmVolumeProblem, fillVolumeProblem, isOverfill, minimumAlarmMl, overfillProblem } from './volumes';
 
 describe('the alarm-volume rule (reference.md S32, B6b)', () => {
@@ -80,5 +80,26 @@ describe('usualDoseLimits (E9 from the catalogue)', () => {
     expect(usualDoseLimits('morphine')?.usualMaxDoseMcgPerDay).toBe(20_000);
     expect(usualDoseLimits('ziconotide')?.usualMaxDoseMcgPerDay).toBe(19.2);
     expect(usualDoseLimits('clonidine')).toBeNull();
+  });
+});
+
+describe('defaultClinicPolicy: the reference.md defaults of a new clinic', () => {
+  it('7-day buffer (S10), 14 days due-soon, Monday–Friday, B4 discrepancy defaults, no stability buffer', () => {
+    const p = defaultClinicPolicy('Europe/Berlin');
+    expect(p).toEqual({
+      timeZone: 'Europe/Berlin',
+      bufferDays: 7,
+      dueSoonDays: 14,
+      clinicWeekdays: [1, 2, 3, 4, 5],
+      holidays: [],
+      accuracyPct: 15,
+      discrepancyFloorMl: 0.5,
+      discrepancyLimitSmallMl: 1,
+      discrepancyLimitLargeMl: 2,
+      stabilityBufferDays: 0,
+    });
+    // Each clinic gets its own lists: editing one never edits the defaults.
+    p.clinicWeekdays.push(6);
+    expect(defaultClinicPolicy('UTC').clinicWeekdays).toEqual([1, 2, 3, 4, 5]);
   });
 });
