@@ -714,7 +714,7 @@ describe('forecast input refused with the field named', () => {
       ['dueSoonDays', -1],
       ['stabilityBufferDays', 2.5],
     ] as const) {
-      expect(refused({ clinic: clinic('UTC', { [key]: value } as never) }), `${key} ${value}`).toThrow(
+      expect(refused({ clinic: clinic('UTC', { [key]: value }) }), `${key} ${value}`).toThrow(
         expect.objectContaining({
           field: `clinic.${key}`,
           message: `clinic.${key} must be a whole number of days ≥ 0, got ${String(value)}`,
