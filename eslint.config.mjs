@@ -52,7 +52,7 @@ const clockRule = [
 
 export default tseslint.config(
   {
-    ignores: ['.next/**', '.next-*/**', '.tmp/**', 'bench/results*.json', 'node_modules/**', 'db/migrations/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'bench/results*.json'],
+    ignores: ['.next/**', '.next-*/**', '.tmp/**', '.stryker-tmp/**', 'reports/**', 'bench/results*.json', 'node_modules/**', 'db/migrations/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'bench/results*.json'],
   },
   ...nextVitals,
   ...nextTs,

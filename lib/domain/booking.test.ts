@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   appointmentLateness,
   isAfterRefillDueDate,
+  isConfirmationReason,
   latenessWarning,
   missingLateConfirmation,
   placesLeft,
@@ -140,5 +141,83 @@ describe('isClinicDay: a clinic weekday that is not a holiday', () => {
     expect(isClinicDay('2026-03-20', policy)).toBe(false); // Fri is not a clinic weekday here
     expect(isClinicHoliday('2026-03-20', policy)).toBe(false);
     expect(isClinicDay('2026-03-22', { clinicWeekdays: [7], holidays: [] })).toBe(true); // a Sunday clinic
+  });
+});
+
+describe('latenessWarning: what the booker reads, tier by tier (reference.md E2)', () => {
+  const pump = {
+    refillDueOn: '2026-03-19',
+    lowReservoirAlarmAt: at('2026-03-26', '10:00'),
+    emptyAt: at('2026-03-30', '10:00'),
+  };
+
+  it('says nothing for an on-time appointment', () => {
+    expect(latenessWarning('on-time', at('2026-03-18', '09:00'), TZ, pump)).toBeNull();
+  });
+
+  it('after the due date: the visit and the due date, in ISO and in words', () => {
+    expect(latenessWarning('after-due', at('2026-03-20', '09:00'), TZ, pump)).toBe(
+      'Fri 20 Mar 2026 09:00 is after the refill due date 2026-03-19 (Thu 19 Mar 2026).',
+    );
+  });
+
+  it('after the alarm: both crossings and the due date, and to book only if nothing earlier is possible', () => {
+    expect(latenessWarning('after-alarm', at('2026-03-27', '09:00'), TZ, pump)).toBe(
+      'Fri 27 Mar 2026 09:00 is after the low-reservoir alarm: the pump alarms on 2026-03-26 (Thu 26 Mar 2026 10:00) and the reservoir is empty on 2026-03-30 (Mon 30 Mar 2026 10:00). The refill is due 2026-03-19 (Thu 19 Mar 2026). Book this only if no earlier visit is possible.',
+    );
+  });
+
+  it('names only the crossings the forecast has', () => {
+    const alarmOnly = { refillDueOn: null, lowReservoirAlarmAt: pump.lowReservoirAlarmAt, emptyAt: null };
+    expect(latenessWarning('after-alarm', at('2026-03-27', '09:00'), TZ, alarmOnly)).toBe(
+      'Fri 27 Mar 2026 09:00 is after the low-reservoir alarm: the pump alarms on 2026-03-26 (Thu 26 Mar 2026 10:00). Book this only if no earlier visit is possible.',
+    );
+    const emptyOnly = { refillDueOn: null, lowReservoirAlarmAt: null, emptyAt: pump.emptyAt };
+    expect(latenessWarning('after-empty', at('2026-03-31', '09:00'), TZ, emptyOnly)).toMatch(
+      /^Tue 31 Mar 2026 09:00 is after the reservoir is calculated to be EMPTY: the reservoir is empty on 2026-03-30 \(Mon 30 Mar 2026 10:00\)\. The patient/,
+    );
+  });
+
+  it('after the empty date: the withdrawal danger and the backup plan', () => {
+    expect(latenessWarning('after-empty', at('2026-03-31', '09:00'), TZ, pump)).toBe(
+      'Tue 31 Mar 2026 09:00 is after the reservoir is calculated to be EMPTY: the pump alarms on 2026-03-26 (Thu 26 Mar 2026 10:00) and the reservoir is empty on 2026-03-30 (Mon 30 Mar 2026 10:00). The patient will be without the drug before this visit; abrupt withdrawal can be life-threatening. The refill is due 2026-03-19 (Thu 19 Mar 2026). Book this only if no earlier visit is possible, and arrange the patient’s backup plan now.',
+    );
+  });
+});
+
+describe('missingLateConfirmation: the field messages', () => {
+  it('the reason message follows the warning, or stands alone without one', () => {
+    expect(missingLateConfirmation('after-due', 'Late.', {}).lateReason).toBe(
+      'Late. To book it anyway, give the reason (at least 3 characters).',
+    );
+    expect(missingLateConfirmation('after-due', null, {}).lateReason).toBe(
+      'To book it anyway, give the reason (at least 3 characters).',
+    );
+  });
+
+  it('after the empty date the confirmation names the empty reservoir; after the alarm, the alarm', () => {
+    expect(missingLateConfirmation('after-empty', null, { lateReason: 'Transport' })).toEqual({
+      confirmAfterAlarm: 'Confirm that you are booking after the reservoir is calculated to be empty.',
+    });
+    expect(missingLateConfirmation('after-alarm', null, { lateReason: 'Transport' })).toEqual({
+      confirmAfterAlarm: 'Confirm that you are booking after the low-reservoir alarm.',
+    });
+    expect(missingLateConfirmation('after-due', null, { lateReason: 'Transport' })).toEqual({});
+  });
+
+  it('an overbooking reason follows the same rule as a late reason', () => {
+    expect(isConfirmationReason('ab')).toBe(false);
+    expect(isConfirmationReason('  ab  ')).toBe(false);
+    expect(isConfirmationReason('abc')).toBe(true);
+    expect(isConfirmationReason(undefined)).toBe(false);
+  });
+});
+
+describe('isAfterRefillDueDate names the malformed date', () => {
+  it('the appointment date or the due date', () => {
+    expect(() => isAfterRefillDueDate('2026-3-19', '2026-03-19')).toThrow(expect.objectContaining({ field: 'date' }));
+    expect(() => isAfterRefillDueDate('2026-03-19', '19/03/2026')).toThrow(
+      expect.objectContaining({ field: 'refillDueOn' }),
+    );
   });
 });

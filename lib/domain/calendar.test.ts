@@ -14,6 +14,7 @@ import {
   localDateOf,
   localDateOfDayNumber,
   localDateTimeToInstant,
+  minutesOfLocalTime,
 } from './calendar';
 import { InvalidInputError, InvalidTimeZoneError, NoClinicDayError } from './errors';
 
@@ -193,5 +194,114 @@ describe('instants and clinic-local dates', () => {
   it('rejects an unknown time zone', () => {
     expect(() => localDateOf(0, 'Mars/Olympus_Mons')).toThrow(InvalidTimeZoneError);
     expect(() => localDateOf(0, 'America/Chicago+1')).toThrow(InvalidTimeZoneError);
+  });
+});
+
+describe('a clinic-local date is exactly YYYY-MM-DD of a real day', () => {
+  it('refuses each malformation on its own, naming the field and the value', () => {
+    for (const bad of ['2026-01-011', '2026x01-01', '2026-01x01', '2026-1/-01', '2026-01-0:', '2026-00-10', '2026-01-00']) {
+      expect(() => dayNumberOf(bad, 'holidays'), bad).toThrow(
+        expect.objectContaining({ field: 'holidays', context: { field: 'holidays', value: bad } }),
+      );
+    }
+    expect(() => dayNumberOf('2026-02-30')).toThrow(
+      expect.objectContaining({ field: 'date', message: 'date must be a date written YYYY-MM-DD, got "2026-02-30"' }),
+    );
+  });
+
+  it('knows the Gregorian leap years and the 30-day months', () => {
+    expect(() => dayNumberOf('1900-02-29')).toThrow(InvalidInputError); // divisible by 100: not a leap year
+    expect(dayNumberOf('2000-02-29')).toBe(dayNumberOf('2000-03-01') - 1); // divisible by 400: a leap year
+    for (const month of ['04', '06', '09', '11']) {
+      expect(() => dayNumberOf(`2026-${month}-31`), month).toThrow(InvalidInputError);
+      expect(dayNumberOf(`2026-${month}-30`)).toBe(dayNumberOf(`2026-${month}-01`) + 29);
+    }
+    for (const month of ['01', '03', '05', '07', '08', '10', '12']) {
+      expect(dayNumberOf(`2026-${month}-31`)).toBe(dayNumberOf(`2026-${month}-01`) + 30);
+    }
+  });
+
+  it('adds months across the 400-year leap day (2000-02-29), which random dates rarely hit', () => {
+    const leap = dayNumberOf('2000-02-29');
+    expect(localDateOfDayNumber(addMonthsToDayNumber(leap, 1))).toBe('2000-03-29');
+    expect(localDateOfDayNumber(addMonthsToDayNumber(leap, 12))).toBe('2001-02-28');
+    expect(localDateOfDayNumber(addMonthsToDayNumber(leap, -1))).toBe('2000-01-29');
+    expect(localDateOfDayNumber(addMonthsToDayNumber(dayNumberOf('2000-03-01'), 84))).toBe('2007-03-01');
+  });
+});
+
+describe('a clinic-local time is exactly HH:MM from 00:00 to 23:59', () => {
+  it('refuses each malformation on its own, naming the field and the value', () => {
+    for (const bad of ['09:001', '09-00', '12:60', '24:00']) {
+      expect(() => minutesOfLocalTime(bad, 'start'), bad).toThrow(
+        expect.objectContaining({ field: 'start', context: { field: 'start', value: bad } }),
+      );
+    }
+    expect(() => minutesOfLocalTime('9:00')).toThrow(
+      expect.objectContaining({ field: 'time', message: 'time must be a time written HH:MM (00:00–23:59), got "9:00"' }),
+    );
+    expect(minutesOfLocalTime('00:00')).toBe(0);
+    expect(minutesOfLocalTime('23:59')).toBe(1439);
+  });
+});
+
+describe('the clinic calendar', () => {
+  it('a Friday-to-Sunday clinic is closed Monday to Thursday', () => {
+    const p = { clinicWeekdays: [5, 6, 7], holidays: [] };
+    // 2026-04-06 is a Monday.
+    expect(['06', '07', '08', '09', '10', '11', '12'].map((d) => isClinicDay(`2026-04-${d}`, p))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('notices a weekday list replaced by another of the same length', () => {
+    expect(isClinicDay('2026-04-06', { clinicWeekdays: [1, 2, 3, 4, 5], holidays: [] })).toBe(true);
+    expect(isClinicDay('2026-04-06', { clinicWeekdays: [2, 3, 4, 5, 6], holidays: [] })).toBe(false);
+    const p = { clinicWeekdays: [1, 2, 3], holidays: [] };
+    expect(isClinicDay('2026-04-06', p)).toBe(true);
+    p.clinicWeekdays[0] = 4; // edited in place
+    expect(isClinicDay('2026-04-06', p)).toBe(false);
+  });
+
+  it('refuses weekdays outside 1–7 and a clinic with none, naming clinicWeekdays', () => {
+    for (const wd of [0, 8, 1.5]) {
+      expect(() => isClinicDay('2026-04-06', { clinicWeekdays: [1, wd], holidays: [] }), String(wd)).toThrow(
+        expect.objectContaining({
+          field: 'clinicWeekdays',
+          message: `Clinic weekdays must be 1 (Monday) to 7 (Sunday), got ${wd}`,
+          context: { field: 'clinicWeekdays', value: [1, wd] },
+        }),
+      );
+    }
+    expect(() => isClinicDay('2026-04-06', { clinicWeekdays: [], holidays: [] })).toThrow(
+      expect.objectContaining({
+        message: 'The clinic has no refill weekdays configured',
+        context: { field: 'clinicWeekdays' },
+      }),
+    );
+  });
+
+  it('names holidays for a malformed holiday', () => {
+    expect(() => isClinicDay('2026-04-06', { clinicWeekdays: [1], holidays: ['6 April'] })).toThrow(
+      expect.objectContaining({ field: 'holidays' }),
+    );
+  });
+
+  it('stops after 400 days of closed days and says where', () => {
+    // A Monday-only clinic whose every Monday for more than 400 days is a holiday.
+    const holidays: string[] = [];
+    for (let d = dayNumberOf('2025-11-03'); d <= dayNumberOf('2026-12-28'); d += 7) holidays.push(localDateOfDayNumber(d));
+    expect(() => latestClinicDayOnOrBefore('2026-12-31', { clinicWeekdays: [1], holidays })).toThrow(
+      expect.objectContaining({
+        message: 'No clinic day in the 400 days up to 2026-12-31',
+        context: { field: 'holidays', date: '2026-12-31' },
+      }),
+    );
   });
 });

@@ -65,3 +65,36 @@ describe('changedReservoirField (B5: the reservoir changes only at a refill)', (
     expect(changedReservoirField({ drugId: 1, concentrationMcgPerMl: 500 }, { drugId: 2, concentrationMcgPerMl: 500 })).toBe('drugId');
   });
 });
+
+describe('the 24-hour window (E7 per 24 h) at its edges', () => {
+  it('leaves out a dose superseded exactly 24 h before, and versions from the change on', () => {
+    const h = history([-100, 100], [-24, 200], [0, 300]);
+    // At t0: 100 ended exactly 24 h before; the 300 version starts at t0 itself.
+    expect(dosesInWindow(h, t0)).toEqual([200]);
+    const planned = [...h, { effectiveAt: t0 + 5 * H, supersededAt: null, doseMcgPerDay: 999 }];
+    expect(dosesInWindow(planned, t0 + H)).toEqual([200, 300]);
+  });
+
+  it('reads the history in any order, and ignores a version planned for later', () => {
+    const h = history([-100, 250], [-2, 300]).reverse();
+    const planned = [...h, { effectiveAt: t0 + 5 * H, supersededAt: null, doseMcgPerDay: 999 }];
+    const r = assessDoseChangeOver24h(planned, 300, 'spinal', t0);
+    expect(r.currentMcgPerDay).toBe(300);
+    expect(r.direction).toBe('none');
+  });
+
+  it('a first program is a start from 0', () => {
+    expect(assessDoseChangeOver24h([], 100, 'spinal', t0)).toMatchObject({
+      baselineMcgPerDay: 0,
+      currentMcgPerDay: 0,
+      changePct: null,
+      exceedsUsualStep: true,
+    });
+  });
+
+  it('re-saving the current dose is no step even after a recent increase (cerebral +25 % then unchanged)', () => {
+    const h = history([-100, 200], [-1, 250]);
+    const same = assessDoseChangeOver24h(h, 250, 'cerebral', t0);
+    expect(same).toMatchObject({ baselineMcgPerDay: 250, direction: 'none', exceedsUsualStep: false });
+  });
+});

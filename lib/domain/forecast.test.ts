@@ -11,28 +11,28 @@ const alert = (alerts: Alert[], code: string) => alerts.find((a) => a.code === c
 describe('reference.md B7-1: SynchroMed II 20 mL, 250 mcg/day at 500 mcg/mL', () => {
   // Friday 9 Jan 2026 10:00 UTC: day 29 is Saturday 7 Feb.
   const t0 = Date.parse('2026-01-09T10:00:00Z');
-  const f = forecast(example1(t0, { now: t0 + DAY }));
+  const f = () => forecast(example1(t0, { now: t0 + DAY }));
 
   it('delivers 0.5 mL/day', () => {
-    expect(f.dailyVolumeMl).toBe(0.5);
-    expect(f.worstCaseDailyVolumeMl).toBe(0.5);
-    expect(f.dailyDoseMcg).toBe(250);
+    expect(f().dailyVolumeMl).toBe(0.5);
+    expect(f().worstCaseDailyVolumeMl).toBe(0.5);
+    expect(f().dailyDoseMcg).toBe(250);
   });
 
   it('reaches the 2 mL alarm on day 36 and is empty on day 40', () => {
-    expect(f.lowReservoirAlarmAt).toBe(t0 + 36 * DAY);
-    expect(f.lowReservoirAlarmOn).toBe('2026-02-14');
-    expect(f.emptyAt).toBe(t0 + 40 * DAY);
-    expect(f.volumeNowMl).toBeCloseTo(19.5, 12);
-    expect(f.daysToAlarm).toBe(35);
+    expect(f().lowReservoirAlarmAt).toBe(t0 + 36 * DAY);
+    expect(f().lowReservoirAlarmOn).toBe('2026-02-14');
+    expect(f().emptyAt).toBe(t0 + 40 * DAY);
+    expect(f().volumeNowMl).toBeCloseTo(19.5, 12);
+    expect(f().daysToAlarm).toBe(35);
   });
 
   it('is due on day 29 (alarm − 7 days), moved back from Saturday to Friday', () => {
-    expect(f.unadjustedDueOn).toBe('2026-02-07');
-    expect(f.refillDueOn).toBe('2026-02-06');
-    expect(f.stabilityBinding).toBe(false);
-    expect(f.stabilityExpiresOn).toBe('2026-07-08'); // 180 days after 9 Jan
-    expect(alert(f.alerts, 'E17')).toMatchObject({
+    expect(f().unadjustedDueOn).toBe('2026-02-07');
+    expect(f().refillDueOn).toBe('2026-02-06');
+    expect(f().stabilityBinding).toBe(false);
+    expect(f().stabilityExpiresOn).toBe('2026-07-08'); // 180 days after 9 Jan
+    expect(alert(f().alerts, 'E17')).toMatchObject({
       severity: 'info',
       message: expect.stringContaining('from Sat 7 Feb 2026 to Fri 6 Feb 2026'),
     });
@@ -89,7 +89,7 @@ describe('reference.md B7-2: 40 mL, 400 mcg/day at 2000 mcg/mL, 180-day stabilit
 
 describe('reference.md B7-7: constant flow 1.0 mL/day, 30 mL reservoir, 3 mL reserve', () => {
   const t0 = Date.parse('2026-03-02T15:00:00Z');
-  const f = forecast(
+  const f = () => forecast(
     example1(t0, {
       pump: { kind: 'constant-flow', reservoirMl: 30, alarmMl: 3, flowMlPerDay: 1.0 },
       lastRefill: { at: t0, volumeMl: 30 },
@@ -98,14 +98,14 @@ describe('reference.md B7-7: constant flow 1.0 mL/day, 30 mL reservoir, 3 mL res
   );
 
   it('reaches the reserve after 27 days', () => {
-    expect(f.lowReservoirAlarmAt).toBe(t0 + 27 * DAY);
-    expect(f.emptyAt).toBe(t0 + 30 * DAY);
+    expect(f().lowReservoirAlarmAt).toBe(t0 + 27 * DAY);
+    expect(f().emptyAt).toBe(t0 + 30 * DAY);
     expect(constantFlowDaysToReserve(30, 3, 1.0)).toBe(27);
   });
 
   it('delivers the dose set by the concentration: 1.0 mL/day × 500 mcg/mL', () => {
-    expect(f.dailyVolumeMl).toBe(1);
-    expect(f.dailyDoseMcg).toBe(500);
+    expect(f().dailyVolumeMl).toBe(1);
+    expect(f().dailyDoseMcg).toBe(500);
     expect(constantFlowConcentration(500, 1.0)).toBe(500);
   });
 });
@@ -545,5 +545,199 @@ describe('records dated after now (a clock that stepped back, item 11)', () => {
     const f = forecast(example1(t0, { now: t0 + DAY, latestRecordAt: t0 + 3 * DAY }));
     expect(f.alerts.find((a) => a.code === 'CLOCK')?.severity).toBe('high');
     expect(f.lowReservoirAlarmAt).toBe(t0 + 36 * DAY);
+  });
+});
+
+describe('alert wording and boundaries on the B7-1 pump (due Fri 6 Feb, alarm Sat 14 Feb 10:00, empty Wed 18 Feb 10:00)', () => {
+  const t0 = Date.parse('2026-01-09T10:00:00Z');
+  const make = (overrides: Partial<ForecastInput>) => forecast(example1(t0, overrides));
+  const severe =
+    'Stopping baclofen abruptly can cause life-threatening withdrawal (high fever, altered mental state, rebound spasticity, rigidity).';
+
+  it('an on-time booking leaves only E17, which says why the due date moved earlier', () => {
+    const f = make({ nextAppointmentAt: Date.parse('2026-02-05T09:00:00Z') });
+    expect(f.alerts).toEqual([
+      {
+        code: 'E17',
+        severity: 'info',
+        message: 'Refill due date moved earlier from Sat 7 Feb 2026 to Fri 6 Feb 2026 because the clinic is closed on Sat 7 Feb 2026.',
+      },
+    ]);
+    expect(f.daysToAlarm).toBe(36);
+  });
+
+  it('a due date on a clinic day raises no E17', () => {
+    // Saturday clinics: day 29 (Sat 7 Feb) stays.
+    const f = make({ clinic: clinic('UTC', { clinicWeekdays: [1, 2, 3, 4, 5, 6] }), nextAppointmentAt: Date.parse('2026-02-05T09:00:00Z') });
+    expect(f.refillDueOn).toBe('2026-02-07');
+    expect(f.alerts).toEqual([]);
+  });
+
+  it('E1 overdue names the due date and the coming alarm, and a high-risk patient', () => {
+    const now = Date.parse('2026-02-08T12:00:00Z');
+    expect(alert(make({ now }).alerts, 'E1')!.message).toBe(
+      `Refill overdue: it was due Fri 6 Feb 2026. Low-reservoir alarm expected Sat 14 Feb 2026 10:00. ${severe}`,
+    );
+    expect(alert(make({ now, highRisk: true }).alerts, 'E1')!.message).toBe(
+      `Refill overdue: it was due Fri 6 Feb 2026. Low-reservoir alarm expected Sat 14 Feb 2026 10:00. High-risk patient. ${severe}`,
+    );
+  });
+
+  it('E1 on the alarm day: expected today before the alarm instant, reached from it', () => {
+    expect(alert(make({ now: Date.parse('2026-02-14T08:00:00Z') }).alerts, 'E1')!.message).toBe(
+      `Low-reservoir alarm volume expected today, Sat 14 Feb 2026 10:00 (refill was due Fri 6 Feb 2026); about 2.0 mL left, empty Wed 18 Feb 2026 10:00. ${severe} Refill now.`,
+    );
+    expect(alert(make({ now: t0 + 36 * DAY }).alerts, 'E1')!.message).toMatch(
+      /^Low-reservoir alarm volume reached Sat 14 Feb 2026 10:00 \(refill was due Fri 6 Feb 2026\); about 2\.0 mL left, empty Wed 18 Feb 2026 10:00\./,
+    );
+    expect(make({ now: Date.parse('2026-02-14T08:00:00Z') }).daysToAlarm).toBe(0);
+  });
+
+  it('an empty ziconotide pump speaks of pain relief, not withdrawal', () => {
+    const f = make({ now: t0 + 41 * DAY, drug: { name: 'ziconotide', stabilityDays: 84, withdrawalRisk: 'low' } });
+    expect(alert(f.alerts, 'E1')!.message).toContain('An interruption of ziconotide stops pain relief.');
+  });
+
+  it('E3 says whether the refill is or was due, and that the last booking passed', () => {
+    expect(alert(make({}).alerts, 'E3')).toEqual({
+      code: 'E3',
+      severity: 'warn',
+      message: 'No refill appointment booked. The refill is due Fri 6 Feb 2026.',
+    });
+    const now = Date.parse('2026-02-08T12:00:00Z');
+    expect(alert(make({ now, nextAppointmentAt: Date.parse('2026-02-05T09:00:00Z') }).alerts, 'E3')!.message).toBe(
+      'No refill appointment booked. The last booked appointment (Thu 5 Feb 2026 09:00) has passed. The refill was due Fri 6 Feb 2026.',
+    );
+    // On the due date itself the refill "is" due.
+    expect(alert(make({ now: Date.parse('2026-02-06T08:00:00Z') }).alerts, 'E3')!.message).toBe(
+      'No refill appointment booked. The refill is due Fri 6 Feb 2026.',
+    );
+  });
+
+  it('an appointment starting right now counts as booked', () => {
+    const now = Date.parse('2026-02-05T09:00:00Z');
+    expect(alert(make({ now, nextAppointmentAt: now }).alerts, 'E3')).toBeUndefined();
+  });
+
+  it('E2 names the appointment, what it is after, and what to do', () => {
+    const late = Date.parse('2026-02-10T09:00:00Z');
+    expect(alert(make({ nextAppointmentAt: late }).alerts, 'E2')!.message).toBe(
+      'The booked appointment on Tue 10 Feb 2026 09:00 is after the refill due date (Fri 6 Feb 2026). Move it to Fri 6 Feb 2026 or earlier.',
+    );
+    // On the due date the visit can still be moved to it.
+    expect(alert(make({ now: Date.parse('2026-02-06T08:00:00Z'), nextAppointmentAt: late }).alerts, 'E2')!.message).toMatch(
+      /Move it to Fri 6 Feb 2026 or earlier\.$/,
+    );
+    expect(alert(make({ nextAppointmentAt: Date.parse('2026-02-19T09:00:00Z') }).alerts, 'E2')!.message).toBe(
+      'The booked appointment on Thu 19 Feb 2026 09:00 is after the reservoir is calculated to be empty (Wed 18 Feb 2026 10:00). Move it to Fri 6 Feb 2026 or earlier.',
+    );
+  });
+
+  it('E9: a program delivering nothing names the program', () => {
+    const f = make({ programs: [simpleProgram(t0, 0, 500)] });
+    expect(alert(f.alerts, 'E9')).toEqual({
+      code: 'E9',
+      severity: 'high',
+      message: 'Program 1 delivers 0 mcg/day of baclofen. Check the prescription.',
+    });
+    // No crossing at all: E4 says the alarm would not be reached for years.
+    expect(alert(f.alerts, 'E4')!.message).toContain('the reservoir would not reach its alarm volume for years');
+  });
+
+  it('E9: exactly the usual maximum (1000 mcg/day, S20) is not above it; the highest reported dose (2003, S78) is named above it', () => {
+    const at = (dose: number) => make({ pump: { kind: 'programmable', reservoirMl: 40, alarmMl: 2 }, programs: [simpleProgram(t0, dose, 2000)], drug: { name: 'baclofen', stabilityDays: 180, usualMaxDoseMcgPerDay: 1000, highestReportedDoseMcgPerDay: 2003 } });
+    expect(alert(at(1000).alerts, 'E9')).toBeUndefined();
+    expect(alert(at(1200).alerts, 'E9')!.message).toBe(
+      'Daily dose 1200 mcg/day is above the usual maximum of 1000 mcg/day for baclofen. Confirm the prescription.',
+    );
+    expect(alert(at(2003).alerts, 'E9')!.message).not.toContain('highest dose reported');
+    expect(alert(at(2100).alerts, 'E9')!.message).toBe(
+      'Daily dose 2100 mcg/day is above the usual maximum of 1000 mcg/day for baclofen. It is also above the highest dose reported (2003 mcg/day). Confirm the prescription.',
+    );
+  });
+
+  it('E9 says when only the allowed patient boluses take the dose above the maximum', () => {
+    const f = make({
+      programs: [{ ...simpleProgram(t0, 900, 2000), patientBolus: { doseMcg: 50, maxPerDay: 4 } }],
+      pump: { kind: 'programmable', reservoirMl: 40, alarmMl: 2 },
+    });
+    expect(alert(f.alerts, 'E9')!.message).toBe(
+      'Daily dose 1100 mcg/day (with every allowed patient bolus) is above the usual maximum of 1000 mcg/day for baclofen. Confirm the prescription.',
+    );
+  });
+
+  it('E10: a model that stops 60 days after ERI is CRITICAL 30 days before the stop, and STOPPED on the stop day', () => {
+    const eriOn = '2026-01-09';
+    const e10 = (now: number) =>
+      alert(make({ now, pump: { kind: 'programmable', reservoirMl: 20, alarmMl: 2, eriRecordedOn: eriOn, eriToStopDays: 60 } }).alerts, 'E10')!;
+    expect(e10(t0 + 29 * DAY).severity).toBe('high');
+    expect(e10(t0 + 30 * DAY).severity).toBe('critical');
+    expect(e10(t0 + 59 * DAY).message).toBe(
+      'Elective replacement indicator recorded Fri 9 Jan 2026: the pump stops about Tue 10 Mar 2026. Replace it before then.',
+    );
+    expect(e10(t0 + 60 * DAY).message).toBe(
+      `Elective replacement indicator recorded Fri 9 Jan 2026: the pump has probably STOPPED (expected Tue 10 Mar 2026). ${severe}`,
+    );
+  });
+
+  it('E10: on the day the 7-year service life ends the pump may have shut off (CRITICAL)', () => {
+    const pump = { kind: 'programmable' as const, reservoirMl: 20, alarmMl: 2, implantedOn: '2019-01-09', maxServiceYears: 7 };
+    expect(alert(make({ pump }).alerts, 'E10')).toEqual({
+      code: 'E10',
+      severity: 'critical',
+      message: `The pump reached its 7-year service life on Fri 9 Jan 2026 and may have shut off. ${severe}`,
+    });
+    expect(alert(make({ pump: { ...pump, implantedOn: '2019-01-10' } }).alerts, 'E10')!.severity).toBe('high');
+    // Service years without an implant date cannot be judged: no E10, no error.
+    expect(alert(make({ pump: { ...pump, implantedOn: null } }).alerts, 'E10')).toBeUndefined();
+  });
+
+  it('E12 matches the labeled drug list ignoring case and spaces', () => {
+    const pump = { kind: 'programmable' as const, reservoirMl: 20, alarmMl: 2, labeledDrugs: [' BACLOFEN ', 'morphine'] };
+    expect(alert(make({ pump }).alerts, 'E12')).toBeUndefined();
+  });
+
+  it('E19 in words', () => {
+    expect(alert(make({ hasBackupOralPlan: false }).alerts, 'E19')!.message).toBe('No backup oral baclofen plan is documented.');
+  });
+});
+
+describe('forecast input refused with the field named', () => {
+  const t0 = Date.parse('2026-01-09T10:00:00Z');
+  const refused = (overrides: Partial<ForecastInput>) => () => forecast({ ...example1(t0, overrides), pumpId: 7 });
+
+  it('clinic days must be whole numbers ≥ 0', () => {
+    for (const [key, value] of [
+      ['bufferDays', 1.5],
+      ['bufferDays', -1],
+      ['bufferDays', '7'],
+      ['dueSoonDays', -1],
+      ['stabilityBufferDays', 2.5],
+    ] as const) {
+      expect(refused({ clinic: clinic('UTC', { [key]: value }) }), `${key} ${value}`).toThrow(
+        expect.objectContaining({
+          field: `clinic.${key}`,
+          message: `clinic.${key} must be a whole number of days ≥ 0, got ${String(value)}`,
+          context: { field: `clinic.${key}`, value },
+        }),
+      );
+    }
+    expect(forecast(example1(t0, { clinic: clinic('UTC', { stabilityBufferDays: 0 }) })).refillDueOn).toBe('2026-02-06');
+  });
+
+  it('now, the stability limit and the appointment', () => {
+    expect(refused({ now: Number.NaN })).toThrow(expect.objectContaining({ field: 'now', context: expect.objectContaining({ pumpId: 7 }) }));
+    for (const stabilityDays of [0, 1.5, '180']) {
+      expect(refused({ drug: { name: 'baclofen', stabilityDays: stabilityDays as number } })).toThrow(
+        expect.objectContaining({
+          field: 'drug.stabilityDays',
+          message: 'drug.stabilityDays must be a whole number > 0',
+          context: { field: 'drug.stabilityDays', pumpId: 7, value: stabilityDays },
+        }),
+      );
+    }
+    expect(refused({ nextAppointmentAt: Number.NaN })).toThrow(
+      expect.objectContaining({ field: 'nextAppointmentAt', context: expect.objectContaining({ pumpId: 7 }) }),
+    );
   });
 });

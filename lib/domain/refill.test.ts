@@ -347,3 +347,216 @@ describe('appointmentsReplacedByRefill', () => {
     expect(appointmentsReplacedByRefill(appts, '2026-12-21', '2026-12-30')).toEqual([]);
   });
 });
+
+describe('reference.md B4: the discrepancy flag is "above the tolerance", not "at it"', () => {
+  // B7-3 pump on day 30: 15 mL delivered, tolerance max(0.5, min(1.0, 15 % × 15 = 2.25)) = 1.0 mL.
+  it('a discrepancy of exactly +1.0 or −1.0 mL on the B7-3 pump is not flagged; 0.1 mL more is', () => {
+    const over = assessRefillVisit(visit({ aspiratedResidualMl: 4 }));
+    expect(over.toleranceMl).toBe(1);
+    expect(over.discrepancyMl).toBe(1);
+    expect(over).toMatchObject({ flag: 'none', alerts: [] });
+    const under = assessRefillVisit(visit({ aspiratedResidualMl: 6 }));
+    expect(under.discrepancyMl).toBe(-1);
+    expect(under).toMatchObject({ flag: 'none', alerts: [] });
+    expect(assessRefillVisit(visit({ aspiratedResidualMl: 3.9 })).flag).toBe('over-delivery');
+    expect(assessRefillVisit(visit({ aspiratedResidualMl: 6.1 })).flag).toBe('under-infusion');
+  });
+
+  it('E5 prints the signed discrepancy with the expected, aspirated and tolerance volumes', () => {
+    const over = assessRefillVisit(visit({ aspiratedResidualMl: 2.6 })).alerts[0]!.message;
+    expect(over).toMatch(/^Residual discrepancy \+2\.4 mL \(expected 5\.0 mL, aspirated 2\.6 mL, tolerance 1\.0 mL\): more drug left/);
+    const under = assessRefillVisit(visit({ aspiratedResidualMl: 8 })).alerts[0]!.message;
+    expect(under).toMatch(/^Residual discrepancy −3\.0 mL \(expected 5\.0 mL, aspirated 8\.0 mL, tolerance 1\.0 mL\): less drug/);
+    expect(under).toContain('Stopping baclofen abruptly can cause life-threatening withdrawal');
+  });
+
+  it('treats a drug without a recorded withdrawal risk as severe: its under-infusion is CRITICAL', () => {
+    const state = example1(t0, { drug: { name: 'baclofen', stabilityDays: 180 } });
+    const r = assessRefillVisit(visit({ state, aspiratedResidualMl: 8 }));
+    expect(r).toMatchObject({ discrepancySeverity: 'critical', discrepancyNeedsConfirmation: true });
+    expect(r.alerts[0]!.message).toContain('life-threatening withdrawal');
+  });
+});
+
+describe('a refill visit at the very instant of the last refill', () => {
+  it('is accepted: nothing delivered, so there is no discrepancy percentage', () => {
+    const r = assessRefillVisit(visit({ visitAt: t0, aspiratedResidualMl: 20 }));
+    expect(r).toMatchObject({ deliveredMl: 0, expectedResidualMl: 20, discrepancyMl: 0, discrepancyPct: null, flag: 'none' });
+  });
+
+  it('a visit 1 ms before it names visitAt and the pump', () => {
+    const state = { ...example1(t0), pumpId: 42 };
+    expect(() => assessRefillVisit(visit({ state, visitAt: t0 - 1 }))).toThrow(
+      expect.objectContaining({
+        field: 'visitAt',
+        message: 'The visit is before the last refill',
+        context: { field: 'visitAt', pumpId: 42, visitAt: t0 - 1, lastRefillAt: t0 },
+      }),
+    );
+  });
+});
+
+describe('refused refill inputs name their field, the pump and the values (422 with the field)', () => {
+  const state = { ...example1(t0), pumpId: 42 };
+  const refused = (overrides: Partial<RefillVisitInput>) => {
+    try {
+      assessRefillVisit(visit({ state, ...overrides }));
+    } catch (e) {
+      return e as InvalidInputError;
+    }
+    throw new Error('expected the input to be refused');
+  };
+
+  it('an overfill names volumeFilledMl with the fill and the reservoir', () => {
+    const e = refused({ volumeFilledMl: 20.5 });
+    expect(e).toBeInstanceOf(FillExceedsCapacityError);
+    expect(e.message).toBe('Fill volume 20.5 mL is more than the reservoir holds (20 mL)');
+    expect(e.context).toEqual({ field: 'volumeFilledMl', pumpId: 42, value: 20.5, reservoirMl: 20 });
+  });
+
+  it('an aspirated residual above the reservoir names aspiratedResidualMl; the full reservoir is accepted', () => {
+    const e = refused({ aspiratedResidualMl: 21 });
+    expect(e.message).toBe('Aspirated residual 21 mL is more than the reservoir holds (20 mL)');
+    expect(e.context).toEqual({ field: 'aspiratedResidualMl', pumpId: 42, value: 21, reservoirMl: 20 });
+    expect(assessRefillVisit(visit({ state, aspiratedResidualMl: 20 })).flag).toBe('under-infusion');
+  });
+
+  it('each number names its own field', () => {
+    const fields: [Partial<RefillVisitInput>, string][] = [
+      [{ visitAt: Number.NaN }, 'visitAt'],
+      [{ reservoirMl: 0 }, 'reservoirMl'],
+      [{ aspiratedResidualMl: -1 }, 'aspiratedResidualMl'],
+      [{ volumeFilledMl: -1 }, 'volumeFilledMl'],
+      [{ oldConcentrationMcgPerMl: 0 }, 'oldConcentrationMcgPerMl'],
+      [{ newConcentrationMcgPerMl: 0 }, 'newConcentrationMcgPerMl'],
+      [{ patientBolusesTaken: -1 }, 'patientBolusesTaken'],
+      [{ oldDailyDoseMcg: -1 }, 'oldDailyDoseMcg'],
+      [{ newDailyDoseMcg: -1 }, 'newDailyDoseMcg'],
+    ];
+    for (const [input, field] of fields) {
+      const e = refused(input);
+      expect(e.field, field).toBe(field);
+      if (!field.endsWith('DailyDoseMcg')) expect(e.context.pumpId, field).toBe(42);
+    }
+  });
+});
+
+describe('E1 at a refill: the pump ran empty before the visit', () => {
+  it('when patient boluses, not the programmed rate, used up the fill, it says so without an empty time', () => {
+    // 0.5 mL/day for 30 days = 15 mL programmed; 60 boluses × 50 mcg / 500 mcg/mL = 6 mL more: 21 mL > the 20 mL fill.
+    const state = example1(t0, {
+      programs: [{ ...simpleProgram(t0, 250, 500), patientBolus: { doseMcg: 50, maxPerDay: 5 } }],
+    });
+    const r = assessRefillVisit(visit({ state, patientBolusesTaken: 60, aspiratedResidualMl: 0 }));
+    expect(r.deliveredMl).toBe(20);
+    const e1 = r.alerts.find((a) => a.code === 'E1');
+    expect(e1?.message).toMatch(/^By the programmed delivery the reservoir was empty, before this visit\. Stopping baclofen/);
+  });
+});
+
+describe('E8 message without a recorded dead space', () => {
+  it('gives the wrong dose but no duration, which needs the tubing and catheter volume (B5)', () => {
+    const r = assessRefillVisit(
+      visit({ oldDailyDoseMcg: 300, newDailyDoseMcg: 300, oldConcentrationMcgPerMl: 500, newConcentrationMcgPerMl: 1000 }),
+    );
+    expect(r.alerts).toEqual([
+      expect.objectContaining({
+        code: 'E8',
+        message:
+          'Concentration changed from 500 to 1000 mcg/mL without a bridge bolus: until the old drug in the pump tubing and catheter is flushed the patient receives 150 instead of 300 mcg/day. Program a bridge bolus.',
+      }),
+    ]);
+  });
+});
+
+describe('E7 wording: the nurse reads which step was exceeded', () => {
+  it('an increase during spinal titration', () => {
+    expect(assessDoseChange(250, 330, 'spinal', 'titration').alert?.message).toBe(
+      'Dose change 250 → 330 mcg/day (+32 %) is beyond the usual increase of 30 % per 24 h of titration for spinal origin. A second experienced person must confirm it.',
+    );
+  });
+
+  it('a decrease at a refill', () => {
+    expect(assessDoseChange(500, 395, 'cerebral', 'refill').alert?.message).toBe(
+      'Dose change 500 → 395 mcg/day (-21 %) is beyond the usual decrease of 20 % at a refill for cerebral origin. A second experienced person must confirm it.',
+    );
+  });
+
+  it('a start from 0', () => {
+    expect(assessDoseChange(0, 50, 'spinal', 'refill').alert?.message).toBe(
+      'Dose change 0 → 50 mcg/day (from 0) is beyond the usual increase of 40 % at a refill for spinal origin. A second experienced person must confirm it.',
+    );
+  });
+
+  it('keeping a dose of 0 is no change at all', () => {
+    expect(assessDoseChange(0, 0, 'spinal', 'refill')).toMatchObject({
+      direction: 'none',
+      changePct: 0,
+      exceedsUsualStep: false,
+      alert: null,
+    });
+  });
+});
+
+describe('bridge bolus refusals name bridgeBolusMl', () => {
+  it('a bolus of the whole fill', () => {
+    expect(() => reservoirAfterRefillMl(18, 18)).toThrow(
+      expect.objectContaining({
+        field: 'bridgeBolusMl',
+        message: 'Bridge bolus volume must be less than the volume filled (18 mL)',
+        context: { field: 'bridgeBolusMl', volumeFilledMl: 18, bridgeBolusMl: 18 },
+      }),
+    );
+    expect(() => reservoirAfterRefillMl(-1, 0.5)).toThrow(expect.objectContaining({ field: 'volumeFilledMl' }));
+  });
+});
+
+describe('E6 pocket-fill safeguards: what each missing one asks for', () => {
+  it('asks for each step in words', () => {
+    const none = { needlePlacementConfirmed: false, residualCheckedBeforeFill: false, templateUsed: true };
+    expect(missingPocketFillSafeguards(none).map((m) => m.message)).toEqual([
+      'Confirm that the aspirated residual was checked against the expected volume before filling (pocket-fill safeguard, E6)',
+      'Confirm that the needle is in the reservoir before the fill is saved (pocket-fill safeguard, E6)',
+      'Choose how the fill was confirmed in the reservoir: aspiration back, ultrasound or fluoroscopy',
+    ]);
+  });
+
+  it('refuses a confirmation method that is not one of aspiration back, ultrasound or fluoroscopy', () => {
+    const s = {
+      needlePlacementConfirmed: true,
+      residualCheckedBeforeFill: true,
+      templateUsed: false,
+      fillConfirmationMethod: 'palpation' as never,
+    };
+    expect(missingPocketFillSafeguards(s).map((m) => m.field)).toEqual(['fillConfirmationMethod']);
+  });
+});
+
+describe('appointmentsReplacedByRefill: order and the due date itself', () => {
+  it('closes the one booked on the previous due date, and reads the list in date order', () => {
+    const appts = [
+      { id: 3, date: '2026-12-20' },
+      { id: 2, date: '2026-12-04' },
+      { id: 1, date: '2026-12-03' },
+    ];
+    expect(appointmentsReplacedByRefill(appts, '2026-12-02', '2026-12-04')).toEqual([
+      { id: 1, defaultAction: 'done' },
+      { id: 2, defaultAction: 'done' },
+    ]);
+    // None up to the due date: the NEAREST later one is offered, whatever the list order.
+    const later = [
+      { id: 9, date: '2027-01-20' },
+      { id: 8, date: '2026-12-21' },
+    ];
+    expect(appointmentsReplacedByRefill(later, '2026-12-02', '2026-12-04')).toEqual([{ id: 8, defaultAction: 'keep' }]);
+  });
+});
+
+describe('E1 at a refill is about a pump that ran empty, not one left empty', () => {
+  it('a pump emptied on purpose at its last visit (0 mL, e.g. a Prometra before an MRI, S25) raises no E1', () => {
+    const state = example1(t0, { lastRefill: { at: t0, volumeMl: 0 } });
+    const r = assessRefillVisit(visit({ state, aspiratedResidualMl: 0 }));
+    expect(r.deliveredMl).toBe(0);
+    expect(r.alerts.map((a) => a.code)).not.toContain('E1');
+  });
+});

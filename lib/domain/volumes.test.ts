@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { visitAfterLastFillProblem } from './clock';
-import { usualDoseLimits } from './policy';
-import { alarmVolumeProblem, fillVolumeProblem, isOverfill, minimumAlarmMl } from './volumes';
+import { defaultClinicPolicy, usualDoseLimits } from './policy';
+import { alarmVolumeProblem, fillVolumeProblem, isOverfill, minimumAlarmMl, overfillProblem } from './volumes';
 
 describe('the alarm-volume rule (reference.md S32, B6b)', () => {
   it('needs at least the model’s recommended alarm volume, or the 2 mL floor without one', () => {
@@ -22,7 +22,24 @@ describe('the alarm-volume rule (reference.md S32, B6b)', () => {
   });
 });
 
+describe('a model whose alarm volume is recorded as 0 mL has none (reference.md B6b)', () => {
+  it('falls back to the 2 mL practical floor, not to an alarm that sounds only when the pump is empty', () => {
+    expect(minimumAlarmMl(0)).toBe(2);
+    expect(alarmVolumeProblem(1, 20, 0)).toBe(
+      'Alarm volume must be at least 2 mL, the practical floor of a low-reservoir alarm (reference.md B6b)',
+    );
+    expect(alarmVolumeProblem(0, 20, 0)).toMatch(/at least 2 mL/);
+  });
+});
+
 describe('the fill rule: more than the alarm, no overfill (reference.md B6b, S13)', () => {
+  it('the what-if overfill check names the fill volume unless told otherwise', () => {
+    expect(overfillProblem(21, 20)).toBe(
+      "Fill volume must be at most 20 mL, the reservoir's capacity: do not overfill (reference.md B6b)",
+    );
+    expect(overfillProblem(20, 20)).toBeNull();
+  });
+
   it('refuses an overfill, compared in whole microlitres', () => {
     expect(isOverfill(20.001, 20)).toBe(true);
     expect(isOverfill(20.0004, 20)).toBe(false);
@@ -63,5 +80,26 @@ describe('usualDoseLimits (E9 from the catalogue)', () => {
     expect(usualDoseLimits('morphine')?.usualMaxDoseMcgPerDay).toBe(20_000);
     expect(usualDoseLimits('ziconotide')?.usualMaxDoseMcgPerDay).toBe(19.2);
     expect(usualDoseLimits('clonidine')).toBeNull();
+  });
+});
+
+describe('defaultClinicPolicy: the reference.md defaults of a new clinic', () => {
+  it('7-day buffer (S10), 14 days due-soon, Monday–Friday, B4 discrepancy defaults, no stability buffer', () => {
+    const p = defaultClinicPolicy('Europe/Berlin');
+    expect(p).toEqual({
+      timeZone: 'Europe/Berlin',
+      bufferDays: 7,
+      dueSoonDays: 14,
+      clinicWeekdays: [1, 2, 3, 4, 5],
+      holidays: [],
+      accuracyPct: 15,
+      discrepancyFloorMl: 0.5,
+      discrepancyLimitSmallMl: 1,
+      discrepancyLimitLargeMl: 2,
+      stabilityBufferDays: 0,
+    });
+    // Each clinic gets its own lists: editing one never edits the defaults.
+    p.clinicWeekdays.push(6);
+    expect(defaultClinicPolicy('UTC').clinicWeekdays).toEqual([1, 2, 3, 4, 5]);
   });
 });
