@@ -1,6 +1,6 @@
 /** The two faces of the wallet card (85.6 × 54 mm): who, what drug, which pump, which dates, whom to call; then what to do. */
 import { nameSizeStep } from '@/lib/cards/wording';
-import type { CardView } from './card-view';
+import type { CardView } from '@/lib/cards/view';
 import { FitBox } from './fit-box';
 import styles from './print.module.css';
 

@@ -1,5 +1,5 @@
 /** The one-page emergency letter (A4 or US Letter): the card's facts in full sentences for the emergency team. */
-import type { CardView } from './card-view';
+import type { CardView } from '@/lib/cards/view';
 import { FitBox } from './fit-box';
 import { pageSizes } from './page-size';
 import styles from './print.module.css';

@@ -11,7 +11,7 @@ import { NotFoundError } from '@/lib/errors';
 import { requestNow } from '@/lib/server/clock';
 import { printQueryFrom, type LetterSize } from '@/lib/validation/cards';
 import { parseId } from '@/lib/validation/ids';
-import { cardView, type CardView } from './card-view';
+import { cardView, type CardView } from '@/lib/cards/view';
 
 export interface PrintPageData {
   data: CardData;
