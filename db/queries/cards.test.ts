@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { freshDb } from '@/tests/db';
-import { NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import type { Db } from '../client';
 import {
   DAY_MS,
@@ -342,6 +342,78 @@ describe('the outdated rule', () => {
     expect([...outdatedPrints(db, clinic.id, [a.pump.id, b.pump.id], 'letter', NOW)]).toEqual([b.pump.id]);
     expect(cardStatus(db, clinic.id, b.pump.id, NOW).letterOutdated).toBe(true);
     expect(outdatedPrints(db, clinic.id, [], 'letter', NOW).size).toBe(0);
+  });
+
+  // Issue 15: the flag reacted only to a program change or a new refill. Every printed field counts now.
+  const changes: [string, (x: ReturnType<typeof addBaclofenPatient>) => void][] = [
+    ['a new allergy', ({ patient }) => {
+      db.update(s.patients).set({ allergies: 'Penicillin (rash)' }).where(eq(s.patients.id, patient.id)).run();
+    }],
+    ['a name change', ({ patient }) => {
+      db.update(s.patients).set({ familyName: 'Alvarez-Ruiz' }).where(eq(s.patients.id, patient.id)).run();
+    }],
+    ['another managing physician', ({ patient }) => {
+      const other = addUser(clinic.id, 'Dr. Ben Okafor', 'physician');
+      db.update(s.patients).set({ managingPhysicianId: other.id }).where(eq(s.patients.id, patient.id)).run();
+    }],
+    ['an alarm volume that moves the alarm date', ({ pump }) => {
+      db.update(s.pumps).set({ alarmUl: ul(6) }).where(eq(s.pumps.id, pump.id)).run();
+    }],
+    ['a change of the clinic’s 24/7 phone', () => {
+      db.update(s.clinics).set({ phone24h: '+1 555 010 9999' }).where(eq(s.clinics.id, clinic.id)).run();
+    }],
+    ['a new backup oral plan', ({ patient }) => {
+      db.update(s.patients).set({ backupOralPlan: 'Oral baclofen 10 mg every 6 hours' }).where(eq(s.patients.id, patient.id)).run();
+    }],
+    ['a refill entered after the print but dated before it', ({ pump, drug, program }) => {
+      createRefillVisit(db, {
+        pumpId: pump.id,
+        drugId: drug.id,
+        performedAt: NOW - 3 * DAY_MS,
+        expectedResidualMl: 36,
+        aspiratedResidualMl: 36,
+        fillMl: 40,
+        concentrationMcgPerMl: 2000,
+        programId: program.id,
+      });
+    }],
+  ];
+  for (const [what, change] of changes) {
+    it(`${what} makes the printed card outdated, on the patient page and the worklist alike`, () => {
+      const subject = addBaclofenPatient();
+      const { patient, pump } = subject;
+      recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: fingerprintOf(patient.id, pump.id, NOW - DAY_MS) }, NOW - DAY_MS);
+      expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(false);
+      change(subject);
+      refreshForecasts(db, { pumpIds: [pump.id] }, NOW);
+      expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(true);
+      expect(listWorklist(db, clinic.id, {}, NOW).rows.find((r) => r.pumpId === pump.id)?.cardOutdated).toBe(true);
+    });
+  }
+
+  it('the next day is not a change: printing the same facts again only changes the printed date', () => {
+    const { patient, pump } = addBaclofenPatient();
+    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: fingerprintOf(patient.id, pump.id, NOW) }, NOW);
+    expect(cardStatus(db, clinic.id, pump.id, NOW + 3 * DAY_MS).cardOutdated).toBe(false);
+  });
+
+  it('refuses a print whose page showed an older record (409), writing nothing', () => {
+    const { patient, pump } = addBaclofenPatient();
+    const shown = fingerprintOf(patient.id, pump.id, NOW);
+    db.update(s.patients).set({ allergies: 'Latex' }).where(eq(s.patients.id, patient.id)).run();
+    expect(() =>
+      recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: shown }, NOW),
+    ).toThrow(ConflictError);
+    expect(db.select().from(s.cardPrints).all()).toHaveLength(0);
+    expect(db.select().from(s.auditLog).where(eq(s.auditLog.action, 'print')).all()).toHaveLength(0);
+  });
+
+  it('a print recorded before fingerprints existed keeps the earlier rule (program or refill after it)', () => {
+    const { pump, drug } = addBaclofenPatient();
+    db.insert(s.cardPrints).values({ pumpId: pump.id, kind: 'card', printedAt: NOW - 2 * DAY_MS }).run();
+    expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(false);
+    changeProgram(db, pump.id, { drugId: drug.id, concentrationMcgPerMl: 2000, mode: 'simple', doseMcgPerDay: 1300 }, NOW - DAY_MS);
+    expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(true);
   });
 
   it('cardStatus is "not found" for another clinic', () => {
