@@ -255,7 +255,7 @@ export function overdoseSigns(
         `Call the managing clinic now. ${can.stop}`,
         cause,
       ],
-      cardAction: `Opioid overdose: support breathing, naloxone (repeat: the pump keeps delivering). Call the clinic to ${can.stopShort}.`,
+      cardAction: `Treat as opioid overdose: support breathing, naloxone (repeat: the pump keeps delivering). Call the clinic to ${can.stopShort}.`,
     };
   }
   const baclofen = family === 'baclofen';
