@@ -97,7 +97,7 @@ describe('alarms and MRI follow the pump model', () => {
   const model = (number: string) => pumpModelCatalog.find((m) => m.modelNumber === number)!;
 
   it('a constant-flow pump (Codman 3000) is never "interrogated" or "stopped": its reservoir is emptied', () => {
-    const codman = { kind: model('3000').kind! };
+    const codman = { kind: model('3000').kind };
     for (const drug of [baclofen, morphine, ziconotide]) {
       const words = [underdoseSigns(drug, codman), overdoseSigns(drug, codman)]
         .flatMap((b) => [...b.actions, b.cardAction])
