@@ -45,19 +45,17 @@ export const publicUrlHelp =
   'Set PUBLIC_URL to the address the app is reachable at from the internet (for example PUBLIC_URL=https://pumps.example.org in the server’s environment) and restart it, or choose the offline QR code, which carries the essential facts as text.';
 
 /**
- * The offline QR code's text: what an emergency physician needs with no network (drug, concentration, dose, pump,
- * the 24/7 number, the danger). No name or date of birth: the card carries those in print.
+ * The offline QR code's text: what an emergency physician needs with no network (drug, concentration, dose, the
+ * 24/7 number, the danger), short enough for a QR code a phone reads at 15 mm. No name or date of birth: the card
+ * carries those in print.
  */
 export function offlineQrText(view: CardView): string {
   return [
     'INTRATHECAL DRUG PUMP - EMERGENCY',
-    `Drug: ${view.drugLabel}`,
+    `Drug: ${view.drugName}`,
     `Concentration: ${view.concentration}`,
-    `Dose: ${view.dailyDose} (${view.mode})`,
-    `Pump: ${view.pumpModel}`,
-    `Clinic 24/7: ${view.clinicPhone24h} (${view.clinicName})`,
-    `Manufacturer: ${view.supportLine}`,
-    `${view.front.danger} ${view.front.action}`,
-    `${view.validity}`,
+    `Dose: ${view.dailyDose}`,
+    `Clinic 24/7: ${view.clinicPhone24h}`,
+    view.front.danger,
   ].join('\n');
 }

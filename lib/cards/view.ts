@@ -80,6 +80,7 @@ export interface CardView {
 
 /** "Baclofen (Lioresal Intrathecal)"; a product that has parentheses of its own is not nested in more. */
 export function drugLabel(drugName: string, product: string): string {
+  if (product.toLowerCase().includes(drugName.toLowerCase())) return product; // "Infumorph (preservative-free morphine)"
   return product.includes('(') ? `${drugName}, ${product}` : `${drugName} (${product})`;
 }
 

@@ -85,7 +85,7 @@ describe('what to do', () => {
 
   it('a manufacturer without a number on file points to the clinic instead of printing a dead end', () => {
     expect(supportLine('Medtronic', 'Medtronic clinician technical support (US) 800-707-0933')).toMatch(/800-707-0933/);
-    expect(supportLine('Flowonix', null)).toBe('Flowonix: no 24 h number on file; call the managing clinic');
+    expect(supportLine('Flowonix', null)).toBe('Flowonix: no 24 h number on file');
   });
 
   it('morphine overdose is treated as an opioid overdose', () => {

@@ -57,7 +57,7 @@ export function headline(drug: DrugFacts): Headline {
   if (family === 'morphine') {
     return {
       title: 'Implanted intrathecal morphine pump: do not stop abruptly',
-      subtitle: 'Sudden loss of morphine causes opioid withdrawal and severe pain.',
+      subtitle: 'Sudden loss causes opioid withdrawal and severe pain.',
     };
   }
   if (family === 'ziconotide' || drug.withdrawalRisk === 'low') {
@@ -80,6 +80,8 @@ export interface SignsBlock {
   /** The one-word label on the wallet card. */
   shortHeading: string;
   signs: string[];
+  /** The signs in the fewest words, for the wallet card (the letter has the full list). */
+  cardSigns?: string[];
   /** What to do, in order (letter and emergency page). */
   actions: string[];
   /** What to do, in one or two short sentences (wallet card). */
@@ -107,7 +109,7 @@ export function pumpAbilities(model: Pick<ModelFacts, 'kind'>): PumpAbilities {
       check:
         'This constant-flow pump has no electronics: it cannot be interrogated or reprogrammed. The clinic checks the reservoir volume by emptying and measuring it, and refills it.',
       stop: 'It cannot be stopped or slowed: delivery ends only when trained staff empty the reservoir through the skin.',
-      checkShort: 'the reservoir checked and refilled (no interrogation on this pump)',
+      checkShort: 'reservoir checked and refilled (no interrogation)',
       stopShort: 'empty the reservoir (it cannot be stopped)',
     };
   }
@@ -148,6 +150,7 @@ export function underdoseSigns(
         'confusion, altered mental state',
         'low blood pressure, tingling',
       ],
+      cardSigns: ['spasms, rigidity', 'itching without a rash', 'high fever', 'confusion', 'low blood pressure'],
       actions: [
         // 1–3 days: Coffey 2002 [S91]; 24–72 h to rhabdomyolysis, organ failure, death [S92]; boxed warning [S1][S2].
         'Emergency: it evolves over 1 to 3 days and can progress within 24–72 hours to rhabdomyolysis, multiple organ failure and death.',
@@ -166,7 +169,7 @@ export function underdoseSigns(
         // Meythaler 2003 [S96].
         'Cyproheptadine can be added as an adjunct.',
       ],
-      cardAction: `Can be fatal in 1–3 days. Restore intrathecal delivery: call the clinic, ${can.checkShort}; X-ray shows pump and catheter. Meanwhile high-dose benzodiazepines${hasBackup ? ' and the backup oral baclofen below' : ', oral baclofen 10–20 mg every 6 h'} (oral alone may not be enough).`,
+      cardAction: `Can be fatal in 1–3 days. Restore intrathecal delivery: call the clinic (${can.checkShort}; X-ray shows pump and catheter). Meanwhile high-dose benzodiazepines${hasBackup ? ' + backup oral baclofen below' : ' + oral baclofen 10–20 mg every 6 h'} (oral alone may not be enough).`,
     };
   }
   if (family === 'morphine') {
@@ -304,8 +307,8 @@ export function frontAction(drug: DrugFacts, phone24h: string): { danger: string
 /** What a passed date on the front means (the patient may still carry an old card). */
 export function passedDateLine(constantFlow: boolean): string {
   return constantFlow
-    ? 'Refill date passed? The pump may be empty: treat as an emergency.'
-    : 'Refill or alarm date passed? The pump may be empty: treat as an emergency.';
+    ? 'Date passed? The pump may be empty: emergency.'
+    : 'Alarm or refill date passed? The pump may be empty: emergency.';
 }
 
 /**
@@ -314,13 +317,13 @@ export function passedDateLine(constantFlow: boolean): string {
  */
 export function supportLine(manufacturer: string, supportPhone: string | null): string {
   if (supportPhone) return supportPhone;
-  return `${manufacturer}: no 24 h number on file; call the managing clinic`;
+  return `${manufacturer}: no 24 h number on file`;
 }
 
 export const modeLabels: Record<ProgramMode, string> = {
-  simple: 'Simple continuous (same rate all day)',
+  simple: 'Simple continuous',
   flex: 'Flex (rate varies over the day)',
-  'constant-flow': 'Constant flow (fixed-rate pump)',
+  'constant-flow': 'Constant flow (fixed rate)',
 };
 
 export interface AlarmText {

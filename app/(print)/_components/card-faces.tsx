@@ -83,26 +83,30 @@ export function CardFront({ view }: { view: CardView }) {
         <dl className={styles.facts}>
           <dt>Drug</dt>
           <dd>{view.drugLabel}</dd>
-          <dt>Conc.</dt>
-          <dd>{view.concentration}</dd>
           <dt>Dose</dt>
-          <dd>{view.dailyDose}</dd>
+          <dd>
+            {view.dailyDose} <span className={styles.label}>Conc.</span> {view.concentration}
+          </dd>
           <dt>Mode</dt>
-          <dd className={styles.plain}>{view.mode}</dd>
-          <dt>Bolus</dt>
-          <dd className={styles.plain}>{view.bolusDevice}</dd>
+          <dd className={styles.plain} data-collapse={2}>
+            {view.mode} · <span className={styles.label}>Bolus</span>{' '}
+            <span data-full="">{view.bolusDevice}</span>
+            <span data-short="">{view.bolusDevice === 'None' ? 'None' : 'see letter'}</span>
+          </dd>
         </dl>
         <dl className={styles.facts}>
           <dt>Pump</dt>
           <dd>
-            <NoBreakTail text={view.pumpModel} />
+            <NoBreakTail text={view.pumpModel} />{' '}
+            <span className={styles.plainInline}>· {view.reservoir} reservoir</span>
           </dd>
           <dt>Serial</dt>
           <dd>{view.serial}</dd>
           <dt>Implant</dt>
-          <dd className={styles.plain}>{view.implanted}</dd>
-          <dt>Reservoir</dt>
-          <dd className={styles.plain}>{view.reservoir}</dd>
+          <dd className={styles.plain} data-collapse={3}>
+            <span data-full="">{view.implanted}</span>
+            <span data-short="">see letter</span>
+          </dd>
         </dl>
       </div>
 
@@ -120,15 +124,19 @@ export function CardFront({ view }: { view: CardView }) {
           <dd>{view.alarmDate}</dd>
         </div>
       </dl>
-      <p className={styles.passed}>{view.passedDate}</p>
+      <p className={styles.passed} data-collapse={4}>
+        <span data-full="">{view.passedDate}</span>
+      </p>
 
       <div className={styles.contact}>
         <p>
-          <span className={styles.label}>Managing clinic</span> <strong>{view.clinicName}</strong> ·{' '}
+          <span className={styles.label}>Clinic</span> <strong>{view.clinicName}</strong> ·{' '}
           {view.physician}
         </p>
-        <p>
-          <span className={styles.label}>Manufacturer</span> {view.supportLine}
+        <p data-collapse={1}>
+          <span className={styles.label}>Maker</span>{' '}
+          <span data-full="">{view.supportLine.replace('clinician technical support', 'clinician support')}</span>
+          <span data-short="">{view.pumpModel.split(' ')[0]}: see letter</span>
         </p>
       </div>
     </FitBox>
@@ -146,7 +154,7 @@ export function CardBack({ view, qr, guide }: { view: CardView; qr: PrintedQr; g
         </div>
         <p className={styles.para}>
           <span className={styles.tag}>{view.underdose.shortHeading}</span>
-          {view.underdose.signs.join(', ')}. <strong>{view.underdose.cardAction}</strong>
+          {(view.underdose.cardSigns ?? view.underdose.signs).join(', ')}. <strong>{view.underdose.cardAction}</strong>
         </p>
         <p className={styles.para} data-collapse={2}>
           <span className={styles.tag}>{view.overdose.shortHeading}</span>

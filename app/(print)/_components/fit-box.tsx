@@ -8,6 +8,11 @@ import { useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode }
  * padding). Measured from the rendered rectangles, so it works inside the screen preview's scale() too.
  */
 function overflows(el: HTMLElement): boolean {
+  return overflowingNode(el) != null;
+}
+
+/** The first node that reaches outside the content box, or null. */
+function overflowingNode(el: HTMLElement): Node | null {
   const box = el.getBoundingClientRect();
   const scale = el.offsetWidth > 0 ? box.width / el.offsetWidth : 1;
   const css = getComputedStyle(el);
@@ -23,28 +28,28 @@ function overflows(el: HTMLElement): boolean {
   const range = document.createRange();
   const walker = document.createTreeWalker(el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    // Text and inline boxes are the font's full height, taller than a tight line box: they are checked across
+    // only; block boxes (whose height is their line boxes) are checked in both directions.
+    let text = node.nodeType === Node.TEXT_NODE;
     let rects: DOMRectList;
-    if (node.nodeType === Node.TEXT_NODE) {
+    if (text) {
       if (!node.textContent?.trim()) continue;
       range.selectNodeContents(node);
       rects = range.getClientRects();
     } else {
-      const child = node as HTMLElement;
-      if (getComputedStyle(child).display === 'none') continue;
+      const child = node as Element;
+      const display = getComputedStyle(child).display;
+      if (display === 'none') continue;
+      text = display === 'inline';
       rects = child.getClientRects();
     }
     for (const r of rects) {
       if (r.width === 0 && r.height === 0) continue;
-      if (
-        r.left < inner.left - tolerance ||
-        r.right > inner.right + tolerance ||
-        r.top < inner.top - tolerance ||
-        r.bottom > inner.bottom + tolerance
-      )
-        return true;
+      if (r.left < inner.left - tolerance || r.right > inner.right + tolerance) return node;
+      if (!text && (r.top < inner.top - tolerance || r.bottom > inner.bottom + tolerance)) return node;
     }
   }
-  return false;
+  return null;
 }
 
 /**
@@ -96,7 +101,10 @@ export function FitBox({
         c.dataset.collapsed = 'true';
       }
       setFontPt(size);
-      setFit(overflows(el) ? 'overflow' : 'fits');
+      const culprit = overflowingNode(el);
+      // Says what does not fit (for the person fixing the record, and for tests).
+      el.dataset.overflowAt = culprit ? (culprit.textContent ?? '').trim().slice(0, 60) : '';
+      setFit(culprit ? 'overflow' : 'fits');
     };
     run();
     // Measure again once web fonts are in: a wider font could overflow.

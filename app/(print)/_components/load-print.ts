@@ -72,7 +72,7 @@ export async function loadPrintPage(
     // The offline code: the essential facts as text, readable with no network at all.
     const text = offlineQrText(view);
     qr = { svg: await qrSvg(text), label: `QR code (text): ${text}`, caption: 'Scan: pump facts (offline)' };
-    guide = 'The QR code holds the drug, dose and 24/7 number as text.';
+    guide = '';
   } else if (qrMode === 'link') {
     const unreachable = unreachableReason(url);
     if (unreachable) {
