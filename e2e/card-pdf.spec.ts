@@ -19,10 +19,11 @@ const refreshDocs = process.env.DOCS_CARDS === '1';
 function pdfText(pdf: Buffer, name: string): string {
   const file = path.join(work, `${name}.pdf`);
   writeFileSync(file, pdf);
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  // -raw: the content stream's order, which is the page's reading order (no interleaving of columns).
+  return execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' });
 }
-/** Text with line breaks and runs of spaces folded, so a sentence wrapped across lines still matches. */
-const flat = (text: string) => text.replace(/\s+/g, ' ');
+/** Text without any white space, so a sentence wrapped across lines (or after a hyphen) still matches. */
+const flat = (text: string) => text.replace(/\s+/g, '');
 const pageCount = (text: string) => text.split('\f').filter((p) => p.trim() !== '').length;
 
 /** The smallest word height in a PDF (pdftotext -bbox), in points: a floor for its font sizes. */
@@ -41,9 +42,9 @@ function decodeQr(pdf: Buffer, name: string, pageNo: number): string[] {
   const file = path.join(work, `${name}-qr.pdf`);
   writeFileSync(file, pdf);
   const prefix = path.join(work, `${name}-p${pageNo}`);
-  execFileSync('pdftoppm', ['-r', '300', '-f', String(pageNo), '-l', String(pageNo), '-png', file, prefix]);
+  execFileSync('pdftoppm', ['-r', '600', '-f', String(pageNo), '-l', String(pageNo), '-png', file, prefix]);
   const png = readdirSync(work).find((f) => f.startsWith(`${name}-p${pageNo}`) && f.endsWith('.png'))!;
-  const out = execFileSync('zbarimg', ['-q', '--raw', '-Sbinary', path.join(work, png)]);
+  const out = execFileSync('zbarimg', ['-q', '--raw', path.join(work, png)]);
   return [out.toString('utf8').trim()];
 }
 
@@ -131,15 +132,15 @@ test.describe('emergency card and letter on paper', () => {
       const cardPdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
       const card = flat(pdfText(cardPdf, `card-${c.familyName}`));
       expect(pageCount(pdfText(cardPdf, `card-${c.familyName}-pages`))).toBe(2);
-      expect(card).toMatch(/go to an emergency department/);
-      expect(card).toContain('+1 555 010 0247');
+      expect(card).toContain(flat('go to an emergency department'));
+      expect(card).toContain(flat('+1 555 010 0247'));
       const withdrawal = underdoseSigns(drugFacts[c.drug], { kind: c.kind }, c.drug === 'baclofen' ? detail.backupOralPlan : '');
       const overdose = overdoseSigns(drugFacts[c.drug], { kind: c.kind });
       expect(card).toContain(flat(withdrawal.cardAction));
       expect(card).toContain(flat(overdose.cardAction));
-      expect(card).not.toMatch(/not a reliable substitute/i);
-      expect(card).not.toMatch(/support number not on file/);
-      if (c.kind === 'constant-flow') expect(card).not.toMatch(/interrogated|stop the pump/);
+      expect(card).not.toMatch(/notareliablesubstitute/i);
+      expect(card).not.toContain(flat('support number not on file'));
+      if (c.kind === 'constant-flow') expect(card).not.toMatch(/interrogated|stopthepump/);
       expect(smallestWordHeight(cardPdf, `card-${c.familyName}`)).toBeGreaterThanOrEqual(6);
 
       const qr = decodeQr(cardPdf, `card-${c.familyName}`, 2).join('\n');
@@ -165,7 +166,7 @@ test.describe('emergency card and letter on paper', () => {
         expect(pageCount(raw), `${size} letter on one page`).toBe(1);
         const letter = flat(raw);
         for (const line of [...withdrawal.actions, ...overdose.actions]) expect(letter).toContain(flat(line));
-        expect(letter).toContain(xRayLine);
+        expect(letter).toContain(flat(xRayLine));
         if (c.kind === 'constant-flow') expect(letter).toContain(flat(pumpAbilities({ kind: 'constant-flow' }).stop));
         expect(decodeQr(letterPdf, `letter-${size}-${c.familyName}`, 1).join('\n')).toContain('Clinic 24/7: +1 555 010 0247');
         if (size === 'a4' && c.familyName.startsWith('Featherstone')) docsImage(letterPdf, 'letter', 1, 'letter-a4.png');
@@ -181,7 +182,7 @@ test.describe('emergency card and letter on paper', () => {
     await expect(page.getByRole('button', { name: 'Print card' })).toHaveCount(0);
     await page.emulateMedia({ media: 'print' });
     const text = flat(pdfText(await page.pdf({ preferCSSPageSize: true }), 'refused'));
-    expect(text).toMatch(/This card was not printed/);
+    expect(text).toContain(flat('This card was not printed'));
     expect(text).not.toContain('Lioresal');
     await page.emulateMedia({ media: 'screen' });
     await page.getByRole('link', { name: /Offline/ }).click();

@@ -159,7 +159,7 @@ test.describe('emergency pump card', () => {
     await expect(back).toContainText(/Withdrawal.*itching without a rash.*high fever/i);
     await expect(back).toContainText('Can be fatal in 1–3 days.');
     // Issue 15: no "oral baclofen is NOT a reliable substitute" beside the patient's own oral backup plan.
-    await expect(back).toContainText('Meanwhile high-dose benzodiazepines and the backup oral baclofen below');
+    await expect(back).toContainText('Meanwhile high-dose benzodiazepines + backup oral baclofen below');
     await expect(back).not.toContainText('NOT a reliable substitute');
     await expect(back).toContainText(/Overdose.*slow or shallow breathing/i);
     await expect(back).toContainText(/TWO-TONE = critical/);

@@ -133,6 +133,12 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
                     {row.physicianName ? ` · ${row.physicianName}` : ''}
                   </div>
                   <div className="muted small">{row.pumpLabel}</div>
+                  {row.cardOutdated && (
+                    // Visible on the row, not inside the notes: an outdated card misleads an emergency team.
+                    <p className="card-outdated">
+                      <Link href={`/patients/${row.patientId}/card?pump=${row.pumpId}`}>Card outdated: reprint</Link>
+                    </p>
+                  )}
                 </td>
                 <td>{row.status === 'empty' ? <strong>none</strong> : `${row.daysOfDrugLeft} d to alarm`}</td>
                 <td>
@@ -169,7 +175,6 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
                   <Notes
                     notes={[
                       ...row.alerts.filter((a) => !a.acknowledged && a.severity === 'info').map((a) => a.message),
-                      ...(row.cardOutdated ? ['Emergency card outdated: reprint.'] : []),
                       ...row.alerts.filter((a) => a.acknowledged).map((a) => `Acknowledged: ${a.message}`),
                     ]}
                   />

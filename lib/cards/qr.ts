@@ -12,11 +12,14 @@ export function emergencyUrl(origin: string, clinicId: number): string {
   return `${origin}/emergency?clinic=${clinicId}`;
 }
 
-/** An SVG QR code (black on white, no margin: the card gives it a quiet zone). */
-export async function qrSvg(text: string): Promise<string> {
+/**
+ * An SVG QR code (black on white, no margin: the card gives it a quiet zone). The offline code's longer text uses
+ * level L, so its modules stay large enough for a phone at 15 mm.
+ */
+export async function qrSvg(text: string, errorCorrectionLevel: 'L' | 'M' = 'M'): Promise<string> {
   return QRCode.toString(text, {
     type: 'svg',
-    errorCorrectionLevel: 'M',
+    errorCorrectionLevel,
     margin: 0,
     color: { dark: '#000000', light: '#ffffff' },
   });

@@ -71,7 +71,7 @@ export async function loadPrintPage(
   if (qrMode === 'text' && view) {
     // The offline code: the essential facts as text, readable with no network at all.
     const text = offlineQrText(view);
-    qr = { svg: await qrSvg(text), label: `QR code (text): ${text}`, caption: 'Scan: pump facts (offline)' };
+    qr = { svg: await qrSvg(text, 'L'), label: `QR code (text): ${text}`, caption: 'Scan: pump facts (offline)' };
     guide = '';
   } else if (qrMode === 'link') {
     const unreachable = unreachableReason(url);
