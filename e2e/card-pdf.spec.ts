@@ -44,7 +44,7 @@ function decodeQr(pdf: Buffer, name: string, pageNo: number): string[] {
   const prefix = path.join(work, `${name}-p${pageNo}`);
   execFileSync('pdftoppm', ['-r', '600', '-f', String(pageNo), '-l', String(pageNo), '-png', file, prefix]);
   const png = readdirSync(work).find((f) => f.startsWith(`${name}-p${pageNo}`) && f.endsWith('.png'))!;
-  const out = execFileSync('zbarimg', ['-q', '--raw', path.join(work, png)]);
+  const out = execFileSync('zbarimg', ['-q', '--raw', '-Sdisable', '-Sqrcode.enable', path.join(work, png)]);
   return [out.toString('utf8').trim()];
 }
 
