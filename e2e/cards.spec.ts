@@ -80,6 +80,8 @@ async function stubPrintDialog(page: Page) {
     (window as unknown as { __prints: number }).__prints = 0;
     window.print = () => {
       (window as unknown as { __prints: number }).__prints += 1;
+      // The dialog closes: the browser fires afterprint, which records the print.
+      window.dispatchEvent(new Event('afterprint'));
     };
   });
 }
@@ -125,7 +127,8 @@ test.describe('emergency pump card', () => {
     const visits = (await (await page.request.get(`/api/v1/pumps/${subject.pumpId}/visits`)).json()) as { visits: { performedAt: number }[] };
     const lastRefillAt = Math.max(...visits.visits.map((v) => v.performedAt));
 
-    await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}`);
+    // The offline QR code: the e2e server's PUBLIC_URL is a loopback address, which a link QR code refuses.
+    await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}&qr=text`);
     await waitForFit(page);
     await page.emulateMedia({ media: 'print' });
 
@@ -154,8 +157,10 @@ test.describe('emergency pump card', () => {
     await expect(front).toContainText('800-707-0933');
 
     await expect(back).toContainText(/Withdrawal.*itching without a rash.*high fever/i);
-    await expect(back).toContainText('Evolves over 1–3 days; can be fatal.');
-    await expect(back).toContainText('Oral baclofen is NOT a reliable substitute.');
+    await expect(back).toContainText('Can be fatal in 1–3 days.');
+    // Issue 15: no "oral baclofen is NOT a reliable substitute" beside the patient's own oral backup plan.
+    await expect(back).toContainText('Meanwhile high-dose benzodiazepines + backup oral baclofen below');
+    await expect(back).not.toContainText('NOT a reliable substitute');
     await expect(back).toContainText(/Overdose.*slow or shallow breathing/i);
     await expect(back).toContainText(/TWO-TONE = critical/);
     await expect(back).toContainText('interrogated) right after every MRI');
@@ -164,7 +169,7 @@ test.describe('emergency pump card', () => {
     await expect(back).toContainText(/Allergies/i);
     await expect(back).toContainText(`Valid until the next refill (due ${cardDate(forecast.refillDueOn)}).`);
     await expect(back).toContainText(/Printed \d{1,2} \w{3} \d{4} \(program v\d+\)/);
-    await expect(back.getByRole('img', { name: /QR code: http.*\/emergency\?clinic=\d+$/ })).toBeVisible();
+    await expect(back.getByRole('img', { name: /^QR code \(text\): INTRATHECAL DRUG PUMP/ })).toBeVisible();
     expect(await back.locator('svg path').count()).toBeGreaterThan(0);
 
     const sizes = pdfPageSizes(await page.pdf({ preferCSSPageSize: true, printBackground: true }));
@@ -178,7 +183,7 @@ test.describe('emergency pump card', () => {
 
   test('a very long name wraps inside the card: no element leaves either face', async ({ page }) => {
     const subject = await findSubject(page.request);
-    await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}`);
+    await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}&qr=text`);
     await waitForFit(page);
     await page.emulateMedia({ media: 'print' });
     for (const label of ['Card front', 'Card back']) {
@@ -198,7 +203,7 @@ test.describe('emergency pump card', () => {
     const nameBox = await name.boundingBox();
     const fontPx = await name.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(nameBox!.height).toBeGreaterThan(fontPx * 1.5);
-    expect(fontPx).toBeGreaterThanOrEqual(6); // ≥ 4.5 pt: still legible at card size
+    expect(fontPx).toBeGreaterThanOrEqual((7 * 96) / 72 - 0.01); // ≥ 7 pt body text (issue 15)
   });
 
   for (const [size, expected] of [
@@ -208,7 +213,7 @@ test.describe('emergency pump card', () => {
     test(`prints the emergency letter on one ${size === 'a4' ? 'A4' : 'US Letter'} page`, async ({ page }) => {
       const subject = await findSubject(page.request);
       const program = await activeProgram(page.request, subject.pumpId);
-      await page.goto(`/patients/${subject.patientId}/letter?pump=${subject.pumpId}&size=${size}`);
+      await page.goto(`/patients/${subject.patientId}/letter?pump=${subject.pumpId}&size=${size}&qr=text`);
       await waitForFit(page);
       await page.emulateMedia({ media: 'print' });
       const letter = page.getByRole('region', { name: 'Emergency letter' });
@@ -217,7 +222,7 @@ test.describe('emergency pump card', () => {
       await expect(letter).toContainText(`${grouped(program.dailyDoseMcg)} mcg/day`);
       await expect(letter).toContainText(subject.serial);
       await expect(letter).toContainText('+1 555 010 0247');
-      await expect(letter).toContainText('Oral baclofen is NOT a reliable substitute');
+      await expect(letter).toContainText('Oral baclofen alone may not prevent or treat intrathecal withdrawal');
       await expect(letter).toContainText(/catheter access port/i);
 
       const sizes = pdfPageSizes(await page.pdf({ preferCSSPageSize: true, printBackground: true }));
@@ -237,15 +242,15 @@ test.describe('emergency pump card', () => {
     };
     const panel = page.getByRole('region', { name: 'Emergency card' });
     const printCard = async () => {
-      await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}`);
+      await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}&qr=text`);
       await waitForFit(page);
       const recorded = page.waitForResponse((r) => r.url().endsWith(`/api/v1/patients/${subject.patientId}/card-prints`) && r.request().method() === 'POST');
       const printsBefore = await page.evaluate(() => (window as unknown as { __prints: number }).__prints);
       expect(printsBefore).toBe(0);
       await page.getByRole('button', { name: 'Print card' }).click();
+      // The print is recorded once the dialog has closed (afterprint), with the fingerprint of what was shown.
       expect((await recorded).status()).toBe(201);
-      // The dialog opens only after the print is recorded.
-      await expect.poll(() => page.evaluate(() => (window as unknown as { __prints: number }).__prints)).toBe(1);
+      expect(await page.evaluate(() => (window as unknown as { __prints: number }).__prints)).toBe(1);
     };
 
     await stubPrintDialog(page);
@@ -260,7 +265,7 @@ test.describe('emergency pump card', () => {
     await page.goto(`/patients/${subject.patientId}`);
     await expect(panel).toContainText('Card outdated: reprint');
     expect(await cardOnWorklist()).toBe(true);
-    await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}`);
+    await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}&qr=text`);
     await expect(page.getByText('Card outdated: reprint')).toBeVisible();
     await expect(page.getByRole('region', { name: 'Card front' })).toContainText(`${grouped(newDose)} mcg/day`);
 
@@ -279,7 +284,7 @@ test.describe('emergency pump card', () => {
     await desk.goto(`/patients/${subject.patientId}/card`);
     await expect(desk).toHaveURL(/\/forbidden/);
     const response = await desk.request.post(`/api/v1/patients/${subject.patientId}/card-prints`, {
-      data: { pumpId: subject.pumpId, kind: 'card' },
+      data: { pumpId: subject.pumpId, kind: 'card', fingerprint: '0'.repeat(64) },
       headers: { origin: baseURL! },
     });
     expect(response.status()).toBe(403);
@@ -294,7 +299,9 @@ test.describe('public emergency page', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Patient with an implanted intrathecal drug pump');
     await expect(page.getByRole('link', { name: '+1 555 010 0247' })).toHaveAttribute('href', 'tel:+15550100247');
     await expect(page.getByRole('heading', { name: 'Baclofen withdrawal: urgent' })).toBeVisible();
-    await expect(page.getByText('Oral baclofen is not a reliable substitute')).toBeVisible();
+    await expect(page.getByText(/Oral baclofen as a bridge: the previous oral dose/)).toBeVisible();
+    await expect(page.getByText(/may not prevent or treat intrathecal withdrawal/)).toBeVisible();
+    await expect(page.getByText('800-707-0933')).toBeVisible();
     await expect(page.getByRole('heading', { name: /Catheter access port/ })).toBeVisible();
     await expect(page.locator('main')).not.toContainText(LONG_FAMILY_NAME);
     await expect(page.locator('main')).not.toContainText(/MRN|date of birth/i);

@@ -5,10 +5,27 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db';
 import { clinicHeader } from '@/db/queries/clinics';
+import { pumpModelCatalog } from '@/db/catalog';
+import { overdoseSigns, pumpAbilities, underdoseSigns, xRayLine } from '@/lib/cards/wording';
 import { clinicParamFrom } from '@/lib/validation/cards';
 import styles from './emergency.module.css';
 
 export const metadata: Metadata = { title: 'Intrathecal pump: guidance for emergency staff' };
+
+// The same wording as the cards and letters (lib/cards/wording.ts, where each sentence cites its source). No
+// patient is known here, so the oral-baclofen line gives the general bridging regimen, not a personal plan.
+const baclofen = { name: 'baclofen', withdrawalRisk: 'severe' as const };
+const morphine = { name: 'morphine', withdrawalRisk: 'moderate' as const };
+const ziconotide = { name: 'ziconotide', withdrawalRisk: 'low' as const };
+const baclofenWithdrawal = underdoseSigns(baclofen);
+const morphineWithdrawal = underdoseSigns(morphine);
+const ziconotideStopped = underdoseSigns(ziconotide);
+const baclofenOverdose = overdoseSigns(baclofen);
+const morphineOverdose = overdoseSigns(morphine);
+const ziconotideOverdose = overdoseSigns(ziconotide);
+const constantFlow = pumpAbilities({ kind: 'constant-flow' });
+// The manufacturers' 24 h numbers the catalogue holds (reference F1: Medtronic 800-707-0933 [S94]).
+const supportLines = [...new Set(pumpModelCatalog.flatMap((m) => (m.supportPhone ? [m.supportPhone] : [])))];
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -134,17 +151,13 @@ export default async function EmergencyPage({ searchParams }: Props) {
         </p>
         <h3>What to do</h3>
         <ol>
-          <li>Treat it as an emergency and call the managing clinic now, day or night.</li>
-          <li>
-            <strong>Restore intrathecal delivery.</strong> The pump must be interrogated (programmer), the
-            reservoir volume checked and the pump refilled, or the catheter examined (imaging) and repaired.
-          </li>
-          <li>
-            <strong>Oral baclofen is not a reliable substitute:</strong> it may not prevent or treat
-            intrathecal withdrawal. Do not rely on it instead of restoring intrathecal delivery.
-          </li>
-          <li>Give supportive care for fever, rigidity and complications while delivery is restored.</li>
+          {baclofenWithdrawal.actions.map((a) => (
+            <li key={a}>{a}</li>
+          ))}
         </ol>
+        <p>
+          On a <strong>constant-flow pump</strong> (Codman 3000, IsoMed): {constantFlow.check}
+        </p>
       </section>
 
       <section aria-labelledby="overdose">
@@ -153,35 +166,35 @@ export default async function EmergencyPage({ searchParams }: Props) {
           Causes: a programming or concentration error, or refill drug injected into the pocket under the skin
           or into the catheter access port instead of the reservoir.
         </p>
-        <ul>
-          <li>
-            <strong>Baclofen:</strong> drowsiness, lightheadedness, slow or shallow breathing, seizures, loss
-            of consciousness, low body temperature.
-          </li>
-          <li>
-            <strong>Morphine:</strong> drowsiness, slow or shallow breathing, pinpoint pupils, low blood
-            pressure, unresponsiveness. Treat as an opioid overdose.
-          </li>
-        </ul>
+        {[baclofenOverdose, morphineOverdose, ziconotideOverdose].map((block) => (
+          <div key={block.heading}>
+            <h3>{block.heading}</h3>
+            <p>Signs: {block.signs.join('; ')}.</p>
+            <ol>
+              {block.actions.map((a) => (
+                <li key={a}>{a}</li>
+              ))}
+            </ol>
+          </div>
+        ))}
         <p>
-          Support breathing and circulation, and call the managing clinic now: the pump may need to be stopped
-          or emptied with the programmer.
+          On a <strong>constant-flow pump</strong>: {constantFlow.stop}
         </p>
       </section>
 
       <section aria-labelledby="other-drugs">
-        <h2 id="other-drugs">Morphine and ziconotide pumps</h2>
-        <ul>
-          <li>
-            <strong>Morphine:</strong> if the pump stops, expect opioid withdrawal and severe pain. Call the
-            clinic to have the pump checked and refilled.
-          </li>
-          <li>
-            <strong>Ziconotide (Prialt):</strong> there is no known withdrawal syndrome; pain returns if the
-            pump stops. Too much causes confusion, hallucinations, severe mood change, drowsiness or
-            unsteadiness: call the clinic, the pump can be stopped.
-          </li>
-        </ul>
+        <h2 id="other-drugs">Morphine and ziconotide pumps: if the pump stops</h2>
+        {[morphineWithdrawal, ziconotideStopped].map((block) => (
+          <div key={block.heading}>
+            <h3>{block.heading.replace('If the pump stops', 'Ziconotide: if the pump stops')}</h3>
+            <p>Signs: {block.signs.join('; ')}.</p>
+            <ol>
+              {block.actions.map((a) => (
+                <li key={a}>{a}</li>
+              ))}
+            </ol>
+          </div>
+        ))}
       </section>
 
       <section aria-labelledby="alarms">
@@ -243,7 +256,14 @@ export default async function EmergencyPage({ searchParams }: Props) {
           </li>
           <li>
             The card also names the pump maker and its support line, which can help interrogate the pump.
+            {supportLines.map((line) => (
+              <span key={line}>
+                {' '}
+                <strong>{line}</strong>.
+              </span>
+            ))}
           </li>
+          <li>{xRayLine}</li>
           <li>
             The card shows the date it was printed and is valid until the next refill: if its refill due date
             has passed, the dose on it may be out of date. Confirm with the clinic.

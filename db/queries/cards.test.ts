@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { freshDb } from '@/tests/db';
-import { NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import type { Db } from '../client';
 import {
   DAY_MS,
@@ -31,6 +31,15 @@ let clinic: s.Clinic;
 let otherClinic: s.Clinic;
 let nurse: { id: string; name: string; clinicId: number };
 let catalog: ReturnType<typeof ensureCatalog>;
+
+/** The fingerprint the print page would send for what it showed at `at` (a foreign pump has none to show). */
+function fingerprintOf(patientId: number, pumpId: number, at: number): string {
+  try {
+    return loadCard(db, clinic.id, patientId, pumpId, at).fingerprint ?? '0'.repeat(64);
+  } catch {
+    return '0'.repeat(64);
+  }
+}
 
 function addUser(clinicId: number, name: string, role: s.StaffRole) {
   const at = new Date(NOW);
@@ -220,7 +229,7 @@ describe('recordCardPrint', () => {
       concentrationMcgPerMl: 2000,
       programId: program.id,
     });
-    const record = recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card' }, NOW);
+    const record = recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: fingerprintOf(patient.id, pump.id, NOW) }, NOW);
     expect(record).toMatchObject({
       pumpId: pump.id,
       kind: 'card',
@@ -248,18 +257,18 @@ describe('recordCardPrint', () => {
   it('refuses a pump of another clinic (404) and an explanted pump (400), writing nothing', () => {
     const foreign = addBaclofenPatient(otherClinic.id);
     expect(() =>
-      recordCardPrint(db, nurse, foreign.patient.id, { pumpId: foreign.pump.id, kind: 'card' }, NOW),
+      recordCardPrint(db, nurse, foreign.patient.id, { pumpId: foreign.pump.id, kind: 'card', fingerprint: fingerprintOf(foreign.patient.id, foreign.pump.id, NOW) }, NOW),
     ).toThrow(NotFoundError);
     const mine = addBaclofenPatient();
     expect(() =>
-      recordCardPrint(db, nurse, mine.patient.id, { pumpId: foreign.pump.id, kind: 'card' }, NOW),
+      recordCardPrint(db, nurse, mine.patient.id, { pumpId: foreign.pump.id, kind: 'card', fingerprint: fingerprintOf(mine.patient.id, foreign.pump.id, NOW) }, NOW),
     ).toThrow(NotFoundError);
     db.update(s.pumps)
       .set({ status: 'explanted', explantedOn: '2026-03-09' })
       .where(eq(s.pumps.id, mine.pump.id))
       .run();
     expect(() =>
-      recordCardPrint(db, nurse, mine.patient.id, { pumpId: mine.pump.id, kind: 'card' }, NOW),
+      recordCardPrint(db, nurse, mine.patient.id, { pumpId: mine.pump.id, kind: 'card', fingerprint: fingerprintOf(mine.patient.id, mine.pump.id, NOW) }, NOW),
     ).toThrow(ValidationError);
     expect(db.select().from(s.cardPrints).all()).toHaveLength(0);
     expect(db.select().from(s.auditLog).where(eq(s.auditLog.action, 'print')).all()).toHaveLength(0);
@@ -269,16 +278,16 @@ describe('recordCardPrint', () => {
 describe('the outdated rule', () => {
   it('a card never printed is outdated; printing clears it', () => {
     const { patient, pump } = addBaclofenPatient();
-    expect(cardStatus(db, clinic.id, pump.id)).toMatchObject({ lastCard: null, cardOutdated: true });
-    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card' }, NOW);
-    const status = cardStatus(db, clinic.id, pump.id);
+    expect(cardStatus(db, clinic.id, pump.id, NOW)).toMatchObject({ lastCard: null, cardOutdated: true });
+    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: fingerprintOf(patient.id, pump.id, NOW) }, NOW);
+    const status = cardStatus(db, clinic.id, pump.id, NOW);
     expect(status.cardOutdated).toBe(false);
     expect(status.lastCard).toMatchObject({ printedAt: NOW, byName: 'Nora Nurse, RN' });
   });
 
   it('a dose change after the print makes the card outdated, on the patient page and on the worklist alike', () => {
     const { patient, pump, drug } = addBaclofenPatient();
-    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card' }, NOW - 2 * DAY_MS);
+    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: fingerprintOf(patient.id, pump.id, NOW - 2 * DAY_MS) }, NOW - 2 * DAY_MS);
     changeProgram(
       db,
       pump.id,
@@ -286,12 +295,12 @@ describe('the outdated rule', () => {
       NOW - DAY_MS,
     );
     refreshForecasts(db, { pumpIds: [pump.id] }, NOW);
-    expect(cardStatus(db, clinic.id, pump.id).cardOutdated).toBe(true);
+    expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(true);
     const row = listWorklist(db, clinic.id, {}, NOW).rows.find((r) => r.pumpId === pump.id);
     expect(row?.cardOutdated).toBe(true);
 
-    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card' }, NOW);
-    expect(cardStatus(db, clinic.id, pump.id).cardOutdated).toBe(false);
+    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: fingerprintOf(patient.id, pump.id, NOW) }, NOW);
+    expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(false);
     expect(listWorklist(db, clinic.id, {}, NOW).rows.find((r) => r.pumpId === pump.id)?.cardOutdated).toBe(
       false,
     );
@@ -299,8 +308,8 @@ describe('the outdated rule', () => {
 
   it('a refill after the print makes the card outdated (the dates on it changed)', () => {
     const { patient, pump, program, drug } = addBaclofenPatient();
-    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card' }, NOW - 2 * DAY_MS);
-    expect(cardStatus(db, clinic.id, pump.id).cardOutdated).toBe(false);
+    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: fingerprintOf(patient.id, pump.id, NOW - 2 * DAY_MS) }, NOW - 2 * DAY_MS);
+    expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(false);
     createRefillVisit(db, {
       pumpId: pump.id,
       drugId: drug.id,
@@ -311,13 +320,13 @@ describe('the outdated rule', () => {
       concentrationMcgPerMl: 2000,
       programId: program.id,
     });
-    expect(cardStatus(db, clinic.id, pump.id).cardOutdated).toBe(true);
+    expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(true);
   });
 
   it('a printed letter does not count as a printed card, and has its own flag', () => {
     const { patient, pump } = addBaclofenPatient();
-    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'letter' }, NOW);
-    expect(cardStatus(db, clinic.id, pump.id)).toMatchObject({
+    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'letter', fingerprint: fingerprintOf(patient.id, pump.id, NOW) }, NOW);
+    expect(cardStatus(db, clinic.id, pump.id, NOW)).toMatchObject({
       cardOutdated: true,
       letterOutdated: false,
       lastCard: null,
@@ -327,16 +336,88 @@ describe('the outdated rule', () => {
   it('the letter follows the same rule as the card, pump by pump', () => {
     const a = addBaclofenPatient();
     const b = addBaclofenPatient();
-    recordCardPrint(db, nurse, a.patient.id, { pumpId: a.pump.id, kind: 'letter' }, NOW - 2 * DAY_MS);
-    recordCardPrint(db, nurse, b.patient.id, { pumpId: b.pump.id, kind: 'letter' }, NOW - 2 * DAY_MS);
+    recordCardPrint(db, nurse, a.patient.id, { pumpId: a.pump.id, kind: 'letter', fingerprint: fingerprintOf(a.patient.id, a.pump.id, NOW - 2 * DAY_MS) }, NOW - 2 * DAY_MS);
+    recordCardPrint(db, nurse, b.patient.id, { pumpId: b.pump.id, kind: 'letter', fingerprint: fingerprintOf(b.patient.id, b.pump.id, NOW - 2 * DAY_MS) }, NOW - 2 * DAY_MS);
     changeProgram(db, b.pump.id, { drugId: b.drug.id, concentrationMcgPerMl: 2000, mode: 'simple', doseMcgPerDay: 1300 }, NOW - DAY_MS);
-    expect([...outdatedPrints(db, [a.pump.id, b.pump.id], 'letter')]).toEqual([b.pump.id]);
-    expect(cardStatus(db, clinic.id, b.pump.id).letterOutdated).toBe(true);
-    expect(outdatedPrints(db, [], 'letter').size).toBe(0);
+    expect([...outdatedPrints(db, clinic.id, [a.pump.id, b.pump.id], 'letter', NOW)]).toEqual([b.pump.id]);
+    expect(cardStatus(db, clinic.id, b.pump.id, NOW).letterOutdated).toBe(true);
+    expect(outdatedPrints(db, clinic.id, [], 'letter', NOW).size).toBe(0);
+  });
+
+  // Issue 15: the flag reacted only to a program change or a new refill. Every printed field counts now.
+  const changes: [string, (x: ReturnType<typeof addBaclofenPatient>) => void][] = [
+    ['a new allergy', ({ patient }) => {
+      db.update(s.patients).set({ allergies: 'Penicillin (rash)' }).where(eq(s.patients.id, patient.id)).run();
+    }],
+    ['a name change', ({ patient }) => {
+      db.update(s.patients).set({ familyName: 'Alvarez-Ruiz' }).where(eq(s.patients.id, patient.id)).run();
+    }],
+    ['another managing physician', ({ patient }) => {
+      const other = addUser(clinic.id, 'Dr. Ben Okafor', 'physician');
+      db.update(s.patients).set({ managingPhysicianId: other.id }).where(eq(s.patients.id, patient.id)).run();
+    }],
+    ['an alarm volume that moves the alarm date', ({ pump }) => {
+      db.update(s.pumps).set({ alarmUl: ul(6) }).where(eq(s.pumps.id, pump.id)).run();
+    }],
+    ['a change of the clinic’s 24/7 phone', () => {
+      db.update(s.clinics).set({ phone24h: '+1 555 010 9999' }).where(eq(s.clinics.id, clinic.id)).run();
+    }],
+    ['a new backup oral plan', ({ patient }) => {
+      db.update(s.patients).set({ backupOralPlan: 'Oral baclofen 10 mg every 6 hours' }).where(eq(s.patients.id, patient.id)).run();
+    }],
+    ['a refill entered after the print but dated before it', ({ pump, drug, program }) => {
+      createRefillVisit(db, {
+        pumpId: pump.id,
+        drugId: drug.id,
+        performedAt: NOW - 3 * DAY_MS,
+        expectedResidualMl: 36,
+        aspiratedResidualMl: 36,
+        fillMl: 40,
+        concentrationMcgPerMl: 2000,
+        programId: program.id,
+      });
+    }],
+  ];
+  for (const [what, change] of changes) {
+    it(`${what} makes the printed card outdated, on the patient page and the worklist alike`, () => {
+      const subject = addBaclofenPatient();
+      const { patient, pump } = subject;
+      recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: fingerprintOf(patient.id, pump.id, NOW - DAY_MS) }, NOW - DAY_MS);
+      expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(false);
+      change(subject);
+      refreshForecasts(db, { pumpIds: [pump.id] }, NOW);
+      expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(true);
+      expect(listWorklist(db, clinic.id, {}, NOW).rows.find((r) => r.pumpId === pump.id)?.cardOutdated).toBe(true);
+    });
+  }
+
+  it('the next day is not a change: printing the same facts again only changes the printed date', () => {
+    const { patient, pump } = addBaclofenPatient();
+    recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: fingerprintOf(patient.id, pump.id, NOW) }, NOW);
+    expect(cardStatus(db, clinic.id, pump.id, NOW + 3 * DAY_MS).cardOutdated).toBe(false);
+  });
+
+  it('refuses a print whose page showed an older record (409), writing nothing', () => {
+    const { patient, pump } = addBaclofenPatient();
+    const shown = fingerprintOf(patient.id, pump.id, NOW);
+    db.update(s.patients).set({ allergies: 'Latex' }).where(eq(s.patients.id, patient.id)).run();
+    expect(() =>
+      recordCardPrint(db, nurse, patient.id, { pumpId: pump.id, kind: 'card', fingerprint: shown }, NOW),
+    ).toThrow(ConflictError);
+    expect(db.select().from(s.cardPrints).all()).toHaveLength(0);
+    expect(db.select().from(s.auditLog).where(eq(s.auditLog.action, 'print')).all()).toHaveLength(0);
+  });
+
+  it('a print recorded before fingerprints existed keeps the earlier rule (program or refill after it)', () => {
+    const { pump, drug } = addBaclofenPatient();
+    db.insert(s.cardPrints).values({ pumpId: pump.id, kind: 'card', printedAt: NOW - 2 * DAY_MS }).run();
+    expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(false);
+    changeProgram(db, pump.id, { drugId: drug.id, concentrationMcgPerMl: 2000, mode: 'simple', doseMcgPerDay: 1300 }, NOW - DAY_MS);
+    expect(cardStatus(db, clinic.id, pump.id, NOW).cardOutdated).toBe(true);
   });
 
   it('cardStatus is "not found" for another clinic', () => {
     const { pump } = addBaclofenPatient(otherClinic.id);
-    expect(() => cardStatus(db, clinic.id, pump.id)).toThrow(NotFoundError);
+    expect(() => cardStatus(db, clinic.id, pump.id, NOW)).toThrow(NotFoundError);
   });
 });

@@ -2,15 +2,16 @@
  * Emergency pump cards and letters: everything one needs (explicit columns, one clinic), whether the last
  * printed card is outdated, and the record of each print (which program and refill it showed).
  */
-import { and, desc, eq, inArray, isNull, max } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import { cardFingerprint } from '@/lib/cards/fingerprint';
+import { cardView } from '@/lib/cards/view';
 import { localDateOf } from '@/lib/domain/calendar';
-import { NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import type { CardKind } from '@/lib/validation/cards';
 import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
 import { pumpForecastFor } from './pumps';
-import { outdatedCards } from './worklist';
 
 export interface PrintInfo {
   id: number;
@@ -18,6 +19,8 @@ export interface PrintInfo {
   byName: string | null;
   programId: number | null;
   refillVisitId: number | null;
+  /** The fingerprint of what was printed (prints recorded before fingerprints existed have none). */
+  fingerprint: string | null;
 }
 
 export interface CardForecast {
@@ -94,19 +97,22 @@ export interface CardData {
   } | null;
   forecast: CardForecast | null;
   status: CardStatus;
+  /** The fingerprint of what this card would print now; null when it cannot be printed. */
+  fingerprint: string | null;
 }
+
+/** Everything printed, without the print status. */
+export type CardContent = Omit<CardData, 'status' | 'fingerprint'>;
 
 export interface CardStatus {
   pumpId: number;
   lastCard: PrintInfo | null;
   lastLetter: PrintInfo | null;
-  /** A later program version or refill than the last card print (or never printed): the worklist's rule. */
+  /** What would print now differs from the last card printed (or never printed): the worklist's rule. */
   cardOutdated: boolean;
   /** The same rule applied to the letter. */
   letterOutdated: boolean;
 }
-
-type Reader = Pick<Db, 'select' | 'all'>;
 
 /** The patient's pumps in the caller's clinic, active first, newest implant first. 404 for another clinic. */
 export function cardPumpsOfPatient(db: Pick<Db, 'select'>, clinicId: number, patientId: number) {
@@ -155,6 +161,13 @@ export function resolveCardPump(
   return first.id;
 }
 
+/**
+ * The fingerprint of a print lives in its audit row (entity 'card-print', `after.fingerprint`): card_prints has no
+ * column for it, and this session adds no migration (docs/decisions: see the card fingerprint record).
+ */
+const printFingerprint = sql<string | null>`(select json_extract(a.after, '$.fingerprint') from audit_log a
+  where a.entity = 'card-print' and a.entity_id = cast(card_prints.id as text) order by a.id desc limit 1)`;
+
 function lastPrint(db: Pick<Db, 'select'>, pumpId: number, kind: CardKind): PrintInfo | null {
   return (
     db
@@ -164,6 +177,7 @@ function lastPrint(db: Pick<Db, 'select'>, pumpId: number, kind: CardKind): Prin
         byName: s.users.name,
         programId: s.cardPrints.programId,
         refillVisitId: s.cardPrints.refillVisitId,
+        fingerprint: printFingerprint,
       })
       .from(s.cardPrints)
       .leftJoin(s.users, eq(s.users.id, s.cardPrints.byUserId))
@@ -173,27 +187,62 @@ function lastPrint(db: Pick<Db, 'select'>, pumpId: number, kind: CardKind): Prin
   );
 }
 
+/** The fingerprint of what the card would print now for a pump (null: nothing printable). */
+export function currentFingerprint(content: CardContent): string | null {
+  const built = cardView(content);
+  return 'view' in built ? cardFingerprint(built.view) : null;
+}
+
 /**
- * Pumps whose last printed card or letter no longer matches: a program took effect or a refill was done after
- * it was printed. A pump never printed counts as outdated. The worklist's outdatedCards() rule, for either kind.
+ * Pumps whose last printed card or letter no longer matches what would print now: its fingerprint differs from
+ * the current one (any printed field changed). A pump never printed counts as outdated. A print recorded before
+ * fingerprints existed falls back to the earlier rule: outdated when a program took effect or a refill was done
+ * after it. The worklist and the patient page both call this, so they always agree.
  */
 export function outdatedPrints(
-  db: Pick<Db, 'select'>,
+  db: Db,
+  clinicId: number,
   pumpIds: number[],
-  kind: CardKind = 'card',
+  kind: CardKind,
+  now: number,
 ): Set<number> {
   if (pumpIds.length === 0) return new Set();
-  const latest = (rows: { pumpId: number; at: number | null }[]) =>
-    new Map(rows.map((r) => [r.pumpId, r.at ?? 0]));
-  const printed = latest(
-    db
-      .select({ pumpId: s.cardPrints.pumpId, at: max(s.cardPrints.printedAt) })
-      .from(s.cardPrints)
-      .where(and(inArray(s.cardPrints.pumpId, pumpIds), eq(s.cardPrints.kind, kind)))
-      .groupBy(s.cardPrints.pumpId)
-      .all(),
+  const latestPrint = new Map<number, { printedAt: number; fingerprint: string | null }>();
+  const prints = db
+    .select({ pumpId: s.cardPrints.pumpId, printedAt: s.cardPrints.printedAt, fingerprint: printFingerprint })
+    .from(s.cardPrints)
+    .where(
+      and(
+        inArray(s.cardPrints.pumpId, pumpIds),
+        eq(s.cardPrints.kind, kind),
+        // Only each pump's latest print.
+        sql`card_prints.id = (select cp.id from card_prints cp where cp.pump_id = card_prints.pump_id
+          and cp.kind = ${kind} order by cp.created_at desc, cp.id desc limit 1)`,
+      ),
+    )
+    .all();
+  for (const p of prints) latestPrint.set(p.pumpId, p);
+  const legacy = pumpIds.filter((id) => latestPrint.has(id) && latestPrint.get(id)!.fingerprint == null);
+  const changedSince = legacyChangeTimes(db, legacy);
+  return new Set(
+    pumpIds.filter((id) => {
+      const last = latestPrint.get(id);
+      if (!last) return true;
+      if (last.fingerprint == null) return last.printedAt < (changedSince.get(id) ?? 0);
+      const content = cardContentOfPump(db, clinicId, id, now);
+      return content == null || currentFingerprint(content) !== last.fingerprint;
+    }),
   );
-  const programs = latest(
+}
+
+/** The latest program or refill instant per pump (the rule for prints recorded before fingerprints). */
+function legacyChangeTimes(db: Pick<Db, 'select'>, pumpIds: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  if (pumpIds.length === 0) return out;
+  const bump = (rows: { pumpId: number; at: number | null }[]) => {
+    for (const r of rows) out.set(r.pumpId, Math.max(out.get(r.pumpId) ?? 0, r.at ?? 0));
+  };
+  bump(
     db
       .select({ pumpId: s.drugPrograms.pumpId, at: max(s.drugPrograms.effectiveAt) })
       .from(s.drugPrograms)
@@ -201,7 +250,7 @@ export function outdatedPrints(
       .groupBy(s.drugPrograms.pumpId)
       .all(),
   );
-  const visits = latest(
+  bump(
     db
       .select({ pumpId: s.refillVisits.pumpId, at: max(s.refillVisits.performedAt) })
       .from(s.refillVisits)
@@ -209,16 +258,24 @@ export function outdatedPrints(
       .groupBy(s.refillVisits.pumpId)
       .all(),
   );
-  return new Set(
-    pumpIds.filter((id) => (printed.get(id) ?? 0) < Math.max(programs.get(id) ?? 0, visits.get(id) ?? 0)),
-  );
+  return out;
+}
+
+/** The card content of a pump of the clinic, whoever the patient; null when the pump is not the clinic's. */
+function cardContentOfPump(db: Db, clinicId: number, pumpId: number, now: number): CardContent | null {
+  const owner = db
+    .select({ patientId: s.pumps.patientId })
+    .from(s.pumps)
+    .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+    .where(and(eq(s.pumps.id, pumpId), eq(s.patients.clinicId, clinicId)))
+    .get();
+  return owner ? loadCardContent(db, clinicId, owner.patientId, pumpId, now) : null;
 }
 
 /**
  * The last card and letter printed for a pump of the caller's clinic, and whether each is outdated.
- * The card's flag is the worklist's own outdatedCards(), so the patient page and the worklist always agree.
  */
-export function cardStatus(db: Reader, clinicId: number, pumpId: number): CardStatus {
+export function cardStatus(db: Db, clinicId: number, pumpId: number, now: number): CardStatus {
   const owner = db
     .select({ id: s.pumps.id })
     .from(s.pumps)
@@ -232,13 +289,25 @@ export function cardStatus(db: Reader, clinicId: number, pumpId: number): CardSt
     pumpId,
     lastCard,
     lastLetter,
-    cardOutdated: outdatedCards(db, [pumpId]).has(pumpId),
-    letterOutdated: outdatedPrints(db, [pumpId], 'letter').has(pumpId),
+    cardOutdated: outdatedPrints(db, clinicId, [pumpId], 'card', now).has(pumpId),
+    letterOutdated: outdatedPrints(db, clinicId, [pumpId], 'letter', now).has(pumpId),
   };
 }
 
-/** Everything the card and the letter print, for one pump of one patient of the caller's clinic. */
+/** Everything the card and the letter print, for one pump of one patient of the caller's clinic, and its status. */
 export function loadCard(db: Db, clinicId: number, patientId: number, pumpId: number, now: number): CardData {
+  const content = loadCardContent(db, clinicId, patientId, pumpId, now);
+  return { ...content, status: cardStatus(db, clinicId, pumpId, now), fingerprint: currentFingerprint(content) };
+}
+
+/** Everything the card and the letter print, for one pump of one patient of the caller's clinic. */
+export function loadCardContent(
+  db: Db,
+  clinicId: number,
+  patientId: number,
+  pumpId: number,
+  now: number,
+): CardContent {
   const row = db
     .select({
       clinic: {
@@ -351,7 +420,6 @@ export function loadCard(db: Db, clinicId: number, patientId: number, pumpId: nu
     drug: programRow?.drug ?? null,
     lastVisit: visit ? { ...visit, performedOn: localDateOf(visit.performedAt, timeZone) } : null,
     forecast,
-    status: cardStatus(db, clinicId, pumpId),
   };
 }
 
@@ -362,6 +430,7 @@ export interface CardPrintRecord {
   programId: number;
   refillVisitId: number | null;
   printedAt: number;
+  fingerprint: string;
 }
 
 /**
@@ -372,7 +441,7 @@ export function recordCardPrint(
   db: Db,
   actor: Actor,
   patientId: number,
-  input: { pumpId: number; kind: CardKind },
+  input: { pumpId: number; kind: CardKind; fingerprint: string },
   now: number,
 ): CardPrintRecord {
   return writeTransaction(db, (tx) => {
@@ -404,6 +473,15 @@ export function recordCardPrint(
         pumpId: 'Pump has no active program',
       });
     }
+    // What was on paper must be what the record says now: a change between loading the page and printing it
+    // (another user's edit) means the paper is already outdated. `db` reads inside this transaction (one
+    // connection, BEGIN IMMEDIATE), so the comparison and the insert see the same record.
+    const current = currentFingerprint(loadCardContent(db, actor.clinicId, patientId, pump.id, now));
+    if (current !== input.fingerprint) {
+      throw new ConflictError(
+        'The patient’s record changed after this page was loaded, so what was printed is already outdated. Reload the page and print again.',
+      );
+    }
     const visit = tx
       .select({ id: s.refillVisits.id })
       .from(s.refillVisits)
@@ -429,16 +507,17 @@ export function recordCardPrint(
         printedAt: s.cardPrints.printedAt,
       })
       .get();
-    audit(tx, actor, 'print', 'card-print', record.id, null, { patientId, ...record });
-    return { ...record, programId: program.id };
+    audit(tx, actor, 'print', 'card-print', record.id, null, { patientId, ...record, fingerprint: current });
+    return { ...record, programId: program.id, fingerprint: current };
   });
 }
 
 /** The patient page's card panel: the print status, whether the pump can have a card, the clinic's zone. */
 export function cardPanelData(
-  db: Reader,
+  db: Db,
   clinicId: number,
   pumpId: number,
+  now: number,
 ): CardStatus & { pumpActive: boolean; timeZone: string } {
   const row = db
     .select({ status: s.pumps.status, timeZone: s.clinics.timeZone })
@@ -448,5 +527,5 @@ export function cardPanelData(
     .where(and(eq(s.pumps.id, pumpId), eq(s.patients.clinicId, clinicId)))
     .get();
   if (!row) throw new NotFoundError('No such pump.');
-  return { ...cardStatus(db, clinicId, pumpId), pumpActive: row.status === 'active', timeZone: row.timeZone };
+  return { ...cardStatus(db, clinicId, pumpId, now), pumpActive: row.status === 'active', timeZone: row.timeZone };
 }

@@ -9,6 +9,7 @@ import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '@/lib/d
 import type { ForecastStatus } from '@/lib/domain/types';
 import type { Db } from '../client';
 import * as s from '../schema';
+import { outdatedPrints } from './cards';
 import { computeForecasts, loadForecastContexts } from './forecasts';
 import {
   activeAcknowledgements,
@@ -196,7 +197,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
   );
   const acks = activeAcknowledgements(db, ids, now);
   const record = openDiscrepancyAlerts(db, ids);
-  const outdated = outdatedCards(db, ids);
+  const outdated = outdatedPrints(db, clinicId, ids, 'card', now);
 
   return {
     rows: rows.map((r) => {
@@ -236,17 +237,3 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
   };
 }
 
-/**
- * Pumps whose last printed card no longer matches: the program or the last refill changed after it was
- * printed. A pump never printed counts as outdated too.
- */
-export function outdatedCards(db: Pick<Db, 'all'>, pumpIds: number[]): Set<number> {
-  if (pumpIds.length === 0) return new Set();
-  const rows = db.all<{ pumpId: number }>(sql`
-    select p.id as pumpId from pumps p
-    where p.id in (${sql.join(pumpIds.map((id) => sql`${id}`), sql`, `)})
-      and coalesce((select max(cp.created_at) from card_prints cp where cp.pump_id = p.id and cp.kind = 'card'), 0) <
-          max(coalesce((select max(dp.effective_at) from drug_programs dp where dp.pump_id = p.id), 0),
-              coalesce((select max(rv.performed_at) from refill_visits rv where rv.pump_id = p.id), 0))`);
-  return new Set(rows.map((r) => r.pumpId));
-}

@@ -4,7 +4,8 @@
  *
  * Clinical content follows the clinical reference (section E0: the intrathecal baclofen boxed warning; F1: the
  * manufacturer's emergency card and patient-facing overdose signs; F2: the card layout; C: alarms and MRI).
- * Nothing here cites a source on paper: the card must read at a glance.
+ * Nothing here cites a source on paper (the card must read at a glance); the comments cite reference.md's source
+ * tags for every clinical sentence, and mark the ones the reference does not cover as needing clinician sign-off.
  */
 
 export type WithdrawalRisk = 'severe' | 'moderate' | 'low';
@@ -57,7 +58,7 @@ export function headline(drug: DrugFacts): Headline {
   if (family === 'morphine') {
     return {
       title: 'Implanted intrathecal morphine pump: do not stop abruptly',
-      subtitle: 'Sudden loss of morphine causes opioid withdrawal and severe pain.',
+      subtitle: 'Sudden loss causes opioid withdrawal and severe pain.',
     };
   }
   if (family === 'ziconotide' || drug.withdrawalRisk === 'low') {
@@ -80,19 +81,69 @@ export interface SignsBlock {
   /** The one-word label on the wallet card. */
   shortHeading: string;
   signs: string[];
+  /** The signs in the fewest words, for the wallet card (the letter has the full list). */
+  cardSigns?: string[];
   /** What to do, in order (letter and emergency page). */
   actions: string[];
   /** What to do, in one or two short sentences (wallet card). */
   cardAction: string;
 }
 
+/**
+ * What the pump model allows: a programmable pump is read ("interrogated") and stopped with its programmer; a
+ * constant-flow pump (Codman 3000, IsoMed) has no electronics, so it cannot be interrogated or stopped and delivery
+ * ends only when its reservoir is emptied through the skin (reference C, B6: S46, S47, S7).
+ */
+export interface PumpAbilities {
+  /** "the pump must be …" when delivery may have failed. */
+  check: string;
+  /** How delivery is stopped in an overdose. */
+  stop: string;
+  /** The same two, in the few words the wallet card has room for. */
+  checkShort: string;
+  stopShort: string;
+}
+
+export function pumpAbilities(model: Pick<ModelFacts, 'kind'>): PumpAbilities {
+  if (model.kind === 'constant-flow') {
+    return {
+      check:
+        'This constant-flow pump has no electronics: it cannot be interrogated or reprogrammed. The clinic checks the reservoir volume by emptying and measuring it, and refills it.',
+      stop: 'It cannot be stopped or slowed: delivery ends only when trained staff empty the reservoir through the skin.',
+      checkShort: 'reservoir checked and refilled (no interrogation)',
+      stopShort: 'empty the reservoir (it cannot be stopped)',
+    };
+  }
+  return {
+    check: 'The pump must be interrogated with its programmer (clinic or manufacturer) and the reservoir volume checked.',
+    stop: 'The clinic or the manufacturer can stop the pump with its programmer and empty the reservoir if needed.',
+    checkShort: 'the pump interrogated',
+    stopShort: 'stop the pump',
+  };
+}
+
+/**
+ * A plain X-ray shows the pump and the whole catheter: kink, break, disconnection or migration (reference F1:
+ * the manufacturer's emergency card lists "radiologic exam of pump/catheter" [S94]).
+ */
+export const xRayLine = 'A plain X-ray shows the pump and the catheter (kink, break, disconnection).';
+
+const HOURS_TO_DAYS = 'can be fatal within 1–3 days';
+
 /** Signs that the drug is no longer reaching the spine (pump empty, stopped, catheter problem). */
-export function underdoseSigns(drug: DrugFacts): SignsBlock {
+export function underdoseSigns(
+  drug: DrugFacts,
+  model: Pick<ModelFacts, 'kind'> = { kind: 'programmable' },
+  backupPlan = '',
+): SignsBlock {
   const family = drugFamily(drug.name);
+  const can = pumpAbilities(model);
+  const hasBackup = backupPlan.trim() !== '';
   if (family === 'baclofen') {
     return {
       heading: 'Baclofen withdrawal (pump empty, stopped or catheter problem)',
       shortHeading: 'Withdrawal',
+      // Early and late signs: S94, S92, S95 (reference E-AE and F1).
       signs: [
         'return of stiffness and spasms, rigidity',
         'itching without a rash',
@@ -100,20 +151,33 @@ export function underdoseSigns(drug: DrugFacts): SignsBlock {
         'confusion, altered mental state',
         'low blood pressure, tingling',
       ],
+      cardSigns: ['spasms, rigidity', 'itching without a rash', 'high fever', 'confusion', 'low blood pressure'],
       actions: [
-        'Emergency: it evolves over 1 to 3 days and can progress to rhabdomyolysis, multiple organ failure and death.',
+        // 1–3 days: Coffey 2002 [S91]; 24–72 h to rhabdomyolysis, organ failure, death [S92]; boxed warning [S1][S2].
+        'Emergency: it evolves over 1 to 3 days and can progress within 24–72 hours to rhabdomyolysis, multiple organ failure and death.',
+        // Differential diagnosis from the manufacturer's emergency card [S94].
         'It can look like sepsis, autonomic dysreflexia, malignant hyperthermia or neuroleptic malignant syndrome.',
-        'Call the managing clinic now (24/7). The pump must be checked (interrogated) and intrathecal delivery restored.',
-        'Oral baclofen is NOT a reliable substitute: it may not prevent or treat withdrawal.',
+        // "restore ITB delivery" (reference E-AE management); device troubleshooting steps [S94].
+        `Restore intrathecal delivery: call the managing clinic now (24/7). ${can.check} ${xRayLine}`,
+        // High-dose benzodiazepines and supportive care (reference E-AE management [S17]).
+        'Until delivery is restored: high-dose benzodiazepines and supportive care.',
+        // Saulino 2016 [S17]: previous oral schedule in short withdrawal, 10–20 mg every 6 h in longer withdrawal.
+        hasBackup
+          ? `Oral baclofen as a bridge: the patient’s documented backup plan is “${backupPlan.trim()}”. In longer withdrawal 10–20 mg every 6 hours can be used.`
+          : 'Oral baclofen as a bridge: the previous oral dose in withdrawal of short duration, 10–20 mg every 6 hours in longer withdrawal.',
+        // Mohammed 2004 [S101]: oral replacement may not prevent or treat withdrawal.
+        'Oral baclofen alone may not prevent or treat intrathecal withdrawal: give it while intrathecal delivery is restored, never instead.',
+        // Meythaler 2003 [S96].
+        'Cyproheptadine can be added as an adjunct.',
       ],
-      cardAction:
-        'Evolves over 1–3 days; can be fatal. Call the clinic now: the pump must be interrogated and intrathecal delivery restored. Oral baclofen is NOT a reliable substitute.',
+      cardAction: `Can be fatal in 1–3 days. Restore intrathecal delivery: call the clinic (${can.checkShort}; X-ray shows pump and catheter). Meanwhile high-dose benzodiazepines${hasBackup ? ' + backup oral baclofen below' : ' + oral baclofen 10–20 mg every 6 h'} (oral alone may not be enough).`,
     };
   }
   if (family === 'morphine') {
     return {
       heading: 'Opioid withdrawal (pump empty, stopped or catheter problem)',
       shortHeading: 'Withdrawal',
+      // Opioid withdrawal on interruption [S89]; the sign list is general opioid-withdrawal knowledge (sign-off).
       signs: [
         'return of severe pain',
         'anxiety, agitation, sweating',
@@ -121,32 +185,45 @@ export function underdoseSigns(drug: DrugFacts): SignsBlock {
         'diarrhoea, cramps, fast heart rate',
       ],
       actions: [
-        'Call the managing clinic now (24/7): the pump must be checked (interrogated) and refilled or restarted.',
+        `Call the managing clinic now (24/7): intrathecal delivery must be restored. ${can.check} ${xRayLine}`,
+        // INFERENCE (not in the reference): systemic opioids bridge pain and withdrawal. Needs clinician sign-off.
+        'Until delivery is restored: treat pain and opioid withdrawal with systemic opioids, titrated and monitored (intrathecal doses are far smaller than systemic ones: do not convert 1:1).',
       ],
-      cardAction: 'Call the clinic now: the pump must be interrogated and refilled or restarted.',
+      cardAction: `Call the clinic now: delivery must be restored (${can.checkShort}); X-ray shows pump and catheter. Meanwhile treat pain and withdrawal with systemic opioids.`,
     };
   }
   if (family === 'ziconotide') {
     return {
       heading: 'If the pump stops',
       shortHeading: 'Pump stopped',
+      // No withdrawal syndrome: older Prialt labelling [S108].
       signs: ['return of pain (no withdrawal syndrome is known for ziconotide)'],
-      actions: ['Call the managing clinic (24/7) to have the pump checked.'],
-      cardAction: 'Call the clinic to have the pump checked.',
+      actions: [
+        `Call the managing clinic (24/7) to have the pump checked. ${can.check} ${xRayLine}`,
+        'Treat the pain; stopping ziconotide causes no withdrawal syndrome.',
+      ],
+      cardAction: `No withdrawal syndrome; pain returns. Call the clinic: ${can.checkShort}.`,
     };
   }
   return {
     heading: 'If the pump stops',
     shortHeading: 'Pump stopped',
     signs: ['return of the symptoms the pump treats'],
-    actions: ['Call the managing clinic now (24/7): the pump must be checked (interrogated).'],
-    cardAction: 'Call the clinic now: the pump must be interrogated.',
+    actions: [`Call the managing clinic now (24/7). ${can.check} ${xRayLine}`],
+    cardAction: `Call the clinic now: ${can.checkShort}.`,
   };
 }
 
 /** Signs of too much drug (programming or refill error, drug injected into the wrong port or the pocket). */
-export function overdoseSigns(drug: DrugFacts): SignsBlock {
+export function overdoseSigns(
+  drug: DrugFacts,
+  model: Pick<ModelFacts, 'kind'> = { kind: 'programmable' },
+): SignsBlock {
   const family = drugFamily(drug.name);
+  const can = pumpAbilities(model);
+  // A refill into the pocket or the catheter access port is the classic fatal overdose (reference E-AE: 11 of 14
+  // deaths [S42]; D: CAP injection [S3][S15]).
+  const cause = 'Ask whether the pump was refilled recently: drug injected into the pocket or the side port.';
   if (family === 'ziconotide') {
     return {
       heading: 'Ziconotide overdose or side effects',
@@ -157,18 +234,15 @@ export function overdoseSigns(drug: DrugFacts): SignsBlock {
         'dizziness, unsteady walking',
       ],
       actions: [
-        'Support as needed and call the managing clinic now: the pump can be stopped or reduced (no withdrawal).',
+        // INFERENCE: no antidote is named in the reference (S84 covers overdose and the CSF half-life). Sign-off.
+        'There is no antidote: give supportive care (airway, breathing, circulation).',
+        // Can be stopped abruptly without withdrawal [S108]; CSF half-life 4.6 h [S84] (reference D).
+        `${can.stop} Ziconotide can be stopped at once (no withdrawal); its half-life in the spinal fluid is about 4.6 hours.`,
+        cause,
       ],
-      cardAction: 'Call the clinic now: the pump can be stopped (no withdrawal).',
+      cardAction: `No antidote: supportive care. Call the clinic now to ${can.stopShort} (no withdrawal).`,
     };
   }
-  const signs = [
-    'drowsiness, lightheadedness',
-    'slow or shallow breathing',
-    'seizures',
-    'loss of consciousness',
-    'low body temperature',
-  ];
   if (family === 'morphine') {
     return {
       heading: 'Morphine overdose',
@@ -180,29 +254,77 @@ export function overdoseSigns(drug: DrugFacts): SignsBlock {
         'low blood pressure',
       ],
       actions: [
-        'Treat as an opioid overdose: support breathing; naloxone reverses morphine.',
-        'Call the managing clinic now: the pump may need to be stopped.',
+        // Naloxone reverses morphine: standard opioid-overdose care, not in the reference. Sign-off.
+        'Treat as an opioid overdose: support breathing; naloxone reverses morphine. The pump keeps delivering: watch for recurrence and repeat or infuse naloxone as needed.',
+        `Call the managing clinic now. ${can.stop}`,
+        cause,
       ],
-      cardAction:
-        'Treat as opioid overdose (support breathing, naloxone); call the clinic: the pump may need to be stopped.',
+      cardAction: `Treat as opioid overdose: support breathing, naloxone (repeat: the pump keeps delivering). Call the clinic to ${can.stopShort}.`,
     };
   }
+  const baclofen = family === 'baclofen';
   return {
     heading: `${capitalise(drug.name.toLowerCase())} overdose`,
     shortHeading: 'Overdose',
-    signs,
-    actions: [
-      'Support breathing and circulation.',
-      'Call the managing clinic now: the pump may need to be stopped or emptied.',
+    // Patient-facing overdose signs [S95] (reference F1).
+    signs: [
+      'drowsiness, lightheadedness',
+      'slow or shallow breathing',
+      'seizures',
+      'loss of consciousness',
+      'low body temperature',
     ],
-    cardAction: 'Support breathing; call the clinic now: the pump may need to be stopped.',
+    actions: [
+      // No antidote for baclofen: not stated in the reference. Needs clinician sign-off.
+      baclofen
+        ? 'There is no antidote for baclofen: support airway and breathing (ventilate if needed) and circulation; treat seizures.'
+        : 'Support airway, breathing and circulation.',
+      `Call the managing clinic now. ${can.stop}`,
+      cause,
+    ],
+    cardAction: baclofen
+      ? `No antidote: support airway and breathing. Call the clinic to ${can.stopShort}.`
+      : `Support breathing. Call the clinic now to ${can.stopShort}.`,
   };
 }
 
+/**
+ * The front of the card, in its largest type: the danger and the action (issue 15). The wording of the danger is
+ * the drug's (baclofen: boxed warning [S1][S2], 1–3 days [S91]); the action is the same for every pump.
+ */
+export function frontAction(drug: DrugFacts, phone24h: string): { danger: string; action: string } {
+  const family = drugFamily(drug.name);
+  const danger =
+    family === 'baclofen'
+      ? `Withdrawal ${HOURS_TO_DAYS}.`
+      : family === 'morphine'
+        ? 'Sudden loss causes opioid withdrawal and severe pain.'
+        : family === 'ziconotide'
+          ? 'Too much causes confusion or hallucinations.'
+          : 'If the pump stops, symptoms return.';
+  return { danger, action: `Call ${phone24h} (24/7) and go to an emergency department.` };
+}
+
+/** What a passed date on the front means (the patient may still carry an old card). */
+export function passedDateLine(constantFlow: boolean): string {
+  return constantFlow
+    ? 'Date passed? The pump may be empty: emergency.'
+    : 'Alarm or refill date passed? The pump may be empty: emergency.';
+}
+
+/**
+ * The manufacturer's 24 h line when the reference gives one (Medtronic clinician technical support 800-707-0933
+ * [S94]); otherwise say plainly that there is none on file and point to the clinic, which has the device records.
+ */
+export function supportLine(manufacturer: string, supportPhone: string | null): string {
+  if (supportPhone) return supportPhone;
+  return `${manufacturer}: no 24 h number on file`;
+}
+
 export const modeLabels: Record<ProgramMode, string> = {
-  simple: 'Simple continuous (same rate all day)',
+  simple: 'Simple continuous',
   flex: 'Flex (rate varies over the day)',
-  'constant-flow': 'Constant flow (fixed-rate pump)',
+  'constant-flow': 'Constant flow (fixed rate)',
 };
 
 export interface AlarmText {

@@ -19,8 +19,11 @@ export const cardPrintBody = z.strictObject(
   {
     pumpId: id('Pump'),
     kind: z.enum(cardKinds, { message: 'Kind must be "card" or "letter"' }),
+    fingerprint: z
+      .string({ message: 'Fingerprint is required: the print page sends the fingerprint of what it printed' })
+      .regex(/^[0-9a-f]{64}$/, 'Fingerprint must be 64 lowercase hexadecimal characters (SHA-256)'),
   },
-  { message: 'Send a JSON object with pumpId and kind' },
+  { message: 'Send a JSON object with pumpId, kind and fingerprint' },
 );
 export type CardPrintBody = z.infer<typeof cardPrintBody>;
 
@@ -37,12 +40,17 @@ export const pumpParam = z
 /** `?size=a4|letter` on the letter page (A4 unless asked otherwise). */
 export const sizeParam = z.enum(letterSizes, { message: 'Size must be a4 or letter' }).default('a4');
 
+/** `?qr=link|text`: a link to the public emergency page (default) or the offline QR code carrying the facts. */
+export const qrModes = ['link', 'text'] as const;
+export const qrParam = z.enum(qrModes, { message: 'QR must be link or text' }).default('link');
+
 export function printQueryFrom(params: Raw) {
   return z
-    .object({ pump: pumpParam, size: sizeParam })
+    .object({ pump: pumpParam, size: sizeParam, qr: qrParam })
     .safeParse({
       pump: first(params.pump) || undefined,
       size: first(params.size)?.toLowerCase() || undefined,
+      qr: first(params.qr)?.toLowerCase() || undefined,
     });
 }
 

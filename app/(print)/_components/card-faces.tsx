@@ -1,12 +1,63 @@
-/** The two faces of the wallet card (85.6 × 54 mm): who, what drug, which pump, which dates, whom to call; then what to do. */
+/**
+ * The two faces of the wallet card (85.6 × 54 mm). The front leads with the danger and the action in the largest
+ * type on the card; then who, what drug, which pump, which dates, whom to call. The back says what to do. Body
+ * text is never below 7 pt and labels never below 6 pt (FitBox floor, labels at max(6pt, …)); what does not fit
+ * at that size collapses to "see letter", lowest data-collapse first.
+ */
+import type { ReactNode } from 'react';
 import { nameSizeStep } from '@/lib/cards/wording';
-import type { CardView } from './card-view';
+import type { CardView } from '@/lib/cards/view';
 import { FitBox } from './fit-box';
 import styles from './print.module.css';
 
+/** Body text floor on the card (issue 15: ≥ 7 pt body, ≥ 6 pt labels). */
+export const CARD_MIN_PT = 7;
+
+/** The QR code a page prints: its SVG, what it encodes (for the accessible name) and its caption. */
+export interface PrintedQr {
+  svg: string;
+  label: string;
+  caption: string;
+}
+
+/** "Medtronic SynchroMed II 8637-40" with the model number kept on one line ("8637-" / "40" no more). */
+export function NoBreakTail({ text }: { text: string }) {
+  const cut = text.lastIndexOf(' ');
+  if (cut < 0) return <span className={styles.nowrap}>{text}</span>;
+  return (
+    <>
+      {text.slice(0, cut + 1)}
+      <span className={styles.nowrap}>{text.slice(cut + 1)}</span>
+    </>
+  );
+}
+
+/** A paragraph that, when the face is full, shrinks to its tag and "see letter" (or a shorter text). */
+function Collapsible({
+  order,
+  tag,
+  children,
+  short = 'see letter.',
+  className = styles.para,
+}: {
+  order: number;
+  tag: string;
+  children: ReactNode;
+  short?: ReactNode;
+  className?: string;
+}) {
+  return (
+    <p className={className} data-collapse={order}>
+      <span className={styles.tag}>{tag}</span>
+      <span data-full="">{children}</span>
+      <span data-short="">{short}</span>
+    </p>
+  );
+}
+
 export function CardFront({ view }: { view: CardView }) {
   return (
-    <FitBox className={styles.face} maxPt={8} minPt={4.5} initialPt={6} label="Card front">
+    <FitBox className={styles.face} maxPt={8.5} minPt={CARD_MIN_PT} initialPt={7.5} label="Card front">
       <div className={styles.head} data-testid="card-headline">
         <p className={styles.headTitle}>
           <span className={styles.warnSign} aria-hidden="true">
@@ -14,7 +65,9 @@ export function CardFront({ view }: { view: CardView }) {
           </span>
           {view.headline.title}
         </p>
-        <p className={styles.headSub}>{view.headline.subtitle}</p>
+        <p className={styles.headSub}>
+          {view.headline.subtitle} <span className={styles.headAction}>{view.front.action}</span>
+        </p>
       </div>
 
       <div className={styles.person}>
@@ -29,29 +82,31 @@ export function CardFront({ view }: { view: CardView }) {
       <div className={styles.cols}>
         <dl className={styles.facts}>
           <dt>Drug</dt>
-          <dd>
-            {view.drugName} ({view.drugProduct})
-          </dd>
-          <dt>Conc.</dt>
-          <dd>{view.concentration}</dd>
+          <dd>{view.drugLabel}</dd>
           <dt>Dose</dt>
-          <dd>{view.dailyDose}</dd>
+          <dd>
+            {view.dailyDose} <span className={styles.label}>Conc.</span> {view.concentration}
+          </dd>
           <dt>Mode</dt>
-          <dd className={styles.plain}>{view.mode}</dd>
-          <dt>Bolus</dt>
-          <dd className={styles.plain}>{view.bolusDevice}</dd>
+          <dd className={styles.plain} data-collapse={2}>
+            {view.mode} · <span className={styles.label}>Bolus</span>{' '}
+            <span data-full="">{view.bolusDevice}</span>
+            <span data-short="">{view.bolusDevice === 'None' ? 'None' : 'see letter'}</span>
+          </dd>
         </dl>
         <dl className={styles.facts}>
           <dt>Pump</dt>
           <dd>
-            {view.pumpModel}
+            <NoBreakTail text={view.pumpModel} />{' '}
+            <span className={styles.plainInline}>· {view.reservoir} reservoir</span>
           </dd>
           <dt>Serial</dt>
           <dd>{view.serial}</dd>
           <dt>Implant</dt>
-          <dd className={styles.plain}>{view.implanted}</dd>
-          <dt>Reservoir</dt>
-          <dd className={styles.plain}>{view.reservoir}</dd>
+          <dd className={styles.plain} data-collapse={3}>
+            <span data-full="">{view.implanted}</span>
+            <span data-short="">see letter</span>
+          </dd>
         </dl>
       </div>
 
@@ -69,62 +124,57 @@ export function CardFront({ view }: { view: CardView }) {
           <dd>{view.alarmDate}</dd>
         </div>
       </dl>
+      <p className={styles.passed} data-collapse={4}>
+        <span data-full="">{view.passedDate}</span>
+      </p>
 
       <div className={styles.contact}>
         <p>
-          <span className={styles.label}>Managing clinic</span> <strong>{view.clinicName}</strong> ·{' '}
+          <span className={styles.label}>Clinic</span> <strong>{view.clinicName}</strong> ·{' '}
           {view.physician}
         </p>
-        <p className={styles.phoneLine}>
-          <span className={styles.label}>24/7</span>
-          <span className={styles.phone}>{view.clinicPhone24h}</span>
-        </p>
-        <p>
-          <span className={styles.label}>Manufacturer</span> {view.supportLine}
+        <p data-collapse={1}>
+          <span className={styles.label}>Maker</span>{' '}
+          <span data-full="">{view.supportLine.replace('clinician technical support', 'clinician support')}</span>
+          <span data-short="">{view.pumpModel.split(' ')[0]}: see letter</span>
         </p>
       </div>
     </FitBox>
   );
 }
 
-export function CardBack({
-  view,
-  qrSvg,
-  emergencyUrl,
-}: {
-  view: CardView;
-  qrSvg: string;
-  emergencyUrl: string;
-}) {
-  const shortUrl = emergencyUrl.replace(/^https?:\/\//, '');
+export function CardBack({ view, qr, guide }: { view: CardView; qr: PrintedQr; guide: string }) {
   return (
-    <FitBox className={styles.face} maxPt={7} minPt={4.5} initialPt={5.5} label="Card back">
+    <FitBox className={styles.face} maxPt={8} minPt={CARD_MIN_PT} initialPt={7} label="Card back">
       <div className={styles.backBody}>
         <div className={styles.qr}>
-          {/* Server-made SVG from the qrcode package: no script, no patient data (clinic id only). */}
-          <div
-            dangerouslySetInnerHTML={{ __html: qrSvg }}
-            role="img"
-            aria-label={`QR code: ${emergencyUrl}`}
-          />
-          Emergency guide
+          {/* Server-made SVG from the qrcode package: no script; a link (clinic id only) or the offline facts. */}
+          <div dangerouslySetInnerHTML={{ __html: qr.svg }} role="img" aria-label={qr.label} />
+          {qr.caption}
         </div>
         <p className={styles.para}>
           <span className={styles.tag}>{view.underdose.shortHeading}</span>
-          {view.underdose.signs.join(', ')}. <strong>{view.underdose.cardAction}</strong>
+          {(view.underdose.cardSigns ?? view.underdose.signs).join(', ')}. <strong>{view.underdose.cardAction}</strong>
         </p>
-        <p className={styles.para}>
+        <p className={styles.para} data-collapse={2}>
           <span className={styles.tag}>{view.overdose.shortHeading}</span>
-          {view.overdose.signs.join(', ')}. <strong>{view.overdose.cardAction}</strong>
+          <span data-full="">{view.overdose.signs.join(', ')}. </span>
+          <span data-short="">signs: see letter. </span>
+          <strong>{view.overdose.cardAction}</strong>
         </p>
-        <p className={styles.para}>
-          <span className={styles.tag}>Alarms</span>
+        <Collapsible order={1} tag="Alarms">
           {view.alarms.summary}
-        </p>
-        <p className={view.mri.emphasis ? `${styles.para} ${styles.boxed} ${styles.strong}` : styles.para}>
-          <span className={styles.tag}>MRI</span>
-          {view.mri.short}
-        </p>
+        </Collapsible>
+        {view.mri.emphasis ? (
+          <p className={`${styles.para} ${styles.boxed} ${styles.strong}`}>
+            <span className={styles.tag}>MRI</span>
+            {view.mri.short}
+          </p>
+        ) : (
+          <Collapsible order={3} tag="MRI">
+            {view.mri.short}
+          </Collapsible>
+        )}
         {view.catheterPort && (
           <p className={styles.para}>
             <span className={styles.tag}>Catheter port</span>
@@ -132,18 +182,16 @@ export function CardBack({
           </p>
         )}
         {view.backupOral && (
-          <p className={styles.para}>
-            <span className={styles.tag}>Backup</span>
+          <Collapsible order={4} tag="Backup">
             {view.backupOral}
-          </p>
+          </Collapsible>
         )}
-        <p className={styles.para}>
-          <span className={styles.tag}>Allergies</span>
+        <Collapsible order={5} tag="Allergies" short={<strong>see letter.</strong>}>
           {view.allergiesRecorded ? <strong>{view.allergies}</strong> : view.allergies}
-        </p>
+        </Collapsible>
       </div>
       <p className={styles.backFoot}>
-        Printed {view.printedOn} ({view.programVersion}). <strong>{view.validity}</strong> Guide: {shortUrl}
+        Printed {view.printedOn} ({view.programVersion}). <strong>{view.validity}</strong> {guide}
       </p>
     </FitBox>
   );

@@ -1,17 +1,21 @@
 /** The one-page emergency letter (A4 or US Letter): the card's facts in full sentences for the emergency team. */
-import type { CardView } from './card-view';
+import type { QrMode } from '@/lib/cards/qr-target';
+import type { CardView } from '@/lib/cards/view';
+import { NoBreakTail, type PrintedQr } from './card-faces';
 import { FitBox } from './fit-box';
 import { pageSizes } from './page-size';
 import styles from './print.module.css';
 
 export function LetterSheet({
   view,
-  qrSvg,
+  qr,
+  qrMode,
   emergencyUrl,
   size,
 }: {
   view: CardView;
-  qrSvg: string;
+  qr: PrintedQr;
+  qrMode: QrMode;
   emergencyUrl: string;
   size: 'a4' | 'letter';
 }) {
@@ -21,7 +25,7 @@ export function LetterSheet({
       className={styles.letter}
       style={{ ['--sheet-w' as string]: width, ['--sheet-h' as string]: height }}
       maxPt={10.5}
-      minPt={6.5}
+      minPt={7}
       initialPt={9}
       label="Emergency letter"
     >
@@ -32,15 +36,14 @@ export function LetterSheet({
             <span aria-hidden="true">⚠ </span>
             {view.headline.title}
           </h2>
-          <p className={styles.letterSub}>{view.headline.subtitle}</p>
+          <p className={styles.letterSub}>
+            {view.headline.subtitle} {view.front.danger !== view.headline.subtitle && view.front.danger}{' '}
+            {view.front.action}
+          </p>
         </div>
         <div className={styles.letterQr}>
-          <div
-            dangerouslySetInnerHTML={{ __html: qrSvg }}
-            role="img"
-            aria-label={`QR code: ${emergencyUrl}`}
-          />
-          Guidance for emergency staff
+          <div dangerouslySetInnerHTML={{ __html: qr.svg }} role="img" aria-label={qr.label} />
+          {qrMode === 'text' ? 'Pump facts as text (no network needed)' : 'Guidance for emergency staff'}
         </div>
       </header>
 
@@ -93,9 +96,7 @@ export function LetterSheet({
           <h3>Drug in the pump</h3>
           <dl className={styles.letterFacts}>
             <dt>Drug</dt>
-            <dd>
-              {view.drugName} ({view.drugProduct})
-            </dd>
+            <dd>{view.drugLabel}</dd>
             <dt>Concentration</dt>
             <dd>{view.concentration}</dd>
             <dt>Daily dose</dt>
@@ -111,7 +112,7 @@ export function LetterSheet({
           <dl className={styles.letterFacts}>
             <dt>Model</dt>
             <dd>
-              {view.pumpModel}
+              <NoBreakTail text={view.pumpModel} />
             </dd>
             <dt>Serial</dt>
             <dd>{view.serial}</dd>
@@ -129,7 +130,7 @@ export function LetterSheet({
       </div>
 
       <section className={styles.letterSection}>
-        <h3>Refill dates (valid until the next refill)</h3>
+        <h3>Refill dates (valid until the next refill). {view.passedDate}</h3>
         <dl className={styles.letterDates}>
           <div>
             <dt>Last refill</dt>
@@ -154,24 +155,20 @@ export function LetterSheet({
         <section className={styles.letterSection}>
           <h3>{view.underdose.heading}</h3>
           <p>Signs: {view.underdose.signs.join('; ')}.</p>
-          <ul>
+          <ol>
             {view.underdose.actions.map((a) => (
-              <li key={a}>
-                <strong>{a}</strong>
-              </li>
+              <li key={a}>{a}</li>
             ))}
-          </ul>
+          </ol>
         </section>
         <section className={styles.letterSection}>
           <h3>{view.overdose.heading}</h3>
           <p>Signs: {view.overdose.signs.join('; ')}.</p>
-          <ul>
+          <ol>
             {view.overdose.actions.map((a) => (
-              <li key={a}>
-                <strong>{a}</strong>
-              </li>
+              <li key={a}>{a}</li>
             ))}
-          </ul>
+          </ol>
         </section>
       </div>
 
@@ -214,7 +211,7 @@ export function LetterSheet({
           Printed {view.printedOn} by {view.clinicName} ({view.programVersion}).{' '}
           <strong>{view.validity}</strong> A newer card or letter replaces this one.
         </p>
-        <p>Guidance for emergency staff: {emergencyUrl}</p>
+        {qrMode === 'link' && <p>Guidance for emergency staff: {emergencyUrl}</p>}
       </footer>
     </FitBox>
   );

@@ -7,11 +7,13 @@ import { auditRead } from '@/db/audit-read';
 import { loadCard, resolveCardPump, type CardData } from '@/db/queries/cards';
 import type { Staff } from '@/lib/auth/session';
 import { emergencyUrl, publicOrigin, qrSvg } from '@/lib/cards/qr';
+import { offlineQrText, publicUrlHelp, unreachableReason, type QrMode } from '@/lib/cards/qr-target';
 import { NotFoundError } from '@/lib/errors';
 import { requestNow } from '@/lib/clock';
 import { printQueryFrom, type LetterSize } from '@/lib/validation/cards';
 import { parseId } from '@/lib/validation/ids';
-import { cardView, type CardView } from './card-view';
+import { cardView, type CardView } from '@/lib/cards/view';
+import type { PrintedQr } from './card-faces';
 
 export interface PrintPageData {
   data: CardData;
@@ -19,7 +21,13 @@ export interface PrintPageData {
   problem: string | null;
   size: LetterSize;
   emergencyUrl: string;
-  qrSvg: string;
+  qrMode: QrMode;
+  /** The QR code to print, or null when none can work (then the page refuses to print). */
+  qr: PrintedQr | null;
+  /** Why the QR code cannot be printed, and how to fix it. */
+  qrProblem: string | null;
+  /** The footer's pointer to the guide: the link, or what the offline code holds. */
+  guide: string;
 }
 
 export async function loadPrintPage(
@@ -55,12 +63,34 @@ export async function loadPrintPage(
 
   const url = emergencyUrl(publicOrigin(await headers()), data.clinic.id);
   const built = cardView(data);
+  const view = 'view' in built ? built.view : null;
+  const qrMode: QrMode = query.success ? query.data.qr : 'link';
+  let qr: PrintedQr | null = null;
+  let qrProblem: string | null = null;
+  let guide = '';
+  if (qrMode === 'text' && view) {
+    // The offline code: the essential facts as text, readable with no network at all.
+    const text = offlineQrText(view);
+    qr = { svg: await qrSvg(text, 'L'), label: `QR code (text): ${text}`, caption: 'Scan: pump facts (offline)' };
+    guide = '';
+  } else if (qrMode === 'link') {
+    const unreachable = unreachableReason(url);
+    if (unreachable) {
+      qrProblem = `The QR code would link to ${url}, which no phone outside this network can open: ${unreachable} ${publicUrlHelp}`;
+    } else {
+      qr = { svg: await qrSvg(url), label: `QR code: ${url}`, caption: 'Emergency guide' };
+      guide = `Guide: ${url.replace(/^https?:\/\//, '')}`;
+    }
+  }
   return {
     data,
-    view: 'view' in built ? built.view : null,
+    view,
     problem: 'problem' in built ? built.problem : null,
     size: query.success ? query.data.size : 'a4',
     emergencyUrl: url,
-    qrSvg: await qrSvg(url),
+    qrMode,
+    qr,
+    qrProblem,
+    guide,
   };
 }

@@ -2,7 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { fetchJson } from '@/lib/query/client';
 
 interface PrintRecord {
@@ -11,19 +11,25 @@ interface PrintRecord {
   programId: number;
 }
 
+const unfit = () => document.querySelector('[data-fit="overflow"], [data-fit="pending"]') != null;
+
 /**
- * Records which version is printed (POST card-prints: the active program and the latest refill), then
- * opens the browser's print dialog. A failed record prints nothing, so the worklist never believes a card
- * is current when it is not.
+ * Opens the browser's print dialog and, once it has closed (`afterprint`, which Ctrl+P fires too), records the
+ * print with the fingerprint of exactly what the page showed (POST card-prints). The server refuses (409) a
+ * fingerprint that no longer matches the record, so a page left open while someone else edited the patient never
+ * clears the "outdated" flag. A page that does not fit at the legible size, or whose QR code cannot work, prints
+ * nothing (print CSS) and records nothing.
  */
 export function PrintButton({
   patientId,
   pumpId,
   kind,
+  fingerprint,
 }: {
   patientId: number;
   pumpId: number;
   kind: 'card' | 'letter';
+  fingerprint: string;
 }) {
   const router = useRouter();
   const [fitProblem, setFitProblem] = useState(false);
@@ -31,19 +37,30 @@ export function PrintButton({
     mutationFn: () =>
       fetchJson<PrintRecord>(`/api/v1/patients/${patientId}/card-prints`, {
         method: 'POST',
-        body: JSON.stringify({ pumpId, kind }),
+        body: JSON.stringify({ pumpId, kind, fingerprint }),
       }),
-    onSuccess: () => {
-      window.print();
-      router.refresh();
-    },
+    onSuccess: () => router.refresh(),
   });
+  // TanStack Query keeps `mutate` stable across renders: the listener is added once.
+  const { mutate: record } = mutation;
+
+  useEffect(() => {
+    const afterPrint = () => {
+      if (unfit()) {
+        setFitProblem(true);
+        return;
+      }
+      record();
+    };
+    window.addEventListener('afterprint', afterPrint);
+    return () => window.removeEventListener('afterprint', afterPrint);
+  }, [record]);
 
   const onClick = () => {
-    // A page whose text cannot fit even at the smallest size would print clipped: refuse it.
-    const overflow = document.querySelector('[data-fit="overflow"]') != null;
+    // A page whose text cannot fit even at the smallest legible size would print clipped or illegible: refuse it.
+    const overflow = unfit();
     setFitProblem(overflow);
-    if (!overflow) mutation.mutate();
+    if (!overflow) window.print();
   };
 
   const what = kind === 'card' ? 'card' : 'letter';
@@ -55,18 +72,19 @@ export function PrintButton({
       <div aria-live="polite">
         {fitProblem && (
           <p role="alert" className="error">
-            Some text does not fit on the {what} even at the smallest legible size. Shorten the backup plan or
-            allergies on the patient record, or print the letter instead. Nothing was printed.
+            Some text does not fit on the {what} even at the smallest legible size (7 pt). Shorten the backup plan
+            or allergies on the patient record, or print the letter instead. Nothing was printed.
           </p>
         )}
         {mutation.isError && (
           <p role="alert" className="error">
-            The print was not recorded ({mutation.error.message}), so nothing was printed. Try again.
+            The print was not recorded ({mutation.error.message}) The worklist still shows this {what} as
+            outdated.
           </p>
         )}
         {mutation.isSuccess && (
           <p role="status" className="ok-text">
-            Print recorded. If the printer dialog did not open, press Print {what} again.
+            Print recorded: this {what} is now the current one.
           </p>
         )}
       </div>

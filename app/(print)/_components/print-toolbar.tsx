@@ -21,6 +21,8 @@ export function PrintToolbar({
   hint?: ReactNode;
   children?: ReactNode;
 }) {
+  const validUntil = data.forecast?.refillDueOn ?? null;
+  const passed = validUntil != null && validUntil < data.today;
   const last = kind === 'card' ? data.status.lastCard : data.status.lastLetter;
   const outdated = kind === 'card' ? data.status.cardOutdated : data.status.letterOutdated;
   const name = `${data.patient.givenName} ${data.patient.familyName}`;
@@ -43,6 +45,7 @@ export function PrintToolbar({
             {kind === 'card' ? 'Card' : 'Letter'} outdated: reprint
           </p>
         )}
+        {!outdated && last && <p role="status">This is the {kind} that was last printed: it is current.</p>}
       </div>
       {problem ? (
         <p className="notice danger" role="alert">
@@ -50,6 +53,13 @@ export function PrintToolbar({
         </p>
       ) : (
         <>
+          {passed && (
+            <p className="notice danger" role="alert">
+              <strong>The “valid until” date ({validUntil}) has passed:</strong> the refill is overdue, so the
+              dates on this {kind} are already in the past. Record the refill first, or make sure the patient knows
+              the pump may run empty.
+            </p>
+          )}
           {!data.forecast && (
             <p className="notice warn">
               No forecast for this pump yet (no fill recorded): the refill and alarm dates print as “ask the
@@ -57,7 +67,14 @@ export function PrintToolbar({
             </p>
           )}
           <div className={styles.toolbarRow}>
-            <PrintButton patientId={data.patient.id} pumpId={data.pump.id} kind={kind} />
+            {data.fingerprint && (
+              <PrintButton
+                patientId={data.patient.id}
+                pumpId={data.pump.id}
+                kind={kind}
+                fingerprint={data.fingerprint}
+              />
+            )}
             {children}
           </div>
           {hint && <p className={styles.hint}>{hint}</p>}

@@ -86,6 +86,12 @@ export function WorklistTable({ filter }: { filter: WorklistQuery }) {
                   {row.physicianName ? ` · ${row.physicianName}` : ''}
                 </div>
                 <div className="muted small">{row.pumpLabel}</div>
+                {row.cardOutdated && (
+                  // Visible on the row, not inside the notes: an outdated card misleads an emergency team.
+                  <p className="card-outdated">
+                    <Link href={`/patients/${row.patientId}/card?pump=${row.pumpId}`}>Card outdated: reprint</Link>
+                  </p>
+                )}
               </td>
               <td>{row.status === 'empty' ? <strong>none</strong> : `${row.daysOfDrugLeft} d to alarm`}</td>
               <td>
@@ -122,7 +128,6 @@ export function WorklistTable({ filter }: { filter: WorklistQuery }) {
                 <Notes
                   notes={[
                     ...row.alerts.filter((a) => !a.acknowledged && a.severity === 'info').map((a) => a.message),
-                    ...(row.cardOutdated ? ['Emergency card outdated: reprint.'] : []),
                     ...row.alerts.filter((a) => a.acknowledged).map((a) => `Acknowledged: ${a.message}`),
                   ]}
                 />

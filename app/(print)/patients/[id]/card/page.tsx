@@ -4,6 +4,8 @@ import { CardBack, CardFront } from '../../../_components/card-faces';
 import { loadPrintPage } from '../../../_components/load-print';
 import { PageSize } from '../../../_components/page-size';
 import { PrintToolbar } from '../../../_components/print-toolbar';
+import { QrChoice } from '../../../_components/qr-choice';
+import type { QrMode } from '@/lib/cards/qr-target';
 import styles from '../../../_components/print.module.css';
 
 export const metadata = { title: 'Emergency pump card' };
@@ -17,23 +19,25 @@ type Props = {
 export default async function CardPage({ params, searchParams }: Props) {
   const { id } = await params;
   const staff = await requirePageStaff('cards:print', `/patients/${id}/card`);
-  const { data, view, problem, emergencyUrl, qrSvg } = await loadPrintPage(
+  const { data, view, problem, qr, qrProblem, qrMode, guide } = await loadPrintPage(
     staff,
     id,
     await searchParams,
     'card',
   );
   const letterHref = (size: 'a4' | 'letter') =>
-    `/patients/${data.patient.id}/letter?pump=${data.pump.id}&size=${size}`;
+    `/patients/${data.patient.id}/letter?pump=${data.pump.id}&size=${size}&qr=${qrMode}`;
+  const qrHref = (mode: QrMode) => `/patients/${data.patient.id}/card?pump=${data.pump.id}&qr=${mode}`;
+  const refusal = problem ?? qrProblem;
 
   return (
-    <main className={styles.screen}>
+    <main className={refusal ? `${styles.screen} ${styles.blocked}` : styles.screen}>
       <PageSize size="card" />
       <PrintToolbar
         title="Emergency wallet card"
         data={data}
         kind="card"
-        problem={problem}
+        problem={refusal}
         hint="Print at 100 % (“actual size”) on card stock. Front and back are two pages: print double-sided (flip on the short edge) or glue them back to back, cut along the border and laminate. Reprint after every refill or dose change."
       >
         <p className={styles.sizeLinks}>
@@ -41,6 +45,12 @@ export default async function CardPage({ params, searchParams }: Props) {
           <Link href={letterHref('letter')}>US Letter</Link>
         </p>
       </PrintToolbar>
+      <div className={styles.toolbarAside}>
+        <QrChoice mode={qrMode} href={qrHref} />
+      </div>
+      <p className={styles.printRefusal}>
+        This card was not printed. {refusal ?? 'Its text does not fit at the smallest legible size (7 pt): print the letter instead, or shorten the long fields on the patient record.'}
+      </p>
       {view && (
         <div className={styles.sheets}>
           <div className={styles.sheetWrap}>
@@ -52,7 +62,7 @@ export default async function CardPage({ params, searchParams }: Props) {
           <div className={styles.sheetWrap}>
             <p className={styles.sheetCaption}>Back</p>
             <div className={styles.cardFrame}>
-              <CardBack view={view} qrSvg={qrSvg} emergencyUrl={emergencyUrl} />
+              {qr && <CardBack view={view} qr={qr} guide={guide} />}
             </div>
           </div>
         </div>

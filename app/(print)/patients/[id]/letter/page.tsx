@@ -4,6 +4,8 @@ import { LetterSheet } from '../../../_components/letter-sheet';
 import { loadPrintPage } from '../../../_components/load-print';
 import { PageSize } from '../../../_components/page-size';
 import { PrintToolbar } from '../../../_components/print-toolbar';
+import { QrChoice } from '../../../_components/qr-choice';
+import type { QrMode } from '@/lib/cards/qr-target';
 import styles from '../../../_components/print.module.css';
 
 export const metadata = { title: 'Emergency letter' };
@@ -19,22 +21,24 @@ const sizeLabels = { a4: 'A4', letter: 'US Letter' } as const;
 export default async function LetterPage({ params, searchParams }: Props) {
   const { id } = await params;
   const staff = await requirePageStaff('cards:print', `/patients/${id}/letter`);
-  const { data, view, problem, emergencyUrl, qrSvg, size } = await loadPrintPage(
+  const { data, view, problem, qr, qrProblem, qrMode, emergencyUrl, size } = await loadPrintPage(
     staff,
     id,
     await searchParams,
     'letter',
   );
-  const href = (s: 'a4' | 'letter') => `/patients/${data.patient.id}/letter?pump=${data.pump.id}&size=${s}`;
+  const href = (s: 'a4' | 'letter', mode: QrMode = qrMode) =>
+    `/patients/${data.patient.id}/letter?pump=${data.pump.id}&size=${s}&qr=${mode}`;
+  const refusal = problem ?? qrProblem;
 
   return (
-    <main className={styles.screen}>
+    <main className={refusal ? `${styles.screen} ${styles.blocked}` : styles.screen}>
       <PageSize size={size} />
       <PrintToolbar
         title={`Emergency letter (${sizeLabels[size]})`}
         data={data}
         kind="letter"
-        problem={problem}
+        problem={refusal}
         hint="Print at 100 % (“actual size”), one page. Give it to the patient with the wallet card; reprint after every refill or dose change."
       >
         <nav aria-label="Paper size" className={styles.sizeLinks}>
@@ -44,13 +48,19 @@ export default async function LetterPage({ params, searchParams }: Props) {
               {sizeLabels[s]}
             </Link>
           ))}
-          <Link href={`/patients/${data.patient.id}/card?pump=${data.pump.id}`}>Wallet card</Link>
+          <Link href={`/patients/${data.patient.id}/card?pump=${data.pump.id}&qr=${qrMode}`}>Wallet card</Link>
         </nav>
       </PrintToolbar>
+      <div className={styles.toolbarAside}>
+        <QrChoice mode={qrMode} href={(mode) => href(size, mode)} />
+      </div>
+      <p className={styles.printRefusal}>
+        This letter was not printed. {refusal ?? 'Its text does not fit on one page: shorten the long fields on the patient record.'}
+      </p>
       {view && (
         <div className={styles.sheets}>
           <div className={styles.letterFrame}>
-            <LetterSheet view={view} qrSvg={qrSvg} emergencyUrl={emergencyUrl} size={size} />
+            {qr && <LetterSheet view={view} qr={qr} emergencyUrl={emergencyUrl} qrMode={qrMode} size={size} />}
           </div>
         </div>
       )}

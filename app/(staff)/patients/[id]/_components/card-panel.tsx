@@ -9,6 +9,7 @@ import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
 import { formatInstant } from '@/lib/format';
+import { requestNow } from '@/lib/clock';
 
 export async function CardPanel({
   patientId,
@@ -22,7 +23,7 @@ export async function CardPanel({
   const staff = await requirePageStaff('patients:read', `/patients/${patientId}`);
   let panel: ReturnType<typeof cardPanelData>;
   try {
-    panel = cardPanelData(getDb(), staff.clinicId, pumpId);
+    panel = cardPanelData(getDb(), staff.clinicId, pumpId, requestNow());
   } catch (error) {
     if (error instanceof NotFoundError) return null;
     throw error;
@@ -42,7 +43,7 @@ export async function CardPanel({
       {panel.pumpActive && panel.cardOutdated && (
         <p className="notice danger" role="status">
           <strong>{panel.lastCard ? 'Card outdated: reprint' : 'No card printed yet: print one'}</strong>
-          {panel.lastCard ? '. The dose, program or a refill changed after the last card was printed.' : '.'}
+          {panel.lastCard ? '. Something the card prints (dose, dates, allergies, names, phone numbers…) changed after it was printed.' : '.'}
         </p>
       )}
       <dl className="facts">

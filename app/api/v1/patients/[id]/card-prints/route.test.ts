@@ -1,6 +1,7 @@
 /** POST /api/v1/patients/{id}/card-prints: who may record a print, what is stored, what is refused. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { loadCard } from '@/db/queries/cards';
 import * as s from '@/db/schema';
 import { addBaclofenPump, call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
@@ -23,8 +24,19 @@ beforeAll(() => {
   foreign = addPatient(ctx.otherClinic.id, 'CARD-2');
 });
 
+/**
+ * The fingerprint the print page sends: of what it showed for the clinic's pump (a foreign pump shows nothing,
+ * so any well-formed value). Bodies that test validation are sent as they are.
+ */
+const withFingerprint = (body: unknown) => {
+  if (!body || typeof body !== 'object' || 'extra' in body || !('pumpId' in body) || typeof body.pumpId !== 'number')
+    return body;
+  const shown = body.pumpId === pumpId ? loadCard(ctx.db, ctx.clinic.id, patientId, pumpId, Date.now()).fingerprint : null;
+  return { ...body, fingerprint: shown ?? '0'.repeat(64) };
+};
+
 const post = (token: string | null, body: unknown, id = String(patientId)) =>
-  call(POST, { method: 'POST', token, body, params: { id }, url: `/api/v1/patients/${id}/card-prints` });
+  call(POST, { method: 'POST', token, body: withFingerprint(body), params: { id }, url: `/api/v1/patients/${id}/card-prints` });
 
 describe('POST card-prints', () => {
   it('records a card print for a nurse (201) with the program shown and an audit row', async () => {
@@ -78,5 +90,14 @@ describe('POST card-prints', () => {
       headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
     });
     expect(r.status).toBe(403);
+  });
+  it('is 400 without a fingerprint and 409 when the page showed an older record, writing nothing', async () => {
+    const before = ctx.db.select().from(s.cardPrints).all().length;
+    const missing = await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: { pumpId, kind: 'card' }, params: { id: String(patientId) }, url: `/api/v1/patients/${patientId}/card-prints` });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toMatch(/Fingerprint is required/);
+    const stale = await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: { pumpId, kind: 'card', fingerprint: 'a'.repeat(64) }, params: { id: String(patientId) }, url: `/api/v1/patients/${patientId}/card-prints` });
+    expect(stale.status).toBe(409);
+    expect(ctx.db.select().from(s.cardPrints).all()).toHaveLength(before);
   });
 });

@@ -3,15 +3,18 @@
  * with the month as a word (no day/month confusion between countries), wording chosen for the drug.
  */
 import { format, parseISO } from 'date-fns';
-import type { CardData } from '@/db/queries/cards';
+import type { CardContent } from '@/db/queries/cards';
 import {
   alarmText,
   catheterAccessPortCard,
   catheterAccessPortWarning,
+  frontAction,
   headline,
   modeLabels,
   mriText,
   overdoseSigns,
+  passedDateLine,
+  supportLine,
   underdoseSigns,
   withoutCitations,
   type AlarmText,
@@ -28,11 +31,17 @@ export function cardDate(date: string | null | undefined, missing = 'ask the cli
 
 export interface CardView {
   headline: Headline;
+  /** The front's largest type: the danger and what to do. */
+  front: { danger: string; action: string };
+  /** What a passed refill or alarm date means. */
+  passedDate: string;
   patientName: string;
   dateOfBirth: string;
   mrn: string;
   drugName: string;
   drugProduct: string;
+  /** Generic name and product, e.g. "Baclofen (Lioresal Intrathecal)". */
+  drugLabel: string;
   concentration: string;
   dailyDose: string;
   mode: string;
@@ -65,6 +74,14 @@ export interface CardView {
   printedOn: string;
   programVersion: string;
   validity: string;
+  /** The clinic-local date the card is valid until (the refill due date), null when unknown. */
+  validUntilOn: string | null;
+}
+
+/** "Baclofen (Lioresal Intrathecal)"; a product that has parentheses of its own is not nested in more. */
+export function drugLabel(drugName: string, product: string): string {
+  if (product.toLowerCase().includes(drugName.toLowerCase())) return product; // "Infumorph (preservative-free morphine)"
+  return product.includes('(') ? `${drugName}, ${product}` : `${drugName} (${product})`;
 }
 
 /** "Medtronic SynchroMed II 8637-40", "Codman 3000 constant-flow pump": no word said twice. */
@@ -74,7 +91,7 @@ export function pumpLabel(model: { manufacturer: string; name: string; modelNumb
   return brand && named.toLowerCase().startsWith(brand.toLowerCase()) ? named : `${model.manufacturer} ${named}`;
 }
 
-function bolusDevice(data: CardData, unit: 'mcg' | 'mg'): string {
+function bolusDevice(data: CardContent, unit: 'mcg' | 'mg'): string {
   const p = data.program;
   if (!p || p.patientBolusDoseNg == null || p.patientBolusMaxPerDay == null) return 'None';
   const device = /medtronic/i.test(data.model.manufacturer)
@@ -86,7 +103,7 @@ function bolusDevice(data: CardData, unit: 'mcg' | 'mg'): string {
 }
 
 /** Null when the card cannot be printed (no active program or drug), with the reason for the page to show. */
-export function cardView(data: CardData): { view: CardView } | { problem: string } {
+export function cardView(data: CardContent): { view: CardView } | { problem: string } {
   if (data.pump.status !== 'active')
     return { problem: 'This pump is explanted: print the card of the patient’s active pump.' };
   if (!data.program || !data.drug)
@@ -99,15 +116,20 @@ export function cardView(data: CardData): { view: CardView } | { problem: string
   const due = cardDate(forecast?.refillDueOn);
   const backup = data.patient.backupOralPlan.trim();
   const isBaclofen = /baclofen/i.test(drug.name);
+  // The documented backup plan shapes the withdrawal wording only for the drug it is a backup for (oral baclofen).
+  const underdose = underdoseSigns(drugFacts, model, isBaclofen ? backup : '');
 
   return {
     view: {
       headline: headline(drugFacts),
+      front: frontAction(drugFacts, data.clinic.phone24h),
+      passedDate: passedDateLine(constantFlow),
       patientName: `${data.patient.givenName} ${data.patient.familyName}`.trim(),
       dateOfBirth: cardDate(data.patient.dateOfBirth, 'not recorded'),
       mrn: data.patient.mrn,
       drugName: drug.name.charAt(0).toUpperCase() + drug.name.slice(1),
       drugProduct: drug.product,
+      drugLabel: drugLabel(drug.name.charAt(0).toUpperCase() + drug.name.slice(1), drug.product),
       concentration: formatConcentration(program.concentrationNgPerMl, unit),
       dailyDose: formatDose(program.doseNgPerDay, unit),
       mode: modeLabels[program.mode],
@@ -129,9 +151,9 @@ export function cardView(data: CardData): { view: CardView } | { problem: string
       clinicOfficePhone: data.clinic.phoneOffice,
       clinicAddress: data.clinic.address,
       physician: data.physician?.name ?? 'not recorded',
-      supportLine: model.supportPhone ?? `${model.manufacturer}: support number not on file`,
-      underdose: underdoseSigns(drugFacts),
-      overdose: overdoseSigns(drugFacts),
+      supportLine: supportLine(model.manufacturer, model.supportPhone),
+      underdose,
+      overdose: overdoseSigns(drugFacts, model),
       alarms: alarmText(model),
       mri: { ...mri, note: withoutCitations(model.mriNote) },
       catheterPort: model.hasCatheterAccessPort
@@ -144,6 +166,7 @@ export function cardView(data: CardData): { view: CardView } | { problem: string
       printedOn: cardDate(data.today),
       programVersion: `program v${program.versionNo}`,
       validity: `Valid until the next refill (due ${due}).`,
+      validUntilOn: forecast?.refillDueOn ?? null,
     },
   };
 }
