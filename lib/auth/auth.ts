@@ -4,6 +4,7 @@
  * exists, and lock that email for a while, with the same answer either way.
  */
 import { betterAuth } from 'better-auth';
+import { eq } from 'drizzle-orm';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
@@ -11,12 +12,16 @@ import { getDb } from '@/db/runtime';
 import * as s from '@/db/schema';
 import { env } from '@/lib/env';
 import { authSecret } from './secret';
-import { clearFailures, lockoutMessage, lockedUntil, recordFailure } from './throttle';
+import { isDisabled } from './second-person';
+import { clearFailures, lockoutMessage, recordFailure, reserveAttempt } from './throttle';
 
 function bodyEmail(body: unknown): string {
   const email = (body as { email?: unknown } | undefined)?.email;
   return typeof email === 'string' ? email : '';
 }
+
+/** better-auth's own answer to a wrong password (its INVALID_EMAIL_OR_PASSWORD), given for a disabled account too. */
+const WRONG_PASSWORD = { code: 'INVALID_EMAIL_OR_PASSWORD', message: 'Invalid email or password' };
 
 function createAuth() {
   const db = getDb();
@@ -53,18 +58,25 @@ function createAuth() {
     // one address (NAT), so this is generous; the lockout is what stops password guessing.
     rateLimit: { enabled: true, window: 60, max: 600, customRules: { '/sign-in/email': { window: 60, max: 90 } } },
     telemetry: { enabled: false },
+    databaseHooks: {
+      session: {
+        create: {
+          // Checked after the password (so a disabled account answers as slowly as any other) and with the
+          // same answer as a wrong password: a disabled account is not revealed.
+          before: async (session) => {
+            const user = db.select({ banned: s.users.banned, banExpires: s.users.banExpires }).from(s.users).where(eq(s.users.id, session.userId)).get();
+            if (!user || isDisabled(user, Date.now())) throw new APIError('UNAUTHORIZED', WRONG_PASSWORD);
+          },
+        },
+      },
+    },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email') return;
-        const email = bodyEmail(ctx.body);
-        const until = lockedUntil(db, email, Date.now());
-        if (until) throw new APIError('TOO_MANY_REQUESTS', { message: lockoutMessage(until, Date.now()) });
-        const user = db.query.users.findFirst({ where: (u, { eq }) => eq(u.email, email.trim().toLowerCase()) }).sync();
-        if (user?.banned) {
-          // Same answer as a wrong password: a disabled account is not revealed.
-          recordFailure(db, email, Date.now());
-          throw new APIError('UNAUTHORIZED', { message: 'Invalid email or password' });
-        }
+        // Counted before the password is checked (lib/auth/throttle.ts): a parallel burst locks too.
+        const now = Date.now();
+        const reservation = reserveAttempt(db, bodyEmail(ctx.body), now);
+        if (!reservation.allowed) throw new APIError('TOO_MANY_REQUESTS', { message: lockoutMessage(reservation.lockedUntil, now) });
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email') return;
