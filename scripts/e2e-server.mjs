@@ -9,10 +9,10 @@ if (!dbPath) throw new Error('DATABASE_PATH must be set for the e2e server');
 fs.rmSync(path.dirname(dbPath), { recursive: true, force: true });
 ensureBuild();
 const root = path.resolve(import.meta.dirname, '..');
-const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', process.env.PORT ?? '3100', '-H', '127.0.0.1'], {
+const child = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs')], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'production' },
+  env: { ...process.env, PORT: process.env.PORT ?? '3100', HOST: '127.0.0.1', NODE_ENV: 'production' },
 });
 const stop = () => {
   child.kill('SIGTERM');

@@ -39,10 +39,10 @@ export function ensureBuild() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureBuild();
   const port = process.env.PORT ?? '3000';
-  const child = spawn(process.execPath, [nextBin, 'start', '-p', port, '-H', process.env.HOST ?? '0.0.0.0'], {
+  const child = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs')], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, PORT: port, NODE_ENV: 'production' },
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   // Pass the server's failure on to the supervisor: a start-up failure exits 1, a signal death is not success.
