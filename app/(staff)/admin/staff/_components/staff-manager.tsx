@@ -44,7 +44,7 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
     },
   });
   const update = useMutation({
-    mutationFn: ({ id, ...body }: { id: string; role?: string; disabled?: boolean; expectedUpdatedAt: number }) =>
+    mutationFn: ({ id, ...body }: { id: string; name?: string; role?: string; disabled?: boolean; expectedUpdatedAt: number }) =>
       fetchJson(`/api/v1/staff/${id}`, { method: 'PATCH', body: JSON.stringify(body) }),
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
     onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not save.'),
@@ -77,7 +77,25 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
           <tbody>
             {data.map((u) => (
               <tr key={u.id}>
-                <td>{u.name}</td>
+                <td>
+                  {/* Names change only here, audited: staff cannot rename themselves (issue 14, item 5). */}
+                  <form
+                    className="inline-form"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      const name = text(new FormData(e.currentTarget), 'name').trim();
+                      if (name && name !== u.name) update.mutate({ id: u.id, name, expectedUpdatedAt: u.updatedAt });
+                    }}
+                  >
+                    <label className="sr-only" htmlFor={`name-${u.id}`}>
+                      Name of {u.name}
+                    </label>
+                    <input id={`name-${u.id}`} name="name" defaultValue={u.name} key={`${u.id}-${u.updatedAt}`} minLength={2} maxLength={120} />
+                    <button type="submit" className="secondary small" disabled={update.isPending}>
+                      Rename {u.name}
+                    </button>
+                  </form>
+                </td>
                 <td>{u.email}</td>
                 <td>
                   <label className="sr-only" htmlFor={`role-${u.id}`}>
