@@ -12,7 +12,26 @@ export interface Actor {
   clinicId: number;
 }
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'view' | 'print' | 'acknowledge' | 'snooze' | 'review' | 'rotate' | 'revoke' | 'sign-in' | 'export';
+export type AuditAction =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'view'
+  | 'print'
+  | 'acknowledge'
+  | 'snooze'
+  | 'review'
+  | 'rotate'
+  | 'revoke'
+  | 'sign-in'
+  | 'export'
+  // Authentication and account events (issue 14, item 7).
+  | 'sign-in-failed'
+  | 'lockout'
+  | 'sign-out'
+  | 'password-change'
+  | 'password-reset'
+  | 'unlock';
 
 export function audit(
   db: Pick<Db, 'insert'>,

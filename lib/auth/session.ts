@@ -21,15 +21,24 @@ export interface Staff {
   clinicId: number;
   via: 'session' | 'token';
   sessionId: string | null;
+  /** Signed in with an admin's temporary password: only /me/password until they choose their own. */
+  mustChangePassword: boolean;
 }
+
+/** Where someone with a temporary password is sent, and the one permission they have meanwhile. */
+export const CHANGE_PASSWORD_PATH = '/me/password';
 
 export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 const ACTIVITY_WRITE_MS = 30_000;
 
-function staffFromUser(user: Pick<s.Staff, 'id' | 'name' | 'email' | 'role' | 'clinicId' | 'banned'>, via: Staff['via'], sessionId: string | null): Staff | null {
+function staffFromUser(
+  user: Pick<s.Staff, 'id' | 'name' | 'email' | 'role' | 'clinicId' | 'banned' | 'mustChangePassword'>,
+  via: Staff['via'],
+  sessionId: string | null,
+): Staff | null {
   if (user.banned || user.clinicId == null) return null;
-  return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId };
+  return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId, mustChangePassword: user.mustChangePassword };
 }
 
 /** The staff member behind a request, or null. Idle sessions past the clinic's limit are ended here. */
@@ -72,10 +81,28 @@ export async function resolveStaff(requestHeaders: Headers, now = Date.now()): P
   return staffFromUser(user, 'session', sessionId);
 }
 
+/** A temporary password opens nothing but the change of password (issue 14, item 3). */
+export function assertPasswordChosen(staff: Staff, permission: Permission): void {
+  if (staff.mustChangePassword && permission !== 'account:own')
+    throw new ForbiddenError(`Choose your own password first (${CHANGE_PASSWORD_PATH}): you signed in with a temporary one.`);
+}
+
+/**
+ * For the staff layout: signed in, whatever the page. Each page then checks its permission (and sends someone
+ * with a temporary password to /me/password) with requirePageStaff; the layout cannot, not knowing the page.
+ */
+export async function requireSignedIn(): Promise<Staff> {
+  const staff = await resolveStaff(await nextHeaders());
+  if (!staff) redirect('/sign-in');
+  return staff;
+}
+
 /** For pages: the signed-in staff member with the permission, else a redirect to sign in or to /forbidden. */
 export async function requirePageStaff(permission?: Permission, returnTo = '/'): Promise<Staff> {
   const staff = await resolveStaff(await nextHeaders());
   if (!staff) redirect(`/sign-in?next=${encodeURIComponent(returnTo)}`);
+  if (staff.mustChangePassword && returnTo !== CHANGE_PASSWORD_PATH)
+    redirect(`${CHANGE_PASSWORD_PATH}?next=${encodeURIComponent(returnTo)}`);
   if (permission && !can(staff.role, permission)) redirect('/forbidden');
   return staff;
 }
@@ -84,6 +111,7 @@ export async function requirePageStaff(permission?: Permission, returnTo = '/'):
 export async function requireApiStaff(requestHeaders: Headers, permission: Permission): Promise<Staff> {
   const staff = await resolveStaff(requestHeaders);
   if (!staff) throw new UnauthorizedError('Sign in first (or send a valid API token).');
+  assertPasswordChosen(staff, permission);
   if (!can(staff.role, permission)) throw new ForbiddenError(`Your role (${staff.role}) may not do this.`);
   return staff;
 }

@@ -85,7 +85,7 @@ export function clearFailures(db: Db, email: string, now = Date.now()): void {
 }
 
 /** An admin's unlock: the lock and the count end at once. Returns whether there was anything to lift. */
-export function unlock(db: Db, email: string): boolean {
+export function unlock(db: Pick<Db, 'delete'>, email: string): boolean {
   return db.delete(signInAttempts).where(eq(signInAttempts.email, key(email))).run().changes > 0;
 }
 

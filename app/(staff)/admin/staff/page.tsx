@@ -1,5 +1,5 @@
 import { getDb } from '@/db';
-import { listStaff } from '@/db/queries/staff';
+import { listStaffWithLocks } from '@/db/queries/staff';
 import { requirePageStaff } from '@/lib/auth/session';
 import { StaffManager } from './_components/staff-manager';
 
@@ -7,7 +7,7 @@ export const metadata = { title: 'Staff' };
 
 export default async function StaffPage() {
   const me = await requirePageStaff('staff:manage', '/admin/staff');
-  const staff = listStaff(getDb(), me.clinicId).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
+  const staff = listStaffWithLocks(getDb(), me.clinicId, Date.now()).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
   return (
     <>
       <h1>Staff</h1>

@@ -10,6 +10,8 @@ interface StaffRow {
   email: string;
   role: 'admin' | 'physician' | 'nurse' | 'front-desk';
   banned: boolean;
+  locked: boolean;
+  mustChangePassword: boolean;
   updatedAt: number;
 }
 
@@ -30,12 +32,13 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
   });
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
+  const [issued, setIssued] = useState<{ name: string; password: string } | null>(null);
 
   const create = useMutation({
     mutationFn: (body: Record<string, string>) => fetchJson('/api/v1/staff', { method: 'POST', body: JSON.stringify(body) }),
     onSuccess: async () => {
       setFieldErrors({});
-      setMessage('Account created. Give the person their temporary password in person; they should change it.');
+      setMessage('Account created. Give the person their temporary password in person; they must choose their own at first sign-in.');
       await client.invalidateQueries({ queryKey: key });
     },
     onError: (e) => {
@@ -50,6 +53,24 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
     onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not save.'),
   });
 
+  const reset = useMutation({
+    mutationFn: (u: StaffRow) => fetchJson<{ temporaryPassword: string }>(`/api/v1/staff/${u.id}/password-reset`, { method: 'POST', body: '{}' }),
+    onSuccess: async (r, u) => {
+      setIssued({ name: u.name, password: r.temporaryPassword });
+      setMessage(null);
+      await client.invalidateQueries({ queryKey: key });
+    },
+    onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not reset the password.'),
+  });
+  const unlock = useMutation({
+    mutationFn: (u: StaffRow) => fetchJson(`/api/v1/staff/${u.id}/unlock`, { method: 'POST', body: '{}' }),
+    onSuccess: async (_r, u) => {
+      setMessage(`${u.name} can sign in again.`);
+      await client.invalidateQueries({ queryKey: key });
+    },
+    onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not unlock the account.'),
+  });
+
   function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -58,6 +79,12 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
 
   return (
     <div className="stack">
+      {issued && (
+        <p role="status" className="notice">
+          Temporary password for {issued.name}: <code>{issued.password}</code>. It is shown only now. Give it to them in person; they must
+          choose their own when they sign in.
+        </p>
+      )}
       {message && (
         <p role="status" className="notice">
           {message}
@@ -111,9 +138,21 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
                 </td>
                 <td>
                   {u.banned ? 'Disabled ' : 'Active '}
+                  {u.locked && 'Locked out '}
+                  {u.mustChangePassword && '(temporary password) '}
                   {u.id !== myId && (
                     <button type="button" className="secondary small" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, disabled: !u.banned, expectedUpdatedAt: u.updatedAt })}>
                       {u.banned ? `Enable ${u.name}` : `Disable ${u.name}`}
+                    </button>
+                  )}
+                  {u.id !== myId && (
+                    <button type="button" className="secondary small" disabled={reset.isPending} onClick={() => reset.mutate(u)}>
+                      Reset password of {u.name}
+                    </button>
+                  )}
+                  {u.locked && (
+                    <button type="button" className="secondary small" disabled={unlock.isPending} onClick={() => unlock.mutate(u)}>
+                      Unlock {u.name}
                     </button>
                   )}
                 </td>
@@ -147,7 +186,7 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
             </select>
           </label>
           <label>
-            Temporary password (12+ characters)
+            Temporary password (12+ characters, not easy to guess; they change it at first sign-in)
             <input name="password" type="password" autoComplete="new-password" required aria-describedby="err-password" />
             {fieldErrors.password && <span id="err-password" className="field-error">Password {fieldErrors.password}</span>}
           </label>

@@ -1,0 +1,12 @@
+import { getDb } from '@/db';
+import { unlockStaff } from '@/db/queries/staff';
+import { NotFoundError } from '@/lib/errors';
+import { api } from '@/lib/server/api';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = api({ permission: 'staff:manage' }, async ({ staff, params }) => {
+  const id = params.id;
+  if (!id || id.length > 64) throw new NotFoundError('No such staff member.');
+  return unlockStaff(getDb(), { id: staff.id, name: staff.name, clinicId: staff.clinicId }, id, Date.now());
+});
