@@ -1,13 +1,14 @@
 import { getDb } from '@/db';
 import { listStaffWithLocks } from '@/db/queries/staff';
 import { requirePageStaff } from '@/lib/auth/session';
+import { requestNow } from '@/lib/server/clock';
 import { StaffManager } from './_components/staff-manager';
 
 export const metadata = { title: 'Staff' };
 
 export default async function StaffPage() {
   const me = await requirePageStaff('staff:manage', '/admin/staff');
-  const staff = listStaffWithLocks(getDb(), me.clinicId, Date.now()).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
+  const staff = listStaffWithLocks(getDb(), me.clinicId, requestNow()).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
   return (
     <>
       <h1>Staff</h1>
