@@ -16,7 +16,8 @@ const publicColumns = {
   email: s.users.email,
   role: s.users.role,
   banned: s.users.banned,
-  mustChangePassword: s.users.mustChangePassword,
+  /** Signed in with an admin-issued temporary credential that they must still replace. */
+  mustReplaceTemporary: s.users.mustChangePassword,
   createdAt: s.users.createdAt,
   updatedAt: s.users.updatedAt,
 };

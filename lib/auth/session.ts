@@ -81,9 +81,12 @@ export async function resolveStaff(requestHeaders: Headers, now = Date.now()): P
   return staffFromUser(user, 'session', sessionId);
 }
 
-/** A temporary password opens nothing but the change of password (issue 14, item 3). */
+/**
+ * A session opened with a temporary password opens nothing but the change of password (issue 14, item 3).
+ * Personal API tokens are not affected: only their owner can have made them, with a password of their own.
+ */
 export function assertPasswordChosen(staff: Staff, permission: Permission): void {
-  if (staff.mustChangePassword && permission !== 'account:own')
+  if (staff.via === 'session' && staff.mustChangePassword && permission !== 'account:own')
     throw new ForbiddenError(`Choose your own password first (${CHANGE_PASSWORD_PATH}): you signed in with a temporary one.`);
 }
 

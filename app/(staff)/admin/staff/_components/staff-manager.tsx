@@ -11,7 +11,7 @@ interface StaffRow {
   role: 'admin' | 'physician' | 'nurse' | 'front-desk';
   banned: boolean;
   locked: boolean;
-  mustChangePassword: boolean;
+  mustReplaceTemporary: boolean;
   updatedAt: number;
 }
 
@@ -139,7 +139,7 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
                 <td>
                   {u.banned ? 'Disabled ' : 'Active '}
                   {u.locked && 'Locked out '}
-                  {u.mustChangePassword && '(temporary password) '}
+                  {u.mustReplaceTemporary && '(temporary password) '}
                   {u.id !== myId && (
                     <button type="button" className="secondary small" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, disabled: !u.banned, expectedUpdatedAt: u.updatedAt })}>
                       {u.banned ? `Enable ${u.name}` : `Disable ${u.name}`}
