@@ -543,6 +543,15 @@ export const auditLog = sqliteTable(
     entityId: text('entity_id'),
     before: text('before', { mode: 'json' }),
     after: text('after', { mode: 'json' }),
+    /** Where the request came from: the client address under the trusted-proxy rule, and its user agent. */
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    /**
+     * Tamper evidence: SHA-256 over this row's content and the previous row's hash (db/queries/audit.ts);
+     * `npm run audit:verify` recomputes the chain. Rows are append-only: triggers refuse UPDATE and DELETE.
+     */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('audit_clinic_at_idx').on(t.clinicId, t.at), index('audit_entity_idx').on(t.entity, t.entityId)],
 );

@@ -94,8 +94,10 @@ describe('admin reset and unlock', () => {
     await addStaff('reset@test.invalid');
     const user = userByEmail('reset@test.invalid');
     const before = await signIn('reset@test.invalid', temporary);
-    expect((await call(resetPassword, { method: 'POST', token: ctx.tokens.nurse, params: { id: user.id } })).status).toBe(403);
-    const r = await call(resetPassword, { method: 'POST', token: ctx.tokens.admin, params: { id: user.id } });
+    const expectedUpdatedAt = user.updatedAt.getTime();
+    expect((await call(resetPassword, { method: 'POST', token: ctx.tokens.nurse, params: { id: user.id }, body: { expectedUpdatedAt } })).status).toBe(403);
+    expect((await call(resetPassword, { method: 'POST', token: ctx.tokens.admin, params: { id: user.id }, body: { expectedUpdatedAt: expectedUpdatedAt - 1 } })).status).toBe(409);
+    const r = await call(resetPassword, { method: 'POST', token: ctx.tokens.admin, params: { id: user.id }, body: { expectedUpdatedAt } });
     expect(r.status).toBe(201);
     expect(r.body.temporaryPassword).toMatch(/^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
     expect((await call(worklist, { headers: { cookie: before.cookie } })).status).toBe(401);
@@ -110,7 +112,7 @@ describe('admin reset and unlock', () => {
 
   it('reset and unlock of another clinic\u2019s account answer 404', async () => {
     const other = ctx.db.select().from(s.users).where(eq(s.users.clinicId, ctx.otherClinic.id)).get()!;
-    expect((await call(resetPassword, { method: 'POST', token: ctx.tokens.admin, params: { id: other.id } })).status).toBe(404);
+    expect((await call(resetPassword, { method: 'POST', token: ctx.tokens.admin, params: { id: other.id }, body: { expectedUpdatedAt: other.updatedAt.getTime() } })).status).toBe(404);
     expect((await call(unlockRoute, { method: 'POST', token: ctx.tokens.admin, params: { id: other.id } })).status).toBe(404);
   });
 

@@ -101,7 +101,7 @@ export function temporaryPassword(): string {
 
 function staffOfClinic(db: Pick<Db, 'select'>, clinicId: number, id: string) {
   const user = db
-    .select({ id: s.users.id, name: s.users.name, email: s.users.email })
+    .select({ id: s.users.id, name: s.users.name, email: s.users.email, updatedAt: s.users.updatedAt })
     .from(s.users)
     .where(and(eq(s.users.id, id), eq(s.users.clinicId, clinicId)))
     .get();
@@ -113,8 +113,10 @@ function staffOfClinic(db: Pick<Db, 'select'>, clinicId: number, id: string) {
  * The admin's "reset password": a new one-time temporary password, shown once to the admin, which the person
  * must replace at their next sign-in. Their sessions end; the reset is audited (never the password).
  */
-export async function resetStaffPassword(db: Db, actor: Actor, id: string): Promise<{ temporaryPassword: string }> {
+export async function resetStaffPassword(db: Db, actor: Actor, id: string, expectedUpdatedAt: number): Promise<{ temporaryPassword: string }> {
   const user = staffOfClinic(db, actor.clinicId, id);
+  if (user.updatedAt.getTime() !== expectedUpdatedAt)
+    throw new ConflictError('This account was changed by someone else while you were looking. Reload and try again.');
   if (user.id === actor.id) throw new ValidationError('Change your own password on the password page.', { id: 'is your own account' });
   const password = temporaryPassword();
   const hash = await hashPassword(password);
@@ -123,7 +125,12 @@ export async function resetStaffPassword(db: Db, actor: Actor, id: string): Prom
     const updated = tx.update(s.accounts).set({ password: hash, updatedAt: now }).where(and(eq(s.accounts.userId, id), eq(s.accounts.providerId, 'credential'))).run();
     if (updated.changes === 0)
       tx.insert(s.accounts).values({ id: crypto.randomUUID(), accountId: id, providerId: 'credential', userId: id, password: hash, createdAt: now, updatedAt: now }).run();
-    tx.update(s.users).set({ mustChangePassword: true, updatedAt: now }).where(eq(s.users.id, id)).run();
+    const changed = tx
+      .update(s.users)
+      .set({ mustChangePassword: true, updatedAt: new Date(Math.max(now.getTime(), expectedUpdatedAt + 1)) })
+      .where(and(eq(s.users.id, id), eq(s.users.updatedAt, new Date(expectedUpdatedAt))))
+      .run();
+    if (changed.changes === 0) throw new ConflictError('This account was changed by someone else while you were looking. Reload and try again.');
     tx.delete(s.sessions).where(eq(s.sessions.userId, id)).run();
     audit(tx, actor, 'password-reset', 'staff', id, null, { name: user.name, temporary: true });
   });

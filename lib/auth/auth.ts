@@ -6,8 +6,9 @@
 import { betterAuth } from 'better-auth';
 import { eq } from 'drizzle-orm';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
+import { appendAudit, requestOriginOf, type AuditAction } from '@/db/queries/audit';
 import { getDb } from '@/db/runtime';
 import * as s from '@/db/schema';
 import { env } from '@/lib/env';
@@ -25,6 +26,30 @@ const WRONG_PASSWORD = { code: 'INVALID_EMAIL_OR_PASSWORD', message: 'Invalid em
 
 function createAuth() {
   const db = getDb();
+
+  /**
+   * An authentication event in the audit trail, with the request's address and user agent. For an email with
+   * no account the actor is unknown: the row names the email typed and belongs to no clinic.
+   */
+  function auditAuth(headers: Headers | undefined, email: string, action: AuditAction, detail: Record<string, unknown> | null, userId?: string) {
+    const key = email.trim().toLowerCase().slice(0, 320);
+    const user = db
+      .select({ id: s.users.id, name: s.users.name, clinicId: s.users.clinicId })
+      .from(s.users)
+      .where(userId ? eq(s.users.id, userId) : eq(s.users.email, key))
+      .get();
+    appendAudit(db, {
+      clinicId: user?.clinicId ?? null,
+      actorId: user?.id ?? null,
+      actorLabel: user?.name ?? (key || '(no email)'),
+      action,
+      entity: 'session',
+      entityId: user?.id ?? null,
+      after: detail,
+      ...requestOriginOf(headers ?? new Headers()),
+    });
+  }
+
   const config = env();
   return betterAuth({
     appName: 'Pump refill scheduler',
@@ -72,17 +97,34 @@ function createAuth() {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === '/sign-out') {
+          const current = await getSessionFromCtx(ctx).catch(() => null);
+          if (current) auditAuth(ctx.headers, current.user.email, 'sign-out', { reason: 'signed out' }, current.user.id);
+          return;
+        }
         if (ctx.path !== '/sign-in/email') return;
         // Counted before the password is checked (lib/auth/throttle.ts): a parallel burst locks too.
         const now = Date.now();
-        const reservation = reserveAttempt(db, bodyEmail(ctx.body), now);
-        if (!reservation.allowed) throw new APIError('TOO_MANY_REQUESTS', { message: lockoutMessage(reservation.lockedUntil, now) });
+        const email = bodyEmail(ctx.body);
+        const reservation = reserveAttempt(db, email, now);
+        if (!reservation.allowed) {
+          auditAuth(ctx.headers, email, reservation.newlyLocked ? 'lockout' : 'sign-in-failed', { reason: 'locked', lockedUntil: reservation.lockedUntil });
+          throw new APIError('TOO_MANY_REQUESTS', { message: lockoutMessage(reservation.lockedUntil, now) });
+        }
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email') return;
         const email = bodyEmail(ctx.body);
-        if (ctx.context.newSession) clearFailures(db, email);
-        else if (ctx.context.returned instanceof Error) recordFailure(db, email, Date.now());
+        const signedIn = ctx.context.newSession;
+        if (signedIn) {
+          clearFailures(db, email);
+          auditAuth(ctx.headers, email, 'sign-in', { sessionId: signedIn.session.id }, signedIn.user.id);
+        } else if (ctx.context.returned instanceof Error) {
+          const now = Date.now();
+          const lockedUntil = recordFailure(db, email, now);
+          auditAuth(ctx.headers, email, 'sign-in-failed', { reason: 'wrong email or password' });
+          if (lockedUntil) auditAuth(ctx.headers, email, 'lockout', { lockedUntil });
+        }
       }),
     },
     plugins: [nextCookies()],

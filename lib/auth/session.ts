@@ -7,6 +7,8 @@ import crypto from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { headers as nextHeaders } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { writeTransaction } from '@/db/client';
+import { audit, requestOriginOf, type RequestOrigin } from '@/db/queries/audit';
 import { getDb } from '@/db/runtime';
 import * as s from '@/db/schema';
 import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
@@ -23,6 +25,9 @@ export interface Staff {
   sessionId: string | null;
   /** Signed in with an admin's temporary password: only /me/password until they choose their own. */
   mustChangePassword: boolean;
+  /** Where the request came from, for audit rows written with this staff member as the actor. */
+  ipAddress: string | null;
+  userAgent: string | null;
 }
 
 /** Where someone with a temporary password is sent, and the one permission they have meanwhile. */
@@ -36,14 +41,16 @@ function staffFromUser(
   user: Pick<s.Staff, 'id' | 'name' | 'email' | 'role' | 'clinicId' | 'banned' | 'mustChangePassword'>,
   via: Staff['via'],
   sessionId: string | null,
+  origin: RequestOrigin,
 ): Staff | null {
   if (user.banned || user.clinicId == null) return null;
-  return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId, mustChangePassword: user.mustChangePassword };
+  return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId, mustChangePassword: user.mustChangePassword, ...origin };
 }
 
 /** The staff member behind a request, or null. Idle sessions past the clinic's limit are ended here. */
 export async function resolveStaff(requestHeaders: Headers, now = Date.now()): Promise<Staff | null> {
   const db = getDb();
+  const origin = requestOriginOf(requestHeaders);
   const authorization = requestHeaders.get('authorization');
   if (authorization?.toLowerCase().startsWith('bearer ')) {
     const token = authorization.slice(7).trim();
@@ -56,7 +63,7 @@ export async function resolveStaff(requestHeaders: Headers, now = Date.now()): P
       .get();
     if (!row) return null;
     db.update(s.apiTokens).set({ lastUsedAt: now }).where(eq(s.apiTokens.id, row.tokenId)).run();
-    return staffFromUser(row.user, 'token', null);
+    return staffFromUser(row.user, 'token', null, origin);
   }
 
   const result = await auth().api.getSession({ headers: requestHeaders });
@@ -69,7 +76,11 @@ export async function resolveStaff(requestHeaders: Headers, now = Date.now()): P
   const activity = db.select().from(s.sessionActivity).where(eq(s.sessionActivity.sessionId, sessionId)).get();
   const lastActive = activity?.lastActiveAt ?? new Date(result.session.createdAt).getTime();
   if (now - lastActive > idleMs) {
-    db.delete(s.sessions).where(eq(s.sessions.id, sessionId)).run();
+    writeTransaction(db, (tx) => {
+      tx.delete(s.sessions).where(eq(s.sessions.id, sessionId)).run();
+      if (user.clinicId != null)
+        audit(tx, { id: user.id, name: user.name, clinicId: user.clinicId, ...origin }, 'sign-out', 'session', user.id, null, { reason: 'idle', idleMinutes: idleMs / 60_000 });
+    });
     return null;
   }
   if (!activity || now - activity.lastActiveAt > ACTIVITY_WRITE_MS) {
@@ -78,7 +89,7 @@ export async function resolveStaff(requestHeaders: Headers, now = Date.now()): P
       .onConflictDoUpdate({ target: s.sessionActivity.sessionId, set: { lastActiveAt: now } })
       .run();
   }
-  return staffFromUser(user, 'session', sessionId);
+  return staffFromUser(user, 'session', sessionId, origin);
 }
 
 /**

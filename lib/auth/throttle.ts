@@ -37,7 +37,7 @@ export function lockedUntil(db: Pick<Db, 'select'>, email: string, now: number):
   return countedAttempts(row, now) >= MAX_FAILURES ? now + LOCK_MS : null;
 }
 
-export type Reservation = { allowed: true } | { allowed: false; lockedUntil: number };
+export type Reservation = { allowed: true } | { allowed: false; lockedUntil: number; newlyLocked: boolean };
 
 /**
  * Counts an attempt for the email before its password is checked. Refused while locked; the attempt after
@@ -47,14 +47,14 @@ export function reserveAttempt(db: Db, email: string, now: number): Reservation 
   const k = key(email);
   return writeTransaction(db, (tx) => {
     const row = tx.select().from(signInAttempts).where(eq(signInAttempts.email, k)).get();
-    if (isLocked(row, now)) return { allowed: false, lockedUntil: row.lockedUntil };
+    if (isLocked(row, now)) return { allowed: false, lockedUntil: row.lockedUntil, newlyLocked: false };
     const failures = countedAttempts(row, now) + 1;
     const locked = failures > MAX_FAILURES ? now + LOCK_MS : null;
     tx.insert(signInAttempts)
       .values({ email: k, failures, lockedUntil: locked, lastFailureAt: now })
       .onConflictDoUpdate({ target: signInAttempts.email, set: { failures, lockedUntil: locked, lastFailureAt: now } })
       .run();
-    return locked ? { allowed: false, lockedUntil: locked } : { allowed: true };
+    return locked ? { allowed: false, lockedUntil: locked, newlyLocked: true } : { allowed: true };
   });
 }
 

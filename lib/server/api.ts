@@ -7,6 +7,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import type { z } from 'zod';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { DomainError, InvalidInputError } from '@/lib/domain/errors';
+import { requestOriginOf, withRequestOrigin } from '@/db/queries/audit';
 import { assertPasswordChosen, resolveStaff, type Staff } from '@/lib/auth/session';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/validation/errors';
@@ -116,7 +117,8 @@ export function api<B extends z.ZodType | undefined = undefined>(
       if (!can(staff.role, options.permission)) throw new ForbiddenError(`Your role (${staff.role}) may not do this.`);
       const params = (await context.params) ?? {};
       const body = options.body ? parseWith(options.body, await readJsonBody(request)) : undefined;
-      const result = await handler({ staff, body: body as Ctx<B>['body'], params, request });
+      // Every audit row the handler writes records where the request came from.
+      const result = await withRequestOrigin(requestOriginOf(request.headers), () => handler({ staff, body: body as Ctx<B>['body'], params, request }));
       if (result instanceof Response) return result;
       return json(result, { status: mutation ? (request.method === 'POST' ? 201 : 200) : 200 });
     } catch (error) {

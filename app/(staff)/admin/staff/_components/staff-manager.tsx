@@ -54,7 +54,7 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
   });
 
   const reset = useMutation({
-    mutationFn: (u: StaffRow) => fetchJson<{ temporaryPassword: string }>(`/api/v1/staff/${u.id}/password-reset`, { method: 'POST', body: '{}' }),
+    mutationFn: (u: StaffRow) => fetchJson<{ temporaryPassword: string }>(`/api/v1/staff/${u.id}/password-reset`, { method: 'POST', body: JSON.stringify({ expectedUpdatedAt: u.updatedAt }) }),
     onSuccess: async (r, u) => {
       setIssued({ name: u.name, password: r.temporaryPassword });
       setMessage(null);
