@@ -8,7 +8,7 @@ test('the admin lands on the staff page, and a forbidden page keeps the header a
   });
   await signIn(page, 'admin');
   await expect(page).toHaveURL(/\/admin\/staff$/);
-  await expect(page.getByRole('heading', { name: 'Staff' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Staff', exact: true })).toBeVisible();
   await page.goto('/');
   await expect(page).toHaveURL(/\/forbidden$/);
   await expect(page.getByRole('heading', { name: 'Not allowed for your role' })).toBeVisible();
