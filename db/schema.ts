@@ -106,6 +106,8 @@ export const users = sqliteTable(
     banned: integer('banned', { mode: 'boolean' }).default(false),
     banReason: text('ban_reason'),
     banExpires: integer('ban_expires', { mode: 'timestamp_ms' }),
+    /** Signed in with a temporary password an admin set: must choose their own before anything else. */
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -563,6 +565,15 @@ export const auditLog = sqliteTable(
     entityId: text('entity_id'),
     before: text('before', { mode: 'json' }),
     after: text('after', { mode: 'json' }),
+    /** Where the request came from: the client address under the trusted-proxy rule, and its user agent. */
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    /**
+     * Tamper evidence: SHA-256 over this row's content and the previous row's hash (db/queries/audit.ts);
+     * `npm run audit:verify` recomputes the chain. Rows are append-only: triggers refuse UPDATE and DELETE.
+     */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('audit_clinic_at_idx').on(t.clinicId, t.at), index('audit_entity_idx').on(t.entity, t.entityId)],
 );

@@ -3,6 +3,7 @@
  * and says what is allowed, never a stack trace.
  */
 import { z } from 'zod';
+import { parseTrustedProxies } from '@/scripts/forwarded.mjs';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
@@ -38,6 +39,20 @@ const envSchema = z.object({
   /** The public origin used in feed links, QR codes and auth callbacks, e.g. https://pumps.example.org */
   PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL, e.g. http://localhost:3000' }).optional(),
   PORT: z.coerce.number().int('must be a whole number').min(1).max(65535).default(3000),
+  /**
+   * Proxies whose X-Forwarded-For/-Host/-Proto are believed (addresses or CIDR ranges, comma-separated).
+   * Unset: none; the client is the socket's address (scripts/forwarded.mjs applies the rule per request).
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
   /** Secret for session signing; generated and kept beside the database when unset. */
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Time zone of the clinic created on first start (an IANA name). */

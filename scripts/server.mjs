@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The production HTTP server: Next.js's request handler (the same one `next start` uses) behind a Node HTTP
- * server whose limits a clinic's server needs and `next start` cannot set (issue 13, item 9):
+ * server whose limits a clinic's server needs and `next start` cannot set (issue 13, item 9), and the
+ * trusted-proxy rule (issue 14, item 2: `next start` passes a client's X-Forwarded-For through untouched):
  *
  * - headersTimeout / requestTimeout: a client that sends its headers byte by byte (slowloris) or stalls an
  *   upload is answered 408 and dropped in seconds, not held 60 s and 300 s (Node's defaults). Node checks the
@@ -18,6 +19,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
+import { applyTrustedProxies, parseTrustedProxies } from './forwarded.mjs';
 
 const seconds = (name, fallback, max) =>
   z.coerce
@@ -138,10 +140,17 @@ export function createLimitedServer(handler, limits) {
 
 async function main() {
   let limits;
+  let trusted;
   try {
     limits = limitsFromEnv();
   } catch (error) {
     console.error(`\nCannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+  try {
+    trusted = parseTrustedProxies(process.env.TRUSTED_PROXIES);
+  } catch (error) {
+    console.error(`\nCannot start: Invalid configuration:\n  TRUSTED_PROXIES: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
   const root = path.resolve(import.meta.dirname, '..');
@@ -153,6 +162,8 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createLimitedServer((req, res) => {
+    // Forwarded headers rewritten from the socket address: believed only from TRUSTED_PROXIES (scripts/forwarded.mjs).
+    applyTrustedProxies(req, trusted);
     handle(req, res).catch((error) => {
       console.error('Unhandled request error', error);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -163,7 +174,10 @@ async function main() {
     console.error(`\nCannot start: the HTTP server failed (${error.code ?? error.message}).\n`);
     process.exit(1);
   });
-  server.listen(port, hostname, () => console.log(`Listening on http://${hostname}:${port}`));
+  server.listen(port, hostname, () => {
+    const proxies = trusted.entries.length ? `trusting forwarded headers from ${trusted.entries.join(', ')}` : 'trusting no proxy';
+    console.log(`Listening on http://${hostname}:${port} (${proxies})`);
+  });
   // Finish the requests in flight, then exit; a connection that does not finish in 10 s is not waited for.
   const stop = () => {
     server.close(() => process.exit(0));

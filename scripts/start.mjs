@@ -38,11 +38,13 @@ export function ensureBuild() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureBuild();
-  // scripts/server.mjs: Next.js's handler behind an HTTP server with timeouts and a body limit.
+  // scripts/server.mjs: Next.js's handler behind an HTTP server with timeouts, a body limit and the
+  // trusted-proxy rule for forwarded headers.
+  const port = process.env.PORT ?? '3000';
   const child = spawn(process.execPath, [path.join(root, 'scripts', 'server.mjs')], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, PORT: port, NODE_ENV: 'production' },
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   // Pass the server's failure on to the supervisor: a start-up failure exits 1, a signal death is not success.

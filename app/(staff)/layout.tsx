@@ -4,12 +4,12 @@ import { DemoBanner } from '@/app/_components/demo-banner';
 import { getDb } from '@/db';
 import { clinicHeader } from '@/db/queries/clinics';
 import { can } from '@/lib/auth/permissions';
-import { requirePageStaff } from '@/lib/auth/session';
+import { requireSignedIn } from '@/lib/auth/session';
 import { IdleSignOut, SignOutButton } from './_components/session-controls';
 import { Providers } from './_components/providers';
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
-  const staff = await requirePageStaff();
+  const staff = await requireSignedIn();
   const clinic = clinicHeader(getDb(), staff.clinicId);
   return (
     <Providers>
@@ -30,6 +30,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           {can(staff.role, 'audit:read') && <Link href="/admin/audit">Audit</Link>}
           {can(staff.role, 'feeds:own') && <Link href="/me/feed">My calendar feed</Link>}
           <Link href="/me/tokens">API tokens</Link>
+          <Link href="/me/password">Password</Link>
         </nav>
         <div className="who">
           <span>

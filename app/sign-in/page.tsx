@@ -3,20 +3,19 @@ import { redirect } from 'next/navigation';
 import { DemoBanner } from '@/app/_components/demo-banner';
 import { getDb } from '@/db';
 import { isDemoDatabase } from '@/db/queries/demo';
+import { homeFor } from '@/lib/auth/home';
+import { safeNextPath } from '@/lib/auth/next-path';
 import { resolveStaff } from '@/lib/auth/session';
 import { SignInForm } from './_components/sign-in-form';
 
 export const metadata = { title: 'Sign in' };
 
-function safeNext(next: string | undefined): string {
-  // Only same-site paths: never an open redirect.
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
-  const target = safeNext(next);
-  if (await resolveStaff(await headers())) redirect(target);
+  // Only a path of this app (lib/auth/next-path.ts); otherwise the role's home, known once signed in.
+  const target = safeNextPath(typeof next === 'string' ? next : null);
+  const staff = await resolveStaff(await headers());
+  if (staff) redirect(target ?? homeFor(staff.role));
   return (
     <main className="narrow sign-in">
       <h1>Pump refill scheduler</h1>

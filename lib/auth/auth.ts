@@ -4,15 +4,18 @@
  * exists, and lock that email for a while, with the same answer either way.
  */
 import { betterAuth } from 'better-auth';
+import { eq } from 'drizzle-orm';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
+import { appendAudit, requestOriginOf, type AuditAction } from '@/db/queries/audit';
 import { getDb } from '@/db/runtime';
 import { noteStorageFailure } from '@/db/storage-state';
 import * as s from '@/db/schema';
 import { env } from '@/lib/env';
 import { authSecret } from './secret';
-import { clearFailures, lockoutMessage, lockedUntil, recordFailure } from './throttle';
+import { isDisabled } from './second-person';
+import { clearFailures, lockoutMessage, recordFailure, reserveAttempt } from './throttle';
 import { requestNow } from '@/lib/clock';
 
 function bodyEmail(body: unknown): string {
@@ -20,8 +23,35 @@ function bodyEmail(body: unknown): string {
   return typeof email === 'string' ? email : '';
 }
 
+/** better-auth's own answer to a wrong password (its INVALID_EMAIL_OR_PASSWORD), given for a disabled account too. */
+const WRONG_PASSWORD = { code: 'INVALID_EMAIL_OR_PASSWORD', message: 'Invalid email or password' };
+
 function createAuth() {
   const db = getDb();
+
+  /**
+   * An authentication event in the audit trail, with the request's address and user agent. For an email with
+   * no account the actor is unknown: the row names the email typed and belongs to no clinic.
+   */
+  function auditAuth(headers: Headers | undefined, email: string, action: AuditAction, detail: Record<string, unknown> | null, userId?: string) {
+    const key = email.trim().toLowerCase().slice(0, 320);
+    const user = db
+      .select({ id: s.users.id, name: s.users.name, clinicId: s.users.clinicId })
+      .from(s.users)
+      .where(userId ? eq(s.users.id, userId) : eq(s.users.email, key))
+      .get();
+    appendAudit(db, {
+      clinicId: user?.clinicId ?? null,
+      actorId: user?.id ?? null,
+      actorLabel: user?.name ?? (key || '(no email)'),
+      action,
+      entity: 'session',
+      entityId: user?.id ?? null,
+      after: detail,
+      ...requestOriginOf(headers ?? new Headers()),
+    });
+  }
+
   const config = env();
   return betterAuth({
     appName: 'Pump refill scheduler',
@@ -63,24 +93,48 @@ function createAuth() {
         console.error('Sign-in service error', error);
       },
     },
+    databaseHooks: {
+      session: {
+        create: {
+          // Checked after the password (so a disabled account answers as slowly as any other) and with the
+          // same answer as a wrong password: a disabled account is not revealed.
+          before: async (session) => {
+            const user = db.select({ banned: s.users.banned, banExpires: s.users.banExpires }).from(s.users).where(eq(s.users.id, session.userId)).get();
+            if (!user || isDisabled(user, requestNow())) throw new APIError('UNAUTHORIZED', WRONG_PASSWORD);
+          },
+        },
+      },
+    },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === '/sign-out') {
+          const current = await getSessionFromCtx(ctx).catch(() => null);
+          if (current) auditAuth(ctx.headers, current.user.email, 'sign-out', { reason: 'signed out' }, current.user.id);
+          return;
+        }
         if (ctx.path !== '/sign-in/email') return;
+        // Counted before the password is checked (lib/auth/throttle.ts): a parallel burst locks too.
+        const now = requestNow();
         const email = bodyEmail(ctx.body);
-        const until = lockedUntil(db, email, requestNow());
-        if (until) throw new APIError('TOO_MANY_REQUESTS', { message: lockoutMessage(until, requestNow()) });
-        const user = db.query.users.findFirst({ where: (u, { eq }) => eq(u.email, email.trim().toLowerCase()) }).sync();
-        if (user?.banned) {
-          // Same answer as a wrong password: a disabled account is not revealed.
-          recordFailure(db, email, requestNow());
-          throw new APIError('UNAUTHORIZED', { message: 'Invalid email or password' });
+        const reservation = reserveAttempt(db, email, now);
+        if (!reservation.allowed) {
+          auditAuth(ctx.headers, email, reservation.newlyLocked ? 'lockout' : 'sign-in-failed', { reason: 'locked', lockedUntil: reservation.lockedUntil });
+          throw new APIError('TOO_MANY_REQUESTS', { message: lockoutMessage(reservation.lockedUntil, now) });
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email') return;
         const email = bodyEmail(ctx.body);
-        if (ctx.context.newSession) clearFailures(db, email);
-        else if (ctx.context.returned instanceof Error) recordFailure(db, email, requestNow());
+        const signedIn = ctx.context.newSession;
+        if (signedIn) {
+          clearFailures(db, email);
+          auditAuth(ctx.headers, email, 'sign-in', { sessionId: signedIn.session.id }, signedIn.user.id);
+        } else if (ctx.context.returned instanceof Error) {
+          const now = requestNow();
+          const lockedUntil = recordFailure(db, email, now);
+          auditAuth(ctx.headers, email, 'sign-in-failed', { reason: 'wrong email or password' });
+          if (lockedUntil) auditAuth(ctx.headers, email, 'lockout', { lockedUntil });
+        }
       }),
     },
     plugins: [nextCookies()],

@@ -25,6 +25,8 @@ export const permissions = {
   'staff:manage': ['admin'],
   'audit:read': ['admin'],
   'tokens:own': ['admin', 'physician', 'nurse', 'front-desk'],
+  /** One's own password (and, with it, leaving a temporary password behind). */
+  'account:own': ['admin', 'physician', 'nurse', 'front-desk'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

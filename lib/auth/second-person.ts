@@ -12,7 +12,7 @@ import type { Db } from '@/db/client';
 import * as s from '@/db/schema';
 import { ValidationError } from '@/lib/errors';
 import type { SecondPersonInput } from '@/lib/validation/program';
-import { clearFailures, lockedUntil, lockoutMessage, recordFailure } from './throttle';
+import { clearFailures, lockoutMessage, recordFailure, reserveAttempt } from './throttle';
 
 export interface ConfirmedPerson {
   id: string;
@@ -48,8 +48,9 @@ export async function confirmSecondPerson(
   if (!user || isDisabled(user, now) || (user.role !== 'nurse' && user.role !== 'physician'))
     return fail('userId', 'Second person must be an active nurse or physician of this clinic');
   if (user.id === actor.id) return fail('userId', 'Second person must be someone other than you');
-  const until = lockedUntil(db, user.email, now);
-  if (until) return fail('password', `${user.name}: ${lockoutMessage(until, now)}`);
+  // Counted before the password is checked, as at sign-in: parallel confirmations cannot out-guess the lockout.
+  const reservation = reserveAttempt(db, user.email, now);
+  if (!reservation.allowed) return fail('password', `${user.name}: ${lockoutMessage(reservation.lockedUntil, now)}`);
   const account = db
     .select({ password: s.accounts.password })
     .from(s.accounts)
@@ -60,6 +61,6 @@ export async function confirmSecondPerson(
     recordFailure(db, user.email, now);
     return fail('password', `The password is not ${user.name}'s: they must type their own password to confirm`);
   }
-  clearFailures(db, user.email);
+  clearFailures(db, user.email, now);
   return { id: user.id, name: user.name, role: user.role };
 }

@@ -6,6 +6,8 @@ import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
 import { headers as nextHeaders } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { writeTransaction } from '@/db/client';
+import { audit, requestOriginOf, type RequestOrigin } from '@/db/queries/audit';
 import { getDb } from '@/db/runtime';
 import { bestEffortWrite } from '@/db/storage-state';
 import * as s from '@/db/schema';
@@ -23,20 +25,34 @@ export interface Staff {
   clinicId: number;
   via: 'session' | 'token';
   sessionId: string | null;
+  /** Signed in with an admin's temporary password: only /me/password until they choose their own. */
+  mustChangePassword: boolean;
+  /** Where the request came from, for audit rows written with this staff member as the actor. */
+  ipAddress: string | null;
+  userAgent: string | null;
 }
 
 export { hashToken };
 
+/** Where someone with a temporary password is sent, and the one permission they have meanwhile. */
+export const CHANGE_PASSWORD_PATH = '/me/password';
+
 const ACTIVITY_WRITE_MS = 30_000;
 
-function staffFromUser(user: Pick<s.Staff, 'id' | 'name' | 'email' | 'role' | 'clinicId' | 'banned'>, via: Staff['via'], sessionId: string | null): Staff | null {
+function staffFromUser(
+  user: Pick<s.Staff, 'id' | 'name' | 'email' | 'role' | 'clinicId' | 'banned' | 'mustChangePassword'>,
+  via: Staff['via'],
+  sessionId: string | null,
+  origin: RequestOrigin,
+): Staff | null {
   if (user.banned || user.clinicId == null) return null;
-  return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId };
+  return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId, mustChangePassword: user.mustChangePassword, ...origin };
 }
 
 /** The staff member behind a request, or null. Idle sessions past the clinic's limit are ended here. */
 export async function resolveStaff(requestHeaders: Headers, now = requestNow()): Promise<Staff | null> {
   const db = getDb();
+  const origin = requestOriginOf(requestHeaders);
   const authorization = requestHeaders.get('authorization');
   if (authorization?.toLowerCase().startsWith('bearer ')) {
     const token = authorization.slice(7).trim();
@@ -50,7 +66,7 @@ export async function resolveStaff(requestHeaders: Headers, now = requestNow()):
     if (!row) return null;
     // Side writes of a read: skipped while the disk is full, so staff can go on reading (db/storage-state.ts).
     bestEffortWrite(() => db.update(s.apiTokens).set({ lastUsedAt: now }).where(eq(s.apiTokens.id, row.tokenId)).run());
-    return staffFromUser(row.user, 'token', null);
+    return staffFromUser(row.user, 'token', null, origin);
   }
 
   const result = await auth().api.getSession({ headers: requestHeaders });
@@ -63,7 +79,11 @@ export async function resolveStaff(requestHeaders: Headers, now = requestNow()):
   const activity = db.select().from(s.sessionActivity).where(eq(s.sessionActivity.sessionId, sessionId)).get();
   const lastActive = activity?.lastActiveAt ?? new Date(result.session.createdAt).getTime();
   if (now - lastActive > idleMs) {
-    db.delete(s.sessions).where(eq(s.sessions.id, sessionId)).run();
+    writeTransaction(db, (tx) => {
+      tx.delete(s.sessions).where(eq(s.sessions.id, sessionId)).run();
+      if (user.clinicId != null)
+        audit(tx, { id: user.id, name: user.name, clinicId: user.clinicId, ...origin }, 'sign-out', 'session', user.id, null, { reason: 'idle', idleMinutes: idleMs / 60_000 });
+    });
     return null;
   }
   if (!activity || now - activity.lastActiveAt > ACTIVITY_WRITE_MS) {
@@ -76,13 +96,34 @@ export async function resolveStaff(requestHeaders: Headers, now = requestNow()):
         .run(),
     );
   }
-  return staffFromUser(user, 'session', sessionId);
+  return staffFromUser(user, 'session', sessionId, origin);
+}
+
+/**
+ * A session opened with a temporary password opens nothing but the change of password (issue 14, item 3).
+ * Personal API tokens are not affected: only their owner can have made them, with a password of their own.
+ */
+export function assertPasswordChosen(staff: Staff, permission: Permission): void {
+  if (staff.via === 'session' && staff.mustChangePassword && permission !== 'account:own')
+    throw new ForbiddenError(`Choose your own password first (${CHANGE_PASSWORD_PATH}): you signed in with a temporary one.`);
+}
+
+/**
+ * For the staff layout: signed in, whatever the page. Each page then checks its permission (and sends someone
+ * with a temporary password to /me/password) with requirePageStaff; the layout cannot, not knowing the page.
+ */
+export async function requireSignedIn(): Promise<Staff> {
+  const staff = await resolveStaff(await nextHeaders());
+  if (!staff) redirect('/sign-in');
+  return staff;
 }
 
 /** For pages: the signed-in staff member with the permission, else a redirect to sign in or to /forbidden. */
 export async function requirePageStaff(permission?: Permission, returnTo = '/'): Promise<Staff> {
   const staff = await resolveStaff(await nextHeaders());
   if (!staff) redirect(`/sign-in?next=${encodeURIComponent(returnTo)}`);
+  if (staff.mustChangePassword && returnTo !== CHANGE_PASSWORD_PATH)
+    redirect(`${CHANGE_PASSWORD_PATH}?next=${encodeURIComponent(returnTo)}`);
   if (permission && !can(staff.role, permission)) redirect('/forbidden');
   return staff;
 }
@@ -91,6 +132,7 @@ export async function requirePageStaff(permission?: Permission, returnTo = '/'):
 export async function requireApiStaff(requestHeaders: Headers, permission: Permission): Promise<Staff> {
   const staff = await resolveStaff(requestHeaders);
   if (!staff) throw new UnauthorizedError('Sign in first (or send a valid API token).');
+  assertPasswordChosen(staff, permission);
   if (!can(staff.role, permission)) throw new ForbiddenError(`Your role (${staff.role}) may not do this.`);
   return staff;
 }

@@ -1,10 +1,17 @@
 /**
- * Sign-in throttling: after 5 failures for an email within 15 minutes, that email is locked for 15 minutes.
- * Counted for every email typed, so the answer never reveals whether an account exists.
+ * Sign-in throttling: at most 5 password checks for an email within 15 minutes; the next attempt locks that
+ * email for 15 minutes. Counted for every email typed, so the answer never reveals whether an account exists.
+ *
+ * An attempt is counted before its password is checked (`reserveAttempt`, one immediate transaction), never
+ * after: password hashing is asynchronous, so counting afterwards let a burst of parallel guesses all be
+ * checked before any failure was recorded, and a late failure could overwrite a lock just set (issue 14,
+ * item 1). A success clears the count only when no lock is active; nothing shortens a lock but its expiry or
+ * an admin's unlock.
  */
 import { eq } from 'drizzle-orm';
 import { writeTransaction, type Db } from '@/db/client';
 import { signInAttempts } from '@/db/schema';
+import { clockNow } from '@/lib/clock';
 
 export const MAX_FAILURES = 5;
 export const LOCK_MS = 15 * 60_000;
@@ -12,30 +19,75 @@ const WINDOW_MS = 15 * 60_000;
 
 const key = (email: string) => email.trim().toLowerCase().slice(0, 320);
 
-export function lockedUntil(db: Db, email: string, now: number): number | null {
-  const row = db.select().from(signInAttempts).where(eq(signInAttempts.email, key(email))).get();
-  return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+type AttemptRow = typeof signInAttempts.$inferSelect;
+
+const isLocked = (row: AttemptRow | undefined, now: number): row is AttemptRow & { lockedUntil: number } =>
+  !!row?.lockedUntil && row.lockedUntil > now;
+
+/** Attempts already counted in the current window (none once the window or an expired lock has passed). */
+function countedAttempts(row: AttemptRow | undefined, now: number): number {
+  if (!row?.lastFailureAt || now - row.lastFailureAt >= WINDOW_MS) return 0;
+  if (row.lockedUntil && row.lockedUntil <= now) return 0;
+  return row.failures;
 }
 
-export function recordFailure(db: Db, email: string, now: number): void {
+export function lockedUntil(db: Pick<Db, 'select'>, email: string, now: number): number | null {
+  const row = db.select().from(signInAttempts).where(eq(signInAttempts.email, key(email))).get();
+  if (isLocked(row, now)) return row.lockedUntil;
+  // The allowance is used up: the next attempt would lock, so it is as good as locked.
+  return countedAttempts(row, now) >= MAX_FAILURES ? now + LOCK_MS : null;
+}
+
+export type Reservation = { allowed: true } | { allowed: false; lockedUntil: number; newlyLocked: boolean };
+
+/**
+ * Counts an attempt for the email before its password is checked. Refused while locked; the attempt after
+ * the allowance is used up sets the lock and is refused.
+ */
+export function reserveAttempt(db: Db, email: string, now: number): Reservation {
   const k = key(email);
-  writeTransaction(db, (tx) => {
+  return writeTransaction(db, (tx) => {
     const row = tx.select().from(signInAttempts).where(eq(signInAttempts.email, k)).get();
-    const recent = row?.lastFailureAt && now - row.lastFailureAt < WINDOW_MS ? row.failures : 0;
-    const failures = recent + 1;
-    const locked = failures >= MAX_FAILURES ? now + LOCK_MS : null;
+    if (isLocked(row, now)) return { allowed: false, lockedUntil: row.lockedUntil, newlyLocked: false };
+    const failures = countedAttempts(row, now) + 1;
+    const locked = failures > MAX_FAILURES ? now + LOCK_MS : null;
     tx.insert(signInAttempts)
       .values({ email: k, failures, lockedUntil: locked, lastFailureAt: now })
-      .onConflictDoUpdate({
-        target: signInAttempts.email,
-        set: { failures: locked ? 0 : failures, lockedUntil: locked, lastFailureAt: now },
-      })
+      .onConflictDoUpdate({ target: signInAttempts.email, set: { failures, lockedUntil: locked, lastFailureAt: now } })
       .run();
+    return locked ? { allowed: false, lockedUntil: locked, newlyLocked: true } : { allowed: true };
   });
 }
 
-export function clearFailures(db: Db, email: string): void {
-  db.delete(signInAttempts).where(eq(signInAttempts.email, key(email))).run();
+/**
+ * A failed check of a reserved attempt (already counted). When the allowance is used up the lock starts now,
+ * or stays as it is if it already runs longer: a failure never shortens a lock.
+ * Returns the lock's end when this failure locked the email (for the audit), else null.
+ */
+export function recordFailure(db: Db, email: string, now: number): number | null {
+  const k = key(email);
+  return writeTransaction(db, (tx) => {
+    const row = tx.select().from(signInAttempts).where(eq(signInAttempts.email, k)).get();
+    if (!row || countedAttempts(row, now) < MAX_FAILURES) return null;
+    if (isLocked(row, now) && row.lockedUntil >= now + LOCK_MS) return null;
+    const until = Math.max(row.lockedUntil ?? 0, now + LOCK_MS);
+    tx.update(signInAttempts).set({ lockedUntil: until }).where(eq(signInAttempts.email, k)).run();
+    return isLocked(row, now) ? null : until;
+  });
+}
+
+/** A successful check: the count starts again, unless a lock is active (a success does not lift a lock). */
+export function clearFailures(db: Db, email: string, now = clockNow()): void {
+  const k = key(email);
+  writeTransaction(db, (tx) => {
+    const row = tx.select().from(signInAttempts).where(eq(signInAttempts.email, k)).get();
+    if (row && !isLocked(row, now)) tx.delete(signInAttempts).where(eq(signInAttempts.email, k)).run();
+  });
+}
+
+/** An admin's unlock: the lock and the count end at once. Returns whether there was anything to lift. */
+export function unlock(db: Pick<Db, 'delete'>, email: string): boolean {
+  return db.delete(signInAttempts).where(eq(signInAttempts.email, key(email))).run().changes > 0;
 }
 
 export function lockoutMessage(until: number, now: number): string {

@@ -7,7 +7,8 @@ import { NextResponse, type NextRequest } from 'next/server';
 import type { z } from 'zod';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { DomainError, InvalidInputError } from '@/lib/domain/errors';
-import { resolveStaff, type Staff } from '@/lib/auth/session';
+import { requestOriginOf, withRequestOrigin } from '@/db/queries/audit';
+import { assertPasswordChosen, resolveStaff, type Staff } from '@/lib/auth/session';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { fieldErrors } from '@/lib/validation/errors';
 import { DISK_FULL_MESSAGE, noteStorageFailure } from '@/db/storage-state';
@@ -118,10 +119,12 @@ export function api<B extends z.ZodType | undefined = undefined>(
       if (mutation && !bearer && isCrossSite(request)) throw new ForbiddenError('Cross-site requests may not change data.');
       const staff = await resolveStaff(request.headers);
       if (!staff) throw new UnauthorizedError('Sign in first (or send a valid API token).');
+      assertPasswordChosen(staff, options.permission);
       if (!can(staff.role, options.permission)) throw new ForbiddenError(`Your role (${staff.role}) may not do this.`);
       const params = (await context.params) ?? {};
       const body = options.body ? parseWith(options.body, await readJsonBody(request)) : undefined;
-      const result = await handler({ staff, body: body as Ctx<B>['body'], params, request });
+      // Every audit row the handler writes records where the request came from.
+      const result = await withRequestOrigin(requestOriginOf(request.headers), () => handler({ staff, body: body as Ctx<B>['body'], params, request }));
       if (result instanceof Response) return result;
       return json(result, { status: mutation ? (request.method === 'POST' ? 201 : 200) : 200 });
     } catch (error) {

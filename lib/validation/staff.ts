@@ -30,3 +30,14 @@ export const auditQuerySchema = z.object({
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
   page: z.coerce.number().int().min(1).max(100_000).optional(),
 });
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string({ message: 'is required' }).min(1, 'is required').max(128, 'must be at most 128 characters'),
+  // Strength (zxcvbn, with the person's own name) is checked on the server: lib/auth/password-strength.ts.
+  newPassword: z.string({ message: 'is required' }).min(12, 'must be at least 12 characters').max(128, 'must be at most 128 characters'),
+});
+
+/** A reset names the account version the admin saw: a reset racing another edit is a 409, not a surprise. */
+export const resetPasswordSchema = z.object({
+  expectedUpdatedAt: z.number({ message: 'is required (the updatedAt you read)' }).int(),
+});

@@ -8,7 +8,7 @@ function formText(form: FormData, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function SignInForm({ next }: { next: string }) {
+export function SignInForm({ next }: { next: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -33,7 +33,8 @@ export function SignInForm({ next }: { next: string }) {
         );
         return;
       }
-      router.replace(next);
+      // Back through this page on the server, which knows the role: to `next`, or to the role's home.
+      router.replace(next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in');
       router.refresh();
     } catch {
       setError('The server could not be reached. Check the connection and try again.');

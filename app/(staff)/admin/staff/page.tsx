@@ -1,6 +1,6 @@
 import { getDb } from '@/db';
 import { clinicTimeZone as timeZoneOf } from '@/db/queries/clinics';
-import { listStaff } from '@/db/queries/staff';
+import { listStaffWithLocks } from '@/db/queries/staff';
 import { requirePageStaff } from '@/lib/auth/session';
 import { requestNow } from '@/lib/clock';
 import { BackupStatus } from '../_components/backup-status';
@@ -12,7 +12,7 @@ export default async function StaffPage() {
   const me = await requirePageStaff('staff:manage', '/admin/staff');
   const db = getDb();
   const clinicTimeZone = timeZoneOf(db, me.clinicId);
-  const staff = listStaff(db, me.clinicId).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
+  const staff = listStaffWithLocks(db, me.clinicId, requestNow()).map((u) => ({ ...u, createdAt: u.createdAt.getTime(), updatedAt: u.updatedAt.getTime(), banned: !!u.banned }));
   return (
     <>
       <h1>Staff</h1>

@@ -11,6 +11,8 @@ interface StaffRow {
   email: string;
   role: 'admin' | 'physician' | 'nurse' | 'front-desk';
   banned: boolean;
+  locked: boolean;
+  mustReplaceTemporary: boolean;
   updatedAt: number;
 }
 
@@ -31,12 +33,13 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
   });
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
+  const [issued, setIssued] = useState<{ name: string; password: string } | null>(null);
 
   const create = useMutation({
     mutationFn: (body: Record<string, string>) => fetchJson('/api/v1/staff', { method: 'POST', body: JSON.stringify(body) }),
     onSuccess: async () => {
       setFieldErrors({});
-      setMessage('Account created. Give the person their temporary password in person; they should change it.');
+      setMessage('Account created. Give the person their temporary password in person; they must choose their own at first sign-in.');
       await client.invalidateQueries({ queryKey: key });
     },
     onError: (e) => {
@@ -45,10 +48,28 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
     },
   });
   const update = useMutation({
-    mutationFn: ({ id, ...body }: { id: string; role?: string; disabled?: boolean; expectedUpdatedAt: number }) =>
+    mutationFn: ({ id, ...body }: { id: string; name?: string; role?: string; disabled?: boolean; expectedUpdatedAt: number }) =>
       fetchJson(`/api/v1/staff/${id}`, { method: 'PATCH', body: JSON.stringify(body) }),
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
     onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not save.'),
+  });
+
+  const reset = useMutation({
+    mutationFn: (u: StaffRow) => fetchJson<{ temporaryPassword: string }>(`/api/v1/staff/${u.id}/password-reset`, { method: 'POST', body: JSON.stringify({ expectedUpdatedAt: u.updatedAt }) }),
+    onSuccess: async (r, u) => {
+      setIssued({ name: u.name, password: r.temporaryPassword });
+      setMessage(null);
+      await client.invalidateQueries({ queryKey: key });
+    },
+    onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not reset the password.'),
+  });
+  const unlock = useMutation({
+    mutationFn: (u: StaffRow) => fetchJson(`/api/v1/staff/${u.id}/unlock`, { method: 'POST', body: '{}' }),
+    onSuccess: async (_r, u) => {
+      setMessage(`${u.name} can sign in again.`);
+      await client.invalidateQueries({ queryKey: key });
+    },
+    onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not unlock the account.'),
   });
 
   function onCreate(event: FormEvent<HTMLFormElement>) {
@@ -59,6 +80,12 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
 
   return (
     <div className="stack">
+      {issued && (
+        <p role="status" className="notice">
+          Temporary password for {issued.name}: <code>{issued.password}</code>. It is shown only now. Give it to them in person; they must
+          choose their own when they sign in.
+        </p>
+      )}
       {message && (
         <p role="status" className="notice">
           {message}
@@ -78,7 +105,25 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
           <tbody>
             {data.map((u) => (
               <tr key={u.id}>
-                <td>{u.name}</td>
+                <td>
+                  {/* Names change only here, audited: staff cannot rename themselves (issue 14, item 5). */}
+                  <form
+                    className="inline-form"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      const name = text(new FormData(e.currentTarget), 'name').trim();
+                      if (name && name !== u.name) update.mutate({ id: u.id, name, expectedUpdatedAt: u.updatedAt });
+                    }}
+                  >
+                    <label className="sr-only" htmlFor={`name-${u.id}`}>
+                      Name of {u.name}
+                    </label>
+                    <input id={`name-${u.id}`} name="name" defaultValue={u.name} key={`${u.id}-${u.updatedAt}`} minLength={2} maxLength={120} />
+                    <button type="submit" className="secondary small" disabled={update.isPending}>
+                      Rename {u.name}
+                    </button>
+                  </form>
+                </td>
                 <td>{u.email}</td>
                 <td>
                   <label className="sr-only" htmlFor={`role-${u.id}`}>
@@ -94,9 +139,21 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
                 </td>
                 <td>
                   {u.banned ? 'Disabled ' : 'Active '}
+                  {u.locked && 'Locked out '}
+                  {u.mustReplaceTemporary && '(temporary password) '}
                   {u.id !== myId && (
                     <button type="button" className="secondary small" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, disabled: !u.banned, expectedUpdatedAt: u.updatedAt })}>
                       {u.banned ? `Enable ${u.name}` : `Disable ${u.name}`}
+                    </button>
+                  )}
+                  {u.id !== myId && (
+                    <button type="button" className="secondary small" disabled={reset.isPending} onClick={() => reset.mutate(u)}>
+                      Reset password of {u.name}
+                    </button>
+                  )}
+                  {u.locked && (
+                    <button type="button" className="secondary small" disabled={unlock.isPending} onClick={() => unlock.mutate(u)}>
+                      Unlock {u.name}
                     </button>
                   )}
                 </td>
@@ -130,7 +187,7 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
             </select>
           </label>
           <label>
-            Temporary password (12+ characters)
+            Temporary password (12+ characters, not easy to guess; they change it at first sign-in)
             <input name="password" type="password" autoComplete="new-password" required aria-describedby="err-password" />
             {fieldErrors.password && <span id="err-password" className="field-error">Password {fieldErrors.password}</span>}
           </label>
