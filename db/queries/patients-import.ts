@@ -106,7 +106,9 @@ export function runImport(
         const existing = existingPatient(tx, actor.clinicId, input.patient.mrn);
         if (existing) {
           const samePump = existing.pumps.some(
-            (p) => p.modelId === input.pump.modelId && p.serial.toLowerCase() === input.pump.serial.trim().toLowerCase(),
+            (p) =>
+              p.modelId === input.pump.modelId &&
+              p.serial.toLowerCase() === input.pump.serial.trim().toLowerCase(),
           );
           if (samePump) return { ...report, status: 'already-present', patientId: existing.id };
           report.problems.push(
@@ -141,7 +143,12 @@ export function runImport(
             .from(s.pumpForecasts)
             .where(eq(s.pumpForecasts.pumpId, created.pumpId))
             .get();
-          return { ...report, status: 'create', patientId: created.patientId, refillDueOn: due?.refillDueOn ?? null };
+          return {
+            ...report,
+            status: 'create',
+            patientId: created.patientId,
+            refillDueOn: due?.refillDueOn ?? null,
+          };
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           const fields = Object.keys(error.fields).length ? error.fields : { '(row)': error.message };

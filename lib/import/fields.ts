@@ -5,27 +5,156 @@
 import { z } from 'zod';
 
 export const importFields = [
-  { key: 'mrn', label: 'MRN', required: true, aliases: ['mrn', 'medical record number', 'record number', 'patient id', 'chart number', 'hospital number', 'mr number'] },
-  { key: 'name', label: 'Name (one column)', required: false, aliases: ['name', 'patient', 'patient name', 'full name'] },
-  { key: 'givenName', label: 'Given name', required: false, aliases: ['given name', 'first name', 'firstname', 'forename', 'given'] },
-  { key: 'familyName', label: 'Family name', required: false, aliases: ['family name', 'last name', 'lastname', 'surname', 'family'] },
-  { key: 'dateOfBirth', label: 'Date of birth', required: true, aliases: ['dob', 'date of birth', 'birth date', 'birthdate', 'born'] },
-  { key: 'spasticityOrigin', label: 'Spasticity origin', required: false, aliases: ['spasticity origin', 'origin', 'etiology', 'aetiology', 'spasticity'] },
-  { key: 'physician', label: 'Managing physician', required: false, aliases: ['physician', 'managing physician', 'doctor', 'md', 'provider', 'prescriber', 'attending'] },
-  { key: 'pumpModel', label: 'Pump model', required: true, aliases: ['pump model', 'pump', 'model', 'device', 'pump type', 'device model'] },
-  { key: 'serial', label: 'Pump serial', required: true, aliases: ['serial', 'serial number', 'pump serial', 'sn', 's/n', 'serial no', 'device serial'] },
-  { key: 'implantedOn', label: 'Implant date', required: true, aliases: ['implant date', 'implanted', 'implanted on', 'date implanted', 'implant', 'implantation date'] },
-  { key: 'alarmMl', label: 'Alarm volume (mL)', required: false, aliases: ['alarm volume', 'alarm', 'low reservoir alarm', 'alarm ml'] },
-  { key: 'reservoirMl', label: 'Reservoir (mL)', required: false, aliases: ['reservoir', 'reservoir volume', 'reservoir ml', 'pump size'] },
-  { key: 'flowMlPerDay', label: 'Flow rate (mL/day, constant-flow pumps)', required: false, aliases: ['flow rate', 'flow', 'flow ml/day'] },
-  { key: 'drug', label: 'Drug', required: true, aliases: ['drug', 'medication', 'drug product', 'product', 'med'] },
-  { key: 'concentration', label: 'Concentration', required: true, aliases: ['concentration', 'conc', 'strength', 'concentration mcg/ml', 'conc mcg/ml'] },
-  { key: 'dose', label: 'Daily dose', required: false, aliases: ['dose', 'daily dose', 'dose mcg/day', 'dose per day', 'rate', 'dose/day'] },
-  { key: 'lastRefillDate', label: 'Last refill date', required: true, aliases: ['last refill', 'last refill date', 'refill date', 'last fill', 'last fill date', 'date of last refill', 'filled on'] },
-  { key: 'lastRefillVolume', label: 'Last refill volume (mL)', required: true, aliases: ['last refill volume', 'refill volume', 'fill volume', 'volume', 'volume filled', 'ml filled', 'last fill volume'] },
-  { key: 'drugLot', label: 'Drug lot', required: false, aliases: ['lot', 'drug lot', 'lot number', 'lot no'] },
-  { key: 'nextAppointment', label: 'Next appointment', required: false, aliases: ['next appointment', 'next appt', 'next visit', 'appointment', 'next refill appointment'] },
-  { key: 'phone', label: 'Phone', required: false, aliases: ['phone', 'telephone', 'phone number', 'tel', 'mobile'] },
+  {
+    key: 'mrn',
+    label: 'MRN',
+    required: true,
+    aliases: [
+      'mrn',
+      'medical record number',
+      'record number',
+      'patient id',
+      'chart number',
+      'hospital number',
+      'mr number',
+    ],
+  },
+  {
+    key: 'name',
+    label: 'Name (one column)',
+    required: false,
+    aliases: ['name', 'patient', 'patient name', 'full name'],
+  },
+  {
+    key: 'givenName',
+    label: 'Given name',
+    required: false,
+    aliases: ['given name', 'first name', 'firstname', 'forename', 'given'],
+  },
+  {
+    key: 'familyName',
+    label: 'Family name',
+    required: false,
+    aliases: ['family name', 'last name', 'lastname', 'surname', 'family'],
+  },
+  {
+    key: 'dateOfBirth',
+    label: 'Date of birth',
+    required: true,
+    aliases: ['dob', 'date of birth', 'birth date', 'birthdate', 'born'],
+  },
+  {
+    key: 'spasticityOrigin',
+    label: 'Spasticity origin',
+    required: false,
+    aliases: ['spasticity origin', 'origin', 'etiology', 'aetiology', 'spasticity'],
+  },
+  {
+    key: 'physician',
+    label: 'Managing physician',
+    required: false,
+    aliases: ['physician', 'managing physician', 'doctor', 'md', 'provider', 'prescriber', 'attending'],
+  },
+  {
+    key: 'pumpModel',
+    label: 'Pump model',
+    required: true,
+    aliases: ['pump model', 'pump', 'model', 'device', 'pump type', 'device model'],
+  },
+  {
+    key: 'serial',
+    label: 'Pump serial',
+    required: true,
+    aliases: ['serial', 'serial number', 'pump serial', 'sn', 's/n', 'serial no', 'device serial'],
+  },
+  {
+    key: 'implantedOn',
+    label: 'Implant date',
+    required: true,
+    aliases: ['implant date', 'implanted', 'implanted on', 'date implanted', 'implant', 'implantation date'],
+  },
+  {
+    key: 'alarmMl',
+    label: 'Alarm volume (mL)',
+    required: false,
+    aliases: ['alarm volume', 'alarm', 'low reservoir alarm', 'alarm ml'],
+  },
+  {
+    key: 'reservoirMl',
+    label: 'Reservoir (mL)',
+    required: false,
+    aliases: ['reservoir', 'reservoir volume', 'reservoir ml', 'pump size'],
+  },
+  {
+    key: 'flowMlPerDay',
+    label: 'Flow rate (mL/day, constant-flow pumps)',
+    required: false,
+    aliases: ['flow rate', 'flow', 'flow ml/day'],
+  },
+  {
+    key: 'drug',
+    label: 'Drug',
+    required: true,
+    aliases: ['drug', 'medication', 'drug product', 'product', 'med'],
+  },
+  {
+    key: 'concentration',
+    label: 'Concentration',
+    required: true,
+    aliases: ['concentration', 'conc', 'strength', 'concentration mcg/ml', 'conc mcg/ml'],
+  },
+  {
+    key: 'dose',
+    label: 'Daily dose',
+    required: false,
+    aliases: ['dose', 'daily dose', 'dose mcg/day', 'dose per day', 'rate', 'dose/day'],
+  },
+  {
+    key: 'lastRefillDate',
+    label: 'Last refill date',
+    required: true,
+    aliases: [
+      'last refill',
+      'last refill date',
+      'refill date',
+      'last fill',
+      'last fill date',
+      'date of last refill',
+      'filled on',
+    ],
+  },
+  {
+    key: 'lastRefillVolume',
+    label: 'Last refill volume (mL)',
+    required: true,
+    aliases: [
+      'last refill volume',
+      'refill volume',
+      'fill volume',
+      'volume',
+      'volume filled',
+      'ml filled',
+      'last fill volume',
+    ],
+  },
+  {
+    key: 'drugLot',
+    label: 'Drug lot',
+    required: false,
+    aliases: ['lot', 'drug lot', 'lot number', 'lot no'],
+  },
+  {
+    key: 'nextAppointment',
+    label: 'Next appointment',
+    required: false,
+    aliases: ['next appointment', 'next appt', 'next visit', 'appointment', 'next refill appointment'],
+  },
+  {
+    key: 'phone',
+    label: 'Phone',
+    required: false,
+    aliases: ['phone', 'telephone', 'phone number', 'tel', 'mobile'],
+  },
 ] as const;
 
 export type ImportField = (typeof importFields)[number]['key'];
@@ -100,7 +229,8 @@ export function mappingProblems(mapping: ImportMapping, headers: readonly string
   const { columns } = mapping;
   for (const field of importFields) {
     const header = columns[field.key];
-    if (header && !headers.includes(header)) problems.push(`${field.label}: the file has no column “${header}”.`);
+    if (header && !headers.includes(header))
+      problems.push(`${field.label}: the file has no column “${header}”.`);
     else if (field.required && !header) problems.push(`${field.label}: choose the column that holds it.`);
   }
   if (!columns.name && !(columns.givenName && columns.familyName))

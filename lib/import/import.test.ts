@@ -18,18 +18,43 @@ import {
   type ImportMapping,
 } from '.';
 
-const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '../../tests/fixtures/import', name));
+const fixture = (name: string) =>
+  fs.readFileSync(path.join(import.meta.dirname, '../../tests/fixtures/import', name));
 
 const catalog: ImportCatalog = {
   models: [
     { id: 1, manufacturer: 'Medtronic', name: 'SynchroMed II', modelNumber: '8637-20', kind: 'programmable' },
     { id: 2, manufacturer: 'Medtronic', name: 'SynchroMed II', modelNumber: '8637-40', kind: 'programmable' },
-    { id: 5, manufacturer: 'Codman', name: 'Codman 3000 constant-flow pump', modelNumber: '3000', kind: 'constant-flow' },
+    {
+      id: 5,
+      manufacturer: 'Codman',
+      name: 'Codman 3000 constant-flow pump',
+      modelNumber: '3000',
+      kind: 'constant-flow',
+    },
   ],
   drugs: [
-    { id: 1, name: 'baclofen', product: 'Lioresal Intrathecal', doseUnit: 'mcg', concentrationsNgPerMl: [50_000, 500_000, 2_000_000] },
-    { id: 2, name: 'baclofen', product: 'Gablofen', doseUnit: 'mcg', concentrationsNgPerMl: [50_000, 500_000, 1_000_000, 2_000_000] },
-    { id: 3, name: 'morphine', product: 'Infumorph (preservative-free morphine)', doseUnit: 'mg', concentrationsNgPerMl: [10_000_000, 25_000_000] },
+    {
+      id: 1,
+      name: 'baclofen',
+      product: 'Lioresal Intrathecal',
+      doseUnit: 'mcg',
+      concentrationsNgPerMl: [50_000, 500_000, 2_000_000],
+    },
+    {
+      id: 2,
+      name: 'baclofen',
+      product: 'Gablofen',
+      doseUnit: 'mcg',
+      concentrationsNgPerMl: [50_000, 500_000, 1_000_000, 2_000_000],
+    },
+    {
+      id: 3,
+      name: 'morphine',
+      product: 'Infumorph (preservative-free morphine)',
+      doseUnit: 'mg',
+      concentrationsNgPerMl: [10_000_000, 25_000_000],
+    },
   ],
   physicians: [{ id: 'doc-1', name: 'Test physician' }],
 };
@@ -60,17 +85,73 @@ describe('reading a clinic spreadsheet', () => {
   it('reads a real XLSX: date cells, numbers, Excel serials in a text column, formulas, rich text', async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Pumps');
-    sheet.addRow(['MRN', 'Last name', 'First name', 'DOB', 'Pump', 'Serial', 'Implant date', 'Drug', 'Concentration', 'Dose', 'Last refill', 'Refill volume']);
-    sheet.addRow(['X-1', 'Doe', { richText: [{ text: 'Ja' }, { text: 'ne' }] }, new Date(Date.UTC(1970, 2, 7)), '8637-40', 'NGV9', 45306, 'Lioresal', '2000 mcg/ml', 400, new Date(Date.UTC(2026, 1, 24)), { formula: '30+8', result: 38 }]);
+    sheet.addRow([
+      'MRN',
+      'Last name',
+      'First name',
+      'DOB',
+      'Pump',
+      'Serial',
+      'Implant date',
+      'Drug',
+      'Concentration',
+      'Dose',
+      'Last refill',
+      'Refill volume',
+    ]);
+    sheet.addRow([
+      'X-1',
+      'Doe',
+      { richText: [{ text: 'Ja' }, { text: 'ne' }] },
+      new Date(Date.UTC(1970, 2, 7)),
+      '8637-40',
+      'NGV9',
+      45306,
+      'Lioresal',
+      '2000 mcg/ml',
+      400,
+      new Date(Date.UTC(2026, 1, 24)),
+      { formula: '30+8', result: 38 },
+    ]);
     sheet.addRow([]);
-    sheet.addRow(['X-2 ', 'Roe', 'Rick', '1/2/1980', '8637-20', 'NGV10', '2024-01-15', 'Gablofen', 1000, '250', '2/24/2026', 18]);
+    sheet.addRow([
+      'X-2 ',
+      'Roe',
+      'Rick',
+      '1/2/1980',
+      '8637-20',
+      'NGV10',
+      '2024-01-15',
+      'Gablofen',
+      1000,
+      '250',
+      '2/24/2026',
+      18,
+    ]);
     const buffer = await workbook.xlsx.writeBuffer();
     const table = await readImportFile('clinic.xlsx', buffer as ArrayBuffer);
     expect(table.rows.map((r) => r.rowNumber)).toEqual([2, 4]);
-    expect(table.rows[0]!.cells).toEqual(['X-1', 'Doe', 'Jane', '1970-03-07', '8637-40', 'NGV9', '45306', 'Lioresal', '2000 mcg/ml', '400', '2026-02-24', '38']);
+    expect(table.rows[0]!.cells).toEqual([
+      'X-1',
+      'Doe',
+      'Jane',
+      '1970-03-07',
+      '8637-40',
+      'NGV9',
+      '45306',
+      'Lioresal',
+      '2000 mcg/ml',
+      '400',
+      '2026-02-24',
+      '38',
+    ]);
 
     const mapping = mappingFor(table.headers);
-    expect(mapping.columns).toMatchObject({ givenName: 'First name', familyName: 'Last name', lastRefillVolume: 'Refill volume' });
+    expect(mapping.columns).toMatchObject({
+      givenName: 'First name',
+      familyName: 'Last name',
+      lastRefillVolume: 'Refill volume',
+    });
     const [first, second] = prepareRows(table, mapping, catalog);
     expect(first!.problems).toEqual([]);
     expect(first!.input).toMatchObject({
@@ -79,12 +160,17 @@ describe('reading a clinic spreadsheet', () => {
       program: { drugId: 1, concentrationNgPerMl: 2_000_000, doseMcgPerDay: 400, mode: 'simple' },
       initialFill: { date: '2026-02-24', volumeMl: 38 },
     });
-    expect(second!.input).toMatchObject({ patient: { mrn: 'X-2', dateOfBirth: '1980-01-02' }, program: { drugId: 2, concentrationNgPerMl: 1_000_000 } });
+    expect(second!.input).toMatchObject({
+      patient: { mrn: 'X-2', dateOfBirth: '1980-01-02' },
+      program: { drugId: 2, concentrationNgPerMl: 1_000_000 },
+    });
   });
 
   it('refuses an old .xls and a broken .xlsx with a message saying what to do', async () => {
     await expect(readImportFile('old.xls', new ArrayBuffer(8))).rejects.toThrow(/\.xlsx or \.csv/);
-    await expect(readImportFile('bad.xlsx', new TextEncoder().encode('PK not a zip').buffer)).rejects.toThrow(/not a readable XLSX/);
+    await expect(readImportFile('bad.xlsx', new TextEncoder().encode('PK not a zip').buffer)).rejects.toThrow(
+      /not a readable XLSX/,
+    );
   });
 });
 
@@ -176,8 +262,20 @@ describe('preparing rows', () => {
       column: 'MRN',
       message: 'MRN: B-1 — MRN is also on row 2: each patient and pump once per file',
     });
-    expect(problems).toContainEqual(expect.objectContaining({ rowNumber: 6, column: 'Pump', message: expect.stringMatching(/SynchroMed III is not a pump model/) }));
-    expect(problems).toContainEqual(expect.objectContaining({ rowNumber: 6, column: 'Drug', message: expect.stringMatching(/fits more than one product/) }));
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        rowNumber: 6,
+        column: 'Pump',
+        message: expect.stringMatching(/SynchroMed III is not a pump model/),
+      }),
+    );
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        rowNumber: 6,
+        column: 'Drug',
+        message: expect.stringMatching(/fits more than one product/),
+      }),
+    );
     // Rows the database must judge (a concentration not of the product, a fill after today, overfilling) pass here.
     expect(rows.find((r) => r.rowNumber === 2)!.input).not.toBeNull();
     expect(rows.find((r) => r.rowNumber === 5)!.input).not.toBeNull();
@@ -185,7 +283,9 @@ describe('preparing rows', () => {
   });
 
   it('applies the add-patient schema’s own limits (MRN characters) under the MRN column', () => {
-    const table = readCsv('MRN,Name,DOB,Pump,Serial,Implant date,Drug,Concentration,Dose,Last refill,Volume\nA 1!,"Doe, J",1/1/1970,8637-40,S1,1/1/2024,Lioresal,2000,300,2/2/2026,30\n');
+    const table = readCsv(
+      'MRN,Name,DOB,Pump,Serial,Implant date,Drug,Concentration,Dose,Last refill,Volume\nA 1!,"Doe, J",1/1/1970,8637-40,S1,1/1/2024,Lioresal,2000,300,2/2/2026,30\n',
+    );
     const [row] = prepareRows(table, mappingFor(table.headers), catalog);
     expect(row!.problems).toEqual([
       { rowNumber: 2, column: 'MRN', message: 'MRN: A 1! — MRN may contain letters, digits and - / . only' },
@@ -193,8 +293,14 @@ describe('preparing rows', () => {
   });
 
   it('needs no dose for a constant-flow pump, and takes the origin from the mapping’s default', () => {
-    const table = readCsv('MRN,Name,DOB,Pump,Serial,Implant date,Drug,Concentration,Flow rate,Last refill,Volume\nC-1,"Doe, J",1/1/1970,Codman 3000,S1,1/1/2024,Infumorph,10 mg/mL,1 mL/day,2/2/2026,30\n');
-    const [row] = prepareRows(table, { ...mappingFor(table.headers), defaultSpasticityOrigin: 'cerebral' }, catalog);
+    const table = readCsv(
+      'MRN,Name,DOB,Pump,Serial,Implant date,Drug,Concentration,Flow rate,Last refill,Volume\nC-1,"Doe, J",1/1/1970,Codman 3000,S1,1/1/2024,Infumorph,10 mg/mL,1 mL/day,2/2/2026,30\n',
+    );
+    const [row] = prepareRows(
+      table,
+      { ...mappingFor(table.headers), defaultSpasticityOrigin: 'cerebral' },
+      catalog,
+    );
     expect(row!.problems).toEqual([]);
     expect(row!.input).toMatchObject({
       patient: { spasticityOrigin: 'cerebral' },

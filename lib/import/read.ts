@@ -21,26 +21,37 @@ export const MAX_IMPORT_ROWS = 2000;
 
 function clean(cell: string): string {
   // Non-breaking spaces and the BOM are what spreadsheet exports leave behind.
-  return cell.replace(/^\uFEFF/, '').replace(/\u00A0/g, ' ').trim();
+  return cell
+    .replace(/^\uFEFF/, '')
+    .replace(/\u00A0/g, ' ')
+    .trim();
 }
 
 function toTable(matrix: string[][]): ImportTable {
   const headerIndex = matrix.findIndex((r) => r.some((c) => clean(c) !== ''));
-  if (headerIndex < 0) throw new ImportFileError('The file is empty: it needs a header row and at least one patient.');
+  if (headerIndex < 0)
+    throw new ImportFileError('The file is empty: it needs a header row and at least one patient.');
   const headers = matrix[headerIndex]!.map(clean);
   const seen = new Set<string>();
   for (const h of headers) {
     if (h !== '' && seen.has(h.toLowerCase()))
-      throw new ImportFileError(`The header “${h}” appears twice in row ${headerIndex + 1}: rename one column.`);
+      throw new ImportFileError(
+        `The header “${h}” appears twice in row ${headerIndex + 1}: rename one column.`,
+      );
     seen.add(h.toLowerCase());
   }
   const rows = matrix
     .slice(headerIndex + 1)
-    .map((cells, i) => ({ rowNumber: headerIndex + 2 + i, cells: headers.map((_, c) => clean(cells[c] ?? '')) }))
+    .map((cells, i) => ({
+      rowNumber: headerIndex + 2 + i,
+      cells: headers.map((_, c) => clean(cells[c] ?? '')),
+    }))
     .filter((r) => r.cells.some((c) => c !== ''));
   if (rows.length === 0) throw new ImportFileError('The file has a header row but no patients.');
   if (rows.length > MAX_IMPORT_ROWS)
-    throw new ImportFileError(`The file has ${rows.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.`);
+    throw new ImportFileError(
+      `The file has ${rows.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.`,
+    );
   return { headers, rows };
 }
 
@@ -48,7 +59,10 @@ function toTable(matrix: string[][]): ImportTable {
 export function readCsv(text: string): ImportTable {
   const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
   const fatal = result.errors.find((e) => e.type === 'Quotes');
-  if (fatal) throw new ImportFileError(`The CSV file cannot be read at row ${(fatal.row ?? 0) + 1}: ${fatal.message}.`);
+  if (fatal)
+    throw new ImportFileError(
+      `The CSV file cannot be read at row ${(fatal.row ?? 0) + 1}: ${fatal.message}.`,
+    );
   return toTable(result.data);
 }
 
@@ -80,7 +94,9 @@ export async function readXlsx(data: ArrayBuffer): Promise<ImportTable> {
   try {
     await workbook.xlsx.load(data);
   } catch {
-    throw new ImportFileError('The file is not a readable XLSX workbook. Save it from the spreadsheet as .xlsx or .csv.');
+    throw new ImportFileError(
+      'The file is not a readable XLSX workbook. Save it from the spreadsheet as .xlsx or .csv.',
+    );
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new ImportFileError('The workbook has no worksheet.');
@@ -100,6 +116,7 @@ export async function readImportFile(name: string, data: ArrayBuffer): Promise<I
   const bytes = new Uint8Array(data);
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (/\.xlsx$/i.test(name) || zip) return readXlsx(data);
-  if (/\.xls$/i.test(name)) throw new ImportFileError('Old .xls workbooks cannot be read: save the file as .xlsx or .csv.');
+  if (/\.xls$/i.test(name))
+    throw new ImportFileError('Old .xls workbooks cannot be read: save the file as .xlsx or .csv.');
   return readCsv(new TextDecoder('utf-8').decode(bytes));
 }

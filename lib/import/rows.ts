@@ -4,7 +4,11 @@
  * concentrations, the model's alarm and reservoir, dates against today, an MRN already in the clinic) are the
  * add-patient use case's; the dry run runs it and reports its answers under the same row and column.
  */
-import { createPatientSchema, type CreatePatientBody, type CreatePatientInput } from '@/lib/validation/patient-create';
+import {
+  createPatientSchema,
+  type CreatePatientBody,
+  type CreatePatientInput,
+} from '@/lib/validation/patient-create';
 import { fieldLabel, type ImportField, type ImportMapping } from './fields';
 import type { ImportTable } from './read';
 import {
@@ -107,7 +111,11 @@ export function problemsOfFields(
   });
 }
 
-export function prepareRows(table: ImportTable, mapping: ImportMapping, catalog: ImportCatalog): PreparedRow[] {
+export function prepareRows(
+  table: ImportTable,
+  mapping: ImportMapping,
+  catalog: ImportCatalog,
+): PreparedRow[] {
   const prepared = table.rows.map((row) => prepareRow(row, table, mapping, catalog));
   flagDuplicates(prepared, table, mapping, 'mrn', (r) => r.summary.mrn.toLowerCase(), 'MRN');
   flagDuplicates(prepared, table, mapping, 'serial', (r) => serialKey(r), 'Pump serial');
@@ -136,7 +144,8 @@ function flagDuplicates(
       const source = table.rows.find((t) => t.rowNumber === r.rowNumber)!;
       r.problems.push(
         ...problemsOfFields(source, table, mapping, {
-          [field === 'mrn' ? 'patient.mrn' : 'pump.serial']: `${label} is also on row ${earlier}: each patient and pump once per file`,
+          [field === 'mrn' ? 'patient.mrn' : 'pump.serial']:
+            `${label} is also on row ${earlier}: each patient and pump once per file`,
         }),
       );
       r.input = null;
@@ -182,8 +191,11 @@ function prepareRow(
   }
   const order = mapping.dateOrder;
   const dateOfBirth = required('patient.dateOfBirth', 'dateOfBirth', (c) => parseDate(c, order));
-  const origin = optional('patient.spasticityOrigin', 'spasticityOrigin', parseOrigin) ?? mapping.defaultSpasticityOrigin;
-  const physician = optional('patient.managingPhysicianId', 'physician', (c) => matchPhysician(c, catalog.physicians));
+  const origin =
+    optional('patient.spasticityOrigin', 'spasticityOrigin', parseOrigin) ?? mapping.defaultSpasticityOrigin;
+  const physician = optional('patient.managingPhysicianId', 'physician', (c) =>
+    matchPhysician(c, catalog.physicians),
+  );
   const model = required('pump.modelId', 'pumpModel', (c) => matchModel(c, catalog.models));
   const implantedOn = required('pump.implantedOn', 'implantedOn', (c) => parseDate(c, order));
   const alarmMl = optional('pump.alarmMl', 'alarmMl', (c) => parseMl(c));
@@ -239,6 +251,9 @@ function prepareRow(
   if (!checked.success)
     for (const issue of checked.error.issues) {
       const path = issue.path.join('.');
+      // A drug or model that could not be read already explains the concentration, dose and mode left empty.
+      const dependsOn = path.startsWith('program.') ? ['program.drugId', 'pump.modelId'] : [];
+      if (dependsOn.some((d) => problems[d])) continue;
       problems[path] ??= issue.message;
     }
   const hasProblems = Object.keys(problems).length > 0;
@@ -248,12 +263,17 @@ function prepareRow(
       mrn: cellOf('mrn'),
       name: givenName || familyName ? `${familyName}, ${givenName}` : cellOf('name'),
       pump: model ? `${model.name} ${model.modelNumber} #${cellOf('serial')}` : cellOf('pumpModel'),
-      drug: drug ? `${drug.product} ${cellOf('concentration')}, ${dose ?? ''}${dose != null ? ' mcg/day' : ''}` : cellOf('drug'),
+      drug: drug
+        ? `${drug.product} ${cellOf('concentration')}, ${dose ?? ''}${dose != null ? ' mcg/day' : ''}`
+        : cellOf('drug'),
       lastRefill: fillDate ? `${fillDate}, ${fillVolume ?? '?'} mL` : cellOf('lastRefillDate'),
     },
     input: hasProblems || !checked.success ? null : checked.data,
     nextAppointment: next
-      ? { date: next, time: nextTime ? `${nextTime[1]!.padStart(2, '0')}:${nextTime[2]}` : DEFAULT_APPOINTMENT_TIME }
+      ? {
+          date: next,
+          time: nextTime ? `${nextTime[1]!.padStart(2, '0')}:${nextTime[2]}` : DEFAULT_APPOINTMENT_TIME,
+        }
       : null,
     problems: problemsOfFields(row, table, mapping, problems),
   };

@@ -32,7 +32,9 @@ export function parseDate(cell: string, order: DateOrder): Parsed<string> {
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    return isRealDate(y, mo, d) ? ok(`${y}-${pad(mo)}-${pad(d)}`) : bad(`${cell} is not a real calendar date`);
+    return isRealDate(y, mo, d)
+      ? ok(`${y}-${pad(mo)}-${pad(d)}`)
+      : bad(`${cell} is not a real calendar date`);
   }
   m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text);
   if (m) {
@@ -43,14 +45,18 @@ export function parseDate(cell: string, order: DateOrder): Parsed<string> {
     if (m[3]!.length === 2 && y > 2049) return bad(`${cell}: write the year with four digits`);
     return isRealDate(y, mo, d)
       ? ok(`${y}-${pad(mo)}-${pad(d)}`)
-      : bad(`${cell} is not a real calendar date (read as ${order === 'MDY' ? 'month/day/year' : 'day/month/year'})`);
+      : bad(
+          `${cell} is not a real calendar date (read as ${order === 'MDY' ? 'month/day/year' : 'day/month/year'})`,
+        );
   }
   if (/^\d{4,5}(\.\d+)?$/.test(text)) {
     const serial = Math.floor(Number(text));
     // 1 Jan 1900 .. 31 Dec 2099: anything else is not a date a clinic wrote.
     if (serial > 60 && serial < 73051) return ok(excelSerialToDate(serial));
   }
-  return bad(`${cell} is not a date (use 2026-03-07, ${order === 'MDY' ? '3/7/2026 for March 7' : '7/3/2026 for 7 March'}, or an Excel date)`);
+  return bad(
+    `${cell} is not a date (use 2026-03-07, ${order === 'MDY' ? '3/7/2026 for March 7' : '7/3/2026 for 7 March'}, or an Excel date)`,
+  );
 }
 
 /** "1,500.5" → 1500.5. A decimal comma is not accepted: "1,5" would be ambiguous with a thousands separator. */
@@ -63,7 +69,10 @@ function parseNumber(text: string): number | null {
 function splitUnit(cell: string): { number: number | null; unit: string } {
   const m = /^\s*([\d.,]+)\s*(.*?)\s*$/.exec(cell);
   if (!m) return { number: null, unit: '' };
-  return { number: parseNumber(m[1]!), unit: m[2]!.toLowerCase().replace(/\s+/g, '').replace('µ', 'mc').replace('μ', 'mc') };
+  return {
+    number: parseNumber(m[1]!),
+    unit: m[2]!.toLowerCase().replace(/\s+/g, '').replace('µ', 'mc').replace('μ', 'mc'),
+  };
 }
 
 /** A concentration in ng/mL from "2000", "2000 mcg/ml", "2 mg/mL"; a bare number is in the drug's dose unit per mL. */
@@ -81,7 +90,14 @@ export function parseDailyDose(cell: string, doseUnit: 'mcg' | 'mg'): Parsed<num
   const { number, unit } = splitUnit(cell);
   if (number == null) return bad(`${cell} is not a daily dose (write e.g. 400 mcg/day)`);
   const u = unit.replace(/\/(24h|d)$/, '/day');
-  const factor: Record<string, number> = { mcg: 1, 'mcg/day': 1, ug: 1, 'ug/day': 1, mg: 1000, 'mg/day': 1000 };
+  const factor: Record<string, number> = {
+    mcg: 1,
+    'mcg/day': 1,
+    ug: 1,
+    'ug/day': 1,
+    mg: 1000,
+    'mg/day': 1000,
+  };
   const perUnit = u === '' ? (doseUnit === 'mg' ? 1000 : 1) : factor[u];
   if (perUnit === undefined) return bad(`${cell}: the unit must be mcg/day or mg/day`);
   return ok(Math.round(number * perUnit * 1000) / 1000);
@@ -123,7 +139,9 @@ export interface ModelOption {
 /** A pump model from its model number ("8637-40", "SynchroMed II 8637-40"); a name alone only when one model has it. */
 export function matchModel(cell: string, models: readonly ModelOption[]): Parsed<ModelOption> {
   const c = squash(cell);
-  const byNumber = models.filter((m) => c.endsWith(squash(m.modelNumber)) || c.includes(squash(m.modelNumber)));
+  const byNumber = models.filter(
+    (m) => c.endsWith(squash(m.modelNumber)) || c.includes(squash(m.modelNumber)),
+  );
   if (byNumber.length === 1) return ok(byNumber[0]!);
   const byName = models.filter((m) => c === squash(m.name) || c === squash(`${m.manufacturer} ${m.name}`));
   if (byNumber.length === 0 && byName.length === 1) return ok(byName[0]!);
@@ -155,7 +173,9 @@ export function matchDrug(cell: string, drugs: readonly DrugOption[]): Parsed<Dr
   if (generic.length === 1) return ok(generic[0]!);
   const candidates = prefix.length > 1 ? prefix : generic;
   if (candidates.length > 1)
-    return bad(`${cell} fits more than one product: write which (${candidates.map((d) => d.product).join(' or ')})`);
+    return bad(
+      `${cell} fits more than one product: write which (${candidates.map((d) => d.product).join(' or ')})`,
+    );
   return bad(`${cell} is not a drug product of the catalogue (${drugs.map((d) => d.product).join(', ')})`);
 }
 
@@ -165,7 +185,10 @@ export interface PhysicianOption {
 }
 
 /** A physician of the clinic by name, ignoring case, titles and "Family, Given" order. */
-export function matchPhysician(cell: string, physicians: readonly PhysicianOption[]): Parsed<PhysicianOption> {
+export function matchPhysician(
+  cell: string,
+  physicians: readonly PhysicianOption[],
+): Parsed<PhysicianOption> {
   const words = (s: string) =>
     s
       .toLowerCase()

@@ -1,0 +1,20 @@
+import { getDb } from '@/db';
+import { saveMapping, savedMapping } from '@/db/queries/patients-import';
+import { importMappingSchema } from '@/lib/import';
+import { api } from '@/lib/server/api';
+
+export const dynamic = 'force-dynamic';
+
+/** The clinic's saved mapping (the last import's, or one saved here), or null. */
+export const GET = api({ permission: 'patients:import' }, async ({ staff }) => ({
+  mapping: savedMapping(getDb(), staff.clinicId),
+}));
+
+/** Saves a mapping for the clinic's next file without importing (audited). */
+export const PUT = api(
+  { permission: 'patients:import', body: importMappingSchema },
+  async ({ staff, body }) => {
+    saveMapping(getDb(), staff, body);
+    return { mapping: body };
+  },
+);
