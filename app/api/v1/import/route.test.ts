@@ -15,19 +15,19 @@ const NOW = Date.parse('2026-03-10T15:00:00Z'); // Tue 10 Mar 2026, 10:00 in Chi
 
 let ctx: ApiTestContext;
 const fixture = (name: string) =>
-  fs.readFileSync(path.join(import.meta.dirname, '../../../../tests/fixtures/import', name));
+  new Uint8Array(fs.readFileSync(path.join(import.meta.dirname, '../../../../tests/fixtures/import', name)));
 
 type Handler = (
   request: NextRequest,
   context: { params: Promise<Record<string, string>> },
 ) => Promise<Response>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON answers
 async function send(
   handler: Handler,
   token: string,
-  file: { name: string; data: Buffer | string } | null,
+  file: { name: string; data: Uint8Array<ArrayBuffer> | string } | null,
   mapping?: ImportMapping,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON answers
 ): Promise<{ status: number; body: any }> {
   const form = new FormData();
   if (file) form.set('file', new File([file.data], file.name));
@@ -67,6 +67,8 @@ beforeAll(() => {
 });
 afterAll(() => vi.useRealTimers());
 
+const text = (name: string) =>
+  fs.readFileSync(path.join(import.meta.dirname, '../../../../tests/fixtures/import', name), 'utf8');
 const clean = () => ({ name: 'clinic.csv', data: fixture('clean.csv') });
 const messy = () => ({ name: 'messy.csv', data: fixture('messy.csv') });
 
@@ -89,7 +91,7 @@ describe('importing a clinic spreadsheet', () => {
     const none = await send(dryRun, ctx.tokens.nurse, null);
     expect(none.status).toBe(400);
     expect(none.body.fields.file).toMatch(/CSV or XLSX/);
-    const csv = fixture('clean.csv').toString('utf8');
+    const csv = text('clean.csv');
     const mapping = mappingOf(csv);
     const res = await send(dryRun, ctx.tokens.nurse, clean(), {
       ...mapping,
@@ -101,7 +103,7 @@ describe('importing a clinic spreadsheet', () => {
 
   it('a dry run of the messy file reports every problem by row and column and writes nothing', async () => {
     const before = counts();
-    const csv = fixture('messy.csv').toString('utf8');
+    const csv = text('messy.csv');
     const res = await send(dryRun, ctx.tokens.nurse, messy(), mappingOf(csv));
     expect(res.status).toBe(200);
     expect(counts()).toEqual(before);
@@ -138,7 +140,7 @@ describe('importing a clinic spreadsheet', () => {
 
   it('an import with any problem writes nothing (422 with the report)', async () => {
     const before = counts();
-    const csv = fixture('messy.csv').toString('utf8');
+    const csv = text('messy.csv');
     const res = await send(importFile, ctx.tokens.nurse, messy(), mappingOf(csv));
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(/Nothing was imported: 6 of 6 rows/);
@@ -146,7 +148,7 @@ describe('importing a clinic spreadsheet', () => {
   });
 
   it('a clean file: the dry run shows what will be created, the import creates it with forecasts, audited, and saves the mapping', async () => {
-    const csv = fixture('clean.csv').toString('utf8');
+    const csv = text('clean.csv');
     const mapping = mappingOf(csv);
     const before = counts();
     const dry = await send(dryRun, ctx.tokens.nurse, clean(), mapping);
@@ -195,7 +197,7 @@ describe('importing a clinic spreadsheet', () => {
   });
 
   it('re-importing the same file creates nothing twice: every row is already present', async () => {
-    const csv = fixture('clean.csv').toString('utf8');
+    const csv = text('clean.csv');
     const before = counts();
     const res = await send(importFile, ctx.tokens.nurse, clean(), mappingOf(csv));
     expect(res.status).toBe(201);
@@ -242,7 +244,7 @@ describe('importing a clinic spreadsheet', () => {
   });
 
   it('saves a mapping on its own, audited, and the next preview starts from it', async () => {
-    const csv = fixture('messy.csv').toString('utf8');
+    const csv = text('messy.csv');
     const mapping: ImportMapping = {
       ...mappingOf(csv),
       dateOrder: 'DMY',
