@@ -7,7 +7,7 @@ import * as s from '@/db/schema';
 import { guessMapping, type ImportMapping } from '@/lib/import';
 import { setupApiTest, type ApiTestContext } from '@/tests/api';
 import { POST as dryRun } from './dry-run/route';
-import { GET as getMapping, PUT as putMapping } from './mapping/route';
+import { GET as getMapping, POST as postMapping } from './mapping/route';
 import { POST as preview } from './preview/route';
 import { POST as importFile } from './route';
 
@@ -251,11 +251,11 @@ describe('importing a clinic spreadsheet', () => {
       defaultSpasticityOrigin: 'cerebral',
     };
     const req = new NextRequest(new URL('/api/v1/import/mapping', 'http://localhost:3000'), {
-      method: 'PUT',
+      method: 'POST',
       headers: { authorization: `Bearer ${ctx.tokens.nurse}`, 'content-type': 'application/json' },
       body: JSON.stringify(mapping),
     });
-    expect((await putMapping(req, { params: Promise.resolve({}) })).status).toBe(200);
+    expect((await postMapping(req, { params: Promise.resolve({}) })).status).toBe(201);
     const got = await getMapping(
       new NextRequest(new URL('/api/v1/import/mapping', 'http://localhost:3000'), {
         headers: { authorization: `Bearer ${ctx.tokens.nurse}` },

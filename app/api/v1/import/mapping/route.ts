@@ -11,7 +11,7 @@ export const GET = api({ permission: 'patients:import' }, async ({ staff }) => (
 }));
 
 /** Saves a mapping for the clinic's next file without importing (audited). */
-export const PUT = api(
+export const POST = api(
   { permission: 'patients:import', body: importMappingSchema },
   async ({ staff, body }) => {
     saveMapping(getDb(), staff, body);
