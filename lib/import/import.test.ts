@@ -160,6 +160,13 @@ describe('reading a clinic spreadsheet', () => {
       program: { drugId: 1, concentrationNgPerMl: 2_000_000, doseMcgPerDay: 400, mode: 'simple' },
       initialFill: { date: '2026-02-24', volumeMl: 38 },
     });
+    expect(first!.summary).toEqual({
+      mrn: 'X-1',
+      name: 'Doe, Jane',
+      pump: 'SynchroMed II 8637-40 #NGV9',
+      drug: 'Lioresal Intrathecal 2000 mcg/ml, 400 mcg/day',
+      lastRefill: '2026-02-24, 38 mL',
+    });
     expect(second!.input).toMatchObject({
       patient: { mrn: 'X-2', dateOfBirth: '1980-01-02' },
       program: { drugId: 2, concentrationNgPerMl: 1_000_000 },

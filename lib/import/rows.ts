@@ -264,7 +264,7 @@ function prepareRow(
       name: givenName || familyName ? `${familyName}, ${givenName}` : cellOf('name'),
       pump: model ? `${model.name} ${model.modelNumber} #${cellOf('serial')}` : cellOf('pumpModel'),
       drug: drug
-        ? `${drug.product} ${cellOf('concentration')}, ${dose ?? ''}${dose != null ? ' mcg/day' : ''}`
+        ? `${drug.product} ${cellOf('concentration')}${dose != null ? `, ${dose} mcg/day` : ''}`
         : cellOf('drug'),
       lastRefill: fillDate ? `${fillDate}, ${fillVolume ?? '?'} mL` : cellOf('lastRefillDate'),
     },
