@@ -314,5 +314,6 @@ describe('preparing rows', () => {
       pump: { modelId: 5, flowMlPerDay: 1 },
       program: { mode: 'constant-flow', concentrationNgPerMl: 10_000_000 },
     });
+    expect(row!.summary.drug).toBe('Infumorph (preservative-free morphine) 10 mg/mL');
   });
 });
