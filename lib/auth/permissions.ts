@@ -9,6 +9,11 @@ export const permissions = {
   'patients:read': ['physician', 'nurse', 'front-desk'],
   /** Add or edit patients and pumps (demographics, explant, replace). */
   'patients:write': ['physician', 'nurse'],
+  /**
+   * Import a clinic's spreadsheet of patients and pumps (docs/import.md): the clinical staff who add patients one by
+   * one. Not admins: the dry run shows every row's clinical record, and admins read none (docs/security.md).
+   */
+  'patients:import': ['physician', 'nurse'],
   'refills:write': ['physician', 'nurse'],
   'programs:write': ['physician'],
   'appointments:write': ['physician', 'nurse', 'front-desk'],
