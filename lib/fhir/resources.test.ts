@@ -149,7 +149,7 @@ describe('Patient, Device, Appointment, Flag', () => {
   });
 
   it('the validator is real: it rejects a resource that breaks R4', () => {
-    expect(fhirIssues({ ...patient, birthDate: '07/03/1964' } as Resource).join()).toMatch(/birthDate/);
+    expect(fhirIssues({ ...patient, birthDate: '07/03/1964' }).join()).toMatch(/birthDate/);
     expect(fhirIssues({ resourceType: 'Flag', status: 'open', code: { text: 'x' }, subject: { reference: 'Patient/2' } } as unknown as Resource).join()).toMatch(/status/);
     // Codes bound `required` inside data types and backbone elements are checked too.
     expect(fhirIssues({ ...patient, telecom: [{ system: 'mobile', value: '1' }] } as unknown as Resource).join()).toMatch(/telecom\.system/);

@@ -161,10 +161,10 @@ describe('FHIR API authorization and audit', () => {
     const anonymous = await searchOf('Patient', '', '');
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'login' }] });
-    const admin = await searchOf('Patient', '', demoTokens.admin!);
+    const admin = await searchOf('Patient', '', demoTokens.admin);
     expect(admin.status).toBe(403);
     expect(admin.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
-    const desk = await searchOf('Patient', '', demoTokens['front-desk']!);
+    const desk = await searchOf('Patient', '', demoTokens['front-desk']);
     expect(desk.status).toBe(200);
   });
 
@@ -199,7 +199,7 @@ describe('FHIR API authorization and audit', () => {
 
   it('records a clinic-wide search with its query and count', async () => {
     const desk = ctx.db.select().from(s.users).where(and(eq(s.users.clinicId, demoClinicId), eq(s.users.role, 'front-desk'))).get()!;
-    const res = await searchOf('Device', '?status=active', demoTokens['front-desk']!);
+    const res = await searchOf('Device', '?status=active', demoTokens['front-desk']);
     const row = ctx.db
       .select()
       .from(s.auditLog)
