@@ -12,6 +12,7 @@ import {
   searchsetBundle,
   toNdjson,
 } from './resources';
+import { capabilityStatement } from './capability';
 import { parseSearch } from './search';
 import type { FhirProgramRecord } from './types';
 
@@ -191,5 +192,16 @@ describe('search parameters', () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect(Object.keys((error as ValidationError).fields)).toEqual([field]);
     }
+  });
+});
+
+describe('CapabilityStatement', () => {
+  it('is valid and lists every served type with its search parameters and $export', () => {
+    const cs = capabilityStatement('https://h/api/fhir/r4', '2026-03-10');
+    expect(fhirIssues(cs)).toEqual([]);
+    const rest = cs.rest![0]!;
+    expect(rest.resource!.map((r) => r.type)).toEqual(['Patient', 'Device', 'MedicationRequest', 'Appointment', 'Flag']);
+    expect(rest.resource!.find((r) => r.type === 'Device')!.searchParam!.map((p) => p.name)).toEqual(['_id', 'patient', 'status']);
+    expect(rest.operation![0]!.name).toBe('export');
   });
 });

@@ -20,7 +20,8 @@ export const DEFAULT_COUNT = 100;
 export const MAX_COUNT = 1000;
 
 const common = ['_id', '_count', '_offset', '_format'] as const;
-const byType: Record<FhirResourceType, readonly string[]> = {
+/** The search parameters of each type, beyond the common `_id`, `_count`, `_offset` and `_format`. */
+export const searchParams: Record<FhirResourceType, readonly string[]> = {
   Patient: ['identifier', 'name', 'family', 'given', 'birthdate'],
   Device: ['patient', 'status'],
   MedicationRequest: ['patient', 'subject'],
@@ -66,7 +67,7 @@ function integerParam(raw: string | null, field: string, min: number, max: numbe
 
 /** Parses a search's query string for `type`; ValidationError naming the parameter when it is not allowed. */
 export function parseSearch(type: FhirResourceType, params: URLSearchParams): FhirSearch {
-  const allowed = new Set<string>([...common, ...byType[type]]);
+  const allowed = new Set<string>([...common, ...searchParams[type]]);
   for (const key of new Set(params.keys())) {
     if (!allowed.has(key)) {
       throw new ValidationError(
