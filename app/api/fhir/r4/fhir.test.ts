@@ -14,6 +14,7 @@ import { fhirIssues } from '@/tests/fhir-validator';
 import { GET as exportAll } from './$export/route';
 import { GET as read } from './[type]/[id]/route';
 import { GET as search } from './[type]/route';
+import { GET as metadata } from './metadata/route';
 
 let ctx: ApiTestContext;
 let demoClinicId: number;
@@ -166,6 +167,13 @@ describe('FHIR API authorization and audit', () => {
     expect(admin.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
     const desk = await searchOf('Patient', '', demoTokens['front-desk']);
     expect(desk.status).toBe(200);
+  });
+
+  it('serves its CapabilityStatement without credentials (it holds no clinic data)', async () => {
+    const res = await call(metadata, { url: '/api/fhir/r4/metadata' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1' });
+    expectValid(res.body as Resource);
   });
 
   it('shows nothing of another clinic: its patient is 404 and a search for it is empty', async () => {
