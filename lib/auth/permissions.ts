@@ -24,6 +24,8 @@ export const permissions = {
   'settings:read': ['admin', 'physician', 'nurse', 'front-desk'],
   'staff:manage': ['admin'],
   'audit:read': ['admin'],
+  /** Download the whole clinic (ZIP of CSV files) and the database backup, to move out or keep a copy (issue 17). */
+  'clinic:export': ['admin'],
   'tokens:own': ['admin', 'physician', 'nurse', 'front-desk'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
