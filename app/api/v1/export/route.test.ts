@@ -27,8 +27,8 @@ async function download(token: string | undefined): Promise<{ status: number; fi
   return { status: 200, files: Object.fromEntries(Object.entries(zip).map(([k, v]) => [k, strFromU8(v)])), headers: response.headers, body: null };
 }
 
-const rowsOf = (csv: string) => parse(csv, { columns: true, bom: true }) as Record<string, string>[];
-const headerOf = (csv: string) => (parse(csv, { bom: true, to_line: 1 }) as string[][])[0];
+const rowsOf = (csv: string): Record<string, string>[] => parse<Record<string, string>>(csv, { columns: true, bom: true });
+const headerOf = (csv: string): string[] => Object.keys(parse<Record<string, string>>(csv, { columns: true, bom: true, to_line: 2 })[0] ?? {});
 
 beforeAll(() => {
   ctx = setupApiTest();
