@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { getDb } from '@/db';
 import { audit, listAudit } from '@/db/queries/audit';
+import { spreadsheetSafe, type ExportValue } from '@/lib/export/clinic-zip';
 import { api } from '@/lib/server/api';
 import { auditFilterFrom } from '@/lib/server/audit-filter';
 
@@ -12,12 +13,8 @@ export const GET = api({ permission: 'audit:read' }, async ({ staff, request }) 
   const filter = auditFilterFrom(db, staff.clinicId, request.nextUrl.searchParams);
   const { rows } = listAudit(db, staff.clinicId, { ...filter, limit: 100_000, offset: 0 });
   audit(db, { id: staff.id, name: staff.name, clinicId: staff.clinicId }, 'export', 'audit-log', null, null, { rows: rows.length });
-  const safe = (v: unknown) => {
-    const text = v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  };
   const csv = stringify(
-    rows.map((r) => [new Date(r.at).toISOString(), r.actorLabel, r.actorId, r.action, r.entity, r.entityId, r.before, r.after].map(safe)),
+    rows.map((r) => [new Date(r.at).toISOString(), r.actorLabel, r.actorId, r.action, r.entity, r.entityId, r.before, r.after].map((v) => spreadsheetSafe(v as ExportValue))),
     { header: true, columns: ['at', 'actor', 'actor_id', 'action', 'entity', 'entity_id', 'before', 'after'] },
   );
   return new Response(csv, {
