@@ -8,6 +8,7 @@ import { formatInstant } from '@/lib/format';
 import { auditFilterFrom } from '@/lib/server/audit-filter';
 import { eq } from 'drizzle-orm';
 import { clinics } from '@/db/schema';
+import { ClinicExport } from '../_components/clinic-export';
 
 export const metadata = { title: 'Audit trail' };
 
@@ -122,6 +123,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         </span>
         {filter.page * 100 < total && <Link href={`?${qs.toString()}&page=${filter.page + 1}`}>Older →</Link>}
       </nav>
+      <ClinicExport />
     </>
   );
 }
