@@ -17,6 +17,7 @@ import { audit } from '@/db/queries/audit';
 import { loadFhirRecords, patientOfResource } from '@/db/queries/fhir';
 import { recordPatientView } from '@/db/queries/patients';
 import { api } from './api';
+import { requestOrigin } from './origin';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
@@ -29,10 +30,9 @@ export function fhirResponse(resource: Resource, init: ResponseInit = {}): Respo
   });
 }
 
-/** The base URL of this FHIR server as the client reached it, for Bundle fullUrls and links. */
+/** The base URL of this FHIR server (PUBLIC_URL, else as the client reached it), for Bundle fullUrls and links. */
 export function fhirBase(request: NextRequest): string {
-  const url = request.nextUrl;
-  return `${url.origin}/api/fhir/r4`;
+  return `${requestOrigin(request.headers)}/api/fhir/r4`;
 }
 
 /** api() for FHIR routes: its authorization, then any `{ error }` answer turned into an OperationOutcome. */
