@@ -29,6 +29,8 @@ export const permissions = {
   'settings:read': ['admin', 'physician', 'nurse', 'front-desk'],
   'staff:manage': ['admin'],
   'audit:read': ['admin'],
+  /** Download the whole clinic (ZIP of CSV files) and the database backup, to move out or keep a copy (issue 17). */
+  'clinic:export': ['admin'],
   'tokens:own': ['admin', 'physician', 'nurse', 'front-desk'],
   /** One's own password (and, with it, leaving a temporary password behind). */
   'account:own': ['admin', 'physician', 'nurse', 'front-desk'],

@@ -7,6 +7,7 @@ import { requirePageStaff } from '@/lib/auth/session';
 import { ValidationError } from '@/lib/errors';
 import { formatInstant } from '@/lib/format';
 import { auditFilterFrom } from '@/lib/validation/audit-filter';
+import { ClinicExport } from '../_components/clinic-export';
 
 export const metadata = { title: 'Audit trail' };
 
@@ -121,6 +122,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         </span>
         {filter.page * 100 < total && <Link href={`?${qs.toString()}&page=${filter.page + 1}`}>Older →</Link>}
       </nav>
+      <ClinicExport />
     </>
   );
 }

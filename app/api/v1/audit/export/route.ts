@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { getDb } from '@/db';
 import { audit, listAudit } from '@/db/queries/audit';
 import { clinicTimeZone } from '@/db/queries/clinics';
+import { spreadsheetSafe, type ExportValue } from '@/lib/export/clinic-zip';
 import { api } from '@/lib/http/api';
 import { requestNow } from '@/lib/clock';
 import { auditFilterFrom } from '@/lib/validation/audit-filter';
@@ -14,12 +15,8 @@ export const GET = api({ permission: 'audit:read' }, async ({ staff, request }) 
   const filter = auditFilterFrom(request.nextUrl.searchParams, clinicTimeZone(db, staff.clinicId));
   const { rows } = listAudit(db, staff.clinicId, { ...filter, limit: 100_000, offset: 0 });
   audit(db, { id: staff.id, name: staff.name, clinicId: staff.clinicId }, 'export', 'audit-log', null, null, { rows: rows.length });
-  const safe = (v: unknown) => {
-    const text = v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-    return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  };
   const csv = stringify(
-    rows.map((r) => [new Date(r.at).toISOString(), r.actorLabel, r.actorId, r.action, r.entity, r.entityId, r.before, r.after].map(safe)),
+    rows.map((r) => [new Date(r.at).toISOString(), r.actorLabel, r.actorId, r.action, r.entity, r.entityId, r.before, r.after].map((v) => spreadsheetSafe(v as ExportValue))),
     { header: true, columns: ['at', 'actor', 'actor_id', 'action', 'entity', 'entity_id', 'before', 'after'] },
   );
   return new Response(csv, {

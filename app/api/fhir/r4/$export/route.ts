@@ -1,0 +1,13 @@
+import { getDb } from '@/db';
+import { requestNow } from '@/lib/clock';
+import { bulkExportResponse, exportTypes, fhirApi } from '@/lib/http/fhir';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * The whole clinic as FHIR NDJSON in one download (`?_type=Patient,Device` to choose types): a synchronous
+ * form of FHIR Bulk Data's $export, sized for one clinic (docs/fhir.md).
+ */
+export const GET = fhirApi('patients:read', async ({ staff, request }) => {
+  return bulkExportResponse(getDb(), staff, exportTypes(request.nextUrl.searchParams.get('_type')), requestNow());
+});
