@@ -299,7 +299,7 @@ test('two nurses edit the same patient at once: the second save is refused and t
   // Reloading drops the stale draft and shows Sam's phone number; Nora then makes her edit again and it saves.
   await alert.getByRole('button', { name: 'Reload the record' }).click();
   await expect(page.getByRole('form', { name: 'Edit patient details' })).toHaveCount(0);
-  await expect(page.getByText(phone)).toBeVisible();
+  await expect(page.getByText(phone, { exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Edit details and risk flags' }).click();
   await page.getByRole('form', { name: 'Edit patient details' }).getByLabel('Caregiver name').fill(caregiver);
   await page.getByRole('button', { name: 'Save details' }).click();
