@@ -108,7 +108,11 @@ describe('an oversized body is refused as it streams', () => {
       pump();
     });
     expect(outcome.status).toBe(413);
-    expect(outcome.sent).toBeLessThan(total / 10);
+    // `sent` counts what the client handed to its socket, which includes what both kernels' socket buffers hold
+    // while the 413 travels back (loopback buffers auto-tune to several MiB each, 11 MiB was seen in CI): so the
+    // bound is a quarter of the upload, still far from reading 100 MB in full. The server itself reads at most
+    // the limit plus one more limit's worth before it closes (refuseTooLarge), and the handler never runs.
+    expect(outcome.sent).toBeLessThan(total / 4);
     expect(run.stdout()).not.toContain('HANDLER');
   });
 
