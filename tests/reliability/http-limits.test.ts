@@ -108,11 +108,11 @@ describe('an oversized body is refused as it streams', () => {
       pump();
     });
     expect(outcome.status).toBe(413);
-    // `sent` counts what the client handed to its socket, which includes what both kernels' socket buffers hold
-    // while the 413 travels back (loopback buffers auto-tune to several MiB each, 11 MiB was seen in CI): so the
-    // bound is a quarter of the upload, still far from reading 100 MB in full. The server itself reads at most
-    // the limit plus one more limit's worth before it closes (refuseTooLarge), and the handler never runs.
-    expect(outcome.sent).toBeLessThan(total / 4);
+    // The upload was cut off: the 413 came, and the connection closed, before the client had sent it all. (How
+    // much the client had handed to its socket by then depends on both kernels' socket buffers, which auto-tune
+    // on loopback to tens of MiB: 11 and 34 MiB were seen in CI, so no tighter bound holds on every machine.
+    // A server that read the body in full before answering would let the client send all 100 MB.)
+    expect(outcome.sent).toBeLessThan(total);
     expect(run.stdout()).not.toContain('HANDLER');
   });
 
