@@ -142,6 +142,9 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
 
   let sqlite: Database.Database;
   try {
+    // A new database file is readable by the server's user only (it holds patient records and password hashes);
+    // SQLite gives its -wal and -shm files the database file's permissions. An existing file keeps its own.
+    if (!fs.existsSync(absolute)) fs.closeSync(fs.openSync(absolute, 'a', 0o600));
     sqlite = new Database(absolute, { timeout: BUSY_TIMEOUT_MS });
     sqlite.pragma('journal_mode = WAL');
     // FULL: every commit is on disk when it is acknowledged, a power cut included (docs/decisions/012-durability.md).
