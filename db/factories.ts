@@ -73,6 +73,7 @@ export interface PatientFactoryInput {
   phone?: string;
   caregiverName?: string;
   caregiverPhone?: string;
+  allergies?: string;
 }
 
 export function createPatient(db: Tx, input: PatientFactoryInput): s.Patient {
@@ -92,6 +93,7 @@ export function createPatient(db: Tx, input: PatientFactoryInput): s.Patient {
     phone: input.phone ?? '',
     caregiverName: input.caregiverName ?? '',
     caregiverPhone: input.caregiverPhone ?? '',
+    allergies: input.allergies ?? '',
   });
 }
 

@@ -82,6 +82,12 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
         <Link href="/" className="button secondary">
           Clear
         </Link>
+        <a className="button secondary" href={`/api/v1/worklist/export?${exportQuery(filter)}`} download>
+          Download CSV
+        </a>
+        <Link className="button secondary" href="/day-sheet">
+          Today’s day sheet
+        </Link>
       </form>
       {!parsed.success && (
         <p role="alert" className="error">
@@ -92,4 +98,11 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
       <WorklistTable filter={filter} />
     </HydrationBoundary>
   );
+}
+
+/** The filter as the CSV export's query string (every row the filter selects: no page). */
+function exportQuery(filter: Record<string, string | number | undefined>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== '' && k !== 'page' && k !== 'pageSize') qs.set(k, String(v));
+  return qs.toString();
 }

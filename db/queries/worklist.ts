@@ -47,6 +47,8 @@ export interface WorklistRow {
   patientId: number;
   mrn: string;
   patientName: string;
+  /** The patient's phone, to call from the row. */
+  phone: string;
   physicianName: string | null;
   pumpLabel: string;
   /** The tier (chip): never milder than the time-driven status nor than the worst open alert. */
@@ -171,6 +173,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
       mrn: s.patients.mrn,
       givenName: s.patients.givenName,
       familyName: s.patients.familyName,
+      phone: s.patients.phone,
       physicianName: s.users.name,
       modelName: s.pumpModels.name,
       modelNumber: s.pumpModels.modelNumber,
@@ -213,6 +216,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
         patientId: r.patientId,
         mrn: r.mrn,
         patientName: `${r.familyName}, ${r.givenName}`,
+        phone: r.phone,
         physicianName: r.physicianName,
         pumpLabel: `${r.modelName} ${r.modelNumber}`,
         status: worklistStatuses[Math.min(r.rank, live)] ?? 'ok',

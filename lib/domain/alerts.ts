@@ -26,6 +26,27 @@ export function discrepancyAlertSeverity(
   return null;
 }
 
+/**
+ * Each alert as a short phrase (reference.md section E), for places with room for a few words: a worklist row,
+ * the day sheet, a button. The alert's message keeps the full sentence with the numbers.
+ */
+export const alertPhrases: Readonly<Record<AlertCode, string>> = {
+  E1: 'Refill overdue',
+  E2: 'Booked after the alarm date',
+  E3: 'No next refill booked',
+  E4: 'Drug past its stability limit',
+  E5: 'Residual volume discrepancy',
+  E7: 'Dose step larger than usual',
+  E8: 'Concentration changed without a bridge bolus',
+  E9: 'Dose outside the usual range',
+  E10: 'Pump near end of life',
+  E12: 'Drug not labelled for this pump',
+  E16: 'Flex dosing across a time change',
+  E17: 'Due date moved off a closed day',
+  E19: 'No oral backup plan recorded',
+  CLOCK: 'Record dated in the future: check the clock',
+};
+
 export function makeAlert(code: AlertCode, severity: Severity, message: string): Alert {
   return { code, severity, message };
 }

@@ -10,6 +10,7 @@ import {
   bridgeBolusVolumeProblem,
   discrepancyAlertSeverity,
   missingPocketFillSafeguards,
+  programmedResidual,
   reservoirAfterRefillMl,
   type RefillVisitInput,
 } from './refill';
@@ -558,5 +559,23 @@ describe('E1 at a refill is about a pump that ran empty, not one left empty', ()
     const r = assessRefillVisit(visit({ state, aspiratedResidualMl: 0 }));
     expect(r.deliveredMl).toBe(0);
     expect(r.alerts.map((a) => a.code)).not.toContain('E1');
+  });
+});
+
+describe('programmedResidual: what the program leaves in the reservoir at an instant (the day sheet, B4)', () => {
+  it('is the fill minus the programmed delivery: 20 − 12 × 0.5 = 14 mL on day 12, and 0 once the fill is used up', () => {
+    expect(programmedResidual(example1(t0), t0 + 12 * DAY).expectedResidualMl).toBeCloseTo(14, 12);
+    expect(programmedResidual(example1(t0), t0 + 45 * DAY)).toMatchObject({ expectedResidualMl: 0, deliveredMl: 20 });
+  });
+
+  it('is the residual the refill assessment expects at the same instant', () => {
+    for (const day of [0, 1, 17.5, 30, 39.9]) {
+      const at = t0 + day * DAY;
+      expect(programmedResidual(example1(t0), at).expectedResidualMl).toBe(assessRefillVisit(visit({ visitAt: at })).expectedResidualMl);
+    }
+  });
+
+  it('refuses an instant before the last refill', () => {
+    expect(() => programmedResidual(example1(t0), t0 - 1)).toThrow(InvalidInputError);
   });
 });

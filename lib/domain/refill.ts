@@ -20,7 +20,7 @@ import {
   DOSE_STEP_LIMITS_PCT,
   SMALL_RESERVOIR_MAX_ML,
 } from './policy';
-import { checkInstant, checkNonNegative, checkPositive, compileSchedule, versionAt } from './program';
+import { checkInstant, checkNonNegative, checkPositive, compileSchedule, versionAt, type Schedule } from './program';
 import type { Alert, ClinicPolicy, EpochMs, ForecastInput, SpasticityOrigin } from './types';
 import { isOverfill } from './volumes';
 
@@ -141,6 +141,30 @@ export interface RefillAssessment {
 /** E5's severity for a flagged residual has one home, beside the other alert rules. */
 export { discrepancyAlertSeverity };
 
+/**
+ * What the reservoir should hold at `at` by the program (B4): the fill minus the programmed delivery since the last
+ * refill, plus `patientBolusesTaken` boluses at the dose in effect then. The one home of the expected residual: the
+ * refill assessment, the refill form's live check and the day sheet all read it from here.
+ */
+export function programmedResidual(
+  state: RefillVisitInput['state'],
+  at: EpochMs,
+  patientBolusesTaken = 0,
+): { deliveredMl: number; expectedResidualMl: number; schedule: Schedule } {
+  const schedule = compileSchedule(state, 'programmed');
+  if (at < schedule.t0) {
+    throw new InvalidInputError('visitAt', 'The visit is before the last refill', {
+      pumpId: state.pumpId,
+      visitAt: at,
+      lastRefillAt: schedule.t0,
+    });
+  }
+  const fill = state.lastRefill.volumeMl;
+  const bolusMl = patientBolusesTaken * versionAt(schedule, at).patientBolusMl;
+  const deliveredMl = Math.min(fill, consumedUntil(schedule, at) + bolusMl);
+  return { deliveredMl, expectedResidualMl: fill - deliveredMl, schedule };
+}
+
 export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
   const { state } = v;
   const pumpId = state.pumpId;
@@ -168,18 +192,8 @@ export function assessRefillVisit(v: RefillVisitInput): RefillAssessment {
   const cNew = checkPositive(v.newConcentrationMcgPerMl, 'newConcentrationMcgPerMl', ctx);
   const bolusesTaken = checkNonNegative(v.patientBolusesTaken ?? 0, 'patientBolusesTaken', ctx);
 
-  const schedule = compileSchedule(state, 'programmed');
-  if (visitAt < schedule.t0) {
-    throw new InvalidInputError('visitAt', 'The visit is before the last refill', {
-      ...ctx,
-      visitAt,
-      lastRefillAt: schedule.t0,
-    });
-  }
+  const { deliveredMl, expectedResidualMl, schedule } = programmedResidual(state, visitAt, bolusesTaken);
   const fill = state.lastRefill.volumeMl;
-  const bolusMl = bolusesTaken * versionAt(schedule, visitAt).patientBolusMl;
-  const deliveredMl = Math.min(fill, consumedUntil(schedule, visitAt) + bolusMl);
-  const expectedResidualMl = fill - deliveredMl;
   const discrepancyMl = expectedResidualMl - aspirated;
   const toleranceMl = discrepancyToleranceMl(deliveredMl, reservoir, state.clinic);
   const flag: DiscrepancyFlag =

@@ -11,6 +11,14 @@ export interface RiskFlags {
   riskHearingImpaired: boolean;
 }
 
+/** What each risk flag means, in the words the patient record, the day sheet and the lists use. */
+export const riskFlagLabels: Readonly<Record<keyof RiskFlags, string>> = {
+  riskInjuryT6OrAbove: 'Spinal cord injury at T6 or above',
+  riskCommunication: 'Communication difficulty',
+  riskPriorWithdrawal: 'Prior baclofen withdrawal',
+  riskHearingImpaired: 'Hearing impaired (may not hear the pump alarm)',
+};
+
 /**
  * E13, the high-risk intrathecal baclofen patient: spinal cord injury at T6 or above, communication difficulty, or
  * a prior withdrawal (reference.md E13; boxed warning "special attention" list, S1, S2). It raises the severity of

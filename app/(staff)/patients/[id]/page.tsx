@@ -25,7 +25,7 @@ import {
   doseText,
   flagLabels,
   modeLabels,
-  riskFlagLabels,
+  riskFlagsSet,
   signedMl,
   signedPct,
 } from './_components/labels';
@@ -67,7 +67,7 @@ export default async function PatientPage({ params }: { params: Params }) {
   }
   recordPatientView(db, staff, detail.patient.id, now);
   const { patient, clinic, pumps, today } = detail;
-  const risks = riskFlagLabels(patient);
+  const risks = riskFlagsSet(patient);
   const highRisk = isHighRiskPatient(patient);
   const active = pumps.filter((p) => p.status === 'active');
   const explanted = pumps.filter((p) => p.status === 'explanted');

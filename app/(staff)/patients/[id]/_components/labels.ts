@@ -1,4 +1,5 @@
 /** Words and units for the clinical screens, shared by the server page and its client components. Pure. */
+import { riskFlagLabels, type RiskFlags } from '@/lib/domain/risk';
 import { formatConcentration, formatDose } from '@/lib/format';
 
 export type DoseUnit = 'mcg' | 'mg';
@@ -46,21 +47,11 @@ export function signedPct(pct: number | null | undefined): string {
   return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded)} %`;
 }
 
-export interface RiskFlags {
-  riskInjuryT6OrAbove: boolean;
-  riskCommunication: boolean;
-  riskPriorWithdrawal: boolean;
-  riskHearingImpaired: boolean;
-}
+export type { RiskFlags };
 
-/** The boxed-warning "special attention" list (reference.md E0, E13) plus hearing (the pump alarm may be missed). */
-export function riskFlagLabels(p: RiskFlags): string[] {
-  const out: string[] = [];
-  if (p.riskInjuryT6OrAbove) out.push('Spinal cord injury at T6 or above');
-  if (p.riskCommunication) out.push('Communication difficulty');
-  if (p.riskPriorWithdrawal) out.push('Prior baclofen withdrawal');
-  if (p.riskHearingImpaired) out.push('Hearing impaired: may not hear the pump alarm');
-  return out;
+/** The boxed-warning "special attention" list (reference.md E0, E13) set for the patient, plus hearing. The patient's risk flags that are set, in the record's words (lib/domain/risk riskFlagLabels). */
+export function riskFlagsSet(p: RiskFlags): string[] {
+  return (Object.keys(riskFlagLabels) as (keyof RiskFlags)[]).filter((k) => p[k]).map((k) => riskFlagLabels[k]);
 }
 
 /** The multiplier from a dose in mcg to the drug's display unit. */

@@ -8,6 +8,7 @@ import { updatePatient } from '@/lib/query/patients';
 import { refetchAfter } from '@/lib/query/keys';
 import { updatePatientSchema, type UpdatePatientInput } from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
+import { riskFlagLabels, type RiskFlags } from '@/lib/domain/risk';
 
 export interface EditablePatient {
   id: number;
@@ -26,12 +27,7 @@ export interface EditablePatient {
   notes: string;
 }
 
-const flags = [
-  ['riskInjuryT6OrAbove', 'Spinal cord injury at T6 or above'],
-  ['riskCommunication', 'Communication difficulty'],
-  ['riskPriorWithdrawal', 'Prior baclofen withdrawal'],
-  ['riskHearingImpaired', 'Hearing impaired (may not hear the pump alarm)'],
-] as const;
+const flags = Object.entries(riskFlagLabels) as [keyof RiskFlags, string][];
 
 const texts = [
   ['phone', 'Phone', 40],
