@@ -24,6 +24,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         <nav aria-label="Main">
           {can(staff.role, 'patients:read') && <Link href="/">Worklist</Link>}
           {can(staff.role, 'patients:read') && <Link href="/appointments">Appointments</Link>}
+          {can(staff.role, 'patients:read') && <Link href="/patients">Patients</Link>}
           {can(staff.role, 'patients:write') && <Link href="/patients/new">Add patient</Link>}
           {can(staff.role, 'patients:import') && <Link href="/import">Import</Link>}
           {can(staff.role, 'settings:read') && <Link href="/settings">Settings</Link>}

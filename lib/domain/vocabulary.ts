@@ -22,6 +22,7 @@ export type DoseUnit = (typeof doseUnits)[number];
 
 export const spasticityOrigins = ['spinal', 'cerebral', 'other'] as const;
 export type SpasticityOrigin = (typeof spasticityOrigins)[number];
+export const spasticityOriginLabels: Record<SpasticityOrigin, string> = { spinal: 'Spinal', cerebral: 'Cerebral', other: 'Other' };
 
 export const pumpStatuses = ['active', 'explanted'] as const;
 export type PumpStatus = (typeof pumpStatuses)[number];
