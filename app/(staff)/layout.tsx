@@ -25,6 +25,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           {can(staff.role, 'patients:read') && <Link href="/">Worklist</Link>}
           {can(staff.role, 'patients:read') && <Link href="/appointments">Appointments</Link>}
           {can(staff.role, 'patients:read') && <Link href="/patients">Patients</Link>}
+          {can(staff.role, 'patients:read') && <Link href="/reports">Reports</Link>}
           {can(staff.role, 'patients:write') && <Link href="/patients/new">Add patient</Link>}
           {can(staff.role, 'patients:import') && <Link href="/import">Import</Link>}
           {can(staff.role, 'settings:read') && <Link href="/settings">Settings</Link>}

@@ -86,6 +86,63 @@ export interface PumpForecastContext {
   nextAppointment: { id: number; startsAt: number } | null;
 }
 
+/** What the engine needs about a pump, besides its fills and programs. */
+export interface ForecastPumpParts {
+  pump: Pick<s.Pump, 'reservoirUl' | 'alarmUl' | 'flowUlPerDay' | 'implantedOn' | 'eriRecordedOn'>;
+  model: Pick<s.PumpModel, 'kind' | 'maxServiceYears' | 'labeledDrugs'>;
+  patient: Pick<s.Patient, 'riskInjuryT6OrAbove' | 'riskCommunication' | 'riskPriorWithdrawal' | 'backupOralPlan'>;
+  drug: s.Drug;
+}
+
+/**
+ * The engine's input for a pump as it stood at `now`, from its fill (the last one before `now`) and its
+ * program versions (sorted by version; those in effect after the fill are used). The one place this mapping
+ * lives: the worklist's forecasts use it with the last fill, the reports with each earlier fill.
+ */
+export function forecastInputAt(
+  args: ForecastPumpParts & {
+    now: number;
+    policy: ClinicPolicy;
+    fill: ForecastVisit;
+    versions: readonly s.DrugProgram[];
+    nextAppointmentAt: number | null;
+  },
+): ForecastInput {
+  const { now, policy, pump, model, patient, drug, fill, versions } = args;
+  const since = versions.filter((p) => p.supersededAt == null || p.supersededAt > fill.performedAt);
+  const timeline = since.map((p) => programVersion(p, Math.max(p.effectiveAt, fill.performedAt)));
+  // A record dated after now (the server clock stepped back) raises CLOCK in the engine, never an error.
+  const latestRecordAt = Math.max(fill.performedAt, ...since.map((p) => p.effectiveAt));
+  const stabilityDays = fill.kind === 'initial-fill' && drug.initialFillDays != null ? drug.initialFillDays : drug.stabilityDays;
+  return {
+    now,
+    clinic: policy,
+    pump: {
+      kind: model.kind,
+      reservoirMl: toMl(pump.reservoirUl),
+      alarmMl: toMl(pump.alarmUl),
+      flowMlPerDay: pump.flowUlPerDay != null ? toMl(pump.flowUlPerDay) : undefined,
+      implantedOn: pump.implantedOn,
+      maxServiceYears: model.maxServiceYears,
+      eriRecordedOn: pump.eriRecordedOn,
+      labeledDrugs: model.labeledDrugs,
+    },
+    lastRefill: { at: fill.performedAt, volumeMl: toMl(fill.reservoirAfterUl) },
+    drug: {
+      name: drug.name,
+      stabilityDays,
+      usualMaxDoseMcgPerDay:
+        drug.usualMaxDoseNgPerDay != null ? toMcg(drug.usualMaxDoseNgPerDay) : (usualDoseLimits(drug.name)?.usualMaxDoseMcgPerDay ?? null),
+      highestReportedDoseMcgPerDay: usualDoseLimits(drug.name)?.highestReportedDoseMcgPerDay ?? null,
+    },
+    programs: timeline,
+    nextAppointmentAt: args.nextAppointmentAt,
+    latestRecordAt,
+    highRisk: isHighRiskPatient(patient),
+    hasBackupOralPlan: patient.backupOralPlan.trim() !== '',
+  };
+}
+
 /** Loads what the engine needs for the given active pumps (or every active pump of a clinic). */
 export function loadForecastContexts(
   db: Tx,
@@ -206,15 +263,7 @@ export function loadForecastContexts(
     if (!lastVisit || !active) continue; // a pump without a fill or a program has nothing to forecast
     const drug = drugRows.get(active.drugId);
     if (!drug) continue;
-    const since = versions.filter((p) => p.supersededAt == null || p.supersededAt > lastVisit.performedAt);
-    const timeline = since.map((p) => programVersion(p, Math.max(p.effectiveAt, lastVisit.performedAt)));
-    // A record dated after now (the server clock stepped back) raises CLOCK in the engine, never an error.
-    const latestRecordAt = Math.max(lastVisit.performedAt, ...since.map((p) => p.effectiveAt));
     const next = nextByPump.get(pump.id) ?? null;
-    const stabilityDays =
-      lastVisit.kind === 'initial-fill' && drug.initialFillDays != null
-        ? drug.initialFillDays
-        : drug.stabilityDays;
     contexts.push({
       pumpId: pump.id,
       patientId: patient.id,
@@ -223,35 +272,7 @@ export function loadForecastContexts(
       lastVisit,
       drug,
       nextAppointment: next,
-      input: {
-        now,
-        clinic: policy,
-        pump: {
-          kind: model.kind,
-          reservoirMl: toMl(pump.reservoirUl),
-          alarmMl: toMl(pump.alarmUl),
-          flowMlPerDay: pump.flowUlPerDay != null ? toMl(pump.flowUlPerDay) : undefined,
-          implantedOn: pump.implantedOn,
-          maxServiceYears: model.maxServiceYears,
-          eriRecordedOn: pump.eriRecordedOn,
-          labeledDrugs: model.labeledDrugs,
-        },
-        lastRefill: { at: lastVisit.performedAt, volumeMl: toMl(lastVisit.reservoirAfterUl) },
-        drug: {
-          name: drug.name,
-          stabilityDays,
-          usualMaxDoseMcgPerDay:
-            drug.usualMaxDoseNgPerDay != null
-              ? toMcg(drug.usualMaxDoseNgPerDay)
-              : (usualDoseLimits(drug.name)?.usualMaxDoseMcgPerDay ?? null),
-          highestReportedDoseMcgPerDay: usualDoseLimits(drug.name)?.highestReportedDoseMcgPerDay ?? null,
-        },
-        programs: timeline,
-        nextAppointmentAt: next?.startsAt ?? null,
-        latestRecordAt,
-        highRisk: isHighRiskPatient(patient),
-        hasBackupOralPlan: patient.backupOralPlan.trim() !== '',
-      },
+      input: forecastInputAt({ now, policy, pump, model, patient, drug, fill: lastVisit, versions, nextAppointmentAt: next?.startsAt ?? null }),
     });
   }
   return contexts;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addDaysToLocalDate,
   addMonthsToDayNumber,
+  addMonthsToLocalDate,
   dayNumberOf,
   daysBetween,
   formatInstantIso,
@@ -303,5 +304,14 @@ describe('the clinic calendar', () => {
         context: { field: 'holidays', date: '2026-12-31' },
       }),
     );
+  });
+});
+
+describe('addMonthsToLocalDate', () => {
+  it('adds months to a calendar date, clamping to the end of a shorter month, backwards too', () => {
+    expect(addMonthsToLocalDate('2026-12-01', -11)).toBe('2026-01-01');
+    expect(addMonthsToLocalDate('2026-01-31', 1)).toBe('2026-02-28');
+    expect(addMonthsToLocalDate('2028-03-31', -1)).toBe('2028-02-29');
+    expect(addMonthsToLocalDate('2026-11-15', 2)).toBe('2027-01-15');
   });
 });

@@ -231,6 +231,11 @@ export function formatInstantForHumans(at: EpochMs, timeZone: string): string {
   return `${formatDayNumberForHumans(day)} ${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
+/** Adds calendar months to a `YYYY-MM-DD`, clamping to the month's last day (see addMonthsToDayNumber). */
+export function addMonthsToLocalDate(date: LocalDate, months: number): LocalDate {
+  return localDateOfDayNumber(addMonthsToDayNumber(dayNumberOf(date), months));
+}
+
 /**
  * Adds calendar months to a day number, clamping to the month's last day (31 Aug + 6 months = 28/29 Feb).
  * Year and month come from the proleptic Gregorian day count (Hinnant's civil_from_days, the algorithm behind
