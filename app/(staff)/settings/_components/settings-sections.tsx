@@ -317,7 +317,6 @@ export function AppointmentsSection(props: SectionProps) {
 
 /** Idle sign-out and what a patient's calendar feed shows. */
 export function SecuritySection(props: SectionProps) {
-  const { draft, set, fields } = props;
   return (
     <fieldset className="sched-fieldset">
       <legend>Security and privacy</legend>
