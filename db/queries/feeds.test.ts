@@ -406,5 +406,5 @@ describe('the staff feed at 10,000 pumps (issue 16, item 9)', () => {
     const events = cal.getAllSubcomponents('vevent').map((e) => String(e.getFirstPropertyValue('uid')));
     expect(events.filter((u) => u.startsWith('staff-to-arrange-')).length).toBeLessThanOrEqual(7);
     expect(events.some((u) => u.startsWith('staff-appointment-'))).toBe(true);
-  }, 120_000);
+  }, 300_000); // seeding 10,000 patients: ~10 s on a quiet machine, minutes on a loaded one
 });
