@@ -82,8 +82,6 @@ export const clinics = sqliteTable('clinics', {
   dayEndsAt: text('day_ends_at').notNull().default('16:30'),
   slotMinutes: integer('slot_minutes').notNull().default(30),
   idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(15),
-  /** Whether a patient's own feed may show their first name. */
-  feedShowsFirstName: bool('feed_shows_first_name'),
   isDemo: bool('is_demo'),
   version: version(),
   createdAt: createdAt(),
@@ -270,6 +268,12 @@ export const patients = sqliteTable(
     emailRemindersConsentedAt: integer('email_reminders_consented_at'),
     smsRemindersConsentedAt: integer('sms_reminders_consented_at'),
     reminderConsentRecordedById: text('reminder_consent_recorded_by_id').references(() => users.id),
+    // The patient's own calendar feed shows their first name only with their consent, recorded with its date and
+    // who recorded it (docs/feeds.md); null = no consent (the default, also for every feed that existed before).
+    feedFirstNameConsentedAt: integer('feed_first_name_consented_at'),
+    feedFirstNameConsentRecordedById: text('feed_first_name_consent_recorded_by_id').references(() => users.id),
+    /** When the consent was last granted or withdrawn: the feed's DTSTAMP follows it, not every patient edit. */
+    feedFirstNameConsentChangedAt: integer('feed_first_name_consent_changed_at'),
     version: version(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -523,6 +527,11 @@ export const pumpForecasts = sqliteTable(
      */
     worstAlertRank: integer('worst_alert_rank').notNull().default(0),
     computedAt: integer('computed_at').notNull(),
+    /**
+     * When refillDueOn, lowReservoirAlarmAt or emptyAt last changed: a recompute that moves nothing (the hourly
+     * refresh, a restart) keeps it, so the calendar feeds' SEQUENCE, DTSTAMP and ETag stay put (docs/feeds.md).
+     */
+    datesChangedAt: integer('dates_changed_at').notNull().default(0),
   },
   (t) => [
     index('pump_forecasts_clinic_due_idx').on(t.clinicId, t.refillDueOn),
@@ -592,6 +601,8 @@ export const feedTokens = sqliteTable(
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: createdAt(),
     revokedAt: integer('revoked_at'),
+    /** The last time a calendar app fetched this feed (200 or 304), written at most every few minutes. */
+    lastFetchedAt: integer('last_fetched_at'),
   },
   (t) => [index('feed_tokens_patient_idx').on(t.patientId)],
 );

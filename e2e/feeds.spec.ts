@@ -1,6 +1,6 @@
 /**
  * Calendar feeds end to end: a nurse issues and rotates a patient's link from the patient page (the old address
- * answers 404 at once), prints the handout without the token ever appearing in a URL, and a staff member manages
+ * serves only a "link replaced" entry at once), records the first-name consent, prints the handout without the token ever appearing in a URL, and a staff member manages
  * their own clinic feed. Links issued by a test are revoked again by the fixtures.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -74,9 +74,12 @@ test('a nurse rotates a patient’s calendar link from the patient page; the old
   await expect(httpsField).toHaveValue(/\/feeds\/patients\/[A-Za-z0-9_-]{43}\.ics$/);
   const newUrl = await httpsField.inputValue();
 
+  // The old address now serves a calendar with one "link replaced" entry, so subscribed copies drop their events.
   const old = await page.request.get(oldUrl);
-  expect(old.status()).toBe(404);
-  expect(await old.text()).toContain('This calendar link does not work');
+  expect(old.status()).toBe(200);
+  const oldBody = await old.text();
+  expect(oldBody.replace(/\r\n /g, '')).toContain('SUMMARY:This calendar link was replaced – ask your clinic for the new one');
+  expect(oldBody.match(/BEGIN:VEVENT/g)).toHaveLength(1);
   expect((await page.request.get(newUrl)).status()).toBe(200);
 
   // The handout gets the link from this tab, never through its URL.
@@ -89,6 +92,20 @@ test('a nurse rotates a patient’s calendar link from the patient page; the old
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Print handout' })).toBeEnabled();
   await expectNoSeriousAxeViolations(page);
+
+  await page.goto(`/patients/${feeds.patientId}`);
+  // The panel says when the patient's calendar last fetched the feed.
+  await expect(panel.getByTestId('feed-last-synced')).toContainText('Last synced: within the last 5 minutes');
+
+  // The first name appears only once the patient's consent is recorded; withdrawn again before the test ends.
+  const consent = panel.getByTestId('feed-name-consent');
+  await expect(consent).toContainText('Entries show no name');
+  expect(await (await page.request.get(newUrl)).text()).not.toMatch(/SUMMARY:[A-Z][a-z]+: /);
+  await consent.getByRole('button', { name: 'Record consent to show the first name' }).click();
+  await expect(consent).toContainText('the patient consented on');
+  expect(await (await page.request.get(newUrl)).text()).toMatch(/SUMMARY:[A-Z][a-z]+: Pump refill due by this date/);
+  await consent.getByRole('button', { name: 'Withdraw first-name consent' }).click();
+  await expect(consent).toContainText('Entries show no name');
 });
 
 test('the handout refuses to print without a freshly issued link', async ({ page, feeds }) => {
@@ -122,17 +139,61 @@ test('a staff member creates, rotates and revokes their own clinic feed at /me/f
   const feed = await page.request.get(first);
   expect(feed.status()).toBe(200);
   const body = await feed.text();
-  expect(body).toMatch(/SUMMARY:(Refill|Refill due|Low-reservoir alarm): [A-Z]\.[A-Z]\. \(MRN \d+\)/);
+  expect(body).toMatch(/SUMMARY:(Refill|Pump replacement|Titration): [A-Z]\.[A-Z]\. · pump \d+/);
+  expect(body).toMatch(/SUMMARY:Refills to arrange: \d+ pumps?/);
+  expect(body).not.toContain('MRN');
+  expect(Buffer.byteLength(body)).toBeLessThan(1_000_000);
   await expectNoSeriousAxeViolations(page);
 
   await page.getByRole('button', { name: 'Rotate link' }).click();
   await page.getByRole('button', { name: 'Yes, rotate link' }).click();
   await expect(httpsField).not.toHaveValue(first);
   const second = await httpsField.inputValue();
-  expect((await page.request.get(first)).status()).toBe(404);
+  expect(await (await page.request.get(first)).text()).toContain('This calendar link was replaced');
 
   await page.getByRole('button', { name: 'Revoke link' }).click();
   await page.getByRole('button', { name: 'Yes, revoke link' }).click();
   await expect(page.getByText('You have no clinic calendar link.')).toBeVisible();
-  expect((await page.request.get(second)).status()).toBe(404);
+  expect(await (await page.request.get(second)).text()).toContain('This calendar link was replaced');
+});
+
+test('an unchanged patient feed answers 304 across a recompute of its forecast, gzipped or not', async ({ baseURL, feeds }) => {
+  const context = await playwrightRequest.newContext({ baseURL });
+  try {
+    const nurse = await sessionCookie(context, baseURL!, 'nurse');
+    const headers = { cookie: nurse, origin: baseURL! };
+    // A pump that raises an alert a nurse may snooze: snoozing recomputes its stored forecast (not its dates).
+    const worklist = await context.get('/api/v1/worklist?pageSize=100', { headers });
+    expect(worklist.status()).toBe(200);
+    const { rows } = (await worklist.json()) as { rows: { pumpId: number; patientId: number; alerts: { code: string; acknowledged: boolean }[] }[] };
+    const row = rows.find((r) => r.alerts.some((a) => a.code === 'E3' && !a.acknowledged));
+    if (!row) throw new Error('The demo clinic has no pump raising E3 (no appointment booked)');
+    const status = (await (await context.get(`/api/v1/patients/${row.patientId}/feed`, { headers })).json()) as { tokenId: number | null };
+    const issued = await context.post(`/api/v1/patients/${row.patientId}/feed`, { headers, data: { replaces: status.tokenId } });
+    expect(issued.status()).toBe(201);
+    feeds.revokeAfter(row.patientId, 'nurse');
+    const url = ((await issued.json()) as { link: { url: string } }).link.url;
+
+    const gzip = { 'accept-encoding': 'gzip' };
+    const first = await context.get(url, { headers: gzip });
+    expect(first.status()).toBe(200);
+    expect(first.headers()['content-encoding']).toBe('gzip');
+    const etag = first.headers().etag!;
+    expect(etag).toMatch(/^W\/"/);
+    const plain = await context.get(url, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers().etag).toBe(etag);
+
+    const snooze = await context.post(`/api/v1/pumps/${row.pumpId}/alerts`, {
+      headers,
+      data: { code: 'E3', action: 'snooze', snoozeDays: 1, reason: 'e2e: recompute without a change' },
+    });
+    expect(snooze.status()).toBe(201);
+
+    for (const encoding of ['gzip', 'identity']) {
+      const again = await context.get(url, { headers: { 'accept-encoding': encoding, 'if-none-match': etag } });
+      expect(again.status(), encoding).toBe(304);
+    }
+  } finally {
+    await context.dispose();
+  }
 });

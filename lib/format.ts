@@ -18,6 +18,20 @@ export function formatInstant(at: number | null | undefined, timeZone: string): 
   return formatInstantForHumans(at, timeZone);
 }
 
+/**
+ * How long ago, for "last synced": `never`, `within the last 5 minutes` (the resolution it is stored at), `40 min
+ * ago`, `2 h ago`, `3 days ago`.
+ */
+export function formatAgo(at: number | null | undefined, now: number): string {
+  if (at == null) return 'never';
+  const minutes = Math.floor((now - at) / 60_000);
+  if (minutes < 5) return 'within the last 5 minutes';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} days ago`;
+}
+
 export function formatTime(at: number, timeZone: string): string {
   return format(new TZDate(at, timeZone), 'HH:mm');
 }

@@ -76,6 +76,7 @@ export function feedPatient(
       dailyVolumeUl: 500,
       worstCaseDailyVolumeUl: 500,
       computedAt: refilledAt + 60_000,
+      datesChangedAt: refilledAt + 60_000,
     })
     .run();
   return { patient, pump, program, visit };

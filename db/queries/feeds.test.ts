@@ -12,6 +12,10 @@ import type { Actor } from './audit';
 import {
   databaseChangeMarker,
   dueDateSequence,
+  LAST_FETCHED_RESOLUTION_MS,
+  recordFeedFetch,
+  REPLACED_FEED_GRACE_DAYS,
+  resolveReplacedFeedToken,
   feedStatus,
   hashFeedToken,
   initialsOf,
@@ -26,6 +30,12 @@ import {
   type FeedOwner,
 } from './feeds';
 import { feedAppointment, feedPatient } from './feeds.test-helpers';
+import { recordFeedFirstNameConsent } from '@/lib/clinic/feed-consent';
+import ICAL from 'ical.js';
+import { buildClinicFeed, buildPatientFeed, feedEtag, renderFeed } from '@/lib/ical';
+import { writeTransaction } from '../client';
+import { seedClinic } from '../seed';
+import { datesChangedAt, refreshForecasts } from './forecasts';
 
 const NOW = Date.parse('2026-03-05T15:00:00Z'); // Thu 5 Mar 2026, 09:00 in Chicago
 const HOST = 'pumps.example.org';
@@ -77,7 +87,7 @@ describe('feed tokens', () => {
     const { patient } = feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'M1' });
     const owner = patientFeedOwner(db, clinic.id, patient.id);
     const first = rotateFeedToken(db, actor, owner, null, NOW);
-    expect(resolvePatientFeedToken(db, hashFeedToken(first.token))).toEqual({ clinicId: clinic.id, patientId: patient.id });
+    expect(resolvePatientFeedToken(db, hashFeedToken(first.token))).toEqual({ tokenId: first.status.tokenId, clinicId: clinic.id, patientId: patient.id });
 
     const second = rotateFeedToken(db, actor, owner, first.status.tokenId, NOW + 1000);
     expect(resolvePatientFeedToken(db, hashFeedToken(first.token))).toBeNull();
@@ -88,7 +98,7 @@ describe('feed tokens', () => {
 
     revokeFeedToken(db, actor, owner, NOW + 2000);
     expect(resolvePatientFeedToken(db, hashFeedToken(second.token))).toBeNull();
-    expect(feedStatus(db, owner)).toEqual({ active: false, tokenId: null, createdAt: null });
+    expect(feedStatus(db, owner)).toEqual({ active: false, tokenId: null, createdAt: null, lastFetchedAt: null });
 
     const trail = db.select().from(s.auditLog).all().map((a) => [a.action, a.entity, a.entityId, a.actorId]);
     expect(trail).toEqual([
@@ -131,7 +141,7 @@ describe('feed tokens', () => {
     const c = rotateFeedToken(db, actor, { kind: 'clinic', clinicId: clinic.id, userId: actor.id }, null, NOW);
     expect(resolveClinicFeedToken(db, hashFeedToken(p.token))).toBeNull();
     expect(resolvePatientFeedToken(db, hashFeedToken(c.token))).toBeNull();
-    expect(resolveClinicFeedToken(db, hashFeedToken(c.token))).toEqual({ clinicId: clinic.id, userId: actor.id });
+    expect(resolveClinicFeedToken(db, hashFeedToken(c.token))).toEqual({ tokenId: c.status.tokenId, clinicId: clinic.id, userId: actor.id });
   });
 
   it('a clinic token stops working when its owner is disabled, loses feeds:own or leaves the clinic', () => {
@@ -171,19 +181,40 @@ describe('patient feed data', () => {
         cycleId: visit.id,
         refillDueOn: localDateOf(NOW + 9 * DAY_MS, 'America/Chicago'),
         lowReservoirAlarmOn: localDateOf(NOW + 16 * DAY_MS, 'America/Chicago'),
-        sequence: 60, // computed one minute after the refill
+        lowReservoirAlarmAt: NOW + 16 * DAY_MS,
+        emptyAt: NOW + 20 * DAY_MS,
+        sequence: 60, // the dates last changed one minute after the refill
       },
     ]);
     expect(input.patient).toEqual({ id: patient.id, firstName: null });
     expect(input.clinic).toMatchObject({ id: clinic.id, timeZone: 'America/Chicago', phone24h: clinic.phone24h });
   });
 
-  it('shows the first word of the given name only when the clinic enables it', () => {
+  it('shows the first word of the given name only with the patient’s recorded consent, and moves DTSTAMP when it changes', () => {
     const { patient } = feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'M1', givenName: '  Anna Maria ' });
-    const load = () => loadPatientFeed(db, { clinicId: clinic.id, patientId: patient.id }, NOW, HOST).input.patient;
-    expect(load().firstName).toBeNull();
-    db.update(s.clinics).set({ feedShowsFirstName: true }).where(eq(s.clinics.id, clinic.id)).run();
-    expect(load().firstName).toBe('Anna');
+    const load = () => loadPatientFeed(db, { clinicId: clinic.id, patientId: patient.id }, NOW, HOST).input;
+    db.update(s.clinics).set({ updatedAt: NOW - 10 * DAY_MS }).run();
+    expect(load().patient.firstName).toBeNull(); // no consent recorded: no name (also every feed from before)
+    const before = load().stampAt;
+    const given = recordFeedFirstNameConsent(db, actor, patient.id, { consent: true, version: patient.version }, NOW - 1000);
+    expect(given).toMatchObject({ firstName: 'Anna', consentedAt: NOW - 1000, recordedByName: actor.name, version: patient.version + 1 });
+    expect(load().patient.firstName).toBe('Anna');
+    expect(load().stampAt).toBeGreaterThan(before);
+    // Another clinic's patient is not reachable, and a stale version is a 409 that writes nothing.
+    expect(() => recordFeedFirstNameConsent(db, actor, patient.id, { consent: false, version: patient.version }, NOW)).toThrow(ConflictError);
+    expect(load().patient.firstName).toBe('Anna');
+    const withdrawn = recordFeedFirstNameConsent(db, actor, patient.id, { consent: false, version: given.version }, NOW);
+    expect(withdrawn.consentedAt).toBeNull();
+    expect(load().patient.firstName).toBeNull();
+    expect(load().stampAt).toBe(NOW);
+    const audits = db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'patient-feed-first-name-consent')).all();
+    expect(audits.map((a) => a.after)).toEqual([{ consentedAt: NOW - 1000 }, { consentedAt: null }]);
+  });
+
+  it('refuses consent for a patient of another clinic (404)', () => {
+    const other = createClinic(db, { name: 'Other' });
+    const { patient } = feedPatient(db, { clinicId: other.id, now: NOW, mrn: 'X1' });
+    expect(() => recordFeedFirstNameConsent(db, actor, patient.id, { consent: true, version: patient.version }, NOW)).toThrow(NotFoundError);
   });
 
   it('takes the latest refill visit as the cycle, so a new refill starts new due-date UIDs', () => {
@@ -231,9 +262,9 @@ describe('patient feed data', () => {
 });
 
 describe('due-date SEQUENCE', () => {
-  it('rises with every recomputation of the forecast within a cycle, and is 0 at the refill', () => {
+  it('rises with every change of the forecast dates within a cycle, and is 0 at the refill', () => {
     const refill = NOW - 10 * DAY_MS;
-    const seq = (computedAt: number) => dueDateSequence({ computedAt, cycleStartedAt: refill });
+    const seq = (datesChangedAt: number) => dueDateSequence({ datesChangedAt, cycleStartedAt: refill });
     expect(seq(refill)).toBe(0);
     expect(seq(refill - 5000)).toBe(0);
     expect(seq(refill + 1000)).toBeGreaterThan(seq(refill));
@@ -244,22 +275,24 @@ describe('due-date SEQUENCE', () => {
 });
 
 describe('clinic feed data', () => {
-  it('names patients by initials and MRN and keeps to the window (30 days back, 180 ahead)', () => {
-    const inWindow = feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: '100234', givenName: 'jane', familyName: 'Doe' });
-    const overdue = feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'OVERDUE', dueInDays: -40, alarmInDays: -25 });
-    feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'OLD', dueInDays: -50, alarmInDays: -35 });
-    feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'FAR', dueInDays: 181, alarmInDays: 190 });
+  it('names patients by initials only and keeps to the 7-day window (overdue pumps of any age included)', () => {
+    const inWindow = feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: '100234', givenName: 'jane', familyName: 'Doe', dueInDays: 5 });
+    const overdue = feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'OVERDUE', dueInDays: -400, alarmInDays: -385 });
+    feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'LATER', dueInDays: 7, alarmInDays: 14 }); // the 8th day
     const other = createClinic(db, { name: 'Other' });
-    const foreign = feedPatient(db, { clinicId: other.id, now: NOW, mrn: 'FOREIGN' });
+    const foreign = feedPatient(db, { clinicId: other.id, now: NOW, mrn: 'FOREIGN', dueInDays: 2 });
     const soon = feedAppointment(db, inWindow.pump.id, NOW + 3 * DAY_MS);
-    feedAppointment(db, inWindow.pump.id, NOW + 185 * DAY_MS);
+    feedAppointment(db, inWindow.pump.id, NOW + 8 * DAY_MS);
     feedAppointment(db, foreign.pump.id, NOW + 3 * DAY_MS);
+    db.update(s.pumpForecasts).set({ nextAppointmentId: soon.id, nextAppointmentAt: soon.startsAt }).where(eq(s.pumpForecasts.pumpId, inWindow.pump.id)).run();
 
     const { input } = loadClinicFeed(db, clinic.id, NOW, HOST);
-    expect(input.dueDates.map((d) => d.mrn).sort()).toEqual(['100234', 'OVERDUE']);
-    expect(input.dueDates.find((d) => d.mrn === '100234')).toMatchObject({ patientInitials: 'J.D.', pumpId: inWindow.pump.id });
-    expect(input.dueDates.find((d) => d.mrn === 'OVERDUE')?.pumpId).toBe(overdue.pump.id);
-    expect(input.appointments).toEqual([expect.objectContaining({ id: soon.id, mrn: '100234', patientInitials: 'J.D.' })]);
+    expect(input.windowDays).toBe(7);
+    expect(input.dueDates.map((d) => d.pumpId).sort()).toEqual([inWindow.pump.id, overdue.pump.id].sort());
+    expect(input.dueDates.find((d) => d.pumpId === inWindow.pump.id)).toMatchObject({ patientInitials: 'J.D.', appointment: 'on-time' });
+    expect(input.dueDates.find((d) => d.pumpId === overdue.pump.id)).toMatchObject({ appointment: 'none' });
+    expect(input.appointments).toEqual([expect.objectContaining({ id: soon.id, patientInitials: 'J.D.' })]);
+    expect(JSON.stringify(input)).not.toContain('100234');
   });
 
   it('makes initials from the first letter of each name', () => {
@@ -277,4 +310,101 @@ describe('databaseChangeMarker', () => {
     db.update(s.clinics).set({ name: 'Renamed' }).where(eq(s.clinics.id, clinic.id)).run();
     expect(databaseChangeMarker(db)).not.toBe(a);
   });
+});
+
+describe('feeds that change only when something changed (issue 16, item 7)', () => {
+  it('a recompute that moves no date (the hourly refresh, a restart) leaves the patient feed byte-identical', () => {
+    const { patient, pump } = feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'M1' });
+    feedAppointment(db, pump.id, NOW + 5 * DAY_MS);
+    db.update(s.clinics).set({ updatedAt: NOW - 30 * DAY_MS }).run();
+    db.update(s.appointments).set({ updatedAt: NOW - 30 * DAY_MS }).run();
+    const ref = { clinicId: clinic.id, patientId: patient.id };
+    const body = (at: number) => renderFeed(buildPatientFeed(loadPatientFeed(db, ref, at, HOST).input));
+    // The first real forecast replaces the fixture's dates: they changed, so the stamp moves to then.
+    writeTransaction(db, (tx) => refreshForecasts(tx, { all: true }, NOW));
+    const first = body(NOW + 10 * 60_000);
+    const changedAt = db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pump.id)).get()!.datesChangedAt;
+    expect(changedAt).toBe(NOW);
+    for (const hours of [1, 2, 3]) {
+      writeTransaction(db, (tx) => refreshForecasts(tx, { all: true }, NOW + hours * 3_600_000));
+      expect(body(NOW + 10 * 60_000)).toBe(first);
+      expect(feedEtag(body(NOW + 10 * 60_000))).toBe(feedEtag(first));
+    }
+    const row = db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pump.id)).get()!;
+    expect(row.computedAt).toBe(NOW + 3 * 3_600_000); // it was recomputed
+    expect(row.datesChangedAt).toBe(NOW); // but its dates did not move
+
+    // A change that moves the dates (a larger alarm volume: the alarm comes sooner) raises SEQUENCE and DTSTAMP.
+    const seqBefore = loadPatientFeed(db, ref, NOW + 4 * 3_600_000, HOST).input.dueDates[0]!.sequence;
+    db.update(s.pumps).set({ alarmUl: pump.alarmUl + 1000 }).where(eq(s.pumps.id, pump.id)).run();
+    writeTransaction(db, (tx) => refreshForecasts(tx, { pumpIds: [pump.id] }, NOW + 4 * 3_600_000));
+    const after = loadPatientFeed(db, ref, NOW + 4 * 3_600_000, HOST).input;
+    expect(after.dueDates[0]!.sequence).toBeGreaterThan(seqBefore);
+    expect(after.stampAt).toBe(NOW + 4 * 3_600_000);
+    expect(body(NOW + 4 * 3_600_000)).not.toBe(first);
+  });
+
+  it('keeps dates_changed_at when the stored dates equal the new ones, and starts it now otherwise', () => {
+    const stored = { pumpId: 1, refillDueOn: '2026-03-10', lowReservoirAlarmAt: 5, emptyAt: 9, datesChangedAt: 100 };
+    const same = { refillDueOn: '2026-03-10', lowReservoirAlarmAt: 5, emptyAt: 9 };
+    expect(datesChangedAt(stored, same, 500)).toBe(100);
+    expect(datesChangedAt(stored, { ...same, refillDueOn: '2026-03-09' }, 500)).toBe(500);
+    expect(datesChangedAt(stored, { ...same, lowReservoirAlarmAt: 6 }, 500)).toBe(500);
+    expect(datesChangedAt(stored, { ...same, emptyAt: null }, 500)).toBe(500);
+    expect(datesChangedAt(undefined, same, 500)).toBe(500);
+  });
+});
+
+describe('a replaced link and "last synced" (issue 16, items 8 and 9)', () => {
+  it('resolves a rotated or revoked token for the grace period only, and only for its own kind', () => {
+    const { patient } = feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'M1' });
+    const owner = patientFeedOwner(db, clinic.id, patient.id);
+    const first = rotateFeedToken(db, actor, owner, null, NOW);
+    const hash = hashFeedToken(first.token);
+    expect(resolveReplacedFeedToken(db, 'patient', hash, NOW)).toBeNull(); // still active
+    rotateFeedToken(db, actor, owner, first.status.tokenId, NOW + 1000);
+    expect(resolvePatientFeedToken(db, hash)).toBeNull();
+    expect(resolveReplacedFeedToken(db, 'patient', hash, NOW + 2000)).toEqual({
+      tokenId: first.status.tokenId,
+      revokedAt: NOW + 1000,
+      timeZone: 'America/Chicago',
+    });
+    expect(resolveReplacedFeedToken(db, 'clinic', hash, NOW + 2000)).toBeNull();
+    expect(resolveReplacedFeedToken(db, 'patient', hash, NOW + 1000 + REPLACED_FEED_GRACE_DAYS * DAY_MS)).not.toBeNull();
+    expect(resolveReplacedFeedToken(db, 'patient', hash, NOW + 1001 + REPLACED_FEED_GRACE_DAYS * DAY_MS)).toBeNull();
+    expect(resolveReplacedFeedToken(db, 'patient', hashFeedToken(newFeedToken()), NOW)).toBeNull();
+  });
+
+  it('records the last fetch at most every few minutes, and feedStatus reports it', () => {
+    const { patient } = feedPatient(db, { clinicId: clinic.id, now: NOW, mrn: 'M1' });
+    const owner = patientFeedOwner(db, clinic.id, patient.id);
+    const { status } = rotateFeedToken(db, actor, owner, null, NOW);
+    expect(feedStatus(db, owner).lastFetchedAt).toBeNull();
+    recordFeedFetch(db, status.tokenId!, NOW);
+    expect(feedStatus(db, owner).lastFetchedAt).toBe(NOW);
+    const marker = databaseChangeMarker(db);
+    recordFeedFetch(db, status.tokenId!, NOW + LAST_FETCHED_RESOLUTION_MS - 1);
+    expect(feedStatus(db, owner).lastFetchedAt).toBe(NOW);
+    expect(databaseChangeMarker(db)).toBe(marker); // no write: the clinic feed cache stays valid
+    recordFeedFetch(db, status.tokenId!, NOW + LAST_FETCHED_RESOLUTION_MS + 1);
+    expect(feedStatus(db, owner).lastFetchedAt).toBe(NOW + LAST_FETCHED_RESOLUTION_MS + 1);
+  });
+});
+
+describe('the staff feed at 10,000 pumps (issue 16, item 9)', () => {
+  it('stays under 1 MB, has no MRN, and lists the pumps to arrange one entry a day', () => {
+    const big = freshDb();
+    const { clinicId } = seedClinic(big, { now: NOW, patients: 10_000, name: 'Big clinic' });
+    const body = renderFeed(buildClinicFeed(loadClinicFeed(big, clinicId, NOW, HOST).input));
+    const bytes = Buffer.byteLength(body, 'utf8');
+    expect(bytes).toBeLessThan(1_000_000);
+    const mrns = big.select({ mrn: s.patients.mrn }).from(s.patients).limit(200).all();
+    expect(mrns).toHaveLength(200);
+    for (const { mrn } of mrns) expect(body).not.toContain(mrn);
+    expect(body).not.toContain('MRN');
+    const cal = new ICAL.Component(ICAL.parse(body));
+    const events = cal.getAllSubcomponents('vevent').map((e) => String(e.getFirstPropertyValue('uid')));
+    expect(events.filter((u) => u.startsWith('staff-to-arrange-')).length).toBeLessThanOrEqual(7);
+    expect(events.some((u) => u.startsWith('staff-appointment-'))).toBe(true);
+  }, 300_000); // seeding 10,000 patients: ~10 s on a quiet machine, minutes on a loaded one
 });

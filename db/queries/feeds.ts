@@ -14,7 +14,7 @@ import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '@/lib/d
 import type { EpochMs, LocalDate } from '@/lib/domain/types';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import type { ClinicFeedInput, FeedAppointment, FeedClinic, FeedDueDate, PatientFeedInput } from '@/lib/ical';
-import { FEED_TOKEN_BYTES, type FeedStatus } from '@/lib/validation/feeds';
+import { FEED_TOKEN_BYTES, type FeedFirstNameConsent, type FeedStatus } from '@/lib/validation/feeds';
 import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { hashToken } from '@/lib/token-hash';
@@ -25,11 +25,20 @@ type Read = Pick<Db, 'select'>;
 const DAY_MS = 86_400_000;
 
 /**
- * The clinic (staff) feed covers refill cycles whose dates touch [today − 30 days, today + 180 days] and the
- * appointments of [today, today + 180 days]: an overdue refill stays visible for a month, and a clinic of
- * 10,000 pumps does not publish years of history. Older and later ones are on the worklist.
+ * The clinic (staff) feed covers the next 7 clinic-local days, today included: their appointments, and one entry a
+ * day for the pumps to arrange (every overdue pump on today's). A phone holds it (issue 16, item 9: at 10,000 pumps
+ * the 180-day feed was 12.6 MB; Google is reported to drop subscriptions above about 1 MB); the worklist has the rest.
  */
-export const CLINIC_FEED_WINDOW = { daysBack: 30, daysAhead: 180 } as const;
+export const CLINIC_FEED_WINDOW = { days: 7 } as const;
+
+/**
+ * A rotated or revoked link serves the "link replaced" calendar for this long, so that subscribed copies drop
+ * their stale events (issue 16, item 8); after it, the same 404 as an unknown link.
+ */
+export const REPLACED_FEED_GRACE_DAYS = 30;
+
+/** last_fetched_at is written at most this often per token: a feed request is a read, not a write per poll. */
+export const LAST_FETCHED_RESOLUTION_MS = 5 * 60_000;
 
 // ---------------------------------------------------------------------------------------------------------
 // Tokens
@@ -73,14 +82,16 @@ export function patientFeedOwner(db: Read, clinicId: number, patientId: number):
   return { kind: 'patient', clinicId, patientId };
 }
 
+const NO_FEED: FeedStatus = { active: false, tokenId: null, createdAt: null, lastFetchedAt: null };
+
 export function feedStatus(db: Read, owner: FeedOwner): FeedStatus {
   const row = db
-    .select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt })
+    .select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt, lastFetchedAt: s.feedTokens.lastFetchedAt })
     .from(s.feedTokens)
     .where(ownerCondition(owner))
     .orderBy(desc(s.feedTokens.id))
     .get();
-  return row ? { active: true, tokenId: row.id, createdAt: row.createdAt } : { active: false, tokenId: null, createdAt: null };
+  return row ? { active: true, tokenId: row.id, createdAt: row.createdAt, lastFetchedAt: row.lastFetchedAt } : NO_FEED;
 }
 
 /**
@@ -136,7 +147,7 @@ export function rotateFeedToken(
       current ? { tokenId: current.id, createdAt: current.createdAt } : null,
       { tokenId: row.id, createdAt: row.createdAt },
     );
-    return { token, status: { active: true, tokenId: row.id, createdAt: row.createdAt } };
+    return { token, status: { active: true, tokenId: row.id, createdAt: row.createdAt, lastFetchedAt: null } };
   });
 }
 
@@ -145,11 +156,11 @@ export function revokeFeedToken(db: Db, actor: Actor, owner: FeedOwner, now: Epo
   return writeTransaction(db, (tx) => {
     if (owner.kind === 'patient') patientFeedOwner(tx, owner.clinicId, owner.patientId);
     const active = tx.select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt }).from(s.feedTokens).where(ownerCondition(owner)).all();
-    if (active.length === 0) return { active: false, tokenId: null, createdAt: null };
+    if (active.length === 0) return NO_FEED;
     tx.update(s.feedTokens).set({ revokedAt: now }).where(ownerCondition(owner)).run();
     const { entity, entityId } = auditTarget(owner);
     for (const t of active) audit(tx, actor, 'revoke', entity, entityId, { tokenId: t.id, createdAt: t.createdAt }, null);
-    return { active: false, tokenId: null, createdAt: null };
+    return NO_FEED;
   });
 }
 
@@ -182,7 +193,7 @@ export function feedHandoutDetails(db: Read, clinicId: number, patientId: number
 /**
  * The patient behind a feed token hash, or null for an unknown, revoked or mismatched one (one indexed query).
  */
-export function resolvePatientFeedToken(db: Db, tokenHash: string): { clinicId: number; patientId: number } | null {
+export function resolvePatientFeedToken(db: Db, tokenHash: string): { tokenId: number; clinicId: number; patientId: number } | null {
   return statementsFor(db).patientToken.get({ tokenHash }) ?? null;
 }
 
@@ -190,8 +201,28 @@ export function resolvePatientFeedToken(db: Db, tokenHash: string): { clinicId: 
  * The clinic behind a staff member's feed token hash, or null for an unknown or revoked token, or one whose
  * owner is disabled (users.banned), has left the clinic or no longer has a role with `feeds:own`.
  */
-export function resolveClinicFeedToken(db: Db, tokenHash: string): { clinicId: number; userId: string } | null {
+export function resolveClinicFeedToken(db: Db, tokenHash: string): { tokenId: number; clinicId: number; userId: string } | null {
   return statementsFor(db).clinicToken.get({ tokenHash }) ?? null;
+}
+
+/** A token of this kind revoked (by rotation or revocation) within the grace period before `now`, or null. */
+export function resolveReplacedFeedToken(
+  db: Db,
+  kind: 'patient' | 'clinic',
+  tokenHash: string,
+  now: EpochMs,
+): { tokenId: number; revokedAt: EpochMs; timeZone: string } | null {
+  const row = statementsFor(db).replacedToken.get({ tokenHash, kind, since: now - REPLACED_FEED_GRACE_DAYS * DAY_MS });
+  return row && row.revokedAt != null ? { tokenId: row.tokenId, revokedAt: row.revokedAt, timeZone: row.timeZone } : null;
+}
+
+/**
+ * Records that a calendar app fetched the feed ("last synced" on /me/feed and the patient's page). At most one
+ * write per token every LAST_FETCHED_RESOLUTION_MS, so polling does not turn every feed read into a write (nor
+ * invalidate the clinic feed cache, which watches for writes, more often than that).
+ */
+export function recordFeedFetch(db: Db, tokenId: number, now: EpochMs): void {
+  statementsFor(db).touchToken.run({ tokenId, now, before: now - LAST_FETCHED_RESOLUTION_MS });
 }
 
 /**
@@ -202,13 +233,13 @@ function prepareStatements(db: Db) {
   const p = sql.placeholder;
   return {
     patientToken: db
-      .select({ clinicId: s.patients.clinicId, patientId: s.patients.id })
+      .select({ tokenId: s.feedTokens.id, clinicId: s.patients.clinicId, patientId: s.patients.id })
       .from(s.feedTokens)
       .innerJoin(s.patients, and(eq(s.patients.id, s.feedTokens.patientId), eq(s.patients.clinicId, s.feedTokens.clinicId)))
       .where(and(eq(s.feedTokens.tokenHash, p('tokenHash')), eq(s.feedTokens.kind, 'patient'), isNull(s.feedTokens.revokedAt)))
       .prepare(),
     clinicToken: db
-      .select({ clinicId: s.feedTokens.clinicId, userId: s.users.id })
+      .select({ tokenId: s.feedTokens.id, clinicId: s.feedTokens.clinicId, userId: s.users.id })
       .from(s.feedTokens)
       .innerJoin(s.users, and(eq(s.users.id, s.feedTokens.userId), eq(s.users.clinicId, s.feedTokens.clinicId)))
       .where(
@@ -221,9 +252,37 @@ function prepareStatements(db: Db) {
         ),
       )
       .prepare(),
+    replacedToken: db
+      .select({ tokenId: s.feedTokens.id, revokedAt: s.feedTokens.revokedAt, timeZone: s.clinics.timeZone })
+      .from(s.feedTokens)
+      .innerJoin(s.clinics, eq(s.clinics.id, s.feedTokens.clinicId))
+      .where(
+        and(
+          eq(s.feedTokens.tokenHash, p('tokenHash')),
+          eq(s.feedTokens.kind, p('kind')),
+          gte(s.feedTokens.revokedAt, p('since')),
+        ),
+      )
+      .prepare(),
+    touchToken: db
+      .update(s.feedTokens)
+      .set({ lastFetchedAt: sql`${p('now')}` })
+      .where(
+        and(
+          eq(s.feedTokens.id, p('tokenId')),
+          or(isNull(s.feedTokens.lastFetchedAt), lt(s.feedTokens.lastFetchedAt, p('before'))),
+        ),
+      )
+      .prepare(),
     clinic: db.select(clinicColumns).from(s.clinics).where(eq(s.clinics.id, p('clinicId'))).prepare(),
     patient: db
-      .select({ id: s.patients.id, givenName: s.patients.givenName, updatedAt: s.patients.updatedAt })
+      .select({
+        id: s.patients.id,
+        givenName: s.patients.givenName,
+        updatedAt: s.patients.updatedAt,
+        firstNameConsentedAt: s.patients.feedFirstNameConsentedAt,
+        firstNameConsentChangedAt: s.patients.feedFirstNameConsentChangedAt,
+      })
       .from(s.patients)
       .where(and(eq(s.patients.id, p('patientId')), eq(s.patients.clinicId, p('clinicId'))))
       .prepare(),
@@ -278,7 +337,6 @@ const clinicColumns = {
   timeZone: s.clinics.timeZone,
   phone24h: s.clinics.phone24h,
   address: s.clinics.address,
-  feedShowsFirstName: s.clinics.feedShowsFirstName,
   updatedAt: s.clinics.updatedAt,
 };
 
@@ -286,7 +344,7 @@ function loadClinic(db: Db, clinicId: number) {
   const row = statementsFor(db).clinic.get({ clinicId });
   if (!row) throw new NotFoundError(`Clinic ${clinicId} does not exist.`);
   const clinic: FeedClinic = { id: row.id, name: row.name, timeZone: row.timeZone, phone24h: row.phone24h, address: row.address };
-  return { clinic, feedShowsFirstName: row.feedShowsFirstName, updatedAt: row.updatedAt };
+  return { clinic, updatedAt: row.updatedAt };
 }
 
 /** Start of a clinic-local day as an instant. */
@@ -312,23 +370,32 @@ const dueDateColumns = {
   pumpId: s.pumpForecasts.pumpId,
   refillDueOn: s.pumpForecasts.refillDueOn,
   lowReservoirAlarmAt: s.pumpForecasts.lowReservoirAlarmAt,
-  computedAt: s.pumpForecasts.computedAt,
+  emptyAt: s.pumpForecasts.emptyAt,
+  datesChangedAt: s.pumpForecasts.datesChangedAt,
   cycleId: s.refillVisits.id,
   cycleStartedAt: s.refillVisits.performedAt,
 };
 
-type DueDateRow = { pumpId: number; refillDueOn: string; lowReservoirAlarmAt: number | null; computedAt: number; cycleId: number; cycleStartedAt: number };
+type DueDateRow = {
+  pumpId: number;
+  refillDueOn: string;
+  lowReservoirAlarmAt: number | null;
+  emptyAt: number | null;
+  datesChangedAt: number;
+  cycleId: number;
+  cycleStartedAt: number;
+};
 
 /**
- * SEQUENCE of a cycle's due-date events: whole seconds from the refill that started the cycle to the last
- * recomputation of the stored forecast. Every write that can move the dates (program change, pump edit, clinic
- * policy, discrepancy) recomputes the forecast in its transaction, so the number rises with every such change,
- * including those that are not program versions (a raised alarm volume moves the due date earlier), and it never
- * falls within a cycle. A recomputation that moved nothing raises it too, which clients handle as a no-op update.
- * A new refill starts a new cycle, and with it a new UID.
+ * SEQUENCE of a cycle's due-date events: whole seconds from the refill that started the cycle to the last change
+ * of the forecast's dates (pump_forecasts.dates_changed_at). Every write that can move the dates (program change,
+ * pump edit, clinic policy, discrepancy) recomputes the forecast in its transaction, so the number rises with every
+ * change that moves them and never falls within a cycle; a recomputation that moves nothing (the hourly refresh, a
+ * restart) leaves it, and the feed byte for byte, as it was (issue 16, item 7). A new refill starts a new cycle,
+ * and with it new UIDs.
  */
-export function dueDateSequence(row: Pick<DueDateRow, 'computedAt' | 'cycleStartedAt'>): number {
-  return Math.max(0, Math.floor((row.computedAt - row.cycleStartedAt) / 1000));
+export function dueDateSequence(row: Pick<DueDateRow, 'datesChangedAt' | 'cycleStartedAt'>): number {
+  return Math.max(0, Math.floor((row.datesChangedAt - row.cycleStartedAt) / 1000));
 }
 
 function toDueDate(row: DueDateRow, timeZone: string): FeedDueDate {
@@ -337,6 +404,8 @@ function toDueDate(row: DueDateRow, timeZone: string): FeedDueDate {
     cycleId: row.cycleId,
     refillDueOn: row.refillDueOn,
     lowReservoirAlarmOn: row.lowReservoirAlarmAt == null ? null : localDateOf(row.lowReservoirAlarmAt, timeZone),
+    lowReservoirAlarmAt: row.lowReservoirAlarmAt,
+    emptyAt: row.emptyAt,
     sequence: dueDateSequence(row),
   };
 }
@@ -380,8 +449,27 @@ export function initialsOf(givenName: string, familyName: string): string {
   return first(givenName) + first(familyName) || '?';
 }
 
+/** The patient's consent to their first name in their feed, with who recorded it. 404 outside the clinic. */
+export function feedFirstNameConsent(db: Read, clinicId: number, patientId: number): FeedFirstNameConsent {
+  const row = db
+    .select({
+      patientId: s.patients.id,
+      version: s.patients.version,
+      givenName: s.patients.givenName,
+      consentedAt: s.patients.feedFirstNameConsentedAt,
+      recordedByName: s.users.name,
+    })
+    .from(s.patients)
+    .leftJoin(s.users, eq(s.users.id, s.patients.feedFirstNameConsentRecordedById))
+    .where(and(eq(s.patients.id, patientId), eq(s.patients.clinicId, clinicId)))
+    .get();
+  if (!row) throw new NotFoundError('No such patient.');
+  const { givenName, ...rest } = row;
+  return { ...rest, firstName: feedFirstName(givenName) };
+}
+
 /** The first name as a patient feed may show it: the first word of the given name. */
-function feedFirstName(givenName: string): string | null {
+export function feedFirstName(givenName: string): string | null {
   const word = givenName.trim().split(/\s+/)[0];
   return word ? word : null;
 }
@@ -398,7 +486,7 @@ export function loadPatientFeed(
   host: string,
 ): LoadedFeed<PatientFeedInput> {
   const statements = statementsFor(db);
-  const { clinic, feedShowsFirstName, updatedAt: clinicUpdatedAt } = loadClinic(db, ref.clinicId);
+  const { clinic, updatedAt: clinicUpdatedAt } = loadClinic(db, ref.clinicId);
   const patient = statements.patient.get(ref);
   if (!patient) throw new NotFoundError('No such patient.');
   const today = localDateOf(now, clinic.timeZone);
@@ -406,12 +494,15 @@ export function loadPatientFeed(
   const appointments = statements.patientAppointments.all({ patientId: patient.id, from: now - 2 * DAY_MS }).map(toAppointment);
   const dueRows = statements.patientDueDates.all({ patientId: patient.id, clinicId: ref.clinicId });
 
-  const firstName = feedShowsFirstName ? feedFirstName(patient.givenName) : null;
+  // The first name only with the patient's own recorded consent (issue 16, item 10).
+  const consented = patient.firstNameConsentedAt != null;
+  const firstName = consented ? feedFirstName(patient.givenName) : null;
   const stampAt = Math.max(
     clinicUpdatedAt,
-    feedShowsFirstName ? patient.updatedAt : 0,
+    patient.firstNameConsentChangedAt ?? 0,
+    consented ? patient.updatedAt : 0,
     ...appointments.map((a) => a.updatedAt),
-    ...dueRows.map((d) => d.computedAt),
+    ...dueRows.map((d) => d.datesChangedAt),
   );
   const { passed, next } = timeBoundaries(appointments, now, today, clinic.timeZone);
   return {
@@ -431,16 +522,15 @@ export function loadPatientFeed(
 }
 
 /**
- * The clinic's staff feed within CLINIC_FEED_WINDOW: booked and (today's) cancelled appointments and the current
- * cycle of every active pump, patients named by initials and MRN only.
+ * The clinic's staff feed within CLINIC_FEED_WINDOW: booked and (today's) cancelled appointments of the window, and
+ * the current cycle of every active pump due by its last day (overdue ones of any age included) with whether its next
+ * appointment is on time, patients named by initials only.
  */
 export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: string): LoadedFeed<ClinicFeedInput> {
   const { clinic, updatedAt: clinicUpdatedAt } = loadClinic(db, clinicId);
   const tz = clinic.timeZone;
   const today = localDateOf(now, tz);
-  const firstDay = addDaysToLocalDate(today, -CLINIC_FEED_WINDOW.daysBack);
-  const windowStart = startOfDay(firstDay, tz);
-  const lastDay = addDaysToLocalDate(today, CLINIC_FEED_WINDOW.daysAhead);
+  const lastDay = addDaysToLocalDate(today, CLINIC_FEED_WINDOW.days - 1);
   const windowEnd = startOfDay(addDaysToLocalDate(lastDay, 1), tz);
 
   const appointmentRows = db
@@ -448,7 +538,6 @@ export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: str
       ...appointmentColumns,
       givenName: s.patients.givenName,
       familyName: s.patients.familyName,
-      mrn: s.patients.mrn,
       patientUpdatedAt: s.patients.updatedAt,
     })
     .from(s.appointments)
@@ -458,7 +547,8 @@ export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: str
       and(
         eq(s.patients.clinicId, clinicId),
         inArray(s.appointments.status, ['booked', 'cancelled']),
-        gte(s.appointments.startsAt, Math.max(windowStart, now - 2 * DAY_MS)),
+        // Two days back covers today's cancelled appointments in any zone; the builder applies the exact rule.
+        gte(s.appointments.startsAt, now - 2 * DAY_MS),
         lt(s.appointments.startsAt, windowEnd),
       ),
     )
@@ -467,9 +557,10 @@ export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: str
   const dueRows = db
     .select({
       ...dueDateColumns,
+      nextAppointmentId: s.pumpForecasts.nextAppointmentId,
+      appointmentLate: s.pumpForecasts.appointmentLate,
       givenName: s.patients.givenName,
       familyName: s.patients.familyName,
-      mrn: s.patients.mrn,
       patientUpdatedAt: s.patients.updatedAt,
     })
     .from(s.pumpForecasts)
@@ -481,24 +572,16 @@ export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: str
         eq(s.pumpForecasts.clinicId, clinicId),
         eq(s.patients.clinicId, clinicId),
         eq(s.pumps.status, 'active'),
-        // The cycle touches the window: its alarm (if any) is not before the window, its due date not after it.
-        or(
-          gte(s.pumpForecasts.lowReservoirAlarmAt, windowStart),
-          and(isNull(s.pumpForecasts.lowReservoirAlarmAt), gte(s.pumpForecasts.refillDueOn, firstDay)),
-        ),
         sql`${s.pumpForecasts.refillDueOn} <= ${lastDay}`,
       ),
     )
     .all();
 
-  const label = (r: { givenName: string; familyName: string; mrn: string }) => ({
-    patientInitials: initialsOf(r.givenName, r.familyName),
-    mrn: r.mrn,
-  });
+  const label = (r: { givenName: string; familyName: string }) => ({ patientInitials: initialsOf(r.givenName, r.familyName) });
   const appointments = appointmentRows.map((r) => ({ ...toAppointment(r), ...label(r) }));
   let stampAt = clinicUpdatedAt;
   for (const r of appointmentRows) stampAt = Math.max(stampAt, r.updatedAt, r.patientUpdatedAt);
-  for (const r of dueRows) stampAt = Math.max(stampAt, r.computedAt, r.patientUpdatedAt);
+  for (const r of dueRows) stampAt = Math.max(stampAt, r.datesChangedAt, r.patientUpdatedAt);
   const { passed, next } = timeBoundaries(appointments, now, today, tz);
   return {
     input: {
@@ -506,8 +589,13 @@ export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: str
       now,
       stampAt,
       host,
+      windowDays: CLINIC_FEED_WINDOW.days,
       appointments,
-      dueDates: dueRows.map((r) => ({ ...toDueDate(r, tz), ...label(r) })),
+      dueDates: dueRows.map((r) => ({
+        ...toDueDate(r, tz),
+        ...label(r),
+        appointment: r.nextAppointmentId == null ? ('none' as const) : r.appointmentLate ? ('late' as const) : ('on-time' as const),
+      })),
     },
     // Never later than now (RFC 9110 8.8.2), even if a clock was ahead when a row was written.
     lastModifiedAt: Math.min(now, Math.max(stampAt, passed)),

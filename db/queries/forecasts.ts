@@ -339,6 +339,48 @@ export function worstAlertRanks(
  * alert the worklist ranks by. Call it inside the transaction of every write that changes a forecast's inputs
  * or a pump's alerts (a refill, an acknowledgement, a discrepancy review), so the stored forecast is never stale.
  */
+type StoredDates = Pick<typeof s.pumpForecasts.$inferSelect, 'pumpId' | 'refillDueOn' | 'lowReservoirAlarmAt' | 'emptyAt' | 'datesChangedAt'>;
+
+/** The dates each stored forecast in the scope published, before a refresh replaces them. */
+function storedForecastDates(db: Tx, scope: Parameters<typeof loadForecastContexts>[1]): Map<number, StoredDates> {
+  const rows = db
+    .select({
+      pumpId: s.pumpForecasts.pumpId,
+      refillDueOn: s.pumpForecasts.refillDueOn,
+      lowReservoirAlarmAt: s.pumpForecasts.lowReservoirAlarmAt,
+      emptyAt: s.pumpForecasts.emptyAt,
+      datesChangedAt: s.pumpForecasts.datesChangedAt,
+    })
+    .from(s.pumpForecasts)
+    .where(
+      'pumpIds' in scope
+        ? inArray(s.pumpForecasts.pumpId, scope.pumpIds.length ? scope.pumpIds : [-1])
+        : 'clinicId' in scope
+          ? eq(s.pumpForecasts.clinicId, scope.clinicId)
+          : undefined,
+    )
+    .all();
+  return new Map(rows.map((r) => [r.pumpId, r]));
+}
+
+/**
+ * When the forecast's dates last changed: kept from the stored row when the refresh moved none of them, so that a
+ * recompute that changes nothing (the hourly refresh, a restart, an acknowledgement) leaves the calendar feeds'
+ * SEQUENCE, DTSTAMP and ETag as they were (issue 16, item 7). A pump with no stored forecast starts now.
+ */
+export function datesChangedAt(
+  stored: StoredDates | undefined,
+  next: Pick<Forecast, 'refillDueOn' | 'lowReservoirAlarmAt' | 'emptyAt'>,
+  now: number,
+): number {
+  const same =
+    stored != null &&
+    stored.refillDueOn === next.refillDueOn &&
+    stored.lowReservoirAlarmAt === next.lowReservoirAlarmAt &&
+    stored.emptyAt === next.emptyAt;
+  return same ? stored.datesChangedAt : now;
+}
+
 export function refreshForecasts(
   db: Tx,
   scope: Parameters<typeof loadForecastContexts>[1],
@@ -346,6 +388,7 @@ export function refreshForecasts(
 ): number {
   const results = computeForecasts(loadForecastContexts(db, scope, now));
   const worst = worstAlertRanks(db, results, now);
+  const previous = storedForecastDates(db, scope);
   if ('pumpIds' in scope) {
     // Pumps that no longer forecast (explanted) leave the worklist.
     db.delete(s.pumpForecasts)
@@ -357,6 +400,7 @@ export function refreshForecasts(
     db.delete(s.pumpForecasts).run();
   }
   const rows = results.map(({ context, forecast: f }) => ({
+    datesChangedAt: datesChangedAt(previous.get(context.pumpId), f, context.input.now),
     pumpId: context.pumpId,
     clinicId: context.clinicId,
     lowReservoirAlarmAt: f.lowReservoirAlarmAt,

@@ -38,7 +38,6 @@ const columns = {
   dayEndsAt: s.clinics.dayEndsAt,
   slotMinutes: s.clinics.slotMinutes,
   idleTimeoutMinutes: s.clinics.idleTimeoutMinutes,
-  feedShowsFirstName: s.clinics.feedShowsFirstName,
   version: s.clinics.version,
   updatedAt: s.clinics.updatedAt,
 };

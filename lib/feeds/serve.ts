@@ -14,10 +14,13 @@ import {
   hashFeedToken,
   loadClinicFeed,
   loadPatientFeed,
+  recordFeedFetch,
+  REPLACED_FEED_GRACE_DAYS,
   resolveClinicFeedToken,
   resolvePatientFeedToken,
+  resolveReplacedFeedToken,
 } from '@/db/queries/feeds';
-import { buildClinicFeed, buildPatientFeed, feedEtag, renderFeed } from '@/lib/ical';
+import { buildClinicFeed, buildPatientFeed, buildReplacedFeed, feedEtag, renderFeed } from '@/lib/ical';
 import { requestHost, requestOrigin } from '@/lib/http/origin';
 import { requestNow } from '@/lib/clock';
 import { feedPath, feedTokenFromSegment, type FeedKind, type FeedLink } from '@/lib/validation/feeds';
@@ -157,19 +160,48 @@ export async function feedLink(origin: string, kind: FeedKind, token: string): P
   };
 }
 
+/**
+ * A rotated or revoked link within its grace period: the "link replaced" calendar (no events but one), so that a
+ * subscribed copy drops the stale appointments a 404 left in place (issue 16, item 8). Byte for byte the same on
+ * every request, so calendar apps revalidate it with 304.
+ */
+function replacedFeed(db: Db, kind: FeedKind, tokenHash: string, request: NextRequest): RenderedFeed | null {
+  const replaced = resolveReplacedFeedToken(db, kind, tokenHash, requestNow());
+  if (!replaced) return null;
+  const cal = buildReplacedFeed({
+    tokenId: replaced.tokenId,
+    kind,
+    revokedAt: replaced.revokedAt,
+    timeZone: replaced.timeZone,
+    days: REPLACED_FEED_GRACE_DAYS,
+    host: feedHost(request),
+  });
+  return render(renderFeed(cal), replaced.revokedAt);
+}
+
 async function serve(
   request: NextRequest,
   params: Promise<Record<string, string>>,
-  resolve: (db: Db, tokenHash: string) => (() => RenderedFeed) | null,
+  kind: FeedKind,
+  resolve: (db: Db, tokenHash: string) => { tokenId: number; feed: () => RenderedFeed } | null,
   filename: string,
 ): Promise<Response> {
   try {
     const segment = (await params).token ?? '';
     const token = feedTokenFromSegment(segment);
+    const db = getDb();
     // A malformed segment is hashed and looked up like any other, so that it costs what an unknown token costs.
-    const found = resolve(getDb(), hashFeedToken(token ?? segment));
-    if (token == null || found == null) return feedNotFound(request);
-    return feedResponse(request, found(), filename);
+    const tokenHash = hashFeedToken(token ?? segment);
+    const found = resolve(db, tokenHash);
+    if (token == null) return feedNotFound(request);
+    if (found == null) {
+      const replaced = replacedFeed(db, kind, tokenHash, request);
+      return replaced ? feedResponse(request, replaced, filename) : feedNotFound(request);
+    }
+    const response = feedResponse(request, found.feed(), filename);
+    // "Last synced" for staff (a 304 is a sync too). After the feed is built: a failed build is not a sync.
+    recordFeedFetch(db, found.tokenId, requestNow());
+    return response;
   } catch (error) {
     console.error('Calendar feed failed', error);
     return plain(request, 500, SERVER_ERROR_BODY);
@@ -184,12 +216,16 @@ export function servePatientFeed(
   return serve(
     request,
     params,
+    'patient',
     (db, tokenHash) => {
       const ref = resolvePatientFeedToken(db, tokenHash);
       if (!ref) return null;
-      return () => {
-        const feed = loadPatientFeed(db, ref, requestNow(), feedHost(request));
-        return render(renderFeed(buildPatientFeed(feed.input)), feed.lastModifiedAt);
+      return {
+        tokenId: ref.tokenId,
+        feed: () => {
+          const feed = loadPatientFeed(db, ref, requestNow(), feedHost(request));
+          return render(renderFeed(buildPatientFeed(feed.input)), feed.lastModifiedAt);
+        },
       };
     },
     'pump-refills.ics',
@@ -204,10 +240,11 @@ export function serveClinicFeed(
   return serve(
     request,
     params,
+    'clinic',
     (db, tokenHash) => {
       const ref = resolveClinicFeedToken(db, tokenHash);
       if (!ref) return null;
-      return () => cachedClinicFeed(db, ref.clinicId, requestNow(), feedHost(request));
+      return { tokenId: ref.tokenId, feed: () => cachedClinicFeed(db, ref.clinicId, requestNow(), feedHost(request)) };
     },
     'pump-refills-clinic.ics',
   );

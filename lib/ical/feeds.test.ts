@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { foldLines as libraryFoldLines } from 'ical-generator';
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildClinicFeed, buildPatientFeed, feedEtag, FeedInputError, foldLines, renderFeed } from './feeds';
+import {
+  alarmsLast,
+  buildClinicFeed,
+  buildPatientFeed,
+  buildReplacedFeed,
+  feedEtag,
+  FeedInputError,
+  foldLines,
+  OVERDUE_ENTRY_DAYS,
+  renderFeed,
+} from './feeds';
 import { berlin, chicago, clinicInput, HOST, NOW, patientInput, STAMP, utc } from './test-fixtures';
 import type { FeedAppointment, FeedClinic, PatientFeedInput } from './types';
 
@@ -118,17 +128,15 @@ describe('feeds parsed back with ical.js', () => {
     },
   );
 
-  it('staff all-day events are on the same dates, including the Berlin fall-back Sunday', () => {
+  it('staff "to arrange" entries are on the clinic-local due date, including the Berlin spring-forward Sunday', () => {
     const { events } = parse(renderFeed(buildClinicFeed(clinicInput(berlin))));
-    expect(get(events, uid('staff-refill-due-42-7'))).toMatchObject({
+    expect(get(events, uid('staff-to-arrange-1-20250330'))).toMatchObject({
+      allDay: true,
       start: '2025-03-30',
       end: '2025-03-31',
     });
-    expect(get(events, uid('staff-refill-due-43-12'))).toMatchObject({
-      start: '2025-10-26',
-      end: '2025-10-27',
-    });
-    expect(get(events, uid('staff-alarm-43-12'))).toMatchObject({ start: '2025-11-02', end: '2025-11-03' });
+    const fallBack = parse(renderFeed(buildClinicFeed(clinicInput(berlin, { now: utc('2025-10-24T10:00:00Z') })))).events;
+    expect(get(fallBack, uid('staff-to-arrange-1-20251026'))).toMatchObject({ start: '2025-10-26', end: '2025-10-27' });
   });
 
   it.each([
@@ -157,20 +165,18 @@ describe('feeds parsed back with ical.js', () => {
 
   it('publishes exactly the expected events, with the expected UIDs', () => {
     const patient = parse(patientBerlin()).events;
+    const overdue = Array.from({ length: OVERDUE_ENTRY_DAYS }, (_, i) => {
+      const d = new Date(Date.UTC(2025, 2, 31 + i)).toISOString().slice(0, 10).replaceAll('-', '');
+      return `overdue-42-7-${d}`;
+    });
     expect([...patient.keys()]).toEqual(
-      ['appointment-103', 'appointment-101', 'appointment-104', 'refill-due-42-7', 'alarm-42-7'].map(uid),
+      ['appointment-103', 'appointment-101', 'appointment-104', 'refill-due-42-7', ...overdue, 'alarm-42-7'].map(uid),
     );
+    expect(overdue.at(-1)).toBe('overdue-42-7-20250427'); // 28 days after Sun 30 Mar
+    // The staff feed: the window's appointments (104 is in October) and one entry for the day with a refill to arrange.
     const staff = parse(renderFeed(buildClinicFeed(clinicInput(berlin)))).events;
     expect([...staff.keys()]).toEqual(
-      [
-        'staff-appointment-103',
-        'staff-appointment-101',
-        'staff-appointment-104',
-        'staff-refill-due-42-7',
-        'staff-alarm-42-7',
-        'staff-refill-due-43-12',
-        'staff-alarm-43-12',
-      ].map(uid),
+      ['staff-appointment-103', 'staff-appointment-101', 'staff-to-arrange-1-20250330'].map(uid),
     );
   });
 
@@ -184,12 +190,57 @@ describe('feeds parsed back with ical.js', () => {
     const { events } = parse(patientBerlin());
     expect(get(events, uid('appointment-101')).triggers).toEqual(['-PT2H']);
     expect(get(events, uid('refill-due-42-7')).triggers).toEqual(['-P6DT15H', '-PT15H']);
-    expect(get(events, uid('alarm-42-7')).triggers).toEqual([]);
+  });
+
+  it('reminds at 09:00 on the alarm date and on every overdue day (relative to the start, not the end)', () => {
+    const { events } = parse(patientBerlin());
+    expect(get(events, uid('alarm-42-7')).triggers).toEqual(['PT9H']);
+    const overdue = [...events.values()].filter((e) => e.uid.startsWith('overdue-'));
+    expect(overdue).toHaveLength(OVERDUE_ENTRY_DAYS);
+    for (const e of overdue) {
+      expect(e).toMatchObject({ allDay: true, triggers: ['PT9H'], sequence: 3 });
+      expect(e.summary).toBe('Jürgen: Refill overdue if not done: call the clinic today');
+      expect(e.description).toContain('Your pump refill was due by Sun 30 Mar 2025');
+      expect(e.description).toContain('+49 30 1234-5678 today');
+    }
+    // ical-generator relates a positive trigger to the END unless told: that would be 09:00 the next day.
+    expect(patientBerlin()).not.toContain('RELATED=END');
+    expect(patientBerlin()).toContain('TRIGGER;RELATED=START:PT9H\r\n');
+  });
+
+  it('writes each VALARM after the event properties (RFC 5545 3.6.1), in order', () => {
+    const body = patientBerlin();
+    const vevents = body.split('BEGIN:VEVENT\r\n').slice(1);
+    expect(vevents.length).toBeGreaterThan(3);
+    for (const v of vevents) {
+      const firstAlarm = v.indexOf('BEGIN:VALARM');
+      if (firstAlarm < 0) continue;
+      // After the first alarm come only alarms, then END:VEVENT.
+      expect(v.slice(firstAlarm)).toMatch(/^(BEGIN:VALARM\r\n(?:(?!BEGIN:|END:VEVENT)[^\r\n]*\r\n)*END:VALARM\r\n)+END:VEVENT\r\n/);
+    }
+    expect(get(parse(body).events, uid('refill-due-42-7')).triggers).toEqual(['-P6DT15H', '-PT15H']);
+  });
+
+  it('says so when an appointment is after the refill due date or the alarm date (E2)', () => {
+    const { events } = parse(patientBerlin());
+    const late = get(events, uid('appointment-101')); // Mon 31 Mar, the day after the due date
+    expect(late.summary).toBe('Jürgen: Pump refill appointment – after your refill due date');
+    expect(late.description).toContain('This appointment is after your pump refill due date (Sun 30 Mar 2025)');
+    const input = patientInput(berlin, '100234', null);
+    const afterAlarm = input.appointments.map((a) => (a.id === 101 ? { ...a, startsAt: utc('2025-04-06T09:00:00Z') } : a));
+    const moved = parse(renderFeed(buildPatientFeed({ ...input, appointments: afterAlarm }))).events;
+    expect(get(moved, uid('appointment-101')).summary).toBe('Pump refill appointment – after your pump alarm date');
+    // A titration visit is not a refill: no note.
+    expect(get(moved, uid('appointment-104')).summary).toBe('Dose titration visit');
+    const onTime = input.appointments.map((a) => (a.id === 101 ? { ...a, startsAt: utc('2025-03-28T09:00:00Z') } : a));
+    const early = parse(renderFeed(buildPatientFeed({ ...input, appointments: onTime }))).events;
+    expect(get(early, uid('appointment-101')).summary).toBe('Pump refill appointment');
+    expect(get(early, uid('appointment-101')).description).not.toContain('after your');
   });
 
   it('uses the patient wording, with the first name only when given', () => {
     const named = parse(patientBerlin()).events;
-    expect(get(named, uid('appointment-101')).summary).toBe('Jürgen: Pump refill appointment');
+    expect(get(named, uid('appointment-101')).summary).toBe('Jürgen: Pump refill appointment – after your refill due date');
     expect(get(named, uid('appointment-103')).summary).toBe('Jürgen: Pump replacement surgery – cancelled');
     expect(get(named, uid('appointment-104')).summary).toBe('Jürgen: Dose titration visit');
     expect(get(named, uid('refill-due-42-7')).summary).toBe('Jürgen: Pump refill due by this date');
@@ -202,7 +253,7 @@ describe('feeds parsed back with ical.js', () => {
 
     for (const firstName of [null, '', '   ']) {
       const plain = parse(renderFeed(buildPatientFeed(patientInput(berlin, '100234', firstName)))).events;
-      expect(get(plain, uid('appointment-101')).summary).toBe('Pump refill appointment');
+      expect(get(plain, uid('appointment-104')).summary).toBe('Dose titration visit');
       expect(get(plain, uid('refill-due-42-7')).summary).toBe('Pump refill due by this date');
     }
   });
@@ -222,9 +273,7 @@ describe('text escaping', () => {
   it('round-trips an awkward first name, and drops control characters', () => {
     const name = 'Jo;hn, "Q" \\ Zoë\u0007';
     const body = renderFeed(buildPatientFeed(patientInput(berlin, '100234', name)));
-    expect(get(parse(body).events, uid('appointment-101')).summary).toBe(
-      'Jo;hn, "Q" \\ Zoë: Pump refill appointment',
-    );
+    expect(get(parse(body).events, uid('appointment-104')).summary).toBe('Jo;hn, "Q" \\ Zoë: Dose titration visit');
     expect(body).not.toContain('\u0007');
   });
 });
@@ -263,7 +312,7 @@ describe('line folding', () => {
     expect(body.split('\r\n').some((l) => l.startsWith(' '))).toBe(true);
     const e = get(parse(body).events, uid('appointment-101'));
     expect(e.location).toBe(`${longClinic.name}\n${longClinic.address}`);
-    expect(e.summary).toBe(`${longName.trim()}: Pump refill appointment`);
+    expect(e.summary).toBe(`${longName.trim()}: Pump refill appointment – after your refill due date`);
   });
 });
 
@@ -387,19 +436,30 @@ describe('event lifecycle', () => {
 describe('a cycle with no forecast alarm date', () => {
   // Regression: the stored forecast has no alarm instant when the rate never reaches the alarm volume within the
   // engine's horizon (lowReservoirAlarmAt null); the feed must still publish the refill due date.
-  const dueDate = { pumpId: 77, cycleId: 5, refillDueOn: '2025-04-10', lowReservoirAlarmOn: null, sequence: 2 };
+  const dueDate = {
+    pumpId: 77,
+    cycleId: 5,
+    refillDueOn: '2025-03-25',
+    lowReservoirAlarmOn: null,
+    lowReservoirAlarmAt: null,
+    emptyAt: null,
+    sequence: 2,
+  };
 
-  it('publishes the refill due date and no alarm event in the patient feed', () => {
+  it('publishes the refill due date and the overdue days, and no alarm event, in the patient feed', () => {
     const events = parse(renderFeed(buildPatientFeed(patientInput(berlin, 'nobody', null, { dueDates: [dueDate] })))).events;
-    expect([...events.keys()]).toEqual([uid('refill-due-77-5')]);
-    expect(get(events, uid('refill-due-77-5'))).toMatchObject({ allDay: true, start: '2025-04-10', sequence: 2 });
+    expect([...events.keys()].filter((u) => !u.startsWith('overdue-77-5-'))).toEqual([uid('refill-due-77-5')]);
+    expect(events.size).toBe(1 + OVERDUE_ENTRY_DAYS);
+    expect(get(events, uid('refill-due-77-5'))).toMatchObject({ allDay: true, start: '2025-03-25', sequence: 2 });
   });
 
-  it('publishes the refill due date, saying no alarm is forecast, in the staff feed', () => {
-    const staffDue = { ...dueDate, patientInitials: 'J.D.', mrn: '100234' };
+  it('lists the pump to arrange, with no alarm date, in the staff feed', () => {
+    const staffDue = { ...dueDate, patientInitials: 'J.D.', mrn: '100234', appointment: 'none' as const };
     const events = parse(renderFeed(buildClinicFeed(clinicInput(berlin, { appointments: [], dueDates: [staffDue] })))).events;
-    expect([...events.keys()]).toEqual([uid('staff-refill-due-77-5')]);
-    expect(get(events, uid('staff-refill-due-77-5')).description).toContain('No low-reservoir alarm is forecast');
+    expect([...events.keys()]).toEqual([uid('staff-to-arrange-1-20250325')]);
+    expect(get(events, uid('staff-to-arrange-1-20250325')).description).toBe(
+      'J.D. · pump 77: due 2025-03-25, no appointment\nThe worklist has the details.',
+    );
   });
 });
 
@@ -426,19 +486,35 @@ describe('minimal health information and the staff feed', () => {
     }
   });
 
-  it('names patients by initials and MRN in the staff feed, with UIDs distinct from the patient feed', () => {
-    const staff = parse(renderFeed(buildClinicFeed(clinicInput(berlin)))).events;
-    expect(get(staff, uid('staff-appointment-101')).summary).toBe('Refill: J.D. (MRN 100234)');
-    expect(get(staff, uid('staff-appointment-103')).summary).toBe(
-      'Pump replacement: J.D. (MRN 100234) – cancelled',
-    );
-    expect(get(staff, uid('staff-appointment-104')).summary).toBe('Titration: J.D. (MRN 100234)');
-    expect(get(staff, uid('staff-refill-due-43-12')).summary).toBe('Refill due: A.M. (MRN 100777)');
-    expect(get(staff, uid('staff-alarm-43-12')).summary).toBe('Low-reservoir alarm: A.M. (MRN 100777)');
+  it('names patients by initials and pump number in the staff feed, never the MRN, with UIDs distinct from the patient feed', () => {
+    const body = renderFeed(buildClinicFeed(clinicInput(berlin, { windowDays: 366 })));
+    const staff = parse(body).events;
+    expect(get(staff, uid('staff-appointment-101')).summary).toBe('Refill: J.D. · pump 42');
+    expect(get(staff, uid('staff-appointment-103')).summary).toBe('Pump replacement: J.D. · pump 42 – cancelled');
+    expect(get(staff, uid('staff-appointment-104')).summary).toBe('Titration: J.D. · pump 42');
+    expect(get(staff, uid('staff-to-arrange-1-20251026')).description).toContain('A.M. · pump 43: due 2025-10-26');
     expect(get(staff, uid('staff-appointment-101')).location).toBe(`${berlin.name}\n${berlin.address}`);
+    for (const mrn of ['100234', '100777', 'MRN']) expect(body).not.toContain(mrn);
 
     const patientUids = [...parse(patientBerlin()).events.keys()];
     expect(patientUids.filter((u) => staff.has(u))).toEqual([]);
+  });
+
+  it('covers only the window: appointments and pumps to arrange of the next windowDays days, overdue ones on today', () => {
+    const now = utc('2025-03-27T10:00:00Z'); // Thu 27 Mar: pump 42 due Sun 30 Mar
+    const week = parse(renderFeed(buildClinicFeed(clinicInput(berlin, { now, windowDays: 7 })))).events;
+    expect([...week.keys()]).toEqual(['staff-appointment-103', 'staff-appointment-101', 'staff-to-arrange-1-20250330'].map(uid));
+    const three = parse(renderFeed(buildClinicFeed(clinicInput(berlin, { now, windowDays: 3 })))).events;
+    expect([...three.keys()]).toEqual([]); // 30 Mar is the fourth day
+    // Three days after the due date, the overdue pump is on today's entry, and marked so.
+    const later = parse(renderFeed(buildClinicFeed(clinicInput(berlin, { now: utc('2025-04-02T10:00:00Z'), windowDays: 7 })))).events;
+    const today = get(later, uid('staff-to-arrange-1-20250402'));
+    expect(today.summary).toBe('Refills to arrange: 1 pump (1 overdue)');
+    expect(today.description).toContain('J.D. · pump 42: OVERDUE, was due 2025-03-30, alarm 2025-04-06, appointment after the due date');
+    // A pump booked on time needs no action: not listed.
+    const booked = clinicInput(berlin, { now });
+    const onTime = booked.dueDates.map((d) => ({ ...d, appointment: 'on-time' as const }));
+    expect(parse(renderFeed(buildClinicFeed({ ...booked, dueDates: onTime }))).events.has(uid('staff-to-arrange-1-20250330'))).toBe(false);
   });
 
   it('puts no reminders in the staff feed', () => {
@@ -472,10 +548,10 @@ describe('independence from the server time zone', () => {
 });
 
 describe('feedEtag', () => {
-  it('is a quoted strong ETag that follows the body', () => {
+  it('is a quoted weak ETag that follows the body (the response may be gzipped on its way out)', () => {
     const body = patientBerlin();
     const etag = feedEtag(body);
-    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]{43}"$/);
     expect(feedEtag(patientBerlin())).toBe(etag);
     expect(feedEtag(body.replace('SEQUENCE:1', 'SEQUENCE:2'))).not.toBe(etag);
   });
@@ -489,10 +565,10 @@ describe('input errors', () => {
   });
 
   it('rejects a due date that is not a real YYYY-MM-DD date', () => {
-    const input = clinicInput(berlin);
+    const input = patientInput(berlin, '100234', null, { appointments: [] });
     const [first] = input.dueDates;
     if (!first) throw new Error('fixture');
-    expect(() => buildClinicFeed({ ...input, dueDates: [{ ...first, refillDueOn: '2025-02-30' }] })).toThrow(
+    expect(() => buildPatientFeed({ ...input, dueDates: [{ ...first, refillDueOn: '2025-02-30' }] })).toThrow(
       'refillDueOn of pump 42 cycle 7 must be a date as YYYY-MM-DD, got "2025-02-30"',
     );
   });
@@ -504,9 +580,45 @@ describe('input errors', () => {
   });
 
   it('rejects two due dates with the same pump and cycle (they would share a UID)', () => {
-    const input = clinicInput(berlin);
-    expect(() => buildClinicFeed({ ...input, dueDates: [...input.dueDates, ...input.dueDates] })).toThrow(
-      `Two feed events would share the UID staff-refill-due-42-7@${HOST}`,
+    const input = patientInput(berlin, '100234', null);
+    expect(() => buildPatientFeed({ ...input, dueDates: [...input.dueDates, ...input.dueDates] })).toThrow(
+      `Two feed events would share the UID refill-due-42-7@${HOST}`,
     );
+  });
+});
+
+describe('the calendar a replaced link serves (issue 16, item 8)', () => {
+  const input = { tokenId: 9, kind: 'patient' as const, revokedAt: utc('2025-03-20T22:30:00Z'), timeZone: 'Europe/Berlin', days: 30, host: HOST };
+
+  it('is a valid calendar with one all-day entry over the grace period, from the clinic-local day of the revocation', () => {
+    const { events } = parse(renderFeed(buildReplacedFeed(input)));
+    expect([...events.keys()]).toEqual([uid('feed-replaced-patient-9')]);
+    expect(get(events, uid('feed-replaced-patient-9'))).toMatchObject({
+      allDay: true,
+      start: '2025-03-20', // 23:30 in Berlin
+      end: '2025-04-19',
+      summary: 'This calendar link was replaced – ask your clinic for the new one',
+      stamp: '2025-03-20T22:30:00Z',
+      triggers: [],
+    });
+  });
+
+  it('renders the same bytes on every request, and carries nothing about the patient or the clinic', () => {
+    const body = renderFeed(buildReplacedFeed(input));
+    expect(renderFeed(buildReplacedFeed(input))).toBe(body);
+    expect(body).not.toMatch(/Zentrum|MRN|pump line: \+/);
+    const staff = parse(renderFeed(buildReplacedFeed({ ...input, kind: 'clinic' }))).events;
+    expect(get(staff, uid('feed-replaced-clinic-9')).description).toContain('My calendar feed');
+  });
+});
+
+describe('alarmsLast', () => {
+  it('moves VALARM blocks, in order, to just before END:VEVENT and leaves an event without alarms alone', () => {
+    const event = 'BEGIN:VEVENT\r\nUID:a\r\nBEGIN:VALARM\r\nTRIGGER:-PT1H\r\nEND:VALARM\r\nBEGIN:VALARM\r\nTRIGGER:-PT2H\r\nEND:VALARM\r\nSUMMARY:x\r\nEND:VEVENT\r\n';
+    expect(alarmsLast(event)).toBe(
+      'BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:x\r\nBEGIN:VALARM\r\nTRIGGER:-PT1H\r\nEND:VALARM\r\nBEGIN:VALARM\r\nTRIGGER:-PT2H\r\nEND:VALARM\r\nEND:VEVENT\r\n',
+    );
+    const plain = 'BEGIN:VEVENT\r\nUID:a\r\nEND:VEVENT\r\n';
+    expect(alarmsLast(plain)).toBe(plain);
   });
 });

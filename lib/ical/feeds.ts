@@ -31,6 +31,8 @@ import ical, {
   type ICalCalendar,
   type ICalEventData,
 } from 'ical-generator';
+import { appointmentLateness, isAfterRefillDueDate, type Lateness } from '../domain/booking';
+import { addDaysToLocalDate, dayNumberOf, formatDayNumberForHumans } from '../domain/calendar';
 import type { EpochMs, LocalDate } from '../domain/types';
 import type {
   ClinicFeedInput,
@@ -39,6 +41,7 @@ import type {
   FeedClinic,
   FeedDueDate,
   PatientFeedInput,
+  ReplacedFeedInput,
 } from './types';
 
 export class FeedInputError extends Error {
@@ -80,9 +83,27 @@ const APPOINTMENT_ALARM_BEFORE_S = 2 * HOUR_S;
 // Public API
 
 /**
+ * Days after the due date that the patient feed carries an "overdue" entry, each with a 09:00 reminder. They are
+ * published with the cycle, before the due date passes, so that a calendar that syncs late (Google: a day or more)
+ * already holds them when the refill is missed; their text is conditional ("if not done") for the same reason. A new
+ * refill starts a new cycle and removes them. Four weeks: by then the pump is long past its alarm and the clinic's
+ * worklist and outreach carry the patient (issue 16, item 6).
+ */
+export const OVERDUE_ENTRY_DAYS = 28;
+
+/** All-day reminders at 09:00 device time on the day itself (an all-day event starts at 00:00). */
+const ON_THE_DAY_AT_S = 9 * HOUR_S;
+
+const LATE_TITLE: Record<Exclude<Lateness, 'on-time'>, string> = {
+  'after-due': ' – after your refill due date',
+  'after-alarm': ' – after your pump alarm date',
+  'after-empty': ' – after your pump alarm date',
+};
+
+/**
  * The patient's own feed: booked (and recently cancelled) appointments, and per refill cycle an all-day
- * "refill due" and "low-reservoir alarm expected" event. Minimal health information: no drug, dose,
- * diagnosis or MRN, and the first name only if the patient has one on file for the feed.
+ * "refill due" and "low-reservoir alarm expected" event and the "overdue" entries after the due date. Minimal health
+ * information: no drug, dose, diagnosis or MRN, and the first name only with the patient's recorded consent.
  */
 export function buildPatientFeed(input: PatientFeedInput): ICalCalendar {
   const { clinic, host } = input;
@@ -92,6 +113,8 @@ export function buildPatientFeed(input: PatientFeedInput): ICalCalendar {
   const firstName = oneLine(input.patient.firstName ?? '');
   const titled = (title: string): string => (firstName ? `${firstName}: ${title}` : title);
   const stamp = new Date(input.stampAt);
+  const alarmLine = `If your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`;
+  const dueByPump = new Map(input.dueDates.map((d) => [d.pumpId, d]));
 
   const cal = newCalendar(
     `Pump refills – ${clinicName}`,
@@ -102,69 +125,108 @@ export function buildPatientFeed(input: PatientFeedInput): ICalCalendar {
 
   for (const a of shownAppointments(input.appointments, input.now, clinic.timeZone)) {
     const cancelled = a.status === 'cancelled';
-    const summary = titled(PATIENT_APPOINTMENT_TITLE[a.type]) + (cancelled ? CANCELLED_SUFFIX : '');
+    const due = a.type === 'titration' || cancelled ? undefined : dueByPump.get(a.pumpId);
+    // E2 (reference.md G3): the patient is told when the visit is later than the pump can wait.
+    const lateness = due ? appointmentLateness(a.startsAt, clinic.timeZone, due) : 'on-time';
+    const summary =
+      titled(PATIENT_APPOINTMENT_TITLE[a.type]) +
+      (cancelled ? CANCELLED_SUFFIX : lateness === 'on-time' ? '' : LATE_TITLE[lateness]);
+    const lateLine =
+      due && lateness !== 'on-time'
+        ? `This appointment is after ${
+            lateness === 'after-due'
+              ? `your pump refill due date (${humanDate(due.refillDueOn)})`
+              : 'the date your pump low-reservoir alarm is expected to sound'
+          }. Call ${clinicName} on ${phone} to ask for an earlier one.\n`
+        : '';
     events.add({
       ...appointmentTimes(a, stamp),
       id: `appointment-${a.id}@${host}`,
       summary,
       location: location(clinic),
       description: cancelled
-        ? `This appointment was cancelled. To book a new one, call ${clinicName} on ${phone}.\n` +
-          `If your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`
-        : `Bring this reminder to your appointment.\n` +
-          `If your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`,
+        ? `This appointment was cancelled. To book a new one, call ${clinicName} on ${phone}.\n${alarmLine}`
+        : `${lateLine}Bring this reminder to your appointment.\n${alarmLine}`,
       alarms: cancelled
         ? []
-        : [displayAlarm(APPOINTMENT_ALARM_BEFORE_S, `${summary} in 2 hours at ${clinicName}.`)],
+        : [displayAlarm(APPOINTMENT_ALARM_BEFORE_S, `${titled(PATIENT_APPOINTMENT_TITLE[a.type])} in 2 hours at ${clinicName}.`)],
     });
   }
 
   for (const d of sortedDueDates(input.dueDates)) {
     const common = dueDateCommon(d, stamp);
+    const what = `pump ${d.pumpId} cycle ${d.cycleId}`;
     events.add({
       ...common,
-      ...allDay(d.refillDueOn, `refillDueOn of pump ${d.pumpId} cycle ${d.cycleId}`),
+      ...allDay(d.refillDueOn, `refillDueOn of ${what}`),
       id: `refill-due-${d.pumpId}-${d.cycleId}@${host}`,
       summary: titled('Pump refill due by this date'),
       description:
         `Your pump needs to be refilled by this date. If you have no appointment yet, call ${clinicName} ` +
-        `on ${phone}.\nIf your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`,
+        `on ${phone}.\n${alarmLine}`,
       alarms: REFILL_DUE_ALARMS.map(({ beforeS, text }) => displayAlarm(beforeS, text)),
     });
+    for (let day = 1; day <= OVERDUE_ENTRY_DAYS; day++) {
+      const on = addDaysToLocalDate(d.refillDueOn, day);
+      events.add({
+        ...common,
+        ...allDay(on, `overdue day ${day} of ${what}`),
+        id: `overdue-${d.pumpId}-${d.cycleId}-${on.replaceAll('-', '')}@${host}`,
+        summary: titled('Refill overdue if not done: call the clinic today'),
+        description:
+          `Your pump refill was due by ${humanDate(d.refillDueOn)}. If it has not been refilled yet, call ` +
+          `${clinicName} on ${phone} today.\n${alarmLine}`,
+        alarms: [displayAlarmAfterStart(ON_THE_DAY_AT_S, 'Pump refill overdue if not done: call the clinic today.')],
+      });
+    }
     if (d.lowReservoirAlarmOn == null) continue;
     events.add({
       ...common,
-      ...allDay(d.lowReservoirAlarmOn, `lowReservoirAlarmOn of pump ${d.pumpId} cycle ${d.cycleId}`),
+      ...allDay(d.lowReservoirAlarmOn, `lowReservoirAlarmOn of ${what}`),
       id: `alarm-${d.pumpId}-${d.cycleId}@${host}`,
       summary: titled('Pump low-reservoir alarm expected'),
       description:
         `If the pump has not been refilled by then, its low-reservoir alarm is expected to start ` +
-        `sounding around this date.\nIf your pump alarm sounds, call the 24/7 pump line at once: ${phone}.`,
+        `sounding around this date.\n${alarmLine}`,
+      alarms: [
+        displayAlarmAfterStart(
+          ON_THE_DAY_AT_S,
+          `If your pump has not been refilled, its alarm may sound today: call ${clinicName} on ${phone}.`,
+        ),
+      ],
     });
   }
   return cal;
 }
 
 /**
- * The clinic's staff feed: every shown appointment and every due date, patients named by initials and MRN.
- * No reminders: a nurse subscribed to a whole clinic would get one per patient.
+ * The staff feed, sized for a phone (issue 16, item 9): the appointments of the next `windowDays` days, and one
+ * all-day "to arrange" entry per day listing the pumps that need action (today: every overdue pump and those due
+ * today; later days: those due that day) with no appointment on time. Patients appear by initials and pump
+ * number only. No reminders: a nurse subscribed to a whole clinic would get one per patient.
  */
 export function buildClinicFeed(input: ClinicFeedInput): ICalCalendar {
   const { clinic, host } = input;
   checkInput(clinic, host);
+  if (!Number.isInteger(input.windowDays) || input.windowDays < 1) {
+    throw new FeedInputError(`windowDays must be a whole number of days, at least 1, got ${input.windowDays}`);
+  }
   const clinicName = oneLine(clinic.name);
   const stamp = new Date(input.stampAt);
-  const who = (p: { patientInitials: string; mrn: string }): string =>
-    `${oneLine(p.patientInitials)} (MRN ${oneLine(p.mrn)})`;
+  const tz = clinic.timeZone;
+  const today = clinicDate(input.now, tz);
+  const lastDay = addDaysToLocalDate(today, input.windowDays - 1);
+  const who = (p: { patientInitials: string; pumpId: number }): string => `${oneLine(p.patientInitials)} · pump ${p.pumpId}`;
 
   const cal = newCalendar(
     `Pump refills (staff) – ${clinicName}`,
-    `Booked pump appointments and refill due dates at ${clinicName}. For clinic staff only.`,
-    clinic.timeZone,
+    `Pump appointments and refills to arrange at ${clinicName}, the next ${input.windowDays} days. For clinic staff only.`,
+    tz,
   );
   const events = new EventList(cal);
 
-  for (const a of shownAppointments(input.appointments, input.now, clinic.timeZone)) {
+  for (const a of shownAppointments(input.appointments, input.now, tz)) {
+    if (clinicDate(a.startsAt, tz) > lastDay) continue;
     const cancelled = a.status === 'cancelled';
     events.add({
       ...appointmentTimes(a, stamp),
@@ -175,28 +237,68 @@ export function buildClinicFeed(input: ClinicFeedInput): ICalCalendar {
     });
   }
 
-  for (const d of sortedDueDates(input.dueDates)) {
-    const common = dueDateCommon(d, stamp);
-    events.add({
-      ...common,
-      ...allDay(d.refillDueOn, `refillDueOn of pump ${d.pumpId} cycle ${d.cycleId}`),
-      id: `${STAFF_UID_PREFIX}refill-due-${d.pumpId}-${d.cycleId}@${host}`,
-      summary: `Refill due: ${who(d)}`,
-      description:
-        `Pump ${d.pumpId}: refill due by this date. ` +
-        (d.lowReservoirAlarmOn == null
-          ? 'No low-reservoir alarm is forecast within the forecast horizon.'
-          : `Low-reservoir alarm expected ${d.lowReservoirAlarmOn}.`),
+  const toArrange = sortedDueDates(input.dueDates.filter((d) => d.appointment !== 'on-time'));
+  for (let i = 0; i < input.windowDays; i++) {
+    const day = addDaysToLocalDate(today, i);
+    const pumps = toArrange.filter((d) => (i === 0 ? !isAfterRefillDueDate(d.refillDueOn, day) : d.refillDueOn === day));
+    if (pumps.length === 0) continue;
+    const lines = pumps.map((d) => {
+      const state = isAfterRefillDueDate(day, d.refillDueOn) ? `OVERDUE, was due ${d.refillDueOn}` : `due ${d.refillDueOn}`;
+      const booking = d.appointment === 'late' ? 'appointment after the due date' : 'no appointment';
+      const alarm = d.lowReservoirAlarmOn == null ? '' : `, alarm ${d.lowReservoirAlarmOn}`;
+      return `${who(d)}: ${state}${alarm}, ${booking}`;
     });
-    if (d.lowReservoirAlarmOn == null) continue;
+    const overdue = pumps.filter((d) => isAfterRefillDueDate(day, d.refillDueOn)).length;
     events.add({
-      ...common,
-      ...allDay(d.lowReservoirAlarmOn, `lowReservoirAlarmOn of pump ${d.pumpId} cycle ${d.cycleId}`),
-      id: `${STAFF_UID_PREFIX}alarm-${d.pumpId}-${d.cycleId}@${host}`,
-      summary: `Low-reservoir alarm: ${who(d)}`,
-      description: `Pump ${d.pumpId}: low-reservoir alarm expected on this date. Refill was due ${d.refillDueOn}.`,
+      ...allDay(day, `window day ${day}`),
+      id: `${STAFF_UID_PREFIX}to-arrange-${clinic.id}-${day.replaceAll('-', '')}@${host}`,
+      stamp,
+      lastModified: stamp,
+      sequence: summarySequence(input.stampAt),
+      transparency: ICalEventTransparency.TRANSPARENT,
+      summary:
+        `Refills to arrange: ${pumps.length} pump${pumps.length === 1 ? '' : 's'}` +
+        (overdue > 0 ? ` (${overdue} overdue)` : ''),
+      description: `${lines.join('\n')}\nThe worklist has the details.`,
     });
   }
+  return cal;
+}
+
+/**
+ * What a rotated or revoked link serves during its grace period: a valid calendar with no appointments or dates
+ * and one all-day entry spanning the grace period, so that a subscribed copy drops the stale events it held (a
+ * bare 404 left them in place) and the holder learns why. Nothing about the patient or the clinic is in it.
+ */
+export function buildReplacedFeed(input: ReplacedFeedInput): ICalCalendar {
+  const { host } = input;
+  checkInput({ id: 0, name: '', timeZone: input.timeZone, phone24h: '', address: '' }, host);
+  if (!Number.isInteger(input.days) || input.days < 1) {
+    throw new FeedInputError(`days must be a whole number of days, at least 1, got ${input.days}`);
+  }
+  const cal = newCalendar(
+    'Pump refills – link replaced',
+    'This calendar link was replaced. Ask your clinic for the new one.',
+    input.timeZone,
+  );
+  const from = clinicDate(input.revokedAt, input.timeZone);
+  const stamp = new Date(input.revokedAt);
+  new EventList(cal).add({
+    ...allDay(from, 'revokedAt'),
+    end: allDay(addDaysToLocalDate(from, input.days), 'end of the grace period').start,
+    id: `feed-replaced-${input.kind}-${input.tokenId}@${host}`,
+    stamp,
+    lastModified: stamp,
+    sequence: 0,
+    transparency: ICalEventTransparency.TRANSPARENT,
+    summary: 'This calendar link was replaced – ask your clinic for the new one',
+    description:
+      input.kind === 'patient'
+        ? 'This calendar no longer receives your appointments or refill dates. Ask your clinic for the new link, ' +
+          'subscribe to it, then remove this calendar.\nIf your pump alarm sounds, call your clinic’s 24/7 pump line at once.'
+        : 'This staff calendar link was replaced or withdrawn. Get your new link from My calendar feed, then ' +
+          'remove this calendar.',
+  });
   return cal;
 }
 
@@ -218,8 +320,24 @@ export function renderFeed(cal: ICalCalendar): string {
   const end = 'END:VCALENDAR';
   if (!shell.endsWith(end)) throw new Error('ical-generator wrote a calendar that does not end with END:VCALENDAR');
   let body = shell.slice(0, -end.length);
-  for (const event of events) body += foldLines(event.toString());
+  for (const event of events) body += foldLines(alarmsLast(event.toString()));
   return `${body}${end}\r\n`;
+}
+
+const VALARM_RE = /BEGIN:VALARM\r\n[\s\S]*?END:VALARM\r\n/g;
+
+/**
+ * ical-generator writes an event's VALARM blocks in the middle of its properties; RFC 5545 (3.6.1) puts components
+ * after the properties, and Outlook is reported to drop what follows a VALARM. They are moved, in their order, to
+ * just before END:VEVENT. (Unfolded text: a property line cannot start with BEGIN:VALARM.)
+ */
+export function alarmsLast(event: string): string {
+  const alarms = event.match(VALARM_RE);
+  if (!alarms) return event;
+  const rest = event.replace(VALARM_RE, '');
+  const end = rest.lastIndexOf('END:VEVENT');
+  if (end < 0) throw new Error('ical-generator wrote an event without END:VEVENT');
+  return rest.slice(0, end) + alarms.join('') + rest.slice(end);
 }
 
 const utf8 = new TextEncoder();
@@ -256,9 +374,13 @@ function foldLine(line: string): string {
   return start === 0 ? line : out + line.slice(start);
 }
 
-/** A strong ETag (quoted) for a rendered feed body. */
+/**
+ * A weak ETag for a rendered feed body. Weak because Next.js may gzip the response on its way out, and a strong
+ * validator must differ between the plain and the gzip bytes (RFC 9110 8.8.3.3); a weak one names the content,
+ * which is what a calendar app revalidates, and If-None-Match compares weakly anyway.
+ */
 export function feedEtag(body: string): string {
-  return `"${createHash('sha256').update(body, 'utf8').digest('base64url')}"`;
+  return `W/"${createHash('sha256').update(body, 'utf8').digest('base64url')}"`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -271,7 +393,13 @@ class EventList {
   add(event: ICalEventData & { id: string }): void {
     if (this.uids.has(event.id)) throw new FeedInputError(`Two feed events would share the UID ${event.id}`);
     this.uids.add(event.id);
-    this.cal.createEvent({ class: ICalEventClass.PRIVATE, ...event });
+    const created = this.cal.createEvent({ class: ICalEventClass.PRIVATE, ...event });
+    // ical-generator relates a trigger after the start to the event's END unless told otherwise (and takes no
+    // relatesTo in the alarm's data): for an all-day event, PT9H would then fire at 09:00 the next day.
+    for (const alarm of created.alarms()) {
+      const after = alarm.triggerAfter();
+      if (typeof after === 'number' && after > 0) alarm.relatesTo('START');
+    }
   }
 }
 
@@ -389,6 +517,24 @@ function location(clinic: FeedClinic) {
 
 function displayAlarm(beforeS: number, description: string): ICalAlarmData {
   return { type: ICalAlarmType.display, triggerBefore: beforeS, description };
+}
+
+function displayAlarmAfterStart(afterS: number, description: string): ICalAlarmData {
+  return { type: ICalAlarmType.display, triggerAfter: afterS, description };
+}
+
+/** `Fri 6 Feb 2026`: the domain's way of writing a date for people. */
+function humanDate(date: LocalDate): string {
+  return formatDayNumberForHumans(dayNumberOf(date));
+}
+
+/**
+ * SEQUENCE of an entry that summarises many rows (the staff feed's "to arrange" days): whole seconds of the feed's
+ * latest change since 2025-01-01, so it rises with every change to the data behind it and never with a re-request.
+ */
+const SEQUENCE_EPOCH_MS = Date.UTC(2025, 0, 1);
+function summarySequence(stampAt: EpochMs): number {
+  return Math.max(0, Math.floor((stampAt - SEQUENCE_EPOCH_MS) / 1000));
 }
 
 /** For a name inside a sentence or a title; LOCATION keeps the clinic's own line breaks. */

@@ -1,2 +1,2 @@
-export { buildClinicFeed, buildPatientFeed, feedEtag, FeedInputError, renderFeed } from './feeds';
+export { buildClinicFeed, buildPatientFeed, buildReplacedFeed, feedEtag, FeedInputError, OVERDUE_ENTRY_DAYS, renderFeed } from './feeds';
 export type * from './types';

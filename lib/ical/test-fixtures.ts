@@ -29,6 +29,7 @@ export const NOW = utc('2025-03-20T10:00:00Z');
 export const STAMP = utc('2025-03-19T08:00:00Z');
 
 type Labelled<T> = T & { patientInitials: string; mrn: string };
+type StaffDue = Labelled<FeedDueDate> & { appointment: 'none' | 'on-time' | 'late' };
 
 function appointment(
   a: Partial<FeedAppointment> & Pick<FeedAppointment, 'id' | 'startsAt'>,
@@ -101,16 +102,19 @@ export const berlinAppointments: Labelled<FeedAppointment>[] = [
   },
 ];
 
-export const berlinDueDates: Labelled<FeedDueDate>[] = [
+export const berlinDueDates: StaffDue[] = [
   // Due on the spring-forward Sunday
   {
     pumpId: 42,
     cycleId: 7,
     refillDueOn: '2025-03-30',
     lowReservoirAlarmOn: '2025-04-06',
+    lowReservoirAlarmAt: utc('2025-04-06T08:00:00Z'),
+    emptyAt: utc('2025-04-10T20:00:00Z'),
     sequence: 3,
     patientInitials: 'J.D.',
     mrn: '100234',
+    appointment: 'late', // appointment 101 is the day after
   },
   // Due on the fall-back Sunday
   {
@@ -118,9 +122,12 @@ export const berlinDueDates: Labelled<FeedDueDate>[] = [
     cycleId: 12,
     refillDueOn: '2025-10-26',
     lowReservoirAlarmOn: '2025-11-02',
+    lowReservoirAlarmAt: utc('2025-11-02T09:00:00Z'),
+    emptyAt: null,
     sequence: 0,
     patientInitials: 'A.M.',
     mrn: '100777',
+    appointment: 'none',
   },
 ];
 
@@ -145,24 +152,30 @@ export const chicagoAppointments: Labelled<FeedAppointment>[] = [
   },
 ];
 
-export const chicagoDueDates: Labelled<FeedDueDate>[] = [
+export const chicagoDueDates: StaffDue[] = [
   {
     pumpId: 77,
     cycleId: 3,
     refillDueOn: '2025-03-09',
     lowReservoirAlarmOn: '2025-03-16',
+    lowReservoirAlarmAt: utc('2025-03-16T15:00:00Z'),
+    emptyAt: utc('2025-03-20T15:00:00Z'),
     sequence: 1,
     patientInitials: 'R.K.',
     mrn: 'C-5521',
+    appointment: 'on-time',
   },
   {
     pumpId: 77,
     cycleId: 4,
     refillDueOn: '2025-11-02',
     lowReservoirAlarmOn: '2025-11-09',
+    lowReservoirAlarmAt: utc('2025-11-09T15:00:00Z'),
+    emptyAt: utc('2025-11-13T15:00:00Z'),
     sequence: 0,
     patientInitials: 'R.K.',
     mrn: 'C-5521',
+    appointment: 'none',
   },
 ];
 
@@ -173,7 +186,8 @@ export function clinicInput(clinic: FeedClinic, overrides: Partial<ClinicFeedInp
       : [berlinAppointments, berlinDueDates];
   // Chicago's appointments are all earlier in March than NOW would allow; use a "now" before them.
   const now = clinic.timeZone === 'America/Chicago' ? utc('2025-03-01T15:00:00Z') : NOW;
-  return { clinic, appointments, dueDates, now, stampAt: STAMP, host: HOST, ...overrides };
+  // Two weeks, so that the fixture's late-March appointments and due date fall inside the window.
+  return { clinic, appointments, dueDates, now, stampAt: STAMP, host: HOST, windowDays: 14, ...overrides };
 }
 
 /**
@@ -187,11 +201,15 @@ export function patientInput(
   overrides: Partial<PatientFeedInput> = {},
 ): PatientFeedInput {
   const all = clinicInput(clinic);
+  const [appointments, dueDates] =
+    clinic.timeZone === 'America/Chicago'
+      ? [chicagoAppointments, chicagoDueDates]
+      : [berlinAppointments, berlinDueDates];
   return {
     clinic,
     patient: { id: 1, firstName },
-    appointments: all.appointments.filter((a) => a.mrn === mrn),
-    dueDates: all.dueDates.filter((d) => d.mrn === mrn),
+    appointments: appointments.filter((a) => a.mrn === mrn),
+    dueDates: dueDates.filter((d) => d.mrn === mrn),
     now: all.now,
     stampAt: STAMP,
     host: HOST,

@@ -39,6 +39,9 @@ export interface FeedDueDate {
    * the due-date event is still published, the alarm event is not (a made-up date would be worse).
    */
   lowReservoirAlarmOn: LocalDate | null;
+  /** The forecast's instants, for telling an appointment that falls after the alarm or the empty date (E2). */
+  lowReservoirAlarmAt: EpochMs | null;
+  emptyAt: EpochMs | null;
   /** Bump whenever a program change, refill or discrepancy moves either date (reference.md G3). */
   sequence: number;
 }
@@ -64,14 +67,36 @@ export interface PatientFeedInput extends FeedCommon {
   dueDates: FeedDueDate[];
 }
 
-/** How the clinic (nurse) feed names a patient. No full name: initials and MRN are enough to act on. */
+/**
+ * How the clinic (nurse) feed names a patient: initials only, with the pump number as the short reference (no MRN,
+ * no name: the feed sits in third-party calendars protected only by its URL). The worklist finds a pump by number.
+ */
 export interface FeedPatientLabel {
   patientInitials: string;
-  mrn: string;
 }
 
 export interface ClinicFeedInput extends FeedCommon {
   clinic: FeedClinic;
+  /** The loader passes the window's appointments (CLINIC_FEED_WINDOW); the builder applies the shown rule. */
   appointments: (FeedAppointment & FeedPatientLabel)[];
-  dueDates: (FeedDueDate & FeedPatientLabel)[];
+  /**
+   * The current cycle of every active pump due by the end of the window, with its next appointment: none, on time
+   * or after the due date. The builder lists those without an appointment on time.
+   */
+  dueDates: (FeedDueDate & FeedPatientLabel & { appointment: 'none' | 'on-time' | 'late' })[];
+  /** Days from today (clinic-local) that the feed covers: one "to arrange" entry per day, appointments within it. */
+  windowDays: number;
+}
+
+/** The calendar a rotated or revoked link serves for a grace period (docs/feeds.md, "If your link gets out"). */
+export interface ReplacedFeedInput {
+  /** The revoked token's id: the UID of the one entry, stable across requests. */
+  tokenId: number;
+  kind: 'patient' | 'clinic';
+  revokedAt: EpochMs;
+  /** Decides the entry's date; the clinic's zone. */
+  timeZone: string;
+  /** How many days the entry spans (the grace period). */
+  days: number;
+  host: string;
 }

@@ -73,4 +73,30 @@ export interface FeedStatus {
   /** Id of the active link (send it back as `replaces` to rotate). */
   tokenId: number | null;
   createdAt: number | null;
+  /** When a calendar app last fetched the active link (to within a few minutes), or null: never. */
+  lastFetchedAt: number | null;
+}
+
+/**
+ * Body of PUT …/feed/first-name: whether the patient consents to their first name in their own feed, and the
+ * patient record's version the page read (409 if it moved).
+ */
+export const feedFirstNameConsentSchema = z.object({
+  consent: z.boolean({ message: 'consent must be true (the patient agrees to show their first name) or false' }),
+  version: z
+    .number({ message: 'version must be the patient record version the page read (reload the page)' })
+    .int('version must be a whole number')
+    .min(1, 'version must be the patient record version the page read (reload the page)'),
+});
+export type FeedFirstNameConsentInput = z.infer<typeof feedFirstNameConsentSchema>;
+
+/** The patient's consent to their first name in their feed, as the API returns it. */
+export interface FeedFirstNameConsent {
+  patientId: number;
+  /** The patient record's version: send it back to change the consent. */
+  version: number;
+  /** The first name the feed would show (the first word of the given name). */
+  firstName: string | null;
+  consentedAt: number | null;
+  recordedByName: string | null;
 }

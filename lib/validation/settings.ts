@@ -56,8 +56,6 @@ export const settingsHelp = {
     'Length of an offered slot and the default appointment length. 5–240 minutes. Default 30 (S10: 20–30 min per visit).',
   idleTimeoutMinutes:
     'Staff are signed out after this many minutes without input. 2–120 minutes. Default 15.',
-  feedShowsFirstName:
-    'Whether a patient’s own calendar feed may show their first name. Off by default: patient feeds should carry no unnecessary personal data (reference.md G3).',
 } as const;
 
 const whole = (label: string, key: LimitKey) => {
@@ -118,7 +116,6 @@ export const settingsObject = z.object({
   dayEndsAt: localTime,
   slotMinutes: whole('Slot length', 'slotMinutes'),
   idleTimeoutMinutes: whole('Idle sign-out', 'idleTimeoutMinutes'),
-  feedShowsFirstName: z.boolean({ message: 'must be true or false' }),
 });
 
 export type ClinicSettingsValues = z.infer<typeof settingsObject>;

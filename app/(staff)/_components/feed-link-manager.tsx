@@ -8,7 +8,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type RefObject } from 'react';
-import { formatInstant } from '@/lib/format';
+import { formatAgo, formatInstant } from '@/lib/format';
 import { ApiError, fetchJson } from '@/lib/query/client';
 import { feedQuery, feedUrl, type FeedOwner, type IssuedFeed } from '@/lib/query/feeds';
 import { FEED_HANDOFF_KEY, type FeedHandoff, type FeedLink, type FeedStatus } from '@/lib/validation/feeds';
@@ -104,6 +104,16 @@ export function FeedLinkManager({ kind, initial, timeZone, patientId }: Props) {
           <>
             <span className="badge status-ok">Active</span> Link created {formatInstant(status.createdAt, timeZone)}.
             {!issued && <span className="muted"> For safety it cannot be shown again: rotate it to give out a new link.</span>}
+            <br />
+            {/* The server renders with its clock, the browser with its own: the minutes may differ by one. */}
+            <span
+              data-testid="feed-last-synced"
+              suppressHydrationWarning
+              title={status.lastFetchedAt == null ? undefined : formatInstant(status.lastFetchedAt, timeZone)}
+            >
+              Last synced: {formatAgo(status.lastFetchedAt, clockNow())}
+              {status.lastFetchedAt == null && ' (no calendar app has fetched this link yet)'}.
+            </span>
           </>
         ) : (
           text.none

@@ -15,9 +15,9 @@ export default async function MyFeedPage() {
       <div className="page-head">
         <h1>My clinic calendar</h1>
         <p className="muted">
-          A private calendar link for your work calendar: the clinic&rsquo;s booked appointments and every pump&rsquo;s refill
-          due date and expected low-reservoir alarm, from {CLINIC_FEED_WINDOW.daysBack} days back to{' '}
-          {CLINIC_FEED_WINDOW.daysAhead} days ahead.
+          A private calendar link for your work calendar: the clinic&rsquo;s appointments of the next{' '}
+          {CLINIC_FEED_WINDOW.days} days, and one entry a day listing the pumps whose refill is still to arrange (today&rsquo;s
+          lists every overdue pump).
         </p>
       </div>
       <section className="card stack" aria-labelledby="my-feed-heading">
@@ -36,7 +36,7 @@ export default async function MyFeedPage() {
         </h2>
         <ul>
           <li>
-            Patients appear by initials and record number (MRN) only. Add the link to your <strong>work</strong> calendar, never
+            Patients appear by initials and pump number only (no name or record number). Add the link to your <strong>work</strong> calendar, never
             to a personal or shared family calendar, and do not forward it.
           </li>
           <li>The calendar has no reminders. Use the worklist for what is due today; calendar apps may take hours to update.</li>

@@ -27,7 +27,6 @@ const settings: ClinicSettings = {
   holidays: ['2026-12-25'],
   dayStartsAt: '08:00',
   dayEndsAt: '16:00',
-  feedShowsFirstName: false,
   bufferDays: 7,
   dueSoonDays: 14,
   accuracyPct: 15,

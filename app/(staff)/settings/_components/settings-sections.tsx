@@ -317,27 +317,15 @@ export function AppointmentsSection(props: SectionProps) {
 
 /** Idle sign-out and what a patient's calendar feed shows. */
 export function SecuritySection(props: SectionProps) {
-  const { draft, set, fields } = props;
   return (
     <fieldset className="sched-fieldset">
       <legend>Security and privacy</legend>
       <div className="grid-2">
         <NumberSetting name="idleTimeoutMinutes" label="Idle sign-out" {...props} />
-        <div className="sched-field">
-          <label className="inline">
-            <input
-              type="checkbox"
-              checked={draft.feedShowsFirstName}
-              onChange={(e) => set('feedShowsFirstName', e.target.checked)}
-              aria-describedby="settings-feed-help"
-            />
-            Patient feeds show the first name
-          </label>
-          <span id="settings-feed-help" className="sched-help">
-            {settingsHelp.feedShowsFirstName}
-          </span>
-          {fields.feedShowsFirstName && <span className="field-error">{fields.feedShowsFirstName}</span>}
-        </div>
+        <p className="sched-help">
+          Whether a patient&rsquo;s own calendar feed shows their first name is the patient&rsquo;s choice, recorded
+          on their page (Calendar link).
+        </p>
       </div>
     </fieldset>
   );

@@ -237,7 +237,7 @@ describe('PATCH /api/v1/settings', () => {
     const res = await call(PATCH, {
       method: 'PATCH',
       token: ctx.tokens.admin,
-      body: { version, dailyCapacity: 20, feedShowsFirstName: true },
+      body: { version, dailyCapacity: 20, idleTimeoutMinutes: 20 },
     });
     expect(res.body.forecastsRefreshed).toBeNull();
     expect(

@@ -32,6 +32,7 @@ beforeAll(() => {
     mrn: 'MRN-100234',
     givenName: 'Jane',
     familyName: 'Doe',
+    dueInDays: 5, // inside the staff feed's 7-day window
   });
   appointment = feedAppointment(ctx.db, fx.pump.id, now + 3 * DAY_MS);
   const foreign = feedPatient(ctx.db, {
@@ -86,25 +87,20 @@ function summaries(body: string): Map<string, { summary: string; start: number |
 }
 
 describe('the clinic feed', () => {
-  it("shows this clinic's appointments and due dates by initials and MRN, and nothing of another clinic", async () => {
+  it("shows this clinic's appointments and pumps to arrange by initials and pump number (no MRN), and nothing of another clinic", async () => {
     const token = await myToken('nurse');
     const r = await fetchFeed(`${token}.ics`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     expect(r.headers.get('referrer-policy')).toBe('no-referrer');
     const events = summaries(r.body as string);
-    expect(events.get(`staff-appointment-${appointment.id}@${HOST}`)?.summary).toBe(
-      'Refill: J.D. (MRN MRN-100234)',
-    );
-    expect(events.get(`staff-refill-due-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe(
-      'Refill due: J.D. (MRN MRN-100234)',
-    );
-    expect(events.get(`staff-alarm-${fx.pump.id}-${fx.visit.id}@${HOST}`)?.summary).toBe(
-      'Low-reservoir alarm: J.D. (MRN MRN-100234)',
-    );
-    expect(events.size).toBe(3);
+    expect(events.get(`staff-appointment-${appointment.id}@${HOST}`)?.summary).toBe(`Refill: J.D. · pump ${fx.pump.id}`);
+    const due = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, fx.pump.id)).get()!;
+    const arrange = events.get(`staff-to-arrange-${ctx.clinic.id}-${due.refillDueOn.replaceAll('-', '')}@${HOST}`);
+    expect(arrange?.summary).toBe('Refills to arrange: 1 pump');
+    expect(events.size).toBe(2);
     const body = (r.body as string).replace(/\r\n[ \t]/g, '');
-    for (const word of ['Doe', 'Jane', 'FOREIGN', 'Lioresal', 'baclofen', 'mcg'])
+    for (const word of ['MRN', '100234', 'Doe', 'Jane', 'FOREIGN', 'Lioresal', 'baclofen', 'mcg'])
       expect(body, word).not.toContain(word);
   });
 
@@ -135,17 +131,30 @@ describe('the clinic feed', () => {
   });
 
   it('stops the old link at once on rotation and on revocation, even while the feed is cached', async () => {
+    const replacedOnly = async (token: string) => {
+      const r = await fetchFeed(`${token}.ics`);
+      expect(r.status).toBe(200);
+      return [...summaries(r.body as string).keys()];
+    };
     const old = await myToken('nurse');
-    expect((await fetchFeed(`${old}.ics`)).status).toBe(200);
+    expect((await replacedOnly(old)).length).toBeGreaterThan(1);
     const current = await myToken('nurse');
-    expect((await fetchFeed(`${old}.ics`)).status).toBe(404);
-    expect((await fetchFeed(`${current}.ics`)).status).toBe(200);
+    expect(await replacedOnly(old)).toEqual([expect.stringMatching(/^feed-replaced-clinic-\d+@/)]);
+    expect((await replacedOnly(current)).length).toBeGreaterThan(1);
     expect((await call(meFeed.DELETE, { method: 'DELETE', token: ctx.tokens.nurse })).body).toEqual({
       active: false,
       tokenId: null,
       createdAt: null,
+      lastFetchedAt: null,
     });
-    expect((await fetchFeed(`${current}.ics`)).status).toBe(404);
+    expect(await replacedOnly(current)).toEqual([expect.stringMatching(/^feed-replaced-clinic-\d+@/)]);
+  });
+
+  it('shows "last synced" on the link status once a calendar app fetched it', async () => {
+    const token = await myToken('nurse');
+    expect((await call(meFeed.GET, { token: ctx.tokens.nurse })).body.lastFetchedAt).toBeNull();
+    await fetchFeed(`${token}.ics`);
+    expect((await call(meFeed.GET, { token: ctx.tokens.nurse })).body.lastFetchedAt).toEqual(expect.any(Number));
   });
 
   it('answers 304 to a matching If-None-Match and HEAD without a body', async () => {

@@ -8,11 +8,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
 import { feedAppointment, feedPatient, moveAppointment, type FeedPatientFixture } from '@/db/queries/feeds.test-helpers';
-import { feedEtag } from '@/lib/ical';
+import { hashFeedToken, REPLACED_FEED_GRACE_DAYS } from '@/db/queries/feeds';
+import { feedEtag, OVERDUE_ENTRY_DAYS } from '@/lib/ical';
 import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { GET, HEAD } = await import('./route');
 const feedApi = await import('@/app/api/v1/patients/[id]/feed/route');
+const consentApi = await import('@/app/api/v1/patients/[id]/feed/first-name/route');
 
 let ctx: ApiTestContext;
 let fx: FeedPatientFixture;
@@ -70,12 +72,12 @@ describe('a working patient feed', () => {
     token = await rotate();
   });
 
-  it('is served as text/calendar with a strong ETag, Last-Modified and private caching, never indexed or referred', async () => {
+  it('is served as text/calendar with a weak ETag, Last-Modified and private caching, never indexed or referred', async () => {
     const r = await fetchFeed(`${token}.ics`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     expect(r.headers.get('etag')).toBe(feedEtag(r.body as string));
-    expect(r.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(r.headers.get('etag')).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
     const lastModified = Date.parse(r.headers.get('last-modified')!);
     expect(lastModified).toBeLessThanOrEqual(now + 60_000);
     expect(r.headers.get('cache-control')).toBe('private, max-age=300');
@@ -87,14 +89,16 @@ describe('a working patient feed', () => {
   it('parses with ical.js into the booked appointment and the current cycle', async () => {
     const { events } = parse((await fetchFeed(`${token}.ics`)).body as string);
     const due = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, fx.pump.id)).get()!;
-    expect([...events.keys()].sort()).toEqual(
+    const overdue = [...events.keys()].filter((uid) => uid.startsWith(`overdue-${fx.pump.id}-${fx.visit.id}-`));
+    expect(overdue).toHaveLength(OVERDUE_ENTRY_DAYS);
+    expect([...events.keys()].filter((uid) => !overdue.includes(uid)).sort()).toEqual(
       [`appointment-${appointment.id}@${HOST}`, `refill-due-${fx.pump.id}-${fx.visit.id}@${HOST}`, `alarm-${fx.pump.id}-${fx.visit.id}@${HOST}`].sort(),
     );
     expect(events.get(`appointment-${appointment.id}@${HOST}`)).toMatchObject({ start: appointment.startsAt, status: 'CONFIRMED', summary: 'Pump refill appointment' });
     expect(events.get(`refill-due-${fx.pump.id}-${fx.visit.id}@${HOST}`)).toMatchObject({ start: due.refillDueOn, summary: 'Pump refill due by this date' });
   });
 
-  it('carries no MRN, surname, date of birth, drug, dose or concentration; the first name only when the clinic allows it', async () => {
+  it('carries no MRN, surname, date of birth, drug, dose or concentration; the first name only with the patient’s consent', async () => {
     const forbidden = [fx.patient.mrn, fx.patient.familyName, fx.patient.givenName, fx.patient.dateOfBirth, 'Lioresal', 'baclofen', 'mcg', 'MRN'];
     const check = (body: string) => {
       const unfolded = body.replace(/\r\n[ \t]/g, '');
@@ -104,21 +108,36 @@ describe('a working patient feed', () => {
     };
     check((await fetchFeed(`${token}.ics`)).body as string);
 
-    ctx.db.update(s.clinics).set({ feedShowsFirstName: true }).where(eq(s.clinics.id, ctx.clinic.id)).run();
-    try {
-      const body = (await fetchFeed(`${token}.ics`)).body as string;
-      expect(parse(body).events.get(`appointment-${appointment.id}@${HOST}`)?.summary).toBe('Anna: Pump refill appointment');
-      forbidden.splice(forbidden.indexOf('Anna'), 1);
-      check(body);
-    } finally {
-      ctx.db.update(s.clinics).set({ feedShowsFirstName: false }).where(eq(s.clinics.id, ctx.clinic.id)).run();
-    }
+    const consent = (give: boolean, version: number) =>
+      call(consentApi.PUT, { method: 'PUT', token: ctx.tokens.nurse, params: { id: String(fx.patient.id) }, body: { consent: give, version } });
+    const read = await call(consentApi.GET, { token: ctx.tokens.nurse, params: { id: String(fx.patient.id) } });
+    expect(read.body).toMatchObject({ consentedAt: null, firstName: 'Anna' });
+    const given = await consent(true, read.body.version as number);
+    expect(given.status).toBe(200);
+    expect(given.body).toMatchObject({ firstName: 'Anna', recordedByName: expect.any(String), consentedAt: expect.any(Number) });
+    expect((await consent(false, read.body.version as number)).status).toBe(409); // stale version
+    const named = (await fetchFeed(`${token}.ics`)).body as string;
+    expect(parse(named).events.get(`appointment-${appointment.id}@${HOST}`)?.summary).toBe('Anna: Pump refill appointment');
+    const withdrawn = await consent(false, given.body.version as number);
+    expect(withdrawn.body.consentedAt).toBeNull();
+    check((await fetchFeed(`${token}.ics`)).body as string);
+    forbidden.splice(forbidden.indexOf('Anna'), 1);
+    check(named);
+    // Front desk cannot record it (feeds:manage), another clinic's nurse cannot reach the patient.
+    const desk = await call(consentApi.PUT, { method: 'PUT', token: ctx.tokens['front-desk'], params: { id: String(fx.patient.id) }, body: { consent: true, version: 1 } });
+    expect(desk.status).toBe(403);
+    const foreign = await call(consentApi.PUT, { method: 'PUT', token: ctx.tokens.otherClinicNurse, params: { id: String(fx.patient.id) }, body: { consent: true, version: 1 } });
+    expect(foreign.status).toBe(404);
+    const bad = await consent('yes' as unknown as boolean, 1);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('consent must be true');
   });
 
-  it('answers 304 with no body to a matching If-None-Match (strong, weak, in a list, or *)', async () => {
+  it('answers 304 with no body to a matching If-None-Match (weak, strong form, in a list, or *)', async () => {
     const first = await fetchFeed(`${token}.ics`);
     const etag = first.headers.get('etag')!;
-    for (const inm of [etag, `W/${etag}`, `"nope", ${etag}`, '*']) {
+    // The ETag is weak; a client that strips the W/ (strong form) still matches (weak comparison).
+    for (const inm of [etag, etag.replace(/^W\//, ""), `"nope", ${etag}`, "*"]) {
       const r = await fetchFeed(`${token}.ics`, { headers: { 'if-none-match': inm } });
       expect(r.status, inm).toBe(304);
       expect(r.body, inm).toBeNull();
@@ -162,12 +181,21 @@ describe('a working patient feed', () => {
     expect(moved.sequence).toBeGreaterThan(old.sequence);
   });
 
-  it('raises the SEQUENCE of the due-date events when the stored forecast is recomputed', async () => {
+  it('answers 304 after a recompute that moved no date (computed_at alone changed), and records the sync', async () => {
+    const first = await fetchFeed(`${token}.ics`);
+    ctx.db.update(s.pumpForecasts).set({ computedAt: Date.now() + 3_600_000 }).where(eq(s.pumpForecasts.pumpId, fx.pump.id)).run();
+    const again = await fetchFeed(`${token}.ics`, { headers: { 'if-none-match': first.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    const status = await call(feedApi.GET, { token: ctx.tokens.nurse, params: { id: String(fx.patient.id) } });
+    expect(status.body.lastFetchedAt).toEqual(expect.any(Number));
+  });
+
+  it('raises the SEQUENCE of the due-date events when the stored forecast dates change', async () => {
     const uid = `refill-due-${fx.pump.id}-${fx.visit.id}@${HOST}`;
     const before = parse((await fetchFeed(`${token}.ics`)).body as string).events.get(uid)!;
     ctx.db
       .update(s.pumpForecasts)
-      .set({ refillDueOn: '2099-01-01', computedAt: Date.now() })
+      .set({ refillDueOn: '2099-01-01', computedAt: Date.now(), datesChangedAt: Date.now() })
       .where(eq(s.pumpForecasts.pumpId, fx.pump.id))
       .run();
     const after = parse((await fetchFeed(`${token}.ics`)).body as string).events.get(uid)!;
@@ -177,10 +205,30 @@ describe('a working patient feed', () => {
 });
 
 describe('a link that does not work', () => {
-  it('answers unknown, malformed and revoked tokens with the same 404 (status, headers, body)', async () => {
+  it('serves a revoked link, for the grace period, a calendar with one "link replaced" entry and no appointments', async () => {
     const revoked = await rotate();
     const del = await call(feedApi.DELETE, { method: 'DELETE', token: ctx.tokens.nurse, params: { id: String(fx.patient.id) } });
     expect(del.status).toBe(200);
+    const r = await fetchFeed(`${revoked}.ics`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const { events } = parse(r.body as string);
+    expect([...events.values()].map((e) => e.summary)).toEqual(['This calendar link was replaced – ask your clinic for the new one']);
+    expect(r.body as string).not.toContain('Anna');
+    const again = await fetchFeed(`${revoked}.ics`, { headers: { 'if-none-match': r.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers unknown, malformed and long-revoked tokens with the same 404 (status, headers, body)', async () => {
+    const revoked = await rotate();
+    const del = await call(feedApi.DELETE, { method: 'DELETE', token: ctx.tokens.nurse, params: { id: String(fx.patient.id) } });
+    expect(del.status).toBe(200);
+    // Revoked 31 days ago: past the grace period.
+    ctx.db
+      .update(s.feedTokens)
+      .set({ revokedAt: Date.now() - (REPLACED_FEED_GRACE_DAYS + 1) * DAY_MS })
+      .where(eq(s.feedTokens.tokenHash, hashFeedToken(revoked)))
+      .run();
 
     const segments = [
       `${revoked}.ics`, // revoked
@@ -211,12 +259,14 @@ describe('a link that does not work', () => {
     expect(head.body).toBeNull();
   });
 
-  it('stops the old link at once when the link is rotated', async () => {
+  it('stops the old link at once when the link is rotated: it serves only the "link replaced" entry', async () => {
     const old = await rotate();
     expect((await fetchFeed(`${old}.ics`)).status).toBe(200);
     const current = await rotate();
-    expect((await fetchFeed(`${old}.ics`)).status).toBe(404);
-    expect((await fetchFeed(`${current}.ics`)).status).toBe(200);
+    const stale = parse((await fetchFeed(`${old}.ics`)).body as string).events;
+    expect([...stale.keys()]).toEqual([expect.stringMatching(/^feed-replaced-patient-\d+@/)]);
+    const fresh = parse((await fetchFeed(`${current}.ics`)).body as string).events;
+    expect(fresh.has(`appointment-${appointment.id}@${HOST}`)).toBe(true);
   });
 
   it("does not let another clinic's nurse rotate this patient's link", async () => {

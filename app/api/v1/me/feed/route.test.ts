@@ -17,7 +17,7 @@ const activeFor = (userId: string) =>
 
 describe('my clinic feed link API', () => {
   it('creates, rotates and revokes my own link, with an audit row each time', async () => {
-    expect((await call(route.GET, { token: ctx.tokens['front-desk'] })).body).toEqual({ active: false, tokenId: null, createdAt: null });
+    expect((await call(route.GET, { token: ctx.tokens['front-desk'] })).body).toEqual({ active: false, tokenId: null, createdAt: null, lastFetchedAt: null });
     const created = await call(route.POST, { method: 'POST', token: ctx.tokens['front-desk'], body: { replaces: null } });
     expect(created.status).toBe(201);
     expect(created.body.link.url).toMatch(/^http:\/\/localhost:3000\/feeds\/clinics\/[A-Za-z0-9_-]{43}\.ics$/);

@@ -25,7 +25,7 @@ const activeTokens = () =>
 
 describe('patient feed link API', () => {
   it('creates a link once: https and webcal addresses and a QR code, never stored or shown again', async () => {
-    expect((await status(ctx.tokens.nurse)).body).toEqual({ active: false, tokenId: null, createdAt: null });
+    expect((await status(ctx.tokens.nurse)).body).toEqual({ active: false, tokenId: null, createdAt: null, lastFetchedAt: null });
     const r = await rotate(ctx.tokens.nurse, null);
     expect(r.status).toBe(201);
     expect(r.headers.get('cache-control')).toBe('no-store');
@@ -96,7 +96,7 @@ describe('patient feed link API', () => {
     const current = (await status(ctx.tokens.nurse)).body;
     const r = await revoke(ctx.tokens.nurse);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ active: false, tokenId: null, createdAt: null });
+    expect(r.body).toEqual({ active: false, tokenId: null, createdAt: null, lastFetchedAt: null });
     expect(activeTokens()).toEqual([]);
     const revokes = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.action, 'revoke')).all();
     expect(revokes.at(-1)).toMatchObject({ entity: 'patient-feed', entityId: String(fx.patient.id), before: { tokenId: current.tokenId, createdAt: current.createdAt } });
