@@ -75,8 +75,8 @@ function backupCheck(now: number, maxAgeHours: number): Check {
  */
 function storageCheck(): Check {
   const failure = storageFailure();
-  const { pending, dropped } = pendingReadAudits();
-  const counts = { pendingReadAudits: pending, droppedReadAudits: dropped };
+  const { pending, dropped, failed, refused } = pendingReadAudits();
+  const counts = { pendingReadAudits: pending, droppedReadAudits: dropped, failedReadAudits: failed, refusedReadAudits: refused };
   if (!failure) return { ok: true, ...counts };
   return {
     ok: false,
