@@ -3,6 +3,7 @@
  * for pages without a session cookie. The real authorization is on the server in every page and handler.
  */
 import { NextResponse, type NextRequest } from 'next/server';
+import { hstsHeader } from '@/lib/http/hsts';
 
 const PUBLIC_PREFIXES = ['/sign-in', '/emergency', '/feeds/', '/api/', '/_next/', '/favicon', '/forbidden'];
 
@@ -30,7 +31,7 @@ export function proxy(request: NextRequest) {
     const url = request.nextUrl.clone();
     url.pathname = '/sign-in';
     url.search = `?next=${encodeURIComponent(path + request.nextUrl.search)}`;
-    return NextResponse.redirect(url);
+    return withHsts(NextResponse.redirect(url));
   }
 
   const requestHeaders = new Headers(request.headers);
@@ -38,6 +39,13 @@ export function proxy(request: NextRequest) {
   requestHeaders.set('Content-Security-Policy', csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('Content-Security-Policy', csp);
+  return withHsts(response);
+}
+
+/** HSTS on every answer when PUBLIC_URL is https (lib/http/hsts.ts), read at run time, not baked in at build. */
+function withHsts(response: NextResponse): NextResponse {
+  const hsts = hstsHeader(process.env.PUBLIC_URL);
+  if (hsts) response.headers.set('Strict-Transport-Security', hsts);
   return response;
 }
 

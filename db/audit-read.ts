@@ -6,13 +6,21 @@
  * soon as storage works again: on the next read that audits, and every RETRY_MS until the queue is empty.
  * A row written late keeps the time of the view in `after.viewedAt` and says `recordedLate: true`.
  *
- * The public emergency page writes nothing and is unaffected. (A clinic policy of failing closed, refusing
- * the read instead, is not offered yet: see docs/operations.md.)
+ * The policy is explicit (READ_AUDIT_FAIL_CLOSED, README "Configuration"): by default (fail open) the read is
+ * served, the failure logged on stderr and counted in /readyz (`failedReadAudits`), and the row kept as above;
+ * with READ_AUDIT_FAIL_CLOSED=true the read is refused instead (ReadAuditRefusedError, a 503 that says why;
+ * counted as `refusedReadAudits`) and nothing of the record is shown. Any SQLite error of the insert counts as
+ * "cannot be written" (a full disk, a failing disk, a database busy past the timeout, a file changed
+ * underneath); any other error is a bug and is thrown.
+ *
+ * The public emergency page writes nothing and is served under either policy.
  *
  * The buffering is around audit() (db/queries/audit.ts), never inside it: the audit row itself, and any
  * chaining of rows, stays that function's business.
  */
 import { clockNow } from '../lib/clock';
+import { env } from '../lib/env';
+import { DatabaseFileChangedError, ReadAuditRefusedError } from '../lib/errors';
 import { writeTransaction, type Db } from './client';
 import { audit, type Actor } from './queries/audit';
 import { noteStorageFailure, noteStorageOk } from './storage-state';
@@ -33,20 +41,46 @@ interface ReadAuditState {
   db: Db | null;
   pending: PendingView[];
   dropped: number;
+  /** Read audit rows whose insert failed since the process started (served or refused). */
+  failed: number;
+  /** Reads refused under READ_AUDIT_FAIL_CLOSED since the process started. */
+  refused: number;
+  /** Whether the last insert failed (the first failure after a success is logged with its error). */
+  failing: boolean;
   timer: ReturnType<typeof setInterval> | null;
 }
 
 const globalForReads = globalThis as unknown as { __pumpReadAudit?: ReadAuditState };
-const state = (globalForReads.__pumpReadAudit ??= { db: null, pending: [], dropped: 0, timer: null });
-
-/** Audit rows of reads waiting for storage, and how many were dropped because the queue was full. */
-export function pendingReadAudits(): { pending: number; dropped: number } {
-  return { pending: state.pending.length, dropped: state.dropped };
-}
+const state = (globalForReads.__pumpReadAudit ??= { db: null, pending: [], dropped: 0, failed: 0, refused: 0, failing: false, timer: null });
 
 /**
- * Writes the 'view' audit row of a read, or keeps it for later when the storage is full (see the header).
- * Other errors are thrown as before.
+ * Audit rows of reads waiting for storage, how many were dropped because the queue was full, and (since the
+ * process started) how many inserts failed and how many reads were refused for it.
+ */
+export function pendingReadAudits(): { pending: number; dropped: number; failed: number; refused: number } {
+  return { pending: state.pending.length, dropped: state.dropped, failed: state.failed, refused: state.refused };
+}
+
+/** The clinic's policy: refuse a read whose audit row cannot be written (READ_AUDIT_FAIL_CLOSED=true)? */
+export function readAuditFailsClosed(): boolean {
+  return env().READ_AUDIT_FAIL_CLOSED;
+}
+
+/** An insert that failed because the database cannot take it now, rather than a bug. */
+function cannotBeWritten(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof DatabaseFileChangedError || (typeof code === 'string' && code.startsWith('SQLITE_'));
+}
+
+const codeOf = (error: Error): string => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error.name;
+};
+
+/**
+ * Writes the 'view' audit row of a read. When it cannot be written: under the default policy the row is kept
+ * for later and the read goes on; under READ_AUDIT_FAIL_CLOSED the read is refused (ReadAuditRefusedError).
+ * Either way the failure is logged and counted (see the header). Other errors are thrown.
  */
 export function auditRead(
   db: Db,
@@ -55,13 +89,34 @@ export function auditRead(
   entityId: string | number | null,
   after: Record<string, unknown> | null = null,
   now = clockNow(),
+  failClosed = readAuditFailsClosed(),
 ): void {
   if (state.pending.length > 0) flushQuietly(db);
   try {
     audit(db, actor, 'view', entity, entityId, null, after);
     noteStorageOk();
+    state.failing = false;
   } catch (error) {
-    if (!noteStorageFailure(error, now)) throw error;
+    if (!cannotBeWritten(error)) throw error;
+    noteStorageFailure(error, now);
+    state.failed++;
+    if (failClosed) state.refused++;
+    if (!state.failing || state.failed % 100 === 0) {
+      console.error(
+        `Record-view audit row could not be written (${codeOf(error)}; ${state.failed} so far): ${
+          failClosed ? 'READ_AUDIT_FAIL_CLOSED is set, so the read was refused' : 'the read was served, the row is kept until it can be written'
+        }. /readyz counts these; free the disk or fix the database.`,
+        state.failing ? '' : error,
+      );
+    }
+    state.failing = true;
+    if (failClosed) {
+      throw new ReadAuditRefusedError(
+        `This record cannot be opened right now: the clinic requires every view to be recorded in the audit trail, and the server cannot record it (${codeOf(error)}${
+          codeOf(error).startsWith('SQLITE_FULL') ? ': the disk is full' : ''
+        }). Nothing was shown. Tell your administrator; the public emergency page still works.`,
+      );
+    }
     keep(db, { actor, entity, entityId, after, at: now });
   }
 }
@@ -72,11 +127,8 @@ function keep(db: Db, view: PendingView): void {
     state.pending.shift();
     state.dropped++;
     if (state.dropped === 1 || state.dropped % 1000 === 0) {
-      console.error(`The disk is full: ${state.dropped} record-view audit row(s) could not be kept (queue of ${MAX_PENDING} full).`);
+      console.error(`${state.dropped} record-view audit row(s) could not be kept: the queue of ${MAX_PENDING} kept rows is full.`);
     }
-  }
-  if (state.pending.length === 0) {
-    console.error('The disk is full: record views are served, their audit rows are kept in memory until it has space.');
   }
   state.pending.push(view);
   state.timer ??= setInterval(() => {
@@ -122,6 +174,9 @@ export function flushReadAudits(db: Db): number {
 export function resetReadAudits(): void {
   state.pending = [];
   state.dropped = 0;
+  state.failed = 0;
+  state.refused = 0;
+  state.failing = false;
   state.db = null;
   if (state.timer) clearInterval(state.timer);
   state.timer = null;

@@ -168,6 +168,15 @@ function fsyncDirectory(dir: string): void {
 }
 
 /**
+ * A backup copy is a file of its own (db/schema.ts databaseIdentity): a backup copied over the live database
+ * while the server runs is then noticed like any other foreign file (db/client.ts openedFileChange).
+ */
+function giveOwnIdentity(copy: Database.Database): void {
+  const hasTable = copy.prepare("select 1 from sqlite_master where type = 'table' and name = 'database_identity'").get();
+  if (hasTable) copy.prepare('update database_identity set identity = lower(hex(randomblob(16))) where id = 1').run();
+}
+
+/**
  * Copies the database behind `source` (any open connection: the server's own, or a read-only one) to
  * `destination`: temporary name, self-contained (journal_mode=DELETE), integrity_check and migrations checked,
  * fsync, rename. On any failure the temporary file is removed and nothing appears under `destination`.
@@ -185,6 +194,7 @@ export async function writeVerifiedBackup(
     const copy = new Database(partial, { fileMustExist: true });
     try {
       copy.pragma('journal_mode = DELETE');
+      giveOwnIdentity(copy);
       checkDatabase(copy, `The backup copy ${partial}`);
     } finally {
       copy.close();

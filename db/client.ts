@@ -38,20 +38,29 @@ export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
   return db.transaction(fn, { behavior: 'immediate' });
 }
 
-/** The file a connection opened (device + inode at open), to notice a file replaced underneath it. */
+/** The file a connection opened (device + inode at open, and the identity row it held), to notice a change underneath. */
 export interface FileIdentity {
   path: string;
   dev: number;
   ino: number;
   /** Its write-ahead log (`<path>-wal`), which holds every commit since the last checkpoint. */
   wal?: { dev: number; ino: number };
+  /** The file's database_identity row (db/schema.ts), once migrations made sure it exists. */
+  identity?: string;
+  /** When the identity was last read back from the file at `path` (throttled: IDENTITY_CHECK_INTERVAL_MS). */
+  identityCheckedAt?: number;
+  /** An overwrite found by the identity check: kept, since the file cannot become the opened one again. */
+  overwritten?: string;
 }
 // Kept on globalThis: Next.js bundles this module once for the instrumentation hook (which opens the
 // connection) and again for the route handlers (which check it), so a module-level map would be empty there.
-const globalForIdentity = globalThis as unknown as { __pumpDbFiles?: WeakMap<Database.Database, FileIdentity> };
+const globalForIdentity = globalThis as unknown as {
+  __pumpDbFiles?: WeakMap<Database.Database, FileIdentity>;
+  __pumpFileChanged?: FileChangedHandler;
+};
 const identities = (globalForIdentity.__pumpDbFiles ??= new WeakMap());
 
-export function openedFile(db: Db): FileIdentity | undefined {
+export function openedFile(db: Pick<Db, '$client'>): FileIdentity | undefined {
   return identities.get(db.$client);
 }
 
@@ -64,31 +73,96 @@ function statOrNull(file: string): fs.Stats | null {
 }
 
 /**
- * What changed underneath a connection, or null when nothing did: the database file deleted, moved or replaced
- * (SQLite goes on acknowledging writes into the unlinked file: 300 writes lost after a delete), or its
- * write-ahead log deleted or replaced (SQLite goes on appending to the unlinked log, and every commit since the
- * last checkpoint is lost at the next start: 99 of 297 writes after `rm clinic.db-wal`). Two stats, microseconds.
+ * How often a write re-reads the identity row from the file at DATABASE_PATH (a fresh read-only connection,
+ * about a millisecond). The device/inode stats run on every write; /readyz reads the identity on every poll.
  */
-export function openedFileProblem(sqlite: Database.Database): string | null {
+export const IDENTITY_CHECK_INTERVAL_MS = 1000;
+
+/** What changed: `overwritten` means the file at DATABASE_PATH is the inode opened, with other contents. */
+export interface FileChange {
+  kind: 'deleted' | 'replaced' | 'overwritten' | 'wal';
+  message: string;
+}
+
+/**
+ * The identity row of the file at `file`, read through a new read-only connection (the server's own
+ * connection would answer from its page cache, which a file copied over in place does not invalidate), or an
+ * error code when the file no longer reads as a database with one.
+ */
+function identityInFile(file: string): { identity: string } | { error: string } {
+  let probe: Database.Database | undefined;
+  try {
+    probe = new Database(file, { readonly: true, fileMustExist: true, timeout: 250 });
+    const row = probe.prepare('select identity from database_identity where id = 1').get() as { identity: string } | undefined;
+    return row ? { identity: row.identity } : { error: 'no identity row' };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { error: typeof code === 'string' ? code : (error as Error).message };
+  } finally {
+    probe?.close();
+  }
+}
+
+/**
+ * What changed underneath a connection, or null when nothing did: the database file deleted, moved or replaced
+ * (SQLite goes on acknowledging writes into the unlinked file: 300 writes lost after a delete), copied over in
+ * place (`cp other.db clinic.db` keeps the inode: 200 writes acknowledged into a file that was then corrupt),
+ * or its write-ahead log deleted or replaced (SQLite goes on appending to the unlinked log, and every commit
+ * since the last checkpoint is lost at the next start: 99 of 297 writes after `rm clinic.db-wal`). Two stats on
+ * every call (microseconds); the identity row is re-read when `force` or IDENTITY_CHECK_INTERVAL_MS passed.
+ */
+export function openedFileChange(sqlite: Database.Database, options: { force?: boolean; now?: number } = {}): FileChange | null {
   const opened = identities.get(sqlite);
   if (!opened) return null;
+  if (opened.overwritten) return { kind: 'overwritten', message: opened.overwritten };
   const now = statOrNull(opened.path);
-  if (!now) return 'The database file at DATABASE_PATH was deleted or moved while the server was running';
-  if (now.dev !== opened.dev || now.ino !== opened.ino) return 'The database file at DATABASE_PATH was replaced while the server was running';
+  if (!now) return { kind: 'deleted', message: 'The database file at DATABASE_PATH was deleted or moved while the server was running' };
+  if (now.dev !== opened.dev || now.ino !== opened.ino)
+    return { kind: 'replaced', message: 'The database file at DATABASE_PATH was replaced while the server was running' };
   if (opened.wal) {
     const wal = statOrNull(`${opened.path}-wal`);
     if (!wal || wal.dev !== opened.wal.dev || wal.ino !== opened.wal.ino)
-      return `The database's write-ahead log (DATABASE_PATH-wal) was ${wal ? 'replaced' : 'deleted'} while the server was running: the writes since its last checkpoint are at risk`;
+      return {
+        kind: 'wal',
+        message: `The database's write-ahead log (DATABASE_PATH-wal) was ${wal ? 'replaced' : 'deleted'} while the server was running: the writes since its last checkpoint are at risk`,
+      };
+  }
+  const at = options.now ?? performance.now();
+  if (opened.identity && (options.force || opened.identityCheckedAt == null || at - opened.identityCheckedAt >= IDENTITY_CHECK_INTERVAL_MS)) {
+    opened.identityCheckedAt = at;
+    const found = identityInFile(opened.path);
+    if (!('identity' in found && found.identity === opened.identity)) {
+      opened.overwritten = `The database file at DATABASE_PATH was overwritten with ${'identity' in found ? 'another database' : `something that is not this database (${found.error})`} while the server was running`;
+      return { kind: 'overwritten', message: opened.overwritten };
+    }
   }
   return null;
 }
 
-/** Refuses a write (DatabaseFileChangedError, a 503) when openedFileProblem finds one. */
+/**
+ * What the server does when it finds its file changed (db/startup.ts registers it: log loudly and end the
+ * process, so the supervisor starts it again on the file that is at DATABASE_PATH now). Scripts and tests
+ * register none: their writes are refused, nothing ends.
+ */
+export type FileChangedHandler = (sqlite: Database.Database, change: FileChange) => void;
+
+export function onOpenedFileChanged(handler: FileChangedHandler | undefined): void {
+  globalForIdentity.__pumpFileChanged = handler;
+}
+
+/** Finds a change (as openedFileChange) and hands it to the registered handler; returns it. */
+export function checkOpenedFile(sqlite: Database.Database, options: { force?: boolean } = {}): FileChange | null {
+  const change = openedFileChange(sqlite, options);
+  if (change) globalForIdentity.__pumpFileChanged?.(sqlite, change);
+  return change;
+}
+
+/** Refuses a write (DatabaseFileChangedError, a 503) when checkOpenedFile finds a change. */
 export function assertOpenedFileInPlace(sqlite: Database.Database): void {
-  const problem = openedFileProblem(sqlite);
-  if (problem)
+  const change = checkOpenedFile(sqlite);
+  if (change)
     throw new DatabaseFileChangedError(
-      `${problem}: nothing was saved. Writes are refused until the server is restarted; if the file was lost, restore the latest backup first (docs/operations.md).`,
+      `${change.message}: nothing was saved. Writes are refused until the server is restarted; if the file was lost, restore the latest backup first (docs/operations.md).`,
     );
 }
 
@@ -192,7 +266,25 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
     }
   };
   if (options.migrate !== false) applyMigrations(db, filePath);
+  rememberIdentity(sqlite);
   return db;
+}
+
+/**
+ * Records the file's identity row for openedFileChange. A PASSIVE checkpoint (never waits) moves a newly
+ * written identity row from the write-ahead log into the file itself, where a read-only connection finds it
+ * even after a foreign file was copied over this one. A database without the table (opened unmigrated by a
+ * script) is checked by device and inode only.
+ */
+function rememberIdentity(sqlite: Database.Database): void {
+  const opened = identities.get(sqlite);
+  if (!opened) return;
+  const hasTable = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = 'database_identity'").get();
+  if (!hasTable) return;
+  const row = sqlite.prepare('select identity from database_identity where id = 1').get() as { identity: string } | undefined;
+  if (!row) return;
+  sqlite.pragma('wal_checkpoint(PASSIVE)');
+  opened.identity = row.identity;
 }
 
 /** Applies pending migrations once, inside a transaction; refuses a database from a newer version. */

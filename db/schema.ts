@@ -7,7 +7,7 @@
  * a `version` for optimistic concurrency: an update names the version it read and fails if it moved.
  */
 import { relations, sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
   alertActions,
   appointmentStatuses,
@@ -755,3 +755,19 @@ export type Appointment = typeof appointments.$inferSelect;
 export type ProgramOrder = typeof programOrders.$inferSelect;
 export type Staff = typeof users.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+
+/**
+ * The identity of this database file: one row, a random id written when the file is created (backfilled by
+ * the migration for older files) and never changed, and a fresh one in every backup copy (db/backup.ts). The
+ * server remembers it at open and re-reads it from the file at DATABASE_PATH (db/client.ts): a file copied over
+ * the database in place keeps its device and inode, but not this row.
+ */
+export const databaseIdentity = sqliteTable(
+  'database_identity',
+  {
+    id: integer('id').primaryKey(),
+    identity: text('identity').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [check('database_identity_single_row', sql`${t.id} = 1`)],
+);

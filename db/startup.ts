@@ -9,7 +9,9 @@
 import { eq } from 'drizzle-orm';
 import { ConfigError, env } from '@/lib/env';
 import { startBackupSchedule } from './backup-schedule';
-import { DatabaseStartupError, optimizeDatabase, writeTransaction } from './client';
+import fs from 'node:fs';
+import type Database from 'better-sqlite3';
+import { DatabaseStartupError, onOpenedFileChanged, openedFile, optimizeDatabase, writeTransaction, type FileChange } from './client';
 import { startNotificationWorker } from './notifications-worker';
 import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
@@ -23,6 +25,7 @@ export async function startup(): Promise<void> {
   try {
     const config = env();
     const db = getDb();
+    onOpenedFileChanged(endOnFileChange);
     if (config.SEED_DEMO) {
       const seeded = await seedDemo(db, { now: clockNow(), timeZone: config.CLINIC_TIME_ZONE });
       if (seeded) console.log(`\nSeeded the demo clinic: ${seeded.patients} patients, ${seeded.visits} refill visits.`);
@@ -79,4 +82,58 @@ export function startupFailureMessage(error: unknown): string {
   }
   if (typeof code === 'string' && code.startsWith('SQLITE_')) return `the database failed during start-up (${code}: ${message}).`;
   return `unexpected error during start-up: ${message}`;
+}
+
+/** How long the process serves on after finding its file changed: enough for the refused write's 503 to go out. */
+export const FILE_CHANGE_EXIT_DELAY_MS = 500;
+
+/**
+ * The file at DATABASE_PATH is no longer the one this process opened (db/client.ts openedFileChange). Every
+ * write is already refused; say so loudly and end, so the supervisor starts the server again on the file that
+ * is there now (or, if it is gone, the start refuses and says to restore: db/runtime.ts).
+ *
+ * How it ends depends on what happened to the write-ahead log this connection holds (commits not yet
+ * checkpointed):
+ * - the file was copied over in place (same inode, other contents): the log's pages belong to the old database
+ *   and must reach neither the copy nor the next start, which would replay them into it. The log is moved
+ *   aside (`-wal.orphaned-<time>`, kept) and the process killed, since a normal exit closes the connection and
+ *   SQLite's close checkpoints the log into the file: the copy.
+ * - otherwise (file deleted, moved away or replaced by another inode; the log deleted or replaced): the
+ *   connection is closed, which checkpoints the log into the file this process opened, wherever it now is
+ *   (after `rm clinic.db-wal` that keeps the writes since the last checkpoint instead of losing them), and
+ *   the process exits with status 1.
+ */
+function endOnFileChange(sqlite: Database.Database, change: FileChange): void {
+  const globalForExit = globalThis as unknown as { __pumpEnding?: boolean };
+  if (globalForExit.__pumpEnding) return;
+  globalForExit.__pumpEnding = true;
+  console.error(
+    `\nStopping: ${change.message}. Writes are refused; the server ends now so that its supervisor starts it again on the file at DATABASE_PATH. If the database was lost, restore the latest backup first (docs/operations.md, "Restore").\n`,
+  );
+  setTimeout(() => {
+    if (change.kind === 'overwritten') {
+      const opened = openedFile({ $client: sqlite });
+      if (opened?.wal) {
+        const walPath = `${opened.path}-wal`;
+        try {
+          const wal = fs.statSync(walPath);
+          if (wal.dev === opened.wal.dev && wal.ino === opened.wal.ino) {
+            const aside = `${walPath}.orphaned-${new Date(clockNow()).toISOString().replace(/[:.]/g, '-')}`;
+            fs.renameSync(walPath, aside);
+            console.error(`Moved this process's write-ahead log aside to ${aside}: it belongs to the database that was overwritten.`);
+          }
+        } catch (error) {
+          console.error('Could not move the write-ahead log aside', error);
+        }
+      }
+      process.kill(process.pid, 'SIGKILL');
+      return;
+    }
+    try {
+      sqlite.close();
+    } catch (error) {
+      console.error('Closing the database failed', error);
+    }
+    process.exit(1);
+  }, FILE_CHANGE_EXIT_DELAY_MS);
 }

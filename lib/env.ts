@@ -71,6 +71,12 @@ const envSchema = z.object({
   READY_MIN_FREE_MB: z.coerce.number({ message: 'must be a number of MiB' }).int('must be a whole number of MiB').min(0).default(100),
   /** /readyz answers 503 when the last backup is older than this many hours; 0 reports the age without checking it. */
   READY_MAX_BACKUP_AGE_HOURS: z.coerce.number({ message: 'must be a number of hours' }).min(0).default(0),
+  /**
+   * What a staff read (a patient record, a card, a letter, the day sheet, the FHIR API) does when its audit row
+   * cannot be written (a full disk): false (default) serves the read and keeps the row in memory until it can be
+   * written; true refuses the read (503) instead. The public emergency page writes nothing and is always served.
+   */
+  READ_AUDIT_FAIL_CLOSED: booleanString.default(false),
   /** Seed the demo clinic into an empty database. */
   SEED_DEMO: booleanString.default(true),
   /**

@@ -38,3 +38,12 @@ export class DatabaseFileChangedError extends AppError {
   override readonly status = 503;
   override name = 'DatabaseFileChangedError';
 }
+
+/**
+ * A read refused because its audit row cannot be written and the clinic chose READ_AUDIT_FAIL_CLOSED=true
+ * (db/audit-read.ts). Nothing of the record was shown.
+ */
+export class ReadAuditRefusedError extends AppError {
+  override readonly status = 503;
+  override name = 'ReadAuditRefusedError';
+}

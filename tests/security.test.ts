@@ -79,6 +79,29 @@ describe('authentication', () => {
     expect(disabled.status).toBe(200);
     expect((await call(worklist, { url: '/api/v1/worklist', token: 'pat_temp' })).status).toBe(401);
   });
+
+  it("disabling an account revokes its clinic feed link for good (audited); re-enabling does not bring it back", async () => {
+    const { hashFeedToken, resolveClinicFeedToken, rotateFeedToken } = await import('@/db/queries/feeds');
+    const created = await call(staffRoute.POST, { method: 'POST', token: ctx.tokens.admin, body: { name: 'Feed Nurse', email: 'feed.nurse@test.invalid', role: 'nurse', password: 'correct horse battery' } });
+    expect(created.status).toBe(201);
+    const user = ctx.db.select().from(s.users).where(eq(s.users.email, 'feed.nurse@test.invalid')).get()!;
+    const owner = { kind: 'clinic' as const, clinicId: ctx.clinic.id, userId: user.id };
+    const { token, status } = rotateFeedToken(ctx.db, { id: user.id, name: user.name, clinicId: ctx.clinic.id }, owner, null, Date.now());
+    expect(resolveClinicFeedToken(ctx.db, hashFeedToken(token))).toEqual({ clinicId: ctx.clinic.id, userId: user.id });
+
+    const { PATCH } = await import('@/app/api/v1/staff/[id]/route');
+    const disabled = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, params: { id: user.id }, body: { disabled: true, expectedUpdatedAt: user.updatedAt.getTime() } });
+    expect(disabled.status).toBe(200);
+    expect(resolveClinicFeedToken(ctx.db, hashFeedToken(token))).toBeNull();
+    const revokedRow = ctx.db.select().from(s.feedTokens).where(eq(s.feedTokens.id, status.tokenId!)).get()!;
+    expect(revokedRow.revokedAt).not.toBeNull();
+    const trail = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, user.id)).all();
+    expect(trail.filter((a) => a.entity === 'clinic-feed' && a.action === 'revoke').map((a) => a.actorId)).toEqual([ctx.users.admin.id]);
+
+    const enabled = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, params: { id: user.id }, body: { disabled: false, expectedUpdatedAt: ctx.db.select().from(s.users).where(eq(s.users.id, user.id)).get()!.updatedAt.getTime() } });
+    expect(enabled.status, JSON.stringify(enabled.body)).toBe(200);
+    expect(resolveClinicFeedToken(ctx.db, hashFeedToken(token))).toBeNull();
+  });
 });
 
 describe('roles', () => {

@@ -15,7 +15,7 @@ import type { EpochMs, LocalDate } from '@/lib/domain/types';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import type { ClinicFeedInput, FeedAppointment, FeedClinic, FeedDueDate, PatientFeedInput } from '@/lib/ical';
 import { FEED_TOKEN_BYTES, type FeedFirstNameConsent, type FeedStatus } from '@/lib/validation/feeds';
-import { writeTransaction, type Db } from '../client';
+import { writeTransaction, type Db, type Tx } from '../client';
 import * as s from '../schema';
 import { hashToken } from '@/lib/token-hash';
 import { audit, type Actor } from './audit';
@@ -155,13 +155,23 @@ export function rotateFeedToken(
 export function revokeFeedToken(db: Db, actor: Actor, owner: FeedOwner, now: EpochMs): FeedStatus {
   return writeTransaction(db, (tx) => {
     if (owner.kind === 'patient') patientFeedOwner(tx, owner.clinicId, owner.patientId);
-    const active = tx.select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt }).from(s.feedTokens).where(ownerCondition(owner)).all();
-    if (active.length === 0) return NO_FEED;
-    tx.update(s.feedTokens).set({ revokedAt: now }).where(ownerCondition(owner)).run();
-    const { entity, entityId } = auditTarget(owner);
-    for (const t of active) audit(tx, actor, 'revoke', entity, entityId, { tokenId: t.id, createdAt: t.createdAt }, null);
+    revokeActiveFeedTokens(tx, actor, owner, now);
     return NO_FEED;
   });
+}
+
+/**
+ * Inside the caller's write transaction: revokes the owner's active tokens, one 'revoke' audit row each, and
+ * returns how many. Disabling a staff account calls it too (db/queries/staff.ts), so re-enabling the account
+ * does not bring its old feed address back.
+ */
+export function revokeActiveFeedTokens(tx: Tx, actor: Actor, owner: FeedOwner, now: EpochMs): number {
+  const active = tx.select({ id: s.feedTokens.id, createdAt: s.feedTokens.createdAt }).from(s.feedTokens).where(ownerCondition(owner)).all();
+  if (active.length === 0) return 0;
+  tx.update(s.feedTokens).set({ revokedAt: now }).where(ownerCondition(owner)).run();
+  const { entity, entityId } = auditTarget(owner);
+  for (const t of active) audit(tx, actor, 'revoke', entity, entityId, { tokenId: t.id, createdAt: t.createdAt }, null);
+  return active.length;
 }
 
 /** The clinic's time zone, for showing when a link was created. */

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { writeTransaction, type Db } from '../client';
 import * as s from '../schema';
 import { audit, type Actor } from './audit';
+import { revokeActiveFeedTokens } from './feeds';
 import { clockNow, requestNow } from '@/lib/clock';
 import { hashToken } from '@/lib/token-hash';
 
@@ -77,6 +78,8 @@ export function updateStaff(
       // A disabled account is signed out everywhere at once; its API tokens stop working too.
       tx.delete(s.sessions).where(eq(s.sessions.userId, id)).run();
       tx.update(s.apiTokens).set({ revokedAt: requestNow() }).where(and(eq(s.apiTokens.userId, id), isNull(s.apiTokens.revokedAt))).run();
+      // And their clinic calendar feed, for good: re-enabling the account does not bring the old address back.
+      revokeActiveFeedTokens(tx, actor, { kind: 'clinic', clinicId: actor.clinicId, userId: id }, requestNow());
     }
     const after = tx.select(publicColumns).from(s.users).where(eq(s.users.id, id)).get()!;
     audit(tx, actor, 'update', 'staff', id, { name: before.name, role: before.role, disabled: before.banned }, { name: after.name, role: after.role, disabled: after.banned });

@@ -1,11 +1,11 @@
 /**
  * GET /readyz: is this process able to serve and store records right now? Each check is cheap enough to poll
- * every few seconds (no table scan: two stats, one statfs, a read of the tiny migrations table and a write
+ * every few seconds (no table scan: two stats, one read of the file's identity row, one statfs, a read of the tiny migrations table and a write
  * probe that takes the write lock and rolls back). The answer carries no PHI and no file paths.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrationStatus, openedFile, openedFileProblem, probeWrite, type Db } from '@/db/client';
+import { checkOpenedFile, migrationStatus, openedFile, probeWrite, type Db } from '@/db/client';
 import { pendingReadAudits } from '@/db/audit-read';
 import { lastBackupAt } from '@/db/backup-status';
 import { storageFailure } from '@/db/storage-state';
@@ -40,9 +40,10 @@ const codeOf = (error: unknown) => {
 
 function fileCheck(db: Db): Check {
   if (!openedFile(db)) return { ok: false, detail: 'unknown file' };
-  const problem = openedFileProblem(db.$client);
-  // The same check refuses every write (db/client.ts); the answer names no path.
-  return problem ? { ok: false, detail: `${problem.replace(/^The /, 'the ')}: restart the server` } : { ok: true };
+  // The same check refuses every write (db/client.ts), here with the identity row always re-read; the server
+  // ends itself on a change (db/startup.ts). The answer names no path.
+  const change = checkOpenedFile(db.$client, { force: true });
+  return change ? { ok: false, detail: `${change.message.replace(/^The /, 'the ')}: restart the server` } : { ok: true };
 }
 
 function diskCheck(databasePath: string, minFreeMb: number): Check {
@@ -74,8 +75,8 @@ function backupCheck(now: number, maxAgeHours: number): Check {
  */
 function storageCheck(): Check {
   const failure = storageFailure();
-  const { pending, dropped } = pendingReadAudits();
-  const counts = { pendingReadAudits: pending, droppedReadAudits: dropped };
+  const { pending, dropped, failed, refused } = pendingReadAudits();
+  const counts = { pendingReadAudits: pending, droppedReadAudits: dropped, failedReadAudits: failed, refusedReadAudits: refused };
   if (!failure) return { ok: true, ...counts };
   return {
     ok: false,

@@ -92,12 +92,13 @@ describe('while the disk is full', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.patient).toMatchObject({ id: patientId, givenName: 'Grace' });
     expect(views(patientId)).toHaveLength(before);
-    expect(pendingReadAudits()).toEqual({ pending: 1, dropped: 0 });
+    // Served (the default policy), the failure counted.
+    expect(pendingReadAudits()).toEqual({ pending: 1, dropped: 0, failed: 1, refused: 0 });
 
     const ready = readiness();
     expect(ready.status).toBe('not ready');
     expect(ready.failing).toContain('storage');
-    expect(ready.checks.storage).toMatchObject({ ok: false, code: 'SQLITE_FULL', pendingReadAudits: 1, detail: expect.stringMatching(/disk is full/) });
+    expect(ready.checks.storage).toMatchObject({ ok: false, code: 'SQLITE_FULL', pendingReadAudits: 1, failedReadAudits: 1, refusedReadAudits: 0, detail: expect.stringMatching(/disk is full/) });
   });
 
   it('a write is refused with 503 and a message that says the disk is full; nothing is written', async () => {

@@ -9,6 +9,8 @@ import { auditRead } from '@/db/audit-read';
 import { clinicHeader } from '@/db/queries/clinics';
 import { daySheet } from '@/db/queries/day-sheet';
 import { requirePageStaff } from '@/lib/auth/session';
+import { ReadAuditRefusedError } from '@/lib/errors';
+import { ReadRefused } from '@/app/_components/read-refused';
 import { requestNow } from '@/lib/clock';
 import { addDaysToLocalDate, localDateOf } from '@/lib/domain/calendar';
 import { formatInstant, formatLocalDate, formatMl } from '@/lib/format';
@@ -44,7 +46,19 @@ export default async function DaySheetPage({ searchParams }: { searchParams: Sea
   }
   const date = parsed.data;
   const sheet = daySheet(db, staff.clinicId, date, now);
-  auditRead(db, staff, 'day-sheet', date, { patientIds: [...new Set(sheet.rows.map((r) => r.appointment.patientId))] });
+  try {
+    auditRead(db, staff, 'day-sheet', date, { patientIds: [...new Set(sheet.rows.map((r) => r.appointment.patientId))] });
+  } catch (error) {
+    // READ_AUDIT_FAIL_CLOSED and the view cannot be audited: nothing of the sheet is shown.
+    if (error instanceof ReadAuditRefusedError) {
+      return (
+        <main className={styles.screen}>
+          <ReadRefused message={error.message} />
+        </main>
+      );
+    }
+    throw error;
+  }
   const href = (d: string) => `/day-sheet?date=${d}`;
 
   return (

@@ -9,7 +9,8 @@ import { isAfterRefillDueDate } from '@/lib/domain/booking';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff, type Staff } from '@/lib/auth/session';
-import { NotFoundError } from '@/lib/errors';
+import { NotFoundError, ReadAuditRefusedError } from '@/lib/errors';
+import { ReadRefused } from '@/app/_components/read-refused';
 import { formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
 import { requestNow } from '@/lib/clock';
 import { makeQueryClient } from '@/lib/query/client';
@@ -65,7 +66,13 @@ export default async function PatientPage({ params }: { params: Params }) {
     if (error instanceof NotFoundError) notFound();
     throw error;
   }
-  recordPatientView(db, staff, detail.patient.id, now);
+  try {
+    recordPatientView(db, staff, detail.patient.id, now);
+  } catch (error) {
+    // READ_AUDIT_FAIL_CLOSED and the view cannot be audited: nothing of the record is shown.
+    if (error instanceof ReadAuditRefusedError) return <ReadRefused message={error.message} />;
+    throw error;
+  }
   const { patient, clinic, pumps, today } = detail;
   const risks = riskFlagsSet(patient);
   const highRisk = isHighRiskPatient(patient);

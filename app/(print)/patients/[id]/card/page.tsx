@@ -1,5 +1,7 @@
 import Link from 'next/link';
 import { requirePageStaff } from '@/lib/auth/session';
+import { ReadAuditRefusedError } from '@/lib/errors';
+import { ReadRefused } from '@/app/_components/read-refused';
 import { CardBack, CardFront } from '../../../_components/card-faces';
 import { loadPrintPage } from '../../../_components/load-print';
 import { PageSize } from '../../../_components/page-size';
@@ -19,12 +21,21 @@ type Props = {
 export default async function CardPage({ params, searchParams }: Props) {
   const { id } = await params;
   const staff = await requirePageStaff('cards:print', `/patients/${id}/card`);
-  const { data, view, problem, qr, qrProblem, qrMode, guide } = await loadPrintPage(
-    staff,
-    id,
-    await searchParams,
-    'card',
-  );
+  let loaded: Awaited<ReturnType<typeof loadPrintPage>>;
+  try {
+    loaded = await loadPrintPage(staff, id, await searchParams, 'card');
+  } catch (error) {
+    // READ_AUDIT_FAIL_CLOSED and the view cannot be audited: nothing of the record is printed.
+    if (error instanceof ReadAuditRefusedError) {
+      return (
+        <main className={styles.screen}>
+          <ReadRefused message={error.message} />
+        </main>
+      );
+    }
+    throw error;
+  }
+  const { data, view, problem, qr, qrProblem, qrMode, guide } = loaded;
   const letterHref = (size: 'a4' | 'letter') =>
     `/patients/${data.patient.id}/letter?pump=${data.pump.id}&size=${size}&qr=${qrMode}`;
   const qrHref = (mode: QrMode) => `/patients/${data.patient.id}/card?pump=${data.pump.id}&qr=${mode}`;

@@ -1,5 +1,7 @@
 import Link from 'next/link';
 import { requirePageStaff } from '@/lib/auth/session';
+import { ReadAuditRefusedError } from '@/lib/errors';
+import { ReadRefused } from '@/app/_components/read-refused';
 import { LetterSheet } from '../../../_components/letter-sheet';
 import { loadPrintPage } from '../../../_components/load-print';
 import { PageSize } from '../../../_components/page-size';
@@ -21,12 +23,21 @@ const sizeLabels = { a4: 'A4', letter: 'US Letter' } as const;
 export default async function LetterPage({ params, searchParams }: Props) {
   const { id } = await params;
   const staff = await requirePageStaff('cards:print', `/patients/${id}/letter`);
-  const { data, view, problem, qr, qrProblem, qrMode, emergencyUrl, size } = await loadPrintPage(
-    staff,
-    id,
-    await searchParams,
-    'letter',
-  );
+  let loaded: Awaited<ReturnType<typeof loadPrintPage>>;
+  try {
+    loaded = await loadPrintPage(staff, id, await searchParams, 'letter');
+  } catch (error) {
+    // READ_AUDIT_FAIL_CLOSED and the view cannot be audited: nothing of the record is printed.
+    if (error instanceof ReadAuditRefusedError) {
+      return (
+        <main className={styles.screen}>
+          <ReadRefused message={error.message} />
+        </main>
+      );
+    }
+    throw error;
+  }
+  const { data, view, problem, qr, qrProblem, qrMode, emergencyUrl, size } = loaded;
   const href = (s: 'a4' | 'letter', mode: QrMode = qrMode) =>
     `/patients/${data.patient.id}/letter?pump=${data.pump.id}&size=${s}&qr=${mode}`;
   const refusal = problem ?? qrProblem;

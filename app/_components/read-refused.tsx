@@ -1,0 +1,19 @@
+/**
+ * What a staff page shows instead of a record when READ_AUDIT_FAIL_CLOSED is set and the view cannot be
+ * audited (db/audit-read.ts): why, and where emergency guidance still is. No record data.
+ */
+import Link from 'next/link';
+
+export function ReadRefused({ message }: { message: string }) {
+  return (
+    <section className="stack" aria-labelledby="read-refused-heading">
+      <h1 id="read-refused-heading">Record not shown</h1>
+      <p role="alert" className="notice danger">
+        {message}
+      </p>
+      <p>
+        <Link href="/emergency">Emergency guidance for implanted pumps</Link> (public, always available)
+      </p>
+    </section>
+  );
+}
