@@ -4,7 +4,6 @@
  * benchmarks from the same factories and scenario generator.
  */
 import { randomUUID } from 'node:crypto';
-import { TZDate } from '@date-fns/tz';
 import { hashPassword } from 'better-auth/crypto';
 import { sql } from 'drizzle-orm';
 import { localDateOf, addDaysToLocalDate, isClinicDay, localDateTimeToInstant } from '@/lib/domain/calendar';
@@ -154,7 +153,7 @@ export interface SeedResult {
 
 /** US holidays of this year and the next, from "now", so the demo calendar never goes stale. */
 function demoHolidays(now: number, timeZone: string): string[] {
-  const year = new TZDate(now, timeZone).getFullYear();
+  const year = Number(localDateOf(now, timeZone).slice(0, 4));
   const out: string[] = [];
   for (const y of [year, year + 1]) {
     out.push(`${y}-01-01`, `${y}-07-04`, `${y}-12-25`);

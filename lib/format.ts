@@ -1,7 +1,5 @@
 /** Display formatting: dates in the clinic's zone, volumes and doses with their units. Pure. */
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
-import { dayNumberOf, formatDayNumberForHumans, formatInstantForHumans } from '@/lib/domain/calendar';
+import { dayNumberOf, formatDayNumberForHumans, formatInstantForHumans, localTimeOf } from '@/lib/domain/calendar';
 
 // Dates and instants are printed by the domain's formatters, so that page text and alert text say the same
 // instant the same way (`Tue 7 Apr 2026 14:05`, clinic-local).
@@ -32,8 +30,9 @@ export function formatAgo(at: number | null | undefined, now: number): string {
   return `${Math.floor(hours / 24)} days ago`;
 }
 
+/** The clock time of an instant, in the clinic's zone: `14:05`. */
 export function formatTime(at: number, timeZone: string): string {
-  return format(new TZDate(at, timeZone), 'HH:mm');
+  return localTimeOf(at, timeZone);
 }
 
 /** Microlitres or millilitres to "12.5 mL" (two decimals at most, trailing zeros dropped). */

@@ -2,10 +2,10 @@
  * Clinic-local calendar helpers.
  *
  * A refill due date is a calendar date in the clinic's zone (`YYYY-MM-DD`); an alarm crossing is an instant. The
- * helpers convert between the two through the cached ZoneClock (zone rules from @date-fns/tz). Calendar arithmetic
+ * helpers convert between the two through the cached ZoneClock (zone rules from Intl). Calendar arithmetic
  * on dates works on day numbers (days since 1970-01-01), which is what `Date.UTC` counts: adding days or finding a
  * weekday is then integer arithmetic with no time zone at all, so the server's own TZ can never shift a date.
- * calendar.test.ts checks every helper against date-fns (`addDays`, `getISODay`, `differenceInCalendarDays`).
+ * calendar.test.ts checks every helper against Temporal.PlainDate (`add`, `dayOfWeek`, `until`).
  */
 import { InvalidInputError, NoClinicDayError } from './errors';
 import type { ClinicPolicy, EpochMs, LocalDate, LocalTime } from './types';
@@ -223,12 +223,16 @@ export function formatDayNumberForHumans(day: number): string {
   return s;
 }
 
+/** The clinic-local clock time of an instant, `14:05` (24-hour). */
+export function localTimeOf(at: EpochMs, timeZone: string): LocalTime {
+  const wall = zoneClock(timeZone, at).wallAt(at);
+  const minutes = Math.floor((wall - Math.floor(wall / DAY_MS) * DAY_MS) / MINUTE_MS);
+  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
 /** An instant for nurse-facing text in clinic-local time: `Tue 7 Apr 2026 14:05`. */
 export function formatInstantForHumans(at: EpochMs, timeZone: string): string {
-  const wall = zoneClock(timeZone, at).wallAt(at);
-  const day = Math.floor(wall / DAY_MS);
-  const minutes = Math.floor((wall - day * DAY_MS) / MINUTE_MS);
-  return `${formatDayNumberForHumans(day)} ${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+  return `${formatDayNumberForHumans(zoneClock(timeZone, at).dayOf(at))} ${localTimeOf(at, timeZone)}`;
 }
 
 /** Adds calendar months to a `YYYY-MM-DD`, clamping to the month's last day (see addMonthsToDayNumber). */

@@ -1,7 +1,14 @@
-import { TZDate, tzOffset } from '@date-fns/tz';
 import fc from 'fast-check';
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, MINUTE_MS, zoneClock } from './zone';
+import { DAY_MS, zoneClock } from './zone';
+
+// The oracle is the Temporal polyfill: its own reading of the runtime's tz database, with the wall-clock rules of
+// the Temporal spec, and no host-local Date anywhere, so it is right whatever TZ the suite runs in (npm test runs it
+// in UTC and in Australia/Lord_Howe). @date-fns/tz's TZDate, the oracle before, builds wall-clock times through the
+// host's Date setters: in Lord_Howe it put times in that zone's own gap or repeated half hour 30 minutes off.
+const zoned = (tz: string, at: number) => Temporal.Instant.fromEpochMilliseconds(at).toZonedDateTimeISO(tz);
+const offsetMs = (tz: string, at: number) => zoned(tz, at).offsetNanoseconds / 1e6;
 
 // Zones with daylight saving in both hemispheres, half-hour offsets (St_Johns, Adelaide), a 30-minute DST shift
 // (Lord_Howe), transitions at midnight (Santiago, Havana), Ramadan suspensions (Casablanca), none (Kolkata, UTC).
@@ -21,14 +28,14 @@ const ZONES = [
 const instant = fc.integer({ min: Date.UTC(1995, 0, 1), max: Date.UTC(2080, 0, 1) });
 const zone = fc.constantFrom(...ZONES);
 
-describe('ZoneClock agrees with @date-fns/tz', () => {
-  it('gives the same UTC offset and local date as tzOffset / TZDate', () => {
+describe('ZoneClock agrees with the Temporal polyfill', () => {
+  it('gives the same UTC offset and local date as Temporal.ZonedDateTime', () => {
     fc.assert(
       fc.property(instant, zone, (at, tz) => {
         const clock = zoneClock(tz, at);
-        expect(clock.offsetAt(at)).toBe(Math.round(tzOffset(tz, new Date(at)) * MINUTE_MS));
-        const local = new TZDate(at, tz);
-        const day = Date.UTC(local.getFullYear(), local.getMonth(), local.getDate()) / DAY_MS;
+        expect(clock.offsetAt(at)).toBe(offsetMs(tz, at));
+        const local = zoned(tz, at);
+        const day = Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
         expect(clock.dayOf(at)).toBe(day);
       }),
       { numRuns: 2000 },
@@ -41,11 +48,14 @@ describe('ZoneClock agrees with @date-fns/tz', () => {
         const clock = zoneClock(tz, at);
         const t = clock.nextTransitionAfter(at, at + 400 * DAY_MS);
         if (t === Infinity) {
-          expect(tzOffset(tz, new Date(at + 400 * DAY_MS))).toBe(tzOffset(tz, new Date(at)));
+          expect(offsetMs(tz, at + 400 * DAY_MS)).toBe(offsetMs(tz, at));
+          const next = zoned(tz, at).getTimeZoneTransition('next');
+          expect(next === null || next.epochMilliseconds > at + 400 * DAY_MS).toBe(true);
           return;
         }
-        expect(tzOffset(tz, new Date(t))).not.toBe(tzOffset(tz, new Date(t - 1)));
-        expect(tzOffset(tz, new Date(t - 1))).toBe(tzOffset(tz, new Date(at)));
+        expect(offsetMs(tz, t)).not.toBe(offsetMs(tz, t - 1));
+        expect(offsetMs(tz, t - 1)).toBe(offsetMs(tz, at));
+        expect(zoned(tz, at).getTimeZoneTransition('next')?.epochMilliseconds).toBe(t);
       }),
       { numRuns: 300 },
     );
@@ -61,31 +71,52 @@ describe('ZoneClock agrees with @date-fns/tz', () => {
     expect(next('Europe/Berlin', '2026-01-01T00:00:00Z')).toBe('2026-03-29T01:00:00.000Z');
     expect(next('America/St_Johns', '2026-01-01T00:00:00Z')).toBe('2026-03-08T05:30:00.000Z');
     expect(next('Australia/Adelaide', '2026-01-01T00:00:00Z')).toBe('2026-04-04T16:30:00.000Z');
+    // Lord Howe Island moves its clocks by 30 minutes: 02:00 (+11) back to 01:30 (+10:30) on the first Sunday of
+    // April, 02:00 (+10:30) on to 02:30 (+11) on the first Sunday of October.
+    expect(next('Australia/Lord_Howe', '2026-01-01T00:00:00Z')).toBe('2026-04-04T15:00:00.000Z');
+    expect(next('Australia/Lord_Howe', '2026-04-05T00:00:00Z')).toBe('2026-10-03T15:30:00.000Z');
   });
 
-  it('converts unambiguous wall-clock times like TZDate does', () => {
+  it('maps Lord Howe wall-clock times in the repeated and the skipped half hour', () => {
+    const clock = zoneClock('Australia/Lord_Howe');
+    const wall = (iso: string) => Date.parse(`${iso}Z`);
+    const at = (wallIso: string) => new Date(clock.instantOfWall(wall(wallIso))).toISOString();
+    // 01:45 on 5 April 2026 happens twice (+11, then +10:30): the first time.
+    expect(at('2026-04-05T01:45:00')).toBe('2026-04-04T14:45:00.000Z');
+    expect(at('2026-04-05T02:00:00')).toBe('2026-04-04T15:30:00.000Z');
+    // 02:15 on 4 October 2026 never happens: the transition instant, when the clock jumps to 02:30.
+    expect(at('2026-10-04T02:15:00')).toBe('2026-10-03T15:30:00.000Z');
+    expect(at('2026-10-04T01:59:00')).toBe('2026-10-03T15:29:00.000Z');
+    expect(at('2026-10-04T02:30:00')).toBe('2026-10-03T15:30:00.000Z');
+    expect(clock.offsetAt(Date.parse('2026-10-03T15:29:59.999Z'))).toBe(10.5 * 3_600_000);
+    expect(clock.offsetAt(Date.parse('2026-10-03T15:30:00.000Z'))).toBe(11 * 3_600_000);
+  });
+
+  it('converts wall-clock times like Temporal.ZonedDateTime.from does', () => {
     fc.assert(
       fc.property(instant, zone, (at, tz) => {
         const clock = zoneClock(tz, at);
         const wall = clock.wallAt(at);
         const t = clock.instantOfWall(wall);
         const d = new Date(wall);
-        const viaTzDate = +new TZDate(
-          d.getUTCFullYear(),
-          d.getUTCMonth(),
-          d.getUTCDate(),
-          d.getUTCHours(),
-          d.getUTCMinutes(),
-          d.getUTCSeconds(),
-          d.getUTCMilliseconds(),
-          tz,
-        );
+        const fields = {
+          timeZone: tz,
+          year: d.getUTCFullYear(),
+          month: d.getUTCMonth() + 1,
+          day: d.getUTCDate(),
+          hour: d.getUTCHours(),
+          minute: d.getUTCMinutes(),
+          second: d.getUTCSeconds(),
+          millisecond: d.getUTCMilliseconds(),
+        };
         // A wall time that occurs once maps back to its instant; a repeated one to its first occurrence (≤ at).
         expect(t).toBeLessThanOrEqual(at);
         expect(clock.wallAt(t)).toBe(wall);
+        expect(t).toBe(Temporal.ZonedDateTime.from(fields, { disambiguation: 'earlier' }).epochMilliseconds);
         if (clock.wallAt(at - DAY_MS) + DAY_MS === wall && clock.wallAt(at + DAY_MS) - DAY_MS === wall) {
           expect(t).toBe(at);
-          expect(viaTzDate).toBe(at);
+          // 'reject' throws unless the wall time occurs exactly once.
+          expect(Temporal.ZonedDateTime.from(fields, { disambiguation: 'reject' }).epochMilliseconds).toBe(at);
         }
       }),
       { numRuns: 2000 },

@@ -1,16 +1,18 @@
 /**
  * A fast, cached view of one IANA time zone for the forecast engine.
  *
- * Why not a TZDate per conversion: constructing one costs 3–12 µs (an `Intl.DateTimeFormat#format` call each), and
- * the engine must forecast 10,000 pumps in well under 100 ms. The zone's rules still come only from the library:
- * `tzOffset` of @date-fns/tz (the runtime's tz database through Intl) is sampled once per zone and year to find
- * every UTC-offset transition to the millisecond. After that an offset is a binary search in a short array, and a
- * wall-clock time is `instant + offset` on each side of a transition. zone.test.ts checks this against TZDate.
+ * The zone's rules come only from the runtime's tz database, through `Intl.DateTimeFormat` with an explicit
+ * `timeZone` printing the UTC offset at an instant. No `Date` local getter or setter is involved anywhere here, so
+ * the server's own TZ cannot shift anything (decision 023: why not @date-fns/tz).
+ *
+ * Reading the offset costs a few µs (an `Intl.DateTimeFormat#format` call), and the engine must forecast
+ * 10,000 pumps in well under 100 ms, so it is sampled once per zone and year to find every UTC-offset transition to
+ * the millisecond. After that an offset is a binary search in a short array, and a wall-clock time is
+ * `instant + offset` on each side of a transition. zone.test.ts checks this against the Temporal polyfill.
  *
  * Wall-clock values are "local epoch ms": the local date and time read as if they were UTC, so that
  * `Math.floor(wall / DAY_MS)` is the local day number (days since 1970-01-01).
  */
-import { tzOffset } from '@date-fns/tz';
 import { InvalidTimeZoneError } from './errors';
 import type { EpochMs } from './types';
 
@@ -30,8 +32,30 @@ function yearStartUtc(year: number): number {
   return Date.UTC(year, 0, 1);
 }
 
+/** Formatter of a zone's UTC offset; throws RangeError for a zone the runtime does not know. */
+function offsetFormatter(timeZone: string): Intl.DateTimeFormat {
+  // "longOffset" prints the offset itself, `1/1/2026, GMT+10:30` (`GMT-03:30:52` for a local mean time): no date
+  // arithmetic, and it costs a third of reading the wall-clock fields with formatToParts.
+  return new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+}
+
+/** UTC offset in ms of `formatter`'s zone at an instant, positive east of Greenwich. */
+function intlOffsetMs(formatter: Intl.DateTimeFormat, at: number): number {
+  const text = formatter.format(at);
+  const i = text.lastIndexOf('GMT');
+  if (i < 0) throw new Error(`Cannot read a UTC offset from "${text}"`);
+  const offset = text.slice(i + 3); // "", "+10:30", "-03:30:52"
+  if (offset === '') return 0;
+  const sign = offset[0] === '-' || offset[0] === '\u2212' ? -1 : 1;
+  const [h = '0', m = '0', sec = '0'] = offset.slice(1).split(':');
+  const ms = ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000;
+  if (!Number.isFinite(ms)) throw new Error(`Cannot read a UTC offset from "${text}"`);
+  return sign * ms;
+}
+
 export class ZoneClock {
   readonly timeZone: string;
+  private readonly formatter: Intl.DateTimeFormat;
   /** Transition instants, ascending, and the offset (ms) from each one on. */
   private readonly ats: number[] = [];
   private readonly offsetsAfter: number[] = [];
@@ -41,8 +65,9 @@ export class ZoneClock {
   /** Offset in effect at `coverStart`. */
   private startOffset: number;
 
-  constructor(timeZone: string, firstInstant: EpochMs) {
+  constructor(timeZone: string, formatter: Intl.DateTimeFormat, firstInstant: EpochMs) {
     this.timeZone = timeZone;
+    this.formatter = formatter;
     const year = new Date(firstInstant).getUTCFullYear();
     this.coverStart = yearStartUtc(year);
     this.coverEnd = this.coverStart;
@@ -51,7 +76,7 @@ export class ZoneClock {
   }
 
   private rawOffsetMs(at: number): number {
-    return Math.round(tzOffset(this.timeZone, new Date(at)) * MINUTE_MS);
+    return intlOffsetMs(this.formatter, at);
   }
 
   /** Transitions in (from, to] found by daily sampling and bisection to the millisecond. */
@@ -167,8 +192,9 @@ export class ZoneClock {
    * - Ambiguous (the repeated hour when clocks go back): the earlier instant, the first time the clock shows it.
    * - Nonexistent (the hour skipped when clocks go forward): the transition instant, the first instant after the
    *   gap. At that instant the clock already reads past the requested time, so a flex step or bolus scheduled in
-   *   the gap takes effect as soon as the clock has passed its time. (TZDate instead shifts forward by the gap
-   *   length, 02:30 → 03:30, which would run the previous step 30 minutes past a time the clock has shown.)
+   *   the gap takes effect as soon as the clock has passed its time. (Temporal's default, like TZDate's, instead
+   *   shifts forward by the gap length, 02:30 → 03:30, which would run the previous step 30 minutes past a time
+   *   the clock has shown.)
    * Assumes at most one transition within ±24 h, which holds for every real zone.
    */
   instantOfWall(wall: number): EpochMs {
@@ -197,16 +223,14 @@ const clocks = new Map<string, ZoneClock>();
 export function zoneClock(timeZone: string, nearInstant: EpochMs = Date.UTC(2026, 0, 1)): ZoneClock {
   const cached = clocks.get(timeZone);
   if (cached) return cached;
+  let formatter: Intl.DateTimeFormat;
   try {
-    // Intl rejects unknown zones with a RangeError; tzOffset alone would read "Foo+05" as a fixed offset.
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    // Intl rejects unknown zones (and, on Node 20, offsets such as "+05:00") with a RangeError.
+    formatter = offsetFormatter(timeZone);
   } catch {
     throw new InvalidTimeZoneError('timeZone', `Unknown time zone "${timeZone}"`, { timeZone });
   }
-  if (Number.isNaN(tzOffset(timeZone, new Date(nearInstant)))) {
-    throw new InvalidTimeZoneError('timeZone', `Unknown time zone "${timeZone}"`, { timeZone });
-  }
-  const clock = new ZoneClock(timeZone, nearInstant);
+  const clock = new ZoneClock(timeZone, formatter, nearInstant);
   clocks.set(timeZone, clock);
   return clock;
 }
