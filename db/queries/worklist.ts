@@ -86,6 +86,8 @@ export interface WorklistPage {
   counts: Record<ForecastStatus, number>;
   today: string;
   timeZone: string;
+  /** The instant the page was computed: what "alarm passed" is measured against on the client. */
+  now: number;
 }
 
 /** The engine's time-driven status (lib/domain/forecast.ts) from the stored instants and due date: 0 empty … 4 ok. */
@@ -266,6 +268,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
     counts,
     today,
     timeZone: clinic.timeZone,
+    now,
   };
 }
 

@@ -10,7 +10,7 @@ import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff, type Staff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
-import { formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
+import { alarmVolumeLabel, formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
 import { requestNow } from '@/lib/clock';
 import { makeQueryClient } from '@/lib/query/client';
 import { patientQuery } from '@/lib/query/patients';
@@ -302,7 +302,7 @@ function PumpSection({
               <dd>{formatMlPerDay(f.dailyVolumeMl)}</dd>
               <dt>Worst case</dt>
               <dd>{formatMlPerDay(f.worstCaseDailyVolumeMl)}</dd>
-              <dt>Alarm ({formatMl(pump.alarmMl)})</dt>
+              <dt>{alarmVolumeLabel(pump.model.kind === 'constant-flow', pump.alarmMl)}</dt>
               <dd>
                 {f.lowReservoirAlarmAt
                   ? formatInstant(f.lowReservoirAlarmAt, timeZone)
