@@ -118,7 +118,8 @@ export function drugLeftText(input: {
 }): string {
   const { volumeNowMl, daysToAlarm, lowReservoirAlarmAt, emptyAt, constantFlow, now } = input;
   if ((emptyAt != null && emptyAt <= now) || volumeNowMl === 0) return 'empty';
-  const volume = volumeNowMl == null ? '' : `${formatMl(volumeNowMl)} · `;
+  // One decimal: a worst-case estimate, and the row must stay on one line.
+  const volume = volumeNowMl == null ? '' : `${formatMl(Math.round(volumeNowMl * 10) / 10)} · `;
   const what = constantFlow ? 'reserve' : 'alarm';
   if (lowReservoirAlarmAt != null && lowReservoirAlarmAt <= now) return `${volume}${what} passed`;
   if (daysToAlarm == null || lowReservoirAlarmAt == null) return volumeNowMl == null ? '—' : formatMl(volumeNowMl);

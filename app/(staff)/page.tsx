@@ -31,7 +31,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
 
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <div className="page-head">
+      <div className="page-head wl-head">
         <h1>Refill worklist</h1>
         <details className="wl-help">
           <summary>
@@ -43,6 +43,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
         </details>
       </div>
 
+      <div className="wl-bar">
       <nav className="wl-views" aria-label="Worklist views">
         <Link href="/" aria-current={!filter.view ? 'page' : undefined}>
           All pumps
@@ -58,9 +59,18 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
       </nav>
 
       <WorklistCounts filter={filter} />
+      <span className="wl-actions">
+        <a className="button secondary small" href={`/api/v1/worklist/export?${exportQuery(filter)}`} download>
+          Download CSV
+        </a>
+        <Link className="button secondary small" href="/day-sheet">
+          Today’s day sheet
+        </Link>
+      </span>
+      </div>
 
       {/* Keyed by the filter so that "Clear" (a client navigation) resets what was typed, not only the defaults. */}
-      <form key={JSON.stringify(filter)} className="filters" method="get" action="/" role="search" aria-label="Filter the worklist">
+      <form key={JSON.stringify(filter)} className="filters wl-filters" method="get" action="/" role="search" aria-label="Filter the worklist">
         {filter.view && <input type="hidden" name="view" value={filter.view} />}
         <label>
           Search name or MRN
@@ -99,12 +109,6 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
         <button type="submit">Apply</button>
         <Link href={filter.view ? `/?view=${filter.view}` : '/'} className="button secondary">
           Clear
-        </Link>
-        <a className="button secondary" href={`/api/v1/worklist/export?${exportQuery(filter)}`} download>
-          Download CSV
-        </a>
-        <Link className="button secondary" href="/day-sheet">
-          Today’s day sheet
         </Link>
       </form>
       {!parsed.success && (

@@ -66,20 +66,20 @@ export function WorklistTable({ filter }: { filter: WorklistQuery }) {
     <>
     <div className="table-wrap">
       {/* One line per pump (issue 18, item 1): what a nurse scans, the worst alert as a phrase and the rest on
-          demand. Below 700 px the same rows are laid out as cards (globals.css, "worklist cards"). */}
+          demand. At 1000 px and below the same rows are laid out as cards (globals.css, "worklist cards"). */}
       <table className="worklist">
         <caption className="sr-only">Active pumps ranked by refill risk</caption>
         <thead>
           <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Patient</th>
-            <th scope="col">Phone</th>
-            <th scope="col">Pump</th>
-            <th scope="col">Drug left</th>
-            <th scope="col">Refill due</th>
-            <th scope="col">Alarm</th>
-            <th scope="col">Next appointment</th>
-            <th scope="col">Alerts</th>
+            <th scope="col" className="wl-status">Status</th>
+            <th scope="col" className="wl-patient">Patient</th>
+            <th scope="col" className="wl-phone">Phone</th>
+            <th scope="col" className="wl-pump">Pump</th>
+            <th scope="col" className="wl-left">Drug left</th>
+            <th scope="col" className="wl-due">Due</th>
+            <th scope="col" className="wl-alarm">Alarm</th>
+            <th scope="col" className="wl-appt">Next appt</th>
+            <th scope="col" className="wl-alerts">Alerts</th>
           </tr>
         </thead>
         <tbody>
@@ -121,7 +121,7 @@ function WorklistRowView({ row, today, timeZone, now }: { row: WorklistRow; toda
       <td className="wl-status">
         <span className={`badge status-${row.status}`}>{worklistTierLabels[row.status]}</span>
       </td>
-      <td className="wl-patient">
+      <td className="wl-patient" title={`${row.patientName}, MRN ${row.mrn}`}>
         <Link href={`/patients/${row.patientId}`}>{row.patientName}</Link> <span className="muted small">MRN {row.mrn}</span>
       </td>
       <td className="wl-phone" data-label="Phone">
@@ -205,7 +205,10 @@ function AlertDetails({ row }: { row: WorklistRow }) {
             ))}
           </ul>
         )}
-        {row.physicianName && <p className="muted small">Managing physician: {row.physicianName}</p>}
+        <p className="muted small">
+          {row.pumpLabel}
+          {row.physicianName ? ` · managed by ${row.physicianName}` : ''}
+        </p>
       </div>
     </details>
   );
