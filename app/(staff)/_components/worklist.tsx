@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { localDateOf } from '@/lib/domain/calendar';
 import type { WorklistRow } from '@/db/queries/worklist';
 import {
   alertShortText,
@@ -137,7 +138,14 @@ function WorklistRowView({ row, today, timeZone, now }: { row: WorklistRow; toda
         <strong>{formatShortDate(row.refillDueOn, today)}</strong>
       </td>
       <td className="wl-alarm" data-label="Alarm">
-        {row.constantFlow ? <span className="muted">{noAlarmText}</span> : formatShortInstant(row.lowReservoirAlarmAt, timeZone, today)}
+        {/* The day on the row, the time in the alert's sentence and on the patient page. */}
+        {row.constantFlow ? (
+          <span className="muted">{noAlarmText}</span>
+        ) : row.lowReservoirAlarmAt == null ? (
+          'none within 5 years'
+        ) : (
+          formatShortDate(localDateOf(row.lowReservoirAlarmAt, timeZone), today)
+        )}
       </td>
       <td className="wl-appt" data-label="Next appt">
         {row.nextAppointmentAt ? (
