@@ -1,6 +1,17 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, signIn, test } from './fixtures';
 
+/** Set DOCS_SCREENSHOTS=1 to refresh docs/screenshots/ from this run; otherwise they go to the test's output. */
+const shot = (name: string) => (process.env.DOCS_SCREENSHOTS ? `docs/screenshots/${name}` : test.info().outputPath(name));
+
+interface WorklistJson {
+  rows: { pumpId: number; patientName: string; physicianName: string | null; status: string; nextAppointmentAt: number | null }[];
+  total: number;
+  counts: Record<string, number>;
+  today: string;
+  timeZone: string;
+}
+
 const rank = {
   'Empty: withdrawal risk': 0,
   Critical: 1,
@@ -59,6 +70,113 @@ test('on a 1280 px screen the whole worklist, alerts included, fits without scro
   expect(alertBox!.x + alertBox!.width).toBeLessThanOrEqual(wrapBox!.x + wrapBox!.width + 1);
 });
 
+test('at 1280×800 at least 12 pumps are on screen without scrolling, one line each', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, 'nurse');
+  const rows = page.locator('table.worklist tbody tr');
+  await expect(rows.nth(12)).toBeAttached();
+  const inside = await rows.evaluateAll((trs) =>
+    trs.filter((tr) => {
+      const r = tr.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
+    }).length,
+  );
+  expect(inside).toBeGreaterThanOrEqual(12);
+  // One line per pump: no row taller than two lines of its text.
+  const heights = await rows.evaluateAll((trs) => trs.map((tr) => tr.getBoundingClientRect().height));
+  expect(Math.max(...heights)).toBeLessThan(48);
+  await page.screenshot({ path: shot('worklist.png') });
+});
+
+test('on a phone (390×844) the rows are cards: nothing scrolls sideways, and the essentials are on screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, 'nurse');
+  const row = page.getByRole('row', { name: /Alvarez, Maria/ });
+  await expect(row).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  // A card, not a table row: laid out as a grid, within the screen, taller than a line.
+  expect(await row.evaluate((tr) => getComputedStyle(tr).display)).toBe('grid');
+  const box = (await row.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  for (const part of [row.getByRole('link', { name: 'Alvarez, Maria' }), row.locator('.badge'), row.locator('.wl-due'), row.locator('.wl-phone a')]) {
+    const b = (await part.boundingBox())!;
+    expect(b.x + b.width).toBeLessThanOrEqual(390);
+  }
+  await page.screenshot({ path: shot('worklist-phone.png') });
+});
+
+test('each row has the patient’s phone to call, and says "alarm passed" rather than "0 d to alarm"', async ({ page }) => {
+  await signIn(page, 'nurse');
+  const alvarez = page.getByRole('row', { name: /Alvarez, Maria/ });
+  const phone = alvarez.locator('.wl-phone a');
+  const shown = await phone.innerText();
+  expect(shown).toMatch(/\d/);
+  await expect(phone).toHaveAttribute('href', `tel:${shown.trim().startsWith('+') ? '+' : ''}${shown.replace(/\D/g, '')}`);
+  await expect(page.getByRole('row', { name: /Carter, James/ }).locator('.wl-left')).toContainText('alarm passed');
+  await expect(page.locator('.wl-left').filter({ hasText: /\b0 d to/ })).toHaveCount(0);
+  await expect(alvarez.locator('.wl-left')).toHaveText(/^\d+(\.\d+)? mL · /);
+});
+
+test('a constant-flow pump (Codman 3000) shows its reserve, not an alarm, on the worklist and the patient page', async ({ page }) => {
+  await signIn(page, 'nurse');
+  const walsh = page.getByRole('row', { name: /Walsh, Henry/ });
+  await expect(walsh.locator('.wl-alarm')).toHaveText('Reserve, no alarm');
+  await expect(walsh.locator('.wl-left')).toContainText(/d to reserve|reserve passed|reserve today/);
+  await walsh.getByRole('link', { name: /Walsh, Henry/ }).click();
+  await expect(page.getByText('Reserve (3 mL), no alarm', { exact: true })).toBeVisible();
+  await expect(page.locator('dl.facts dt').filter({ hasText: /^Alarm \(/ })).toHaveCount(0);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: shot('patient-page-constant-flow.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: shot('patient-page-phone.png') });
+});
+
+test('"Today" lists today’s appointments and everything overdue; it is validated like the other filters', async ({ page }) => {
+  await signIn(page, 'nurse');
+  const all = (await (await page.request.get('/api/v1/worklist?pageSize=200')).json()) as WorklistJson;
+  await page.getByRole('link', { name: 'Today: appointments and overdue' }).click();
+  await page.waitForURL(/view=today/);
+  await expect(page.getByRole('link', { name: 'Today: appointments and overdue' })).toHaveAttribute('aria-current', 'page');
+  const today = (await (await page.request.get('/api/v1/worklist?view=today&pageSize=200')).json()) as WorklistJson;
+  const localDay = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: today.timeZone }).format(at);
+  const urgent = ['empty', 'critical', 'overdue'];
+  expect(today.total).toBeLessThan(all.total);
+  for (const r of today.rows) expect(urgent.includes(r.status) || (r.nextAppointmentAt != null && localDay(r.nextAppointmentAt) === today.today), r.patientName).toBe(true);
+  // Every overdue-or-worse pump is there, and every pump booked today (the demo's Ward, booked earlier today).
+  for (const st of urgent) expect(today.counts[st]).toBe(all.counts[st]);
+  const bookedToday = all.rows.filter((r) => r.nextAppointmentAt != null && localDay(r.nextAppointmentAt) === all.today);
+  expect(bookedToday.map((r) => r.patientName)).toContain('Ward, Ethan');
+  for (const r of bookedToday) expect(today.rows.map((t) => t.pumpId)).toContain(r.pumpId);
+  await expect(page.locator('table.worklist tbody tr')).toHaveCount(today.rows.length);
+  await expect(page.getByRole('row', { name: /Ward, Ethan/ })).toBeVisible();
+
+  const bad = await page.request.get('/api/v1/worklist?view=week');
+  expect(bad.status()).toBe(400);
+  expect(JSON.stringify(await bad.json())).toContain('must be today or mine');
+});
+
+test('"My patients" lists a physician’s managed patients; it is offered to physicians only', async ({ page, browser }) => {
+  await signIn(page, 'physician');
+  await page.getByRole('link', { name: 'My patients' }).click();
+  await page.waitForURL(/view=mine/);
+  const mine = (await (await page.request.get('/api/v1/worklist?view=mine&pageSize=200')).json()) as WorklistJson;
+  expect(mine.rows.length).toBeGreaterThan(0);
+  expect(new Set(mine.rows.map((r) => r.physicianName))).toEqual(new Set(['Dr. Ana Ortiz']));
+  await expect(page.locator('table.worklist tbody tr')).toHaveCount(mine.rows.length);
+
+  const nurseContext = await browser.newContext();
+  const nurse = await nurseContext.newPage();
+  await signIn(nurse, 'nurse');
+  await expect(nurse.getByRole('navigation', { name: 'Worklist views' }).getByRole('link')).toHaveText(['All pumps', 'Today: appointments and overdue']);
+  const refused = await nurse.request.get('/api/v1/worklist?view=mine');
+  expect(refused.status()).toBe(400);
+  expect(JSON.stringify(await refused.json())).toContain('for physicians');
+  await nurseContext.close();
+});
+
 test('the worklist has no serious or critical accessibility violations', async ({ page }) => {
   await signIn(page, 'nurse');
   const results = await new AxeBuilder({ page }).analyze();
@@ -113,6 +231,11 @@ test('a critical residual discrepancy stays open on the worklist after the refil
   const row = page.getByRole('row', { name: /Rahman, Aisha/ });
   await expect(row.locator('.badge')).toHaveText('Critical');
   await expect(row).toContainText('E5 CRITICAL');
+  // One line: the worst alert as a phrase; its full sentence when the nurse opens it.
+  const summary = row.locator('summary');
+  await expect(summary).toContainText('Residual volume discrepancy');
+  await expect(row.getByText(/Residual discrepancy at the refill of/)).toBeHidden();
+  await summary.click();
   await expect(row.getByText(/Residual discrepancy at the refill of/)).toBeVisible();
   const statuses = await rows.locator('td:first-child .badge').allInnerTexts();
   const names = await rows.locator('td:nth-child(2) a').allInnerTexts();

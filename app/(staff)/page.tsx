@@ -8,7 +8,7 @@ import { requestNow } from '@/lib/clock';
 import { formatLocalDate, worklistTierLabels } from '@/lib/format';
 import { makeQueryClient } from '@/lib/query/client';
 import { worklistQuery } from '@/lib/query/worklist';
-import { worklistQueryFrom } from '@/lib/validation/worklist';
+import { worklistQueryFor } from '@/lib/validation/worklist';
 import { fieldErrors } from '@/lib/validation/errors';
 import { WorklistCounts, WorklistTable } from './_components/worklist';
 
@@ -19,11 +19,11 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function WorklistPage({ searchParams }: { searchParams: SearchParams }) {
   const staff = await requirePageStaff('patients:read', '/');
   const params = await searchParams;
-  const parsed = worklistQueryFrom(params);
+  const parsed = worklistQueryFor(params, staff);
   const filter = parsed.success ? parsed.data : {};
   const db = getDb();
   const now = requestNow();
-  const data = listWorklist(db, staff.clinicId, filter, now);
+  const data = listWorklist(db, staff.clinicId, { ...filter, viewerId: staff.id }, now);
   const physicians = physiciansOf(db, staff.clinicId);
   // The page as GET /api/v1/worklist answers it: the counts and the table read it from the query cache.
   const queryClient = makeQueryClient();
@@ -31,19 +31,47 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
 
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <div className="page-head">
+      <div className="page-head wl-head">
         <h1>Refill worklist</h1>
-        <p className="muted">
-          Today is {formatLocalDate(data.today)} ({data.timeZone}). Ranked by risk: empty, then critical (past the alarm
-          date or a critical alert), overdue or a high alert, due soon or a warning; within each, the worst open alert
-          first; then no appointment, appointment after the due date; then by due date.
-        </p>
+        <details className="wl-help">
+          <summary>
+            Today is {formatLocalDate(data.today)} ({data.timeZone}). Most urgent first.
+          </summary>
+          Ranked by risk: empty, then critical (past the alarm date or a critical alert), overdue or a high alert, due
+          soon or a warning; within each, the worst open alert first; then no appointment, appointment after the due
+          date; then by due date. Open a row’s alert for the full text.
+        </details>
       </div>
 
+      <div className="wl-bar">
+      <nav className="wl-views" aria-label="Worklist views">
+        <Link href="/" aria-current={!filter.view ? 'page' : undefined}>
+          All pumps
+        </Link>
+        <Link href="/?view=today" aria-current={filter.view === 'today' ? 'page' : undefined}>
+          Today: appointments and overdue
+        </Link>
+        {staff.role === 'physician' && (
+          <Link href="/?view=mine" aria-current={filter.view === 'mine' ? 'page' : undefined}>
+            My patients
+          </Link>
+        )}
+      </nav>
+
       <WorklistCounts filter={filter} />
+      <span className="wl-actions">
+        <a className="button secondary small" href={`/api/v1/worklist/export?${exportQuery(filter)}`} download>
+          Download CSV
+        </a>
+        <Link className="button secondary small" href="/day-sheet">
+          Today’s day sheet
+        </Link>
+      </span>
+      </div>
 
       {/* Keyed by the filter so that "Clear" (a client navigation) resets what was typed, not only the defaults. */}
-      <form key={JSON.stringify(filter)} className="filters" method="get" action="/" role="search" aria-label="Filter the worklist">
+      <form key={JSON.stringify(filter)} className="filters wl-filters" method="get" action="/" role="search" aria-label="Filter the worklist">
+        {filter.view && <input type="hidden" name="view" value={filter.view} />}
         <label>
           Search name or MRN
           <input name="q" type="search" defaultValue={filter.q ?? ''} maxLength={100} />
@@ -79,14 +107,8 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
           <input name="dueTo" type="date" defaultValue={filter.dueTo ?? ''} />
         </label>
         <button type="submit">Apply</button>
-        <Link href="/" className="button secondary">
+        <Link href={filter.view ? `/?view=${filter.view}` : '/'} className="button secondary">
           Clear
-        </Link>
-        <a className="button secondary" href={`/api/v1/worklist/export?${exportQuery(filter)}`} download>
-          Download CSV
-        </a>
-        <Link className="button secondary" href="/day-sheet">
-          Today’s day sheet
         </Link>
       </form>
       {!parsed.success && (

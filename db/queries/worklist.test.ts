@@ -4,8 +4,9 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRefillVisit, DAY_MS } from '@/db/factories';
-import { addDaysToLocalDate, localDateTimeToInstant } from '@/lib/domain/calendar';
+import { createAppointment, createRefillVisit, DAY_MS } from '@/db/factories';
+import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
+import { worklistQueryFor } from '@/lib/validation/worklist';
 import * as s from '@/db/schema';
 import { addBaclofenPump, setupApiTest, type ApiTestContext } from '@/tests/api';
 import { acknowledgeAlert } from './alerts';
@@ -167,5 +168,58 @@ describe('worklist rank', () => {
     expect(row.alerts.find((a) => a.code === 'E1')!.severity).toBe('critical');
     expect(row.status).toBe('critical');
     expect(list({ status: 'critical' }, midnight + 3_600_000 + 60_000).rows).toHaveLength(1);
+  });
+});
+
+describe('worklist views', () => {
+  it('"today" lists the pumps booked today (clinic-local) and every pump overdue or worse, in the usual order', () => {
+    const now = Date.now();
+    const today = localDateOf(now, 'America/Chicago');
+    const at = (date: string, time: string) => localDateTimeToInstant(date, time, 'America/Chicago');
+    const overdue = pump(32, 'OVER');
+    const bookedToday = pump(5, 'TODAY');
+    const bookedEarly = pump(5, 'EARLY');
+    const bookedTomorrow = pump(5, 'TOMORROW');
+    const cancelledToday = pump(5, 'CANCEL');
+    pump(5, 'NONE');
+    createAppointment(ctx.db, { pumpId: bookedToday.pump.id, startsAt: at(today, '23:30') });
+    createAppointment(ctx.db, { pumpId: bookedEarly.pump.id, startsAt: at(today, '00:00') });
+    createAppointment(ctx.db, { pumpId: bookedTomorrow.pump.id, startsAt: at(addDaysToLocalDate(today, 1), '00:00') });
+    createAppointment(ctx.db, { pumpId: cancelledToday.pump.id, startsAt: at(today, '12:00'), status: 'cancelled' });
+    refreshForecasts(ctx.db, { clinicId }, now);
+
+    const page = list({ view: 'today' }, now);
+    const all = list({}, now).rows.map((r) => r.pumpId);
+    const expected = [overdue.pump.id, bookedToday.pump.id, bookedEarly.pump.id];
+    expect(new Set(page.rows.map((r) => r.pumpId))).toEqual(new Set(expected));
+    // The ranking is the worklist's own: the view only selects.
+    expect(page.rows.map((r) => r.pumpId)).toEqual(all.filter((id) => expected.includes(id)));
+    expect(page.total).toBe(3);
+    expect(Object.values(page.counts).reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it('"mine" lists the patients the signed-in physician manages, and only a physician may ask for it', () => {
+    const physician = ctx.users.physician;
+    const mine = addBaclofenPump(ctx, { clinicId, filledDaysAgo: 5, mrn: `MINE-${clinicId}`, patient: { backupOralPlan: 'oral', managingPhysicianId: physician.id } });
+    pump(32, 'OTHER');
+    expect(list({ view: 'mine', viewerId: physician.id }).rows.map((r) => r.pumpId)).toEqual([mine.pump.id]);
+    expect(() => list({ view: 'mine' })).toThrow(/signed-in user/);
+
+    expect(worklistQueryFor({ view: 'mine' }, physician).success).toBe(true);
+    const nurse = worklistQueryFor({ view: 'mine' }, ctx.users.nurse);
+    expect(nurse.success).toBe(false);
+    expect(nurse.error?.issues.map((i) => i.path.join('.'))).toEqual(['view']);
+    const other = worklistQueryFor({ view: 'mine', physicianId: 'someone-else' }, physician);
+    expect(other.error?.issues.map((i) => i.path.join('.'))).toEqual(['physicianId']);
+    expect(worklistQueryFor({ view: 'week' }, physician).error?.issues[0]?.message).toBe('must be today or mine');
+  });
+
+  it('gives each row the volume now and whether the pump is constant-flow (no alarm)', () => {
+    const p = pump(5, 'VOL');
+    const row = list().rows.find((r) => r.pumpId === p.pump.id)!;
+    // 20 mL filled 5 days ago at 0.5 mL/day, worst case (the pump's accuracy) a little less than 17.5 mL.
+    expect(row.volumeNowMl).toBeGreaterThan(16);
+    expect(row.volumeNowMl).toBeLessThan(17.5);
+    expect(row.constantFlow).toBe(false);
   });
 });

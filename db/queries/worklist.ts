@@ -38,6 +38,13 @@ export interface WorklistFilter {
   q?: string;
   dueFrom?: string;
   dueTo?: string;
+  /**
+   * `today`: the pumps with an appointment booked today (clinic-local) plus every pump overdue or worse (tiers
+   * empty, critical and "overdue or high alert"). `mine`: the patients `viewerId` manages (a physician's).
+   */
+  view?: 'today' | 'mine';
+  /** The signed-in user, for `view: 'mine'`; resolved by the handler, never taken from the query string. */
+  viewerId?: string;
   page?: number;
   pageSize?: number;
 }
@@ -51,6 +58,10 @@ export interface WorklistRow {
   phone: string;
   physicianName: string | null;
   pumpLabel: string;
+  /** A constant-flow pump (Codman 3000): no alarm, its "alarm" volume is the clinic's reserve. */
+  constantFlow: boolean;
+  /** The worst-case volume now, from the page's fresh forecast (null without one). */
+  volumeNowMl: number | null;
   /** The tier (chip): never milder than the time-driven status nor than the worst open alert. */
   status: ForecastStatus;
   /** The engine's time-driven status (empty, past alarm, overdue, due soon, ok). */
@@ -75,6 +86,8 @@ export interface WorklistPage {
   counts: Record<ForecastStatus, number>;
   today: string;
   timeZone: string;
+  /** The instant the page was computed: what "alarm passed" is measured against on the client. */
+  now: number;
 }
 
 /** The engine's time-driven status (lib/domain/forecast.ts) from the stored instants and due date: 0 empty … 4 ok. */
@@ -112,6 +125,8 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
   const clinic = db.select().from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
   if (!clinic) throw new Error(`Clinic ${clinicId} not found`);
   const { today, status } = clinicStatusSql(clinic, now);
+  const todayStart = localDateTimeToInstant(today, '00:00', clinic.timeZone);
+  const tomorrowStart = localDateTimeToInstant(addDaysToLocalDate(today, 1), '00:00', clinic.timeZone);
   const alertRank = alertRankSql(status);
   const rank = tierSql(status, alertRank);
   const pageSize = Math.min(Math.max(filter.pageSize ?? 50, 1), 200);
@@ -119,6 +134,18 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
 
   const conditions: (SQL | undefined)[] = [eq(s.pumpForecasts.clinicId, clinicId)];
   if (filter.physicianId) conditions.push(eq(s.patients.managingPhysicianId, filter.physicianId));
+  if (filter.view === 'mine') {
+    if (!filter.viewerId) throw new Error('The "my patients" worklist needs the signed-in user');
+    conditions.push(eq(s.patients.managingPhysicianId, filter.viewerId));
+  }
+  if (filter.view === 'today')
+    conditions.push(
+      or(
+        sql`${rank} <= ${worklistStatuses.indexOf('overdue')}`,
+        sql`exists (select 1 from ${s.appointments} where ${s.appointments.pumpId} = ${s.pumpForecasts.pumpId}
+          and ${s.appointments.status} = 'booked' and ${s.appointments.startsAt} >= ${todayStart} and ${s.appointments.startsAt} < ${tomorrowStart})`,
+      ),
+    );
   if (filter.dueFrom) conditions.push(gte(s.pumpForecasts.refillDueOn, filter.dueFrom));
   if (filter.dueTo) conditions.push(lte(s.pumpForecasts.refillDueOn, filter.dueTo));
   if (filter.q?.trim()) {
@@ -136,7 +163,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
   const where = statusIndex >= 0 ? and(base, sql`${rank} = ${statusIndex}`) : base;
 
   // Rank and cut the page from pump_forecasts alone (a covering index); join patients only to filter by them.
-  const needsPatients = !!filter.physicianId || !!filter.q?.trim();
+  const needsPatients = !!filter.physicianId || filter.view === 'mine' || !!filter.q?.trim();
   const countQuery = db.select({ rank, n: sql<number>`count(*)` }).from(s.pumpForecasts);
   const countRows = (
     needsPatients
@@ -177,6 +204,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
       physicianName: s.users.name,
       modelName: s.pumpModels.name,
       modelNumber: s.pumpModels.modelNumber,
+      modelKind: s.pumpModels.kind,
       rank,
       status,
       refillDueOn: s.pumpForecasts.refillDueOn,
@@ -219,6 +247,8 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
         phone: r.phone,
         physicianName: r.physicianName,
         pumpLabel: `${r.modelName} ${r.modelNumber}`,
+        constantFlow: r.modelKind === 'constant-flow',
+        volumeNowMl: f?.forecast.volumeNowMl ?? null,
         status: worklistStatuses[Math.min(r.rank, live)] ?? 'ok',
         forecastStatus,
         worstAlert: worst ? { code: worst.code, severity: worst.severity } : null,
@@ -238,6 +268,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
     counts,
     today,
     timeZone: clinic.timeZone,
+    now,
   };
 }
 

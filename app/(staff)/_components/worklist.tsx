@@ -2,8 +2,18 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { localDateOf } from '@/lib/domain/calendar';
 import type { WorklistRow } from '@/db/queries/worklist';
-import { formatInstant, formatLocalDate, statusLabels, worklistTierLabels } from '@/lib/format';
+import {
+  alertShortText,
+  drugLeftText,
+  formatShortDate,
+  formatShortInstant,
+  noAlarmText,
+  statusLabels,
+  telHref,
+  worklistTierLabels,
+} from '@/lib/format';
 import { worklistQuery } from '@/lib/query/worklist';
 import type { WorklistQuery } from '@/lib/validation/worklist';
 
@@ -56,83 +66,31 @@ export function WorklistTable({ filter }: { filter: WorklistQuery }) {
   return (
     <>
     <div className="table-wrap">
+      {/* One line per pump (issue 18, item 1): what a nurse scans, the worst alert as a phrase and the rest on
+          demand. At 1000 px and below the same rows are laid out as cards (globals.css, "worklist cards"). */}
       <table className="worklist">
         <caption className="sr-only">Active pumps ranked by refill risk</caption>
         <thead>
           <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Patient and pump</th>
-            <th scope="col">Drug left</th>
-            <th scope="col">Refill due · alarm · next appointment</th>
-            <th scope="col">Alerts</th>
+            <th scope="col" className="wl-status">Status</th>
+            <th scope="col" className="wl-patient">Patient</th>
+            <th scope="col" className="wl-phone">Phone</th>
+            <th scope="col" className="wl-pump">Pump</th>
+            <th scope="col" className="wl-left">Drug left</th>
+            <th scope="col" className="wl-due">Due</th>
+            <th scope="col" className="wl-alarm">Alarm</th>
+            <th scope="col" className="wl-appt">Next appt</th>
+            <th scope="col" className="wl-alerts">Alerts</th>
           </tr>
         </thead>
         <tbody>
           {data.rows.length === 0 && (
             <tr>
-              <td colSpan={5}>No pumps match these filters.</td>
+              <td colSpan={9}>No pumps match these filters.</td>
             </tr>
           )}
           {data.rows.map((row) => (
-            <tr key={row.pumpId} className={`row-${row.status}`}>
-              <td>
-                <span className={`badge status-${row.status}`}>{worklistTierLabels[row.status]}</span>
-                <div className="muted small">{tierReason(row)}</div>
-              </td>
-              <td>
-                <Link href={`/patients/${row.patientId}`}>{row.patientName}</Link>
-                <div className="muted small">
-                  MRN {row.mrn}
-                  {row.physicianName ? ` · ${row.physicianName}` : ''}
-                </div>
-                <div className="muted small">{row.pumpLabel}</div>
-                {row.cardOutdated && (
-                  // Visible on the row, not inside the notes: an outdated card misleads an emergency team.
-                  <p className="card-outdated">
-                    <Link href={`/patients/${row.patientId}/card?pump=${row.pumpId}`}>Card outdated: reprint</Link>
-                  </p>
-                )}
-              </td>
-              <td>{row.status === 'empty' ? <strong>none</strong> : `${row.daysOfDrugLeft} d to alarm`}</td>
-              <td>
-                <dl className="dates">
-                  <dt>Due</dt>
-                  <dd>
-                    <strong>{formatLocalDate(row.refillDueOn)}</strong>
-                  </dd>
-                  <dt>Alarm</dt>
-                  <dd>{formatInstant(row.lowReservoirAlarmAt, data.timeZone)}</dd>
-                  <dt>Appt</dt>
-                  <dd>
-                    {row.nextAppointmentAt ? (
-                      <span className={row.appointmentLate ? 'late' : undefined}>
-                        {formatInstant(row.nextAppointmentAt, data.timeZone)}
-                        {row.appointmentLate ? ' (after due date)' : ''}
-                      </span>
-                    ) : (
-                      <span className="muted">none booked</span>
-                    )}
-                  </dd>
-                </dl>
-              </td>
-              <td>
-                <ul className="alerts">
-                  {row.alerts
-                    .filter((a) => !a.acknowledged && a.severity !== 'info')
-                    .map((a) => (
-                      <li key={a.code} className={`sev-${a.severity}`}>
-                        <span className="sev">{a.severity}</span> {a.message}
-                      </li>
-                    ))}
-                </ul>
-                <Notes
-                  notes={[
-                    ...row.alerts.filter((a) => !a.acknowledged && a.severity === 'info').map((a) => a.message),
-                    ...row.alerts.filter((a) => a.acknowledged).map((a) => `Acknowledged: ${a.message}`),
-                  ]}
-                />
-              </td>
-            </tr>
+            <WorklistRowView key={row.pumpId} row={row} today={data.today} timeZone={data.timeZone} now={data.now} />
           ))}
         </tbody>
       </table>
@@ -149,26 +107,125 @@ export function WorklistTable({ filter }: { filter: WorklistQuery }) {
   );
 }
 
+function WorklistRowView({ row, today, timeZone, now }: { row: WorklistRow; today: string; timeZone: string; now: number }) {
+  const tel = telHref(row.phone);
+  const drugLeft = drugLeftText({
+    volumeNowMl: row.volumeNowMl,
+    daysToAlarm: row.daysOfDrugLeft,
+    lowReservoirAlarmAt: row.lowReservoirAlarmAt,
+    emptyAt: row.emptyAt,
+    constantFlow: row.constantFlow,
+    now,
+  });
+  return (
+    <tr className={`row-${row.status}`}>
+      <td className="wl-status">
+        <span className={`badge status-${row.status}`}>{worklistTierLabels[row.status]}</span>
+      </td>
+      <td className="wl-patient" title={`${row.patientName}, MRN ${row.mrn}`}>
+        <Link href={`/patients/${row.patientId}`}>{row.patientName}</Link> <span className="muted small">MRN {row.mrn}</span>
+      </td>
+      <td className="wl-phone" data-label="Phone">
+        {tel ? <a href={tel}>{row.phone}</a> : <span className="muted">no phone</span>}
+      </td>
+      <td className="wl-pump" data-label="Pump" title={row.pumpLabel}>
+        {row.pumpLabel}
+      </td>
+      <td className="wl-left" data-label="Drug left">
+        {drugLeft === 'empty' ? <strong>empty</strong> : drugLeft}
+      </td>
+      <td className="wl-due" data-label="Due">
+        <strong>{formatShortDate(row.refillDueOn, today)}</strong>
+      </td>
+      <td className="wl-alarm" data-label="Alarm">
+        {/* The day on the row, the time in the alert's sentence and on the patient page. */}
+        {row.constantFlow ? (
+          <span className="muted">{noAlarmText}</span>
+        ) : row.lowReservoirAlarmAt == null ? (
+          'none within 5 years'
+        ) : (
+          formatShortDate(localDateOf(row.lowReservoirAlarmAt, timeZone), today)
+        )}
+      </td>
+      <td className="wl-appt" data-label="Next appt">
+        {row.nextAppointmentAt ? (
+          <span className={row.appointmentLate ? 'late' : undefined}>
+            {formatShortInstant(row.nextAppointmentAt, timeZone, today)}
+            {row.appointmentLate ? ' (late)' : ''}
+          </span>
+        ) : (
+          <span className="muted">none booked</span>
+        )}
+      </td>
+      <td className="wl-alerts">
+        {row.cardOutdated && (
+          // On the row, not inside the alert details: an outdated card misleads an emergency team.
+          <Link className="card-outdated" href={`/patients/${row.patientId}/card?pump=${row.pumpId}`}>
+            Card outdated: reprint
+          </Link>
+        )}
+        <AlertDetails row={row} />
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * The worst open alert as a short phrase; its full sentence, the other alerts, the notes and why the row is in its
+ * tier when the nurse opens it (a native disclosure: keyboard and screen readers work without script).
+ */
+function AlertDetails({ row }: { row: WorklistRow }) {
+  const open = row.alerts.filter((a) => !a.acknowledged && a.severity !== 'info');
+  const notes = [
+    ...row.alerts.filter((a) => !a.acknowledged && a.severity === 'info').map((a) => a.message),
+    ...row.alerts.filter((a) => a.acknowledged).map((a) => `Acknowledged: ${a.message}`),
+  ];
+  const reason = tierReason(row);
+  const worst = open[0];
+  if (!worst && notes.length === 0) return <span className="muted">none</span>;
+  return (
+    <details className="wl-alert">
+      <summary>
+        {worst ? (
+          <span className={`sev-${worst.severity}`}>
+            <span className="sev">{worst.severity}</span> {alertShortText(worst.code)}
+          </span>
+        ) : (
+          <span className="muted">
+            {notes.length} note{notes.length === 1 ? '' : 's'}
+          </span>
+        )}
+        {worst && open.length + notes.length > 1 && <span className="muted"> +{open.length + notes.length - 1}</span>}
+      </summary>
+      <div className="wl-alert-body">
+        {reason && <p className="muted small">{reason}</p>}
+        <ul className="alerts">
+          {open.map((a) => (
+            <li key={a.code} className={`sev-${a.severity}`}>
+              <span className="sev">{a.severity}</span> {a.code} {a.message}
+            </li>
+          ))}
+        </ul>
+        {notes.length > 0 && (
+          <ul className="notes">
+            {notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        )}
+        <p className="muted small">
+          {row.pumpLabel}
+          {row.physicianName ? ` · managed by ${row.physicianName}` : ''}
+        </p>
+      </div>
+    </details>
+  );
+}
+
 /** Why the row is in its tier: the time-driven status, and the alert that made it more urgent, if one did. */
 function tierReason(row: WorklistRow): string {
   const status = statusLabels[row.forecastStatus];
   const alert = row.worstAlert;
   if (!alert || row.status === row.forecastStatus) return status === worklistTierLabels[row.status] ? '' : status;
   return `${status} · ${alert.code} ${alert.severity.toUpperCase()}`;
-}
-
-function Notes({ notes }: { notes: string[] }) {
-  if (notes.length === 0) return null;
-  return (
-    <details className="notes">
-      <summary>
-        {notes.length} note{notes.length === 1 ? '' : 's'}
-      </summary>
-      <ul>
-        {notes.map((n) => (
-          <li key={n}>{n}</li>
-        ))}
-      </ul>
-    </details>
-  );
 }

@@ -11,7 +11,7 @@ import { can } from '@/lib/auth/permissions';
 import { requirePageStaff, type Staff } from '@/lib/auth/session';
 import { NotFoundError, ReadAuditRefusedError } from '@/lib/errors';
 import { ReadRefused } from '@/app/_components/read-refused';
-import { formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
+import { alarmVolumeLabel, formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
 import { requestNow } from '@/lib/clock';
 import { makeQueryClient } from '@/lib/query/client';
 import { patientQuery } from '@/lib/query/patients';
@@ -225,7 +225,7 @@ function chartSummary(pump: PumpDto, timeZone: string): string {
     `About ${formatMl(f.volumeNowMl)} of ${formatMl(pump.reservoirMl)} left now (worst case).`,
     `It falls by ${formatMlPerDay(f.dailyVolumeMl)}${f.worstCaseDailyVolumeMl > f.dailyVolumeMl + 1e-9 ? ` (up to ${formatMlPerDay(f.worstCaseDailyVolumeMl)} with every patient bolus)` : ''}, ${doseText(f.dailyDoseMcg, unit)}.`,
     f.lowReservoirAlarmAt
-      ? `The ${formatMl(pump.alarmMl)} alarm volume is reached ${formatInstant(f.lowReservoirAlarmAt, timeZone)}`
+      ? `The ${formatMl(pump.alarmMl)} ${pump.model.kind === 'constant-flow' ? 'reserve (no alarm sounds)' : 'alarm volume'} is reached ${formatInstant(f.lowReservoirAlarmAt, timeZone)}`
       : 'The alarm volume is not reached within five years',
     f.emptyAt ? `and the reservoir is empty ${formatInstant(f.emptyAt, timeZone)}.` : '.',
     `Refill due by ${formatLocalDate(f.refillDueOn)}; drug stability ends ${formatLocalDate(f.stabilityExpiresOn)}.`,
@@ -309,7 +309,7 @@ function PumpSection({
               <dd>{formatMlPerDay(f.dailyVolumeMl)}</dd>
               <dt>Worst case</dt>
               <dd>{formatMlPerDay(f.worstCaseDailyVolumeMl)}</dd>
-              <dt>Alarm ({formatMl(pump.alarmMl)})</dt>
+              <dt>{alarmVolumeLabel(pump.model.kind === 'constant-flow', pump.alarmMl)}</dt>
               <dd>
                 {f.lowReservoirAlarmAt
                   ? formatInstant(f.lowReservoirAlarmAt, timeZone)
@@ -419,7 +419,7 @@ function PumpSection({
             <dd>{formatLocalDate(pump.implantedOn)}</dd>
             <dt>Reservoir</dt>
             <dd>{formatMl(pump.reservoirMl)}</dd>
-            <dt>Alarm volume</dt>
+            <dt>{pump.model.kind === 'constant-flow' ? 'Reserve volume (no alarm)' : 'Alarm volume'}</dt>
             <dd>{formatMl(pump.alarmMl)}</dd>
             {pump.flowMlPerDay != null && (
               <>
@@ -470,6 +470,7 @@ function PumpSection({
             curve={f.curve}
             now={now}
             alarmMl={pump.alarmMl}
+            constantFlow={pump.model.kind === 'constant-flow'}
             reservoirMl={pump.reservoirMl}
             dueAt={localDateTimeToInstant(f.refillDueOn, '00:00', timeZone)}
             dueLabel={formatLocalDate(f.refillDueOn)}

@@ -21,11 +21,12 @@ const colors = { none: '#1f6f43', 'over-delivery': '#c2410c', 'under-infusion': 
 /** The drawing of DiscrepancyTrend, loaded when it scrolls into view (recharts). */
 export function DiscrepancyTrendChart({
   data,
-  max,
+  ticks,
   timeZone,
 }: {
   data: TrendPoint[];
-  max: number;
+  /** Symmetric around 0, first and last the domain (trendTicks). */
+  ticks: number[];
   timeZone: string;
 }) {
   return (
@@ -33,7 +34,7 @@ export function DiscrepancyTrendChart({
       <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" vertical={false} />
         <XAxis dataKey="label" fontSize={11} interval="preserveStartEnd" />
-        <YAxis domain={[-Math.ceil(max), Math.ceil(max)]} unit=" mL" width={56} fontSize={11} />
+        <YAxis domain={[ticks[0] ?? -1, ticks[ticks.length - 1] ?? 1]} ticks={ticks} interval={0} unit=" mL" width={56} fontSize={11} />
         <Tooltip
           labelFormatter={(_, payload) => formatInstant(Number((payload?.[0]?.payload as { at?: number } | undefined)?.at), timeZone)}
           formatter={(v) => [signedMl(Number(v)), 'Discrepancy']}

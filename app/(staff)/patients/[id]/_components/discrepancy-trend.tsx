@@ -42,13 +42,27 @@ export function DiscrepancyTrend({ points, timeZone }: { points: Point[]; timeZo
     ...data.map((d) => Math.abs(d.discrepancyMl) + 0.5),
     ...data.map((d) => (d.toleranceMl ?? 0) + 0.5),
   );
+  const ticks = trendTicks(max);
   const summary = `Discrepancy trend over the last ${data.length} refills (expected minus aspirated, tolerance in brackets): ${data.map((d) => `${signedMl(d.discrepancyMl)}${d.toleranceMl == null ? '' : ` (${signedMl(d.toleranceMl).replace('+', '±')})`}`).join(', ')}.`;
   return (
     <figure className="pt-trend">
       <WhenVisible role="img" aria-label={summary} className="pt-trend-box">
-        <DiscrepancyTrendChart data={data} max={max} timeZone={timeZone} />
+        <DiscrepancyTrendChart data={data} ticks={ticks} timeZone={timeZone} />
       </WhenVisible>
       <figcaption className="small muted">{summary}</figcaption>
     </figure>
   );
+}
+
+/**
+ * The discrepancy axis: symmetric around zero, whole millilitres in round steps (1, 2, 5, 10 … mL), about four each
+ * side, so the ticks read "−4 −2 0 +2 +4 mL" rather than recharts' own fractions.
+ */
+export function trendTicks(max: number): number[] {
+  const steps = [1, 2, 5, 10, 20, 50, 100];
+  const step = steps.find((s) => Math.ceil(max / s) <= 4) ?? Math.ceil(max / 4);
+  const top = Math.ceil(max / step) * step;
+  const ticks: number[] = [];
+  for (let v = -top; v <= top; v += step) ticks.push(v);
+  return ticks;
 }

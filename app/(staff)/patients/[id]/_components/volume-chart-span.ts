@@ -16,6 +16,8 @@ export interface VolumeChartProps {
   curve: { at: number; volumeMl: number }[];
   now: number;
   alarmMl: number;
+  /** A constant-flow pump (Codman 3000): the line is the clinic's reserve, not an alarm the pump sounds. */
+  constantFlow?: boolean;
   reservoirMl: number;
   dueAt: number;
   dueLabel: string;
@@ -33,4 +35,25 @@ export interface VolumeChartProps {
 export function stabilityShown({ curve, now, dueAt, stabilityAt }: VolumeChartProps): boolean {
   const curveEnd = Math.max(curve[curve.length - 1]?.at ?? now, dueAt, now);
   return stabilityAt <= curveEnd + 45 * DAY_MS;
+}
+
+/**
+ * Whether a line is worth drawing (and naming in the legend): two points at least and some drug above 0 mL. An
+ * empty pump's forecast is a flat line on the axis, which the legend must not name as if it were drawn.
+ */
+export function lineDrawn(points: readonly { volumeMl: number }[]): boolean {
+  return points.length >= 2 && points.some((p) => p.volumeMl > 0);
+}
+
+/**
+ * Where the "Now" label sits: right of its line, unless "now" is in the last fifth of the time axis (an empty or
+ * overdue pump, where now is the chart's end), where it sits left of the line so that it is not clipped.
+ */
+export function nowLabelPosition(now: number, from: number, to: number): 'insideBottomLeft' | 'insideBottomRight' {
+  return to > from && (now - from) / (to - from) > 0.8 ? 'insideBottomRight' : 'insideBottomLeft';
+}
+
+/** The label of the alarm line: the alarm, or a constant-flow pump's reserve (no alarm sounds). */
+export function alarmLineLabel(alarmMl: number, constantFlow: boolean | undefined, formatMl: (ml: number) => string): string {
+  return constantFlow ? `Reserve ${formatMl(alarmMl)} (no alarm)` : `Alarm ${formatMl(alarmMl)}`;
 }

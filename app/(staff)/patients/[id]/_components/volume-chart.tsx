@@ -14,7 +14,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatInstant, formatMl } from '@/lib/format';
-import { stabilityShown, type VolumeChartProps } from './volume-chart-span';
+import { alarmLineLabel, lineDrawn, nowLabelPosition, stabilityShown, type VolumeChartProps } from './volume-chart-span';
 
 
 const DAY_MS = 86_400_000;
@@ -50,7 +50,7 @@ function dayTicks(from: number, to: number, tz: string): number[] {
  * module (and recharts with it) when the chart scrolls into view.
  */
 export function VolumeChart(props: VolumeChartProps) {
-  const { visits, curve, now, alarmMl, reservoirMl, dueAt, dueLabel, stabilityAt, stabilityLabel, timeZone } =
+  const { visits, curve, now, alarmMl, constantFlow, reservoirMl, dueAt, dueLabel, stabilityAt, stabilityLabel, timeZone } =
     props;
   const sorted = [...visits].sort((a, b) => a.at - b.at);
   const history: { at: number; volumeMl: number }[] = [];
@@ -99,7 +99,7 @@ export function VolumeChart(props: VolumeChartProps) {
           stroke="#b3001b"
           strokeDasharray="6 3"
           label={{
-            value: `Alarm ${formatMl(alarmMl)}`,
+            value: alarmLineLabel(alarmMl, constantFlow, formatMl),
             position: 'insideTopLeft',
             fill: '#b3001b',
             fontSize: 12,
@@ -108,7 +108,7 @@ export function VolumeChart(props: VolumeChartProps) {
         <ReferenceLine
           x={now}
           stroke="#5b6470"
-          label={{ value: 'Now', position: 'insideBottomLeft', fill: '#5b6470', fontSize: 12 }}
+          label={{ value: 'Now', position: nowLabelPosition(now, firstAt, lastAt), fill: '#5b6470', fontSize: 12 }}
         />
         <ReferenceLine
           x={dueAt}
@@ -137,6 +137,7 @@ export function VolumeChart(props: VolumeChartProps) {
           strokeWidth={2}
           dot={false}
           isAnimationActive={false}
+          legendType={history.length >= 2 ? 'line' : 'none'}
           type="linear"
         />
         <Line
@@ -150,6 +151,8 @@ export function VolumeChart(props: VolumeChartProps) {
           legendType="none"
           type="linear"
         />
+        {/* Not drawn, so not named in the legend, when nothing is left to forecast (an empty pump). */}
+        {lineDrawn(future) && (
         <Line
           name="Forecast (worst case)"
           data={future}
@@ -161,6 +164,7 @@ export function VolumeChart(props: VolumeChartProps) {
           isAnimationActive={false}
           type="linear"
         />
+        )}
       </LineChart>
     </ResponsiveContainer>
   );

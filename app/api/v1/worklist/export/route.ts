@@ -7,7 +7,7 @@ import { ValidationError } from '@/lib/errors';
 import { worklistCsv } from '@/lib/export/worklist-csv';
 import { api } from '@/lib/http/api';
 import { fieldErrors } from '@/lib/validation/errors';
-import { worklistQueryFrom } from '@/lib/validation/worklist';
+import { worklistQueryFor } from '@/lib/validation/worklist';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,17 +18,17 @@ const PAGE = 200;
  * ignored), in the worklist's order. Audited as an export, in one snapshot of the database.
  */
 export const GET = api({ permission: 'patients:read' }, async ({ staff, request }) => {
-  const parsed = worklistQueryFrom(request.nextUrl.searchParams);
+  const parsed = worklistQueryFor(request.nextUrl.searchParams, staff);
   if (!parsed.success) throw new ValidationError('Invalid worklist filter.', fieldErrors(parsed.error));
   const { page: _page, pageSize: _size, ...filter } = parsed.data;
   const db = getDb();
   const now = requestNow();
   const { rows, timeZone, today } = writeTransaction(db, () => {
     const all: WorklistRow[] = [];
-    const first = listWorklist(db, staff.clinicId, { ...filter, page: 1, pageSize: PAGE }, now);
+    const first = listWorklist(db, staff.clinicId, { ...filter, viewerId: staff.id, page: 1, pageSize: PAGE }, now);
     all.push(...first.rows);
     for (let page = 2; (page - 1) * PAGE < first.total; page++) {
-      const next = listWorklist(db, staff.clinicId, { ...filter, page, pageSize: PAGE }, now);
+      const next = listWorklist(db, staff.clinicId, { ...filter, viewerId: staff.id, page, pageSize: PAGE }, now);
       all.push(...next.rows);
       if (next.rows.length === 0) break;
     }
