@@ -4,7 +4,7 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 
-const PUBLIC_PREFIXES = ['/sign-in', '/emergency', '/feeds/', '/api/', '/_next/', '/favicon', '/forbidden'];
+const PUBLIC_PREFIXES = ['/sign-in', '/emergency', '/feeds/', '/attend/', '/api/', '/_next/', '/favicon', '/forbidden'];
 
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');

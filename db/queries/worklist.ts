@@ -40,6 +40,8 @@ export interface WorklistFilter {
   dueTo?: string;
   page?: number;
   pageSize?: number;
+  /** Only these pumps (the recall list ranks its selection with the worklist's order). */
+  pumpIds?: number[];
 }
 
 export interface WorklistRow {
@@ -119,6 +121,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
 
   const conditions: (SQL | undefined)[] = [eq(s.pumpForecasts.clinicId, clinicId)];
   if (filter.physicianId) conditions.push(eq(s.patients.managingPhysicianId, filter.physicianId));
+  if (filter.pumpIds) conditions.push(inArray(s.pumpForecasts.pumpId, filter.pumpIds.length ? filter.pumpIds : [-1]));
   if (filter.dueFrom) conditions.push(gte(s.pumpForecasts.refillDueOn, filter.dueFrom));
   if (filter.dueTo) conditions.push(lte(s.pumpForecasts.refillDueOn, filter.dueTo));
   if (filter.q?.trim()) {
