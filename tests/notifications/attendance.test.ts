@@ -16,7 +16,7 @@ import { ATTENDANCE_LINK_PLACEHOLDER } from '../../lib/notifications/attendance'
 import { emailTransport } from '../../lib/notifications/transports';
 import { hashToken } from '../../lib/token-hash';
 import { call } from '../api';
-import { EVENING, demoClinicWithConsent, drugOrDoseIn, patientEmail, startSmtpSink, type ReceivedMail, type SmtpSink } from './fixtures';
+import { EVENING, demoClinicWithConsent, drugOrDoseIn, startSmtpSink, type ReceivedMail, type SmtpSink } from './fixtures';
 
 const SECRET = 'attendance-test-secret-0123456789abcdef';
 let sink: SmtpSink;
@@ -100,10 +100,10 @@ describe('the attendance link in the appointment reminder', () => {
   });
 
   it('a request for another time lands in the front-desk queue with the patient’s note and on the appointment', () => {
-    const mail = reminders[1] ?? reminders[0]!;
+    expect(reminders.length).toBeGreaterThanOrEqual(2); // the demo books several appointments for tomorrow
+    const mail = reminders[1]!;
     const token = linkIn(mail.text)!;
     const { appointmentId } = appointmentOf(mail);
-    if (mail === reminders[0]) return; // the demo books at least two appointments for tomorrow; guarded below
     expect(answerAttendance(db, token, { response: 'another-time', note: 'Any afternoon' }, EVENING)).toBe('recorded');
     const queue = attendanceRequestQueue(db, clinicId);
     expect(queue.map((q) => [q.appointmentId, q.note])).toContainEqual([appointmentId, 'Any afternoon']);
@@ -125,7 +125,7 @@ describe('the attendance link in the appointment reminder', () => {
     expect(answerAttendance(db, token, { response: 'confirmed', note: '' }, EVENING)).toBe('no-longer-valid');
   });
 
-  it('is not in the e-mail without a secret (and never in an SMS)', async () => {
+  it('is not in the e-mail when the server has no secret to sign it with', async () => {
     const local = await startSmtpSink();
     const demo = await demoClinicWithConsent();
     const email = emailTransport(local.url, 'reminders@clinic.test');
@@ -137,7 +137,6 @@ describe('the attendance link in the appointment reminder', () => {
       expect(m.text).not.toContain('/attend/');
       expect(m.text).not.toContain(ATTENDANCE_LINK_PLACEHOLDER);
     }
-    expect(patientEmail(1)).toContain('@');
     await local.close();
   });
 });
