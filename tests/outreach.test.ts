@@ -21,7 +21,10 @@ const today = localDateOf(NOW, timeZone);
 let db: Db;
 let clinicId: number;
 
-const staff = (email: string) => db.select().from(s.users).where(eq(s.users.email, email)).get()!;
+const staff = (email: string) => {
+  const u = db.select().from(s.users).where(eq(s.users.email, email)).get()!;
+  return { ...u, clinicId: u.clinicId! };
+};
 const patientNamed = (familyName: string) => db.select({ id: s.patients.id }).from(s.patients).where(eq(s.patients.familyName, familyName)).get()!.id;
 
 beforeAll(async () => {
