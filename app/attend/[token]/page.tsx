@@ -2,7 +2,8 @@
  * The patient's attendance page (issue 16 item 5), reached from the appointment reminder e-mail. No sign-in; the
  * token is the credential. It shows the appointment's day and time and the clinic's phone, nothing else: no name,
  * no clinic name (a specialty in it would say too much), no drug. Opening it changes nothing (mail scanners open
- * links); only pressing a button answers, once.
+ * links); only pressing a button answers, once. Referrer policy same-origin: the token never leaves in a Referer,
+ * and the form's POST still carries this site's Origin (with no-referrer it would be "null", refused as cross-site).
  */
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
@@ -14,7 +15,7 @@ import { appointmentWhen } from '@/lib/notifications/messages';
 import { PATIENT_NOTE_MAX } from '@/lib/validation/outreach';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Your clinic appointment', referrer: 'no-referrer', robots: { index: false, follow: false } };
+export const metadata: Metadata = { title: 'Your clinic appointment', referrer: 'same-origin', robots: { index: false, follow: false } };
 
 type Props = { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
