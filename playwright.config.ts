@@ -3,7 +3,9 @@ import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-const dbDir = path.join(os.tmpdir(), `pump-e2e-${process.pid}`);
+// Set once by the runner and inherited by its workers (which load this file again), so a spec can open the
+// server's database file (e2e/outreach.spec.ts sends a reminder from it, as `npm run notifications` would).
+const dbDir = (process.env.E2E_DB_DIR ??= path.join(os.tmpdir(), `pump-e2e-${process.pid}`));
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({

@@ -5,7 +5,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { hstsHeader } from '@/lib/http/hsts';
 
-const PUBLIC_PREFIXES = ['/sign-in', '/emergency', '/feeds/', '/api/', '/_next/', '/favicon', '/forbidden'];
+const PUBLIC_PREFIXES = ['/sign-in', '/emergency', '/feeds/', '/attend/', '/api/', '/_next/', '/favicon', '/forbidden'];
 
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');

@@ -6,6 +6,7 @@
 import { localDateTimeToInstant } from '../lib/domain/calendar';
 import { ConfigError, parseEnv } from '../lib/env';
 import { createTransports } from '../lib/notifications/transports';
+import { authSecret } from '../lib/auth/secret';
 import { closeDatabase, openDatabase } from './client';
 import { notificationEnvironment, runNotifications } from './notifications-worker';
 import { countByStatus, deriveDue, newDrafts, pendingNotifications } from './queries/notifications';
@@ -29,7 +30,8 @@ if (at && sendDue) fail('--at only goes with --dry-run: sending at another time 
 
 try {
   const config = parseEnv(process.env);
-  const environment = notificationEnvironment(config);
+  // The server's secret (AUTH_SECRET or .auth-secret beside the database), so links sent from here are the server's.
+  const environment = notificationEnvironment(config, authSecret());
   const db = openDatabase(config.DATABASE_PATH);
   try {
     if (dryRun) {

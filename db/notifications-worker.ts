@@ -6,13 +6,19 @@
  */
 import { Cron } from 'croner';
 import type { Env } from '@/lib/env';
+import { attendanceToken, attendanceUrl, withAttendanceLink } from '@/lib/notifications/attendance';
 import { afterFailure } from '@/lib/notifications/delivery';
 import { DeliveryError, createTransports, type Transports } from '@/lib/notifications/transports';
 import type { Db } from './client';
 import { claimDue, enqueueDue, markFailed, markRetry, markSent, type ClaimedNotification, type NotificationEnvironment } from './queries/notifications';
 
+/**
+ * `attendanceSecret` (the server's AUTH_SECRET, lib/auth/secret.ts) signs the appointment e-mails' attendance links;
+ * without it they carry none.
+ */
 export function notificationEnvironment(
   config: Pick<Env, 'PUBLIC_URL' | 'PORT' | 'SMTP_URL' | 'SMTP_FROM' | 'SMS_WEBHOOK_URL' | 'SMS_WEBHOOK_SECRET'>,
+  attendanceSecret?: string,
 ): NotificationEnvironment {
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const fromDomain = /@([^>\s]+)>?\s*$/.exec(config.SMTP_FROM ?? '')?.[1];
@@ -20,6 +26,7 @@ export function notificationEnvironment(
     channels: { email: !!config.SMTP_URL, sms: !!(config.SMS_WEBHOOK_URL && config.SMS_WEBHOOK_SECRET) },
     publicUrl,
     messageDomain: fromDomain ?? new URL(publicUrl).hostname,
+    ...(attendanceSecret ? { attendanceSecret } : {}),
   };
 }
 
@@ -30,10 +37,20 @@ export interface RunResult {
   failed: number;
 }
 
-async function deliver(transports: Transports, row: ClaimedNotification): Promise<void> {
+/** The body as sent: an appointment e-mail's attendance link written in (the outbox holds only a placeholder). */
+export function bodyToSend(row: Pick<ClaimedNotification, 'body' | 'appointmentId' | 'appointmentStartsAt'>, environment: NotificationEnvironment): string {
+  const { attendanceSecret } = environment;
+  const url =
+    attendanceSecret && row.appointmentId != null && row.appointmentStartsAt != null
+      ? attendanceUrl(environment.publicUrl, attendanceToken(attendanceSecret, row.appointmentId, row.appointmentStartsAt))
+      : null;
+  return withAttendanceLink(row.body, url);
+}
+
+async function deliver(transports: Transports, row: ClaimedNotification, environment: NotificationEnvironment): Promise<void> {
   if (row.channel === 'email') {
     if (!transports.email) throw new DeliveryError('e-mail is not configured (SMTP_URL)', true);
-    await transports.email({ to: row.toAddress, subject: row.subject, text: row.body, messageId: row.messageId });
+    await transports.email({ to: row.toAddress, subject: row.subject, text: bodyToSend(row, environment), messageId: row.messageId });
   } else {
     if (!transports.sms) throw new DeliveryError('SMS is not configured (SMS_WEBHOOK_URL)', true);
     await transports.sms({ id: row.messageId, kind: row.kind, to: row.toAddress, text: row.body, createdAt: row.createdAt });
@@ -61,7 +78,7 @@ export async function runNotifications(
       claimedAny = true;
       for (const row of batch) {
         try {
-          await deliver(transports, row);
+          await deliver(transports, row, environment);
           markSent(db, row.id, clock());
           result.sent++;
         } catch (error) {
@@ -83,8 +100,8 @@ export async function runNotifications(
 }
 
 /** Starts the minute schedule when a channel is configured; without one the app runs as before (returns null). */
-export function startNotificationWorker(db: Db, config: Env): Cron | null {
-  const environment = notificationEnvironment(config);
+export function startNotificationWorker(db: Db, config: Env, attendanceSecret?: string): Cron | null {
+  const environment = notificationEnvironment(config, attendanceSecret);
   if (!environment.channels.email && !environment.channels.sms) {
     console.log('Notifications: no SMTP_URL or SMS_WEBHOOK_URL configured, so no reminders are sent (docs/notifications.md).');
     return null;

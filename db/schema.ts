@@ -12,6 +12,8 @@ import {
   alertActions,
   appointmentStatuses,
   appointmentTypes,
+  attendanceResponses,
+  contactOutcomes,
   discrepancyFlags,
   doseUnits,
   mriRules,
@@ -716,6 +718,90 @@ export const clinicNotificationSettings = sqliteTable('clinic_notification_setti
   updatedAt: updatedAt(),
 });
 
+// ---- Outreach (issue 16 items 4 and 5) ----
+
+/** One attempt to reach a patient by phone or message: what happened, who tried and when. */
+export const contactAttempts = sqliteTable(
+  'contact_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clinicId: integer('clinic_id')
+      .notNull()
+      .references(() => clinics.id),
+    patientId: integer('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    outcome: text('outcome', { enum: contactOutcomes }).notNull(),
+    note: text('note').notNull().default(''),
+    byId: text('by_id')
+      .notNull()
+      .references(() => users.id),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('contact_attempts_patient_idx').on(t.patientId, t.at)],
+);
+
+/** A call to make again, created from a contact attempt: by when and by whom, and when it was done. */
+export const followUpTasks = sqliteTable(
+  'follow_up_tasks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clinicId: integer('clinic_id')
+      .notNull()
+      .references(() => clinics.id),
+    patientId: integer('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    contactAttemptId: integer('contact_attempt_id')
+      .notNull()
+      .references(() => contactAttempts.id),
+    /** Clinic calendar date (YYYY-MM-DD). */
+    dueOn: text('due_on').notNull(),
+    assigneeId: text('assignee_id')
+      .notNull()
+      .references(() => users.id),
+    doneAt: integer('done_at'),
+    doneById: text('done_by_id').references(() => users.id),
+    createdById: text('created_by_id')
+      .notNull()
+      .references(() => users.id),
+    version: version(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('follow_up_tasks_open_idx').on(t.clinicId, t.doneAt, t.dueOn), index('follow_up_tasks_patient_idx').on(t.patientId)],
+);
+
+/**
+ * The one-time link an appointment reminder carries (/attend/[token]). Only the token's SHA-256 is stored; the token
+ * itself is an HMAC of the appointment and its start (lib/notifications/attendance.ts), so the outbox never holds it
+ * and a resend after a crash carries the same link. Valid until the appointment starts, for one answer.
+ */
+export const attendanceLinks = sqliteTable(
+  'attendance_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clinicId: integer('clinic_id')
+      .notNull()
+      .references(() => clinics.id),
+    appointmentId: integer('appointment_id')
+      .notNull()
+      .references(() => appointments.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The appointment's start when the link was issued: a moved appointment gets a new link. */
+    appointmentStartsAt: integer('appointment_starts_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    response: text('response', { enum: attendanceResponses }),
+    /** The patient's words with a request for another time (optional, at most 300 characters). */
+    note: text('note').notNull().default(''),
+    respondedAt: integer('responded_at'),
+    /** A request for another time, dealt with by the front desk. */
+    handledAt: integer('handled_at'),
+    handledById: text('handled_by_id').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('attendance_links_appointment_idx').on(t.appointmentId), index('attendance_links_queue_idx').on(t.clinicId, t.response, t.handledAt)],
+);
+
 // ---- Relations (for the query builder) ----
 
 export const patientsRelations = relations(patients, ({ one, many }) => ({
@@ -771,3 +857,6 @@ export const databaseIdentity = sqliteTable(
   },
   (t) => [check('database_identity_single_row', sql`${t.id} = 1`)],
 );
+export type ContactAttempt = typeof contactAttempts.$inferSelect;
+export type FollowUpTask = typeof followUpTasks.$inferSelect;
+export type AttendanceLink = typeof attendanceLinks.$inferSelect;

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { DatabaseStartupError, onOpenedFileChanged, openedFile, optimizeDatabase, writeTransaction, type FileChange } from './client';
 import { startNotificationWorker } from './notifications-worker';
+import { authSecret } from '../lib/auth/secret';
 import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
 import { clinics } from './schema';
@@ -57,7 +58,7 @@ export async function startup(): Promise<void> {
     // Verified backups into BACKUP_DIR on each interval boundary (docs/operations.md).
     startBackupSchedule(db, config);
     // Reminders and staff alerts from the outbox, when SMTP_URL or SMS_WEBHOOK_URL is set (docs/notifications.md).
-    startNotificationWorker(db, config);
+    startNotificationWorker(db, config, authSecret());
 
     if (db.select({ id: clinics.id }).from(clinics).where(eq(clinics.isDemo, true)).get()) {
       console.log('Demo sign-in (demo clinic only):');

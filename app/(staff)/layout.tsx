@@ -23,6 +23,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
         </div>
         <nav aria-label="Main">
           {can(staff.role, 'patients:read') && <Link href="/">Worklist</Link>}
+          {can(staff.role, 'patients:read') && <Link href="/recall">Recall</Link>}
           {can(staff.role, 'patients:read') && <Link href="/appointments">Appointments</Link>}
           {can(staff.role, 'patients:read') && <Link href="/patients">Patients</Link>}
           {can(staff.role, 'patients:read') && <Link href="/reports">Reports</Link>}

@@ -72,6 +72,11 @@ export interface AppointmentDto {
   /** The reasons the booker gave when booking late or on a full day. */
   lateReason: string | null;
   overbookReason: string | null;
+  /**
+   * The patient's answer through the reminder's attendance link (issue 16 item 5) for the time it is booked at now:
+   * confirmed, or asked for another time (with their note, and whether the front desk has dealt with it).
+   */
+  attendance: { response: s.AttendanceResponse; respondedAt: number; note: string; handled: boolean } | null;
 }
 
 export interface CalendarDay {
@@ -150,7 +155,17 @@ const dtoColumns = {
   refillDueOn: s.pumpForecasts.refillDueOn,
   lowReservoirAlarmAt: s.pumpForecasts.lowReservoirAlarmAt,
   emptyAt: s.pumpForecasts.emptyAt,
+  // The latest answer to a link issued for the time the appointment is booked at now (a moved one starts afresh).
+  attendance: sql<string | null>`(select json_object('response', l.response, 'respondedAt', l.responded_at, 'note', l.note, 'handledAt', l.handled_at)
+    from attendance_links l where l.appointment_id = ${s.appointments.id} and l.appointment_starts_at = ${s.appointments.startsAt} and l.response is not null
+    order by l.responded_at desc limit 1)`,
 };
+
+function attendanceOf(json: string | null): AppointmentDto['attendance'] {
+  if (!json) return null;
+  const a = JSON.parse(json) as { response: s.AttendanceResponse; respondedAt: number; note: string; handledAt: number | null };
+  return { response: a.response, respondedAt: a.respondedAt, note: a.note, handled: a.handledAt != null };
+}
 
 function selectAppointments(db: Reader, where: SQL | undefined) {
   return db
@@ -210,6 +225,7 @@ function toDto(row: DtoRow, timeZone: string): AppointmentDto {
     lateWarning: latenessWarning(lateness, row.startsAt, timeZone, deadlines),
     lateReason: row.lateReason,
     overbookReason: row.overbookReason,
+    attendance: attendanceOf(row.attendance),
   };
 }
 

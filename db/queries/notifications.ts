@@ -6,7 +6,9 @@
 import { and, desc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ATTENDANCE_LINK_PLACEHOLDER, attendanceToken } from '@/lib/notifications/attendance';
 import { LEASE_MS, messageIdFor } from '@/lib/notifications/delivery';
+import { hashToken } from '@/lib/token-hash';
 import { initials } from '@/lib/notifications/messages';
 import { dueNotifications, parseEscalationKey, type CriticalAlertState, type Draft, type FailedReminderState, type ScheduleInput } from '@/lib/notifications/schedule';
 import { writeTransaction, type Db } from '../client';
@@ -24,6 +26,8 @@ export interface NotificationEnvironment {
   publicUrl: string;
   /** Right-hand side of Message-IDs. */
   messageDomain: string;
+  /** Signs the appointment e-mails' one-time attendance links (lib/notifications/attendance.ts); none without it. */
+  attendanceSecret?: string;
 }
 
 export const patientReminderKinds = ['appointment-evening', 'appointment-morning', 'refill-due-unbooked', 'refill-overdue'] as const;
@@ -384,6 +388,7 @@ export function loadScheduleInput(db: Reader, clinicId: number, now: number, env
       publicUrl: environment.publicUrl,
     },
     channels: environment.channels,
+    attendanceLinks: !!environment.attendanceSecret,
     patients: [...patients.values()],
     pumps,
     appointments,
@@ -446,6 +451,20 @@ export function enqueueDue(db: Db, now: number, environment: NotificationEnviron
         .returning({ id: s.notifications.id })
         .get();
       if (row) inserted.push(d);
+      if (environment.attendanceSecret && d.appointmentId != null && d.appointmentStartsAt != null && d.body.includes(ATTENDANCE_LINK_PLACEHOLDER)) {
+        // Only the hash: the token is derived again as the message is sent (db/notifications-worker.ts bodyToSend).
+        tx.insert(s.attendanceLinks)
+          .values({
+            clinicId: d.clinicId,
+            appointmentId: d.appointmentId,
+            tokenHash: hashToken(attendanceToken(environment.attendanceSecret, d.appointmentId, d.appointmentStartsAt)),
+            appointmentStartsAt: d.appointmentStartsAt,
+            expiresAt: d.appointmentStartsAt,
+            createdAt: now,
+          })
+          .onConflictDoNothing({ target: s.attendanceLinks.tokenHash })
+          .run();
+      }
     }
     return inserted;
   });
@@ -453,7 +472,10 @@ export function enqueueDue(db: Db, now: number, environment: NotificationEnviron
 
 // ---- Sending: claim, then record the outcome ----
 
-export type ClaimedNotification = Pick<s.Notification, 'id' | 'key' | 'kind' | 'channel' | 'toAddress' | 'subject' | 'body' | 'messageId' | 'attempts' | 'expiresAt' | 'createdAt' | 'patientId'>;
+export type ClaimedNotification = Pick<
+  s.Notification,
+  'id' | 'key' | 'kind' | 'channel' | 'toAddress' | 'subject' | 'body' | 'messageId' | 'attempts' | 'expiresAt' | 'createdAt' | 'patientId' | 'appointmentId' | 'appointmentStartsAt'
+>;
 
 /** Why a reminder written earlier is no longer true, if it is not: the appointment moved, the refill was done. */
 function supersededReason(db: Reader, row: s.Notification, now: number): string | null {

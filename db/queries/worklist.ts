@@ -47,6 +47,8 @@ export interface WorklistFilter {
   viewerId?: string;
   page?: number;
   pageSize?: number;
+  /** Only these pumps (the recall list ranks its selection with the worklist's order). */
+  pumpIds?: number[];
 }
 
 export interface WorklistRow {
@@ -146,6 +148,7 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
           and ${s.appointments.status} = 'booked' and ${s.appointments.startsAt} >= ${todayStart} and ${s.appointments.startsAt} < ${tomorrowStart})`,
       ),
     );
+  if (filter.pumpIds) conditions.push(inArray(s.pumpForecasts.pumpId, filter.pumpIds.length ? filter.pumpIds : [-1]));
   if (filter.dueFrom) conditions.push(gte(s.pumpForecasts.refillDueOn, filter.dueFrom));
   if (filter.dueTo) conditions.push(lte(s.pumpForecasts.refillDueOn, filter.dueTo));
   if (filter.q?.trim()) {

@@ -17,6 +17,11 @@ export const permissions = {
   'refills:write': ['physician', 'nurse'],
   'programs:write': ['physician'],
   'appointments:write': ['physician', 'nurse', 'front-desk'],
+  /**
+   * The outreach list (issue 16 item 4): log a call or message to a patient, create and close follow-up tasks, and
+   * deal with a patient's request for another appointment time. Everyone who phones patients.
+   */
+  'outreach:write': ['physician', 'nurse', 'front-desk'],
   'alerts:acknowledge': ['physician', 'nurse'],
   /** Close a residual discrepancy (E5) with a review note: a physician evaluates it (reference.md E5, S33). */
   'discrepancies:review': ['physician'],

@@ -50,3 +50,18 @@ export type AppointmentStatus = (typeof appointmentStatuses)[number];
 
 export const alertActions = ['acknowledge', 'snooze'] as const;
 export type AlertAction = (typeof alertActions)[number];
+
+/** The outcome of one attempt to reach a patient (issue 16 item 4: the outreach list's contact log). */
+export const contactOutcomes = ['reached', 'voicemail', 'no-answer', 'wrong-number', 'message-sent'] as const;
+export type ContactOutcome = (typeof contactOutcomes)[number];
+export const contactOutcomeLabels: Record<ContactOutcome, string> = {
+  reached: 'Called – reached',
+  voicemail: 'Called – voicemail',
+  'no-answer': 'Called – no answer',
+  'wrong-number': 'Called – wrong number',
+  'message-sent': 'Message sent',
+};
+
+/** A patient's answer through the appointment reminder's attendance link (issue 16 item 5). */
+export const attendanceResponses = ['confirmed', 'another-time'] as const;
+export type AttendanceResponse = (typeof attendanceResponses)[number];

@@ -5,11 +5,14 @@
  * Staff messages name patients by initials with a link that needs a sign-in, never an MRN or a drug.
  */
 import type { EpochMs, LocalDate } from '@/lib/domain/types';
+import { ATTENDANCE_LINK_LINE } from './attendance';
 
 export interface Message {
   subject: string;
   /** Plain text: the e-mail body and, for patients, the SMS text. */
   text: string;
+  /** The e-mail body when it differs from the SMS: an appointment reminder's attendance link (placeholder). */
+  emailText?: string;
 }
 
 const AUTOMATED = 'This is an automated message. Please do not reply to it.';
@@ -47,18 +50,25 @@ export function instantText(at: EpochMs, timeZone: string): string {
   return `${p.weekday} ${p.day} ${p.month} ${year} ${p.hour}:${p.minute}`;
 }
 
-export function appointmentEveningMessage(startsAt: EpochMs, timeZone: string, phone: string): Message {
+/** With `attendanceLink`, the e-mail carries the one-time confirm-or-another-time link (lib/notifications/attendance.ts). */
+function appointmentMessage(subject: string, line: string, attendanceLink: boolean): Message {
   return {
-    subject: 'Appointment reminder: tomorrow',
-    text: `Your clinic appointment is ${appointmentWhen(startsAt, timeZone)}. Call ${phone} to change it.\n\n${AUTOMATED}`,
+    subject,
+    text: `${line}\n\n${AUTOMATED}`,
+    ...(attendanceLink ? { emailText: `${line}\n\n${ATTENDANCE_LINK_LINE}\n\n${AUTOMATED}` } : {}),
   };
 }
 
-export function appointmentMorningMessage(startsAt: EpochMs, timeZone: string, phone: string): Message {
-  return {
-    subject: 'Appointment reminder: today',
-    text: `Your clinic appointment is today, ${appointmentWhen(startsAt, timeZone)}. Call ${phone} to change it.\n\n${AUTOMATED}`,
-  };
+export function appointmentEveningMessage(startsAt: EpochMs, timeZone: string, phone: string, attendanceLink = false): Message {
+  return appointmentMessage('Appointment reminder: tomorrow', `Your clinic appointment is ${appointmentWhen(startsAt, timeZone)}. Call ${phone} to change it.`, attendanceLink);
+}
+
+export function appointmentMorningMessage(startsAt: EpochMs, timeZone: string, phone: string, attendanceLink = false): Message {
+  return appointmentMessage(
+    'Appointment reminder: today',
+    `Your clinic appointment is today, ${appointmentWhen(startsAt, timeZone)}. Call ${phone} to change it.`,
+    attendanceLink,
+  );
 }
 
 export function refillDueUnbookedMessage(dueOn: LocalDate, phone: string): Message {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { localDateTimeToInstant } from '@/lib/domain/calendar';
+import { ATTENDANCE_LINK_LINE, ATTENDANCE_LINK_PLACEHOLDER, attendanceToken, withAttendanceLink } from './attendance';
 import { afterFailure, MAX_ATTEMPTS, messageIdFor, signWebhook, verifyWebhook } from './delivery';
 import { appointmentWhen } from './messages';
 import { dueNotifications, parseEscalationKey, type ScheduleInput } from './schedule';
@@ -47,6 +48,26 @@ describe('appointment reminders', () => {
     expect(d!.body).toContain('Your clinic appointment is Thu 17 Dec at 08:30. Call +1 555 010 0247 to change it.');
     expect(d!.expiresAt).toBe(at('2026-12-17', '00:00'));
     expect(dueNotifications(input(), at('2026-12-17', '00:00'))).toEqual([]);
+  });
+
+  it('puts the attendance-link placeholder in appointment e-mails only when links are on, never in an SMS', () => {
+    const both = input({ patients: [{ patientId: 7, initials: 'J.C.', email: 'jc@example.org', smsPhone: '+15550100123' }] });
+    const evening = at('2026-12-16', '18:00');
+    const withLinks = dueNotifications({ ...both, attendanceLinks: true }, evening);
+    expect(withLinks.find((d) => d.channel === 'email')!.body).toContain(ATTENDANCE_LINK_LINE);
+    expect(withLinks.find((d) => d.channel === 'sms')!.body).not.toContain(ATTENDANCE_LINK_PLACEHOLDER);
+    for (const d of dueNotifications(both, evening)) expect(d.body).not.toContain(ATTENDANCE_LINK_PLACEHOLDER);
+  });
+
+  it('writes the link in at send time, or drops the line when there is none', () => {
+    const body = `Your clinic appointment is Thu 17 Dec at 08:30.\n\n${ATTENDANCE_LINK_LINE}\n\nThis is an automated message.`;
+    expect(withAttendanceLink(body, 'https://x.test/attend/abc')).toContain('ask for another time: https://x.test/attend/abc');
+    expect(withAttendanceLink(body, null)).toBe('Your clinic appointment is Thu 17 Dec at 08:30.\n\nThis is an automated message.');
+    const token = attendanceToken('s'.repeat(32), 3, 1000);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(attendanceToken('s'.repeat(32), 3, 1000)).toBe(token);
+    expect(attendanceToken('s'.repeat(32), 3, 1001)).not.toBe(token);
+    expect(attendanceToken('t'.repeat(32), 3, 1000)).not.toBe(token);
   });
 
   it('sends the morning-of reminder from the morning time until the appointment starts', () => {

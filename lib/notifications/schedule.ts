@@ -112,6 +112,8 @@ export interface DutyStaff {
 export interface ScheduleInput {
   clinic: ClinicContext;
   channels: { email: boolean; sms: boolean };
+  /** Appointment e-mails carry the one-time attendance link (the server has a secret to sign it with). */
+  attendanceLinks?: boolean;
   patients: PatientState[];
   pumps: PumpState[];
   /** Booked appointments starting from now to two days ahead. */
@@ -178,7 +180,7 @@ export function dueNotifications(input: ScheduleInput, now: EpochMs): Draft[] {
         patientId: patient.patientId,
         to,
         subject: message.subject,
-        body: message.text,
+        body: channel === 'email' ? (message.emailText ?? message.text) : message.text,
         ...window,
       });
     }
@@ -194,7 +196,7 @@ export function dueNotifications(input: ScheduleInput, now: EpochMs): Draft[] {
       patient,
       'appointment-evening',
       day,
-      appointmentEveningMessage(a.startsAt, tz, clinic.phone),
+      appointmentEveningMessage(a.startsAt, tz, clinic.phone, !!input.attendanceLinks),
       { notBefore: at(addDaysToLocalDate(day, -1), clinic.eveningReminderAt), expiresAt: Math.min(at(day, '00:00'), a.startsAt) },
       refs,
     );
@@ -202,7 +204,7 @@ export function dueNotifications(input: ScheduleInput, now: EpochMs): Draft[] {
       patient,
       'appointment-morning',
       day,
-      appointmentMorningMessage(a.startsAt, tz, clinic.phone),
+      appointmentMorningMessage(a.startsAt, tz, clinic.phone, !!input.attendanceLinks),
       { notBefore: at(day, clinic.morningReminderAt), expiresAt: a.startsAt },
       refs,
     );

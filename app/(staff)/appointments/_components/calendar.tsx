@@ -38,6 +38,23 @@ function Late({ a }: { a: AppointmentDto }) {
   );
 }
 
+/** The patient's answer through the reminder's attendance link (issue 16 item 5). */
+function Attendance({ a }: { a: AppointmentDto }) {
+  if (!a.attendance) return null;
+  if (a.attendance.response === 'confirmed')
+    return <div className="small appt-confirmed">Patient confirmed</div>;
+  return (
+    <div className="small late">
+      Patient asked for another time{a.attendance.note ? `: “${a.attendance.note}”` : ''}
+      {a.attendance.handled ? (
+        <span className="muted"> · dealt with</span>
+      ) : (
+        <span> · see the recall list</span>
+      )}
+    </div>
+  );
+}
+
 /** Where a moved appointment went (it may have left the day or week shown), with any late warning. */
 function MovedNotice({ moved, onClose }: { moved: AppointmentDto; onClose: () => void }) {
   return (
@@ -109,7 +126,13 @@ export function Calendar({
     </>
   );
   if (!data)
-    return error ? refreshError : <p className="muted" role="status">Loading the calendar…</p>;
+    return error ? (
+      refreshError
+    ) : (
+      <p className="muted" role="status">
+        Loading the calendar…
+      </p>
+    );
 
   if (view === 'day') {
     const day = data.days[0]!;
@@ -151,6 +174,7 @@ export function Calendar({
                     {patientCell(a)}
                     <div className="muted small">{a.pumpLabel}</div>
                     <Late a={a} />
+                    <Attendance a={a} />
                     {a.notes && <div className="small appt-notes">{a.notes}</div>}
                   </td>
                   <td>{appointmentTypeLabels[a.type]}</td>
@@ -214,6 +238,7 @@ export function Calendar({
                         <span className="small">{appointmentTypeLabels[a.type]}</span> <StatusBadge a={a} />
                       </div>
                       <Late a={a} />
+                      <Attendance a={a} />
                       {canWrite && a.status === 'booked' && (
                         <button
                           type="button"

@@ -32,6 +32,7 @@ import {
 } from './_components/labels';
 import { PatientEditor } from './_components/patient-editor';
 import { PumpActions } from './_components/pump-actions';
+import { OutreachPanel } from './_components/outreach-panel';
 import { RemindersPanel } from './_components/reminders-panel';
 import { VolumeChartFrame } from './_components/volume-chart-frame';
 import { isHighRiskPatient, isMissedAppointment } from '@/lib/domain/risk';
@@ -181,6 +182,7 @@ export default async function PatientPage({ params }: { params: Params }) {
         <FeedPanel patientId={patient.id} />
       </div>
       <RemindersPanel patientId={patient.id} />
+      <OutreachPanel patientId={patient.id} staff={staff} now={now} />
 
       {active.length === 0 && <p className="notice warn">This patient has no active pump.</p>}
       <HydrationBoundary state={dehydrate(queryClient)}>
