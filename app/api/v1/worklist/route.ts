@@ -8,8 +8,10 @@ import { requestNow } from '@/lib/clock';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = api({ permission: 'patients:read' }, async ({ staff, request }) => {
+export const GET = api({ permission: 'patients:read', reads: { resource: 'worklist' } }, async ({ staff, request, read }) => {
   const parsed = worklistQueryFrom(request.nextUrl.searchParams);
   if (!parsed.success) throw new ValidationError('Invalid worklist filter.', fieldErrors(parsed.error));
-  return listWorklist(getDb(), staff.clinicId, parsed.data, requestNow());
+  const page = listWorklist(getDb(), staff.clinicId, parsed.data, requestNow());
+  read({ patientIds: page.rows.map((r) => r.patientId), detail: { query: request.nextUrl.searchParams.toString() } });
+  return page;
 });
