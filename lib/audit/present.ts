@@ -61,7 +61,7 @@ export function fieldName(key: string): string {
     FIELD_NAMES[key] ??
     key
       .replace(/(Ul|Ml|Ng|NgPerMl|NgPerDay|Ms)$/, '')
-      .replace(/(By)?Id(s)?$/, '')
+      .replace(/Ids?$/, '')
       .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
       .toLowerCase()
   );

@@ -20,7 +20,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /**
  * Permissions whose routes answer with patient data. A route behind one must declare what it reads (`reads`),
  * and the wrapper writes that request's one audit row (issue 14, item 7): the compiler refuses such a route
- * without the declaration, and app/api/routes-audit.test.ts walks every route to check it at run time too.
+ * without the declaration, and tests/routes-audit.test.ts walks every route to check it at run time too.
  */
 export type PatientDataPermission = 'patients:read' | 'audit:read';
 export const patientDataPermissions: readonly PatientDataPermission[] = ['patients:read', 'audit:read'];
