@@ -149,6 +149,8 @@ const READ_NAMES: Record<string, string> = {
   'day-sheet': 'the day sheet, with',
   'audit-log': 'the audit trail, about',
   'fhir-bulk': 'every FHIR resource, of',
+  'patient-list': 'the patient list, with',
+  reports: 'the clinic reports (aggregates), naming',
 };
 
 function readSentence(entry: AuditEntry, patients: string): string {
