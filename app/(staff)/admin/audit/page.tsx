@@ -113,8 +113,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                 <td className="small">
                   {presented.changes.length > 0 && (
                     <ul className="plain">
-                      {presented.changes.map((c) => (
-                        <li key={c.field}>
+                      {presented.changes.map((c, i) => (
+                        <li key={`${i}-${c.field}`}>
                           {c.field}: {c.before ? `${c.before} → ` : ''}
                           {c.after}
                         </li>
