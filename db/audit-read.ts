@@ -181,3 +181,33 @@ export function resetReadAudits(): void {
   if (state.timer) clearInterval(state.timer);
   state.timer = null;
 }
+
+/**
+ * One read request, as the audit records it (issue 14, item 7): which resource was shown, its record id if it
+ * is one record, and every patient whose data the answer carried. One row per request, never one per patient
+ * or field: a worklist of 40 pumps is one row naming 40 patients.
+ */
+export interface ReadRecord {
+  /** What was read, e.g. 'patient', 'worklist', 'pump-visits', 'fhir:Patient', 'audit-log'. */
+  resource: string;
+  /** The one record read, when the request names one (a patient, a pump, a date). */
+  entityId?: string | number | null;
+  /** The patients whose data the answer carried (deduplicated, in order). */
+  patientIds: readonly number[];
+  /** 'view' for a screen or JSON answer, 'export' for a download. */
+  action?: 'view' | 'export';
+  /** What else identifies the read: the query, the page, how many rows. No clinical values. */
+  detail?: Record<string, unknown>;
+}
+
+/** Writes the audit row of one read request (see ReadRecord); a full disk queues a view (see the header). */
+export function recordRead(db: Db, actor: Actor, read: ReadRecord, now = clockNow()): void {
+  const after = { patientIds: [...new Set(read.patientIds)], ...read.detail };
+  const entityId = read.entityId ?? null;
+  if (read.action === 'export') {
+    // An export is written like a change: a download that cannot be audited is not handed out.
+    audit(db, actor, 'export', read.resource, entityId, null, after);
+    return;
+  }
+  auditRead(db, actor, read.resource, entityId, after, now);
+}

@@ -1,6 +1,7 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import Link from 'next/link';
 import { getDb } from '@/db';
+import { recordRead } from '@/db/audit-read';
 import { physiciansOf } from '@/db/queries/clinics';
 import { listWorklist } from '@/db/queries/worklist';
 import { requirePageStaff } from '@/lib/auth/session';
@@ -24,6 +25,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
   const db = getDb();
   const now = requestNow();
   const data = listWorklist(db, staff.clinicId, { ...filter, viewerId: staff.id }, now);
+  recordRead(db, staff, { resource: 'worklist', patientIds: data.rows.map((r) => r.patientId), detail: { page: 'worklist', filter } });
   const physicians = physiciansOf(db, staff.clinicId);
   // The page as GET /api/v1/worklist answers it: the counts and the table read it from the query cache.
   const queryClient = makeQueryClient();

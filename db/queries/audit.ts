@@ -9,7 +9,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
-import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import * as s from '../schema';
 import { clockNow } from '../../lib/clock';
@@ -212,10 +212,66 @@ export interface AuditFilter {
   entity?: string;
   entityId?: string;
   action?: string;
+  /** Rows about this patient: changes to their record and every read that named them. */
+  patientId?: number;
   from?: number;
   to?: number;
   limit?: number;
   offset?: number;
+}
+
+/** The most rows one listing returns: the CSV export's limit. */
+export const MAX_AUDIT_ROWS = 100_000;
+
+/**
+ * The names an audit listing shows for the ids in its rows (lib/audit/present.ts): staff of the clinic, and the
+ * patients and pumps the rows are about. Patient names and pump models are loaded only `withValues`
+ * (audit:values): without it the reader gets MRNs and ids.
+ */
+export function auditLookupsFor(
+  db: Pick<Db, 'select'>,
+  clinicId: number,
+  ids: { patientIds: Iterable<number>; pumpIds: Iterable<number> },
+  withValues: boolean,
+) {
+  const staff = new Map(
+    db
+      .select({ id: s.users.id, name: s.users.name })
+      .from(s.users)
+      .where(eq(s.users.clinicId, clinicId))
+      .all()
+      .map((u) => [u.id, u.name]),
+  );
+  const pumpIds = [...new Set(ids.pumpIds)];
+  const pumpRows = pumpIds.length
+    ? db
+        .select({ id: s.pumps.id, patientId: s.pumps.patientId, serial: s.pumps.serial, model: s.pumpModels.modelNumber })
+        .from(s.pumps)
+        .innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+        .innerJoin(s.pumpModels, eq(s.pumpModels.id, s.pumps.modelId))
+        .where(and(eq(s.patients.clinicId, clinicId), inArray(s.pumps.id, pumpIds)))
+        .all()
+    : [];
+  const pumps = new Map(pumpRows.map((p) => [p.id, { patientId: p.patientId, label: withValues ? `${p.model} SN ${p.serial}` : null }]));
+  const patientIds = [...new Set([...ids.patientIds, ...pumpRows.map((p) => p.patientId)])];
+  const patients = new Map(
+    (patientIds.length
+      ? db
+          .select({ id: s.patients.id, mrn: s.patients.mrn, givenName: s.patients.givenName, familyName: s.patients.familyName })
+          .from(s.patients)
+          .where(and(eq(s.patients.clinicId, clinicId), inArray(s.patients.id, patientIds)))
+          .all()
+      : []
+    ).map((p) => [p.id, { mrn: p.mrn, name: withValues ? `${p.familyName}, ${p.givenName}` : null }]),
+  );
+  const drugs = new Map(
+    db
+      .select({ id: s.drugs.id, product: s.drugs.product, doseUnit: s.drugs.doseUnit })
+      .from(s.drugs)
+      .all()
+      .map((d) => [d.id, { product: d.product, doseUnit: d.doseUnit }]),
+  );
+  return { staff, pumps, patients, drugs };
 }
 
 export function listAudit(db: Pick<Db, 'select'>, clinicId: number, filter: AuditFilter) {
@@ -224,6 +280,12 @@ export function listAudit(db: Pick<Db, 'select'>, clinicId: number, filter: Audi
   if (filter.entity) conditions.push(eq(s.auditLog.entity, filter.entity));
   if (filter.entityId) conditions.push(eq(s.auditLog.entityId, filter.entityId));
   if (filter.action) conditions.push(eq(s.auditLog.action, filter.action));
+  if (filter.patientId != null) {
+    const id = filter.patientId;
+    conditions.push(
+      sql`((${s.auditLog.entity} = 'patient' AND ${s.auditLog.entityId} = ${String(id)}) OR json_extract(${s.auditLog.after}, '$.patientId') = ${id} OR EXISTS (SELECT 1 FROM json_each(${s.auditLog.after}, '$.patientIds') WHERE value = ${id}))`,
+    );
+  }
   if (filter.from != null) conditions.push(gte(s.auditLog.at, filter.from));
   if (filter.to != null) conditions.push(lte(s.auditLog.at, filter.to));
   const where = and(...conditions);
@@ -238,11 +300,13 @@ export function listAudit(db: Pick<Db, 'select'>, clinicId: number, filter: Audi
       entityId: s.auditLog.entityId,
       before: s.auditLog.before,
       after: s.auditLog.after,
+      ipAddress: s.auditLog.ipAddress,
+      userAgent: s.auditLog.userAgent,
     })
     .from(s.auditLog)
     .where(where)
     .orderBy(desc(s.auditLog.at), desc(s.auditLog.id))
-    .limit(Math.min(filter.limit ?? 100, 10_000))
+    .limit(Math.min(filter.limit ?? 100, MAX_AUDIT_ROWS))
     .offset(filter.offset ?? 0)
     .all();
   const total = db.select({ n: sql<number>`count(*)` }).from(s.auditLog).where(where).get()?.n ?? 0;

@@ -5,11 +5,11 @@
  * their names (db/queries/dtos.ts): rows never leave this module whole. Changing a patient or a pump is a use case
  * in lib/clinic/.
  */
-import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { localDateOf } from '@/lib/domain/calendar';
 import { type DiscrepancyPolicy } from '@/lib/domain/refill';
 import { NotFoundError } from '@/lib/errors';
-import { auditRead } from '../audit-read';
+import { recordRead } from '../audit-read';
 import { type Db } from '../client';
 import * as s from '../schema';
 import { ordersOf } from './orders';
@@ -244,32 +244,12 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
   };
 }
 
-/** Seconds within which a repeated view by the same person is not logged again (page refreshes after an edit). */
-export const VIEW_DEDUP_MS = 60_000;
-
-/** Logs a view of a patient record: who looked at whom, when (once a minute per person and patient). */
-export function recordPatientView(
-  db: Db,
-  actor: Actor,
-  patientId: number,
-  now: number,
-): boolean {
-  const recent = db
-    .select({ id: s.auditLog.id })
-    .from(s.auditLog)
-    .where(
-      and(
-        eq(s.auditLog.actorId, actor.id),
-        eq(s.auditLog.action, 'view'),
-        eq(s.auditLog.entity, 'patient'),
-        eq(s.auditLog.entityId, String(patientId)),
-        gt(s.auditLog.at, now - VIEW_DEDUP_MS),
-      ),
-    )
-    .get();
-  if (recent) return false;
-  // A full disk must not stop the read: auditRead keeps the row until there is space (db/audit-read.ts).
-  auditRead(db, actor, 'patient', patientId);
-  return true;
+/**
+ * Logs a view of a patient record: who looked at whom, when, from where. One row per request (issue 14, item 7):
+ * a refresh is a read too. A full disk must not stop the read: the row is kept until there is space
+ * (db/audit-read.ts).
+ */
+export function recordPatientView(db: Db, actor: Actor, patientId: number, now: number, detail?: Record<string, unknown>): void {
+  recordRead(db, actor, { resource: 'patient', entityId: patientId, patientIds: [patientId], detail }, now);
 }
 

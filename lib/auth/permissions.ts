@@ -33,7 +33,13 @@ export const permissions = {
   'settings:write': ['admin'],
   'settings:read': ['admin', 'physician', 'nurse', 'front-desk'],
   'staff:manage': ['admin'],
-  'audit:read': ['admin'],
+  /**
+   * The clinic's audit trail: who did and saw what, when and from where (docs/security.md "Who reads the audit").
+   * Admins for accounts and access reviews; physicians for the clinical audit of their clinic.
+   */
+  'audit:read': ['admin', 'physician'],
+  /** Field values of clinical records in the audit (doses, volumes, demographics, patient names): not admins. */
+  'audit:values': ['physician'],
   /** Download the whole clinic (ZIP of CSV files) and the database backup, to move out or keep a copy (issue 17). */
   'clinic:export': ['admin'],
   'tokens:own': ['admin', 'physician', 'nurse', 'front-desk'],

@@ -7,6 +7,8 @@ import { NextResponse, type NextRequest } from 'next/server';
 import type { z } from 'zod';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { DomainError, InvalidInputError } from '@/lib/domain/errors';
+import { getDb } from '@/db';
+import { recordRead, type ReadRecord } from '@/db/audit-read';
 import { requestOriginOf, withRequestOrigin } from '@/db/queries/audit';
 import { assertPasswordChosen, resolveStaff, type Staff } from '@/lib/auth/session';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '@/lib/errors';
@@ -15,17 +17,53 @@ import { DISK_FULL_MESSAGE, noteStorageFailure } from '@/db/storage-state';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-interface Options<B extends z.ZodType | undefined> {
-  permission: Permission;
-  body?: B;
+/**
+ * Permissions whose routes answer with patient data. A route behind one must declare what it reads (`reads`),
+ * and the wrapper writes that request's one audit row (issue 14, item 7): the compiler refuses such a route
+ * without the declaration, and tests/routes-audit.test.ts walks every route to check it at run time too.
+ */
+export type PatientDataPermission = 'patients:read' | 'audit:read';
+export const patientDataPermissions: readonly PatientDataPermission[] = ['patients:read', 'audit:read'];
+
+/** What a read request showed, as the handler or the declaration names it. */
+export interface ReadNote {
+  /** A narrower name than the declaration's, when the route serves several (FHIR: 'fhir:Device'). */
+  resource?: string;
+  patientIds?: readonly number[];
+  entityId?: string | number | null;
+  detail?: Record<string, unknown>;
 }
+
+/**
+ * A route's declaration of its read. `resource` names what is shown ('worklist', 'pump-visits'); the handler
+ * names the patients with `read()` once it has loaded them. A declared read whose handler named no patients is
+ * a server error, never an unaudited answer.
+ */
+export interface ReadDeclaration {
+  resource: string;
+  /** 'export' for a download (written even while reads are buffered: see db/audit-read.ts). */
+  action?: 'view' | 'export';
+}
+
+type Options<B extends z.ZodType | undefined, P extends Permission> = {
+  permission: P;
+  body?: B;
+} & (P extends PatientDataPermission ? { reads: ReadDeclaration } : { reads?: ReadDeclaration });
 
 type Ctx<B> = {
   staff: Staff;
   body: B extends z.ZodType ? z.infer<B> : undefined;
   params: Record<string, string>;
   request: NextRequest;
+  /** Names what this request read, for its audit row (see ReadDeclaration). */
+  read: (note: ReadNote) => void;
 };
+
+/** What a route handler built by api() declares, for the test that walks every route. */
+export interface RouteMeta {
+  permission: Permission;
+  reads?: ReadDeclaration;
+}
 
 export function json(data: unknown, init?: ResponseInit): NextResponse {
   return NextResponse.json(data, { ...init, headers: { 'Cache-Control': 'no-store', ...init?.headers } });
@@ -108,11 +146,12 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.inf
   return result.data;
 }
 
-export function api<B extends z.ZodType | undefined = undefined>(
-  options: Options<B>,
+export function api<P extends Permission, B extends z.ZodType | undefined = undefined>(
+  options: Options<B, P>,
   handler: (ctx: Ctx<B>) => Promise<unknown>,
 ) {
-  return async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+  const reads = options.reads;
+  const route = async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       const mutation = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
       const bearer = request.headers.get('authorization')?.toLowerCase().startsWith('bearer ');
@@ -123,12 +162,36 @@ export function api<B extends z.ZodType | undefined = undefined>(
       if (!can(staff.role, options.permission)) throw new ForbiddenError(`Your role (${staff.role}) may not do this.`);
       const params = (await context.params) ?? {};
       const body = options.body ? parseWith(options.body, await readJsonBody(request)) : undefined;
+      const notes: ReadNote[] = [];
+      const read = (note: ReadNote) => void notes.push(note);
       // Every audit row the handler writes records where the request came from.
-      const result = await withRequestOrigin(requestOriginOf(request.headers), () => handler({ staff, body: body as Ctx<B>['body'], params, request }));
+      const result = await withRequestOrigin(requestOriginOf(request.headers), async () => {
+        const answer = await handler({ staff, body: body as Ctx<B>['body'], params, request, read });
+        // An answer refused by the handler (a FHIR 404) showed nothing; anything else is audited, once.
+        if (reads && !(answer instanceof Response && answer.status >= 400)) recordRead(getDb(), staff, readRecordOf(reads, notes));
+        return answer;
+      });
       if (result instanceof Response) return result;
       return json(result, { status: mutation ? (request.method === 'POST' ? 201 : 200) : 200 });
     } catch (error) {
       return errorResponse(error);
     }
+  };
+  const meta: RouteMeta = { permission: options.permission, reads };
+  return Object.assign(route, { meta });
+}
+
+/** The one audit row of a read request, from the notes of its declaration and its handler. */
+export function readRecordOf(reads: ReadDeclaration, notes: readonly ReadNote[]): ReadRecord {
+  const named = notes.filter((n) => n.patientIds !== undefined);
+  if (named.length === 0) throw new Error(`The read of ${reads.resource} named no patients: its audit row cannot be written.`);
+  const entityId = notes.find((n) => n.entityId != null)?.entityId ?? null;
+  const detail = Object.assign({}, ...notes.map((n) => n.detail ?? {})) as Record<string, unknown>;
+  return {
+    resource: notes.find((n) => n.resource)?.resource ?? reads.resource,
+    action: reads.action ?? 'view',
+    entityId,
+    patientIds: named.flatMap((n) => n.patientIds ?? []),
+    detail,
   };
 }

@@ -11,17 +11,15 @@ import { ValidationError } from '@/lib/errors';
 import { operationOutcome } from '@/lib/fhir/outcome';
 import { mrnSystem, resourceTypes, searchsetBundle, toNdjson, type FhirResourceType } from '@/lib/fhir/resources';
 import { isResourceType, matchingResources, parseSearch } from '@/lib/fhir/search';
-import { auditRead } from '@/db/audit-read';
 import type { Db } from '@/db/client';
-import { audit } from '@/db/queries/audit';
 import { loadFhirRecords, patientOfResource } from '@/db/queries/fhir';
-import { recordPatientView } from '@/db/queries/patients';
-import { api } from './api';
+import { api, type PatientDataPermission, type ReadDeclaration } from './api';
 import { requestOrigin } from './origin';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 type Handler = Parameters<typeof api>[1];
+type ReadFn = Parameters<Handler>[0]['read'];
 
 export function fhirResponse(resource: Resource, init: ResponseInit = {}): Response {
   return new Response(JSON.stringify(resource), {
@@ -35,10 +33,13 @@ export function fhirBase(request: NextRequest): string {
   return `${requestOrigin(request.headers)}/api/fhir/r4`;
 }
 
-/** api() for FHIR routes: its authorization, then any `{ error }` answer turned into an OperationOutcome. */
-export function fhirApi(permission: Permission, handler: Handler) {
-  const inner = api({ permission }, handler);
-  return async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+/**
+ * api() for FHIR routes: its authorization and its audit of every read (every FHIR route answers with patient
+ * data, so each declares its read), then any `{ error }` answer turned into an OperationOutcome.
+ */
+export function fhirApi(permission: Extract<Permission, PatientDataPermission>, reads: ReadDeclaration, handler: Handler) {
+  const inner = api({ permission, reads }, handler);
+  const route = async (request: NextRequest, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
     const response = await inner(request, context);
     if (response.status < 400) return response;
     const body = (await response.json().catch(() => null)) as { error?: unknown; fields?: unknown } | null;
@@ -49,10 +50,21 @@ export function fhirApi(permission: Permission, handler: Handler) {
     if (retry) headers['Retry-After'] = retry;
     return fhirResponse(operationOutcome(response.status, message, fields), { status: response.status, headers });
   };
+  return Object.assign(route, { meta: inner.meta });
+}
+
+/** The patients a FHIR resource is about: a Patient itself, or every `Patient/{id}` it references. */
+export function patientIdsOf(resources: readonly Resource[]): number[] {
+  const ids = new Set<number>();
+  for (const r of resources) {
+    if (r.resourceType === 'Patient' && r.id) ids.add(Number(r.id));
+    for (const m of JSON.stringify(r).matchAll(/"reference":"Patient\/(\d+)"/g)) ids.add(Number(m[1]));
+  }
+  return [...ids];
 }
 
 /** A search of one resource type: a searchset Bundle of the page asked for, audited like a JSON API read. */
-export function searchResponse(db: Db, staff: Staff, type: FhirResourceType, request: NextRequest, now: number): Response {
+export function searchResponse(db: Db, staff: Staff, type: FhirResourceType, request: NextRequest, now: number, read: ReadFn): Response {
   const params = request.nextUrl.searchParams;
   const q = parseSearch(type, params);
   const inClinic = q.patientId != null && q.patientId > 0 ? patientOfResource(db, staff.clinicId, 'Patient', String(q.patientId)) : null;
@@ -69,15 +81,13 @@ export function searchResponse(db: Db, staff: Staff, type: FhirResourceType, req
   };
   const selfUrl = `${base}/${type}${params.size ? `?${params.toString()}` : ''}`;
   const nextUrl = q.offset + q.count < all.length && q.count > 0 ? pageUrl(q.offset + q.count) : null;
-  // One patient's records: the same 'view' of the patient as GET /api/v1/patients/{id}. A clinic-wide search:
-  // one row naming the query and how many resources matched.
-  if (inClinic != null) recordPatientView(db, staff, inClinic, now);
-  else auditRead(db, staff, `fhir:${type}`, null, { query: params.toString(), total: all.length }, now);
+  // One row (written by api()): the query, how many resources matched, and the patients of the page shown.
+  read({ resource: `fhir:${type}`, patientIds: inClinic != null ? [inClinic] : patientIdsOf(page), detail: { query: params.toString(), total: all.length } });
   return fhirResponse(searchsetBundle(base, selfUrl, page, { total: all.length, nextUrl }));
 }
 
 /** One resource by id, or a 404 OperationOutcome; a found resource records a view of its patient. */
-export function readResponse(db: Db, staff: Staff, type: FhirResourceType, id: string, now: number): Response {
+export function readResponse(db: Db, staff: Staff, type: FhirResourceType, id: string, now: number, read: ReadFn): Response {
   const patientId = patientOfResource(db, staff.clinicId, type, id);
   const notFound = () => fhirResponse(operationOutcome(404, `No ${type} with id ${id}.`), { status: 404 });
   if (patientId == null) return notFound();
@@ -86,7 +96,7 @@ export function readResponse(db: Db, staff: Staff, type: FhirResourceType, id: s
   const [resource] = matchingResources(records, q, mrnSystem(staff.clinicId));
   // E.g. the program of an explanted pump, or an alert that has since been acknowledged.
   if (!resource) return notFound();
-  recordPatientView(db, staff, patientId, now);
+  read({ resource: `fhir:${type}`, entityId: id, patientIds: [patientId] });
   return fhirResponse(resource);
 }
 
@@ -103,17 +113,19 @@ export function exportTypes(raw: string | null): FhirResourceType[] {
 }
 
 /** Every resource of the clinic of the given types, as NDJSON (one download), audited as one export. */
-export function bulkExportResponse(db: Db, staff: Staff, types: FhirResourceType[], now: number): Response {
+export function bulkExportResponse(db: Db, staff: Staff, types: FhirResourceType[], now: number, read: ReadFn): Response {
   const records = loadFhirRecords(db, staff.clinicId, { types: new Set(types) }, now);
   const system = mrnSystem(staff.clinicId);
   const counts: Record<string, number> = {};
   const lines: string[] = [];
+  const patients = new Set<number>();
   for (const type of types) {
     const resources = matchingResources(records, parseSearch(type, new URLSearchParams()), system);
     counts[type] = resources.length;
+    for (const id of patientIdsOf(resources)) patients.add(id);
     lines.push(toNdjson(resources));
   }
-  audit(db, staff, 'export', 'fhir-bulk', null, null, { types, counts });
+  read({ patientIds: [...patients], detail: { types, counts } });
   return new Response(lines.join(''), {
     headers: {
       'Content-Type': 'application/fhir+ndjson; charset=utf-8',

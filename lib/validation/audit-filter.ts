@@ -22,6 +22,7 @@ export function auditFilterFrom(
     entity: q.entity,
     entityId: q.entityId,
     action: q.action,
+    patientId: q.patientId,
     from: q.from ? localDateTimeToInstant(q.from, '00:00', zone) : undefined,
     to: q.to ? localDateTimeToInstant(addDaysToLocalDate(q.to, 1), '00:00', zone) - 1 : undefined,
     page: q.page ?? 1,

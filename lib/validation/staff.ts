@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localDate } from './common';
 import { staffRoles } from '@/lib/domain/vocabulary';
 
 const role = z.enum(staffRoles, { message: 'must be admin, physician, nurse or front-desk' });
@@ -26,8 +27,10 @@ export const auditQuerySchema = z.object({
   entity: z.string().max(40).optional(),
   entityId: z.string().max(64).optional(),
   action: z.string().max(20).optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
+  patientId: z.coerce.number({ message: 'must be a patient number' }).int('must be a patient number').positive('must be a patient number').optional(),
+  // A real calendar date, so "2026-13-45" is a 400 naming the field, not a 500 (issue 14, item 8).
+  from: localDate.optional(),
+  to: localDate.optional(),
   page: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 

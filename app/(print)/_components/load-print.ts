@@ -3,7 +3,7 @@ import 'server-only';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
-import { auditRead } from '@/db/audit-read';
+import { recordRead } from '@/db/audit-read';
 import { loadCard, resolveCardPump, type CardData } from '@/db/queries/cards';
 import type { Staff } from '@/lib/auth/session';
 import { emergencyUrl, publicOrigin, qrSvg } from '@/lib/cards/qr';
@@ -59,7 +59,7 @@ export async function loadPrintPage(
   }
   if (!data) notFound();
   // Printing shows a patient record: the view is audited like any other.
-  auditRead(db, staff, 'patient', patientId, { page, pumpId: data.pump.id });
+  recordRead(db, staff, { resource: 'patient', entityId: patientId, patientIds: [patientId], detail: { page, pumpId: data.pump.id } });
 
   const url = emergencyUrl(publicOrigin(await headers()), data.clinic.id);
   const built = cardView(data);

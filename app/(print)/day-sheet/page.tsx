@@ -5,7 +5,7 @@
  */
 import Link from 'next/link';
 import { getDb } from '@/db';
-import { auditRead } from '@/db/audit-read';
+import { recordRead } from '@/db/audit-read';
 import { clinicHeader } from '@/db/queries/clinics';
 import { daySheet } from '@/db/queries/day-sheet';
 import { requirePageStaff } from '@/lib/auth/session';
@@ -47,7 +47,7 @@ export default async function DaySheetPage({ searchParams }: { searchParams: Sea
   const date = parsed.data;
   const sheet = daySheet(db, staff.clinicId, date, now);
   try {
-    auditRead(db, staff, 'day-sheet', date, { patientIds: [...new Set(sheet.rows.map((r) => r.appointment.patientId))] });
+    recordRead(db, staff, { resource: 'day-sheet', entityId: date, patientIds: sheet.rows.map((r) => r.appointment.patientId) });
   } catch (error) {
     // READ_AUDIT_FAIL_CLOSED and the view cannot be audited: nothing of the sheet is shown.
     if (error instanceof ReadAuditRefusedError) {

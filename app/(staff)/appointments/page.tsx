@@ -1,6 +1,7 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import Link from 'next/link';
 import { getDb } from '@/db';
+import { recordRead } from '@/db/audit-read';
 import { listAppointments } from '@/db/queries/appointments';
 import { clinicTimeZone } from '@/db/queries/clinics';
 import { patientMrnOfPump } from '@/db/queries/pumps';
@@ -33,6 +34,7 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
   const from = view === 'day' ? date : addDaysToLocalDate(date, 1 - isoWeekdayOf(date));
   const to = view === 'day' ? date : addDaysToLocalDate(from, 6);
   const data = listAppointments(db, staff.clinicId, { from, to }, now);
+  recordRead(db, staff, { resource: 'appointments', patientIds: data.appointments.map((a) => a.patientId), detail: { page: '/appointments', from, to } });
   // The range as GET /api/v1/appointments answers it: the calendar reads it from the query cache.
   const queryClient = makeQueryClient();
   await queryClient.prefetchQuery({ ...appointmentsQuery(from, to), queryFn: () => data });

@@ -4,7 +4,7 @@
  */
 import Link from 'next/link';
 import { getDb } from '@/db';
-import { auditRead } from '@/db/audit-read';
+import { recordRead } from '@/db/audit-read';
 import { listPatients } from '@/db/queries/patient-list';
 import { requirePageStaff } from '@/lib/auth/session';
 import { spasticityOriginLabels } from '@/lib/domain/vocabulary';
@@ -37,7 +37,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: Sea
   const query = parsed.success ? parsed.data : patientListQuerySchema.parse({});
   const db = getDb();
   const list = listPatients(db, staff.clinicId, query);
-  auditRead(db, staff, 'patient-list', null, { q: query.q, status: query.status, page: query.page, patientIds: list.rows.map((r) => r.id) });
+  recordRead(db, staff, { resource: 'patient-list', patientIds: list.rows.map((r) => r.id), detail: { q: query.q, status: query.status, page: query.page } });
   const last = Math.max(1, Math.ceil(list.total / list.pageSize));
 
   return (

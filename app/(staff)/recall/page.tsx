@@ -5,19 +5,16 @@
  */
 import Link from 'next/link';
 import { getDb } from '@/db';
+import { recordRead } from '@/db/audit-read';
 import { attendanceRequestQueue, recallList, recallReasonLabels } from '@/db/queries/outreach';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { requestNow } from '@/lib/clock';
 import { contactOutcomeLabels } from '@/lib/domain/vocabulary';
-import { formatInstant, formatLocalDate, worklistTierLabels } from '@/lib/format';
+import { formatInstant, formatLocalDate, telHref, worklistTierLabels } from '@/lib/format';
 import { HandledButton } from './_components/handled-button';
 
 export const metadata = { title: 'Recall list' };
-
-function telHref(phone: string): string {
-  return `tel:${phone.replace(/[^\d+]/g, '')}`;
-}
 
 export default async function RecallPage() {
   const staff = await requirePageStaff('patients:read', '/recall');
@@ -26,6 +23,7 @@ export default async function RecallPage() {
   const { rows, timeZone, today } = recallList(db, staff.clinicId, now);
   const requests = attendanceRequestQueue(db, staff.clinicId);
   const mayWrite = can(staff.role, 'outreach:write');
+  recordRead(db, staff, { resource: 'recall', patientIds: [...rows.map((r) => r.row.patientId), ...requests.map((r) => r.patientId)], detail: { page: '/recall' } });
 
   return (
     <div className="stack">
@@ -64,7 +62,7 @@ export default async function RecallPage() {
                     <td>
                       <Link href={`/patients/${r.patientId}`}>{r.patientName}</Link>
                     </td>
-                    <td>{r.phone ? <a href={telHref(r.phone)}>{r.phone}</a> : '—'}</td>
+                    <td>{r.phone ? <a href={telHref(r.phone) ?? undefined}>{r.phone}</a> : '—'}</td>
                     <td>{formatInstant(r.startsAt, timeZone)}</td>
                     <td>{formatInstant(r.respondedAt, timeZone)}</td>
                     <td>{r.note || <span className="muted">—</span>}</td>
@@ -112,7 +110,7 @@ export default async function RecallPage() {
                       <Link href={`/patients/${row.patientId}`}>{row.patientName}</Link>
                       <div className="small muted">MRN {row.mrn}</div>
                     </td>
-                    <td>{row.phone ? <a href={telHref(row.phone)}>{row.phone}</a> : <strong className="error">No phone recorded</strong>}</td>
+                    <td>{row.phone ? <a href={telHref(row.phone) ?? undefined}>{row.phone}</a> : <strong className="error">No phone recorded</strong>}</td>
                     <td className="small">
                       {reasons.map((r) => (
                         <div key={r}>

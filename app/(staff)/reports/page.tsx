@@ -4,6 +4,7 @@
  * exportable as CSV. Aggregates only.
  */
 import { getDb } from '@/db';
+import { recordRead } from '@/db/audit-read';
 import { clinicReport } from '@/db/queries/reports';
 import { requirePageStaff } from '@/lib/auth/session';
 import { requestNow } from '@/lib/clock';
@@ -21,6 +22,8 @@ const days = (value: number | null) => (value == null ? '–' : `${value} d`);
 export default async function ReportsPage() {
   const staff = await requirePageStaff('patients:read', '/reports');
   const report = clinicReport(getDb(), staff.clinicId, requestNow());
+  // Aggregates of the clinic's records: audited as a read that names no one patient.
+  recordRead(getDb(), staff, { resource: 'reports', patientIds: [], detail: { page: '/reports' } });
   const totals = report.months.reduce(
     (t, m) => ({ onTime: t.onTime + m.onTime, late: t.late + m.late, attended: t.attended + m.attended, noShows: t.noShows + m.noShows }),
     { onTime: 0, late: 0, attended: 0, noShows: 0 },

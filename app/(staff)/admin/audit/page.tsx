@@ -1,11 +1,12 @@
 import Link from 'next/link';
 import { getDb } from '@/db';
-import { listAudit } from '@/db/queries/audit';
+import { recordRead } from '@/db/audit-read';
 import { clinicTimeZone } from '@/db/queries/clinics';
 import { listStaff } from '@/db/queries/staff';
+import { viewAudit } from '@/lib/audit/view';
+import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { ValidationError } from '@/lib/errors';
-import { formatInstant } from '@/lib/format';
 import { auditFilterFrom } from '@/lib/validation/audit-filter';
 import { ClinicExport } from '../_components/clinic-export';
 
@@ -13,7 +14,7 @@ export const metadata = { title: 'Audit trail' };
 
 type SearchParams = Promise<Record<string, string | undefined>>;
 
-const summary = (v: unknown) => (v == null ? '' : JSON.stringify(v)).slice(0, 300);
+const ACTIONS = ['view', 'export', 'create', 'update', 'delete', 'print', 'acknowledge', 'snooze', 'review', 'rotate', 'revoke', 'sign-in', 'sign-in-failed', 'lockout', 'sign-out', 'password-change', 'password-reset', 'unlock'];
 
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const me = await requirePageStaff('audit:read', '/admin/audit');
@@ -28,13 +29,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
     if (!(e instanceof ValidationError)) throw e;
     error = `${e.message} ${Object.entries(e.fields).map(([k, v]) => `${k} ${v}`).join('; ')}`;
   }
-  const { rows, total } = listAudit(db, me.clinicId, { ...filter, limit: 100, offset: (filter.page - 1) * 100 });
+  const view = viewAudit(db, me, { ...filter, limit: 100, offset: (filter.page - 1) * 100 });
+  const { total } = view;
+  // Reading the audit is a read of the patients it names: audited like any other (issue 14, item 7).
+  recordRead(db, me, { resource: 'audit-log', patientIds: view.patientIds, detail: { page: '/admin/audit', query: new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1])).toString() } });
   const staff = listStaff(db, me.clinicId);
   const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1] && e[0] !== 'page'));
   return (
     <>
       <h1>Audit trail</h1>
-      <p className="muted">Every change (who, when, what, before and after) and every view of a patient record. Append-only.</p>
+      <p className="muted">
+        Every change (who, when, what, before and after), every read of patient data and every sign-in, with where it came from.
+        Append-only and hash-chained.{' '}
+        {view.withValues ? 'Clinical values are shown.' : 'Clinical values (demographics, drugs, doses, volumes) are hidden for your role.'}
+      </p>
       <form key={qs.toString()} className="filters" method="get" role="search" aria-label="Filter the audit trail">
         <label>
           Staff member
@@ -56,10 +64,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <input name="entityId" defaultValue={params.entityId ?? ''} />
         </label>
         <label>
+          Patient number
+          <input name="patientId" inputMode="numeric" defaultValue={params.patientId ?? ''} />
+        </label>
+        <label>
           Action
           <select name="action" defaultValue={params.action ?? ''}>
             <option value="">Any</option>
-            {['create', 'update', 'delete', 'view', 'print', 'acknowledge', 'snooze', 'review', 'rotate', 'revoke', 'export'].map((a) => (
+            {ACTIONS.map((a) => (
               <option key={a}>{a}</option>
             ))}
           </select>
@@ -87,29 +99,30 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <caption className="sr-only">Audit entries, newest first</caption>
           <thead>
             <tr>
-              <th scope="col">When ({zone})</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Record</th>
-              <th scope="col">Before</th>
-              <th scope="col">After</th>
+              <th scope="col">When ({view.timeZone})</th>
+              <th scope="col">What</th>
+              <th scope="col">Changes</th>
+              <th scope="col">From</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td>{formatInstant(r.at, zone)}</td>
-                <td>{r.actorLabel}</td>
-                <td>{r.action}</td>
-                <td>
-                  {r.entity} {r.entityId}
-                </td>
+            {view.rows.map(({ entry, presented }) => (
+              <tr key={entry.id}>
+                <td>{presented.when}</td>
+                <td>{presented.sentence}</td>
                 <td className="small">
-                  <code>{summary(r.before)}</code>
+                  {presented.changes.length > 0 && (
+                    <ul className="plain">
+                      {presented.changes.map((c, i) => (
+                        <li key={`${i}-${c.field}`}>
+                          {c.field}: {c.before ? `${c.before} → ` : ''}
+                          {c.after}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
                 </td>
-                <td className="small">
-                  <code>{summary(r.after)}</code>
-                </td>
+                <td className="small">{presented.from ?? '—'}</td>
               </tr>
             ))}
           </tbody>
@@ -122,7 +135,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         </span>
         {filter.page * 100 < total && <Link href={`?${qs.toString()}&page=${filter.page + 1}`}>Older →</Link>}
       </nav>
-      <ClinicExport />
+      {can(me.role, 'clinic:export') && <ClinicExport />}
     </>
   );
 }

@@ -9,10 +9,18 @@ import { appointmentRangeSchema, bookAppointmentSchema, plainParams } from '@/li
 export const dynamic = 'force-dynamic';
 
 /** The clinic's appointments between two clinic-local dates (?from=YYYY-MM-DD&to=YYYY-MM-DD, at most 62 days). */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, request }) => {
+export const GET = api(
+  {
+    permission: 'patients:read',
+    reads: { resource: 'appointments' },
+  },
+  async ({ staff, request, read }) => {
   const range = parseWith(appointmentRangeSchema, plainParams(request.nextUrl.searchParams));
-  return listAppointments(getDb(), staff.clinicId, range, requestNow());
-});
+    const list = listAppointments(getDb(), staff.clinicId, range, requestNow());
+    read({ patientIds: list.appointments.map((a) => a.patientId), detail: { from: list.from, to: list.to } });
+    return list;
+  },
+);
 
 /** Books an appointment for a pump of the caller's clinic. */
 export const POST = api(

@@ -10,10 +10,16 @@ import { createPatientSchema, patientSearchSchema } from '@/lib/validation/patie
 export const dynamic = 'force-dynamic';
 
 /** Patients whose name or MRN contains ?q=, with their active pumps (at most ?limit=, default 20). */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, request }) => {
-  const query = parseWith(patientSearchSchema, plainParams(request.nextUrl.searchParams));
-  return { patients: searchPatients(getDb(), staff.clinicId, query) };
-});
+export const GET = api(
+  { permission: 'patients:read', reads: { resource: 'patient-search' } },
+  async ({ staff, request, read }) => {
+    const query = parseWith(patientSearchSchema, plainParams(request.nextUrl.searchParams));
+    const patients = searchPatients(getDb(), staff.clinicId, query);
+    // What was searched for is part of who looked for whom.
+    read({ patientIds: patients.map((p) => p.id), detail: { query: query.q } });
+    return { patients };
+  },
+);
 
 /** A new patient with their pump, first program and initial fill, in one transaction. */
 export const POST = api(

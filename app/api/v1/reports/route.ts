@@ -19,11 +19,13 @@ const querySchema = z.object({
  * The clinic's reports of the last twelve months (docs/api.md): JSON, or one of its two tables as CSV
  * (`?format=csv&table=months|models`). Aggregates only, no patient named.
  */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, request }) => {
+export const GET = api({ permission: 'patients:read', reads: { resource: 'reports' } }, async ({ staff, request, read }) => {
   const parsed = querySchema.safeParse(plainParams(request.nextUrl.searchParams));
   if (!parsed.success) throw new ValidationError('Invalid report query.', fieldErrors(parsed.error));
   const now = requestNow();
   const report = clinicReport(getDb(), staff.clinicId, now);
+  // Aggregates of the clinic's records: audited as a read that names no one patient.
+  read({ patientIds: [], detail: { format: parsed.data.format, table: parsed.data.table } });
   if (parsed.data.format === 'json') return Response.json(report, { headers: { 'Cache-Control': 'no-store' } });
   const csv = parsed.data.table === 'months' ? reportMonthsCsv(report) : reportModelsCsv(report);
   return new Response(csv, {

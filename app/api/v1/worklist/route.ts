@@ -8,8 +8,10 @@ import { requestNow } from '@/lib/clock';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = api({ permission: 'patients:read' }, async ({ staff, request }) => {
+export const GET = api({ permission: 'patients:read', reads: { resource: 'worklist' } }, async ({ staff, request, read }) => {
   const parsed = worklistQueryFor(request.nextUrl.searchParams, staff);
   if (!parsed.success) throw new ValidationError('Invalid worklist filter.', fieldErrors(parsed.error));
-  return listWorklist(getDb(), staff.clinicId, { ...parsed.data, viewerId: staff.id }, requestNow());
+  const page = listWorklist(getDb(), staff.clinicId, { ...parsed.data, viewerId: staff.id }, requestNow());
+  read({ patientIds: page.rows.map((r) => r.patientId), detail: { query: request.nextUrl.searchParams.toString() } });
+  return page;
 });

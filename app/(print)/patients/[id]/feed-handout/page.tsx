@@ -5,6 +5,7 @@
  */
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
+import { recordRead } from '@/db/audit-read';
 import { feedHandoutDetails } from '@/db/queries/feeds';
 import { requirePageStaff } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
@@ -27,6 +28,7 @@ export default async function FeedHandoutPage({ params }: Props) {
     if (error instanceof NotFoundError) notFound();
     throw error;
   }
+  recordRead(getDb(), staff, { resource: 'patient', entityId: patientId, patientIds: [patientId], detail: { page: 'feed-handout' } });
   // The handout names the patient by first name and initial only: it is paired with a private link.
   const addressee = `${details.givenName} ${[...details.familyName.trim()][0] ?? ''}.`;
   const phone = details.phone24h;

@@ -21,7 +21,7 @@ export default async function ProgramPage({
   const { id } = await params;
   const query = await searchParams;
   const staff = await requirePageStaff('programs:write', `/patients/${id}/program`);
-  const loaded = loadPumpPage('Change program', id, query.pump, staff.clinicId, (db, clinicId, pumpId) =>
+  const loaded = loadPumpPage('Change program', id, query.pump, staff, `/patients/${id}/program`, (db, clinicId, pumpId) =>
     programFormContext(db, clinicId, pumpId, requestNow()),
   );
   if ('page' in loaded) return loaded.page;

@@ -23,7 +23,7 @@ export default async function RefillPage({
   const query = await searchParams;
   const staff = await requirePageStaff('refills:write', `/patients/${id}/refill`);
   const now = requestNow();
-  const loaded = loadPumpPage('Record refill', id, query.pump, staff.clinicId, (db, clinicId, pumpId) =>
+  const loaded = loadPumpPage('Record refill', id, query.pump, staff, `/patients/${id}/refill`, (db, clinicId, pumpId) =>
     refillFormContext(db, clinicId, pumpId, now),
   );
   if ('page' in loaded) return loaded.page;

@@ -9,9 +9,14 @@ import { parseId } from '@/lib/validation/ids';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
-  return getAppointment(getDb(), staff.clinicId, parseId(params.id, 'appointment'));
-});
+export const GET = api(
+  { permission: 'patients:read', reads: { resource: 'appointment' } },
+  async ({ staff, params, read }) => {
+    const appointment = getAppointment(getDb(), staff.clinicId, parseId(params.id, 'appointment'));
+    read({ entityId: appointment.id, patientIds: [appointment.patientId] });
+    return appointment;
+  },
+);
 
 /** Move, cancel, mark done or mark no-show: `{ action, version, … }`; 409 when someone else changed it first. */
 export const PATCH = api(

@@ -67,7 +67,7 @@ beforeAll(() => {
 });
 
 describe('GET /api/v1/patients/{id}', () => {
-  it('returns the record with flags, pump, program, forecast, visits and appointments, and logs the view once a minute', async () => {
+  it('returns the record with flags, pump, program, forecast, visits and appointments, and logs every view (one row per request, a refresh too)', async () => {
     const { patientId, pumpId } = addPatient();
     const r = await get(ctx.tokens['front-desk'], patientId);
     expect(r.status).toBe(200);
@@ -112,9 +112,10 @@ describe('GET /api/v1/patients/{id}', () => {
     expect(pump.appointments).toHaveLength(1);
     expect(views(patientId)).toHaveLength(1);
     await get(ctx.tokens['front-desk'], patientId);
-    expect(views(patientId)).toHaveLength(1);
-    await get(ctx.tokens.nurse, patientId);
     expect(views(patientId)).toHaveLength(2);
+    await get(ctx.tokens.nurse, patientId);
+    expect(views(patientId)).toHaveLength(3);
+    expect(views(patientId)[0]!.after).toEqual({ patientIds: [patientId] });
   });
 
   it('never sends secrets or other clinics’ data', async () => {

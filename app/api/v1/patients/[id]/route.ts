@@ -1,5 +1,5 @@
 import { getDb } from '@/db';
-import { patientDetail, recordPatientView } from '@/db/queries/patients';
+import { patientDetail } from '@/db/queries/patients';
 import { clinicActor } from '@/lib/clinic/actor';
 import { updatePatient } from '@/lib/clinic/patients';
 import { api } from '@/lib/http/api';
@@ -10,14 +10,14 @@ import { updatePatientSchema } from '@/lib/validation/patient';
 export const dynamic = 'force-dynamic';
 
 /** The patient's record: details, risk flags, pumps, programs, live forecasts with alerts, visits, appointments. */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
-  const patientId = parseId(params.id, 'patient');
-  const db = getDb();
-  const now = requestNow();
-  const detail = patientDetail(db, staff.clinicId, patientId, now);
-  recordPatientView(db, staff, patientId, now);
-  return detail;
-});
+export const GET = api(
+  { permission: 'patients:read', reads: { resource: 'patient' } },
+  async ({ staff, params, read }) => {
+    const detail = patientDetail(getDb(), staff.clinicId, parseId(params.id, 'patient'), requestNow());
+    read({ entityId: detail.patient.id, patientIds: [detail.patient.id] });
+    return detail;
+  },
+);
 
 /** Demographics, caregiver, risk flags, backup plan, managing physician: only if `version` is still current (409). */
 export const PATCH = api(

@@ -1,6 +1,5 @@
 import { getDb } from '@/db';
 import { writeTransaction } from '@/db/client';
-import { audit } from '@/db/queries/audit';
 import { listWorklist, type WorklistRow } from '@/db/queries/worklist';
 import { requestNow } from '@/lib/clock';
 import { ValidationError } from '@/lib/errors';
@@ -17,7 +16,7 @@ const PAGE = 200;
  * The worklist as CSV: every pump the filter selects (the worklist page's filters; `page` and `pageSize` are
  * ignored), in the worklist's order. Audited as an export, in one snapshot of the database.
  */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, request }) => {
+export const GET = api({ permission: 'patients:read', reads: { resource: 'worklist', action: 'export' } }, async ({ staff, request, read }) => {
   const parsed = worklistQueryFor(request.nextUrl.searchParams, staff);
   if (!parsed.success) throw new ValidationError('Invalid worklist filter.', fieldErrors(parsed.error));
   const { page: _page, pageSize: _size, ...filter } = parsed.data;
@@ -32,9 +31,9 @@ export const GET = api({ permission: 'patients:read' }, async ({ staff, request 
       all.push(...next.rows);
       if (next.rows.length === 0) break;
     }
-    audit(db, staff, 'export', 'worklist', null, null, { format: 'csv', rows: all.length, filter });
     return { rows: all, timeZone: first.timeZone, today: first.today };
   });
+  read({ patientIds: rows.map((r) => r.patientId), detail: { format: 'csv', rows: rows.length, filter } });
   return new Response(worklistCsv(rows, timeZone), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

@@ -11,11 +11,13 @@ import { contactAttemptSchema } from '@/lib/validation/outreach';
 export const dynamic = 'force-dynamic';
 
 /** The patient's contact attempts and follow-up tasks (issue 16 item 4). */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
+export const GET = api({ permission: 'patients:read', reads: { resource: 'patient-contacts' } }, async ({ staff, params, read }) => {
   const patientId = parseId(params.id, 'patient');
   const db = getDb();
   patientInClinic(db, staff.clinicId, patientId);
-  return patientContactLog(db, staff.clinicId, patientId);
+  const log = patientContactLog(db, staff.clinicId, patientId);
+  read({ entityId: patientId, patientIds: [patientId] });
+  return log;
 });
 
 /** Logs an attempt to reach the patient (outcome, note; who and when are the caller and now), with an optional follow-up. */

@@ -14,9 +14,10 @@ function channels() {
 }
 
 /** The patient's reminder e-mail, consent per channel with its date, whether reminders are configured, and the history. */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
+export const GET = api({ permission: 'patients:read', reads: { resource: 'patient-reminders' } }, async ({ staff, params, read }) => {
   const patientId = parseId(params.id, 'patient');
   const db = getDb();
+  read({ entityId: patientId, patientIds: [patientId] });
   return { contact: reminderContact(db, staff.clinicId, patientId), channels: channels(), history: patientNotifications(db, staff.clinicId, patientId) };
 });
 

@@ -8,9 +8,9 @@ import { parseId } from '@/lib/validation/ids';
 export const dynamic = 'force-dynamic';
 
 /** The physicians' program orders for the pump, newest first (pending, applied and withdrawn). */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
+export const GET = api({ permission: 'patients:read', reads: { resource: 'pump-orders' } }, async ({ staff, params, read }) => {
   const pumpId = parseId(params.id, 'pump');
   const db = getDb();
-  pumpInClinic(db, staff.clinicId, pumpId);
+  read({ entityId: pumpId, patientIds: [pumpInClinic(db, staff.clinicId, pumpId).patientId] });
   return { orders: ordersOf(db, [pumpId], staffNamesOf(db, staff.clinicId)) };
 });

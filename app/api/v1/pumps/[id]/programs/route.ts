@@ -1,4 +1,5 @@
 import { getDb } from '@/db';
+import { pumpInClinic } from '@/db/queries/pumps';
 import { listPrograms } from '@/db/queries/programs';
 import { clinicActor } from '@/lib/clinic/actor';
 import { changeProgram } from '@/lib/clinic/change-program';
@@ -11,9 +12,11 @@ import { changeProgramSchema } from '@/lib/validation/program';
 export const dynamic = 'force-dynamic';
 
 /** Every version of the pump's drug program, newest first (the active one has `supersededAt: null`). */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
+export const GET = api({ permission: 'patients:read', reads: { resource: 'pump-programs' } }, async ({ staff, params, read }) => {
   const pumpId = parseId(params.id, 'pump');
-  return { programs: listPrograms(getDb(), staff.clinicId, pumpId) };
+  const db = getDb();
+  read({ entityId: pumpId, patientIds: [pumpInClinic(db, staff.clinicId, pumpId).patientId] });
+  return { programs: listPrograms(db, staff.clinicId, pumpId) };
 });
 
 /**

@@ -1,4 +1,5 @@
 import { getDb } from '@/db';
+import { pumpInClinic } from '@/db/queries/pumps';
 import { listVisits } from '@/db/queries/refills';
 import { clinicActor } from '@/lib/clinic/actor';
 import { recordVisit } from '@/lib/clinic/record-visit';
@@ -11,9 +12,11 @@ import { recordVisitSchema } from '@/lib/validation/refill';
 export const dynamic = 'force-dynamic';
 
 /** The pump's fills and refills, newest first, with expected and aspirated residuals and the discrepancy flag. */
-export const GET = api({ permission: 'patients:read' }, async ({ staff, params }) => {
+export const GET = api({ permission: 'patients:read', reads: { resource: 'pump-visits' } }, async ({ staff, params, read }) => {
   const pumpId = parseId(params.id, 'pump');
-  return { visits: listVisits(getDb(), staff.clinicId, pumpId) };
+  const db = getDb();
+  read({ entityId: pumpId, patientIds: [pumpInClinic(db, staff.clinicId, pumpId).patientId] });
+  return { visits: listVisits(db, staff.clinicId, pumpId) };
 });
 
 /**
