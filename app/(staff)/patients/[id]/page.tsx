@@ -36,6 +36,7 @@ import { OutreachPanel } from './_components/outreach-panel';
 import { RemindersPanel } from './_components/reminders-panel';
 import { VolumeChartFrame } from './_components/volume-chart-frame';
 import { isHighRiskPatient, isMissedAppointment } from '@/lib/domain/risk';
+import { fullName } from '@/lib/domain/names';
 
 export const metadata = { title: 'Patient' };
 
@@ -81,7 +82,7 @@ export default async function PatientPage({ params }: { params: Params }) {
   const explanted = pumps.filter((p) => p.status === 'explanted');
   const catalog = can(staff.role, 'patients:write') ? catalogOptions(db) : null;
   const physicians = verifierOptions(db, staff.clinicId).filter((u) => u.role === 'physician');
-  const name = `${patient.familyName}, ${patient.givenName}`;
+  const name = fullName(patient);
   // The record as GET /api/v1/patients/{id} answers it, for the pump sections' client parts (the alert lists).
   const queryClient = makeQueryClient();
   await queryClient.prefetchQuery({ ...patientQuery(patient.id), queryFn: () => detail });
@@ -93,7 +94,7 @@ export default async function PatientPage({ params }: { params: Params }) {
           <p className="muted small pt-crumbs">
             <Link href="/">Worklist</Link> / Patient
           </p>
-          <h1>{name}</h1>
+          <h1 dir="auto">{name}</h1>
           <p className="muted">
             MRN {patient.mrn} · born {formatLocalDate(patient.dateOfBirth)} (
             {ageOn(patient.dateOfBirth, today)} y) · {patient.spasticityOrigin} origin
@@ -162,6 +163,7 @@ export default async function PatientPage({ params }: { params: Params }) {
               patient={{
                 id: patient.id,
                 version: patient.version,
+                nameOrder: patient.nameOrder,
                 phone: patient.phone,
                 address: patient.address,
                 caregiverName: patient.caregiverName,
