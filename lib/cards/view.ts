@@ -91,6 +91,8 @@ export interface CardView {
   validUntilOn: string | null;
 }
 
+export const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** "Baclofen (Lioresal Intrathecal)"; a product that has parentheses of its own is not nested in more. */
 export function drugLabel(drugName: string, product: string): string {
   if (product.toLowerCase().includes(drugName.toLowerCase())) return product; // "Infumorph (preservative-free morphine)"
@@ -166,9 +168,9 @@ export function cardView(data: CardContent): { view: CardView } | CardProblem {
       patientName: fullName(data.patient),
       dateOfBirth: cardDate(data.patient.dateOfBirth, 'not recorded'),
       mrn: data.patient.mrn,
-      drugName: drug.name.charAt(0).toUpperCase() + drug.name.slice(1),
+      drugName: capitalised(drug.name),
       drugProduct: drug.product,
-      drugLabel: drugLabel(drug.name.charAt(0).toUpperCase() + drug.name.slice(1), drug.product),
+      drugLabel: drugLabel(capitalised(drug.name), drug.product),
       drugInSentence: drugLabel(drug.name.toLowerCase(), drug.product),
       concentration: formatConcentration(program.concentrationNgPerMl, unit),
       dailyDose: formatDose(program.doseNgPerDay, unit),

@@ -37,6 +37,7 @@ import { RemindersPanel } from './_components/reminders-panel';
 import { VolumeChartFrame } from './_components/volume-chart-frame';
 import { isHighRiskPatient, isMissedAppointment } from '@/lib/domain/risk';
 import { fullName } from '@/lib/domain/names';
+import { capitalised, drugLabel } from '@/lib/cards/view';
 
 export const metadata = { title: 'Patient' };
 
@@ -349,7 +350,7 @@ function PumpSection({
             <dl className="facts">
               <dt>Drug</dt>
               <dd>
-                {program.drugProduct} ({program.drugName})
+                {drugLabel(capitalised(program.drugName), program.drugProduct)}
               </dd>
               <dt>Concentration</dt>
               <dd>{concentrationText(program.concentrationMcgPerMl, unit)}</dd>
