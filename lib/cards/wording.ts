@@ -424,6 +424,16 @@ export function riskFlagsBlock(
 export const noActivePumpLine =
   'The patient has no active pump, so there is no emergency pump card to print. A card the patient still carries describes the explanted pump: ask for it back.';
 
+/**
+ * The transfer record's closing note (issue 17, item 3). The receiving clinic interrogates the pump and compares
+ * it with the record, as at every visit (reference G1 step 2: interrogate dose, concentration, mode, reservoir
+ * volume, alarms [S9][S10][S17]); a constant-flow pump has no electronics, so its reservoir is measured when it is
+ * emptied at the refill (reference B6, C [S46][S47]). Needs clinician sign-off as a sentence for another clinic.
+ */
+export function transferRecordNote(hasConstantFlow: boolean): string {
+  return `This record shows what this clinic recorded. Before relying on it, interrogate the pump with its programmer and compare dose, concentration, mode and reservoir volume with this record${hasConstantFlow ? ' (a constant-flow pump cannot be interrogated: its reservoir is measured when it is emptied at the refill)' : ''}.`;
+}
+
 /** Drops citation tags like "(reference.md S64, S66)" from a catalogue note before it goes on paper. */
 export function withoutCitations(note: string | null | undefined): string {
   if (!note) return '';

@@ -102,6 +102,12 @@ export default async function PatientPage({ params }: { params: Params }) {
           </p>
         </div>
         <div className="pt-buttons">
+          {can(staff.role, 'cards:print') && (
+            // No prefetch: opening the record is audited as an export, so only a click may open it.
+            <Link className="button secondary" href={`/patients/${patient.id}/record`} prefetch={false}>
+              Print record (transfer)
+            </Link>
+          )}
           {active.length === 1 && can(staff.role, 'refills:write') && (
             <Link className="button" href={`/patients/${patient.id}/refill`}>
               Record refill
