@@ -51,15 +51,18 @@ function Collapsible({
   children,
   short = 'see letter.',
   className = styles.para,
+  drop = false,
 }: {
   order: number;
   tag: string;
   children: ReactNode;
   short?: ReactNode;
   className?: string;
+  /** When the face is full, leave the paragraph out altogether (the letter has it) rather than "see letter". */
+  drop?: boolean;
 }) {
   return (
-    <p className={className} data-collapse={order}>
+    <p className={className} data-collapse={order} data-drop={drop ? '' : undefined}>
       <span className={styles.tag}>{tag}</span>
       <span data-full="">{children}</span>
       <span data-short="">{short}</span>
@@ -208,8 +211,8 @@ export function CardBack({ view, qr, guide }: { view: CardView; qr: PrintedQr; g
           </Collapsible>
         )}
         {view.caregiver && (
-          // Collapses first: the letter has it, and the clinic's 24/7 line knows the family.
-          <Collapsible order={0} tag="Caregiver">
+          // Left out first when the face is full: the letter has it, and the clinic's 24/7 line knows the family.
+          <Collapsible order={0} tag="Caregiver" drop>
             {view.caregiver}
           </Collapsible>
         )}
