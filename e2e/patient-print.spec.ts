@@ -154,7 +154,7 @@ test.describe('names, risks and schedules on paper; the transfer record', () => 
     const news = page.getByRole('status').filter({ hasText: 'no active pump' });
     await expect(news).toContainText(noActivePumpLine);
     await expect(news).toContainText(`serial ${pump.serial}`);
-    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expect(page.getByRole('alert').filter({ hasText: /pump|card/i })).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Print card' })).toHaveCount(0);
     await expect(page.getByText('print the card of the patient’s active pump')).toHaveCount(0);
   });
@@ -178,8 +178,8 @@ test.describe('names, risks and schedules on paper; the transfer record', () => 
     // Every program version and every refill of the record is on paper.
     expect(pump.programHistory.length).toBeGreaterThan(0);
     expect(pump.visits.length).toBeGreaterThan(0);
-    const rows = raw.split('\n');
-    expect(rows.filter((l) => /\b(Initial fill|Refill)\b/.test(l) && /mL/.test(l)).length).toBeGreaterThanOrEqual(pump.visits.length);
+    // One ", lot …" per refill row (table cells wrap, so rows are counted by the cell every visit has).
+    expect(text.match(/,lot/g)?.length).toBe(pump.visits.length);
 
     // The admin reads the audit trail in a context of their own (the page stays signed in as the nurse).
     const admin = await playwright.request.newContext({ baseURL });

@@ -205,8 +205,8 @@ export function CardBack({ view, qr, guide }: { view: CardView; qr: PrintedQr; g
           {view.allergiesRecorded ? <strong>{view.allergies}</strong> : view.allergies}
         </Collapsible>
         {view.risks && (
-          // Collapses last: "High risk: see letter" still tells the physician to look.
-          <Collapsible order={6} tag={view.risks.shortHeading}>
+          // Left out last, only when nothing else makes the face fit: the letter always has the risk flags.
+          <Collapsible order={6} tag={view.risks.shortHeading} drop>
             {view.risks.items.join('; ')}.
           </Collapsible>
         )}
