@@ -303,7 +303,7 @@ function PumpRecord({ pump, timeZone }: { pump: PumpDto; timeZone: string }) {
               <th scope="col">Visit</th>
               <th scope="col">Residual expected / aspirated</th>
               <th scope="col">Discrepancy</th>
-              <th scope="col">Filled, drug, lot</th>
+              <th scope="col">Fill: volume, drug and lot</th>
               <th scope="col">By, verified by</th>
             </tr>
           </thead>
