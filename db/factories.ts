@@ -62,6 +62,7 @@ export interface PatientFactoryInput {
   mrn: string;
   givenName?: string;
   familyName?: string;
+  nameOrder?: (typeof s.nameOrders)[number];
   dateOfBirth?: string;
   spasticityOrigin?: (typeof s.spasticityOrigins)[number];
   riskInjuryT6OrAbove?: boolean;
@@ -82,6 +83,7 @@ export function createPatient(db: Tx, input: PatientFactoryInput): s.Patient {
     mrn: input.mrn,
     givenName: input.givenName ?? 'Alex',
     familyName: input.familyName ?? 'Doe',
+    nameOrder: input.nameOrder ?? 'given-first',
     dateOfBirth: input.dateOfBirth ?? '1980-01-01',
     spasticityOrigin: input.spasticityOrigin ?? 'spinal',
     riskInjuryT6OrAbove: input.riskInjuryT6OrAbove ?? false,

@@ -17,6 +17,7 @@ import {
   discrepancyFlags,
   doseUnits,
   mriRules,
+  nameOrders,
   orderStatuses,
   orderTimings,
   programModes,
@@ -251,6 +252,8 @@ export const patients = sqliteTable(
     mrn: text('mrn').notNull(),
     givenName: text('given_name').notNull(),
     familyName: text('family_name').notNull(),
+    /** How the full name is written on the card, the letter and every print (lib/domain/names.ts). */
+    nameOrder: text('name_order', { enum: nameOrders }).notNull().default('given-first'),
     dateOfBirth: text('date_of_birth').notNull(),
     phone: text('phone').notNull().default(''),
     address: text('address').notNull().default(''),

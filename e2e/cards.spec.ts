@@ -4,7 +4,7 @@
  * that a dose change raises and a reprint clears. Expected values come from the JSON API, not from the page.
  */
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, sessionCookie, signIn, test } from './fixtures';
+import { expect, findSubject as findDemoSubject, sessionCookie, signIn, test } from './fixtures';
 
 const LONG_FAMILY_NAME = 'Featherstonehaugh-Montgomery-Wolfeschlegelsteinhausen';
 const LONG_NAME = `Maximiliana Alexandrina ${LONG_FAMILY_NAME}`;
@@ -80,7 +80,7 @@ async function stubPrintDialog(page: Page) {
     (window as unknown as { __prints: number }).__prints = 0;
     window.print = () => {
       (window as unknown as { __prints: number }).__prints += 1;
-      // The dialog closes: the browser fires afterprint, which records the print.
+      // The dialog closes: the browser fires afterprint, and the page asks whether it printed.
       window.dispatchEvent(new Event('afterprint'));
     };
   });
@@ -248,7 +248,9 @@ test.describe('emergency pump card', () => {
       const printsBefore = await page.evaluate(() => (window as unknown as { __prints: number }).__prints);
       expect(printsBefore).toBe(0);
       await page.getByRole('button', { name: 'Print card' }).click();
-      // The print is recorded once the dialog has closed (afterprint), with the fingerprint of what was shown.
+      // The print is recorded only when the nurse confirms it came out (afterprint fires for a cancel too), with
+      // the fingerprint of what was shown.
+      await page.getByRole('group', { name: 'Did it print?' }).getByRole('button', { name: 'Yes, it printed' }).click();
       expect((await recorded).status()).toBe(201);
       expect(await page.evaluate(() => (window as unknown as { __prints: number }).__prints)).toBe(1);
     };
@@ -274,6 +276,24 @@ test.describe('emergency pump card', () => {
     await expect(panel).toContainText(/Card last printed/);
     await expect(panel).not.toContainText('Card outdated: reprint');
     expect(await cardOnWorklist()).toBe(false);
+  });
+
+  test('a dialog closed without printing (“No, it did not print”) records nothing (issue 15, item 7)', async ({ page }) => {
+    const subject = await findDemoSubject(page.request, 'Brooks');
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/card-prints')) posts.push(r.url());
+    });
+    await stubPrintDialog(page);
+    await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}&qr=text`);
+    await waitForFit(page);
+    await page.getByRole('button', { name: 'Print card' }).click();
+    const question = page.getByRole('group', { name: 'Did it print?' });
+    await expect(question).toBeVisible();
+    await question.getByRole('button', { name: 'No, it did not print' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Not recorded' })).toBeVisible();
+    await expect(question).toHaveCount(0);
+    expect(posts).toEqual([]);
   });
 
   test('front desk cannot open the print page or record a print', async ({ page, browser, baseURL }) => {

@@ -165,10 +165,11 @@ describe('loadCard', () => {
       'email',
       'private note',
       'Private Lane',
-      'Carla Giver',
       '555 999 1234',
     ])
       expect(json).not.toContain(secret);
+    // The caregiver is printed on the letter (issue 15, item 7): selected on purpose.
+    expect(json).toContain('Carla Giver');
   });
 
   it('is "not found" for a patient of another clinic, and for a pump of another patient', () => {

@@ -48,9 +48,16 @@ export interface CardData {
     mrn: string;
     givenName: string;
     familyName: string;
+    nameOrder: (typeof s.nameOrders)[number];
     dateOfBirth: string;
     allergies: string;
     backupOralPlan: string;
+    caregiverName: string;
+    caregiverPhone: string;
+    riskInjuryT6OrAbove: boolean;
+    riskCommunication: boolean;
+    riskPriorWithdrawal: boolean;
+    riskHearingImpaired: boolean;
   };
   physician: { name: string } | null;
   pump: {
@@ -61,7 +68,10 @@ export interface CardData {
     alarmUl: number;
     flowUlPerDay: number | null;
     status: 'active' | 'explanted';
+    explantedOn: string | null;
   };
+  /** The patient's active pump when this one is not it (an explanted pump's page points there), else null. */
+  activePump: { id: number; serial: string } | null;
   model: {
     manufacturer: string;
     name: string;
@@ -81,6 +91,8 @@ export interface CardData {
     doseNgPerDay: number;
     patientBolusDoseNg: number | null;
     patientBolusMaxPerDay: number | null;
+    flexSteps: s.FlexStepRow[] | null;
+    periodicBoluses: s.PeriodicBolusRow[] | null;
     effectiveAt: number;
   } | null;
   drug: {
@@ -323,9 +335,16 @@ export function loadCardContent(
         mrn: s.patients.mrn,
         givenName: s.patients.givenName,
         familyName: s.patients.familyName,
+        nameOrder: s.patients.nameOrder,
         dateOfBirth: s.patients.dateOfBirth,
         allergies: s.patients.allergies,
         backupOralPlan: s.patients.backupOralPlan,
+        caregiverName: s.patients.caregiverName,
+        caregiverPhone: s.patients.caregiverPhone,
+        riskInjuryT6OrAbove: s.patients.riskInjuryT6OrAbove,
+        riskCommunication: s.patients.riskCommunication,
+        riskPriorWithdrawal: s.patients.riskPriorWithdrawal,
+        riskHearingImpaired: s.patients.riskHearingImpaired,
       },
       physicianName: s.users.name,
       pump: {
@@ -336,6 +355,7 @@ export function loadCardContent(
         alarmUl: s.pumps.alarmUl,
         flowUlPerDay: s.pumps.flowUlPerDay,
         status: s.pumps.status,
+        explantedOn: s.pumps.explantedOn,
       },
       model: {
         manufacturer: s.pumpModels.manufacturer,
@@ -368,6 +388,8 @@ export function loadCardContent(
         doseNgPerDay: s.drugPrograms.doseNgPerDay,
         patientBolusDoseNg: s.drugPrograms.patientBolusDoseNg,
         patientBolusMaxPerDay: s.drugPrograms.patientBolusMaxPerDay,
+        flexSteps: s.drugPrograms.flexSteps,
+        periodicBoluses: s.drugPrograms.periodicBoluses,
         effectiveAt: s.drugPrograms.effectiveAt,
       },
       drug: {
@@ -415,6 +437,15 @@ export function loadCardContent(
     patient: row.patient,
     physician: row.physicianName ? { name: row.physicianName } : null,
     pump: row.pump,
+    activePump:
+      row.pump.status === 'active'
+        ? null
+        : (db
+            .select({ id: s.pumps.id, serial: s.pumps.serial })
+            .from(s.pumps)
+            .where(and(eq(s.pumps.patientId, patientId), eq(s.pumps.status, 'active')))
+            .orderBy(desc(s.pumps.implantedOn), desc(s.pumps.id))
+            .get() ?? null),
     model: row.model,
     program: programRow?.program ?? null,
     drug: programRow?.drug ?? null,

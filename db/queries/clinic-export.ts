@@ -32,6 +32,7 @@ export function loadClinicExport(db: Db, clinicId: number): ClinicExport {
     mrn: p.mrn,
     given_name: p.givenName,
     family_name: p.familyName,
+    name_order: p.nameOrder,
     date_of_birth: p.dateOfBirth,
     phone: p.phone,
     address: p.address,

@@ -36,6 +36,7 @@ export interface PatientDetail {
     mrn: string;
     givenName: string;
     familyName: string;
+    nameOrder: s.Patient['nameOrder'];
     dateOfBirth: string;
     phone: string;
     address: string;
@@ -87,6 +88,7 @@ export function patientDetail(db: Db, clinicId: number, patientId: number, now: 
         mrn: s.patients.mrn,
         givenName: s.patients.givenName,
         familyName: s.patients.familyName,
+        nameOrder: s.patients.nameOrder,
         dateOfBirth: s.patients.dateOfBirth,
         phone: s.patients.phone,
         address: s.patients.address,

@@ -12,6 +12,8 @@ import {
   headline,
   modeLabels,
   mriText,
+  noActivePumpLine,
+  riskFlagsBlock,
   overdoseSigns,
   passedDateLine,
   supportLine,
@@ -22,6 +24,7 @@ import {
   type SignsBlock,
 } from '@/lib/cards/wording';
 import { formatConcentration, formatDose, formatUl } from '@/lib/format';
+import { fullName } from '@/lib/domain/names';
 
 /** `9 Apr 1971`; a missing date says so rather than printing a dash nobody can act on. */
 export function cardDate(date: string | null | undefined, missing = 'ask the clinic'): string {
@@ -42,11 +45,17 @@ export interface CardView {
   drugProduct: string;
   /** Generic name and product, e.g. "Baclofen (Lioresal Intrathecal)". */
   drugLabel: string;
+  /** The same inside a sentence: "baclofen (Lioresal Intrathecal)", "ziconotide, Prialt (undiluted)". */
+  drugInSentence: string;
   concentration: string;
   dailyDose: string;
   mode: string;
+  /** A flex program's day, step by step ("00:00–07:00: 8 mcg/h"), and any timed boluses; empty otherwise. */
+  schedule: string[];
   bolusDevice: string;
   pumpModel: string;
+  /** The model number inside `pumpModel`, printed unbroken. */
+  pumpModelNumber: string;
   serial: string;
   implanted: string;
   reservoir: string;
@@ -71,12 +80,18 @@ export interface CardView {
   backupOral: string | null;
   allergies: string;
   allergiesRecorded: boolean;
+  /** "Family caregiver, +1 555 0200 0000"; null when none is recorded. */
+  caregiver: string | null;
+  /** The patient's risk flags (boxed warning's "special attention" list, and hearing), null when none is set. */
+  risks: { heading: string; shortHeading: string; items: string[] } | null;
   printedOn: string;
   programVersion: string;
   validity: string;
   /** The clinic-local date the card is valid until (the refill due date), null when unknown. */
   validUntilOn: string | null;
 }
+
+export const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** "Baclofen (Lioresal Intrathecal)"; a product that has parentheses of its own is not nested in more. */
 export function drugLabel(drugName: string, product: string): string {
@@ -91,6 +106,11 @@ export function pumpLabel(model: { manufacturer: string; name: string; modelNumb
   return brand && named.toLowerCase().startsWith(brand.toLowerCase()) ? named : `${model.manufacturer} ${named}`;
 }
 
+function caregiverLine(p: { caregiverName: string; caregiverPhone: string }): string | null {
+  const parts = [p.caregiverName.trim(), p.caregiverPhone.trim()].filter(Boolean);
+  return parts.length ? parts.join(', ') : null;
+}
+
 function bolusDevice(data: CardContent, unit: 'mcg' | 'mg'): string {
   const p = data.program;
   if (!p || p.patientBolusDoseNg == null || p.patientBolusMaxPerDay == null) return 'None';
@@ -102,12 +122,33 @@ function bolusDevice(data: CardContent, unit: 'mcg' | 'mg'): string {
   return `${device}: ${formatDose(p.patientBolusDoseNg, unit, '')} per bolus, up to ${p.patientBolusMaxPerDay}/day`;
 }
 
+/** "00:00–07:00: 8 mcg/h", one line per flex step, then "12:00: bolus 25 mcg" per timed bolus (pump clock). */
+export function programSchedule(
+  program: Pick<NonNullable<CardContent['program']>, 'mode' | 'flexSteps' | 'periodicBoluses'>,
+  unit: 'mcg' | 'mg',
+): string[] {
+  const steps = program.mode === 'flex' ? (program.flexSteps ?? []) : [];
+  const lines = steps.map((step, i) => {
+    const end = steps[i + 1]?.start ?? '24:00';
+    return `${step.start}–${end}: ${formatDose(step.doseNgPerHour, unit, '/h')}`;
+  });
+  for (const b of program.periodicBoluses ?? []) lines.push(`${b.at}: bolus ${formatDose(b.doseNg, unit, '')}`);
+  return lines;
+}
+
+/** What the page says when a pump cannot have a card: the reason, and whether it is a refusal or plain news. */
+export type CardProblem = { problem: string; kind: 'refused' | 'no-active-pump' };
+
 /** Null when the card cannot be printed (no active program or drug), with the reason for the page to show. */
-export function cardView(data: CardContent): { view: CardView } | { problem: string } {
-  if (data.pump.status !== 'active')
-    return { problem: 'This pump is explanted: print the card of the patient’s active pump.' };
+export function cardView(data: CardContent): { view: CardView } | CardProblem {
+  if (data.pump.status !== 'active') {
+    const explanted = `The ${pumpLabel(data.model)} (serial ${data.pump.serial}) was explanted on ${cardDate(data.pump.explantedOn, 'an unrecorded date')}`;
+    return data.activePump
+      ? { problem: `${explanted}: print the card of the patient’s active pump (serial ${data.activePump.serial}).`, kind: 'refused' }
+      : { problem: `${explanted}. ${noActivePumpLine}`, kind: 'no-active-pump' };
+  }
   if (!data.program || !data.drug)
-    return { problem: 'This pump has no active drug program: record one before printing a card.' };
+    return { problem: 'This pump has no active drug program: record one before printing a card.', kind: 'refused' };
   const { program, drug, model, forecast } = data;
   const unit = drug.doseUnit;
   const drugFacts = { name: drug.name, withdrawalRisk: drug.withdrawalRisk };
@@ -124,17 +165,20 @@ export function cardView(data: CardContent): { view: CardView } | { problem: str
       headline: headline(drugFacts),
       front: frontAction(drugFacts, data.clinic.phone24h),
       passedDate: passedDateLine(constantFlow),
-      patientName: `${data.patient.givenName} ${data.patient.familyName}`.trim(),
+      patientName: fullName(data.patient),
       dateOfBirth: cardDate(data.patient.dateOfBirth, 'not recorded'),
       mrn: data.patient.mrn,
-      drugName: drug.name.charAt(0).toUpperCase() + drug.name.slice(1),
+      drugName: capitalised(drug.name),
       drugProduct: drug.product,
-      drugLabel: drugLabel(drug.name.charAt(0).toUpperCase() + drug.name.slice(1), drug.product),
+      drugLabel: drugLabel(capitalised(drug.name), drug.product),
+      drugInSentence: drugLabel(drug.name.toLowerCase(), drug.product),
       concentration: formatConcentration(program.concentrationNgPerMl, unit),
       dailyDose: formatDose(program.doseNgPerDay, unit),
       mode: modeLabels[program.mode],
+      schedule: programSchedule(program, unit),
       bolusDevice: bolusDevice(data, unit),
       pumpModel: pumpLabel(model),
+      pumpModelNumber: model.modelNumber,
       serial: data.pump.serial,
       implanted: cardDate(data.pump.implantedOn, 'not recorded'),
       reservoir: formatUl(data.pump.reservoirUl),
@@ -163,6 +207,8 @@ export function cardView(data: CardContent): { view: CardView } | { problem: str
         backup !== '' ? backup : isBaclofen ? 'No backup oral baclofen plan on file: call the clinic.' : null,
       allergies: data.patient.allergies.trim() || 'None recorded',
       allergiesRecorded: data.patient.allergies.trim() !== '',
+      caregiver: caregiverLine(data.patient),
+      risks: riskFlagsBlock(drugFacts, data.patient),
       printedOn: cardDate(data.today),
       programVersion: `program v${program.versionNo}`,
       validity: `Valid until the next refill (due ${due}).`,

@@ -12,6 +12,7 @@ export type WithdrawalRisk = 'severe' | 'moderate' | 'low';
 export type MriRule = 'interrogate-after' | 'empty-before' | 'no-effect-reported' | 'unknown';
 export type { ProgramMode } from '@/lib/domain/vocabulary';
 import type { ProgramMode } from '@/lib/domain/vocabulary';
+import { riskFlagLabels, type RiskFlags } from '@/lib/domain/risk';
 
 export interface DrugFacts {
   /** Generic name as stored: 'baclofen', 'morphine', 'ziconotide', … */
@@ -393,6 +394,45 @@ export const catheterAccessPortCard =
 
 export const catheterAccessPortWarning =
   'This pump has a catheter access port (side port) leading straight to the spinal catheter. NEVER inject refill drug into it: fatal overdose. Refills only through the central reservoir port, by trained staff.';
+
+/**
+ * The patient's risk flags, for the card and the letter. For intrathecal baclofen the first three are the boxed
+ * warning's "special attention" list (reference E0 and E13: SCI at T6 or above, communication difficulty, prior
+ * withdrawal [S1][S2]): these patients are the ones in whom withdrawal is missed or hardest to survive. Hearing
+ * impairment is on the record because the pump's alarm may go unheard (reference G2). The labels are
+ * lib/domain/risk.ts's, the one home of what each flag means.
+ */
+export function riskFlagsBlock(
+  drug: DrugFacts,
+  flags: RiskFlags,
+): { heading: string; shortHeading: string; items: string[] } | null {
+  const items = (Object.keys(riskFlagLabels) as (keyof RiskFlags)[])
+    .filter((key) => flags[key])
+    .map((key) => riskFlagLabels[key]);
+  if (items.length === 0) return null;
+  const special = flags.riskInjuryT6OrAbove || flags.riskCommunication || flags.riskPriorWithdrawal;
+  return drugFamily(drug.name) === 'baclofen' && special
+    ? // "Special attention" to these patients: boxed warning [S1][S2] (reference E0).
+      { heading: 'High-risk patient: special attention to withdrawal', shortHeading: 'High risk', items }
+    : { heading: 'Risk flags on record', shortHeading: 'Risk', items };
+}
+
+/**
+ * What the card page says for a patient whose only pump was explanted: there is no pump to put on a card. Not a
+ * clinical statement; an old card the patient still carries describes a pump that is gone.
+ */
+export const noActivePumpLine =
+  'The patient has no active pump, so there is no emergency pump card to print. A card the patient still carries describes the explanted pump: ask for it back.';
+
+/**
+ * The transfer record's closing note (issue 17, item 3). The receiving clinic interrogates the pump and compares
+ * it with the record, as at every visit (reference G1 step 2: interrogate dose, concentration, mode, reservoir
+ * volume, alarms [S9][S10][S17]); a constant-flow pump has no electronics, so its reservoir is measured when it is
+ * emptied at the refill (reference B6, C [S46][S47]). Needs clinician sign-off as a sentence for another clinic.
+ */
+export function transferRecordNote(hasConstantFlow: boolean): string {
+  return `This record shows what this clinic recorded. Before relying on it, interrogate the pump with its programmer and compare dose, concentration, mode and reservoir volume with this record${hasConstantFlow ? ' (a constant-flow pump cannot be interrogated: its reservoir is measured when it is emptied at the refill)' : ''}.`;
+}
 
 /** Drops citation tags like "(reference.md S64, S66)" from a catalogue note before it goes on paper. */
 export function withoutCitations(note: string | null | undefined): string {

@@ -14,6 +14,7 @@ import { isPhysicianOfClinic } from '@/db/queries/clinics';
 const editableColumns = [
   'givenName',
   'familyName',
+  'nameOrder',
   'dateOfBirth',
   'phone',
   'address',

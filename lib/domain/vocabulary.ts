@@ -24,6 +24,10 @@ export const spasticityOrigins = ['spinal', 'cerebral', 'other'] as const;
 export type SpasticityOrigin = (typeof spasticityOrigins)[number];
 export const spasticityOriginLabels: Record<SpasticityOrigin, string> = { spinal: 'Spinal', cerebral: 'Cerebral', other: 'Other' };
 
+/** The order of a patient's own name when written in full: "Anna Schmidt" (given first) or "王 秀英" (family first). */
+export const nameOrders = ['given-first', 'family-first'] as const;
+export type NameOrder = (typeof nameOrders)[number];
+
 export const pumpStatuses = ['active', 'explanted'] as const;
 export type PumpStatus = (typeof pumpStatuses)[number];
 

@@ -13,6 +13,7 @@ export const patientsTable = {
     c('mrn', 'Medical record number.'),
     c('given_name', 'Given name.'),
     c('family_name', 'Family name.'),
+    c('name_order', 'How the full name is written: given-first or family-first (e.g. Chinese names).'),
     c('date_of_birth', 'Date of birth, YYYY-MM-DD.'),
     c('phone', 'Phone.'),
     c('address', 'Address.'),

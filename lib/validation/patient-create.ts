@@ -9,7 +9,7 @@ import { alarmVolumeProblem } from '@/lib/domain/volumes';
 import { localDate, localTime } from './common';
 
 import { flexStepsProblem } from '@/lib/domain/flex-steps';
-import { programModes, spasticityOrigins } from '@/lib/domain/vocabulary';
+import { nameOrders, programModes, spasticityOrigins } from '@/lib/domain/vocabulary';
 import { flexStepSchema } from './program';
 
 export { programModes, spasticityOrigins };
@@ -56,6 +56,9 @@ export const newPatientSchema = z.object({
   ),
   givenName: required('Given name', 80),
   familyName: required('Family name', 80),
+  nameOrder: z
+    .enum(nameOrders, { message: 'Name order must be given-first or family-first' })
+    .default('given-first'),
   dateOfBirth: localDate.refine((d) => d >= '1900-01-01', 'Date of birth must be after 1900'),
   phone: phone('Phone').default(''),
   address: text('Address', 300).default(''),

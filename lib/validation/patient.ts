@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { alarmVolumeProblem } from '@/lib/domain/volumes';
-import { alertActions, spasticityOrigins } from '@/lib/domain/vocabulary';
+import { alertActions, nameOrders, spasticityOrigins } from '@/lib/domain/vocabulary';
 import { localDate, positive } from './common';
 import { programFields, refineProgram } from './program';
 
@@ -26,6 +26,7 @@ export const updatePatientSchema = z
     version,
     givenName: name('Given name').optional(),
     familyName: name('Family name').optional(),
+    nameOrder: z.enum(nameOrders, { message: 'Name order must be given-first or family-first' }).optional(),
     dateOfBirth: localDate.optional(),
     phone: text('Phone', 40).optional(),
     address: text('Address', 300).optional(),

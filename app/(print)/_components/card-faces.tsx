@@ -20,8 +20,20 @@ export interface PrintedQr {
   caption: string;
 }
 
-/** "Medtronic SynchroMed II 8637-40" with the model number kept on one line ("8637-" / "40" no more). */
-export function NoBreakTail({ text }: { text: string }) {
+/**
+ * "Medtronic SynchroMed II 8637-40" with the model number kept on one line ("8637-" / "40" no more): the model
+ * number where it appears in the text, else the last word.
+ */
+export function NoBreakTail({ text, keep }: { text: string; keep?: string }) {
+  const at = keep ? text.lastIndexOf(keep) : -1;
+  if (keep && at >= 0)
+    return (
+      <>
+        {text.slice(0, at)}
+        <span className={styles.nowrap}>{keep}</span>
+        {text.slice(at + keep.length)}
+      </>
+    );
   const cut = text.lastIndexOf(' ');
   if (cut < 0) return <span className={styles.nowrap}>{text}</span>;
   return (
@@ -39,15 +51,18 @@ function Collapsible({
   children,
   short = 'see letter.',
   className = styles.para,
+  drop = false,
 }: {
   order: number;
   tag: string;
   children: ReactNode;
   short?: ReactNode;
   className?: string;
+  /** When the face is full, leave the paragraph out altogether (the letter has it) rather than "see letter". */
+  drop?: boolean;
 }) {
   return (
-    <p className={className} data-collapse={order}>
+    <p className={className} data-collapse={order} data-drop={drop ? '' : undefined}>
       <span className={styles.tag}>{tag}</span>
       <span data-full="">{children}</span>
       <span data-short="">{short}</span>
@@ -71,7 +86,7 @@ export function CardFront({ view }: { view: CardView }) {
       </div>
 
       <div className={styles.person}>
-        <p className={styles.name} data-step={nameSizeStep(view.patientName)} data-testid="card-name">
+        <p className={styles.name} data-step={nameSizeStep(view.patientName)} data-testid="card-name" dir="auto">
           {view.patientName}
         </p>
         <p className={styles.born}>
@@ -97,7 +112,7 @@ export function CardFront({ view }: { view: CardView }) {
         <dl className={styles.facts}>
           <dt>Pump</dt>
           <dd>
-            <NoBreakTail text={view.pumpModel} />{' '}
+            <NoBreakTail text={view.pumpModel} keep={view.pumpModelNumber} />{' '}
             <span className={styles.plainInline}>· {view.reservoir} reservoir</span>
           </dd>
           <dt>Serial</dt>
@@ -189,6 +204,18 @@ export function CardBack({ view, qr, guide }: { view: CardView; qr: PrintedQr; g
         <Collapsible order={5} tag="Allergies" short={<strong>see letter.</strong>}>
           {view.allergiesRecorded ? <strong>{view.allergies}</strong> : view.allergies}
         </Collapsible>
+        {view.risks && (
+          // Left out last, only when nothing else makes the face fit: the letter always has the risk flags.
+          <Collapsible order={6} tag={view.risks.shortHeading} drop>
+            {view.risks.items.join('; ')}.
+          </Collapsible>
+        )}
+        {view.caregiver && (
+          // Left out first when the face is full: the letter has it, and the clinic's 24/7 line knows the family.
+          <Collapsible order={0} tag="Caregiver" drop>
+            {view.caregiver}
+          </Collapsible>
+        )}
       </div>
       <p className={styles.backFoot}>
         Printed {view.printedOn} ({view.programVersion}). <strong>{view.validity}</strong> {guide}

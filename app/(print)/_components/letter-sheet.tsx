@@ -48,9 +48,9 @@ export function LetterSheet({
       </header>
 
       <p className={styles.letterBox}>
-        <strong>To the emergency team:</strong> {view.patientName}, born {view.dateOfBirth}, has a pump
-        implanted under the skin of the abdomen. It delivers {view.drugName.toLowerCase()} ({view.drugProduct}
-        ) through a catheter directly into the spinal fluid (intrathecal). Intrathecal doses are far smaller
+        <strong>To the emergency team:</strong> <bdi>{view.patientName}</bdi>, born {view.dateOfBirth}, has a
+        pump implanted under the skin of the abdomen. It delivers {view.drugInSentence} through a catheter
+        directly into the spinal fluid (intrathecal). Intrathecal doses are far smaller
         than oral or intravenous doses. Please call the managing clinic,{' '}
         <strong>available 24/7 on {view.clinicPhone24h}</strong>, before anything is done to the pump.
       </p>
@@ -60,13 +60,19 @@ export function LetterSheet({
           <h3>Patient</h3>
           <dl className={styles.letterFacts}>
             <dt>Name</dt>
-            <dd>{view.patientName}</dd>
+            <dd dir="auto">{view.patientName}</dd>
             <dt>Date of birth</dt>
             <dd>{view.dateOfBirth}</dd>
             <dt>Clinic record no.</dt>
             <dd>{view.mrn}</dd>
             <dt>Allergies</dt>
             <dd>{view.allergies}</dd>
+            {view.caregiver && (
+              <>
+                <dt>Caregiver</dt>
+                <dd>{view.caregiver}</dd>
+              </>
+            )}
           </dl>
         </section>
         <section>
@@ -102,7 +108,15 @@ export function LetterSheet({
             <dt>Daily dose</dt>
             <dd>{view.dailyDose}</dd>
             <dt>Mode</dt>
-            <dd>{view.mode}</dd>
+            <dd>
+              {view.mode}
+              {view.schedule.length > 0 && (
+                <span className={styles.schedule}>
+                  {' '}
+                  (pump clock): {view.schedule.join('; ')}
+                </span>
+              )}
+            </dd>
             <dt>Bolus device</dt>
             <dd>{view.bolusDevice}</dd>
           </dl>
@@ -112,7 +126,7 @@ export function LetterSheet({
           <dl className={styles.letterFacts}>
             <dt>Model</dt>
             <dd>
-              <NoBreakTail text={view.pumpModel} />
+              <NoBreakTail text={view.pumpModel} keep={view.pumpModelNumber} />
             </dd>
             <dt>Serial</dt>
             <dd>{view.serial}</dd>
@@ -128,6 +142,13 @@ export function LetterSheet({
           </dl>
         </section>
       </div>
+
+      {view.risks && (
+        <section className={`${styles.letterSection} ${styles.letterBox}`}>
+          <h3>{view.risks.heading}</h3>
+          <p>{view.risks.items.join('; ')}.</p>
+        </section>
+      )}
 
       <section className={styles.letterSection}>
         <h3>Refill dates (valid until the next refill). {view.passedDate}</h3>

@@ -19,6 +19,8 @@ export interface PrintPageData {
   data: CardData;
   view: CardView | null;
   problem: string | null;
+  /** 'no-active-pump': the patient's only pump was explanted; the page says so rather than refusing. */
+  problemKind: 'refused' | 'no-active-pump' | null;
   size: LetterSize;
   emergencyUrl: string;
   qrMode: QrMode;
@@ -86,6 +88,7 @@ export async function loadPrintPage(
     data,
     view,
     problem: 'problem' in built ? built.problem : null,
+    problemKind: 'problem' in built ? built.kind : null,
     size: query.success ? query.data.size : 'a4',
     emergencyUrl: url,
     qrMode,

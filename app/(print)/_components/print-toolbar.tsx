@@ -3,6 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { CardData } from '@/db/queries/cards';
 import { formatInstant } from '@/lib/format';
+import { fullName } from '@/lib/domain/names';
 import { PrintButton } from './print-button';
 import styles from './print.module.css';
 
@@ -11,6 +12,7 @@ export function PrintToolbar({
   data,
   kind,
   problem,
+  problemKind = 'refused',
   hint,
   children,
 }: {
@@ -18,6 +20,8 @@ export function PrintToolbar({
   data: CardData;
   kind: 'card' | 'letter';
   problem: string | null;
+  /** A patient with no active pump is told so as news (a status), not as a refusal (an alert). */
+  problemKind?: 'refused' | 'no-active-pump' | null;
   hint?: ReactNode;
   children?: ReactNode;
 }) {
@@ -25,14 +29,14 @@ export function PrintToolbar({
   const passed = validUntil != null && validUntil < data.today;
   const last = kind === 'card' ? data.status.lastCard : data.status.lastLetter;
   const outdated = kind === 'card' ? data.status.cardOutdated : data.status.letterOutdated;
-  const name = `${data.patient.givenName} ${data.patient.familyName}`;
+  const name = fullName(data.patient);
   return (
     <div className={styles.toolbar}>
       <div className={styles.toolbarRow}>
-        <Link href={`/patients/${data.patient.id}`}>← Back to {name}</Link>
+        <Link href={`/patients/${data.patient.id}`}>← Back to <bdi>{name}</bdi></Link>
       </div>
       <h1>
-        {title}: {name}
+        {title}: <bdi>{name}</bdi>
       </h1>
       <div className={styles.toolbarRow}>
         <p>
@@ -47,7 +51,11 @@ export function PrintToolbar({
         )}
         {!outdated && last && <p role="status">This is the {kind} that was last printed: it is current.</p>}
       </div>
-      {problem ? (
+      {problem && problemKind === 'no-active-pump' ? (
+        <p className="notice" role="status">
+          {problem}
+        </p>
+      ) : problem ? (
         <p className="notice danger" role="alert">
           {problem}
         </p>

@@ -19,6 +19,7 @@ import { localDate } from '@/lib/validation/common';
 import { concentrationText, doseText, modeLabels } from '../../(staff)/patients/[id]/_components/labels';
 import { PrintNow } from './print-now';
 import styles from './day-sheet.module.css';
+import { capitalised, drugLabel } from '@/lib/cards/view';
 
 export const metadata = { title: 'Day sheet' };
 
@@ -158,7 +159,7 @@ export default async function DaySheetPage({ searchParams }: { searchParams: Sea
                     <td>
                       {r.program ? (
                         <>
-                          {r.program.drugProduct} ({r.program.drugName})
+                          {drugLabel(capitalised(r.program.drugName), r.program.drugProduct)}
                           <br />
                           {concentrationText(r.program.concentrationMcgPerMl, unit)} ·{' '}
                           <strong>{doseText(r.program.dailyDoseMcg, unit)}</strong>

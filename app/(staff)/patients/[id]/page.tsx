@@ -36,6 +36,8 @@ import { OutreachPanel } from './_components/outreach-panel';
 import { RemindersPanel } from './_components/reminders-panel';
 import { VolumeChartFrame } from './_components/volume-chart-frame';
 import { isHighRiskPatient, isMissedAppointment } from '@/lib/domain/risk';
+import { fullName } from '@/lib/domain/names';
+import { capitalised, drugLabel } from '@/lib/cards/view';
 
 export const metadata = { title: 'Patient' };
 
@@ -81,7 +83,7 @@ export default async function PatientPage({ params }: { params: Params }) {
   const explanted = pumps.filter((p) => p.status === 'explanted');
   const catalog = can(staff.role, 'patients:write') ? catalogOptions(db) : null;
   const physicians = verifierOptions(db, staff.clinicId).filter((u) => u.role === 'physician');
-  const name = `${patient.familyName}, ${patient.givenName}`;
+  const name = fullName(patient);
   // The record as GET /api/v1/patients/{id} answers it, for the pump sections' client parts (the alert lists).
   const queryClient = makeQueryClient();
   await queryClient.prefetchQuery({ ...patientQuery(patient.id), queryFn: () => detail });
@@ -93,13 +95,19 @@ export default async function PatientPage({ params }: { params: Params }) {
           <p className="muted small pt-crumbs">
             <Link href="/">Worklist</Link> / Patient
           </p>
-          <h1>{name}</h1>
+          <h1 dir="auto">{name}</h1>
           <p className="muted">
             MRN {patient.mrn} · born {formatLocalDate(patient.dateOfBirth)} (
             {ageOn(patient.dateOfBirth, today)} y) · {patient.spasticityOrigin} origin
           </p>
         </div>
         <div className="pt-buttons">
+          {can(staff.role, 'cards:print') && (
+            // No prefetch: opening the record is audited as an export, so only a click may open it.
+            <Link className="button secondary" href={`/patients/${patient.id}/record`} prefetch={false}>
+              Print record (transfer)
+            </Link>
+          )}
           {active.length === 1 && can(staff.role, 'refills:write') && (
             <Link className="button" href={`/patients/${patient.id}/refill`}>
               Record refill
@@ -162,6 +170,7 @@ export default async function PatientPage({ params }: { params: Params }) {
               patient={{
                 id: patient.id,
                 version: patient.version,
+                nameOrder: patient.nameOrder,
                 phone: patient.phone,
                 address: patient.address,
                 caregiverName: patient.caregiverName,
@@ -347,7 +356,7 @@ function PumpSection({
             <dl className="facts">
               <dt>Drug</dt>
               <dd>
-                {program.drugProduct} ({program.drugName})
+                {drugLabel(capitalised(program.drugName), program.drugProduct)}
               </dd>
               <dt>Concentration</dt>
               <dd>{concentrationText(program.concentrationMcgPerMl, unit)}</dd>

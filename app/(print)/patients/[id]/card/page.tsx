@@ -35,7 +35,7 @@ export default async function CardPage({ params, searchParams }: Props) {
     }
     throw error;
   }
-  const { data, view, problem, qr, qrProblem, qrMode, guide } = loaded;
+  const { data, view, problem, problemKind, qr, qrProblem, qrMode, guide } = loaded;
   const letterHref = (size: 'a4' | 'letter') =>
     `/patients/${data.patient.id}/letter?pump=${data.pump.id}&size=${size}&qr=${qrMode}`;
   const qrHref = (mode: QrMode) => `/patients/${data.patient.id}/card?pump=${data.pump.id}&qr=${mode}`;
@@ -49,6 +49,7 @@ export default async function CardPage({ params, searchParams }: Props) {
         data={data}
         kind="card"
         problem={refusal}
+        problemKind={problem ? problemKind : 'refused'}
         hint="Print at 100 % (“actual size”) on card stock. Front and back are two pages: print double-sided (flip on the short edge) or glue them back to back, cut along the border and laminate. Reprint after every refill or dose change."
       >
         <p className={styles.sizeLinks}>

@@ -37,7 +37,7 @@ export default async function LetterPage({ params, searchParams }: Props) {
     }
     throw error;
   }
-  const { data, view, problem, qr, qrProblem, qrMode, emergencyUrl, size } = loaded;
+  const { data, view, problem, problemKind, qr, qrProblem, qrMode, emergencyUrl, size } = loaded;
   const href = (s: 'a4' | 'letter', mode: QrMode = qrMode) =>
     `/patients/${data.patient.id}/letter?pump=${data.pump.id}&size=${s}&qr=${mode}`;
   const refusal = problem ?? qrProblem;
@@ -50,6 +50,7 @@ export default async function LetterPage({ params, searchParams }: Props) {
         data={data}
         kind="letter"
         problem={refusal}
+        problemKind={problem ? problemKind : 'refused'}
         hint="Print at 100 % (“actual size”), one page. Give it to the patient with the wallet card; reprint after every refill or dose change."
       >
         <nav aria-label="Paper size" className={styles.sizeLinks}>

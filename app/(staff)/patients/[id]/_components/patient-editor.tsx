@@ -9,10 +9,12 @@ import { refetchAfter } from '@/lib/query/keys';
 import { updatePatientSchema, type UpdatePatientInput } from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
 import { riskFlagLabels, type RiskFlags } from '@/lib/domain/risk';
+import type { NameOrder } from '@/lib/domain/vocabulary';
 
 export interface EditablePatient {
   id: number;
   version: number;
+  nameOrder: NameOrder;
   phone: string;
   address: string;
   caregiverName: string;
@@ -132,6 +134,18 @@ export function PatientEditor({
             {err(key)}
           </label>
         ))}
+        <label>
+          Name written
+          <select
+            value={draft.nameOrder}
+            onChange={(e) => set('nameOrder', e.target.value as NameOrder)}
+            aria-describedby={describedBy('nameOrder')}
+          >
+            <option value="given-first">Given name first</option>
+            <option value="family-first">Family name first</option>
+          </select>
+          {err('nameOrder')}
+        </label>
         <label>
           Managing physician
           <select

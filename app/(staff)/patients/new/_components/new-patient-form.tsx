@@ -29,6 +29,7 @@ const emptyPatient: PatientDraft = {
   mrn: '',
   givenName: '',
   familyName: '',
+  nameOrder: 'given-first',
   dateOfBirth: '',
   phone: '',
   address: '',

@@ -2,6 +2,8 @@
 
 import { Field } from '@/app/(staff)/_components/field';
 import type { NewPatientOptions } from '@/db/queries/patient-lookup';
+import { fullName } from '@/lib/domain/names';
+import type { NameOrder } from '@/lib/domain/vocabulary';
 import type { PatientDraft } from './new-patient-draft';
 
 interface Props {
@@ -42,6 +44,26 @@ export function PatientSection({ patient, setPatient, physicians, today, f, disa
               autoComplete="off"
               required
             />
+          )}
+        </Field>
+        <Field
+          label="Name written"
+          error={f('patient.nameOrder')}
+          help={
+            patient.givenName || patient.familyName
+              ? `Prints as “${fullName(patient)}” on the card, the letter and every print.`
+              : 'The order of the patient’s own name, e.g. family name first for Chinese, Japanese, Korean or Hungarian names.'
+          }
+        >
+          {(p) => (
+            <select
+              {...p}
+              value={patient.nameOrder}
+              onChange={(e) => setPatient({ ...patient, nameOrder: e.target.value as NameOrder })}
+            >
+              <option value="given-first">Given name first</option>
+              <option value="family-first">Family name first</option>
+            </select>
           )}
         </Field>
         <Field label="MRN" error={f('patient.mrn')} help="Unique within this clinic.">

@@ -1,0 +1,1 @@
+ALTER TABLE `patients` ADD `name_order` text DEFAULT 'given-first' NOT NULL;
