@@ -39,6 +39,7 @@ const columns = {
   slotMinutes: s.clinics.slotMinutes,
   idleTimeoutMinutes: s.clinics.idleTimeoutMinutes,
   feedShowsFirstName: s.clinics.feedShowsFirstName,
+  mfaRequiredRoles: s.clinics.mfaRequiredRoles,
   version: s.clinics.version,
   updatedAt: s.clinics.updatedAt,
 };

@@ -28,6 +28,7 @@ const settings: ClinicSettings = {
   dayStartsAt: '08:00',
   dayEndsAt: '16:00',
   feedShowsFirstName: false,
+  mfaRequiredRoles: ['admin', 'physician'],
   bufferDays: 7,
   dueSoonDays: 14,
   accuracyPct: 15,
