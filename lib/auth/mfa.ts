@@ -45,10 +45,13 @@ export async function mfaStatus(db: Pick<Db, 'select'>, staff: { id: string; cli
   return { enrolled, required: mfaRequiredFor(db, staff.clinicId, staff.role), recoveryCodesLeft };
 }
 
-/** better-auth's error code, if the error is its APIError. */
+/**
+ * better-auth's error code, if the error is its APIError. Read by shape: a production bundle can hold more than
+ * one copy of the class (better-auth/api and @better-auth/core), so instanceof alone misses some.
+ */
 function authErrorCode(error: unknown): string | null {
-  if (!(error instanceof APIError)) return null;
-  const code = (error.body as { code?: unknown } | undefined)?.code;
+  if (!(error instanceof APIError) && (error as { name?: unknown } | null)?.name !== 'APIError') return null;
+  const code = (error as { body?: { code?: unknown } }).body?.code;
   return typeof code === 'string' ? code : null;
 }
 
