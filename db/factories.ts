@@ -43,6 +43,7 @@ export interface ClinicFactoryInput {
   address?: string;
   holidays?: string[];
   isDemo?: boolean;
+  mfaRequiredRoles?: s.StaffRole[];
 }
 
 export function createClinic(db: Tx, input: ClinicFactoryInput = {}): s.Clinic {
@@ -54,6 +55,7 @@ export function createClinic(db: Tx, input: ClinicFactoryInput = {}): s.Clinic {
     clinicWeekdays: [1, 2, 3, 4, 5],
     holidays: input.holidays ?? [],
     isDemo: input.isDemo ?? false,
+    ...(input.mfaRequiredRoles ? { mfaRequiredRoles: input.mfaRequiredRoles } : {}),
   });
 }
 

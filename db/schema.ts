@@ -85,6 +85,14 @@ export const clinics = sqliteTable('clinics', {
   dayEndsAt: text('day_ends_at').notNull().default('16:30'),
   slotMinutes: integer('slot_minutes').notNull().default(30),
   idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(15),
+  /**
+   * Roles that must sign in with a second factor (TOTP): a staff member of one of them without it enrolled is
+   * sent to enrol before anything else (issue 14, item 4). JSON array of roles; admins and physicians by default.
+   */
+  mfaRequiredRoles: text('mfa_required_roles', { mode: 'json' })
+    .$type<StaffRole[]>()
+    .notNull()
+    .default(sql`'["admin","physician"]'`),
   isDemo: bool('is_demo'),
   version: version(),
   createdAt: createdAt(),
@@ -109,6 +117,8 @@ export const users = sqliteTable(
     banExpires: integer('ban_expires', { mode: 'timestamp_ms' }),
     /** Signed in with a temporary password an admin set: must choose their own before anything else. */
     mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+    /** A confirmed authenticator (better-auth's twoFactor plugin): sign-in then asks for its code. */
+    twoFactorEnabled: integer('two_factor_enabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -163,6 +173,27 @@ export const verifications = sqliteTable('verifications', {
   createdAt: integer('created_at', { mode: 'timestamp_ms' }),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
 });
+
+/**
+ * A staff member's authenticator (better-auth's twoFactor plugin): the TOTP secret and the one-time recovery
+ * codes, both encrypted with the auth secret; `verified` once a first code confirmed the enrolment. The plugin's
+ * own per-account lock after failed codes lives here too.
+ */
+export const twoFactors = sqliteTable(
+  'two_factors',
+  {
+    id: text('id').primaryKey(),
+    secret: text('secret').notNull(),
+    backupCodes: text('backup_codes').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    verified: integer('verified', { mode: 'boolean' }).default(true),
+    failedVerificationCount: integer('failed_verification_count').default(0),
+    lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('two_factors_user_idx').on(t.userId)],
+);
 
 /** The last request of each session, for the idle sign-out (a clinic setting). */
 export const sessionActivity = sqliteTable('session_activity', {

@@ -213,6 +213,9 @@ function seedClinicRows(db: Db, options: SeedOptions, givenPhysicianIds: string[
       address: '400 River Road, Suite 2, Springfield, IL 62701',
       holidays: demoHolidays(now, timeZone),
       isDemo: true,
+      // The README's demo sign-ins work without an authenticator; a real clinic requires one of admins and
+      // physicians by default (clinics.mfa_required_roles, issue 14 item 4).
+      mfaRequiredRoles: [],
     });
     // The staff are created in the same transaction as their clinic, so the printed demo sign-ins exist
     // whenever the patients do.

@@ -17,7 +17,7 @@ import { authSecret } from '../lib/auth/secret';
 import { refreshForecasts } from './queries/forecasts';
 import { getDb } from './runtime';
 import { clinics } from './schema';
-import { DEMO_PASSWORD, demoStaff, isHalfSeededDemo, seedDemo } from './seed';
+import { DEMO_PASSWORD, demoStaff, isEmpty, isHalfSeededDemo, seedDemo } from './seed';
 import { clockNow } from '../lib/clock';
 
 const HOUR_MS = 3_600_000;
@@ -31,6 +31,8 @@ export async function startup(): Promise<void> {
       const seeded = await seedDemo(db, { now: clockNow(), timeZone: config.CLINIC_TIME_ZONE });
       if (seeded) console.log(`\nSeeded the demo clinic: ${seeded.patients} patients, ${seeded.visits} refill visits.`);
     }
+    const demo = db.select({ id: clinics.id }).from(clinics).where(eq(clinics.isDemo, true)).get();
+    if (demo && config.publicDeployment && !config.demoRequested) throw new DatabaseStartupError(demoAtPublicAddressMessage(config.DATABASE_PATH, config.PUBLIC_URL ?? ''));
     if (isHalfSeededDemo(db)) {
       throw new DatabaseStartupError(
         `DATABASE_PATH ${config.DATABASE_PATH} holds a demo clinic without its staff accounts: an earlier first start was stopped while seeding, so the demo sign-ins would not work. It holds only demo data: stop the server, delete the file (with its -wal, -shm and .lock files) and start again to seed a complete demo clinic.`,
@@ -60,9 +62,12 @@ export async function startup(): Promise<void> {
     // Reminders and staff alerts from the outbox, when SMTP_URL or SMS_WEBHOOK_URL is set (docs/notifications.md).
     startNotificationWorker(db, config, authSecret());
 
-    if (db.select({ id: clinics.id }).from(clinics).where(eq(clinics.isDemo, true)).get()) {
+    if (demo) {
       console.log('Demo sign-in (demo clinic only):');
       for (const u of demoStaff) console.log(`  ${u.role.padEnd(10)} ${u.email.padEnd(22)} password: ${DEMO_PASSWORD}`);
+    } else if (isEmpty(db)) {
+      // A real clinic's first start (no demo unless asked: issue 14, item 12).
+      console.log(NO_CLINIC_MESSAGE);
     }
     const url = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
     console.log(`\nPump refill scheduler ready: open ${url}\n`);
@@ -71,6 +76,21 @@ export async function startup(): Promise<void> {
     if (!(error instanceof ConfigError || error instanceof DatabaseStartupError)) console.error(error);
     process.exit(1);
   }
+}
+
+/** Printed at start-up while the database holds no clinic. */
+export const NO_CLINIC_MESSAGE = `
+No clinic is set up in this database yet. Create the clinic and its first admin (safe while the server runs):
+  npm run setup -- --clinic "Clinic name" --time-zone America/Chicago --phone "+1 555 010 0247" \\
+                   --admin-name "Your Name" --admin-email you@example.org
+(To try the app with made-up patients instead, start it without PUBLIC_URL, or with SEED_DEMO=true, on an empty database.)`;
+
+/**
+ * The demo clinic at a public address: its accounts' password is in the README. Seeded by a trial run (no
+ * PUBLIC_URL) before the server was deployed; kept only when SEED_DEMO=true asks for it.
+ */
+export function demoAtPublicAddressMessage(databasePath: string, publicUrl: string): string {
+  return `DATABASE_PATH ${databasePath} holds the demo clinic, whose sign-ins and password are in the README, and PUBLIC_URL ${publicUrl} would serve it at a public address. For a real clinic, start on a new DATABASE_PATH (or delete this file with its -wal, -shm and .lock files) and run npm run setup; to serve the demo there on purpose, set SEED_DEMO=true.`;
 }
 
 /** The one line an operator reads when start-up fails. */

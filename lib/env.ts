@@ -77,8 +77,12 @@ const envSchema = z.object({
    * written; true refuses the read (503) instead. The public emergency page writes nothing and is always served.
    */
   READ_AUDIT_FAIL_CLOSED: booleanString.default(false),
-  /** Seed the demo clinic into an empty database. */
-  SEED_DEMO: booleanString.default(true),
+  /**
+   * Seed the demo clinic (whose passwords are in the README) into an empty database. Unset: only for a trial on
+   * this machine, i.e. without PUBLIC_URL or with a loopback one; never for a deployment at a public address,
+   * which starts empty and is set up with `npm run setup` (issue 14, item 12; decision 017).
+   */
+  SEED_DEMO: booleanString.optional(),
   /**
    * Where the server writes its scheduled backups. Belongs on another disk or mount than DATABASE_PATH
    * (docs/operations.md); unset, a `backups` folder beside the database (same disk: warned at start-up).
@@ -105,7 +109,25 @@ const envSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['SMS_WEBHOOK_SECRET'], message: 'is required with SMS_WEBHOOK_URL (at least 32 characters), so the gateway can check each request' });
 });
 
-export type Env = z.infer<typeof envSchema>;
+/** Whether a URL names this machine only (a trial run), not an address others reach. */
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+export type Env = Omit<ParsedEnv, 'SEED_DEMO'> & {
+  SEED_DEMO: boolean;
+  /** SEED_DEMO=true was set: the demo is wanted even at a public address. */
+  demoRequested: boolean;
+  /** PUBLIC_URL names an address other machines reach (not loopback): a deployment, not a trial. */
+  publicDeployment: boolean;
+};
+
+function withDefaults(v: ParsedEnv): Env {
+  const publicDeployment = !!v.PUBLIC_URL && !isLoopbackUrl(v.PUBLIC_URL);
+  return { ...v, SEED_DEMO: v.SEED_DEMO ?? !publicDeployment, demoRequested: v.SEED_DEMO === true, publicDeployment };
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -117,7 +139,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return result.data;
+  return withDefaults(result.data);
 }
 
 let cached: Env | undefined;

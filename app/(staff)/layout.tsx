@@ -35,6 +35,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           {can(staff.role, 'feeds:own') && <Link href="/me/feed">My calendar feed</Link>}
           <Link href="/me/tokens">API tokens</Link>
           <Link href="/me/password">Password</Link>
+          <Link href="/me/security">Two-step sign-in</Link>
         </nav>
         <div className="who">
           <span>

@@ -65,7 +65,16 @@ export type AuditAction =
   | 'sign-out'
   | 'password-change'
   | 'password-reset'
-  | 'unlock';
+  | 'unlock'
+  // Two-step sign-in (issue 14, item 4): an authenticator confirmed, switched off, reset by an admin, new
+  // recovery codes, a wrong code at sign-in.
+  | 'mfa-enrol'
+  | 'mfa-disable'
+  | 'mfa-reset'
+  | 'mfa-recovery-codes'
+  | 'mfa-failed'
+  // The clinic and its first admin created by the first-run setup (issue 14, item 12).
+  | 'setup';
 
 export function audit(
   // Typed as callers have always passed it; every caller passes the connection or a transaction, which

@@ -38,6 +38,7 @@ const columns = {
   dayEndsAt: s.clinics.dayEndsAt,
   slotMinutes: s.clinics.slotMinutes,
   idleTimeoutMinutes: s.clinics.idleTimeoutMinutes,
+  mfaRequiredRoles: s.clinics.mfaRequiredRoles,
   version: s.clinics.version,
   updatedAt: s.clinics.updatedAt,
 };

@@ -21,6 +21,8 @@ const publicColumns = {
   banned: s.users.banned,
   /** Signed in with an admin-issued temporary credential that they must still replace. */
   mustReplaceTemporary: s.users.mustChangePassword,
+  /** Two-step sign-in set up (the admin may reset it for a lost phone). */
+  twoFactorEnabled: s.users.twoFactorEnabled,
   createdAt: s.users.createdAt,
   updatedAt: s.users.updatedAt,
 };

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
+import { twoFactor } from 'better-auth/plugins';
 import { appendAudit, requestOriginOf, type AuditAction } from '@/db/queries/audit';
 import { getDb } from '@/db/runtime';
 import { noteStorageFailure } from '@/db/storage-state';
@@ -17,6 +18,15 @@ import { authSecret } from './secret';
 import { isDisabled } from './second-person';
 import { clearFailures, lockoutMessage, recordFailure, reserveAttempt } from './throttle';
 import { requestNow } from '@/lib/clock';
+
+/** The paths where the second factor is given at sign-in (better-auth's twoFactor plugin). */
+const SECOND_FACTOR_PATHS: Readonly<Record<string, 'totp' | 'recovery-code'>> = {
+  '/two-factor/verify-totp': 'totp',
+  '/two-factor/verify-backup-code': 'recovery-code',
+};
+
+/** The plugin's cookie naming the sign-in that waits for its second factor. */
+const TWO_FACTOR_COOKIE = 'two_factor';
 
 function bodyEmail(body: unknown): string {
   const email = (body as { email?: unknown } | undefined)?.email;
@@ -59,7 +69,7 @@ function createAuth() {
     secret: authSecret(),
     database: drizzleAdapter(db, {
       provider: 'sqlite',
-      schema: { user: s.users, session: s.sessions, account: s.accounts, verification: s.verifications },
+      schema: { user: s.users, session: s.sessions, account: s.accounts, verification: s.verifications, twoFactor: s.twoFactors },
     }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, autoSignIn: false },
     user: {
@@ -83,7 +93,18 @@ function createAuth() {
     trustedOrigins: config.PUBLIC_URL ? [config.PUBLIC_URL] : [`http://localhost:${config.PORT}`, `http://127.0.0.1:${config.PORT}`],
     // Per client address, on top of the per-email lockout (lib/auth/throttle.ts). A clinic's staff often share
     // one address (NAT), so this is generous; the lockout is what stops password guessing.
-    rateLimit: { enabled: true, window: 60, max: 600, customRules: { '/sign-in/email': { window: 60, max: 90 } } },
+    // The second factor is guarded per sign-in (5 codes) and per account (10 wrong codes lock it 15 minutes) by
+    // the plugin; its own per-address rule (3 in 10 s) would refuse a clinic's shared NAT address at shift start.
+    rateLimit: {
+      enabled: true,
+      window: 60,
+      max: 600,
+      customRules: {
+        '/sign-in/email': { window: 60, max: 90 },
+        '/two-factor/verify-totp': { window: 60, max: 90 },
+        '/two-factor/verify-backup-code': { window: 60, max: 90 },
+      },
+    },
     telemetry: { enabled: false },
     // A write that failed for a full disk is noted, so the route answers 503 with a message (app/api/auth).
     onAPIError: {
@@ -107,6 +128,15 @@ function createAuth() {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path in SECOND_FACTOR_PATHS) {
+          // "Trust this device for 30 days" would skip the second factor: not offered in a clinic.
+          if ((ctx.body as { trustDevice?: unknown } | undefined)?.trustDevice) throw new APIError('BAD_REQUEST', { message: 'Trusting a device is not available: every sign-in asks for the code.' });
+          // Over HTTP these endpoints only finish a sign-in. With a session they would confirm an enrolment
+          // unaudited; that is done by /api/v1/me/mfa (lib/auth/mfa.ts), which calls them on the server.
+          if (ctx.request && (await getSessionFromCtx(ctx).catch(() => null)))
+            throw new APIError('FORBIDDEN', { message: 'Already signed in: set up two-step sign-in on /me/security.' });
+          return;
+        }
         if (ctx.path === '/sign-out') {
           const current = await getSessionFromCtx(ctx).catch(() => null);
           if (current) auditAuth(ctx.headers, current.user.email, 'sign-out', { reason: 'signed out' }, current.user.id);
@@ -123,10 +153,28 @@ function createAuth() {
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
+        const factor = SECOND_FACTOR_PATHS[ctx.path];
+        if (factor && ctx.request) {
+          const signedIn = ctx.context.newSession;
+          if (signedIn) {
+            auditAuth(ctx.headers, signedIn.user.email, 'sign-in', { sessionId: signedIn.session.id, secondFactor: factor }, signedIn.user.id);
+          } else if (ctx.context.returned instanceof Error) {
+            // Whose sign-in it was: the pending challenge names the account (gone once its attempts are spent).
+            const challenge = await ctx.getSignedCookie(ctx.context.createAuthCookie(TWO_FACTOR_COOKIE).name, ctx.context.secret).catch(() => null);
+            const pending = challenge ? await ctx.context.internalAdapter.findVerificationValue(challenge).catch(() => null) : null;
+            const status = (ctx.context.returned as { statusCode?: unknown }).statusCode;
+            auditAuth(ctx.headers, '', 'mfa-failed', { secondFactor: factor, reason: ctx.context.returned.message, status: typeof status === 'number' ? status : null }, pending?.value ?? undefined);
+          }
+          return;
+        }
         if (ctx.path !== '/sign-in/email') return;
         const email = bodyEmail(ctx.body);
         const signedIn = ctx.context.newSession;
-        if (signedIn) {
+        if (signedIn?.user.twoFactorEnabled) {
+          // The password was right; the plugin's hook (after this one) ends this session and asks for the
+          // code. The sign-in row is written when the code is given.
+          clearFailures(db, email);
+        } else if (signedIn) {
           clearFailures(db, email);
           auditAuth(ctx.headers, email, 'sign-in', { sessionId: signedIn.session.id }, signedIn.user.id);
         } else if (ctx.context.returned instanceof Error) {
@@ -137,7 +185,17 @@ function createAuth() {
         }
       }),
     },
-    plugins: [nextCookies()],
+    plugins: [
+      twoFactor({
+        issuer: 'Pump refill scheduler',
+        // Enrolment is confirmed with a first code from the app (lib/auth/mfa.ts), never switched on blind.
+        skipVerificationOnEnable: false,
+        backupCodeOptions: { amount: 10, length: 10, storeBackupCodes: 'encrypted' },
+        accountLockout: { enabled: true, maxFailedAttempts: 10, durationSeconds: 15 * 60 },
+      }),
+      // Last, as better-auth asks: sets the cookies of server-side calls (enrolment rotates the session).
+      nextCookies(),
+    ],
   });
 }
 

@@ -13,13 +13,10 @@ export const allowedAuthEndpoints: Readonly<Record<'GET' | 'POST', readonly stri
   POST: [
     '/sign-in/email',
     '/sign-out',
-    // Second factor (better-auth's twoFactor plugin): enrolment on /me/security, the code at sign-in.
-    '/two-factor/get-totp-uri',
-    '/two-factor/enable',
-    '/two-factor/disable',
+    // The second factor at sign-in (better-auth's twoFactor plugin). Enrolment, new recovery codes and switching
+    // it off go through /api/v1/me/mfa/* (lib/auth/mfa.ts), which call the plugin on the server and audit.
     '/two-factor/verify-totp',
     '/two-factor/verify-backup-code',
-    '/two-factor/generate-backup-codes',
   ],
 };
 

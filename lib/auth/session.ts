@@ -14,6 +14,7 @@ import * as s from '@/db/schema';
 import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
 import { hashToken } from '@/lib/token-hash';
 import { auth } from './auth';
+import { SECURITY_PATH } from './mfa';
 import { can, type Permission } from './permissions';
 import { requestNow } from '@/lib/clock';
 
@@ -27,6 +28,11 @@ export interface Staff {
   sessionId: string | null;
   /** Signed in with an admin's temporary password: only /me/password until they choose their own. */
   mustChangePassword: boolean;
+  /**
+   * The clinic requires a second factor of this role and none is set up: only /me/security (and the password
+   * page) until they enrol (issue 14, item 4). Sessions only, as for mustChangePassword.
+   */
+  mustEnrolMfa: boolean;
   /** Where the request came from, for audit rows written with this staff member as the actor. */
   ipAddress: string | null;
   userAgent: string | null;
@@ -36,6 +42,7 @@ export { hashToken };
 
 /** Where someone with a temporary password is sent, and the one permission they have meanwhile. */
 export const CHANGE_PASSWORD_PATH = '/me/password';
+export { SECURITY_PATH };
 
 const ACTIVITY_WRITE_MS = 30_000;
 
@@ -44,9 +51,10 @@ function staffFromUser(
   via: Staff['via'],
   sessionId: string | null,
   origin: RequestOrigin,
+  mustEnrolMfa = false,
 ): Staff | null {
   if (user.banned || user.clinicId == null) return null;
-  return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId, mustChangePassword: user.mustChangePassword, ...origin };
+  return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId, mustChangePassword: user.mustChangePassword, mustEnrolMfa, ...origin };
 }
 
 /** The staff member behind a request, or null. Idle sessions past the clinic's limit are ended here. */
@@ -73,7 +81,10 @@ export async function resolveStaff(requestHeaders: Headers, now = requestNow()):
   if (!result) return null;
   const user = db.select().from(s.users).where(eq(s.users.id, result.user.id)).get();
   if (!user) return null;
-  const clinic = user.clinicId != null ? db.select({ idle: s.clinics.idleTimeoutMinutes }).from(s.clinics).where(eq(s.clinics.id, user.clinicId)).get() : undefined;
+  const clinic =
+    user.clinicId != null
+      ? db.select({ idle: s.clinics.idleTimeoutMinutes, mfaRoles: s.clinics.mfaRequiredRoles }).from(s.clinics).where(eq(s.clinics.id, user.clinicId)).get()
+      : undefined;
   const idleMs = (clinic?.idle ?? 15) * 60_000;
   const sessionId = result.session.id;
   const activity = db.select().from(s.sessionActivity).where(eq(s.sessionActivity.sessionId, sessionId)).get();
@@ -96,7 +107,8 @@ export async function resolveStaff(requestHeaders: Headers, now = requestNow()):
         .run(),
     );
   }
-  return staffFromUser(user, 'session', sessionId, origin);
+  const mustEnrolMfa = !user.twoFactorEnabled && (clinic?.mfaRoles ?? []).includes(user.role);
+  return staffFromUser(user, 'session', sessionId, origin, mustEnrolMfa);
 }
 
 /**
@@ -106,6 +118,8 @@ export async function resolveStaff(requestHeaders: Headers, now = requestNow()):
 export function assertPasswordChosen(staff: Staff, permission: Permission): void {
   if (staff.via === 'session' && staff.mustChangePassword && permission !== 'account:own')
     throw new ForbiddenError(`Choose your own password first (${CHANGE_PASSWORD_PATH}): you signed in with a temporary one.`);
+  if (staff.via === 'session' && staff.mustEnrolMfa && permission !== 'account:own')
+    throw new ForbiddenError(`Set up two-step sign-in first (${SECURITY_PATH}): your clinic requires it for your role.`);
 }
 
 /**
@@ -124,6 +138,9 @@ export async function requirePageStaff(permission?: Permission, returnTo = '/'):
   if (!staff) redirect(`/sign-in?next=${encodeURIComponent(returnTo)}`);
   if (staff.mustChangePassword && returnTo !== CHANGE_PASSWORD_PATH)
     redirect(`${CHANGE_PASSWORD_PATH}?next=${encodeURIComponent(returnTo)}`);
+  // Then the second factor, if the clinic requires it of this role: before any other page.
+  if (!staff.mustChangePassword && staff.mustEnrolMfa && returnTo !== SECURITY_PATH && returnTo !== CHANGE_PASSWORD_PATH)
+    redirect(`${SECURITY_PATH}?next=${encodeURIComponent(returnTo)}`);
   if (permission && !can(staff.role, permission)) redirect('/forbidden');
   return staff;
 }

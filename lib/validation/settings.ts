@@ -4,6 +4,7 @@
  * so what the form says is allowed is exactly what the server accepts.
  */
 import { z } from 'zod';
+import { staffRoles } from '@/lib/domain/vocabulary';
 import { localDate, localTime, timeZone, weekdays } from './common';
 
 /** Allowed ranges; defaults are those of db/schema.ts and lib/domain/policy.ts. */
@@ -56,6 +57,8 @@ export const settingsHelp = {
     'Length of an offered slot and the default appointment length. 5–240 minutes. Default 30 (S10: 20–30 min per visit).',
   idleTimeoutMinutes:
     'Staff are signed out after this many minutes without input. 2–120 minutes. Default 15.',
+  mfaRequiredRoles:
+    'Roles that must sign in with a code from an authenticator app as well as the password; someone of such a role sets it up at their next sign-in, before anything else. Default: admins and physicians (the demo clinic: none).',
 } as const;
 
 const whole = (label: string, key: LimitKey) => {
@@ -116,6 +119,13 @@ export const settingsObject = z.object({
   dayEndsAt: localTime,
   slotMinutes: whole('Slot length', 'slotMinutes'),
   idleTimeoutMinutes: whole('Idle sign-out', 'idleTimeoutMinutes'),
+  mfaRequiredRoles: z
+    .array(z.enum(staffRoles, { message: 'Two-step sign-in roles must be admin, physician, nurse or front-desk' }), {
+      message: 'Two-step sign-in roles must be a list of roles',
+    })
+    .max(staffRoles.length)
+    .refine((r) => new Set(r).size === r.length, 'A role is listed twice')
+    .transform((r) => staffRoles.filter((role) => r.includes(role))),
 });
 
 export type ClinicSettingsValues = z.infer<typeof settingsObject>;

@@ -44,3 +44,16 @@ export const changePasswordSchema = z.object({
 export const resetPasswordSchema = z.object({
   expectedUpdatedAt: z.number({ message: 'is required (the updatedAt you read)' }).int(),
 });
+
+/** Steps of two-step sign-in that need the password again (/me/security). */
+export const mfaPasswordSchema = z.object({
+  password: z.string({ message: 'is required' }).min(1, 'is required').max(128, 'must be at most 128 characters'),
+});
+
+/** The 6-digit code an authenticator app shows (spaces, as some apps group the digits, are dropped). */
+export const mfaCodeSchema = z.object({
+  code: z
+    .string({ message: 'is required' })
+    .transform((v) => v.replace(/\s+/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'must be the 6 digits your authenticator app shows')),
+});

@@ -27,6 +27,7 @@ const settings: ClinicSettings = {
   holidays: ['2026-12-25'],
   dayStartsAt: '08:00',
   dayEndsAt: '16:00',
+  mfaRequiredRoles: ['admin', 'physician'],
   bufferDays: 7,
   dueSoonDays: 14,
   accuracyPct: 15,

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { Field } from '@/app/(staff)/_components/field';
+import { staffRoles, type StaffRole } from '@/lib/domain/vocabulary';
 import { formatLocalDate } from '@/lib/format';
 import { settingsHelp, settingsLimits } from '@/lib/validation/settings';
 import type { SetDraft, SettingsDraft } from './settings-draft';
@@ -15,6 +16,8 @@ const WEEKDAYS = [
   [6, 'Saturday'],
   [7, 'Sunday'],
 ] as const;
+
+const roleLabels: Record<StaffRole, string> = { admin: 'Admins', physician: 'Physicians', nurse: 'Nurses', 'front-desk': 'Front desk' };
 
 /** What every settings section is given: the draft, its setter and the server's field errors. */
 export interface SectionProps {
@@ -317,6 +320,7 @@ export function AppointmentsSection(props: SectionProps) {
 
 /** Idle sign-out and what a patient's calendar feed shows. */
 export function SecuritySection(props: SectionProps) {
+  const { draft, set, fields } = props;
   return (
     <fieldset className="sched-fieldset">
       <legend>Security and privacy</legend>
@@ -327,6 +331,25 @@ export function SecuritySection(props: SectionProps) {
           on their page (Calendar link).
         </p>
       </div>
+      <fieldset className="sched-field" aria-describedby="settings-mfa-help">
+        <legend>Two-step sign-in required for</legend>
+        {staffRoles.map((role) => (
+          <label key={role} className="inline">
+            <input
+              type="checkbox"
+              checked={draft.mfaRequiredRoles.includes(role)}
+              onChange={(e) =>
+                set('mfaRequiredRoles', e.target.checked ? [...draft.mfaRequiredRoles, role] : draft.mfaRequiredRoles.filter((r) => r !== role))
+              }
+            />
+            {roleLabels[role]}
+          </label>
+        ))}
+        <span id="settings-mfa-help" className="sched-help">
+          {settingsHelp.mfaRequiredRoles}
+        </span>
+        {fields.mfaRequiredRoles && <span className="field-error">{fields.mfaRequiredRoles}</span>}
+      </fieldset>
     </fieldset>
   );
 }

@@ -13,6 +13,7 @@ interface StaffRow {
   banned: boolean;
   locked: boolean;
   mustReplaceTemporary: boolean;
+  twoFactorEnabled: boolean;
   updatedAt: number;
 }
 
@@ -70,6 +71,15 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
       await client.invalidateQueries({ queryKey: key });
     },
     onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not unlock the account.'),
+  });
+
+  const resetMfa = useMutation({
+    mutationFn: (u: StaffRow) => fetchJson(`/api/v1/staff/${u.id}/mfa-reset`, { method: 'POST', body: '{}' }),
+    onSuccess: async (_r, u) => {
+      setMessage(`Two-step sign-in of ${u.name} was reset and their sessions ended. If their role requires it, they set it up again at their next sign-in.`);
+      await client.invalidateQueries({ queryKey: key });
+    },
+    onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not reset two-step sign-in.'),
   });
 
   function onCreate(event: FormEvent<HTMLFormElement>) {
@@ -141,6 +151,7 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
                   {u.banned ? 'Disabled ' : 'Active '}
                   {u.locked && 'Locked out '}
                   {u.mustReplaceTemporary && '(temporary password) '}
+                  {u.twoFactorEnabled && '(two-step sign-in) '}
                   {u.id !== myId && (
                     <button type="button" className="secondary small" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, disabled: !u.banned, expectedUpdatedAt: u.updatedAt })}>
                       {u.banned ? `Enable ${u.name}` : `Disable ${u.name}`}
@@ -149,6 +160,11 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
                   {u.id !== myId && (
                     <button type="button" className="secondary small" disabled={reset.isPending} onClick={() => reset.mutate(u)}>
                       Reset password of {u.name}
+                    </button>
+                  )}
+                  {u.id !== myId && u.twoFactorEnabled && (
+                    <button type="button" className="secondary small" disabled={resetMfa.isPending} onClick={() => resetMfa.mutate(u)}>
+                      Reset two-step sign-in of {u.name}
                     </button>
                   )}
                   {u.locked && (

@@ -5,6 +5,7 @@ import { formatInstant, formatLocalDate } from '@/lib/format';
 import { requestNow } from '@/lib/clock';
 import { loadPumpPage } from '../_components/pump-page';
 import { can } from '@/lib/auth/permissions';
+import { draftKey } from '@/app/(staff)/_components/draft-storage';
 import { RefillForm } from './_components/refill-form';
 
 export const metadata = { title: 'Record refill' };
@@ -48,7 +49,7 @@ export default async function RefillPage({
           </p>
         )}
       </div>
-      <RefillForm context={context} mayChangeDose={can(staff.role, 'programs:write')} />
+      <RefillForm context={context} mayChangeDose={can(staff.role, 'programs:write')} draftStorageKey={draftKey('refill', staff.id, context.pump.id)} />
     </div>
   );
 }

@@ -25,15 +25,18 @@ import { VerificationSection } from './verification-section';
 export function RefillForm({
   context,
   mayChangeDose,
+  draftStorageKey,
 }: {
   context: RefillFormContext;
   mayChangeDose: boolean;
+  /** Where the half-filled form is kept in this tab (user and pump), for the restore after an idle sign-out. */
+  draftStorageKey?: string;
 }) {
-  const [draft, update] = useRefillDraft(context);
+  const { draft, update, restored, discard } = useRefillDraft(context, draftStorageKey);
   const check = useRefillCheck(context, draft);
   const [submitted, setSubmitted] = useState(false);
   const [refused, setRefused] = useState<Record<string, string>>({});
-  const mutation = useRecordVisit(context);
+  const mutation = useRecordVisit(context, discard);
 
   // Client checks mirror the server's, so the nurse sees them at once; the server checks them again.
   const liveErrors = liveFieldErrors(context, draft, check);
@@ -60,6 +63,11 @@ export function RefillForm({
   const section: RefillSectionProps = { context, draft, update, check, fields };
   return (
     <form className="rf-form" onSubmit={submit} noValidate aria-describedby={`${fields.id}-live`}>
+      {restored && (
+        <p role="status" className="notice">
+          Restored the refill you were filling in before you were signed out. Check each field, and enter the second person’s password again.
+        </p>
+      )}
       <div className="rf-columns">
         <div className="stack">
           <ResidualSection {...section} />
@@ -97,12 +105,13 @@ export function RefillForm({
 }
 
 /** POST …/visits; on success, every query the visit changes is refetched. */
-function useRecordVisit(context: RefillFormContext) {
+function useRecordVisit(context: RefillFormContext, onSaved: () => void) {
   const queryClient = useQueryClient();
   const { patient, pump } = context;
   return useMutation({
     mutationFn: (body: Parameters<typeof recordVisit>[1]) => recordVisit(pump.id, body),
     onSuccess: async () => {
+      onSaved();
       // The visit closes or keeps the appointments it replaces.
       await refetchAfter(queryClient, { patientId: patient.id }, 'schedule');
     },

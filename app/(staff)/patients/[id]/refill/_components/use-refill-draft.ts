@@ -1,6 +1,7 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { clearDraft, loadDraft, saveDraft } from '@/app/(staff)/_components/draft-storage';
 import type { RefillFormContext } from '@/db/queries/refills';
 import { formatInstantIso, localDateOf } from '@/lib/domain/calendar';
 import type { FillConfirmationMethod, ReplacedAppointmentAction } from '@/lib/domain/refill';
@@ -76,8 +77,64 @@ export function initialRefillDraft(context: RefillFormContext): RefillDraft {
   };
 }
 
-/** The draft and a patch-style updater. */
-export function useRefillDraft(context: RefillFormContext): [RefillDraft, UpdateDraft] {
+/**
+ * What the kept draft was typed against: a refill or program change since then drops it (draft-storage.ts).
+ * The pending order counts too, as it sets the drug and dose the form applies.
+ */
+export function draftBasis(context: RefillFormContext): string {
+  return `${context.pump.id}:${context.lastVisitAt}:${context.program.id}:${context.pendingOrder?.id ?? ''}`;
+}
+
+/** What is kept of a draft: never the second person's password. */
+function keptPart(draft: RefillDraft): Omit<RefillDraft, 'verifierPassword'> {
+  const { verifierPassword: _secret, ...rest } = draft;
+  return rest;
+}
+
+/** A kept draft over a fresh one: the visit time is "now" again unless the nurse had typed one. */
+export function restoreRefillDraft(fresh: RefillDraft, kept: Partial<RefillDraft>): RefillDraft {
+  const restored = { ...fresh, ...kept, verifierPassword: '' };
+  return kept.timeEdited ? restored : { ...restored, date: fresh.date, time: fresh.time, timeEdited: false };
+}
+
+export interface RefillDraftState {
+  draft: RefillDraft;
+  update: UpdateDraft;
+  /** The form was restored from a draft kept before a sign-out. */
+  restored: boolean;
+  /** After the visit is saved: nothing of it stays in the browser. */
+  discard: () => void;
+}
+
+/**
+ * The draft and a patch-style updater. With a storage key (user and pump) it is kept in sessionStorage as typed
+ * and restored after signing in again in the same tab (issue 14, item 10). Restored after the first render, so
+ * the server's HTML and the first client render agree.
+ */
+export function useRefillDraft(context: RefillFormContext, storageKey?: string): RefillDraftState {
   const [draft, setDraft] = useState(() => initialRefillDraft(context));
-  return [draft, (patch) => setDraft((d) => ({ ...d, ...patch }))];
+  const [restored, setRestored] = useState(false);
+  const loaded = useRef(false);
+  const basis = draftBasis(context);
+
+  useEffect(() => {
+    if (!storageKey || loaded.current) return;
+    loaded.current = true;
+    const kept = loadDraft<Partial<RefillDraft>>(window.sessionStorage, storageKey, basis);
+    if (kept) {
+      setDraft((fresh) => restoreRefillDraft(fresh, kept));
+      setRestored(true);
+    }
+  }, [storageKey, basis]);
+
+  const update: UpdateDraft = (patch) =>
+    setDraft((d) => {
+      const next = { ...d, ...patch };
+      if (storageKey) saveDraft(window.sessionStorage, storageKey, basis, keptPart(next), Date.now());
+      return next;
+    });
+  const discard = () => {
+    if (storageKey) clearDraft(window.sessionStorage, storageKey);
+  };
+  return { draft, update, restored, discard };
 }

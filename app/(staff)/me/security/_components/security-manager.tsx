@@ -1,0 +1,226 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { ApiError, fetchJson } from '@/lib/query/client';
+
+interface Status {
+  enrolled: boolean;
+  required: boolean;
+  recoveryCodesLeft: number | null;
+}
+
+interface Enrolment {
+  otpauthUri: string;
+  secret: string;
+  qrSvg: string;
+  recoveryCodes: string[];
+}
+
+type Errors = Record<string, string>;
+
+function text(form: FormData, name: string): string {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+}
+
+function errorsOf(e: unknown, fallback: string): Errors {
+  return e instanceof ApiError ? { ...e.fields, _: e.message } : { _: fallback };
+}
+
+/** The secret in groups of four, as authenticator apps show it, for typing by hand. */
+const grouped = (secret: string) => secret.replace(/(.{4})/g, '$1 ').trim();
+
+function RecoveryCodes({ codes }: { codes: string[] }) {
+  return (
+    <div className="card stack">
+      <h2>Recovery codes</h2>
+      <p>
+        Each code opens <strong>one</strong> sign-in without the app. Print them or keep them in your password manager; they are not shown again.
+      </p>
+      <ul aria-label="Recovery codes" className="recovery-codes">
+        {codes.map((c) => (
+          <li key={c}>
+            <code>{c}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function PasswordField({ id, error }: { id: string; error: string | undefined }) {
+  return (
+    <label>
+      Your password
+      <input name="password" type="password" autoComplete="current-password" required aria-describedby={`${id}-err`} />
+      {error && (
+        <span id={`${id}-err`} className="field-error">
+          Password {error}
+        </span>
+      )}
+    </label>
+  );
+}
+
+export function SecurityManager({ status, after }: { status: Status; after: string }) {
+  const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
+  const [newCodes, setNewCodes] = useState<string[] | null>(null);
+  const [errors, setErrors] = useState<Errors>({});
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>, run: (form: FormData) => Promise<void>, fallback: string) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setErrors({});
+    try {
+      await run(form);
+    } catch (e) {
+      setErrors(errorsOf(e, fallback));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  const general = errors._ && !errors.password && !errors.code && (
+    <p role="alert" className="error">
+      {errors._}
+    </p>
+  );
+
+  if (!status.enrolled && !enrolment) {
+    return (
+      <form
+        className="card stack"
+        noValidate
+        onSubmit={(e) =>
+          void submit(
+            e,
+            async (form) => {
+              setEnrolment(await fetchJson<Enrolment>('/api/v1/me/mfa/enrolment', { method: 'POST', body: JSON.stringify({ password: text(form, 'password') }) }));
+            },
+            'Could not start the set-up. Try again.',
+          )
+        }
+      >
+        <h2>Set up an authenticator app</h2>
+        <PasswordField id="enrol" error={errors.password} />
+        {general}
+        <div>
+          <button type="submit" disabled={pending}>
+            {pending ? 'Starting…' : 'Start set-up'}
+          </button>
+        </div>
+      </form>
+    );
+  }
+
+  if (!status.enrolled && enrolment) {
+    return (
+      <div className="stack">
+        <div className="card stack">
+          <h2>1. Add this account to your app</h2>
+          <p>Scan the QR code with the authenticator app, or type the key by hand (time-based, 6 digits).</p>
+          {/* eslint-disable-next-line @next/next/no-img-element -- an inline SVG data URL, not a remote image */}
+          <img src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qrSvg)}`} alt="QR code to add this account to an authenticator app" width={200} height={200} />
+          <p>
+            Key: <code data-testid="totp-secret">{grouped(enrolment.secret)}</code>
+          </p>
+        </div>
+        <RecoveryCodes codes={enrolment.recoveryCodes} />
+        <form
+          className="card stack"
+          noValidate
+          onSubmit={(e) =>
+            void submit(
+              e,
+              async (form) => {
+                await fetchJson('/api/v1/me/mfa/confirmation', { method: 'POST', body: JSON.stringify({ code: text(form, 'code') }) });
+                // A full load: the session was renewed and every page reads the account afresh.
+                window.location.assign(after);
+              },
+              'Could not confirm the code. Try again.',
+            )
+          }
+        >
+          <h2>2. Confirm with a code</h2>
+          <label>
+            Code from the app
+            <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]*" maxLength={7} required aria-describedby="code-err" />
+            {errors.code && (
+              <span id="code-err" className="field-error">
+                Code {errors.code}
+              </span>
+            )}
+          </label>
+          {general}
+          <div>
+            <button type="submit" disabled={pending}>
+              {pending ? 'Checking…' : 'Turn on two-step sign-in'}
+            </button>
+          </div>
+        </form>
+      </div>
+    );
+  }
+
+  return (
+    <div className="stack">
+      <p role="status" className="notice">
+        Two-step sign-in is on.{' '}
+        {status.recoveryCodesLeft != null && `${status.recoveryCodesLeft} recovery code${status.recoveryCodesLeft === 1 ? '' : 's'} left.`}
+      </p>
+      {newCodes && <RecoveryCodes codes={newCodes} />}
+      <form
+        className="card stack"
+        noValidate
+        onSubmit={(e) =>
+          void submit(
+            e,
+            async (form) => {
+              const r = await fetchJson<{ recoveryCodes: string[] }>('/api/v1/me/mfa/recovery-codes', { method: 'POST', body: JSON.stringify({ password: text(form, 'password') }) });
+              setNewCodes(r.recoveryCodes);
+            },
+            'Could not make new recovery codes. Try again.',
+          )
+        }
+      >
+        <h2>New recovery codes</h2>
+        <p className="muted">Ten new codes; the old ones stop working.</p>
+        <PasswordField id="codes" error={errors.password} />
+        {general}
+        <div>
+          <button type="submit" disabled={pending}>
+            New recovery codes
+          </button>
+        </div>
+      </form>
+      {status.required ? (
+        <p className="muted">Your clinic requires two-step sign-in for your role. If you lose your phone, an admin can reset it.</p>
+      ) : (
+        <form
+          className="card stack"
+          noValidate
+          onSubmit={(e) =>
+            void submit(
+              e,
+              async (form) => {
+                await fetchJson('/api/v1/me/mfa/disable', { method: 'POST', body: JSON.stringify({ password: text(form, 'password') }) });
+                window.location.reload();
+              },
+              'Could not switch it off. Try again.',
+            )
+          }
+        >
+          <h2>Switch off</h2>
+          <PasswordField id="off" error={errors.password} />
+          <div>
+            <button type="submit" className="danger" disabled={pending}>
+              Switch off two-step sign-in
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
