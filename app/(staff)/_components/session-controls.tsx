@@ -1,7 +1,16 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { clockNow } from '@/lib/clock';
 import { clearAllDrafts } from './draft-storage';
+
+/**
+ * A full page load, on purpose (not the router): after a sign-out nothing of this session (query cache, React
+ * state) may stay in the tab.
+ */
+function loadPage(path: string) {
+  window.location.assign(path);
+}
 
 async function endSession() {
   await fetch('/api/auth/sign-out', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).catch(() => undefined);
@@ -16,7 +25,7 @@ export function SignOutButton() {
         void endSession().then(() => {
           // Signing out by hand: nothing typed stays in this tab for the next person.
           clearAllDrafts(window.sessionStorage);
-          window.location.assign('/sign-in');
+          loadPage('/sign-in');
         })
       }
     >
@@ -49,10 +58,10 @@ export function IdleSignOut({ minutes }: { minutes: number }) {
     let outTimer: ReturnType<typeof setTimeout>;
     let tick: ReturnType<typeof setInterval> | undefined;
     let deadline = 0;
-    let lastPing = Date.now();
+    let lastPing = clockNow();
 
     const keepAlive = () => {
-      lastPing = Date.now();
+      lastPing = clockNow();
       void fetch('/api/v1/me/session', { cache: 'no-store' }).catch(() => undefined);
     };
     const stopTick = () => {
@@ -62,24 +71,24 @@ export function IdleSignOut({ minutes }: { minutes: number }) {
     const signOut = () => {
       stopTick();
       const back = `${window.location.pathname}${window.location.search}`;
-      void endSession().then(() => window.location.assign(`/sign-in?reason=idle&next=${encodeURIComponent(back)}`));
+      void endSession().then(() => loadPage(`/sign-in?reason=idle&next=${encodeURIComponent(back)}`));
     };
     const warn = () => {
-      setSecondsLeft(Math.max(0, Math.round((deadline - Date.now()) / 1000)));
-      tick = setInterval(() => setSecondsLeft(Math.max(0, Math.round((deadline - Date.now()) / 1000))), 1000);
+      setSecondsLeft(Math.max(0, Math.round((deadline - clockNow()) / 1000)));
+      tick = setInterval(() => setSecondsLeft(Math.max(0, Math.round((deadline - clockNow()) / 1000))), 1000);
     };
     const reset = () => {
       clearTimeout(warnTimer);
       clearTimeout(outTimer);
       stopTick();
       setSecondsLeft(null);
-      deadline = Date.now() + idleMs;
+      deadline = clockNow() + idleMs;
       warnTimer = setTimeout(warn, idleMs - leadMs);
       outTimer = setTimeout(signOut, idleMs);
     };
     const onInput = () => {
       reset();
-      if (Date.now() - lastPing >= KEEP_ALIVE_EVERY_MS) keepAlive();
+      if (clockNow() - lastPing >= KEEP_ALIVE_EVERY_MS) keepAlive();
     };
     resetRef.current = () => {
       reset();

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { clearDraft, loadDraft, saveDraft } from '@/app/(staff)/_components/draft-storage';
 import type { RefillFormContext } from '@/db/queries/refills';
+import { clockNow } from '@/lib/clock';
 import { formatInstantIso, localDateOf } from '@/lib/domain/calendar';
 import type { FillConfirmationMethod, ReplacedAppointmentAction } from '@/lib/domain/refill';
 import { numberField, perUnit } from '../../_components/labels';
@@ -122,15 +123,19 @@ export function useRefillDraft(context: RefillFormContext, storageKey?: string):
     loaded.current = true;
     const kept = loadDraft<Partial<RefillDraft>>(window.sessionStorage, storageKey, basis);
     if (kept) {
+      // sessionStorage exists only in the browser: read after hydration, so the server's HTML and the first client
+      // render agree; one extra render, once, when a draft was kept.
+      /* eslint-disable react-hooks/set-state-in-effect */
       setDraft((fresh) => restoreRefillDraft(fresh, kept));
       setRestored(true);
+      /* eslint-enable react-hooks/set-state-in-effect */
     }
   }, [storageKey, basis]);
 
   const update: UpdateDraft = (patch) =>
     setDraft((d) => {
       const next = { ...d, ...patch };
-      if (storageKey) saveDraft(window.sessionStorage, storageKey, basis, keptPart(next), Date.now());
+      if (storageKey) saveDraft(window.sessionStorage, storageKey, basis, keptPart(next), clockNow());
       return next;
     });
   const discard = () => {
