@@ -15,6 +15,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** Routes not built by api(), and why they need no read declaration. */
 const NOT_API: Record<string, string> = {
   'api/auth/[...all]/route.ts': 'better-auth: sign-in, sign-out and lockout are audited in lib/auth/auth.ts',
+  'api/v1/attendance/[token]/route.ts': "the patient's answer to an appointment reminder, by its one-time token (no staff read)",
   'api/fhir/r4/metadata/route.ts': 'the CapabilityStatement: no patient data',
   'feeds/clinics/[token]/route.ts': 'a calendar feed served by its token (docs/feeds.md), not a staff read',
   'feeds/patients/[token]/route.ts': "the patient's own calendar feed, served by its token",

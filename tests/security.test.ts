@@ -87,7 +87,7 @@ describe('authentication', () => {
     const user = ctx.db.select().from(s.users).where(eq(s.users.email, 'feed.nurse@test.invalid')).get()!;
     const owner = { kind: 'clinic' as const, clinicId: ctx.clinic.id, userId: user.id };
     const { token, status } = rotateFeedToken(ctx.db, { id: user.id, name: user.name, clinicId: ctx.clinic.id }, owner, null, Date.now());
-    expect(resolveClinicFeedToken(ctx.db, hashFeedToken(token))).toEqual({ clinicId: ctx.clinic.id, userId: user.id });
+    expect(resolveClinicFeedToken(ctx.db, hashFeedToken(token))).toEqual({ tokenId: status.tokenId, clinicId: ctx.clinic.id, userId: user.id });
 
     const { PATCH } = await import('@/app/api/v1/staff/[id]/route');
     const disabled = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, params: { id: user.id }, body: { disabled: true, expectedUpdatedAt: user.updatedAt.getTime() } });
