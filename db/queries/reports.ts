@@ -13,7 +13,7 @@ import { addMonthsToLocalDate, localDateOf, localDateTimeToInstant } from '@/lib
 import { forecast } from '@/lib/domain/forecast';
 import type { Db } from '../client';
 import * as s from '../schema';
-import { clinicPolicy, forecastInputAt, forecastVisitColumns, type ForecastVisit } from './forecasts';
+import { clinicPolicy, forecastInputAt, forecastPumpColumns, forecastVisitColumns, type ForecastVisit } from './forecasts';
 
 type Reader = Pick<Db, 'select'>;
 
@@ -75,21 +75,8 @@ export function clinicReport(db: Reader, clinicId: number, now: number, monthsBa
 
   const pumpRows = db
     .select({
-      pump: {
-        id: s.pumps.id,
-        reservoirUl: s.pumps.reservoirUl,
-        alarmUl: s.pumps.alarmUl,
-        flowUlPerDay: s.pumps.flowUlPerDay,
-        implantedOn: s.pumps.implantedOn,
-        eriRecordedOn: s.pumps.eriRecordedOn,
-      },
-      model: { kind: s.pumpModels.kind, maxServiceYears: s.pumpModels.maxServiceYears, labeledDrugs: s.pumpModels.labeledDrugs, label: sql<string>`${s.pumpModels.name} || ' ' || ${s.pumpModels.modelNumber}` },
-      patient: {
-        riskInjuryT6OrAbove: s.patients.riskInjuryT6OrAbove,
-        riskCommunication: s.patients.riskCommunication,
-        riskPriorWithdrawal: s.patients.riskPriorWithdrawal,
-        backupOralPlan: s.patients.backupOralPlan,
-      },
+      ...forecastPumpColumns,
+      model: { ...forecastPumpColumns.model, label: sql<string>`${s.pumpModels.name} || ' ' || ${s.pumpModels.modelNumber}` },
     })
     .from(s.pumps)
     .innerJoin(s.pumpModels, eq(s.pumpModels.id, s.pumps.modelId))
