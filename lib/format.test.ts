@@ -4,6 +4,7 @@ import {
   alarmVolumeLabel,
   alertShortText,
   drugLeftText,
+  formatDayMonth,
   formatInstant,
   formatShortDate,
   formatShortInstant,
@@ -106,5 +107,12 @@ describe('alertShortText', () => {
   it('names an alert in a few words, and falls back to the code', () => {
     expect(alertShortText('E5')).toBe('Residual volume discrepancy');
     expect(alertShortText('E99')).toBe('E99');
+  });
+});
+
+describe('formatDayMonth', () => {
+  it('labels a chart day without the weekday, with a two-digit year when asked', () => {
+    expect(formatDayMonth('2026-12-02')).toBe('2 Dec');
+    expect(formatDayMonth('2027-03-15', true)).toBe('15 Mar 27');
   });
 });

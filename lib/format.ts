@@ -95,6 +95,13 @@ export function formatShortDate(date: string | null | undefined, today: string):
   return date.slice(0, 4) === today.slice(0, 4) ? full.slice(0, -5) : full;
 }
 
+/** A chart's day label: `2 Dec`, or `2 Dec 26` with the year (formatLocalDate without the weekday). */
+export function formatDayMonth(date: string, withYear = false): string {
+  const full = formatLocalDate(date); // `Wed 2 Dec 2026`
+  const dayMonth = full.slice(full.indexOf(' ') + 1, -5);
+  return withYear ? `${dayMonth} ${full.slice(-2)}` : dayMonth;
+}
+
 /** An instant for a dense row, clinic-local: `Wed 2 Dec 14:05` (the year as formatShortDate). */
 export function formatShortInstant(at: number | null | undefined, timeZone: string, today: string): string {
   if (at == null) return '—';

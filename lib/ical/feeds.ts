@@ -18,8 +18,6 @@
  * Lines are folded at 75 octets, counting UTF-8 bytes and never splitting a character (ical-generator's rule).
  */
 import { createHash } from 'node:crypto';
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import ical, {
   escape,
   ICalAlarmType,
@@ -32,7 +30,7 @@ import ical, {
   type ICalEventData,
 } from 'ical-generator';
 import { appointmentLateness, isAfterRefillDueDate, type Lateness } from '../domain/booking';
-import { addDaysToLocalDate, dayNumberOf, formatDayNumberForHumans } from '../domain/calendar';
+import { addDaysToLocalDate, dayNumberOf, formatDayNumberForHumans, localDateOf } from '../domain/calendar';
 import type { EpochMs, LocalDate } from '../domain/types';
 import type {
   ClinicFeedInput,
@@ -507,7 +505,7 @@ function allDay(on: LocalDate, what: string): { allDay: true; start: Date; end: 
 }
 
 function clinicDate(at: EpochMs, timeZone: string): LocalDate {
-  return format(new TZDate(at, timeZone), 'yyyy-MM-dd');
+  return localDateOf(at, timeZone);
 }
 
 function location(clinic: FeedClinic) {

@@ -1,8 +1,8 @@
 'use client';
 
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import dynamic from 'next/dynamic';
+import { localDateOf } from '@/lib/domain/calendar';
+import { formatDayMonth } from '@/lib/format';
 import { signedMl } from './labels';
 import { WhenVisible } from './when-visible';
 
@@ -33,7 +33,7 @@ export function DiscrepancyTrend({ points, timeZone }: { points: Point[]; timeZo
     .sort((a, b) => a.at - b.at)
     .map((p) => ({
       ...p,
-      label: format(new TZDate(p.at, timeZone), 'd MMM yy'),
+      label: formatDayMonth(localDateOf(p.at, timeZone), true),
       upper: p.toleranceMl,
       lower: p.toleranceMl == null ? null : -p.toleranceMl,
     }));

@@ -1,7 +1,5 @@
 'use client';
 
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import {
   CartesianGrid,
   Legend,
@@ -13,12 +11,13 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatInstant, formatMl } from '@/lib/format';
+import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
+import { formatDayMonth, formatInstant, formatMl } from '@/lib/format';
 import { alarmLineLabel, lineDrawn, nowLabelPosition, stabilityShown, type VolumeChartProps } from './volume-chart-span';
 
 
 const DAY_MS = 86_400_000;
-const day = (at: number, tz: string) => format(new TZDate(at, tz), 'd MMM');
+const day = (at: number, tz: string) => formatDayMonth(localDateOf(at, tz));
 
 function volumeTicks(reservoirMl: number): number[] {
   const step = reservoirMl <= 20 ? 5 : 10;
@@ -32,12 +31,10 @@ function dayTicks(from: number, to: number, tz: string): number[] {
   const spanDays = (to - from) / DAY_MS;
   const step =
     spanDays <= 16 ? Math.max(1, Math.ceil(spanDays / 8)) : Math.max(1, Math.round(spanDays / 8 / 7)) * 7;
-  const start = new TZDate(from, tz);
-  const first = new TZDate(start.getFullYear(), start.getMonth(), start.getDate() + 1, tz).getTime();
+  const start = localDateOf(from, tz);
   const ticks: number[] = [];
   for (let i = 0; ; i++) {
-    const d = new TZDate(first, tz);
-    const at = new TZDate(d.getFullYear(), d.getMonth(), d.getDate() + i * step, tz).getTime();
+    const at = localDateTimeToInstant(addDaysToLocalDate(start, 1 + i * step), '00:00', tz);
     if (at > to) break;
     ticks.push(at);
   }
