@@ -62,7 +62,9 @@ test('a nurse records a refill with a flagged discrepancy, sees the due date mov
   const dueBefore = await dueDate(page.request, subject.pumpId);
 
   await page.goto(`/patients/${subject.patientId}`);
-  await expect(page.getByRole('heading', { level: 1, name: subject.name })).toBeVisible();
+  // The heading writes the name in the patient's own order (given name first for the demo patients).
+  const [family, given] = subject.name.split(', ');
+  await expect(page.getByRole('heading', { level: 1, name: `${given} ${family}` })).toBeVisible();
   await expectNoSeriousAxeViolations(page);
   await page.getByRole('link', { name: 'Record refill' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /Record refill/ })).toBeVisible();

@@ -145,13 +145,13 @@ test('"Today" lists today’s appointments and everything overdue; it is validat
   const urgent = ['empty', 'critical', 'overdue'];
   expect(today.total).toBeLessThan(all.total);
   for (const r of today.rows) expect(urgent.includes(r.status) || (r.nextAppointmentAt != null && localDay(r.nextAppointmentAt) === today.today), r.patientName).toBe(true);
-  // Every overdue-or-worse pump is there, and every pump booked today (the demo's Ward, booked earlier today).
+  // Every overdue-or-worse pump is there, and every pump booked today (the demo books Ward earlier today; specs
+  // before this one may have recorded that visit, so which pumps are booked today is read from the API).
   for (const st of urgent) expect(today.counts[st]).toBe(all.counts[st]);
   const bookedToday = all.rows.filter((r) => r.nextAppointmentAt != null && localDay(r.nextAppointmentAt) === all.today);
-  expect(bookedToday.map((r) => r.patientName)).toContain('Ward, Ethan');
   for (const r of bookedToday) expect(today.rows.map((t) => t.pumpId)).toContain(r.pumpId);
   await expect(page.locator('table.worklist tbody tr')).toHaveCount(today.rows.length);
-  await expect(page.getByRole('row', { name: /Ward, Ethan/ })).toBeVisible();
+  for (const r of bookedToday.slice(0, 3)) await expect(page.getByRole('row', { name: new RegExp(r.patientName) })).toBeVisible();
 
   const bad = await page.request.get('/api/v1/worklist?view=week');
   expect(bad.status()).toBe(400);
