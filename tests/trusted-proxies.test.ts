@@ -101,7 +101,7 @@ describe('the per-address sign-in limit behind the trusted-proxy rule', () => {
       seen.add(r.headers.get('x-seen-address'));
     }
     expect([...seen]).toEqual(['127.0.0.1']);
-    // better-auth's limit for sign-in is 90 a minute per address (lib/auth/auth.ts).
+    // The sign-in limit is 90 a minute per address (lib/auth/throttle.ts addressSignInAllowance).
     expect(statuses.filter((st) => st === 401)).toHaveLength(90);
     expect(statuses.slice(90)).toEqual(Array(10).fill(429));
     // 100 sign-ins, each hashing a password: slow on a loaded machine, not flaky.

@@ -16,7 +16,7 @@ import * as s from '@/db/schema';
 import { env } from '@/lib/env';
 import { authSecret } from './secret';
 import { isDisabled } from './second-person';
-import { clearFailures, lockoutMessage, recordFailure, reserveAttempt } from './throttle';
+import { addressSignInAllowance, clearFailures, lockoutMessage, recordFailure, reserveAttempt } from './throttle';
 import { requestNow } from '@/lib/clock';
 
 /** The paths where the second factor is given at sign-in (better-auth's twoFactor plugin). */
@@ -100,7 +100,8 @@ function createAuth() {
       window: 60,
       max: 600,
       customRules: {
-        '/sign-in/email': { window: 60, max: 90 },
+        // Counted by lib/auth/throttle.ts addressSignInAllowance instead (fixed windows; see there).
+        '/sign-in/email': false,
         '/two-factor/verify-totp': { window: 60, max: 90 },
         '/two-factor/verify-backup-code': { window: 60, max: 90 },
       },
@@ -145,6 +146,9 @@ function createAuth() {
         if (ctx.path !== '/sign-in/email') return;
         // Counted before the password is checked (lib/auth/throttle.ts): a parallel burst locks too.
         const now = requestNow();
+        const wait = addressSignInAllowance(requestOriginOf(ctx.headers ?? new Headers()).ipAddress, now);
+        if (wait !== null)
+          throw new APIError('TOO_MANY_REQUESTS', { message: `Too many sign-ins from this network address. Try again in ${wait} seconds.` });
         const email = bodyEmail(ctx.body);
         const reservation = reserveAttempt(db, email, now);
         if (!reservation.allowed) {

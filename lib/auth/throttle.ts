@@ -94,3 +94,28 @@ export function lockoutMessage(until: number, now: number): string {
   const minutes = Math.max(1, Math.ceil((until - now) / 60_000));
   return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an administrator.`;
 }
+
+/** Sign-ins allowed from one client address per minute (many staff may share one NAT address). */
+export const SIGN_INS_PER_ADDRESS_PER_MINUTE = 90;
+const ADDRESS_WINDOW_MS = 60_000;
+const addressWindows = new Map<string, { startedAt: number; count: number }>();
+
+/**
+ * Counts a sign-in attempt from a client address in fixed one-minute windows: at most
+ * SIGN_INS_PER_ADDRESS_PER_MINUTE, and the count starts again a minute after the window opened, however busy the
+ * address stays. (better-auth's own limiter restarts its window only after a quiet minute, so a clinic signing in
+ * steadily through one address would be refused after 90 sign-ins, for everyone, until a minute passed with none.)
+ * Returns the seconds to wait when refused, else null.
+ */
+export function addressSignInAllowance(address: string | null, now: number): number | null {
+  const k = address ?? 'unknown';
+  let w = addressWindows.get(k);
+  if (!w || now - w.startedAt >= ADDRESS_WINDOW_MS) {
+    if (addressWindows.size > 10_000) for (const [key, v] of addressWindows) if (now - v.startedAt >= ADDRESS_WINDOW_MS) addressWindows.delete(key);
+    w = { startedAt: now, count: 0 };
+    addressWindows.set(k, w);
+  }
+  if (w.count >= SIGN_INS_PER_ADDRESS_PER_MINUTE) return Math.max(1, Math.ceil((w.startedAt + ADDRESS_WINDOW_MS - now) / 1000));
+  w.count++;
+  return null;
+}
