@@ -9,8 +9,7 @@ import { recordRead } from '@/db/audit-read';
 import { clinicHeader } from '@/db/queries/clinics';
 import { daySheet } from '@/db/queries/day-sheet';
 import { requirePageStaff } from '@/lib/auth/session';
-import { ReadAuditRefusedError } from '@/lib/errors';
-import { ReadRefused } from '@/app/_components/read-refused';
+import { readRefusedPage } from '@/app/_components/read-refused';
 import { requestNow } from '@/lib/clock';
 import { addDaysToLocalDate, localDateOf } from '@/lib/domain/calendar';
 import { formatInstant, formatLocalDate, formatMl } from '@/lib/format';
@@ -51,14 +50,7 @@ export default async function DaySheetPage({ searchParams }: { searchParams: Sea
     recordRead(db, staff, { resource: 'day-sheet', entityId: date, patientIds: sheet.rows.map((r) => r.appointment.patientId) });
   } catch (error) {
     // READ_AUDIT_FAIL_CLOSED and the view cannot be audited: nothing of the sheet is shown.
-    if (error instanceof ReadAuditRefusedError) {
-      return (
-        <main className={styles.screen}>
-          <ReadRefused message={error.message} />
-        </main>
-      );
-    }
-    throw error;
+    return readRefusedPage(error, styles.screen);
   }
   const href = (d: string) => `/day-sheet?date=${d}`;
 

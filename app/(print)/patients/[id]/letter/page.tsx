@@ -1,7 +1,6 @@
 import Link from 'next/link';
 import { requirePageStaff } from '@/lib/auth/session';
-import { ReadAuditRefusedError } from '@/lib/errors';
-import { ReadRefused } from '@/app/_components/read-refused';
+import { readRefusedPage } from '@/app/_components/read-refused';
 import { LetterSheet } from '../../../_components/letter-sheet';
 import { loadPrintPage } from '../../../_components/load-print';
 import { PageSize } from '../../../_components/page-size';
@@ -28,14 +27,7 @@ export default async function LetterPage({ params, searchParams }: Props) {
     loaded = await loadPrintPage(staff, id, await searchParams, 'letter');
   } catch (error) {
     // READ_AUDIT_FAIL_CLOSED and the view cannot be audited: nothing of the record is printed.
-    if (error instanceof ReadAuditRefusedError) {
-      return (
-        <main className={styles.screen}>
-          <ReadRefused message={error.message} />
-        </main>
-      );
-    }
-    throw error;
+    return readRefusedPage(error, styles.screen);
   }
   const { data, view, problem, problemKind, qr, qrProblem, qrMode, emergencyUrl, size } = loaded;
   const href = (s: 'a4' | 'letter', mode: QrMode = qrMode) =>
