@@ -3,6 +3,8 @@
  * serves only a "link replaced" entry at once), records the first-name consent, prints the handout without the token ever appearing in a URL, and a staff member manages
  * their own clinic feed. Links issued by a test are revoked again by the fixtures.
  */
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
 import { request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
 import { expect, sessionCookie, signIn, test as base, type DemoRole } from './fixtures';
@@ -157,7 +159,80 @@ test('a staff member creates, rotates and revokes their own clinic feed at /me/f
   expect(await (await page.request.get(second)).text()).toContain('This calendar link was replaced');
 });
 
-test('an unchanged patient feed answers 304 across a recompute of its forecast, gzipped or not', async ({ baseURL, feeds }) => {
+interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The bytes on the wire, not decoded (gzip stays gzip). */
+  body: Buffer;
+}
+
+/** A plain Node HTTP request: the headers and bytes as the server framed them (Playwright's client decodes gzip). */
+function rawRequest(url: string, method: 'GET' | 'HEAD', headers: Record<string, string>): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Full answers carry Content-Length equal to the bytes sent and no chunking; the gzip and plain bodies have different
+ * strong ETags; each revalidates with its own ETag (304), HEAD answers the same headers without a body; the plain
+ * ETag presented with gzip accepted gets the gzip body, not a 304 naming bytes the client does not hold.
+ */
+async function expectFraming(url: string): Promise<{ gzipEtag: string; plainEtag: string; text: string }> {
+  const gzipped = await rawRequest(url, 'GET', { 'accept-encoding': 'gzip' });
+  expect(gzipped.status).toBe(200);
+  expect(gzipped.headers['content-encoding']).toBe('gzip');
+  expect(gzipped.headers['transfer-encoding']).toBeUndefined();
+  expect(gzipped.headers['content-length']).toBe(String(gzipped.body.length));
+  expect(gzipped.headers.vary).toMatch(/Accept-Encoding/i);
+  const text = gunzipSync(gzipped.body).toString('utf8');
+  expect(text).toMatch(/^BEGIN:VCALENDAR\r\n/);
+
+  const plain = await rawRequest(url, 'GET', { 'accept-encoding': 'identity' });
+  expect(plain.status).toBe(200);
+  expect(plain.headers['content-encoding']).toBeUndefined();
+  expect(plain.headers['transfer-encoding']).toBeUndefined();
+  expect(plain.headers['content-length']).toBe(String(plain.body.length));
+  expect(plain.body.toString('utf8')).toBe(text);
+
+  const gzipEtag = gzipped.headers.etag!;
+  const plainEtag = plain.headers.etag!;
+  expect(gzipEtag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+  expect(plainEtag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+  expect(gzipEtag).not.toBe(plainEtag);
+
+  const head = await rawRequest(url, 'HEAD', { 'accept-encoding': 'gzip' });
+  expect(head.status).toBe(200);
+  expect(head.body.length).toBe(0);
+  expect(head.headers.etag).toBe(gzipEtag);
+  expect(head.headers['content-length']).toBe(String(gzipped.body.length));
+  expect(head.headers['content-encoding']).toBe('gzip');
+
+  const cross = await rawRequest(url, 'GET', { 'accept-encoding': 'gzip', 'if-none-match': plainEtag });
+  expect(cross.status).toBe(200);
+  expect(cross.headers.etag).toBe(gzipEtag);
+  return { gzipEtag, plainEtag, text };
+}
+
+async function expectNotModified(url: string, etags: { gzipEtag: string; plainEtag: string }, when: string) {
+  for (const [encoding, etag] of [['gzip', etags.gzipEtag], ['identity', etags.plainEtag]] as const) {
+    for (const method of ['GET', 'HEAD'] as const) {
+      const again = await rawRequest(url, method, { 'accept-encoding': encoding, 'if-none-match': etag });
+      expect(again.status, `${when}: ${method} ${encoding}`).toBe(304);
+      expect(again.headers.etag, `${when}: ${method} ${encoding}`).toBe(etag);
+      expect(again.body.length).toBe(0);
+    }
+  }
+}
+
+test('an unchanged feed answers 304 across a recompute of its forecast, gzipped or not, with Content-Length on full answers', async ({ baseURL, feeds }) => {
   const context = await playwrightRequest.newContext({ baseURL });
   try {
     const nurse = await sessionCookie(context, baseURL!, 'nurse');
@@ -174,14 +249,16 @@ test('an unchanged patient feed answers 304 across a recompute of its forecast, 
     feeds.revokeAfter(row.patientId, 'nurse');
     const url = ((await issued.json()) as { link: { url: string } }).link.url;
 
-    const gzip = { 'accept-encoding': 'gzip' };
-    const first = await context.get(url, { headers: gzip });
-    expect(first.status()).toBe(200);
-    expect(first.headers()['content-encoding']).toBe('gzip');
-    const etag = first.headers().etag!;
-    expect(etag).toMatch(/^W\/"/);
-    const plain = await context.get(url, { headers: { 'accept-encoding': 'identity' } });
-    expect(plain.headers().etag).toBe(etag);
+    // The nurse's staff feed, through the same server.
+    const mine = (await (await context.get('/api/v1/me/feed', { headers })).json()) as { tokenId: number | null };
+    const staffIssued = await context.post('/api/v1/me/feed', { headers, data: { replaces: mine.tokenId } });
+    expect(staffIssued.status()).toBe(201);
+    feeds.revokeAfter('me', 'nurse');
+    const staffUrl = ((await staffIssued.json()) as { link: { url: string } }).link.url;
+
+    const patientEtags = await expectFraming(url);
+    const staffEtags = await expectFraming(staffUrl);
+    await expectNotModified(url, patientEtags, 'before the recompute');
 
     const snooze = await context.post(`/api/v1/pumps/${row.pumpId}/alerts`, {
       headers,
@@ -189,10 +266,8 @@ test('an unchanged patient feed answers 304 across a recompute of its forecast, 
     });
     expect(snooze.status()).toBe(201);
 
-    for (const encoding of ['gzip', 'identity']) {
-      const again = await context.get(url, { headers: { 'accept-encoding': encoding, 'if-none-match': etag } });
-      expect(again.status(), encoding).toBe(304);
-    }
+    await expectNotModified(url, patientEtags, 'after the recompute');
+    await expectNotModified(staffUrl, staffEtags, 'after the recompute');
   } finally {
     await context.dispose();
   }

@@ -124,6 +124,33 @@ export function withBodyLimit(handler, maxBodyBytes) {
   };
 }
 
+/**
+ * The framing a route handler cannot set (lib/feeds/serve.ts): Next.js drops Content-Length and
+ * Content-Encoding from a handler's Response. The request gets FRAMING_REQUEST ('1', whatever the client sent);
+ * a handler that took it up names the length and encoding of its exact body in the two private headers, and
+ * they become the real ones as the status line is written (explicitly or implicitly: Node's implicit header
+ * goes through writeHead too). Nothing else is touched, so a response without them is framed as before.
+ */
+const FRAMING_REQUEST = 'x-pump-server-framing';
+const FRAMING_LENGTH = 'x-pump-framing-content-length';
+const FRAMING_ENCODING = 'x-pump-framing-content-encoding';
+
+export function withFraming(req, res) {
+  req.headers[FRAMING_REQUEST] = '1';
+  const writeHead = res.writeHead;
+  res.writeHead = function framedWriteHead(...args) {
+    const length = this.getHeader(FRAMING_LENGTH);
+    if (length !== undefined) {
+      const encoding = this.getHeader(FRAMING_ENCODING);
+      this.removeHeader(FRAMING_LENGTH);
+      this.removeHeader(FRAMING_ENCODING);
+      this.setHeader('Content-Length', String(length));
+      if (encoding !== undefined) this.setHeader('Content-Encoding', String(encoding));
+    }
+    return writeHead.apply(this, args);
+  };
+}
+
 /** A Node HTTP server with the limits above, serving `handler`. */
 export function createLimitedServer(handler, limits) {
   const server = http.createServer(
@@ -164,6 +191,7 @@ async function main() {
   const server = createLimitedServer((req, res) => {
     // Forwarded headers rewritten from the socket address: believed only from TRUSTED_PROXIES (scripts/forwarded.mjs).
     applyTrustedProxies(req, trusted);
+    withFraming(req, res);
     handle(req, res).catch((error) => {
       console.error('Unhandled request error', error);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });

@@ -6,6 +6,7 @@
  */
 import 'server-only';
 import type { NextRequest } from 'next/server';
+import { gzipSync } from 'node:zlib';
 import QRCode from 'qrcode';
 import type { Db } from '@/db';
 import { getDb } from '@/db';
@@ -44,14 +45,34 @@ const NOT_FOUND_BODY =
 
 const SERVER_ERROR_BODY = 'The calendar could not be produced just now. Please try again later.\n';
 
-interface RenderedFeed {
+/** One representation of a feed: the exact bytes sent, and the strong ETag of those bytes. */
+export interface FeedBytes {
   body: Buffer;
   etag: string;
+}
+
+export interface RenderedFeed {
+  plain: FeedBytes;
+  /** The gzip encoding, made on first use and kept with the feed (the clinic feed is cached). */
+  gzip: () => FeedBytes;
   lastModifiedAt: number;
 }
 
-function render(text: string, lastModifiedAt: number): RenderedFeed {
-  return { body: Buffer.from(text, 'utf8'), etag: feedEtag(text), lastModifiedAt };
+export function render(text: string, lastModifiedAt: number): RenderedFeed {
+  const body = Buffer.from(text, 'utf8');
+  let gzipped: FeedBytes | null = null;
+  return {
+    plain: { body, etag: feedEtag(body) },
+    gzip: () => {
+      // Deterministic: zlib writes no time or name into the header, so the same text always gives the same bytes.
+      if (!gzipped) {
+        const compressed = gzipSync(body, { level: 6 });
+        gzipped = { body: compressed, etag: feedEtag(compressed) };
+      }
+      return gzipped;
+    },
+    lastModifiedAt,
+  };
 }
 
 function plain(request: Request, status: number, text: string): Response {
@@ -75,7 +96,11 @@ export function feedNotFound(request: Request): Response {
 /** HTTP dates have whole seconds. */
 const toHttpDate = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toUTCString();
 
-/** Weak comparison (RFC 9110 13.1.2): `W/` is ignored, `*` matches any current representation. */
+/**
+ * Weak comparison (RFC 9110 13.1.2), as If-None-Match requires: `W/` is ignored, `*` matches any current
+ * representation. Only the ETag of the representation being selected counts: a client holding the plain body's
+ * ETag that now asks for gzip gets the gzip body (a 304 would name a representation it does not hold).
+ */
 export function ifNoneMatchMatches(header: string | null, etag: string): boolean {
   if (header == null) return false;
   if (header.trim() === '*') return true;
@@ -92,6 +117,35 @@ export function isNotModified(headers: Headers, etag: string, lastModifiedAt: nu
   const since = Date.parse(ims);
   return Number.isFinite(since) && Math.floor(lastModifiedAt / 1000) * 1000 <= since;
 }
+
+/**
+ * Does the client take gzip (RFC 9110 12.5.3)? `gzip`, `x-gzip` or `*` with a q-value above 0; an explicit
+ * `gzip;q=0` refuses it even when `*` is listed.
+ */
+export function acceptsGzip(header: string | null): boolean {
+  if (!header) return false;
+  let gzip: number | null = null;
+  let star: number | null = null;
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const qParam = params.find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    const weight = Number.isFinite(q) ? q : 0;
+    if (name === 'gzip' || name === 'x-gzip') gzip = Math.max(gzip ?? 0, weight);
+    else if (name === '*') star = weight;
+  }
+  return (gzip ?? star ?? 0) > 0;
+}
+
+/**
+ * Set by scripts/server.mjs on every request it passes to Next.js (after removing any the client sent): the
+ * server turns the two framing headers below into Content-Length and Content-Encoding once the handler is done.
+ * Next.js drops both from a route handler's Response (and would gzip the body itself, with one ETag for both
+ * encodings); under `next dev`, which has no such server, the feed is served plain and without a length.
+ */
+export const FRAMING_REQUEST_HEADER = 'x-pump-server-framing';
+export const FRAMING_LENGTH_HEADER = 'x-pump-framing-content-length';
+export const FRAMING_ENCODING_HEADER = 'x-pump-framing-content-encoding';
 
 const CHUNK_BYTES = 256 * 1024;
 
@@ -116,22 +170,28 @@ export function chunksOf(bytes: Buffer): ReadableStream<Uint8Array> {
 }
 
 function feedResponse(request: Request, feed: RenderedFeed, filename: string): Response {
-  const headers = {
+  const framed = request.headers.get(FRAMING_REQUEST_HEADER) === '1';
+  const gzip = framed && acceptsGzip(request.headers.get('accept-encoding'));
+  const selected = gzip ? feed.gzip() : feed.plain;
+  const headers: Record<string, string> = {
     ...COMMON_HEADERS,
-    ETag: feed.etag,
+    ETag: selected.etag,
     'Last-Modified': toHttpDate(feed.lastModifiedAt),
-    'Cache-Control': FEED_CACHE_CONTROL,
+    // no-transform: Next.js's own compression (and any proxy) leaves the bytes, and so the strong ETag, alone.
+    'Cache-Control': `${FEED_CACHE_CONTROL}, no-transform`,
+    Vary: 'Accept-Encoding',
   };
-  if (isNotModified(request.headers, feed.etag, feed.lastModifiedAt))
+  if (isNotModified(request.headers, selected.etag, feed.lastModifiedAt))
     return new Response(null, { status: 304, headers });
-  // (Next.js drops a route handler's Content-Encoding and compresses by itself, so a pre-compressed body cannot
-  // be served here.)
-  return new Response(request.method === 'HEAD' ? null : chunksOf(feed.body), {
+  if (framed) {
+    headers[FRAMING_LENGTH_HEADER] = String(selected.body.length);
+    if (gzip) headers[FRAMING_ENCODING_HEADER] = 'gzip';
+  }
+  return new Response(request.method === 'HEAD' ? null : chunksOf(selected.body), {
     status: 200,
     headers: {
       ...headers,
       'Content-Type': 'text/calendar; charset=utf-8',
-      'Content-Length': String(feed.body.length),
       'Content-Disposition': `inline; filename="${filename}"`,
     },
   });

@@ -548,10 +548,11 @@ describe('independence from the server time zone', () => {
 });
 
 describe('feedEtag', () => {
-  it('is a quoted weak ETag that follows the body (the response may be gzipped on its way out)', () => {
+  it('is a quoted strong ETag that follows the bytes (text and its UTF-8 bytes agree)', () => {
     const body = patientBerlin();
     const etag = feedEtag(body);
-    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]{43}"$/);
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    expect(feedEtag(Buffer.from(body, 'utf8'))).toBe(etag);
     expect(feedEtag(patientBerlin())).toBe(etag);
     expect(feedEtag(body.replace('SEQUENCE:1', 'SEQUENCE:2'))).not.toBe(etag);
   });

@@ -373,12 +373,12 @@ function foldLine(line: string): string {
 }
 
 /**
- * A weak ETag for a rendered feed body. Weak because Next.js may gzip the response on its way out, and a strong
- * validator must differ between the plain and the gzip bytes (RFC 9110 8.8.3.3); a weak one names the content,
- * which is what a calendar app revalidates, and If-None-Match compares weakly anyway.
+ * A strong ETag for the exact bytes served: the plain body (its UTF-8 text) or its gzip encoding. The two
+ * encodings are two representations and get two different strong validators (RFC 9110 8.8.3.3); each derives
+ * from the bytes alone, so an unchanged feed keeps its ETag across recomputes and restarts (issue 16, item 7).
  */
-export function feedEtag(body: string): string {
-  return `W/"${createHash('sha256').update(body, 'utf8').digest('base64url')}"`;
+export function feedEtag(body: string | Uint8Array): string {
+  return `"${createHash('sha256').update(body).digest('base64url')}"`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
