@@ -72,18 +72,37 @@ describe('a working patient feed', () => {
     token = await rotate();
   });
 
-  it('is served as text/calendar with a weak ETag, Last-Modified and private caching, never indexed or referred', async () => {
+  it('is served as text/calendar with a strong ETag of its bytes, Last-Modified and private caching, never indexed or referred', async () => {
     const r = await fetchFeed(`${token}.ics`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     expect(r.headers.get('etag')).toBe(feedEtag(r.body as string));
-    expect(r.headers.get('etag')).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
+    expect(r.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]+"$/);
     const lastModified = Date.parse(r.headers.get('last-modified')!);
     expect(lastModified).toBeLessThanOrEqual(now + 60_000);
-    expect(r.headers.get('cache-control')).toBe('private, max-age=300');
+    expect(r.headers.get('cache-control')).toBe('private, max-age=300, no-transform');
+    expect(r.headers.get('vary')).toBe('Accept-Encoding');
     expect(r.headers.get('referrer-policy')).toBe('no-referrer');
     expect(r.headers.get('x-robots-tag')).toContain('noindex');
-    expect(r.headers.get('content-length')).toBe(String(Buffer.byteLength(r.body as string)));
+    // Without scripts/server.mjs (next dev) there is no framing: plain, and no private headers.
+    expect(r.headers.get('x-pump-framing-content-length')).toBeNull();
+  });
+
+  it('behind scripts/server.mjs names the exact length, and gzips with its own strong ETag when asked', async () => {
+    const framing = { 'x-pump-server-framing': '1' };
+    const plain = await fetchFeed(`${token}.ics`, { headers: { ...framing, 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('x-pump-framing-content-length')).toBe(String(Buffer.byteLength(plain.body as string)));
+    expect(plain.headers.get('x-pump-framing-content-encoding')).toBeNull();
+    const gz = await fetchFeed(`${token}.ics`, { headers: { ...framing, 'accept-encoding': 'gzip, br' } });
+    expect(gz.headers.get('x-pump-framing-content-encoding')).toBe('gzip');
+    expect(gz.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+    expect(gz.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const again = await fetchFeed(`${token}.ics`, { headers: { ...framing, 'accept-encoding': 'gzip', 'if-none-match': gz.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(gz.headers.get('etag'));
+    // The plain body's ETag does not revalidate the gzip representation (a 304 would name bytes the client lacks).
+    const cross = await fetchFeed(`${token}.ics`, { headers: { ...framing, 'accept-encoding': 'gzip', 'if-none-match': plain.headers.get('etag')! } });
+    expect(cross.status).toBe(200);
   });
 
   it('parses with ical.js into the booked appointment and the current cycle', async () => {
@@ -133,16 +152,16 @@ describe('a working patient feed', () => {
     expect(JSON.stringify(bad.body)).toContain('consent must be true');
   });
 
-  it('answers 304 with no body to a matching If-None-Match (weak, strong form, in a list, or *)', async () => {
+  it('answers 304 with no body to a matching If-None-Match (strong, weak form, in a list, or *)', async () => {
     const first = await fetchFeed(`${token}.ics`);
     const etag = first.headers.get('etag')!;
-    // The ETag is weak; a client that strips the W/ (strong form) still matches (weak comparison).
-    for (const inm of [etag, etag.replace(/^W\//, ""), `"nope", ${etag}`, "*"]) {
+    // If-None-Match compares weakly: a client that adds W/ still matches.
+    for (const inm of [etag, `W/${etag}`, `"nope", ${etag}`, "*"]) {
       const r = await fetchFeed(`${token}.ics`, { headers: { 'if-none-match': inm } });
       expect(r.status, inm).toBe(304);
       expect(r.body, inm).toBeNull();
       expect(r.headers.get('etag')).toBe(etag);
-      expect(r.headers.get('cache-control')).toBe('private, max-age=300');
+      expect(r.headers.get('cache-control')).toBe('private, max-age=300, no-transform');
     }
     expect((await fetchFeed(`${token}.ics`, { headers: { 'if-none-match': '"something-else"' } })).status).toBe(200);
   });
@@ -163,7 +182,7 @@ describe('a working patient feed', () => {
     const head = await fetchFeed(`${token}.ics`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.body).toBeNull();
-    for (const h of ['content-type', 'etag', 'last-modified', 'cache-control', 'content-length', 'referrer-policy', 'x-robots-tag']) {
+    for (const h of ['content-type', 'etag', 'last-modified', 'cache-control', 'vary', 'referrer-policy', 'x-robots-tag']) {
       expect(head.headers.get(h), h).toBe(get.headers.get(h));
     }
   });
