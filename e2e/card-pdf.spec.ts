@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { overdoseSigns, pumpAbilities, underdoseSigns, xRayLine } from '../lib/cards/wording';
+import { overdoseSigns, pumpAbilities, riskFlagsBlock, underdoseSigns, xRayLine } from '../lib/cards/wording';
 import { expect, findSubject, signIn, test } from './fixtures';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'card-pdf-'));
@@ -91,6 +91,8 @@ const cases: Case[] = [
   { familyName: 'Tran', drug: 'baclofen', kind: 'programmable' },
   { familyName: 'Miller', drug: 'morphine', kind: 'programmable' },
   { familyName: 'Garcia', drug: 'ziconotide', kind: 'programmable' },
+  // All four risk flags (the high-risk baclofen patient): the flags, or "High-risk patient ▸ see letter".
+  { familyName: 'Thompson', drug: 'baclofen', kind: 'programmable' },
 ];
 const drugFacts = {
   baclofen: { name: 'baclofen', withdrawalRisk: 'severe' as const },
@@ -107,8 +109,18 @@ test.describe('emergency card and letter on paper', () => {
     test(`${c.drug}, ${c.kind} (${c.familyName.slice(0, 20)}): treatment, type sizes, one-page letters, offline QR`, async ({ page }) => {
       const subject = await findSubject(page.request, c.familyName);
       const detail = ((await (await page.request.get(`/api/v1/patients/${subject.patientId}`)).json()) as {
-        patient: { backupOralPlan: string };
+        patient: {
+          backupOralPlan: string;
+          caregiverName: string;
+          caregiverPhone: string;
+          riskInjuryT6OrAbove: boolean;
+          riskCommunication: boolean;
+          riskPriorWithdrawal: boolean;
+          riskHearingImpaired: boolean;
+        };
       }).patient;
+      const risks = riskFlagsBlock(drugFacts[c.drug], detail);
+      const caregiver = [detail.caregiverName.trim(), detail.caregiverPhone.trim()].filter(Boolean).join(', ');
 
       // The card, with the offline QR code (the e2e server's PUBLIC_URL is loopback: a link would be refused).
       await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}&qr=text`);
@@ -142,6 +154,18 @@ test.describe('emergency card and letter on paper', () => {
       expect(card).not.toContain(flat('support number not on file'));
       if (c.kind === 'constant-flow') expect(card).not.toMatch(/interrogated|stopthepump/);
       expect(smallestWordHeight(cardPdf, `card-${c.familyName}`)).toBeGreaterThanOrEqual(6);
+      // Risk flags and the caregiver are never silently left off the card: in full, or a line saying the letter has
+      // them (decision 026). The tag prints in capitals, followed by a ▸.
+      if (risks) {
+        const full = risks.items.every((item) => card.includes(flat(item)));
+        const pointer = card.includes(flat(`${risks.cardSeeLetter.toUpperCase()} ▸ see letter.`));
+        expect(full || pointer, `risk flags or "${risks.cardSeeLetter}: see letter" on the card`).toBe(true);
+        if (c.familyName === 'Thompson') expect(risks.cardSeeLetter).toBe('High-risk patient');
+      }
+      if (caregiver) {
+        const full = card.includes(flat(caregiver));
+        expect(full || card.includes(flat('CAREGIVER ▸ see letter.')), 'caregiver or "see letter" on the card').toBe(true);
+      }
 
       const qr = decodeQr(cardPdf, `card-${c.familyName}`, 2).join('\n');
       expect(qr).toContain('INTRATHECAL DRUG PUMP - EMERGENCY');
@@ -167,6 +191,8 @@ test.describe('emergency card and letter on paper', () => {
         const letter = flat(raw);
         for (const line of [...withdrawal.actions, ...overdose.actions]) expect(letter).toContain(flat(line));
         expect(letter).toContain(flat(xRayLine));
+        for (const item of risks?.items ?? []) expect(letter, `${size} letter: risk flag`).toContain(flat(item));
+        if (caregiver) expect(letter, `${size} letter: caregiver`).toContain(flat(caregiver));
         if (c.kind === 'constant-flow') expect(letter).toContain(flat(pumpAbilities({ kind: 'constant-flow' }).stop));
         expect(decodeQr(letterPdf, `letter-${size}-${c.familyName}`, 1).join('\n')).toContain('Clinic 24/7: +1 555 010 0247');
         if (size === 'a4' && c.familyName.startsWith('Featherstone')) docsImage(letterPdf, 'letter', 1, 'letter-a4.png');

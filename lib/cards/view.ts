@@ -21,6 +21,7 @@ import {
   withoutCitations,
   type AlarmText,
   type Headline,
+  type RiskFlagsBlock,
   type SignsBlock,
 } from '@/lib/cards/wording';
 import { formatConcentration, formatDose, formatUl } from '@/lib/format';
@@ -83,7 +84,7 @@ export interface CardView {
   /** "Family caregiver, +1 555 0200 0000"; null when none is recorded. */
   caregiver: string | null;
   /** The patient's risk flags (boxed warning's "special attention" list, and hearing), null when none is set. */
-  risks: { heading: string; shortHeading: string; items: string[] } | null;
+  risks: RiskFlagsBlock | null;
   printedOn: string;
   programVersion: string;
   validity: string;

@@ -395,6 +395,16 @@ export const catheterAccessPortCard =
 export const catheterAccessPortWarning =
   'This pump has a catheter access port (side port) leading straight to the spinal catheter. NEVER inject refill drug into it: fatal overdose. Refills only through the central reservoir port, by trained staff.';
 
+export interface RiskFlagsBlock {
+  /** The letter's heading. */
+  heading: string;
+  /** The card's tag before the flags. */
+  shortHeading: string;
+  /** The card's tag when the flags do not fit at the minimum size: "High-risk patient ▸ see letter." */
+  cardSeeLetter: string;
+  items: string[];
+}
+
 /**
  * The patient's risk flags, for the card and the letter. For intrathecal baclofen the first three are the boxed
  * warning's "special attention" list (reference E0 and E13: SCI at T6 or above, communication difficulty, prior
@@ -405,7 +415,7 @@ export const catheterAccessPortWarning =
 export function riskFlagsBlock(
   drug: DrugFacts,
   flags: RiskFlags,
-): { heading: string; shortHeading: string; items: string[] } | null {
+): RiskFlagsBlock | null {
   const items = (Object.keys(riskFlagLabels) as (keyof RiskFlags)[])
     .filter((key) => flags[key])
     .map((key) => riskFlagLabels[key]);
@@ -413,8 +423,13 @@ export function riskFlagsBlock(
   const special = flags.riskInjuryT6OrAbove || flags.riskCommunication || flags.riskPriorWithdrawal;
   return drugFamily(drug.name) === 'baclofen' && special
     ? // "Special attention" to these patients: boxed warning [S1][S2] (reference E0).
-      { heading: 'High-risk patient: special attention to withdrawal', shortHeading: 'High risk', items }
-    : { heading: 'Risk flags on record', shortHeading: 'Risk', items };
+      {
+        heading: 'High-risk patient: special attention to withdrawal',
+        shortHeading: 'High risk',
+        cardSeeLetter: 'High-risk patient',
+        items,
+      }
+    : { heading: 'Risk flags on record', shortHeading: 'Risk', cardSeeLetter: 'Risk flags', items };
 }
 
 /**

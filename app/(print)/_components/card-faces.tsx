@@ -44,26 +44,40 @@ export function NoBreakTail({ text, keep }: { text: string; keep?: string }) {
   );
 }
 
-/** A paragraph that, when the face is full, shrinks to its tag and "see letter" (or a shorter text). */
+/**
+ * A paragraph that, when the face is full, shrinks to its tag and "see letter" (or a shorter text). `shortTag`
+ * replaces the tag in the short form when the tag alone would not say what the letter holds. Nothing on the card
+ * is ever left out without a word: a reader must know that the letter has more (issue 15, decision 026).
+ */
 function Collapsible({
   order,
   tag,
+  shortTag,
   children,
   short = 'see letter.',
   className = styles.para,
-  drop = false,
 }: {
   order: number;
   tag: string;
+  shortTag?: string;
   children: ReactNode;
   short?: ReactNode;
   className?: string;
-  /** When the face is full, leave the paragraph out altogether (the letter has it) rather than "see letter". */
-  drop?: boolean;
 }) {
   return (
-    <p className={className} data-collapse={order} data-drop={drop ? '' : undefined}>
-      <span className={styles.tag}>{tag}</span>
+    <p className={className} data-collapse={order}>
+      {shortTag ? (
+        <>
+          <span className={styles.tag} data-full="">
+            {tag}
+          </span>
+          <span className={styles.tag} data-short="">
+            {shortTag}
+          </span>
+        </>
+      ) : (
+        <span className={styles.tag}>{tag}</span>
+      )}
       <span data-full="">{children}</span>
       <span data-short="">{short}</span>
     </p>
@@ -205,14 +219,15 @@ export function CardBack({ view, qr, guide }: { view: CardView; qr: PrintedQr; g
           {view.allergiesRecorded ? <strong>{view.allergies}</strong> : view.allergies}
         </Collapsible>
         {view.risks && (
-          // Left out last, only when nothing else makes the face fit: the letter always has the risk flags.
-          <Collapsible order={6} tag={view.risks.shortHeading} drop>
+          // Shortened last, only when nothing else makes the face fit; then it still says the patient is high
+          // risk (or has risk flags) and that the letter names them.
+          <Collapsible order={6} tag={view.risks.shortHeading} shortTag={view.risks.cardSeeLetter}>
             {view.risks.items.join('; ')}.
           </Collapsible>
         )}
         {view.caregiver && (
-          // Left out first when the face is full: the letter has it, and the clinic's 24/7 line knows the family.
-          <Collapsible order={0} tag="Caregiver" drop>
+          // Shortened first when the face is full: "Caregiver ▸ see letter", so a reader knows there is one.
+          <Collapsible order={0} tag="Caregiver">
             {view.caregiver}
           </Collapsible>
         )}
