@@ -24,6 +24,7 @@ import {
   pumpKinds,
   pumpStatuses,
   spasticityOrigins,
+  staffFeedScopes,
   visitKinds,
   withdrawalRisks,
   type StaffRole,
@@ -642,6 +643,18 @@ export const feedTokens = sqliteTable(
   },
   (t) => [index('feed_tokens_patient_idx').on(t.patientId)],
 );
+
+/**
+ * Per staff member: what their clinic calendar feed shows (decision 026). No row: the default, "mine" for a staff
+ * member who is the managing physician of at least one patient, else the clinic.
+ */
+export const staffFeedSettings = sqliteTable('staff_feed_settings', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  scope: text('scope', { enum: staffFeedScopes }).notNull(),
+  updatedAt: updatedAt(),
+});
 
 /** Emergency cards and letters printed: which program and refill each showed, for the stale-card flag. */
 export const cardPrints = sqliteTable(

@@ -129,6 +129,10 @@ test('a staff member creates, rotates and revokes their own clinic feed at /me/f
   await signIn(page, 'front-desk');
   await page.goto('/me/feed');
   await expect(page.getByRole('heading', { level: 1, name: 'My clinic calendar' })).toBeVisible();
+  // No patient has the front desk as managing physician: the whole clinic, and "my patients" cannot be chosen.
+  const scope = page.getByRole('group', { name: 'What your calendar shows' });
+  await expect(scope.getByRole('radio', { name: /The whole clinic/ })).toBeChecked();
+  await expect(scope.getByRole('radio', { name: /My patients/ })).toBeDisabled();
   const create = page.getByRole('button', { name: 'Create calendar link' });
   if (!(await create.isVisible())) {
     await page.getByRole('button', { name: 'Revoke link' }).click();

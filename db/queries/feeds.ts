@@ -12,9 +12,11 @@ import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { permissions } from '@/lib/auth/permissions';
 import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import type { EpochMs, LocalDate } from '@/lib/domain/types';
+import type { StaffFeedScope } from '@/lib/domain/vocabulary';
+export type { StaffFeedScopeStatus } from '@/lib/validation/feeds';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import type { ClinicFeedInput, FeedAppointment, FeedClinic, FeedDueDate, PatientFeedInput } from '@/lib/ical';
-import { FEED_TOKEN_BYTES, type FeedFirstNameConsent, type FeedStatus } from '@/lib/validation/feeds';
+import { FEED_TOKEN_BYTES, type FeedFirstNameConsent, type FeedStatus, type StaffFeedScopeStatus } from '@/lib/validation/feeds';
 import { writeTransaction, type Db, type Tx } from '../client';
 import * as s from '../schema';
 import { hashToken } from '@/lib/token-hash';
@@ -215,6 +217,19 @@ export function resolveClinicFeedToken(db: Db, tokenHash: string): { tokenId: nu
   return statementsFor(db).clinicToken.get({ tokenHash }) ?? null;
 }
 
+/**
+ * The staff member's feed scope (decision 026). Without a recorded choice: "mine" when they are the managing
+ * physician of at least one patient of the clinic, else the whole clinic. (Nurses have no patients assigned in this
+ * app, so their default is the clinic.) Two prepared lookups: on the feed's hot path.
+ */
+export function staffFeedScope(db: Db, clinicId: number, userId: string): StaffFeedScopeStatus {
+  const statements = statementsFor(db);
+  const managedPatients = Number(statements.managedPatients.get({ clinicId, userId })?.n ?? 0);
+  const row = statements.feedScope.get({ userId });
+  if (row) return { scope: row.scope, chosen: true, changedAt: row.updatedAt, managedPatients };
+  return { scope: managedPatients > 0 ? 'mine' : 'clinic', chosen: false, changedAt: null, managedPatients };
+}
+
 /** A token of this kind revoked (by rotation or revocation) within the grace period before `now`, or null. */
 export function resolveReplacedFeedToken(
   db: Db,
@@ -285,6 +300,16 @@ function prepareStatements(db: Db) {
       )
       .prepare(),
     clinic: db.select(clinicColumns).from(s.clinics).where(eq(s.clinics.id, p('clinicId'))).prepare(),
+    feedScope: db
+      .select({ scope: s.staffFeedSettings.scope, updatedAt: s.staffFeedSettings.updatedAt })
+      .from(s.staffFeedSettings)
+      .where(eq(s.staffFeedSettings.userId, p('userId')))
+      .prepare(),
+    managedPatients: db
+      .select({ n: sql<number>`count(*)` })
+      .from(s.patients)
+      .where(and(eq(s.patients.clinicId, p('clinicId')), eq(s.patients.managingPhysicianId, p('userId'))))
+      .prepare(),
     patient: db
       .select({
         id: s.patients.id,
@@ -536,8 +561,20 @@ export function loadPatientFeed(
  * the current cycle of every active pump due by its last day (overdue ones of any age included) with whether its next
  * appointment is on time, patients named by initials only.
  */
-export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: string): LoadedFeed<ClinicFeedInput> {
+export function loadClinicFeed(
+  db: Db,
+  clinicId: number,
+  now: EpochMs,
+  host: string,
+  /**
+   * Whose feed: with scope "mine", only the patients whose managing physician this staff member is; the whole clinic
+   * otherwise (and without a viewer).
+   */
+  viewer: { userId: string; scope: StaffFeedScope; changedAt: EpochMs | null } | null = null,
+): LoadedFeed<ClinicFeedInput> {
   const { clinic, updatedAt: clinicUpdatedAt } = loadClinic(db, clinicId);
+  const scope: StaffFeedScope = viewer?.scope ?? 'clinic';
+  const mine = viewer && scope === 'mine' ? eq(s.patients.managingPhysicianId, viewer.userId) : undefined;
   const tz = clinic.timeZone;
   const today = localDateOf(now, tz);
   const lastDay = addDaysToLocalDate(today, CLINIC_FEED_WINDOW.days - 1);
@@ -556,6 +593,7 @@ export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: str
     .where(
       and(
         eq(s.patients.clinicId, clinicId),
+        mine,
         inArray(s.appointments.status, ['booked', 'cancelled']),
         // Two days back covers today's cancelled appointments in any zone; the builder applies the exact rule.
         gte(s.appointments.startsAt, now - 2 * DAY_MS),
@@ -581,6 +619,7 @@ export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: str
       and(
         eq(s.pumpForecasts.clinicId, clinicId),
         eq(s.patients.clinicId, clinicId),
+        mine,
         eq(s.pumps.status, 'active'),
         sql`${s.pumpForecasts.refillDueOn} <= ${lastDay}`,
       ),
@@ -589,7 +628,8 @@ export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: str
 
   const label = (r: { givenName: string; familyName: string }) => ({ patientInitials: initialsOf(r.givenName, r.familyName) });
   const appointments = appointmentRows.map((r) => ({ ...toAppointment(r), ...label(r) }));
-  let stampAt = clinicUpdatedAt;
+  // A change of scope changes the events: their DTSTAMP follows it.
+  let stampAt = Math.max(clinicUpdatedAt, viewer?.changedAt ?? 0);
   for (const r of appointmentRows) stampAt = Math.max(stampAt, r.updatedAt, r.patientUpdatedAt);
   for (const r of dueRows) stampAt = Math.max(stampAt, r.datesChangedAt, r.patientUpdatedAt);
   const { passed, next } = timeBoundaries(appointments, now, today, tz);
@@ -600,6 +640,7 @@ export function loadClinicFeed(db: Db, clinicId: number, now: EpochMs, host: str
       stampAt,
       host,
       windowDays: CLINIC_FEED_WINDOW.days,
+      scope,
       appointments,
       dueDates: dueRows.map((r) => ({
         ...toDueDate(r, tz),

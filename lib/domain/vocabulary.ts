@@ -69,3 +69,10 @@ export const contactOutcomeLabels: Record<ContactOutcome, string> = {
 /** A patient's answer through the appointment reminder's attendance link (issue 16 item 5). */
 export const attendanceResponses = ['confirmed', 'another-time'] as const;
 export type AttendanceResponse = (typeof attendanceResponses)[number];
+
+/**
+ * What a staff member's own clinic calendar feed shows (/me/feed; decision 026): the patients whose managing
+ * physician they are, or the whole clinic.
+ */
+export const staffFeedScopes = ['mine', 'clinic'] as const;
+export type StaffFeedScope = (typeof staffFeedScopes)[number];

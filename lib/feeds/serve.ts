@@ -20,6 +20,7 @@ import {
   resolveClinicFeedToken,
   resolvePatientFeedToken,
   resolveReplacedFeedToken,
+  staffFeedScope,
 } from '@/db/queries/feeds';
 import { buildClinicFeed, buildPatientFeed, buildReplacedFeed, feedEtag, renderFeed } from '@/lib/ical';
 import { requestHost, requestOrigin } from '@/lib/http/origin';
@@ -304,7 +305,7 @@ export function serveClinicFeed(
     (db, tokenHash) => {
       const ref = resolveClinicFeedToken(db, tokenHash);
       if (!ref) return null;
-      return { tokenId: ref.tokenId, feed: () => cachedClinicFeed(db, ref.clinicId, requestNow(), feedHost(request)) };
+      return { tokenId: ref.tokenId, feed: () => cachedClinicFeed(db, ref.clinicId, ref.userId, requestNow(), feedHost(request)) };
     },
     'pump-refills-clinic.ics',
   );
@@ -323,7 +324,8 @@ export function serveClinicFeed(
 // checked on every request, before the cache: a rotated or revoked token, or a disabled account, is refused at once.
 
 const MAX_STALE_MS = 5 * 60_000;
-const MAX_CACHED_CLINICS = 16;
+/** Shared clinic feeds and "my patients" feeds (small: one physician's patients). */
+const MAX_CACHED_CLINICS = 64;
 
 interface CacheEntry {
   feed: RenderedFeed;
@@ -335,8 +337,12 @@ interface CacheEntry {
 const globalForFeeds = globalThis as unknown as { __clinicFeedCache?: Map<string, CacheEntry> };
 const clinicFeedCache = (globalForFeeds.__clinicFeedCache ??= new Map<string, CacheEntry>());
 
-function cachedClinicFeed(db: Db, clinicId: number, now: number, host: string): RenderedFeed {
-  const key = `${clinicId}|${host}`;
+function cachedClinicFeed(db: Db, clinicId: number, userId: string, now: number, host: string): RenderedFeed {
+  // "My patients" is a feed of its own per staff member, keyed by when they chose it (so a new choice shows at
+  // once); every "whole clinic" viewer shares one feed, the same bytes and ETag for all.
+  const scope = staffFeedScope(db, clinicId, userId);
+  const mine = scope.scope === 'mine';
+  const key = mine ? `${clinicId}|${host}|mine|${userId}|${scope.changedAt ?? 'default'}` : `${clinicId}|${host}|clinic`;
   const marker = databaseChangeMarker(db);
   const hit = clinicFeedCache.get(key);
   if (
@@ -346,7 +352,7 @@ function cachedClinicFeed(db: Db, clinicId: number, now: number, host: string): 
   ) {
     return hit.feed;
   }
-  const loaded = loadClinicFeed(db, clinicId, now, host);
+  const loaded = loadClinicFeed(db, clinicId, now, host, mine ? { userId, scope: 'mine', changedAt: scope.changedAt } : null);
   const feed = render(renderFeed(buildClinicFeed(loaded.input)), loaded.lastModifiedAt);
   clinicFeedCache.delete(key);
   clinicFeedCache.set(key, { feed, marker, builtAt: now, validUntil: loaded.validUntil });

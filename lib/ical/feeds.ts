@@ -216,9 +216,12 @@ export function buildClinicFeed(input: ClinicFeedInput): ICalCalendar {
   const lastDay = addDaysToLocalDate(today, input.windowDays - 1);
   const who = (p: { patientInitials: string; pumpId: number }): string => `${oneLine(p.patientInitials)} · pump ${p.pumpId}`;
 
+  const mine = input.scope === 'mine';
   const cal = newCalendar(
-    `Pump refills (staff) – ${clinicName}`,
-    `Pump appointments and refills to arrange at ${clinicName}, the next ${input.windowDays} days. For clinic staff only.`,
+    mine ? `Pump refills (my patients) – ${clinicName}` : `Pump refills (staff) – ${clinicName}`,
+    mine
+      ? `Pump appointments and refills to arrange for the patients you manage at ${clinicName}, the next ${input.windowDays} days. For clinic staff only.`
+      : `Pump appointments and refills to arrange at ${clinicName}, the next ${input.windowDays} days. For clinic staff only.`,
     tz,
   );
   const events = new EventList(cal);

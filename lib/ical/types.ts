@@ -86,6 +86,8 @@ export interface ClinicFeedInput extends FeedCommon {
   dueDates: (FeedDueDate & FeedPatientLabel & { appointment: 'none' | 'on-time' | 'late' })[];
   /** Days from today (clinic-local) that the feed covers: one "to arrange" entry per day, appointments within it. */
   windowDays: number;
+  /** The whole clinic, or the viewer's own patients (decision 026); names the calendar. Clinic when absent. */
+  scope?: 'mine' | 'clinic';
 }
 
 /** The calendar a rotated or revoked link serves for a grace period (docs/feeds.md, "If your link gets out"). */

@@ -4,6 +4,7 @@
  * and the pages that show a freshly issued link.
  */
 import { z } from 'zod';
+import { staffFeedScopes, type StaffFeedScope } from '@/lib/domain/vocabulary';
 
 /** 32 bytes in base64url without padding: exactly 43 characters of A–Z a–z 0–9 - _. */
 export const FEED_TOKEN_BYTES = 32;
@@ -99,4 +100,20 @@ export interface FeedFirstNameConsent {
   firstName: string | null;
   consentedAt: number | null;
   recordedByName: string | null;
+}
+
+/** PUT /api/v1/me/feed/scope: what the staff member's own clinic feed shows (decision 026). */
+export const staffFeedScopeSchema = z.object({
+  scope: z.enum(staffFeedScopes, { message: 'scope must be "mine" (my patients) or "clinic" (the whole clinic)' }),
+});
+export type StaffFeedScopeInput = z.infer<typeof staffFeedScopeSchema>;
+
+/** What a staff member's clinic feed shows, whether they chose it, and how many patients name them as physician. */
+export interface StaffFeedScopeStatus {
+  scope: StaffFeedScope;
+  /** False while the default applies (no choice recorded). */
+  chosen: boolean;
+  /** When the choice was last changed (the "my patients" feed's DTSTAMP follows it); null while the default applies. */
+  changedAt: number | null;
+  managedPatients: number;
 }

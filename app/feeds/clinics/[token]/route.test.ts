@@ -17,6 +17,7 @@ import { call, setupApiTest, type ApiTestContext, type Role } from '@/tests/api'
 
 const { GET, HEAD } = await import('./route');
 const meFeed = await import('@/app/api/v1/me/feed/route');
+const scopeRoute = await import('@/app/api/v1/me/feed/scope/route');
 
 let ctx: ApiTestContext;
 let fx: FeedPatientFixture;
@@ -220,5 +221,53 @@ describe('the clinic feed', () => {
     expect(summaries((await fetchFeed(`${token}.ics`)).body as string).has(uid)).toBe(true);
     vi.setSystemTime(shortOne.startsAt + 30 * 60_000);
     expect(summaries((await fetchFeed(`${token}.ics`)).body as string).has(uid)).toBe(false);
+  });
+});
+
+describe('"my patients" or the whole clinic (decision 026)', () => {
+  it("defaults a managing physician to their own patients; the choice switches the same link at once, audited; a nurse with no patients cannot choose it", async () => {
+    const mine = feedPatient(ctx.db, { clinicId: ctx.clinic.id, now, mrn: 'MRN-MINE-1', givenName: 'Maria', familyName: 'Quinn', dueInDays: 4 });
+    ctx.db.update(s.patients).set({ managingPhysicianId: ctx.users.physician.id }).where(eq(s.patients.id, mine.patient.id)).run();
+    const myAppointment = feedAppointment(ctx.db, mine.pump.id, now + 2 * DAY_MS);
+    const othersUid = `staff-appointment-${appointment.id}@${HOST}`;
+    const mineUid = `staff-appointment-${myAppointment.id}@${HOST}`;
+
+    const physician = ctx.tokens.physician;
+    expect((await call(scopeRoute.GET, { token: physician })).body).toEqual({ scope: 'mine', chosen: false, changedAt: null, managedPatients: 1 });
+    const token = await myToken('physician');
+    const byDefault = await fetchFeed(`${token}.ics`);
+    const parsedDefault = new ICAL.Component(ICAL.parse(byDefault.body as string));
+    expect(String(parsedDefault.getFirstPropertyValue('x-wr-calname'))).toMatch(/^Pump refills \(my patients\) – /);
+    const own = summaries(byDefault.body as string);
+    expect(own.get(mineUid)?.summary).toBe(`Refill: M.Q. · pump ${mine.pump.id}`);
+    expect(own.has(othersUid)).toBe(false);
+    expect([...own.values()].filter((e) => e.summary.startsWith('Refills to arrange')).map((e) => e.summary)).toEqual(['Refills to arrange: 1 pump']);
+
+    const chosen = await call(scopeRoute.PUT, { method: 'PUT', token: physician, body: { scope: 'clinic' } });
+    expect(chosen.status).toBe(200);
+    expect(chosen.body).toMatchObject({ scope: 'clinic', chosen: true, managedPatients: 1 });
+    const whole = await fetchFeed(`${token}.ics`, 'GET', { 'if-none-match': byDefault.headers.get('etag')! });
+    expect(whole.status).toBe(200);
+    const clinicWide = summaries(whole.body as string);
+    expect(clinicWide.has(mineUid)).toBe(true);
+    expect(clinicWide.has(othersUid)).toBe(true);
+    const audits = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'staff-feed-scope')).all();
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorId: ctx.users.physician.id, action: 'update', entityId: ctx.users.physician.id });
+    expect(audits[0]!.before).toEqual({ scope: 'mine', chosen: false });
+    expect(audits[0]!.after).toEqual({ scope: 'clinic', chosen: true });
+
+    // Back to "mine": the same link shows only the physician's patients again, with no wait for the cache.
+    expect((await call(scopeRoute.PUT, { method: 'PUT', token: physician, body: { scope: 'mine' } })).status).toBe(200);
+    const again = summaries((await fetchFeed(`${token}.ics`)).body as string);
+    expect(again.has(othersUid)).toBe(false);
+    expect(again.has(mineUid)).toBe(true);
+
+    expect((await call(scopeRoute.GET, { token: ctx.tokens.nurse })).body).toMatchObject({ scope: 'clinic', chosen: false, managedPatients: 0 });
+    const refused = await call(scopeRoute.PUT, { method: 'PUT', token: ctx.tokens.nurse, body: { scope: 'mine' } });
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toContain('managing physician');
+    expect((await call(scopeRoute.PUT, { method: 'PUT', token: ctx.tokens.nurse, body: { scope: 'everyone' } })).status).toBe(400);
+    expect((await call(scopeRoute.GET, { token: ctx.tokens.admin })).status).toBe(403);
   });
 });
