@@ -10,6 +10,9 @@ import type { CardView } from '@/lib/cards/view';
 import { FitBox } from './fit-box';
 import styles from './print.module.css';
 
+/** Run-in items end with a full stop (one, whatever the record's text ends with). */
+const withStop = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
 /** Body text floor on the card (issue 15: ≥ 7 pt body, ≥ 6 pt labels). */
 export const CARD_MIN_PT = 7;
 
@@ -56,6 +59,7 @@ function Collapsible({
   children,
   short = 'see letter.',
   className = styles.para,
+  inline = false,
 }: {
   order: number;
   tag: string;
@@ -63,9 +67,12 @@ function Collapsible({
   children: ReactNode;
   short?: ReactNode;
   className?: string;
+  /** A run-in item of a shared paragraph (a span), so that short forms share a line. */
+  inline?: boolean;
 }) {
+  const Element = inline ? 'span' : 'p';
   return (
-    <p className={className} data-collapse={order}>
+    <Element className={inline ? undefined : className} data-collapse={order}>
       {shortTag ? (
         <>
           <span className={styles.tag} data-full="">
@@ -80,7 +87,7 @@ function Collapsible({
       )}
       <span data-full="">{children}</span>
       <span data-short="">{short}</span>
-    </p>
+    </Element>
   );
 }
 
@@ -210,27 +217,40 @@ export function CardBack({ view, qr, guide }: { view: CardView; qr: PrintedQr; g
             <strong>{view.catheterPort.card}</strong>
           </p>
         )}
-        {view.backupOral && (
-          <Collapsible order={4} tag="Backup">
-            {view.backupOral}
+        {/* The backup plan, allergies, risk flags and the caregiver run in one paragraph: shortened, they share lines
+            ("BACKUP ▸ see letter. ALLERGIES ▸ see letter. CAREGIVER ▸ see letter."), so a face that is full at the
+            minimum size still says what the letter has, where it once left the last two out (decision 026). */}
+        <p className={styles.para}>
+          {view.backupOral && (
+            <>
+              <Collapsible inline order={4} tag="Backup">
+                {withStop(view.backupOral)}
+              </Collapsible>{' '}
+            </>
+          )}
+          <Collapsible inline order={5} tag="Allergies" short={<strong>see letter.</strong>}>
+            {view.allergiesRecorded ? <strong>{withStop(view.allergies)}</strong> : withStop(view.allergies)}
           </Collapsible>
-        )}
-        <Collapsible order={5} tag="Allergies" short={<strong>see letter.</strong>}>
-          {view.allergiesRecorded ? <strong>{view.allergies}</strong> : view.allergies}
-        </Collapsible>
-        {view.risks && (
-          // Shortened last, only when nothing else makes the face fit; then it still says the patient is high
-          // risk (or has risk flags) and that the letter names them.
-          <Collapsible order={6} tag={view.risks.shortHeading} shortTag={view.risks.cardSeeLetter}>
-            {view.risks.items.join('; ')}.
-          </Collapsible>
-        )}
-        {view.caregiver && (
-          // Shortened first when the face is full: "Caregiver ▸ see letter", so a reader knows there is one.
-          <Collapsible order={0} tag="Caregiver">
-            {view.caregiver}
-          </Collapsible>
-        )}
+          {view.risks && (
+            <>
+              {' '}
+              {/* Shortened last, only when nothing else makes the face fit; then it still says the patient is high
+                  risk (or has risk flags) and that the letter names them. */}
+              <Collapsible inline order={6} tag={view.risks.shortHeading} shortTag={view.risks.cardSeeLetter}>
+                {view.risks.items.join('; ')}.
+              </Collapsible>
+            </>
+          )}
+          {view.caregiver && (
+            <>
+              {' '}
+              {/* Shortened first when the face is full: "CAREGIVER ▸ see letter.", so a reader knows there is one. */}
+              <Collapsible inline order={0} tag="Caregiver">
+                {withStop(view.caregiver)}
+              </Collapsible>
+            </>
+          )}
+        </p>
       </div>
       <p className={styles.backFoot}>
         Printed {view.printedOn} ({view.programVersion}). <strong>{view.validity}</strong> {guide}
