@@ -166,9 +166,12 @@ test('a no-show puts the patient back at the top of the worklist', async ({ page
   const row = page
     .getByRole('row', { name: new RegExp(`${missed.patientName}`) })
     .filter({ hasText: missed.time });
-  await row.getByRole('button', { name: 'No-show' }).click();
+  // A no-show asks to confirm first, and can be undone for a minute.
+  await row.getByRole('button', { name: 'No-show…' }).click();
+  await row.getByRole('button', { name: 'Record no-show' }).click();
   await expect(row).toContainText('Marked as a no-show');
-  await expect(row.getByRole('button', { name: 'No-show' })).toHaveCount(0);
+  await expect(row.getByRole('button', { name: /^No-show/ })).toHaveCount(0);
+  await expect(row.getByRole('button', { name: 'Undo no-show' })).toBeVisible();
 
   // On the worklist the pump now has no appointment and ranks first among the pumps of its status.
   await page.goto('/');

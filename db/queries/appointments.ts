@@ -10,7 +10,9 @@ import {
   isConfirmationReason,
   latenessWarning,
   missingLateConfirmation,
+  passedStartMessage,
   placesLeft,
+  startHasPassed,
   type Lateness,
   type LateConfirmation,
   type PumpDeadlines,
@@ -366,6 +368,8 @@ export function assertSchedulable(
 
   const startsAt = localDateTimeToInstant(slot.date, slot.time, clinic.timeZone);
   const endsAt = startsAt + slot.durationMinutes * MINUTE_MS;
+  if (!fields.date && !fields.time && startHasPassed(startsAt, now))
+    fields.time = passedStartMessage(slot.time, now, clinic.timeZone);
   if (!fields.time) {
     const clash = db
       .select({ startsAt: s.appointments.startsAt, durationMinutes: s.appointments.durationMinutes })

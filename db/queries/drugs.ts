@@ -2,6 +2,7 @@
 import { asc } from 'drizzle-orm';
 import { type Db } from '@/db/client';
 import * as s from '../schema';
+import { drugListOrder } from './dtos';
 
 export interface DrugOption {
   id: number;
@@ -41,7 +42,7 @@ export function catalogOptions(db: Pick<Db, 'select'>) {
   const drugs = db
     .select()
     .from(s.drugs)
-    .orderBy(asc(s.drugs.id))
+    .orderBy(...drugListOrder)
     .all()
     .map(drugOption);
   return { models, drugs };

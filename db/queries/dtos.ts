@@ -181,7 +181,11 @@ export interface PumpDto {
   appointments: AppointmentDto[];
 }
 
-export function verifierOptions(db: Pick<Db, 'select'>, clinicId: number): StaffOption[] {
+/**
+ * The colleagues who may be named as the second person (E7): active nurses and physicians of the clinic, never
+ * the person filling in the form (`viewerId`), whom the server refuses anyway (lib/auth/second-person.ts).
+ */
+export function verifierOptions(db: Pick<Db, 'select'>, clinicId: number, viewerId?: string): StaffOption[] {
   return db
     .select({ id: s.users.id, name: s.users.name, role: s.users.role })
     .from(s.users)
@@ -190,6 +194,7 @@ export function verifierOptions(db: Pick<Db, 'select'>, clinicId: number): Staff
         eq(s.users.clinicId, clinicId),
         inArray(s.users.role, ['nurse', 'physician']),
         ne(s.users.banned, true),
+        viewerId ? ne(s.users.id, viewerId) : undefined,
       ),
     )
     .orderBy(asc(s.users.name))
@@ -393,3 +398,9 @@ export function forecastJson(f: Forecast, timeZone: string) {
     alerts: f.alerts,
   };
 }
+
+/**
+ * The one order of every drug list (refill, program, new patient): by drug, then product, as a reader scans
+ * them (baclofen Gablofen, baclofen Lioresal Intrathecal, morphine …, ziconotide …).
+ */
+export const drugListOrder = [asc(s.drugs.name), asc(s.drugs.product), asc(s.drugs.id)] as const;

@@ -1,5 +1,6 @@
 /** The new-patient form's options (physicians, catalogue) and the patient search of the booking form. */
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { drugListOrder } from './dtos';
 import { type Db } from '@/db/client';
 import * as s from '@/db/schema';
 import { physiciansOf } from '@/db/queries/clinics';
@@ -32,7 +33,7 @@ export function newPatientOptions(db: Reader, clinicId: number) {
       usualMaxDoseNgPerDay: s.drugs.usualMaxDoseNgPerDay,
     })
     .from(s.drugs)
-    .orderBy(asc(s.drugs.name), asc(s.drugs.product))
+    .orderBy(...drugListOrder)
     .all();
   const physicians = physiciansOf(db, clinicId);
   return { models, drugs, physicians };

@@ -3,7 +3,7 @@
  * request the preview sends to POST /api/v1/forecast), and a physician's change: a new version that supersedes
  * the active one, only if the active one is still the version the physician read (409 otherwise).
  */
-import { asc, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { formatInstantIso } from '@/lib/domain/calendar';
 import { type DoseInEffect } from '@/lib/domain/dose-steps';
 import {
@@ -23,7 +23,7 @@ import {
   loadForecastContexts, type PumpForecastContext
 } from './forecasts';
 import { ordersOf, type OrderDto } from './orders';
-import { programDto, staffNamesOf, verifierOptions, type ProgramDto, type StaffOption } from './dtos';
+import { drugListOrder, programDto, staffNamesOf, verifierOptions, type ProgramDto, type StaffOption } from './dtos';
 import { pumpInClinic } from './pumps';
 import { type DrugOption } from './refills';
 
@@ -136,6 +136,8 @@ export function programFormContext(
   clinicId: number,
   pumpId: number,
   now: number,
+  /** The physician filling in the form, left out of the second-person list. */
+  viewerId?: string,
 ): ProgramFormContext {
   const pump = pumpInClinic(db, clinicId, pumpId);
   const [result] = computeForecasts(loadForecastContexts(db, { pumpIds: [pumpId] }, now));
@@ -173,12 +175,12 @@ export function programFormContext(
     drugs: db
       .select()
       .from(s.drugs)
-      .orderBy(asc(s.drugs.id))
+      .orderBy(...drugListOrder)
       .all()
       .map(drugOption),
     forecastRequest: forecastRequestOf(context.input),
     current: forecastJson(forecast, context.input.clinic.timeZone),
-    verifiers: verifierOptions(db, clinicId),
+    verifiers: verifierOptions(db, clinicId, viewerId),
   };
 }
 

@@ -27,6 +27,7 @@ import {
   programDto,
   staffNamesOf,
   verifierOptions,
+  drugListOrder,
   visitDtos,
   type ProgramDto,
   type StaffOption,
@@ -115,12 +116,19 @@ export function forecastContextForRefill(db: Tx, pumpId: number, now: number): P
   return context;
 }
 
-export function refillFormContext(db: Db, clinicId: number, pumpId: number, now: number): RefillFormContext {
+/** What the refill form needs; `viewerId` is the nurse filling it in, left out of the second-person list. */
+export function refillFormContext(
+  db: Db,
+  clinicId: number,
+  pumpId: number,
+  now: number,
+  viewerId?: string,
+): RefillFormContext {
   const pump = pumpInClinic(db, clinicId, pumpId);
   const context = forecastContextForRefill(db, pumpId, now);
   const model = db.select().from(s.pumpModels).where(eq(s.pumpModels.id, pump.modelId)).get()!;
   const patient = db.select().from(s.patients).where(eq(s.patients.id, pump.patientId)).get()!;
-  const drugs = db.select().from(s.drugs).orderBy(asc(s.drugs.id)).all();
+  const drugs = db.select().from(s.drugs).orderBy(...drugListOrder).all();
   const current = context.drug;
   const timeZone = context.input.clinic.timeZone;
   const today = localDateOf(now, timeZone);
@@ -166,7 +174,7 @@ export function refillFormContext(db: Db, clinicId: number, pumpId: number, now:
     lastVisitAt: context.lastVisit.performedAt,
     expectedResidualNowMl: assessment.expectedResidualMl,
     currentDueOn: f?.forecast.refillDueOn ?? today,
-    verifiers: verifierOptions(db, clinicId),
+    verifiers: verifierOptions(db, clinicId, viewerId),
     pendingOrder,
     fillWarnMarginMl: FILL_WARN_MARGIN_ML,
     appointments: bookedAppointmentsSince(db, pumpId, localDateOf(context.lastVisit.performedAt, timeZone), timeZone),

@@ -3,6 +3,7 @@
  * marks it done, an explant cancels it, a replacement moves it): each with its audit row and SEQUENCE moved.
  */
 import { and, eq } from 'drizzle-orm';
+import { mayUndoNoShow, NO_SHOW_UNDO_MS } from '@/lib/domain/booking';
 import { formatInstantForHumans, localDateOf } from '@/lib/domain/calendar';
 import { ValidationError } from '@/lib/errors';
 import { type AppointmentPatch, type BookAppointmentInput } from '@/lib/validation/appointment';
@@ -93,7 +94,9 @@ export function changeAppointment(
     assertSameVersion('appointment', patch.version, before.version);
     const clinic = loadClinic(tx, actor.clinicId);
     const label = `${before.status === 'no-show' ? 'a no-show' : before.status}`;
-    if (before.status !== 'booked') {
+    if (patch.action === 'undo-no-show') {
+      if (before.status !== 'no-show') refuse(`This appointment is ${label}, not a no-show: there is nothing to undo.`);
+    } else if (before.status !== 'booked') {
       refuse(
         `This appointment is ${label}; only a booked appointment can be ${patch.action === 'move' ? 'moved' : patch.action === 'cancel' ? 'cancelled' : `marked ${patch.action}`}.`,
       );
@@ -147,6 +150,20 @@ export function changeAppointment(
             `This appointment starts at ${formatInstantForHumans(before.startsAt, clinic.timeZone)}; a no-show can be recorded once that time has passed.`,
           );
         set = { status: 'no-show' };
+        break;
+      }
+      case 'undo-no-show': {
+        // The version check above makes the row's updatedAt the moment the no-show was recorded.
+        const markedAt = tx
+          .select({ updatedAt: s.appointments.updatedAt })
+          .from(s.appointments)
+          .where(eq(s.appointments.id, id))
+          .get()!.updatedAt;
+        if (!mayUndoNoShow(markedAt, now))
+          refuse(
+            `The no-show was recorded more than ${NO_SHOW_UNDO_MS / 60_000} minute ago and can no longer be undone. If the patient came after all, book them again.`,
+          );
+        set = { status: 'booked' };
         break;
       }
     }

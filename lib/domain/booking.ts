@@ -123,3 +123,29 @@ export function placesLeft(taken: number, dailyCapacity: number): number {
 export function isConfirmationReason(reason: string | undefined): boolean {
   return hasReason(reason);
 }
+
+/**
+ * A start time that has already passed cannot be booked or moved to: a visit booked for 09:00 at 11:00 never
+ * happens, yet it would count as the pump's next appointment and hide alert E3 ("none booked"). The minute now
+ * started is still bookable (a walk-in seen at once).
+ */
+export function startHasPassed(startsAt: EpochMs, now: EpochMs): boolean {
+  return startsAt < now - (now % 60_000);
+}
+
+/** What the booking form says of a start that has passed (field "time"), in clinic time. */
+export function passedStartMessage(time: string, now: EpochMs, timeZone: string): string {
+  const clock = formatInstantForHumans(now, timeZone).slice(-5);
+  return `${time} today has already passed (it is ${clock} now). Choose a later time or another day.`;
+}
+
+/**
+ * How long a no-show can be taken back, in ms: a slip of the finger on the day's list is undone by the person who
+ * made it, at once; after that it is the record, and a late arrival is booked again. One minute (issue 18).
+ */
+export const NO_SHOW_UNDO_MS = 60_000;
+
+/** Whether a no-show recorded at `markedAt` may still be undone at `now`. */
+export function mayUndoNoShow(markedAt: EpochMs, now: EpochMs): boolean {
+  return now >= markedAt && now - markedAt <= NO_SHOW_UNDO_MS;
+}

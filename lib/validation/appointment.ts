@@ -106,8 +106,10 @@ export const appointmentPatchSchema = z.discriminatedUnion(
     }),
     z.object({ action: z.literal('done'), version }),
     z.object({ action: z.literal('no-show'), version }),
+    /** Takes back a no-show within a minute of recording it (lib/domain/booking.ts NO_SHOW_UNDO_MS). */
+    z.object({ action: z.literal('undo-no-show'), version }),
   ],
-  { message: 'Action must be move, cancel, done or no-show' },
+  { message: 'Action must be move, cancel, done, no-show or undo-no-show' },
 );
 export type AppointmentPatch = z.infer<typeof appointmentPatchSchema>;
 

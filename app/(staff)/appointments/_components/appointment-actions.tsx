@@ -1,7 +1,8 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { NO_SHOW_UNDO_MS } from '@/lib/domain/booking';
 import { ApiError } from '@/lib/query/client';
 import { changeAppointment, type AppointmentDto } from '@/lib/query/appointments';
 import { queryKeys, refetchAfter } from '@/lib/query/keys';
@@ -23,6 +24,7 @@ const verbs: Record<AppointmentPatch['action'], string> = {
   cancel: 'Cancelled',
   done: 'Marked done',
   'no-show': 'Marked as a no-show',
+  'undo-no-show': 'No-show undone, booked again',
 };
 
 /** Move, cancel, mark done or mark no-show one booked appointment (PATCH /api/v1/appointments/{id}). */
@@ -42,7 +44,14 @@ export function AppointmentActions({
   onMoved?: (moved: AppointmentDto) => void;
 }) {
   const client = useQueryClient();
-  const [mode, setMode] = useState<'move' | 'cancel' | null>(null);
+  const [mode, setMode] = useState<'move' | 'cancel' | 'no-show' | null>(null);
+  /** After a no-show from here: the Undo button shows for the minute the server allows it (NO_SHOW_UNDO_MS). */
+  const [undoable, setUndoable] = useState(false);
+  useEffect(() => {
+    if (!undoable) return;
+    const timer = setTimeout(() => setUndoable(false), NO_SHOW_UNDO_MS - 2_000);
+    return () => clearTimeout(timer);
+  }, [undoable]);
   const [target, setTarget] = useState({ date: a.date, time: a.time });
   const [duration, setDuration] = useState(String(a.durationMinutes));
   const [reason, setReason] = useState('');
@@ -63,6 +72,7 @@ export function AppointmentActions({
       setMode(null);
       setConfirm(noConfirmations);
       setOverbookAsked(false);
+      setUndoable(patch.action === 'no-show');
       if (patch.action === 'move' && onMoved) onMoved(result);
       else
         setDone(
@@ -81,10 +91,29 @@ export function AppointmentActions({
   });
 
   if (a.status !== 'booked')
-    return done ? (
-      <p role="status" className="ok-text small">
-        {done}
-      </p>
+    return done || error ? (
+      <div className="appt-actions">
+        {done && (
+          <p role="status" className="ok-text small">
+            {done}{' '}
+            {undoable && a.status === 'no-show' && (
+              <button
+                type="button"
+                className="small secondary"
+                disabled={mutation.isPending}
+                onClick={() => mutation.mutate({ action: 'undo-no-show', version: a.version })}
+              >
+                Undo no-show
+              </button>
+            )}
+          </p>
+        )}
+        {error && (
+          <p role="alert" className="notice danger small">
+            {fields.action ?? error.message}
+          </p>
+        )}
+      </div>
     ) : null;
   const pending = mutation.isPending;
   const onOrAfterDay = a.date <= today;
@@ -127,9 +156,10 @@ export function AppointmentActions({
             type="button"
             className="small secondary"
             disabled={pending}
-            onClick={() => mutation.mutate({ action: 'no-show', version: a.version })}
+            aria-expanded={mode === 'no-show'}
+            onClick={() => setMode(mode === 'no-show' ? null : 'no-show')}
           >
-            No-show
+            No-show…
           </button>
         )}
         <button
@@ -149,6 +179,29 @@ export function AppointmentActions({
           Cancel…
         </button>
       </div>
+
+      {mode === 'no-show' && (
+        <div className="appt-inline-form stack" role="group" aria-label={`Confirm the no-show of ${a.patientName}`}>
+          <p className="small">
+            Record that {a.patientName} did not come to the {formatLocalDate(a.date)} {a.time} appointment? The pump then
+            shows as having no appointment, and the patient appears on the outreach list. You can undo it for one
+            minute.
+          </p>
+          <div className="pt-buttons">
+            <button
+              type="button"
+              className="small danger"
+              disabled={pending}
+              onClick={() => mutation.mutate({ action: 'no-show', version: a.version })}
+            >
+              {pending ? 'Saving…' : 'Record no-show'}
+            </button>
+            <button type="button" className="small secondary" onClick={() => setMode(null)}>
+              Keep it booked
+            </button>
+          </div>
+        </div>
+      )}
 
       {mode === 'move' && (
         <form

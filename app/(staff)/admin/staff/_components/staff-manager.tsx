@@ -1,8 +1,9 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { ApiError, fetchJson } from '@/lib/query/client';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useFormErrors } from '@/app/(staff)/_components/form-errors';
+import { fetchJson } from '@/lib/query/client';
 import { queryKeys } from '@/lib/query/keys';
 
 interface StaffRow {
@@ -18,6 +19,17 @@ interface StaffRow {
 }
 
 const roles = ['admin', 'physician', 'nurse', 'front-desk'] as const;
+type Role = (typeof roles)[number];
+
+/** How long a role change can be taken back from the message that reports it. */
+const ROLE_UNDO_MS = 60_000;
+
+interface RoleChange {
+  id: string;
+  name: string;
+  from: Role;
+  to: Role;
+}
 const key = queryKeys.staff;
 
 function text(form: FormData, name: string): string {
@@ -32,21 +44,43 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
     queryFn: async () => (await fetchJson<{ staff: (Omit<StaffRow, 'updatedAt'> & { updatedAt: string | number })[] }>('/api/v1/staff')).staff.map((u) => ({ ...u, banned: !!u.banned, updatedAt: new Date(u.updatedAt).getTime() })),
     initialData: initial,
   });
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const form = useFormErrors();
   const [message, setMessage] = useState<string | null>(null);
   const [issued, setIssued] = useState<{ name: string; password: string } | null>(null);
+  /** A role picked in a row's list, waiting for the admin to confirm it. */
+  const [proposed, setProposed] = useState<RoleChange | null>(null);
+  /** The last role change made here, which can be undone for a minute. */
+  const [changed, setChanged] = useState<RoleChange | null>(null);
+  useEffect(() => {
+    if (!changed) return;
+    const timer = setTimeout(() => setChanged(null), ROLE_UNDO_MS);
+    return () => clearTimeout(timer);
+  }, [changed]);
 
   const create = useMutation({
     mutationFn: (body: Record<string, string>) => fetchJson('/api/v1/staff', { method: 'POST', body: JSON.stringify(body) }),
     onSuccess: async () => {
-      setFieldErrors({});
+      form.clear();
+      // The next person starts on an empty form: the last one's name, e-mail and password must not be re-sent.
+      form.reset();
       setMessage('Account created. Give the person their temporary password in person; they must choose their own at first sign-in.');
       await client.invalidateQueries({ queryKey: key });
     },
     onError: (e) => {
       setMessage(null);
-      setFieldErrors(e instanceof ApiError ? { ...e.fields, _: e.message } : { _: 'Could not create the account.' });
+      form.refuseFromServer(e, 'Could not create the account.');
     },
+  });
+  const changeRole = useMutation({
+    mutationFn: ({ change, expectedUpdatedAt }: { change: RoleChange; undo: boolean; expectedUpdatedAt: number }) =>
+      fetchJson(`/api/v1/staff/${change.id}`, { method: 'PATCH', body: JSON.stringify({ role: change.to, expectedUpdatedAt }) }),
+    onSuccess: async (_r, { change, undo }) => {
+      setProposed(null);
+      setChanged(undo ? null : change);
+      setMessage(undo ? `Role of ${change.name} is ${change.to} again.` : null);
+      await client.invalidateQueries({ queryKey: key });
+    },
+    onError: (e) => setMessage(e instanceof Error ? e.message : 'Could not change the role.'),
   });
   const update = useMutation({
     mutationFn: ({ id, ...body }: { id: string; name?: string; role?: string; disabled?: boolean; expectedUpdatedAt: number }) =>
@@ -101,6 +135,27 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
           {message}
         </p>
       )}
+      {changed && (
+        <p role="status" className="notice">
+          Role of {changed.name} changed from {changed.from} to {changed.to}.{' '}
+          <button
+            type="button"
+            className="secondary small"
+            disabled={changeRole.isPending}
+            onClick={() => {
+              const row = data.find((u) => u.id === changed.id);
+              if (row)
+                changeRole.mutate({
+                  change: { ...changed, from: changed.to, to: changed.from },
+                  undo: true,
+                  expectedUpdatedAt: row.updatedAt,
+                });
+            }}
+          >
+            Undo: make {changed.name} {changed.from} again
+          </button>
+        </p>
+      )}
       <div className="table-wrap">
         <table>
           <caption className="sr-only">Staff accounts</caption>
@@ -139,13 +194,37 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
                   <label className="sr-only" htmlFor={`role-${u.id}`}>
                     Role of {u.name}
                   </label>
-                  <select id={`role-${u.id}`} value={u.role} disabled={u.id === myId || update.isPending} onChange={(e) => update.mutate({ id: u.id, role: e.target.value, expectedUpdatedAt: u.updatedAt })}>
+                  <select
+                    id={`role-${u.id}`}
+                    value={proposed?.id === u.id ? proposed.to : u.role}
+                    disabled={u.id === myId || changeRole.isPending}
+                    onChange={(e) => {
+                      const to = e.target.value as Role;
+                      setProposed(to === u.role ? null : { id: u.id, name: u.name, from: u.role, to });
+                    }}
+                  >
                     {roles.map((r) => (
                       <option key={r} value={r}>
                         {r}
                       </option>
                     ))}
                   </select>
+                  {/* A role decides what someone may see and change: it is confirmed, not saved on a slip of the list. */}
+                  {proposed?.id === u.id && (
+                    <div className="pt-buttons" role="group" aria-label={`Confirm the new role of ${u.name}`}>
+                      <button
+                        type="button"
+                        className="small"
+                        disabled={changeRole.isPending}
+                        onClick={() => changeRole.mutate({ change: proposed, undo: false, expectedUpdatedAt: u.updatedAt })}
+                      >
+                        Make {u.name} {proposed.to}
+                      </button>
+                      <button type="button" className="secondary small" onClick={() => setProposed(null)}>
+                        Keep {proposed.from}
+                      </button>
+                    </div>
+                  )}
                 </td>
                 <td>
                   {u.banned ? 'Disabled ' : 'Active '}
@@ -179,40 +258,37 @@ export function StaffManager({ initial, myId }: { initial: StaffRow[]; myId: str
         </table>
       </div>
 
-      <form className="card stack" onSubmit={onCreate} noValidate>
+      <form id={form.formId} className="card stack" onSubmit={onCreate} noValidate>
         <h2>Add a staff member</h2>
         <div className="grid-2">
           <label>
             Full name
-            <input name="name" required aria-describedby="err-name" />
-            {fieldErrors.name && <span id="err-name" className="field-error">Name {fieldErrors.name}</span>}
+            <input name="name" required {...form.control('name')} />
+            {form.message('name', 'Name')}
           </label>
           <label>
             Email
-            <input name="email" type="email" required aria-describedby="err-email" />
-            {fieldErrors.email && <span id="err-email" className="field-error">Email {fieldErrors.email}</span>}
+            <input name="email" type="email" required {...form.control('email')} />
+            {form.message('email', 'Email')}
           </label>
           <label>
             Role
-            <select name="role" defaultValue="nurse">
+            <select name="role" defaultValue="nurse" {...form.control('role')}>
               {roles.map((r) => (
                 <option key={r} value={r}>
                   {r}
                 </option>
               ))}
             </select>
+            {form.message('role', 'Role')}
           </label>
           <label>
             Temporary password (12+ characters, not easy to guess; they change it at first sign-in)
-            <input name="password" type="password" autoComplete="new-password" required aria-describedby="err-password" />
-            {fieldErrors.password && <span id="err-password" className="field-error">Password {fieldErrors.password}</span>}
+            <input name="password" type="password" autoComplete="new-password" required {...form.control('password')} />
+            {form.message('password', 'Password')}
           </label>
         </div>
-        {fieldErrors._ && (
-          <p role="alert" className="error">
-            {fieldErrors._}
-          </p>
-        )}
+        {form.generalAlert()}
         <div>
           <button type="submit" disabled={create.isPending}>
             Add staff member

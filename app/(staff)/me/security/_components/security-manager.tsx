@@ -1,7 +1,8 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
-import { ApiError, fetchJson } from '@/lib/query/client';
+import { useState, type ReactNode } from 'react';
+import { useFormErrors, type FormErrors } from '@/app/(staff)/_components/form-errors';
+import { fetchJson } from '@/lib/query/client';
 
 interface Status {
   enrolled: boolean;
@@ -16,15 +17,9 @@ interface Enrolment {
   recoveryCodes: string[];
 }
 
-type Errors = Record<string, string>;
-
 function text(form: FormData, name: string): string {
   const v = form.get(name);
   return typeof v === 'string' ? v : '';
-}
-
-function errorsOf(e: unknown, fallback: string): Errors {
-  return e instanceof ApiError ? { ...e.fields, _: e.message } : { _: fallback };
 }
 
 /** The secret in groups of four, as authenticator apps show it, for typing by hand. */
@@ -48,70 +43,78 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
   );
 }
 
-function PasswordField({ id, error }: { id: string; error: string | undefined }) {
+function PasswordField({ form }: { form: FormErrors }) {
   return (
     <label>
       Your password
-      <input name="password" type="password" autoComplete="current-password" required aria-describedby={`${id}-err`} />
-      {error && (
-        <span id={`${id}-err`} className="field-error">
-          Password {error}
-        </span>
-      )}
+      <input name="password" type="password" autoComplete="current-password" required {...form.control('password')} />
+      {form.message('password', 'Password')}
     </label>
+  );
+}
+
+/**
+ * One of the page's forms, each with its own errors (two of them ask for the password: an error of one must not
+ * show under the other). A refused submit focuses the field to fix (form-errors.tsx).
+ */
+function MfaForm({
+  run,
+  fallback,
+  children,
+  className = 'card stack',
+}: {
+  run: (form: FormData) => Promise<void>;
+  fallback: string;
+  children: (form: FormErrors, pending: boolean) => ReactNode;
+  className?: string;
+}) {
+  const form = useFormErrors();
+  const [pending, setPending] = useState(false);
+  return (
+    <form
+      id={form.formId}
+      className={className}
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        setPending(true);
+        form.clear();
+        run(data)
+          .catch((e: unknown) => form.refuseFromServer(e, fallback))
+          .finally(() => setPending(false));
+      }}
+    >
+      {children(form, pending)}
+      {form.generalAlert()}
+    </form>
   );
 }
 
 export function SecurityManager({ status, after }: { status: Status; after: string }) {
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [newCodes, setNewCodes] = useState<string[] | null>(null);
-  const [errors, setErrors] = useState<Errors>({});
-  const [pending, setPending] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>, run: (form: FormData) => Promise<void>, fallback: string) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setErrors({});
-    try {
-      await run(form);
-    } catch (e) {
-      setErrors(errorsOf(e, fallback));
-    } finally {
-      setPending(false);
-    }
-  }
-
-  const general = errors._ && !errors.password && !errors.code && (
-    <p role="alert" className="error">
-      {errors._}
-    </p>
-  );
 
   if (!status.enrolled && !enrolment) {
     return (
-      <form
-        className="card stack"
-        noValidate
-        onSubmit={(e) =>
-          void submit(
-            e,
-            async (form) => {
-              setEnrolment(await fetchJson<Enrolment>('/api/v1/me/mfa/enrolment', { method: 'POST', body: JSON.stringify({ password: text(form, 'password') }) }));
-            },
-            'Could not start the set-up. Try again.',
-          )
-        }
+      <MfaForm
+        run={async (form) => {
+          setEnrolment(await fetchJson<Enrolment>('/api/v1/me/mfa/enrolment', { method: 'POST', body: JSON.stringify({ password: text(form, 'password') }) }));
+        }}
+        fallback="Could not start the set-up. Try again."
       >
-        <h2>Set up an authenticator app</h2>
-        <PasswordField id="enrol" error={errors.password} />
-        {general}
-        <div>
-          <button type="submit" disabled={pending}>
-            {pending ? 'Starting…' : 'Start set-up'}
-          </button>
-        </div>
-      </form>
+        {(form, pending) => (
+          <>
+            <h2>Set up an authenticator app</h2>
+            <PasswordField form={form} />
+            <div>
+              <button type="submit" disabled={pending}>
+                {pending ? 'Starting…' : 'Start set-up'}
+              </button>
+            </div>
+          </>
+        )}
+      </MfaForm>
     );
   }
 
@@ -128,38 +131,30 @@ export function SecurityManager({ status, after }: { status: Status; after: stri
           </p>
         </div>
         <RecoveryCodes codes={enrolment.recoveryCodes} />
-        <form
-          className="card stack"
-          noValidate
-          onSubmit={(e) =>
-            void submit(
-              e,
-              async (form) => {
-                await fetchJson('/api/v1/me/mfa/confirmation', { method: 'POST', body: JSON.stringify({ code: text(form, 'code') }) });
-                // A full load: the session was renewed and every page reads the account afresh.
-                window.location.assign(after);
-              },
-              'Could not confirm the code. Try again.',
-            )
-          }
+        <MfaForm
+          run={async (form) => {
+            await fetchJson('/api/v1/me/mfa/confirmation', { method: 'POST', body: JSON.stringify({ code: text(form, 'code') }) });
+            // A full load: the session was renewed and every page reads the account afresh.
+            window.location.assign(after);
+          }}
+          fallback="Could not confirm the code. Try again."
         >
-          <h2>2. Confirm with a code</h2>
-          <label>
-            Code from the app
-            <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]*" maxLength={7} required aria-describedby="code-err" />
-            {errors.code && (
-              <span id="code-err" className="field-error">
-                Code {errors.code}
-              </span>
-            )}
-          </label>
-          {general}
-          <div>
-            <button type="submit" disabled={pending}>
-              {pending ? 'Checking…' : 'Turn on two-step sign-in'}
-            </button>
-          </div>
-        </form>
+          {(form, pending) => (
+            <>
+              <h2>2. Confirm with a code</h2>
+              <label>
+                Code from the app
+                <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]*" maxLength={7} required {...form.control('code')} />
+                {form.message('code', 'Code')}
+              </label>
+              <div>
+                <button type="submit" disabled={pending}>
+                  {pending ? 'Checking…' : 'Turn on two-step sign-in'}
+                </button>
+              </div>
+            </>
+          )}
+        </MfaForm>
       </div>
     );
   }
@@ -171,55 +166,48 @@ export function SecurityManager({ status, after }: { status: Status; after: stri
         {status.recoveryCodesLeft != null && `${status.recoveryCodesLeft} recovery code${status.recoveryCodesLeft === 1 ? '' : 's'} left.`}
       </p>
       {newCodes && <RecoveryCodes codes={newCodes} />}
-      <form
-        className="card stack"
-        noValidate
-        onSubmit={(e) =>
-          void submit(
-            e,
-            async (form) => {
-              const r = await fetchJson<{ recoveryCodes: string[] }>('/api/v1/me/mfa/recovery-codes', { method: 'POST', body: JSON.stringify({ password: text(form, 'password') }) });
-              setNewCodes(r.recoveryCodes);
-            },
-            'Could not make new recovery codes. Try again.',
-          )
-        }
+      <MfaForm
+        run={async (form) => {
+          const r = await fetchJson<{ recoveryCodes: string[] }>('/api/v1/me/mfa/recovery-codes', { method: 'POST', body: JSON.stringify({ password: text(form, 'password') }) });
+          setNewCodes(r.recoveryCodes);
+        }}
+        fallback="Could not make new recovery codes. Try again."
       >
-        <h2>New recovery codes</h2>
-        <p className="muted">Ten new codes; the old ones stop working.</p>
-        <PasswordField id="codes" error={errors.password} />
-        {general}
-        <div>
-          <button type="submit" disabled={pending}>
-            New recovery codes
-          </button>
-        </div>
-      </form>
+        {(form, pending) => (
+          <>
+            <h2>New recovery codes</h2>
+            <p className="muted">Ten new codes; the old ones stop working.</p>
+            <PasswordField form={form} />
+            <div>
+              <button type="submit" disabled={pending}>
+                New recovery codes
+              </button>
+            </div>
+          </>
+        )}
+      </MfaForm>
       {status.required ? (
         <p className="muted">Your clinic requires two-step sign-in for your role. If you lose your phone, an admin can reset it.</p>
       ) : (
-        <form
-          className="card stack"
-          noValidate
-          onSubmit={(e) =>
-            void submit(
-              e,
-              async (form) => {
-                await fetchJson('/api/v1/me/mfa/disable', { method: 'POST', body: JSON.stringify({ password: text(form, 'password') }) });
-                window.location.reload();
-              },
-              'Could not switch it off. Try again.',
-            )
-          }
+        <MfaForm
+          run={async (form) => {
+            await fetchJson('/api/v1/me/mfa/disable', { method: 'POST', body: JSON.stringify({ password: text(form, 'password') }) });
+            window.location.reload();
+          }}
+          fallback="Could not switch it off. Try again."
         >
-          <h2>Switch off</h2>
-          <PasswordField id="off" error={errors.password} />
-          <div>
-            <button type="submit" className="danger" disabled={pending}>
-              Switch off two-step sign-in
-            </button>
-          </div>
-        </form>
+          {(form, pending) => (
+            <>
+              <h2>Switch off</h2>
+              <PasswordField form={form} />
+              <div>
+                <button type="submit" className="danger" disabled={pending}>
+                  Switch off two-step sign-in
+                </button>
+              </div>
+            </>
+          )}
+        </MfaForm>
       )}
     </div>
   );

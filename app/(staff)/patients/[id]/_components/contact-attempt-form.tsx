@@ -2,26 +2,27 @@
 
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useId, useState } from 'react';
+import { useState } from 'react';
+import { useFormErrors } from '@/app/(staff)/_components/form-errors';
 import { contactOutcomeLabels, contactOutcomes, type ContactOutcome } from '@/lib/domain/vocabulary';
-import { ApiError, fetchJson } from '@/lib/query/client';
-import { fieldErrors } from '@/lib/validation/errors';
+import { fetchJson } from '@/lib/query/client';
 import { contactAttemptSchema, NOTE_MAX, type ContactAttemptBody } from '@/lib/validation/outreach';
 
 /** Log one attempt to reach the patient, and optionally a follow-up call (a date and who makes it). */
 export function ContactAttemptForm(props: { patientId: number; today: string; assignees: { id: string; name: string }[]; me: string }) {
-  const id = useId();
   const router = useRouter();
+  const form = useFormErrors();
   const [open, setOpen] = useState(false);
   const [outcome, setOutcome] = useState<ContactOutcome | ''>('');
   const [note, setNote] = useState('');
   const [followUp, setFollowUp] = useState(false);
   const [dueOn, setDueOn] = useState(props.today);
   const [assigneeId, setAssigneeId] = useState(props.assignees.some((a) => a.id === props.me) ? props.me : (props.assignees[0]?.id ?? ''));
-  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const mutation = useMutation({
     mutationFn: (body: ContactAttemptBody) => fetchJson(`/api/v1/patients/${props.patientId}/contacts`, { method: 'POST', body: JSON.stringify(body) }),
+    onError: (e) => form.refuseFromServer(e),
     onSuccess: () => {
+      form.clear();
       setOpen(false);
       setOutcome('');
       setNote('');
@@ -29,13 +30,7 @@ export function ContactAttemptForm(props: { patientId: number; today: string; as
       router.refresh();
     },
   });
-  const errors = { ...(mutation.error instanceof ApiError ? mutation.error.fields : {}), ...localErrors };
-  const err = (field: string) =>
-    errors[field] ? (
-      <span id={`${id}-${field}`} className="field-error">
-        {errors[field]}
-      </span>
-    ) : null;
+  const err = (field: string) => form.message(field);
 
   if (!open)
     return (
@@ -46,23 +41,19 @@ export function ContactAttemptForm(props: { patientId: number; today: string; as
 
   return (
     <form
+      id={form.formId}
       className="stack"
       aria-label="Contact attempt"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const parsed = contactAttemptSchema.safeParse({ outcome: outcome || undefined, note, followUp: followUp ? { dueOn, assigneeId } : null });
-        if (!parsed.success) {
-          setLocalErrors(fieldErrors(parsed.error));
-          return;
-        }
-        setLocalErrors({});
-        mutation.mutate(parsed.data);
+        const body = form.parse(contactAttemptSchema, { outcome: outcome || undefined, note, followUp: followUp ? { dueOn, assigneeId } : null });
+        if (body) mutation.mutate(body);
       }}
     >
       <label>
         Outcome
-        <select value={outcome} onChange={(e) => setOutcome(e.target.value as ContactOutcome | '')} aria-invalid={!!errors.outcome} aria-describedby={errors.outcome ? `${id}-outcome` : undefined}>
+        <select value={outcome} onChange={(e) => setOutcome(e.target.value as ContactOutcome | '')} {...form.control('outcome')}>
           <option value="">Choose…</option>
           {contactOutcomes.map((o) => (
             <option key={o} value={o}>
@@ -74,7 +65,7 @@ export function ContactAttemptForm(props: { patientId: number; today: string; as
       </label>
       <label>
         Note
-        <textarea value={note} maxLength={NOTE_MAX} rows={2} onChange={(e) => setNote(e.target.value)} />
+        <textarea value={note} maxLength={NOTE_MAX} rows={2} onChange={(e) => setNote(e.target.value)} {...form.control('note')} />
         {err('note')}
       </label>
       <label className="inline">
@@ -84,12 +75,12 @@ export function ContactAttemptForm(props: { patientId: number; today: string; as
         <div className="pt-buttons">
           <label>
             Follow-up by
-            <input type="date" value={dueOn} min={props.today} onChange={(e) => setDueOn(e.target.value)} aria-invalid={!!errors['followUp.dueOn']} />
+            <input type="date" value={dueOn} min={props.today} onChange={(e) => setDueOn(e.target.value)} {...form.control('followUp.dueOn')} />
             {err('followUp.dueOn')}
           </label>
           <label>
             Assigned to
-            <select value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)}>
+            <select value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)} {...form.control('followUp.assigneeId')}>
               {props.assignees.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name}
@@ -100,11 +91,7 @@ export function ContactAttemptForm(props: { patientId: number; today: string; as
           </label>
         </div>
       )}
-      {mutation.error && !Object.keys(errors).length && (
-        <p className="error" role="alert">
-          {mutation.error.message}
-        </p>
-      )}
+      {form.generalAlert()}
       <div className="pt-buttons">
         <button type="submit" className="small" disabled={mutation.isPending}>
           {mutation.isPending ? 'Saving…' : 'Save attempt'}

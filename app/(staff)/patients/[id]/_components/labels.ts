@@ -63,8 +63,12 @@ export function numberField(value: number | null | undefined): string {
   return String(Math.round(value * 1e6) / 1e6);
 }
 
-/** Parses a form number; '' and junk give NaN so that zod names the field. */
+/**
+ * Parses a form number: digits with at most one decimal point ("12", "12.5", ".5"). Anything else gives NaN, so
+ * that zod refuses it naming the field, rather than reading it as another number: `3.3e1` is not 33, `1,5` is not
+ * 1.5 (nor 15), `-1` is not a volume, `0x1A` not 26. Quantities on these forms are never negative.
+ */
 export function parseNumber(text: string): number {
-  const t = text.trim().replace(',', '.');
-  return t === '' ? Number.NaN : Number(t);
+  const t = text.trim();
+  return /^(\d+(\.\d*)?|\.\d+)$/.test(t) ? Number(t) : Number.NaN;
 }

@@ -22,7 +22,7 @@ export default async function ProgramPage({
   const query = await searchParams;
   const staff = await requirePageStaff('programs:write', `/patients/${id}/program`);
   const loaded = loadPumpPage('Change program', id, query.pump, staff, `/patients/${id}/program`, (db, clinicId, pumpId) =>
-    programFormContext(db, clinicId, pumpId, requestNow()),
+    programFormContext(db, clinicId, pumpId, requestNow(), staff.id),
   );
   if ('page' in loaded) return loaded.page;
   const { context } = loaded;

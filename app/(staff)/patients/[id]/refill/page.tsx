@@ -25,7 +25,7 @@ export default async function RefillPage({
   const staff = await requirePageStaff('refills:write', `/patients/${id}/refill`);
   const now = requestNow();
   const loaded = loadPumpPage('Record refill', id, query.pump, staff, `/patients/${id}/refill`, (db, clinicId, pumpId) =>
-    refillFormContext(db, clinicId, pumpId, now),
+    refillFormContext(db, clinicId, pumpId, now, staff.id),
   );
   if ('page' in loaded) return loaded.page;
   const { context } = loaded;

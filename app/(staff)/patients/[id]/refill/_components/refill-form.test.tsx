@@ -54,6 +54,7 @@ async function fillTheRest(user: ReturnType<typeof userEvent.setup>) {
   await user.click(screen.getByLabelText(/Aspiration back/));
   await user.type(screen.getByLabelText('Lot number'), 'LOT-1');
   await user.type(screen.getByLabelText('Expiry date'), '2027-12-31');
+  await user.type(screen.getByLabelText(/Volume filled/), '20');
 }
 
 const save = (user: ReturnType<typeof userEvent.setup>) =>
@@ -154,8 +155,9 @@ describe('the bridge bolus prompt (E8)', () => {
     await user.selectOptions(screen.getByLabelText('Concentration'), '1000');
     await user.click(screen.getByLabelText('Bridge bolus given'));
     expect(screen.queryByLabelText('I confirm saving without a bridge bolus')).toBeNull();
+    await user.type(screen.getByLabelText(/Volume filled/), '20');
     await user.type(screen.getByLabelText(/Bridge bolus volume/), '0.5');
-    // 20 mL filled (the last fill's volume is the default) less 0.5 mL drawn for the bolus.
+    // 20 mL filled less 0.5 mL drawn for the bolus.
     expect(screen.getByText(/Reservoir after the bolus/)).toHaveTextContent(
       'Reservoir after the bolus: 19.5 mL',
     );

@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import { useFocusFirstInvalid } from '@/app/(staff)/_components/form-errors';
 import type { RefillFormContext } from '@/db/queries/refills';
 import { ApiError } from '@/lib/query/client';
 import { refetchAfter } from '@/lib/query/keys';
@@ -36,7 +37,11 @@ export function RefillForm({
   const check = useRefillCheck(context, draft);
   const [submitted, setSubmitted] = useState(false);
   const [refused, setRefused] = useState<Record<string, string>>({});
-  const mutation = useRecordVisit(context, discard);
+  // Each refused submit (here or by the server) moves focus to the first field to fix.
+  const formId = useId();
+  const [attempt, setAttempt] = useState(0);
+  useFocusFirstInvalid(formId, attempt);
+  const mutation = useRecordVisit(context, discard, () => setAttempt((a) => a + 1));
 
   // Client checks mirror the server's, so the nurse sees them at once; the server checks them again.
   const liveErrors = liveFieldErrors(context, draft, check);
@@ -55,14 +60,17 @@ export function RefillForm({
       ...missingConfirmations(draft, check),
     };
     setRefused(local);
-    if (!parsed.success || Object.keys(local).length > 0 || Object.keys(liveErrors).length > 0) return;
+    if (!parsed.success || Object.keys(local).length > 0 || Object.keys(liveErrors).length > 0) {
+      setAttempt((a) => a + 1);
+      return;
+    }
     // The body as typed (the visit time as an ISO string): parsed.data holds it as epoch ms, which the API refuses.
     mutation.mutate(body);
   };
 
   const section: RefillSectionProps = { context, draft, update, check, fields };
   return (
-    <form className="rf-form" onSubmit={submit} noValidate aria-describedby={`${fields.id}-live`}>
+    <form id={formId} className="rf-form" onSubmit={submit} noValidate aria-describedby={`${fields.id}-live`}>
       {restored && (
         <p role="status" className="notice">
           Restored the refill you were filling in before you were signed out. Check each field, and enter the second person’s password again.
@@ -105,11 +113,12 @@ export function RefillForm({
 }
 
 /** POST …/visits; on success, every query the visit changes is refetched. */
-function useRecordVisit(context: RefillFormContext, onSaved: () => void) {
+function useRecordVisit(context: RefillFormContext, onSaved: () => void, onRefused: () => void) {
   const queryClient = useQueryClient();
   const { patient, pump } = context;
   return useMutation({
     mutationFn: (body: Parameters<typeof recordVisit>[1]) => recordVisit(pump.id, body),
+    onError: onRefused,
     onSuccess: async () => {
       onSaved();
       // The visit closes or keeps the appointments it replaces.

@@ -63,7 +63,9 @@ export function initialRefillDraft(context: RefillFormContext): RefillDraft {
     concentration: numberField((order?.concentrationMcgPerMl ?? program.concentrationMcgPerMl) / f),
     lot: '',
     expires: '',
-    filled: numberField(context.state.lastRefill.volumeMl),
+    // Empty until the nurse types what went in: a default of the full reservoir would be saved unread, and it
+    // raised the "near capacity" warning before anything was typed (issue 18).
+    filled: '',
     bridgeGiven: false,
     bridgeMl: '',
     bridgeNote: '',
