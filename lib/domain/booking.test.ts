@@ -6,7 +6,11 @@ import {
   isConfirmationReason,
   latenessWarning,
   missingLateConfirmation,
+  mayUndoNoShow,
+  NO_SHOW_UNDO_MS,
+  passedStartMessage,
   placesLeft,
+  startHasPassed,
   takesAPlace,
 } from './booking';
 import { isClinicDay, isClinicHoliday, localDateTimeToInstant } from './calendar';
@@ -219,5 +223,29 @@ describe('isAfterRefillDueDate names the malformed date', () => {
     expect(() => isAfterRefillDueDate('2026-03-19', '19/03/2026')).toThrow(
       expect.objectContaining({ field: 'refillDueOn' }),
     );
+  });
+});
+
+describe('startHasPassed and the no-show undo window (issue 18)', () => {
+  const at = (iso: string) => Date.parse(iso);
+  it('refuses a start before the current minute, keeps the current minute and later bookable', () => {
+    expect(startHasPassed(at('2026-12-04T09:00:00Z'), at('2026-12-04T11:00:00Z'))).toBe(true);
+    expect(startHasPassed(at('2026-12-04T10:59:00Z'), at('2026-12-04T11:00:30Z'))).toBe(true);
+    expect(startHasPassed(at('2026-12-04T11:00:00Z'), at('2026-12-04T11:00:30Z'))).toBe(false);
+    expect(startHasPassed(at('2026-12-04T11:15:00Z'), at('2026-12-04T11:00:30Z'))).toBe(false);
+  });
+
+  it('says which time passed and what time it is, in clinic time', () => {
+    expect(passedStartMessage('09:00', at('2026-12-04T17:05:00Z'), 'America/Chicago')).toBe(
+      '09:00 today has already passed (it is 11:05 now). Choose a later time or another day.',
+    );
+  });
+
+  it('lets a no-show be undone for one minute, not after', () => {
+    const marked = at('2026-12-04T11:00:00Z');
+    expect(mayUndoNoShow(marked, marked)).toBe(true);
+    expect(mayUndoNoShow(marked, marked + NO_SHOW_UNDO_MS)).toBe(true);
+    expect(mayUndoNoShow(marked, marked + NO_SHOW_UNDO_MS + 1)).toBe(false);
+    expect(mayUndoNoShow(marked, marked - 1)).toBe(false);
   });
 });

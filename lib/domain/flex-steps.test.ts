@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flexStepsProblem } from './flex-steps';
+import { flexStepsProblem, newFlexStepPlace } from './flex-steps';
 
 const steps = (...list: [string, number][]) =>
   list.map(([start, doseMcgPerHour]) => ({ start, doseMcgPerHour }));
@@ -23,5 +23,29 @@ describe('flexStepsProblem: one rule for every flex schedule entered', () => {
   it('refuses an empty or missing list', () => {
     expect(flexStepsProblem([])).toMatch(/at least one step/);
     expect(flexStepsProblem(undefined)).toMatch(/at least one step/);
+  });
+});
+
+describe('newFlexStepPlace: "Add a step" in time order (issue 18)', () => {
+  it('splits the longest gap of the day and inserts the step in order', () => {
+    // 00:00–18:00 is the longest gap: the new step starts at 09:00, between the two.
+    expect(newFlexStepPlace(['00:00', '18:00'])).toEqual({ start: '09:00', at: 1 });
+    // 00:00–06:00 and 06:00–24:00: the second is longer, 15:00 goes last.
+    expect(newFlexStepPlace(['00:00', '06:00'])).toEqual({ start: '15:00', at: 2 });
+  });
+
+  it('never lands on an existing start, and rounds to the quarter hour', () => {
+    const starts = ['00:00', '07:00', '07:30', '22:00'];
+    const { start, at } = newFlexStepPlace(starts);
+    expect(start).toBe('14:45');
+    expect(at).toBe(3);
+    const next = [...starts];
+    next.splice(at, 0, start);
+    expect([...next].sort()).toEqual(next);
+  });
+
+  it('starts at 00:00 when no start is typed yet, and ignores half-typed ones', () => {
+    expect(newFlexStepPlace([])).toEqual({ start: '00:00', at: 0 });
+    expect(newFlexStepPlace(['00:00', ''])).toEqual({ start: '12:00', at: 2 });
   });
 });

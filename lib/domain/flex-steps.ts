@@ -29,3 +29,29 @@ export function flexStepsProblem(steps: readonly FlexStepInput[] | null | undefi
   if (steps.every((s) => s.doseMcgPerHour === 0)) return 'A flex program must deliver some drug';
   return null;
 }
+
+const minutesOfClock = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+const clockOfMinutes = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+const isClock = (s: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s);
+
+/**
+ * Where "Add a step" puts a new step: the middle of the longest stretch of the day without a step start (to the
+ * quarter hour), so that it never lands on an existing start, and `at` is its place in time order. Starts not yet
+ * typed as HH:MM are ignored; with none, the new step starts at 00:00.
+ */
+export function newFlexStepPlace(starts: readonly string[]): { start: string; at: number } {
+  const minutes = [...new Set(starts.filter(isClock).map(minutesOfClock))].sort((a, b) => a - b);
+  let start = 0;
+  if (minutes.length > 0) {
+    let best = { from: 0, length: -1 };
+    minutes.forEach((from, i) => {
+      const to = minutes[i + 1] ?? 24 * 60;
+      if (to - from > best.length) best = { from, length: to - from };
+    });
+    // With the day full to the minute there is nowhere new: the step goes just after the last start.
+    start = best.length < 2 ? Math.min(minutes.at(-1)! + 1, 24 * 60 - 1) : best.from + Math.max(1, Math.floor(best.length / 2 / 15) * 15);
+  }
+  const clock = clockOfMinutes(start);
+  const at = starts.findIndex((s) => isClock(s) && s > clock);
+  return { start: clock, at: at === -1 ? starts.length : at };
+}

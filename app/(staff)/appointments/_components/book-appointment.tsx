@@ -2,7 +2,10 @@
 
 import Link from 'next/link';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { clockNow } from '@/lib/clock';
+import { passedStartMessage, startHasPassed } from '@/lib/domain/booking';
+import { localDateTimeToInstant } from '@/lib/domain/calendar';
 import { ApiError } from '@/lib/query/client';
 import {
   bookAppointment,
@@ -14,6 +17,7 @@ import { queryKeys, refetchAfter } from '@/lib/query/keys';
 import { formatInstant, formatLocalDate } from '@/lib/format';
 import { appointmentTypeLabels, appointmentTypes, type AppointmentType } from '@/lib/validation/appointment';
 import { Field } from '@/app/(staff)/_components/field';
+import { useFocusFirstInvalid } from '@/app/(staff)/_components/form-errors';
 import {
   ConfirmationBlocks,
   confirmationPayload,
@@ -28,6 +32,16 @@ import { DateTimeFields, SlotPicker } from './slot-picker';
 interface Selection {
   patient: PatientSearchRow;
   pumpId: number;
+}
+
+/** The instant of a typed date and time in the clinic's zone, or null while either is incomplete. */
+function startOf(date: string, time: string, timeZone: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return null;
+  try {
+    return localDateTimeToInstant(date, time, timeZone);
+  } catch {
+    return null;
+  }
 }
 
 /** Book an appointment: find the patient by name or MRN, choose the pump, take an offered slot or enter a time. */
@@ -57,6 +71,9 @@ export function BookAppointment({
   );
   const [confirm, setConfirm] = useState<Confirmations>(noConfirmations);
   const [overbookAsked, setOverbookAsked] = useState(false);
+  const formId = useId();
+  const [refusals, setRefusals] = useState(0);
+  useFocusFirstInvalid(formId, refusals);
   const durationMinutes = Number(duration) || undefined;
   const check = useLateCheck(selected?.pumpId ?? null, durationMinutes, when);
   const shown = shownConfirmations(check, fields, overbookAsked);
@@ -92,6 +109,7 @@ export function BookAppointment({
     },
     onError: (e) => {
       setBooked(null);
+      setRefusals((n) => n + 1);
       if (e instanceof ApiError) {
         setFields(e.fields);
         if (e.fields.overbookReason) setOverbookAsked(true);
@@ -104,11 +122,16 @@ export function BookAppointment({
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!selected) {
-      setFields({ pumpId: 'Choose the patient’s pump first.' });
+    const refuse = (f: Record<string, string>) => {
+      setFields(f);
       setError('Not booked: see the messages next to the fields.');
-      return;
-    }
+      setRefusals((n) => n + 1);
+    };
+    if (!selected) return refuse({ pumpId: 'Choose the patient’s pump first.' });
+    // The server refuses it too (db/queries/appointments.ts assertSchedulable); said here before sending.
+    const startsAt = startOf(when.date, when.time, timeZone);
+    if (startsAt != null && startHasPassed(startsAt, clockNow()))
+      return refuse({ time: passedStartMessage(when.time, clockNow(), timeZone) });
     mutation.mutate({
       pumpId: selected.pumpId,
       date: when.date,
@@ -124,7 +147,7 @@ export function BookAppointment({
   const nextAt = selected?.patient.pumps.find((p) => p.id === selected.pumpId)?.nextAppointmentAt ?? null;
 
   return (
-    <form className="card stack appt-book" onSubmit={onSubmit} noValidate aria-labelledby="book-heading">
+    <form id={formId} className="card stack appt-book" onSubmit={onSubmit} noValidate aria-labelledby="book-heading">
       <h2 id="book-heading">Book an appointment</h2>
       {booked && (
         <div role="status" className="stack">

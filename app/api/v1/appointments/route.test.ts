@@ -429,6 +429,71 @@ describe('PATCH /api/v1/appointments/{id}', () => {
   });
 });
 
+describe('a start already past, and undoing a no-show (issue 18)', () => {
+  it('refuses booking a time that has passed today, naming the time field, and books a later one', async () => {
+    const { pump } = pumpFilled(10);
+    const before = countAppointments();
+    const past = await book({ pumpId: pump.id, date: '2026-03-10', time: '09:30' }); // now is 10:00 in Chicago
+    expect(past.status).toBe(400);
+    expect(past.body.fields.time).toBe(
+      '09:30 today has already passed (it is 10:00 now). Choose a later time or another day.',
+    );
+    expect(countAppointments()).toBe(before);
+    const later = await book({ pumpId: pump.id, date: '2026-03-10', time: '10:30' });
+    expect(later.status).toBe(201);
+  });
+
+  it('refuses moving an appointment to a time that has passed today', async () => {
+    const { pump } = pumpFilled(10);
+    const booked = createAppointment(ctx.db, { pumpId: pump.id, startsAt: at('2026-03-11', '09:00') });
+    const res = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens['front-desk'],
+      params: { id: String(booked.id) },
+      body: { action: 'move', version: 1, date: '2026-03-10', time: '09:00' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.fields.time).toMatch(/^09:00 today has already passed/);
+  });
+
+  it('takes a no-show back within a minute (booked again, audited), and not after', async () => {
+    const { pump } = pumpFilled(20);
+    const patch = (id: number, body: Record<string, unknown>) =>
+      call(PATCH, { method: 'PATCH', token: ctx.tokens['front-desk'], params: { id: String(id) }, body });
+    const first = createAppointment(ctx.db, { pumpId: pump.id, startsAt: at('2026-03-10', '08:30') });
+    expect((await patch(first.id, { action: 'no-show', version: 1 })).status).toBe(200);
+    vi.setSystemTime(NOW + 59_000);
+    try {
+      const undone = await patch(first.id, { action: 'undo-no-show', version: 2 });
+      expect(undone.status).toBe(200);
+      expect(undone.body).toMatchObject({ status: 'booked', version: 3 });
+      expect(forecastOf(pump.id)?.nextAppointmentId).toBe(first.id);
+      const actions = ctx.db
+        .select()
+        .from(s.auditLog)
+        .where(eq(s.auditLog.entityId, String(first.id)))
+        .all()
+        .filter((r) => r.entity === 'appointment')
+        .map((r) => (r.after as { action?: string } | null)?.action);
+      expect(actions).toEqual(expect.arrayContaining(['no-show', 'undo-no-show']));
+
+      // Marked again, then a minute and a second later: the no-show is the record.
+      expect((await patch(first.id, { action: 'no-show', version: 3 })).status).toBe(200);
+      vi.setSystemTime(NOW + 59_000 + 61_000);
+      const late = await patch(first.id, { action: 'undo-no-show', version: 4 });
+      expect(late.status).toBe(400);
+      expect(late.body.error).toMatch(/can no longer be undone/);
+      // Only a no-show can be undone.
+      const booked = createAppointment(ctx.db, { pumpId: pump.id, startsAt: at('2026-03-12', '09:00') });
+      const nothing = await patch(booked.id, { action: 'undo-no-show', version: 1 });
+      expect(nothing.status).toBe(400);
+      expect(nothing.body.error).toMatch(/not a no-show/);
+    } finally {
+      vi.setSystemTime(NOW);
+    }
+  });
+});
+
 describe('GET /api/v1/slots', () => {
   it('offers open slots on or before the pump’s due date, skipping taken times', async () => {
     const { pump } = pumpFilled(25); // due in 4 days: Sat 14 Mar moves back to Fri 13 Mar

@@ -2,6 +2,7 @@
 
 import { useId } from 'react';
 import type { DrugOption } from '@/db/queries/refills';
+import { newFlexStepPlace } from '@/lib/domain/flex-steps';
 import type { ProgramDto } from '@/lib/query/patients';
 import type { ProgramMode } from '@/lib/validation/program';
 import { modeLabels, numberField, parseNumber, perUnit, type DoseUnit } from './labels';
@@ -285,14 +286,13 @@ export function ProgramEditor({
           <button
             type="button"
             className="secondary small"
-            onClick={() =>
-              set({
-                steps: [
-                  ...value.steps,
-                  { start: '12:00', dose: value.steps[value.steps.length - 1]?.dose ?? '' },
-                ],
-              })
-            }
+            onClick={() => {
+              // In time order, in the longest gap of the day, with the dose of the step it splits.
+              const { start, at } = newFlexStepPlace(value.steps.map((x) => x.start));
+              const steps = [...value.steps];
+              steps.splice(at, 0, { start, dose: value.steps[at - 1]?.dose ?? value.steps[0]?.dose ?? '' });
+              set({ steps });
+            }}
           >
             Add a step
           </button>
