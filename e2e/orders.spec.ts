@@ -70,7 +70,7 @@ test('a concentration change outside a refill is refused with the reason; ordere
   await expect(page.getByRole('heading', { name: 'Order saved for the next refill' })).toBeVisible();
   await page.getByRole('link', { name: `Back to ${subject.name}` }).click();
   const order = page.getByRole('region', { name: 'Order for the next refill' });
-  await expect(order).toContainText('2,000 mcg/mL');
+  await expect(order).toContainText('2000 mcg/mL');
   await expect(order).toContainText('ordered by Dr. Ana Ortiz');
   // The program in the pump is unchanged.
   await expect(page.getByRole('heading', { level: 3, name: `Program (version ${active.versionNo})` })).toBeVisible();
@@ -149,7 +149,7 @@ test("a nurse applies the physician's order at the refill: a new concentration a
   await page.goto(`/patients/${subject.patientId}`);
   const history = page.getByRole('table', { name: /Program versions/ });
   const newest = history.getByRole('row').nth(1);
-  await expect(newest).toContainText('2,000 mcg/mL');
+  await expect(newest).toContainText('2000 mcg/mL');
   await expect(newest).toContainText('300 mcg/day');
   await expect(newest).toContainText('Dr. Ana Ortiz');
   await expect(newest).toContainText('Nora Nurse, RN');

@@ -1,5 +1,6 @@
 /** Display formatting: dates in the clinic's zone, volumes and doses with their units. Pure. */
 import { alertPhrases } from '@/lib/domain/alerts';
+import { formatDecimal } from '@/lib/domain/numbers';
 import { dayNumberOf, formatDayNumberForHumans, formatInstantForHumans, localTimeOf } from '@/lib/domain/calendar';
 import type { AlertCode } from '@/lib/domain/types';
 
@@ -45,9 +46,9 @@ export function formatMl(ml: number | null | undefined): string {
 
 export const formatUl = (ul: number | null | undefined) => formatMl(ul == null ? ul : ul / 1000);
 
-function trim(value: number, decimals: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
-}
+/** Numbers are written one way everywhere (lib/domain/numbers.ts): "2000", "12.5", never "2,000" or "2.0". */
+const trim = formatDecimal;
+export { formatDecimal };
 
 /** A dose in the drug's unit: baclofen "250 mcg/day", morphine "3 mg/day". */
 export function formatDose(ng: number, unit: 'mcg' | 'mg', per = '/day'): string {

@@ -8,6 +8,8 @@ import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
 import { DomainError } from '@/lib/domain/errors';
 import { alarmVolumeProblem, fillVolumeProblem } from '@/lib/domain/volumes';
 import { NotFoundError, ValidationError } from '@/lib/errors';
+import { formatConcentration } from '@/lib/format';
+import { localDate } from '@/lib/validation/common';
 import { type CreatePatientInput } from '@/lib/validation/patient-create';
 import { writeTransaction, type Db } from '@/db/client';
 import { programValues, type ProgramSpec } from '@/db/factories';
@@ -37,6 +39,47 @@ function fail(fields: Record<string, string>): never {
       .join('; ')}`,
     fields,
   );
+}
+
+/**
+ * The record checks that do not need a well-formed body (a used MRN, dates in the future or out of order), run
+ * on whatever parts of a body the schema refused were typed correctly. A form with an empty name and a used MRN
+ * then hears of both at once, not of the MRN only after the name is fixed (issue 18). Each is checked again by
+ * createPatientWithPump on the valid body.
+ */
+export function createPatientRecordProblems(db: Db, clinicId: number, raw: unknown, now: number): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const clinic = db.select({ timeZone: s.clinics.timeZone }).from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
+  if (!clinic || typeof raw !== 'object' || raw === null) return fields;
+  const today = localDateOf(now, clinic.timeZone);
+  const part = (name: string): Record<string, unknown> => {
+    const v = (raw as Record<string, unknown>)[name];
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  };
+  const date = (v: unknown): string | null => {
+    const parsed = localDate.safeParse(v);
+    return parsed.success ? parsed.data : null;
+  };
+  const patient = part('patient');
+  const mrn = typeof patient.mrn === 'string' ? patient.mrn.trim() : '';
+  if (mrn) {
+    const duplicate = db
+      .select({ id: s.patients.id })
+      .from(s.patients)
+      .where(and(eq(s.patients.clinicId, clinicId), sql`lower(${s.patients.mrn}) = lower(${mrn})`))
+      .get();
+    if (duplicate) fields['patient.mrn'] = `MRN ${mrn} is already used by another patient of this clinic.`;
+  }
+  const born = date(patient.dateOfBirth);
+  if (born && born > today) fields['patient.dateOfBirth'] = 'Date of birth must not be in the future.';
+  const implanted = date(part('pump').implantedOn);
+  if (implanted && implanted > today) fields['pump.implantedOn'] = 'Implant date must not be in the future.';
+  else if (implanted && born && implanted < born) fields['pump.implantedOn'] = 'Implant date must be after the date of birth.';
+  const filled = date(part('initialFill').date);
+  if (filled && filled > today) fields['initialFill.date'] = 'The initial fill must not be in the future.';
+  else if (filled && implanted && filled < implanted)
+    fields['initialFill.date'] = 'The initial fill must be on or after the implant date.';
+  return fields;
 }
 
 /** Creates the patient, pump, first program and initial fill in one transaction, audited, with the forecast stored. */
@@ -101,7 +144,7 @@ export function createPatientWithPump(
     if (!drug) fail({ ...fields, 'program.drugId': 'Choose a drug product from the catalogue.' });
     if (!drug.concentrationsNgPerMl.includes(pr.concentrationNgPerMl)) {
       const list = drug.concentrationsNgPerMl
-        .map((c) => (drug.doseUnit === 'mg' ? `${c / 1_000_000} mg/mL` : `${c / 1000} mcg/mL`))
+        .map((c) => formatConcentration(c, drug.doseUnit))
         .join(', ');
       fields['program.concentrationNgPerMl'] = `Concentration must be one of ${drug.product}’s: ${list}.`;
     }

@@ -207,9 +207,6 @@ export function orderForRefill(
   return pending;
 }
 
-function formatConc(mcgPerMl: number, unit: 'mcg' | 'mg'): string {
-  return unit === 'mg' ? `${mcgPerMl / 1000} mg/mL` : `${mcgPerMl} mcg/mL`;
-}
 
 function checkFill(
   loaded: Loaded,
@@ -228,12 +225,12 @@ function checkFill(
   if (!drug.concentrationsNgPerMl.includes(concentrationNg))
     fail(
       'concentrationMcgPerMl',
-      `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => formatConc(c / 1000, unit)).join(', ')} for ${drug.product}`,
+      `Concentration must be one of ${drug.concentrationsNgPerMl.map((c) => formatConcentration(c, unit)).join(', ')} for ${drug.product}`,
     );
   if (concentrationNg !== active.concentrationNgPerMl && !order && !actor.prescribes)
     fail(
       'concentrationMcgPerMl',
-      `The pump holds ${formatConc(active.concentrationNgPerMl / 1000, unit)} and no physician's order for a new concentration is applied: fill ${formatConc(active.concentrationNgPerMl / 1000, unit)}, or ask a physician to order the new concentration for this refill`,
+      `The pump holds ${formatConcentration(active.concentrationNgPerMl, unit)} and no physician's order for a new concentration is applied: fill ${formatConcentration(active.concentrationNgPerMl, unit)}, or ask a physician to order the new concentration for this refill`,
     );
   if (input.drugExpiresOn < loaded.visitDate)
     fail(

@@ -1,5 +1,6 @@
 /** Alert plumbing shared by the forecast and the refill assessment (severity scale of reference.md E). */
 import type { Alert, AlertCode, Severity, WithdrawalRisk } from './types';
+import { formatDecimal } from './numbers';
 
 const ORDER: readonly Severity[] = ['info', 'warn', 'high', 'critical'];
 
@@ -82,10 +83,11 @@ export function interruptionRisk(drugName: string, risk: WithdrawalRisk): string
   }
 }
 
+/** A volume in alert text, to 0.1 mL, written as every number is (lib/domain/numbers.ts): "2 mL", "3.5 mL". */
 export function fmtMl(ml: number): string {
-  return `${(Math.round(ml * 10) / 10).toFixed(1)} mL`;
+  return `${formatDecimal(ml, 1)} mL`;
 }
 
 export function fmtNumber(n: number): string {
-  return String(Math.round(n * 100) / 100);
+  return formatDecimal(n, 2);
 }

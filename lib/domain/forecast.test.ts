@@ -585,10 +585,10 @@ describe('alert wording and boundaries on the B7-1 pump (due Fri 6 Feb, alarm Sa
 
   it('E1 on the alarm day: expected today before the alarm instant, reached from it', () => {
     expect(alert(make({ now: Date.parse('2026-02-14T08:00:00Z') }).alerts, 'E1')!.message).toBe(
-      `Low-reservoir alarm volume expected today, Sat 14 Feb 2026 10:00 (refill was due Fri 6 Feb 2026); about 2.0 mL left, empty Wed 18 Feb 2026 10:00. ${severe} Refill now.`,
+      `Low-reservoir alarm volume expected today, Sat 14 Feb 2026 10:00 (refill was due Fri 6 Feb 2026); about 2 mL left, empty Wed 18 Feb 2026 10:00. ${severe} Refill now.`,
     );
     expect(alert(make({ now: t0 + 36 * DAY }).alerts, 'E1')!.message).toMatch(
-      /^Low-reservoir alarm volume reached Sat 14 Feb 2026 10:00 \(refill was due Fri 6 Feb 2026\); about 2\.0 mL left, empty Wed 18 Feb 2026 10:00\./,
+      /^Low-reservoir alarm volume reached Sat 14 Feb 2026 10:00 \(refill was due Fri 6 Feb 2026\); about 2 mL left, empty Wed 18 Feb 2026 10:00\./,
     );
     expect(make({ now: Date.parse('2026-02-14T08:00:00Z') }).daysToAlarm).toBe(0);
   });

@@ -365,9 +365,9 @@ describe('reference.md B4: the discrepancy flag is "above the tolerance", not "a
 
   it('E5 prints the signed discrepancy with the expected, aspirated and tolerance volumes', () => {
     const over = assessRefillVisit(visit({ aspiratedResidualMl: 2.6 })).alerts[0]!.message;
-    expect(over).toMatch(/^Residual discrepancy \+2\.4 mL \(expected 5\.0 mL, aspirated 2\.6 mL, tolerance 1\.0 mL\): more drug left/);
+    expect(over).toMatch(/^Residual discrepancy \+2\.4 mL \(expected 5 mL, aspirated 2\.6 mL, tolerance 1 mL\): more drug left/);
     const under = assessRefillVisit(visit({ aspiratedResidualMl: 8 })).alerts[0]!.message;
-    expect(under).toMatch(/^Residual discrepancy −3\.0 mL \(expected 5\.0 mL, aspirated 8\.0 mL, tolerance 1\.0 mL\): less drug/);
+    expect(under).toMatch(/^Residual discrepancy −3 mL \(expected 5 mL, aspirated 8 mL, tolerance 1 mL\): less drug/);
     expect(under).toContain('Stopping baclofen abruptly can cause life-threatening withdrawal');
   });
 

@@ -23,43 +23,64 @@ export const settingsLimits = {
 
 type LimitKey = keyof typeof settingsLimits;
 
-/** Help text per field: the allowed range and the clinical source of the default. */
+/**
+ * Help text per field, in the words staff use: what it does, the allowed range and the default. The clinical
+ * sources of each default are in settingsSources, shown under "Sources" beside the help, not in it (issue 18).
+ */
 export const settingsHelp = {
   name: 'Shown in the top bar, on calendar feeds and on emergency cards.',
   timeZone: 'IANA zone name, e.g. America/Chicago. Due dates, opening hours and calendar feeds use it.',
-  phone24h:
-    'Printed on emergency cards and calendar feeds: patients call it when the pump alarm sounds (reference.md F).',
+  phone24h: 'Printed on emergency cards and calendar feeds: patients call it when the pump alarm sounds.',
   phoneOffice: 'Optional: for routine questions and rescheduling.',
   address: 'Shown on calendar feed appointments.',
   bufferDays:
-    'Days before the low-reservoir alarm date that a refill is due. 0–60 days. Default 7: Gillette Children’s “seven to ten days before” the alarm date (S10); Medtronic “a week earlier” if transport or weather may be a problem (S11). Gillette’s other page says 3–5 days (S9).',
+    'Days before the low-reservoir alarm date that a refill is due. 0–60 days. Default 7: clinics refill about a week before the alarm, earlier if transport or weather may be a problem.',
   dueSoonDays:
-    'A pump whose refill is due within this many days is “due soon” on the worklist. 1–120 days. Default 14 [inference]: a due date within two weeks needs a booked visit now, cf. the “within two weeks” rule of an analogous implantable pump (S51).',
+    'A pump whose refill is due within this many days is “due soon” on the worklist. 1–120 days. Default 14: a due date within two weeks needs a booked visit now.',
   clinicWeekdays:
-    'Days the clinic refills pumps. A due date on another day, or on a holiday, moves EARLIER to the previous clinic day, never later (E17). Default Monday to Friday [inference].',
+    'Days the clinic refills pumps. A due date on another day, or on a holiday, moves EARLIER to the previous clinic day, never later. Default Monday to Friday.',
   holidays:
-    'Dates the clinic is closed (YYYY-MM-DD). Due dates on them move earlier; no appointments can be booked on them.',
+    'Dates the clinic is closed. Due dates on them move earlier; no appointments can be booked on them.',
   accuracyPct:
-    'Device accuracy used in the residual-discrepancy check: tolerance = max(floor, min(absolute limit, accuracy × volume delivered)) (reference.md B4). 0–50 %. Default 15 %: the 85–115 % delivery accuracy required in the Prometra clinical study (S27), used until a model’s own specification is entered.',
+    'Device accuracy used in the residual-discrepancy check: tolerance = the larger of the floor and (the smaller of the absolute limit and accuracy × volume delivered). 0–50 %. Default 15 %, used until a model’s own specification is entered.',
   discrepancyFloorMl:
-    'Measurement floor of the residual-discrepancy check: a discrepancy this small never flags, whatever the volume delivered, because syringe readings are only so precise (reference.md B4). 0–5 mL, at most 3 decimals. Default 0.5 mL [inference].',
+    'Measurement floor of the residual-discrepancy check: a discrepancy this small never flags, whatever the volume delivered, because syringe readings are only so precise. 0–5 mL, at most 3 decimals. Default 0.5 mL.',
   discrepancyLimitSmallMl:
-    'Absolute discrepancy limit for reservoirs up to 20 mL: a larger discrepancy always flags. 0.1–10 mL. Default 1 mL: a discrepancy above 1 mL in 20 mL pumps is potentially consequential (Maino 2017, S34).',
+    'Absolute discrepancy limit for reservoirs up to 20 mL: a larger discrepancy always flags. 0.1–10 mL. Default 1 mL.',
   discrepancyLimitLargeMl:
-    'Absolute discrepancy limit for reservoirs over 20 mL. 0.1–20 mL. Default 2 mL: “discrepancies … greater than 2 mL should be evaluated” (ASRA 2017, S33); > 2 mL in 40 mL pumps (Maino 2017, S34).',
+    'Absolute discrepancy limit for reservoirs over 20 mL: a larger discrepancy always flags. 0.1–20 mL. Default 2 mL.',
   stabilityBufferDays:
-    'Days before the drug’s stability limit that the refill is due (reference.md B3). 0–10 days. Default 0: due on or before the expiry date itself; reference.md B7-2 illustrates a 7-day buffer (day 180 − 7 = day 173).',
+    'Days before the drug’s stability limit that the refill is due. 0–10 days. Default 0: due on or before the stability limit itself.',
   dailyCapacity: 'Appointments the clinic can take per day; booking beyond it is refused. 1–500.',
-  dayStartsAt: 'First appointment may start at this time (clinic time, HH:MM).',
-  dayEndsAt:
-    'Last appointment must end by this time (clinic time, HH:MM). A refill visit takes 10–15 min (S9) to 20–30 min (S10).',
-  slotMinutes:
-    'Length of an offered slot and the default appointment length. 5–240 minutes. Default 30 (S10: 20–30 min per visit).',
+  dayStartsAt: 'First appointment may start at this time (clinic time).',
+  dayEndsAt: 'Last appointment must end by this time (clinic time). A refill visit takes 10 to 30 minutes.',
+  slotMinutes: 'Length of an offered slot and the default appointment length. 5–240 minutes. Default 30.',
   idleTimeoutMinutes:
     'Staff are signed out after this many minutes without input. 2–120 minutes. Default 15.',
   mfaRequiredRoles:
     'Roles that must sign in with a code from an authenticator app as well as the password; someone of such a role sets it up at their next sign-in, before anything else. Default: admins and physicians (the demo clinic: none).',
 } as const;
+
+/**
+ * Where each default comes from (../shared/domain/reference.md and its sources S1…), for the reader who wants to
+ * check it: shown collapsed under "Sources" beside the field's help, and in docs/decisions/028.
+ */
+export const settingsSources: Partial<Record<keyof typeof settingsHelp, string>> = {
+  phone24h: 'reference.md F (emergency card contents).',
+  bufferDays:
+    'Gillette Children’s: “seven to ten days before” the alarm date (S10); Medtronic: “a week earlier” if transport or weather may be a problem (S11). Gillette’s other page says 3–5 days (S9).',
+  dueSoonDays: 'Inference: cf. the “within two weeks” rule of an analogous implantable pump (S51).',
+  clinicWeekdays: 'reference.md E17 (due dates move earlier off closed days); Monday to Friday is an inference.',
+  accuracyPct:
+    'reference.md B4 (tolerance formula); 85–115 % delivery accuracy required in the Prometra clinical study (S27).',
+  discrepancyFloorMl: 'reference.md B4; the 0.5 mL default is an inference.',
+  discrepancyLimitSmallMl: 'A discrepancy above 1 mL in 20 mL pumps is potentially consequential (Maino 2017, S34).',
+  discrepancyLimitLargeMl:
+    '“Discrepancies … greater than 2 mL should be evaluated” (ASRA 2017, S33); > 2 mL in 40 mL pumps (Maino 2017, S34).',
+  stabilityBufferDays: 'reference.md B3; reference.md B7-2 illustrates a 7-day buffer (day 180 − 7 = day 173).',
+  dayEndsAt: 'A refill visit takes 10–15 min (S9) to 20–30 min (S10).',
+  slotMinutes: '20–30 min per visit (S10).',
+};
 
 const whole = (label: string, key: LimitKey) => {
   const { min, max, unit } = settingsLimits[key];

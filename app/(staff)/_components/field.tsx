@@ -16,12 +16,15 @@ export function Field({
   label,
   error,
   help,
+  source,
   className,
   children,
 }: {
   label: ReactNode;
   error?: string;
   help?: ReactNode;
+  /** Where a default comes from (a reference citation): collapsed under "Sources", not read with the help. */
+  source?: string;
   className?: string;
   children: (props: ControlProps) => ReactNode;
 }) {
@@ -42,6 +45,18 @@ export function Field({
           {error}
         </span>
       )}
+      {source && <SourceNote text={source} />}
     </div>
+  );
+}
+
+/** A reference citation kept out of labels and help text, one click away. */
+export function SourceNote({ text }: { text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <details className="sched-source">
+      <summary>Sources</summary>
+      <p>{text}</p>
+    </details>
   );
 }

@@ -601,7 +601,7 @@ function PumpSection({
                     {concentrationText(v.concentrationMcgPerMl, v.doseUnit)}
                     <div className="muted">
                       lot {v.drugLot || '—'}
-                      {v.drugExpiresOn ? `, exp. ${v.drugExpiresOn}` : ''}
+                      {v.drugExpiresOn ? `, expires ${formatLocalDate(v.drugExpiresOn)}` : ''}
                     </div>
                     {v.programChanged && (
                       <div>program changed{v.bridgeBolusGiven ? ', bridge bolus given' : ''}</div>

@@ -1,10 +1,10 @@
 'use client';
 
 import { useState } from 'react';
-import { Field } from '@/app/(staff)/_components/field';
+import { Field, SourceNote } from '@/app/(staff)/_components/field';
 import { staffRoles, type StaffRole } from '@/lib/domain/vocabulary';
 import { formatLocalDate } from '@/lib/format';
-import { settingsHelp, settingsLimits } from '@/lib/validation/settings';
+import { settingsHelp, settingsLimits, settingsSources } from '@/lib/validation/settings';
 import type { SetDraft, SettingsDraft } from './settings-draft';
 
 const WEEKDAYS = [
@@ -41,6 +41,7 @@ function NumberSetting({
       label={`${label} (${unit})`}
       error={fields[name]}
       help={settingsHelp[name as keyof typeof settingsHelp]}
+      source={settingsSources[name as keyof typeof settingsHelp]}
     >
       {(p) => (
         <input
@@ -96,7 +97,7 @@ export function ClinicSection({ draft, set, fields, zones }: SectionProps & { zo
             </>
           )}
         </Field>
-        <Field label="24/7 pump phone" error={fields.phone24h} help={settingsHelp.phone24h}>
+        <Field label="24/7 pump phone" error={fields.phone24h} help={settingsHelp.phone24h} source={settingsSources.phone24h}>
           {(p) => (
             <input
               {...p}
@@ -215,6 +216,7 @@ export function ClinicDaysSection({ draft, set, fields, canWrite }: SectionProps
           {settingsHelp.clinicWeekdays}
         </span>
         {fields.clinicWeekdays && <span className="field-error">{fields.clinicWeekdays}</span>}
+        <SourceNote text={settingsSources.clinicWeekdays} />
       </fieldset>
 
       <div className="settings-holidays">
@@ -301,7 +303,7 @@ export function AppointmentsSection(props: SectionProps) {
             />
           )}
         </Field>
-        <Field label="Closing time" error={fields.dayEndsAt} help={settingsHelp.dayEndsAt}>
+        <Field label="Closing time" error={fields.dayEndsAt} help={settingsHelp.dayEndsAt} source={settingsSources.dayEndsAt}>
           {(p) => (
             <input
               {...p}

@@ -1,7 +1,10 @@
 import { getDb } from '@/db';
 import { searchPatients } from '@/db/queries/patient-lookup';
 import { clinicActor } from '@/lib/clinic/actor';
-import { createPatientWithPump } from '@/lib/clinic/create-patient';
+import { z } from 'zod';
+import { createPatientRecordProblems, createPatientWithPump } from '@/lib/clinic/create-patient';
+import { ValidationError } from '@/lib/errors';
+import { fieldErrors } from '@/lib/validation/errors';
 import { requestNow } from '@/lib/clock';
 import { api, parseWith } from '@/lib/http/api';
 import { plainParams } from '@/lib/validation/appointment';
@@ -21,10 +24,20 @@ export const GET = api(
   },
 );
 
-/** A new patient with their pump, first program and initial fill, in one transaction. */
+/**
+ * A new patient with their pump, first program and initial fill, in one transaction. A body the schema refuses is
+ * answered with every problem found: the schema's, and the record checks that can run on the parts that were
+ * typed correctly (createPatientRecordProblems), so the form shows them all in one pass.
+ */
 export const POST = api(
-  { permission: 'patients:write', body: createPatientSchema },
+  { permission: 'patients:write', body: z.unknown() },
   async ({ staff, body }) => {
-    return createPatientWithPump(getDb(), clinicActor(staff), body, requestNow());
+    const now = requestNow();
+    const parsed = createPatientSchema.safeParse(body);
+    if (!parsed.success) {
+      const fields = { ...createPatientRecordProblems(getDb(), staff.clinicId, body, now), ...fieldErrors(parsed.error) };
+      throw new ValidationError(`Invalid input: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, fields);
+    }
+    return createPatientWithPump(getDb(), clinicActor(staff), parsed.data, now);
   },
 );

@@ -1,5 +1,6 @@
 'use client';
 
+import { formatInstant } from '@/lib/format';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, fetchJson } from '@/lib/query/client';
@@ -13,9 +14,11 @@ interface TokenRow {
   revokedAt: number | null;
 }
 const key = queryKeys.me.tokens;
-const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—');
 
-export function TokenManager({ initial }: { initial: TokenRow[] }) {
+
+export function TokenManager({ initial, timeZone }: { initial: TokenRow[]; timeZone: string }) {
+  // In the clinic's zone and format, as every page writes an instant (was the browser's locale).
+  const when = (ms: number | null) => (ms ? formatInstant(ms, timeZone) : '—');
   const client = useQueryClient();
   const { data } = useQuery({ queryKey: key, queryFn: async () => (await fetchJson<{ tokens: TokenRow[] }>('/api/v1/me/tokens')).tokens, initialData: initial });
   const [created, setCreated] = useState<string | null>(null);

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { formatInstant } from '@/lib/format';
+import { alertShortText, formatInstant } from '@/lib/format';
 import { ApiError } from '@/lib/query/client';
 import { refetchAfter } from '@/lib/query/keys';
 import {
@@ -47,7 +47,7 @@ async function showAlerts(client: QueryClient, patientId: number, pumpId: number
 }
 
 /**
- * The pump's alerts in words, most severe first, each with Acknowledge / Snooze-with-reason for nurses and
+ * The pump's alerts in words, most severe first, each with Mark as seen / Snooze-with-reason for nurses and
  * physicians; a residual discrepancy (E5) instead with Review-with-note for physicians.
  */
 export function AlertList({ patientId, pumpId, timeZone, canAct, canReview }: Props) {
@@ -145,6 +145,7 @@ function AlertItem({
     },
   });
   const fields = mutation.error instanceof ApiError ? mutation.error.fields : {};
+  const phrase = alertShortText(alert.code);
   return (
     <li className={`pt-alert sev-${alert.severity}`}>
       <div>
@@ -153,11 +154,12 @@ function AlertItem({
       </div>
       {canAct && mode === null && (
         <div className="pt-alert-actions">
-          <button type="button" className="secondary small" onClick={() => setMode('acknowledge')}>
-            Acknowledge {alert.code}
+          {/* Named by what they do and which alert: the E-number is for the reference, in the tooltip. */}
+          <button type="button" className="secondary small" title={`Alert ${alert.code}`} onClick={() => setMode('acknowledge')}>
+            Mark as seen: {phrase}
           </button>
-          <button type="button" className="secondary small" onClick={() => setMode('snooze')}>
-            Snooze {alert.code}
+          <button type="button" className="secondary small" title={`Alert ${alert.code}`} onClick={() => setMode('snooze')}>
+            Snooze: {phrase}
           </button>
         </div>
       )}
@@ -170,7 +172,7 @@ function AlertItem({
           }}
         >
           <label htmlFor={`${id}-reason`}>
-            Reason ({mode === 'snooze' ? 'snooze' : 'acknowledge'} {alert.code})
+            Reason ({mode === 'snooze' ? 'snooze' : 'mark as seen'}: {phrase})
           </label>
           <input
             id={`${id}-reason`}
@@ -201,7 +203,7 @@ function AlertItem({
           )}
           <div className="pt-alert-actions">
             <button type="submit" className="small" disabled={mutation.isPending}>
-              {mode === 'snooze' ? 'Snooze' : 'Acknowledge'}
+              {mode === 'snooze' ? 'Snooze' : 'Mark as seen'}
             </button>
             <button type="button" className="secondary small" onClick={() => setMode(null)}>
               Cancel

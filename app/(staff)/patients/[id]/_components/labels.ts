@@ -1,6 +1,6 @@
 /** Words and units for the clinical screens, shared by the server page and its client components. Pure. */
 import { riskFlagLabels, type RiskFlags } from '@/lib/domain/risk';
-import { formatConcentration, formatDose } from '@/lib/format';
+import { formatConcentration, formatDecimal, formatDose } from '@/lib/format';
 
 export type DoseUnit = 'mcg' | 'mg';
 
@@ -37,14 +37,14 @@ export function signedMl(ml: number | null | undefined): string {
   if (ml == null) return '—';
   const rounded = Math.round(ml * 100) / 100;
   if (rounded === 0) return '0 mL';
-  return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toLocaleString('en-US', { maximumFractionDigits: 2 })} mL`;
+  return `${rounded > 0 ? '+' : '−'}${formatDecimal(Math.abs(rounded), 2)} mL`;
 }
 
 export function signedPct(pct: number | null | undefined): string {
   if (pct == null) return '—';
   const rounded = Math.round(pct * 10) / 10;
   if (rounded === 0) return '0 %';
-  return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded)} %`;
+  return `${rounded > 0 ? '+' : '−'}${formatDecimal(Math.abs(rounded), 1)} %`;
 }
 
 export type { RiskFlags };

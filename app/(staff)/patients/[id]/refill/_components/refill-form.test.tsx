@@ -133,7 +133,7 @@ describe('the bridge bolus prompt (E8)', () => {
     await user.type(screen.getByLabelText('Aspirated residual (mL)'), String(EXPECTED_RESIDUAL_ML));
     await user.selectOptions(screen.getByLabelText('Concentration'), '1000');
     expect(screen.getByText('Concentration change').closest('p')).toHaveTextContent(
-      'from 500 mcg/mL to 1,000 mcg/mL',
+      'from 500 mcg/mL to 1000 mcg/mL',
     );
     await fillTheRest(user);
 
