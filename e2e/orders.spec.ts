@@ -142,6 +142,9 @@ test("a nurse applies the physician's order at the refill: a new concentration a
   await page.getByLabel('Lot number').fill('E2E-ORDER-1');
   await page.getByLabel('Expiry date').fill(`${new Date().getFullYear() + 1}-12-31`);
   await page.getByLabel('Bridge bolus given').check();
+  // "Volume filled" starts empty (issue 18): the nurse types it; here, the full reservoir.
+  const fillLabel = await page.locator('label', { hasText: 'Volume filled' }).innerText();
+  await page.getByLabel(/Volume filled/).fill(/reservoir holds ([\d.]+) mL/.exec(fillLabel)![1]!);
   await page.getByLabel('Bridge bolus volume (mL, drawn from the reservoir)').fill('0.2');
   await page.getByRole('button', { name: 'Save refill' }).click();
   await expect(page.getByRole('heading', { name: /^Refill saved/ })).toBeVisible();

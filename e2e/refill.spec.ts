@@ -17,6 +17,13 @@ async function fillDrugAndSafeguards(page: Page, lot: string) {
   await page.getByLabel(/Aspiration back/).check();
   await page.getByLabel('Lot number').fill(lot);
   await page.getByLabel('Expiry date').fill(`${new Date().getFullYear() + 1}-12-31`);
+  // "Volume filled" starts empty (issue 18): the nurse types it; here, the full reservoir.
+  await fillReservoir(page);
+}
+
+async function fillReservoir(page: Page) {
+  const label = await page.locator('label', { hasText: 'Volume filled' }).innerText();
+  await page.getByLabel(/Volume filled/).fill(/reservoir holds ([\d.]+) mL/.exec(label)![1]!);
 }
 
 const visitsOf = async (request: APIRequestContext, pumpId: number) =>

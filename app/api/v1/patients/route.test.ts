@@ -136,6 +136,30 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
     expect(counts()).toEqual(before);
   });
 
+  it('reports the record checks with the schema errors in one pass: a used MRN, a future birth date and an empty name at once (issue 18)', async () => {
+    const first = body();
+    expect((await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: first })).status).toBe(201);
+    const before = counts();
+    const res = await call(POST, {
+      method: 'POST',
+      token: ctx.tokens.nurse,
+      body: body({
+        patient: { mrn: first.patient.mrn, givenName: '', dateOfBirth: '2027-01-01' },
+        pump: { implantedOn: '2026-04-01' },
+        initialFill: { volumeMl: 'lots' },
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toMatchObject({
+      'patient.givenName': 'Given name is required',
+      'patient.mrn': expect.stringMatching(/already used by another patient of this clinic/),
+      'patient.dateOfBirth': 'Date of birth must not be in the future.',
+      'pump.implantedOn': 'Implant date must not be in the future.',
+      'initialFill.volumeMl': 'Fill volume must be a number of mL',
+    });
+    expect(counts()).toEqual(before);
+  });
+
   it('the same MRN in another clinic is fine', async () => {
     const mine = body();
     expect((await call(POST, { method: 'POST', token: ctx.tokens.nurse, body: mine })).status).toBe(201);

@@ -244,3 +244,35 @@ describe('the physician’s pending order', () => {
     expect(within(notice).getByText(/by Dr Okafor/)).toHaveTextContent('Spasticity at night');
   });
 });
+
+describe('a form that helps (issue 18)', () => {
+  it('starts "Volume filled" empty, with no near-capacity warning before anything is typed', () => {
+    renderForm();
+    expect(screen.getByLabelText(/Volume filled/)).toHaveValue('');
+    expect(screen.queryByText(/do not overfill/)).toBeNull();
+  });
+
+  it.each(['-1', '3.3e1', '1,5'])(
+    'refuses the residual %s with an error naming the field, instead of reading it as another number',
+    async (typed) => {
+      const user = renderForm();
+      await user.type(screen.getByLabelText(/^Aspirated residual \(mL\)/), typed);
+      // Not read as 33, 1.5 or −1: no discrepancy is computed from it.
+      expect(live()).toHaveTextContent('Type the aspirated residual to see the discrepancy.');
+      await fillTheRest(user);
+      await save(user);
+      const field = screen.getByLabelText(/^Aspirated residual \(mL\)/);
+      expect(field).toHaveAttribute('aria-invalid', 'true');
+      expect(field).toHaveAccessibleDescription(/Aspirated residual must be a number \(mL\)/);
+      expect(fetchMock).not.toHaveBeenCalled();
+    },
+  );
+
+  it('moves focus to the first invalid field on a refused submit', async () => {
+    const user = renderForm();
+    await save(user);
+    // The residual is the first field of the form that is wrong (empty); focus lands there, not on the button.
+    expect(screen.getByLabelText(/^Aspirated residual \(mL\)/)).toHaveFocus();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
