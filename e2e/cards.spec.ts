@@ -328,7 +328,7 @@ test.describe('public emergency page', () => {
     await expect(anonymous).toHaveURL(/\/emergency\?c=[0-9a-f]{24}$/);
     await expect(anonymous.getByRole('heading', { level: 1 })).toHaveText('Patient with an implanted intrathecal drug pump');
     await expect(anonymous.getByRole('link', { name: '+1 555 010 0247' })).toHaveAttribute('href', 'tel:+15550100247');
-    await expect(anonymous.getByRole('heading', { name: 'Managing clinic' })).toBeVisible();
+    await expect(anonymous.getByRole('heading', { name: 'Managing clinic', exact: true })).toBeVisible();
     await expect(anonymous.getByRole('heading', { name: 'Baclofen withdrawal: urgent' })).toBeVisible();
     await expect(anonymous.getByText(/Oral baclofen as a bridge: the previous oral dose/)).toBeVisible();
     await expect(anonymous.getByText(/may not prevent or treat intrathecal withdrawal/)).toBeVisible();
