@@ -6,7 +6,8 @@
  * the database handle (which exposes the better-sqlite3 client) it reuses a cached statement; with a drizzle
  * transaction object it falls back to drizzle. Both run on the same connection, so both are inside the caller's
  * transaction. Values are encoded and decoded by the schema's own column mappers (booleans, JSON, timestamps), and
- * omitted columns take the defaults of the DDL, which drizzle-kit generated from the same schema.
+ * omitted columns take the schema's `$defaultFn` (as drizzle's insert would), else the defaults of the DDL, which
+ * drizzle-kit generated from the same schema.
  */
 import type Database from 'better-sqlite3';
 import { getTableColumns, getTableName } from 'drizzle-orm';
@@ -19,6 +20,7 @@ interface ColumnMapper {
   name: string;
   mapToDriverValue(value: unknown): unknown;
   mapFromDriverValue(value: unknown): unknown;
+  defaultFn?: () => unknown;
 }
 
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
@@ -46,7 +48,8 @@ export function insertOne<T extends SQLiteTable>(
       .get();
   }
   const columns = getTableColumns(table) as unknown as Record<string, ColumnMapper>;
-  const input = values as Record<string, unknown>;
+  const input = { ...(values as Record<string, unknown>) };
+  for (const [key, column] of Object.entries(columns)) if (input[key] === undefined && column.defaultFn) input[key] = column.defaultFn();
   const keys = Object.keys(input).filter((k) => input[k] !== undefined);
   for (const k of keys) if (!columns[k]) throw new Error(`${getTableName(table)} has no column ${k}`);
   const signature = `${getTableName(table)}(${keys.join(',')})`;

@@ -55,6 +55,16 @@ const updatedAt = () =>
 const version = () => integer('version').notNull().default(1);
 const bool = (name: string) => integer(name, { mode: 'boolean' }).notNull().default(false);
 
+/**
+ * A clinic's emergency code: 24 lowercase hex digits (96 random bits), the only key of its public emergency page
+ * (`/emergency?c=…`), so that the page cannot be walked clinic by clinic (issue 14). The migration that added it
+ * backfills existing clinics with `lower(hex(randomblob(12)))`, the same format.
+ */
+export function newEmergencyCode(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export const clinics = sqliteTable('clinics', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull(),
@@ -62,6 +72,8 @@ export const clinics = sqliteTable('clinics', {
   phone24h: text('phone_24h').notNull(),
   phoneOffice: text('phone_office'),
   address: text('address').notNull().default(''),
+  /** The key of the clinic's public emergency page, printed in the cards' QR links (newEmergencyCode). */
+  emergencyCode: text('emergency_code').notNull().unique().$defaultFn(newEmergencyCode),
   // Refill policy. Defaults and their sources live in lib/domain/policy.ts.
   bufferDays: integer('buffer_days').notNull().default(DEFAULT_BUFFER_DAYS),
   dueSoonDays: integer('due_soon_days').notNull().default(DEFAULT_DUE_SOON_DAYS),

@@ -313,21 +313,40 @@ test.describe('emergency pump card', () => {
 });
 
 test.describe('public emergency page', () => {
-  test('needs no sign-in, names the clinic from the QR link and shows no patient data', async ({ page }) => {
-    await page.goto('/emergency?clinic=1');
-    await expect(page).toHaveURL(/\/emergency\?clinic=1$/);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Patient with an implanted intrathecal drug pump');
-    await expect(page.getByRole('link', { name: '+1 555 010 0247' })).toHaveAttribute('href', 'tel:+15550100247');
-    await expect(page.getByRole('heading', { name: 'Baclofen withdrawal: urgent' })).toBeVisible();
-    await expect(page.getByText(/Oral baclofen as a bridge: the previous oral dose/)).toBeVisible();
-    await expect(page.getByText(/may not prevent or treat intrathecal withdrawal/)).toBeVisible();
-    await expect(page.getByText('800-707-0933')).toBeVisible();
-    await expect(page.getByRole('heading', { name: /Catheter access port/ })).toBeVisible();
-    await expect(page.locator('main')).not.toContainText(LONG_FAMILY_NAME);
-    await expect(page.locator('main')).not.toContainText(/MRN|date of birth/i);
+  test('needs no sign-in, names the clinic from the QR link and shows no patient data', async ({ page, browser, baseURL }) => {
+    // The link the card's QR code would carry: the e2e server's loopback PUBLIC_URL makes the card refuse the
+    // QR code, and the refusal names the link.
+    await signIn(page, 'nurse');
+    const subject = await findSubject(page.request);
+    await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}&qr=link`);
+    const link = (await page.getByText(/The QR code would link to /).first().textContent())?.match(/\/emergency\?c=[0-9a-f]{24}/)?.[0];
+    expect(link, 'the card links to the emergency page by the clinic’s code').toBeTruthy();
 
-    await page.goto('/emergency?clinic=not-a-number');
-    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-    await expect(page.getByText('use the 24/7 phone number printed on the patient’s card')).toBeVisible();
+    const context = await browser.newContext({ baseURL });
+    const anonymous = await context.newPage();
+    await anonymous.goto(link!);
+    await expect(anonymous).toHaveURL(/\/emergency\?c=[0-9a-f]{24}$/);
+    await expect(anonymous.getByRole('heading', { level: 1 })).toHaveText('Patient with an implanted intrathecal drug pump');
+    await expect(anonymous.getByRole('link', { name: '+1 555 010 0247' })).toHaveAttribute('href', 'tel:+15550100247');
+    await expect(anonymous.getByRole('heading', { name: 'Managing clinic', exact: true })).toBeVisible();
+    await expect(anonymous.getByRole('heading', { name: 'Baclofen withdrawal: urgent' })).toBeVisible();
+    await expect(anonymous.getByText(/Oral baclofen as a bridge: the previous oral dose/)).toBeVisible();
+    await expect(anonymous.getByText(/may not prevent or treat intrathecal withdrawal/)).toBeVisible();
+    await expect(anonymous.getByText('800-707-0933')).toBeVisible();
+    await expect(anonymous.getByRole('heading', { name: /Catheter access port/ })).toBeVisible();
+    await expect(anonymous.locator('main')).not.toContainText(LONG_FAMILY_NAME);
+    await expect(anonymous.locator('main')).not.toContainText(/MRN|date of birth/i);
+
+    // Issue 14: the page cannot be walked by clinic id. A clinic id (the links of cards printed before the codes),
+    // an unknown code and no code at all answer the same general page, naming no clinic.
+    await anonymous.goto('/emergency');
+    const generic = await anonymous.locator('main').innerText();
+    expect(generic).toContain('use the 24/7 phone number printed on the patient’s card');
+    expect(generic).not.toContain('+1 555 010 0247');
+    for (const probe of ['/emergency?clinic=1', '/emergency?clinic=not-a-number', `/emergency?c=${'0'.repeat(24)}`, '/emergency?c=1']) {
+      await anonymous.goto(probe);
+      expect(await anonymous.locator('main').innerText(), probe).toBe(generic);
+    }
+    await context.close();
   });
 });

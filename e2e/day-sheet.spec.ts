@@ -65,7 +65,7 @@ test('the day sheet lists the day’s appointments with the pump, dose and resid
 });
 
 test('a day sheet with a bad date names the field', async ({ page }) => {
-  await signIn(page, 'front-desk');
+  await signIn(page, 'nurse');
   await page.goto('/day-sheet?date=2026-02-30');
   await expect(page.getByRole('alert').filter({ hasText: 'date:' })).toContainText('date: is not a real calendar date');
 });

@@ -99,6 +99,46 @@ for (const who of [...roles, 'anonymous'] as const) {
   });
 }
 
+test('the front desk reads the scheduling view of a patient, and nothing of the clinical record reaches its browser (issue 14)', async ({ page, browser, baseURL }) => {
+  await signIn(page, 'nurse');
+  const full = (await (await page.request.get('/api/v1/patients/3')).json()) as {
+    patient: { mrn: string; allergies: string };
+    pumps: { program: { dailyDoseMcg: number } | null; forecast: { refillDueOn: string } | null }[];
+  };
+  await page.goto('/patients/3');
+  await expect(page.getByRole('heading', { name: /^Program/ }).first()).toBeVisible();
+
+  const context = await browser.newContext({ baseURL });
+  const desk = await context.newPage();
+  const bodies: string[] = [];
+  desk.on('response', async (r) => {
+    if (r.request().resourceType() === 'document' || r.url().includes('/api/')) bodies.push(await r.text().catch(() => ''));
+  });
+  await signIn(desk, 'front-desk');
+  await desk.goto('/patients/3');
+  await expect(desk.getByText(`MRN ${full.patient.mrn}`)).toBeVisible();
+  await expect(desk.getByText('Refill due').first()).toBeVisible();
+  await expect(desk.getByRole('link', { name: 'Book an appointment for this pump' }).first()).toBeVisible();
+  const main = desk.locator('main');
+  for (const clinical of ['Allergies', 'Daily dose', 'Concentration', 'Program', 'Refill history', 'Backup oral plan', 'Discrepancy'])
+    await expect(main).not.toContainText(clinical);
+  // The page's own HTML (and the data React hydrates from) carries none of it either.
+  const html = bodies.join('\n');
+  expect(html).not.toContain('dailyDoseMcg');
+  expect(html).not.toContain('concentrationMcgPerMl');
+  expect(html).not.toContain('aspiratedResidualMl');
+  if (full.patient.allergies) expect(html).not.toContain(full.patient.allergies);
+
+  await desk.goto('/');
+  const worklist = (await (await desk.request.get('/api/v1/worklist')).json()) as { rows: { volumeNowMl: number | null; alerts: { code: string; message: string }[] }[] };
+  expect(worklist.rows.length).toBeGreaterThan(0);
+  for (const row of worklist.rows) {
+    expect(row.volumeNowMl).toBeNull();
+    for (const alert of row.alerts) expect(alert.message).not.toMatch(/\d+(\.\d+)? ?(mL|mcg|mg)/);
+  }
+  await context.close();
+});
+
 test('pages carry a nonce-based CSP that forbids framing, and no inline script without the nonce', async ({ page }) => {
   const response = await page.goto('/sign-in');
   const csp = response!.headers()['content-security-policy'] ?? '';

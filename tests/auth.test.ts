@@ -5,7 +5,9 @@ import * as s from '@/db/schema';
 import { call, setupApiTest, type ApiTestContext } from './api';
 
 process.env.PUBLIC_URL = 'http://localhost:3000';
-const { POST: authPost } = await import('@/app/api/auth/[...all]/route');
+const { GET: authGet, POST: authPost } = await import('@/app/api/auth/[...all]/route');
+const { POST: changePasswordRoute } = await import('@/app/api/v1/me/password/route');
+const { POST: mfaEnrolRoute } = await import('@/app/api/v1/me/mfa/enrolment/route');
 const { createStaff } = await import('@/db/queries/staff');
 const { resolveStaff } = await import('@/lib/auth/session');
 
@@ -70,5 +72,68 @@ describe('idle sign-out', () => {
     // …and signed out once idle longer than the limit; the session row is gone.
     expect(await resolveStaff(headers, Date.now() + (2 * idleMinutes + 1) * 60_000)).toBeNull();
     expect(await resolveStaff(headers, Date.now())).toBeNull();
+  });
+});
+
+describe('the idle rule on better-auth’s endpoints (issue 14, item 10)', () => {
+  /** A signed-in session whose last activity was `minutes` ago. */
+  async function sessionIdleFor(minutes: number) {
+    const r = await signIn('idle@test.invalid', password);
+    const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const staff = await resolveStaff(new Headers({ cookie }));
+    const sessionId = staff!.sessionId!;
+    ctx.db.update(s.sessionActivity).set({ lastActiveAt: Date.now() - minutes * 60_000 }).where(eq(s.sessionActivity.sessionId, sessionId)).run();
+    return { cookie, sessionId, userId: staff!.id };
+  }
+  const getSession = (cookie: string) => call(authGet, { url: '/api/auth/get-session', headers: { cookie, origin: 'http://localhost:3000' } });
+  const idleSignOuts = (userId: string) =>
+    ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(eq(s.auditLog.entityId, userId))
+      .all()
+      .filter((r) => r.action === 'sign-out' && (r.after as { reason?: string } | null)?.reason === 'idle');
+
+  it('get-session answers a live session, and does not count as activity', async () => {
+    const { cookie, sessionId } = await sessionIdleFor(5);
+    const before = ctx.db.select().from(s.sessionActivity).where(eq(s.sessionActivity.sessionId, sessionId)).get()!.lastActiveAt;
+    const live = await getSession(cookie);
+    expect(live.status).toBe(200);
+    expect(live.body?.user?.email).toBe('idle@test.invalid');
+    expect(ctx.db.select().from(s.sessionActivity).where(eq(s.sessionActivity.sessionId, sessionId)).get()!.lastActiveAt).toBe(before);
+  });
+
+  it('get-session ends an idle session instead of answering it, audited as an idle sign-out; nothing revives it', async () => {
+    const idleMinutes = ctx.clinic.idleTimeoutMinutes;
+    const { cookie, sessionId, userId } = await sessionIdleFor(idleMinutes + 1);
+    const before = idleSignOuts(userId).length;
+    const r = await getSession(cookie);
+    expect(r.status).toBe(200);
+    expect(r.body).toBeNull();
+    expect(ctx.db.select().from(s.sessions).where(eq(s.sessions.id, sessionId)).all()).toHaveLength(0);
+    expect(idleSignOuts(userId)).toHaveLength(before + 1);
+    // The same cookie opens nothing afterwards: not better-auth, not the app's password or two-step endpoints.
+    expect((await getSession(cookie)).body).toBeNull();
+    const headers = { cookie };
+    expect((await call(changePasswordRoute, { method: 'POST', headers, body: { currentPassword: password, newPassword: 'an entirely new passphrase 42' } })).status).toBe(401);
+    expect((await call(mfaEnrolRoute, { method: 'POST', headers, body: { password } })).status).toBe(401);
+    expect(await resolveStaff(new Headers({ cookie }))).toBeNull();
+  });
+
+  it('the session endpoints better-auth has and the app does not use are closed, idle or not', async () => {
+    const { cookie } = await sessionIdleFor(ctx.clinic.idleTimeoutMinutes + 1);
+    const headers = { cookie, origin: 'http://localhost:3000' };
+    for (const path of ['/change-password', '/two-factor/enable', '/revoke-sessions', '/update-session'])
+      expect((await call(authPost, { method: 'POST', url: `/api/auth${path}`, headers, body: {} })).status).toBe(404);
+    expect((await call(authGet, { url: '/api/auth/list-sessions', headers })).status).toBe(404);
+  });
+
+  it('sign-out of an idle session is the idle sign-out, not a second one', async () => {
+    const { cookie, userId } = await sessionIdleFor(ctx.clinic.idleTimeoutMinutes + 1);
+    const rows = () => ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, userId)).all().filter((r) => r.action === 'sign-out');
+    const before = rows().length;
+    await call(authPost, { method: 'POST', url: '/api/auth/sign-out', headers: { cookie, origin: 'http://localhost:3000' }, body: {} });
+    const after = rows().slice(before);
+    expect(after.map((r) => (r.after as { reason?: string }).reason)).toEqual(['idle']);
   });
 });

@@ -5,9 +5,10 @@
  */
 import { and, eq } from 'drizzle-orm';
 import * as OTPAuth from 'otpauth';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as s from '@/db/schema';
 import { call, credentialsOf, setupApiTest, TEST_PASSWORD, type ApiTestContext } from './api';
+import { SECOND_FACTOR_CODES_PER_ADDRESS_PER_MINUTE } from '@/lib/auth/throttle';
 
 process.env.PUBLIC_URL = 'http://localhost:3000';
 const { POST: authPost } = await import('@/app/api/auth/[...all]/route');
@@ -252,5 +253,82 @@ describe("the admin's reset", () => {
     expect((await call(worklist, { headers: { cookie: again.cookie } })).status).toBe(403);
     // Another person's sign-in is untouched.
     expect((await call(worklist, { headers: { cookie: signedIn.cookie } })).status).toBe(200);
+  });
+});
+
+/** One more staff member of the clinic with the test password (each guessing test spends its own budget). */
+async function addNurse(label: string): Promise<s.Staff> {
+  const now = new Date();
+  const user = ctx.db
+    .insert(s.users)
+    .values({ id: crypto.randomUUID(), name: `Nurse ${label}`, email: `${label}@test.invalid`, role: 'nurse', clinicId: ctx.clinic.id, emailVerified: true, createdAt: now, updatedAt: now })
+    .returning()
+    .get();
+  await credentialsOf(ctx, user);
+  return user;
+}
+
+describe('guessing a code (issue 14)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('five wrong codes end the pending sign-in, ten in a row lock the second factor 15 minutes, even against the right code', async () => {
+    const nurse = await addNurse('guessed');
+    const { secret } = await enrol(nurse);
+    const failedBefore = auditRows('mfa-failed', nurse.id).length;
+
+    const pending = await signIn(nurse);
+    expect(pending.body.twoFactorRedirect).toBe(true);
+    for (let i = 0; i < 5; i++) expect((await authCall('/two-factor/verify-totp', { code: wrongCode(secret) }, pending.cookie)).status).toBe(401);
+    // The sixth code, the right one, no longer opens this sign-in: the password must be given again.
+    const spent = await authCall('/two-factor/verify-totp', { code: totpOf(secret).generate() }, pending.cookie);
+    expect(spent.status).toBeGreaterThanOrEqual(400);
+    expect(hasSession(spent.cookie)).toBe(false);
+
+    // Five more on a new sign-in: ten wrong codes in a row lock the second factor, whatever sign-in asks.
+    const second = await signIn(nurse);
+    for (let i = 0; i < 5; i++) expect((await authCall('/two-factor/verify-totp', { code: wrongCode(secret) }, second.cookie)).status).toBe(401);
+    const third = await signIn(nurse);
+    const locked = await authCall('/two-factor/verify-totp', { code: totpOf(secret).generate() }, third.cookie);
+    expect(locked.status).toBe(429);
+    expect(hasSession(locked.cookie)).toBe(false);
+    const recovery = await authCall('/two-factor/verify-backup-code', { code: 'not-a-code' }, third.cookie);
+    expect(recovery.status).toBe(429);
+    expect(auditRows('mfa-failed', nurse.id).length - failedBefore).toBeGreaterThanOrEqual(10);
+
+    // Fifteen minutes later the right code works again.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 15 * 60_000 + 1_000);
+    const later = await signIn(nurse);
+    const ok = await authCall('/two-factor/verify-totp', { code: totpOf(secret).generate() }, later.cookie);
+    expect(ok.status).toBe(200);
+    expect(hasSession(ok.cookie)).toBe(true);
+  });
+
+  it('codes from one network address are limited in fixed one-minute windows, as sign-ins are', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t0 = Date.UTC(2026, 5, 1, 8, 0, 0);
+    vi.setSystemTime(t0);
+    const from = (addressOf: string, code = '000000') =>
+      call(authPost, { method: 'POST', url: '/api/auth/two-factor/verify-totp', body: { code }, headers: { origin, 'x-forwarded-for': addressOf } });
+
+    // No pending sign-in: each is refused for that (401) until the address has used its minute's allowance.
+    for (let i = 0; i < SECOND_FACTOR_CODES_PER_ADDRESS_PER_MINUTE; i++) expect((await from('203.0.113.77')).status).toBe(401);
+    const refused = await from('203.0.113.77');
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/Too many sign-in codes from this network address\. Try again in 60 seconds/);
+    // Another address has its own allowance.
+    expect((await from('203.0.113.78')).status).toBe(401);
+
+    // The address never goes quiet (one code a second), and still gets a new allowance a minute after the window
+    // opened: better-auth's limiter, which waited for a quiet minute, refused it for as long as it kept trying.
+    const answers: number[] = [];
+    for (let second = 1; second <= 61; second++) {
+      vi.setSystemTime(t0 + second * 1000);
+      answers.push((await from('203.0.113.77')).status);
+    }
+    expect(answers.slice(0, 59).every((st) => st === 429)).toBe(true);
+    expect(answers.slice(59)).toEqual([401, 401]);
   });
 });

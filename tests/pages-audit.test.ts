@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '..');
 
 /** Permissions whose pages show patient records. */
-const READING = ['patients:read', 'refills:write', 'programs:write', 'cards:print', 'feeds:manage', 'audit:read', 'patients:write'];
+const READING = ['patients:read', 'clinical:read', 'refills:write', 'programs:write', 'cards:print', 'feeds:manage', 'audit:read', 'patients:write'];
 /** Calls that write the read's audit row (db/audit-read.ts recordRead, or a loader that calls it). */
 const AUDITING = /\b(recordRead|recordPatientView|loadPumpPage|loadPrintPage)\(/;
 

@@ -3,7 +3,9 @@ import Link from 'next/link';
 import { getDb } from '@/db';
 import { recordRead } from '@/db/audit-read';
 import { physiciansOf } from '@/db/queries/clinics';
+import { worklistFor } from '@/db/queries/front-desk';
 import { listWorklist } from '@/db/queries/worklist';
+import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { requestNow } from '@/lib/clock';
 import { formatLocalDate, worklistTierLabels } from '@/lib/format';
@@ -24,7 +26,8 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
   const filter = parsed.success ? parsed.data : {};
   const db = getDb();
   const now = requestNow();
-  const data = listWorklist(db, staff.clinicId, { ...filter, viewerId: staff.id }, now);
+  // The front desk's rows carry no volume and only the scheduling alerts (db/queries/front-desk.ts).
+  const data = worklistFor(staff.role, listWorklist(db, staff.clinicId, { ...filter, viewerId: staff.id }, now));
   recordRead(db, staff, { resource: 'worklist', patientIds: data.rows.map((r) => r.patientId), detail: { page: 'worklist', filter } });
   const physicians = physiciansOf(db, staff.clinicId);
   // The page as GET /api/v1/worklist answers it: the counts and the table read it from the query cache.
@@ -65,9 +68,11 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
         <a className="button secondary small" href={`/api/v1/worklist/export?${exportQuery(filter)}`} download>
           Download CSV
         </a>
-        <Link className="button secondary small" href="/day-sheet">
-          Today’s day sheet
-        </Link>
+        {can(staff.role, 'clinical:read') && (
+          <Link className="button secondary small" href="/day-sheet">
+            Today’s day sheet
+          </Link>
+        )}
       </span>
       </div>
 

@@ -1,13 +1,15 @@
 /**
  * The public page for emergency staff, linked by the QR code on every pump card. No sign-in and no patient
- * data, ever: at most the managing clinic's name and 24/7 phone (?clinic={id}), which the card shows anyway.
+ * data, ever: at most the managing clinic's name and 24/7 phone, found by the clinic's random emergency code in the
+ * card's QR link (?c={code}); which the card shows anyway. Anything else (no code, an unknown code, a clinic id)
+ * gets the same general page, so clinics cannot be listed by walking ids.
  */
 import type { Metadata } from 'next';
 import { getDb } from '@/db';
-import { clinicHeader } from '@/db/queries/clinics';
+import { clinicByEmergencyCode } from '@/db/queries/clinics';
 import { pumpModelCatalog } from '@/db/catalog';
 import { overdoseSigns, pumpAbilities, underdoseSigns, xRayLine } from '@/lib/cards/wording';
-import { clinicParamFrom } from '@/lib/validation/cards';
+import { emergencyCodeFrom } from '@/lib/validation/cards';
 import styles from './emergency.module.css';
 
 export const metadata: Metadata = { title: 'Intrathecal pump: guidance for emergency staff' };
@@ -34,8 +36,8 @@ function telHref(phone: string): string {
 }
 
 export default async function EmergencyPage({ searchParams }: Props) {
-  const clinicId = clinicParamFrom(await searchParams);
-  const clinic = clinicId != null ? clinicHeader(getDb(), clinicId) : undefined;
+  const code = emergencyCodeFrom(await searchParams);
+  const clinic = code != null ? clinicByEmergencyCode(getDb(), code) : undefined;
 
   return (
     <main className={styles.page}>

@@ -37,6 +37,8 @@ export interface CardData {
   today: string;
   clinic: {
     id: number;
+    /** The key of the public emergency page in the QR link (never shown as text on its own). */
+    emergencyCode: string;
     name: string;
     phone24h: string;
     phoneOffice: string | null;
@@ -324,6 +326,7 @@ export function loadCardContent(
     .select({
       clinic: {
         id: s.clinics.id,
+        emergencyCode: s.clinics.emergencyCode,
         name: s.clinics.name,
         phone24h: s.clinics.phone24h,
         phoneOffice: s.clinics.phoneOffice,

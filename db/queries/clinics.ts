@@ -29,6 +29,15 @@ export function clinicHeader(db: Reader, clinicId: number): ClinicHeader | undef
     .get();
 }
 
+/** What the public emergency page shows of a clinic: its name and 24/7 phone, found only by its emergency code. */
+export function clinicByEmergencyCode(db: Reader, code: string): { name: string; phone24h: string } | undefined {
+  return db
+    .select({ name: s.clinics.name, phone24h: s.clinics.phone24h })
+    .from(s.clinics)
+    .where(eq(s.clinics.emergencyCode, code))
+    .get();
+}
+
 /** The clinic's time zone ('UTC' for an id that names no clinic, as the pages did). */
 export function clinicTimeZone(db: Reader, clinicId: number): string {
   return clinicHeader(db, clinicId)?.timeZone ?? 'UTC';

@@ -16,7 +16,7 @@ import * as s from '@/db/schema';
 import { env } from '@/lib/env';
 import { authSecret } from './secret';
 import { isDisabled } from './second-person';
-import { addressSignInAllowance, clearFailures, lockoutMessage, recordFailure, reserveAttempt } from './throttle';
+import { addressSecondFactorAllowance, addressSignInAllowance, clearFailures, lockoutMessage, recordFailure, reserveAttempt } from './throttle';
 import { requestNow } from '@/lib/clock';
 
 /** The paths where the second factor is given at sign-in (better-auth's twoFactor plugin). */
@@ -94,16 +94,19 @@ function createAuth() {
     // Per client address, on top of the per-email lockout (lib/auth/throttle.ts). A clinic's staff often share
     // one address (NAT), so this is generous; the lockout is what stops password guessing.
     // The second factor is guarded per sign-in (5 codes) and per account (10 wrong codes lock it 15 minutes) by
-    // the plugin; its own per-address rule (3 in 10 s) would refuse a clinic's shared NAT address at shift start.
+    // the plugin; its own per-address rule (3 in 10 s) would refuse a clinic's shared NAT address at shift start,
+    // and better-auth's limiter restarts only after a quiet minute, so per address it is counted by
+    // lib/auth/throttle.ts in fixed windows, like the password.
     rateLimit: {
       enabled: true,
       window: 60,
       max: 600,
       customRules: {
-        // Counted by lib/auth/throttle.ts addressSignInAllowance instead (fixed windows; see there).
+        // Counted by lib/auth/throttle.ts instead (fixed windows; see there): addressSignInAllowance and
+        // addressSecondFactorAllowance.
         '/sign-in/email': false,
-        '/two-factor/verify-totp': { window: 60, max: 90 },
-        '/two-factor/verify-backup-code': { window: 60, max: 90 },
+        '/two-factor/verify-totp': false,
+        '/two-factor/verify-backup-code': false,
       },
     },
     telemetry: { enabled: false },
@@ -136,6 +139,12 @@ function createAuth() {
           // unaudited; that is done by /api/v1/me/mfa (lib/auth/mfa.ts), which calls them on the server.
           if (ctx.request && (await getSessionFromCtx(ctx).catch(() => null)))
             throw new APIError('FORBIDDEN', { message: 'Already signed in: set up two-step sign-in on /me/security.' });
+          // Over HTTP only: the server's own calls for an enrolment (lib/auth/mfa.ts) come from no address.
+          if (ctx.request) {
+            const wait = addressSecondFactorAllowance(requestOriginOf(ctx.headers ?? new Headers()).ipAddress, requestNow());
+            if (wait !== null)
+              throw new APIError('TOO_MANY_REQUESTS', { message: `Too many sign-in codes from this network address. Try again in ${wait} seconds.` });
+          }
           return;
         }
         if (ctx.path === '/sign-out') {

@@ -5,8 +5,17 @@
 import type { StaffRole } from '@/lib/domain/vocabulary';
 
 export const permissions = {
-  /** Read patients, pumps, programs, visits, forecasts and the worklist. */
+  /**
+   * Read patients for scheduling: name, date of birth, MRN, phone, appointments, due dates, the alarm and empty
+   * dates and the urgency (the worklist, recall, appointments, the patient page's scheduling view). The front desk
+   * stops here (issue 14): what it sees is narrowed on the server (db/queries/front-desk.ts).
+   */
   'patients:read': ['physician', 'nurse', 'front-desk'],
+  /**
+   * The full clinical record: programs, doses and concentrations, visits and their notes, allergies, discrepancies,
+   * orders, volumes, the alerts' sentences, the day sheet and FHIR. Those who treat the patient.
+   */
+  'clinical:read': ['physician', 'nurse'],
   /** Add or edit patients and pumps (demographics, explant, replace). */
   'patients:write': ['physician', 'nurse'],
   /**

@@ -57,26 +57,12 @@ function staffFromUser(
   return { id: user.id, name: user.name, email: user.email, role: user.role, clinicId: user.clinicId, via, sessionId, mustChangePassword: user.mustChangePassword, mustEnrolMfa, ...origin };
 }
 
-/** The staff member behind a request, or null. Idle sessions past the clinic's limit are ended here. */
-export async function resolveStaff(requestHeaders: Headers, now = requestNow()): Promise<Staff | null> {
+/**
+ * The session behind a request's cookie, unless it has been idle past the clinic's limit: such a session is ended
+ * here (deleted, and an idle sign-out audited), so no later step can see it. Records no activity.
+ */
+async function liveSession(requestHeaders: Headers, origin: RequestOrigin, now: number) {
   const db = getDb();
-  const origin = requestOriginOf(requestHeaders);
-  const authorization = requestHeaders.get('authorization');
-  if (authorization?.toLowerCase().startsWith('bearer ')) {
-    const token = authorization.slice(7).trim();
-    if (!token) return null;
-    const row = db
-      .select({ user: s.users, tokenId: s.apiTokens.id })
-      .from(s.apiTokens)
-      .innerJoin(s.users, eq(s.apiTokens.userId, s.users.id))
-      .where(and(eq(s.apiTokens.tokenHash, hashToken(token)), isNull(s.apiTokens.revokedAt)))
-      .get();
-    if (!row) return null;
-    // Side writes of a read: skipped while the disk is full, so staff can go on reading (db/storage-state.ts).
-    bestEffortWrite(() => db.update(s.apiTokens).set({ lastUsedAt: now }).where(eq(s.apiTokens.id, row.tokenId)).run());
-    return staffFromUser(row.user, 'token', null, origin);
-  }
-
   const result = await auth().api.getSession({ headers: requestHeaders });
   if (!result) return null;
   const user = db.select().from(s.users).where(eq(s.users.id, result.user.id)).get();
@@ -97,6 +83,44 @@ export async function resolveStaff(requestHeaders: Headers, now = requestNow()):
     });
     return null;
   }
+  return { user, clinic, sessionId, activity };
+}
+
+/**
+ * The idle rule for better-auth's own endpoints (`/api/auth/*`, app/api/auth/[...all]/route.ts), run before
+ * better-auth sees the request: a session idle past the clinic's limit is ended, so `get-session` answers null
+ * and no endpoint can use or revive it (issue 14, item 10). It records no activity either: only the app's own
+ * requests (and the browser's "still typing" ping, GET /api/v1/me/session) keep a session alive, so a page that
+ * polls get-session cannot hold a session open that nobody uses.
+ */
+export async function endSessionIfIdle(requestHeaders: Headers, now = requestNow()): Promise<void> {
+  if (!/(?:^|;\s*)(?:__Secure-)?better-auth\.session_token=/.test(requestHeaders.get('cookie') ?? '')) return;
+  await liveSession(requestHeaders, requestOriginOf(requestHeaders), now);
+}
+
+/** The staff member behind a request, or null. Idle sessions past the clinic's limit are ended here. */
+export async function resolveStaff(requestHeaders: Headers, now = requestNow()): Promise<Staff | null> {
+  const db = getDb();
+  const origin = requestOriginOf(requestHeaders);
+  const authorization = requestHeaders.get('authorization');
+  if (authorization?.toLowerCase().startsWith('bearer ')) {
+    const token = authorization.slice(7).trim();
+    if (!token) return null;
+    const row = db
+      .select({ user: s.users, tokenId: s.apiTokens.id })
+      .from(s.apiTokens)
+      .innerJoin(s.users, eq(s.apiTokens.userId, s.users.id))
+      .where(and(eq(s.apiTokens.tokenHash, hashToken(token)), isNull(s.apiTokens.revokedAt)))
+      .get();
+    if (!row) return null;
+    // Side writes of a read: skipped while the disk is full, so staff can go on reading (db/storage-state.ts).
+    bestEffortWrite(() => db.update(s.apiTokens).set({ lastUsedAt: now }).where(eq(s.apiTokens.id, row.tokenId)).run());
+    return staffFromUser(row.user, 'token', null, origin);
+  }
+
+  const current = await liveSession(requestHeaders, origin, now);
+  if (!current) return null;
+  const { user, clinic, sessionId, activity } = current;
   if (!activity || now - activity.lastActiveAt > ACTIVITY_WRITE_MS) {
     // Skipped while the disk is full: the idle limit then counts from the last stored activity (signs out sooner).
     bestEffortWrite(() =>

@@ -97,25 +97,42 @@ export function lockoutMessage(until: number, now: number): string {
 
 /** Sign-ins allowed from one client address per minute (many staff may share one NAT address). */
 export const SIGN_INS_PER_ADDRESS_PER_MINUTE = 90;
+/**
+ * Second-factor codes (TOTP or recovery) allowed from one client address per minute: one per sign-in of a clinic
+ * behind one NAT address, as many as its sign-ins. Guessing one person's code is stopped per person, by the
+ * twoFactor plugin (lib/auth/auth.ts): 5 codes per pending sign-in, 10 wrong in a row lock the second factor.
+ */
+export const SECOND_FACTOR_CODES_PER_ADDRESS_PER_MINUTE = 90;
 const ADDRESS_WINDOW_MS = 60_000;
-const addressWindows = new Map<string, { startedAt: number; count: number }>();
+type AddressWindows = Map<string, { startedAt: number; count: number }>;
+const signInWindows: AddressWindows = new Map();
+const secondFactorWindows: AddressWindows = new Map();
 
 /**
- * Counts a sign-in attempt from a client address in fixed one-minute windows: at most
- * SIGN_INS_PER_ADDRESS_PER_MINUTE, and the count starts again a minute after the window opened, however busy the
- * address stays. (better-auth's own limiter restarts its window only after a quiet minute, so a clinic signing in
- * steadily through one address would be refused after 90 sign-ins, for everyone, until a minute passed with none.)
- * Returns the seconds to wait when refused, else null.
+ * Counts one attempt from a client address in fixed one-minute windows: at most `limit`, and the count starts again
+ * a minute after the window opened, however busy the address stays. (better-auth's own limiter restarts its window
+ * only after a quiet minute, so a clinic signing in steadily through one address would be refused after 90
+ * sign-ins, for everyone, until a minute passed with none.) Returns the seconds to wait when refused, else null.
  */
-export function addressSignInAllowance(address: string | null, now: number): number | null {
+function addressAllowance(windows: AddressWindows, limit: number, address: string | null, now: number): number | null {
   const k = address ?? 'unknown';
-  let w = addressWindows.get(k);
+  let w = windows.get(k);
   if (!w || now - w.startedAt >= ADDRESS_WINDOW_MS) {
-    if (addressWindows.size > 10_000) for (const [key, v] of addressWindows) if (now - v.startedAt >= ADDRESS_WINDOW_MS) addressWindows.delete(key);
+    if (windows.size > 10_000) for (const [key, v] of windows) if (now - v.startedAt >= ADDRESS_WINDOW_MS) windows.delete(key);
     w = { startedAt: now, count: 0 };
-    addressWindows.set(k, w);
+    windows.set(k, w);
   }
-  if (w.count >= SIGN_INS_PER_ADDRESS_PER_MINUTE) return Math.max(1, Math.ceil((w.startedAt + ADDRESS_WINDOW_MS - now) / 1000));
+  if (w.count >= limit) return Math.max(1, Math.ceil((w.startedAt + ADDRESS_WINDOW_MS - now) / 1000));
   w.count++;
   return null;
+}
+
+/** A password sign-in from a client address (`/sign-in/email`): seconds to wait when refused, else null. */
+export function addressSignInAllowance(address: string | null, now: number): number | null {
+  return addressAllowance(signInWindows, SIGN_INS_PER_ADDRESS_PER_MINUTE, address, now);
+}
+
+/** A second-factor code from a client address (`/two-factor/verify-totp`, `verify-backup-code`), counted apart. */
+export function addressSecondFactorAllowance(address: string | null, now: number): number | null {
+  return addressAllowance(secondFactorWindows, SECOND_FACTOR_CODES_PER_ADDRESS_PER_MINUTE, address, now);
 }

@@ -4,7 +4,7 @@ import { unreachableReason } from './qr-target';
 
 describe('unreachableReason', () => {
   it.each([
-    'http://localhost:4104/emergency?clinic=1',
+    'http://localhost:4104/emergency?c=0123456789abcdef01234567',
     'http://127.0.0.1:3000/emergency',
     'http://10.0.0.5/emergency',
     'http://172.20.1.1/emergency',
@@ -22,7 +22,7 @@ describe('unreachableReason', () => {
     expect(unreachableReason(url)).toEqual(expect.any(String));
   });
 
-  it.each(['https://pumps.example.org/emergency?clinic=1', 'http://203.0.113.7/emergency', 'http://172.32.0.1/x', 'https://[2001:db8::1]/x'])(
+  it.each(['https://pumps.example.org/emergency?c=0123456789abcdef01234567', 'http://203.0.113.7/emergency', 'http://172.32.0.1/x', 'https://[2001:db8::1]/x'])(
     'accepts the public address %s',
     (url) => {
       expect(unreachableReason(url)).toBeNull();

@@ -1,6 +1,7 @@
 /**
  * The QR code on the card: a link to the public emergency page of the patient's clinic. It carries the
- * clinic id only, never anything about the patient. Rendered on the server as SVG (no script, prints sharp).
+ * clinic's emergency code only (random, so the page cannot be walked clinic by clinic), never anything about the
+ * patient. Rendered on the server as SVG (no script, prints sharp).
  */
 import 'server-only';
 import QRCode from 'qrcode';
@@ -8,8 +9,8 @@ import QRCode from 'qrcode';
 /** The public origin (one definition for every link the app hands out). */
 export { requestOrigin as publicOrigin } from '@/lib/http/origin';
 
-export function emergencyUrl(origin: string, clinicId: number): string {
-  return `${origin}/emergency?clinic=${clinicId}`;
+export function emergencyUrl(origin: string, emergencyCode: string): string {
+  return `${origin}/emergency?c=${encodeURIComponent(emergencyCode)}`;
 }
 
 /**

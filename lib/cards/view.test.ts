@@ -9,7 +9,7 @@ function content(overrides: { patient?: Partial<CardContent['patient']>; pump?: 
   return {
     now: Date.UTC(2026, 2, 10, 15),
     today: '2026-03-10',
-    clinic: { id: 1, name: 'Riverside', phone24h: '+1 555 010 0247', phoneOffice: null, address: '', timeZone: 'America/Chicago' },
+    clinic: { id: 1, emergencyCode: '0123456789abcdef01234567', name: 'Riverside', phone24h: '+1 555 010 0247', phoneOffice: null, address: '', timeZone: 'America/Chicago' },
     patient: {
       id: 1,
       mrn: '100',

@@ -22,8 +22,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * and the wrapper writes that request's one audit row (issue 14, item 7): the compiler refuses such a route
  * without the declaration, and tests/routes-audit.test.ts walks every route to check it at run time too.
  */
-export type PatientDataPermission = 'patients:read' | 'audit:read';
-export const patientDataPermissions: readonly PatientDataPermission[] = ['patients:read', 'audit:read'];
+export type PatientDataPermission = 'patients:read' | 'clinical:read' | 'audit:read';
+export const patientDataPermissions: readonly PatientDataPermission[] = ['patients:read', 'clinical:read', 'audit:read'];
 
 /** What a read request showed, as the handler or the declaration names it. */
 export interface ReadNote {

@@ -54,9 +54,11 @@ export function printQueryFrom(params: Raw) {
     });
 }
 
-/** `?clinic=` on the public emergency page: ignored unless a plain positive id. */
-export function clinicParamFrom(params: Raw): number | null {
-  const raw = first(params.clinic);
-  if (!raw || !/^[1-9]\d{0,9}$/.test(raw)) return null;
-  return Number(raw);
+/**
+ * `?c=` on the public emergency page: the clinic's emergency code (24 hex digits, db/schema.ts newEmergencyCode),
+ * or null for anything else. A clinic id (`?clinic=1`, the links of cards printed before issue 14) names no clinic.
+ */
+export function emergencyCodeFrom(params: Raw): string | null {
+  const raw = first(params.c)?.toLowerCase();
+  return raw && /^[0-9a-f]{24}$/.test(raw) ? raw : null;
 }

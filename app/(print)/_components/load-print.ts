@@ -63,7 +63,7 @@ export async function loadPrintPage(
   // Printing shows a patient record: the view is audited like any other.
   recordRead(db, staff, { resource: 'patient', entityId: patientId, patientIds: [patientId], detail: { page, pumpId: data.pump.id } });
 
-  const url = emergencyUrl(publicOrigin(await headers()), data.clinic.id);
+  const url = emergencyUrl(publicOrigin(await headers()), data.clinic.emergencyCode);
   const built = cardView(data);
   const view = 'view' in built ? built.view : null;
   const qrMode: QrMode = query.success ? query.data.qr : 'link';

@@ -25,7 +25,7 @@ export const metadata = { title: 'Day sheet' };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function DaySheetPage({ searchParams }: { searchParams: SearchParams }) {
-  const staff = await requirePageStaff('patients:read', '/day-sheet');
+  const staff = await requirePageStaff('clinical:read', '/day-sheet');
   const raw = plainParams(await searchParams);
   const db = getDb();
   const now = requestNow();

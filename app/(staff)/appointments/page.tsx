@@ -95,9 +95,11 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
             Week
           </Link>
         </nav>
-        <Link className="button secondary" href={`/day-sheet?date=${date}`}>
-          Day sheet of {view === 'day' ? 'this day' : formatLocalDate(date)}
-        </Link>
+        {can(staff.role, 'clinical:read') && (
+          <Link className="button secondary" href={`/day-sheet?date=${date}`}>
+            Day sheet of {view === 'day' ? 'this day' : formatLocalDate(date)}
+          </Link>
+        )}
         {canWrite && (
           <a className="button appt-jump-book" href="#book-heading">
             Book an appointment ↓

@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { getDb } from '@/db';
 import { recordRead } from '@/db/audit-read';
 import { listPatients } from '@/db/queries/patient-list';
+import { can } from '@/lib/auth/permissions';
 import { requirePageStaff } from '@/lib/auth/session';
 import { spasticityOriginLabels } from '@/lib/domain/vocabulary';
 import { formatLocalDate } from '@/lib/format';
@@ -37,6 +38,8 @@ export default async function PatientsPage({ searchParams }: { searchParams: Sea
   const query = parsed.success ? parsed.data : patientListQuerySchema.parse({});
   const db = getDb();
   const list = listPatients(db, staff.clinicId, query);
+  // The origin of the spasticity is a diagnosis: not in the front desk's scheduling view (docs/security.md, Roles).
+  const showOrigin = can(staff.role, 'clinical:read');
   recordRead(db, staff, { resource: 'patient-list', patientIds: list.rows.map((r) => r.id), detail: { q: query.q, status: query.status, page: query.page } });
   const last = Math.max(1, Math.ceil(list.total / list.pageSize));
 
@@ -84,7 +87,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: Sea
               <th scope="col">Patient</th>
               <th scope="col">Date of birth</th>
               <th scope="col">MRN</th>
-              <th scope="col">Origin</th>
+              {showOrigin && <th scope="col">Origin</th>}
               <th scope="col">Pumps</th>
               <th scope="col">Managing physician</th>
             </tr>
@@ -92,7 +95,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: Sea
           <tbody>
             {list.rows.length === 0 && (
               <tr>
-                <td colSpan={6} className="muted">
+                <td colSpan={showOrigin ? 6 : 5} className="muted">
                   No patient matches.
                 </td>
               </tr>
@@ -106,7 +109,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: Sea
                 </td>
                 <td>{formatLocalDate(p.dateOfBirth)}</td>
                 <td>{p.mrn}</td>
-                <td>{spasticityOriginLabels[p.spasticityOrigin]}</td>
+                {showOrigin && <td>{spasticityOriginLabels[p.spasticityOrigin]}</td>}
                 <td>
                   {p.pumps.length === 0 ? (
                     <span className="muted">No pump entered</span>

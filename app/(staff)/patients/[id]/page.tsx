@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { getDb } from '@/db';
 import { catalogOptions } from '@/db/queries/drugs';
 import { verifierOptions } from '@/db/queries/dtos';
+import { patientForScheduling, readsClinicalRecord } from '@/db/queries/front-desk';
 import { patientDetail, recordPatientView, type PumpDto } from '@/db/queries/patients';
 import { isAfterRefillDueDate } from '@/lib/domain/booking';
 import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
@@ -34,6 +35,7 @@ import { PatientEditor } from './_components/patient-editor';
 import { PumpActions } from './_components/pump-actions';
 import { OutreachPanel } from './_components/outreach-panel';
 import { RemindersPanel } from './_components/reminders-panel';
+import { SchedulingRecord } from './_components/scheduling-record';
 import { VolumeChartFrame } from './_components/volume-chart-frame';
 import { isHighRiskPatient, isMissedAppointment } from '@/lib/domain/risk';
 import { fullName } from '@/lib/domain/names';
@@ -75,6 +77,17 @@ export default async function PatientPage({ params }: { params: Params }) {
     // READ_AUDIT_FAIL_CLOSED and the view cannot be audited: nothing of the record is shown.
     if (error instanceof ReadAuditRefusedError) return <ReadRefused message={error.message} />;
     throw error;
+  }
+  if (!readsClinicalRecord(staff.role)) {
+    // The front desk: the scheduling view, built from the narrowed DTO (db/queries/front-desk.ts), so nothing of
+    // the clinical record is rendered or sent to the browser.
+    return (
+      <div className="stack pt-page">
+        <SchedulingRecord detail={patientForScheduling(detail)} canBook={can(staff.role, 'appointments:write')} />
+        <RemindersPanel patientId={detail.patient.id} />
+        <OutreachPanel patientId={detail.patient.id} staff={staff} now={now} />
+      </div>
+    );
   }
   const { patient, clinic, pumps, today } = detail;
   const risks = riskFlagsSet(patient);

@@ -1,11 +1,13 @@
 /**
- * better-auth's handler behind three checks of our own (lib/auth/endpoints.ts): only the endpoints the app
- * uses, a small body limit read before anything else, and no raw session token in a JSON answer.
+ * better-auth's handler behind four checks of our own (lib/auth/endpoints.ts): only the endpoints the app
+ * uses, a small body limit read before anything else, the clinic's idle rule (an idle session is ended before
+ * better-auth sees it, lib/auth/session.ts), and no raw session token in a JSON answer.
  */
 import { toNextJsHandler } from 'better-auth/next-js';
 import { DISK_FULL_SIGN_IN_MESSAGE, storageFailure } from '@/db/storage-state';
 import { auth } from '@/lib/auth/auth';
-import { clockNow } from '@/lib/clock';
+import { endSessionIfIdle } from '@/lib/auth/session';
+import { clockNow, requestNow } from '@/lib/clock';
 import { MAX_AUTH_BODY_BYTES, isAllowedAuthRequest, readLimitedBody, withoutSessionTokens } from '@/lib/auth/endpoints';
 
 export const dynamic = 'force-dynamic';
@@ -36,6 +38,7 @@ async function authHandler(request: Request): Promise<Response> {
     if (!body) return json(413, { code: 'BODY_TOO_LARGE', message: `The request body is too large (limit ${MAX_AUTH_BODY_BYTES / 1024} KiB).` });
     forwarded = new Request(request.url, { method: 'POST', headers: request.headers, body: body as BodyInit });
   }
+  await endSessionIfIdle(request.headers, requestNow());
   const handler = toNextJsHandler(auth());
   const response = await withStorageMessage(() => (request.method === 'POST' ? handler.POST(forwarded) : handler.GET(forwarded)));
   if (!response.headers.get('content-type')?.includes('application/json')) return response;

@@ -3,7 +3,7 @@
  * and says what the JSON API says (serials, doses, open alerts); same tokens and roles; audited like JSON reads.
  */
 import crypto from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Bundle, Device, Flag, MedicationRequest, Patient, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { patientDetail } from '@/db/queries/patients';
@@ -158,15 +158,18 @@ describe('FHIR search parameters and paging', () => {
 });
 
 describe('FHIR API authorization and audit', () => {
-  it('needs a token (401) and the patients:read permission (403 for an admin), as OperationOutcome', async () => {
+  it('needs a token (401) and the clinical:read permission (403 for an admin and the front desk), as OperationOutcome', async () => {
     const anonymous = await searchOf('Patient', '', '');
     expect(anonymous.status).toBe(401);
     expect(anonymous.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'login' }] });
     const admin = await searchOf('Patient', '', demoTokens.admin);
     expect(admin.status).toBe(403);
     expect(admin.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
+    // FHIR carries the clinical record (programs, doses); the front desk reads the scheduling view only (issue 14).
     const desk = await searchOf('Patient', '', demoTokens['front-desk']);
-    expect(desk.status).toBe(200);
+    expect(desk.status).toBe(403);
+    expect(desk.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
+    expect((await searchOf('Patient', '', demoTokens.nurse)).status).toBe(200);
   });
 
   it('serves its CapabilityStatement without credentials (it holds no clinic data)', async () => {
@@ -207,12 +210,14 @@ describe('FHIR API authorization and audit', () => {
   });
 
   it('records a clinic-wide search with its query and count', async () => {
-    const desk = ctx.db.select().from(s.users).where(and(eq(s.users.clinicId, demoClinicId), eq(s.users.role, 'front-desk'))).get()!;
-    const res = await searchOf('Device', '?status=active', demoTokens['front-desk']);
+    // The nurse whose token searches: the first of the role, as demoTokens were made.
+    const nurse = ctx.db.select().from(s.users).where(eq(s.users.clinicId, demoClinicId)).all().find((u) => u.role === 'nurse')!;
+    const res = await searchOf('Device', '?status=active', demoTokens.nurse);
     const row = ctx.db
       .select()
       .from(s.auditLog)
-      .where(and(eq(s.auditLog.actorId, desk.id), eq(s.auditLog.entity, 'fhir:Device')))
+      .where(and(eq(s.auditLog.actorId, nurse.id), eq(s.auditLog.entity, 'fhir:Device')))
+      .orderBy(desc(s.auditLog.id))
       .get();
     expect(row).toMatchObject({ action: 'view', after: { query: 'status=active', total: res.bundle.total } });
   });

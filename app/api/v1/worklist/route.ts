@@ -1,4 +1,5 @@
 import { getDb } from '@/db';
+import { worklistFor } from '@/db/queries/front-desk';
 import { listWorklist } from '@/db/queries/worklist';
 import { ValidationError } from '@/lib/errors';
 import { api } from '@/lib/http/api';
@@ -11,7 +12,7 @@ export const dynamic = 'force-dynamic';
 export const GET = api({ permission: 'patients:read', reads: { resource: 'worklist' } }, async ({ staff, request, read }) => {
   const parsed = worklistQueryFor(request.nextUrl.searchParams, staff);
   if (!parsed.success) throw new ValidationError('Invalid worklist filter.', fieldErrors(parsed.error));
-  const page = listWorklist(getDb(), staff.clinicId, { ...parsed.data, viewerId: staff.id }, requestNow());
+  const page = worklistFor(staff.role, listWorklist(getDb(), staff.clinicId, { ...parsed.data, viewerId: staff.id }, requestNow()));
   read({ patientIds: page.rows.map((r) => r.patientId), detail: { query: request.nextUrl.searchParams.toString() } });
   return page;
 });

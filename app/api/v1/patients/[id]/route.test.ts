@@ -69,7 +69,7 @@ beforeAll(() => {
 describe('GET /api/v1/patients/{id}', () => {
   it('returns the record with flags, pump, program, forecast, visits and appointments, and logs every view (one row per request, a refresh too)', async () => {
     const { patientId, pumpId } = addPatient();
-    const r = await get(ctx.tokens['front-desk'], patientId);
+    const r = await get(ctx.tokens.nurse, patientId);
     expect(r.status).toBe(200);
     expect(r.body.patient).toMatchObject({
       id: patientId,
@@ -116,6 +116,34 @@ describe('GET /api/v1/patients/{id}', () => {
     await get(ctx.tokens.nurse, patientId);
     expect(views(patientId)).toHaveLength(3);
     expect(views(patientId)[0]!.after).toEqual({ patientIds: [patientId] });
+  });
+
+  it('answers the front desk with the scheduling view only: no dose, program, visit, allergy, discrepancy or alert sentence (issue 14)', async () => {
+    const { patientId, pumpId } = addPatient();
+    const full = await get(ctx.tokens.nurse, patientId);
+    expect(full.body.pumps[0].forecast.alerts.map((a: { code: string }) => a.code)).toContain('E5');
+
+    const r = await get(ctx.tokens['front-desk'], patientId);
+    expect(r.status).toBe(200);
+    expect(r.body.view).toBe('scheduling');
+    expect(Object.keys(r.body.patient).sort()).toEqual(['dateOfBirth', 'familyName', 'givenName', 'id', 'mrn', 'nameOrder', 'phone']);
+    expect(r.body.patient).toMatchObject({ id: patientId, givenName: 'Grace', familyName: 'Thompson', mrn: `PT-${seq}` });
+    const pump = r.body.pumps[0];
+    expect(Object.keys(pump).sort()).toEqual(['appointments', 'constantFlow', 'forecast', 'id', 'label', 'status']);
+    expect(pump).toMatchObject({ id: pumpId, status: 'active', constantFlow: false });
+    expect(Object.keys(pump.forecast).sort()).toEqual(['alerts', 'emptyAt', 'lowReservoirAlarmAt', 'nextAppointmentAt', 'refillDueOn', 'status']);
+    expect(pump.forecast.refillDueOn).toBe(full.body.pumps[0].forecast.refillDueOn);
+    expect(pump.forecast.lowReservoirAlarmAt).toBe(full.body.pumps[0].forecast.lowReservoirAlarmAt);
+    expect(pump.forecast.nextAppointmentAt).toBe(full.body.pumps[0].forecast.nextAppointmentAt);
+    expect(pump.forecast.status).toBe(full.body.pumps[0].forecast.status);
+    // The residual discrepancy (E5) is clinical; its weight is in the status, its sentence is not sent.
+    expect(pump.forecast.alerts.map((a: { code: string }) => a.code)).not.toContain('E5');
+    expect(pump.appointments).toHaveLength(1);
+    const text = JSON.stringify(r.body);
+    for (const clinical of [/allerg/i, /dose/i, /concentration/i, /program/i, /visit/i, /aspirated/i, /discrepanc/i, /caregiver/i, /risk/i, /serial/i, /volume/i, /backupOral/i])
+      expect(text).not.toMatch(clinical);
+    // Still one audited view per request, as for everyone.
+    expect(views(patientId).length).toBeGreaterThanOrEqual(2);
   });
 
   it('never sends secrets or other clinics’ data', async () => {

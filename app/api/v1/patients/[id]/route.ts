@@ -1,4 +1,5 @@
 import { getDb } from '@/db';
+import { patientFor } from '@/db/queries/front-desk';
 import { patientDetail } from '@/db/queries/patients';
 import { clinicActor } from '@/lib/clinic/actor';
 import { updatePatient } from '@/lib/clinic/patients';
@@ -9,13 +10,16 @@ import { updatePatientSchema } from '@/lib/validation/patient';
 
 export const dynamic = 'force-dynamic';
 
-/** The patient's record: details, risk flags, pumps, programs, live forecasts with alerts, visits, appointments. */
+/**
+ * The patient's record: details, risk flags, pumps, programs, live forecasts with alerts, visits, appointments; for
+ * the front desk (no `clinical:read`) the scheduling view only (`view: 'scheduling'`, db/queries/front-desk.ts).
+ */
 export const GET = api(
   { permission: 'patients:read', reads: { resource: 'patient' } },
   async ({ staff, params, read }) => {
     const detail = patientDetail(getDb(), staff.clinicId, parseId(params.id, 'patient'), requestNow());
     read({ entityId: detail.patient.id, patientIds: [detail.patient.id] });
-    return detail;
+    return patientFor(staff.role, detail);
   },
 );
 

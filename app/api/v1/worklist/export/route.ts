@@ -1,5 +1,6 @@
 import { getDb } from '@/db';
 import { writeTransaction } from '@/db/client';
+import { worklistFor } from '@/db/queries/front-desk';
 import { listWorklist, type WorklistRow } from '@/db/queries/worklist';
 import { requestNow } from '@/lib/clock';
 import { ValidationError } from '@/lib/errors';
@@ -34,7 +35,7 @@ export const GET = api({ permission: 'patients:read', reads: { resource: 'workli
     return { rows: all, timeZone: first.timeZone, today: first.today };
   });
   read({ patientIds: rows.map((r) => r.patientId), detail: { format: 'csv', rows: rows.length, filter } });
-  return new Response(worklistCsv(rows, timeZone), {
+  return new Response(worklistCsv(worklistFor(staff.role, { rows }).rows, timeZone), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="worklist-${today}.csv"`,

@@ -7,7 +7,7 @@ import { requestNow } from '@/lib/clock';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = api({ permission: 'patients:read', reads: { resource: 'pump-forecast' } }, async ({ staff, params, read }) => {
+export const GET = api({ permission: 'clinical:read', reads: { resource: 'pump-forecast' } }, async ({ staff, params, read }) => {
   const pumpId = parseId(params.id, 'pump');
   const { forecast, timeZone, pump } = pumpForecastFor(getDb(), staff.clinicId, pumpId, requestNow());
   read({ entityId: pump.id, patientIds: [pump.patientId] });

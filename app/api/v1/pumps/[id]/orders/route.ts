@@ -8,7 +8,7 @@ import { parseId } from '@/lib/validation/ids';
 export const dynamic = 'force-dynamic';
 
 /** The physicians' program orders for the pump, newest first (pending, applied and withdrawn). */
-export const GET = api({ permission: 'patients:read', reads: { resource: 'pump-orders' } }, async ({ staff, params, read }) => {
+export const GET = api({ permission: 'clinical:read', reads: { resource: 'pump-orders' } }, async ({ staff, params, read }) => {
   const pumpId = parseId(params.id, 'pump');
   const db = getDb();
   read({ entityId: pumpId, patientIds: [pumpInClinic(db, staff.clinicId, pumpId).patientId] });

@@ -340,7 +340,9 @@ describe('GET /api/v1/pumps/{id}/programs', () => {
   it('lists versions newest first for readers, 404 for another clinic', async () => {
     const pumpId = addPump();
     await post(ctx.tokens.physician, pumpId, body());
-    const r = await call(GET, { token: ctx.tokens['front-desk'], params: { id: String(pumpId) } });
+    // Doses and concentrations are the clinical record: not the front desk's (issue 14).
+    expect((await call(GET, { token: ctx.tokens['front-desk'], params: { id: String(pumpId) } })).status).toBe(403);
+    const r = await call(GET, { token: ctx.tokens.nurse, params: { id: String(pumpId) } });
     expect(r.status).toBe(200);
     expect(
       r.body.programs.map((p: { versionNo: number; supersededAt: number | null }) => [

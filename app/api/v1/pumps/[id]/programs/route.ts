@@ -12,7 +12,7 @@ import { changeProgramSchema } from '@/lib/validation/program';
 export const dynamic = 'force-dynamic';
 
 /** Every version of the pump's drug program, newest first (the active one has `supersededAt: null`). */
-export const GET = api({ permission: 'patients:read', reads: { resource: 'pump-programs' } }, async ({ staff, params, read }) => {
+export const GET = api({ permission: 'clinical:read', reads: { resource: 'pump-programs' } }, async ({ staff, params, read }) => {
   const pumpId = parseId(params.id, 'pump');
   const db = getDb();
   read({ entityId: pumpId, patientIds: [pumpInClinic(db, staff.clinicId, pumpId).patientId] });

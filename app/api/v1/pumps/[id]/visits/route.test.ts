@@ -593,11 +593,12 @@ describe('POST /api/v1/pumps/{id}/visits: the appointment the refill was for (is
 });
 
 describe('GET /api/v1/pumps/{id}/visits', () => {
-  it('lists the visits newest first for any reader of the clinic, 404 elsewhere', async () => {
+  it('lists the visits newest first for the clinical staff of the clinic, 404 elsewhere, not for the front desk', async () => {
     const { pumpId } = addPump();
     await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: 14 }));
     const get = (token: string) => call(GET, { token, params: { id: String(pumpId) } });
-    const r = await get(ctx.tokens['front-desk']);
+    expect((await get(ctx.tokens['front-desk'])).status).toBe(403);
+    const r = await get(ctx.tokens.physician);
     expect(r.status).toBe(200);
     expect(r.body.visits.map((v: { kind: string }) => v.kind)).toEqual(['refill', 'initial-fill']);
     expect(r.body.visits[0].aspiratedResidualMl).toBe(14);

@@ -12,7 +12,7 @@ import { recordVisitSchema } from '@/lib/validation/refill';
 export const dynamic = 'force-dynamic';
 
 /** The pump's fills and refills, newest first, with expected and aspirated residuals and the discrepancy flag. */
-export const GET = api({ permission: 'patients:read', reads: { resource: 'pump-visits' } }, async ({ staff, params, read }) => {
+export const GET = api({ permission: 'clinical:read', reads: { resource: 'pump-visits' } }, async ({ staff, params, read }) => {
   const pumpId = parseId(params.id, 'pump');
   const db = getDb();
   read({ entityId: pumpId, patientIds: [pumpInClinic(db, staff.clinicId, pumpId).patientId] });

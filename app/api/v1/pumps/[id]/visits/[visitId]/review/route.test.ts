@@ -59,7 +59,7 @@ describe('a critical residual discrepancy (E5)', () => {
       { severity: 'critical', acknowledged: false, review: { visitId } },
     ]);
     expect(e5Of(pageAlerts(patientId))[0]!.message).toMatch(/expected 3\.4 mL, aspirated 8 mL/);
-    const f = await call(forecastRoute.GET, { token: ctx.tokens['front-desk'], params: { id: String(pumpId) } });
+    const f = await call(forecastRoute.GET, { token: ctx.tokens.nurse, params: { id: String(pumpId) } });
     expect(f.status).toBe(200);
     expect(e5Of(f.body.alerts)).toMatchObject([{ severity: 'critical' }]);
     // Just refilled, so the time-driven status is OK: the alert alone makes it Critical on the worklist.
