@@ -4,7 +4,7 @@ import base from './vitest.config';
 // The suite Stryker runs against each mutant (stryker.config.mjs): the unit tests beside the mutated code.
 // A mutant in lib/domain has to be killed by a domain test, not by chance in an HTTP or database test, and
 // the database template (tests/global-setup.ts) is not built for pure functions.
-// When lib/clinic lands: add 'lib/clinic/**/*.test.ts' and restore globalSetup for its database.
+// The service layer has its own suite: vitest.mutation.clinic.config.ts.
 export default defineConfig({
   ...base,
   test: {
