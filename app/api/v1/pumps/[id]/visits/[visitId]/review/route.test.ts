@@ -128,3 +128,64 @@ describe('a critical residual discrepancy (E5)', () => {
     expect(worklistRow(pumpId).status).toBe('critical');
   });
 });
+
+describe('the review of one visit', () => {
+  it('answers with the reviewed pump\'s own alerts, as the forecast shows them', async () => {
+    const { pumpId, visitId } = addStalledPump();
+    const r = await review(ctx.tokens.physician, pumpId, visitId, { note: 'Catheter study booked for Monday.' });
+    expect(r.status).toBe(201);
+    const f = await call(forecastRoute.GET, { token: ctx.tokens.physician, params: { id: String(pumpId) } });
+    const codes = (alerts: AlertOut[]) => alerts.map((a) => `${a.code}:${a.severity}`).sort();
+    // The no-appointment warning (E3) is still there: the answer is the pump's alerts, not an empty list.
+    expect(codes(r.body.alerts)).toContain('E3:warn');
+    expect(codes(r.body.alerts)).toEqual(codes(f.body.alerts));
+  });
+
+  it('is audited with what was reviewed: the alert, its severity, the discrepancy and the note', async () => {
+    const { pumpId, visitId } = addStalledPump();
+    const note = 'Motor stall in the pump log; catheter study booked.';
+    expect((await review(ctx.tokens.physician, pumpId, visitId, { note })).status).toBe(201);
+    const row = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, String(visitId))).all()
+      .find((a) => a.action === 'review' && a.entity === 'refill_visit')!;
+    expect(row.before).toEqual({ discrepancyReviewedAt: null });
+    expect(row.after).toMatchObject({
+      pumpId,
+      code: 'E5',
+      severity: 'critical',
+      discrepancyFlag: 'under-infusion',
+      note,
+    });
+    expect((row.after as { message: string }).message).toMatch(/expected 3\.4 mL, aspirated 8\.0 mL/);
+  });
+
+  it('of an earlier visit without a discrepancy does not close the E5 of the latest refill', async () => {
+    const { pumpId, visitId, patientId } = addStalledPump();
+    const older = createRefillVisit(ctx.db, {
+      pumpId,
+      drugId: ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.id, visitId)).get()!.drugId,
+      performedAt: Date.now() - 90 * DAY_MS,
+      expectedResidualMl: 5,
+      aspiratedResidualMl: 5.2,
+      fillMl: 20,
+      concentrationMcgPerMl: 500,
+      discrepancyFlag: 'none',
+    });
+    const r = await review(ctx.tokens.physician, pumpId, older.id, { note: 'Reviewed the wrong visit.' });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatch(new RegExp(`Visit ${older.id} has no open residual discrepancy`));
+    expect(r.body.fields.visitId).toMatch(/no open residual discrepancy/);
+    expect(e5Of(pageAlerts(patientId))).toMatchObject([{ severity: 'critical', review: { visitId } }]);
+    expect(worklistRow(pumpId).status).toBe('critical');
+  });
+
+  it('says why it is refused: an unknown visit, or a discrepancy already reviewed', async () => {
+    const { pumpId, visitId } = addStalledPump();
+    const other = addStalledPump();
+    const notHere = await review(ctx.tokens.physician, pumpId, other.visitId, { note: 'Wrong pump' });
+    expect(notHere.body.error).toBe(`Pump ${pumpId} has no refill visit ${other.visitId}.`);
+    expect((await review(ctx.tokens.physician, pumpId, visitId, { note: 'Reviewed today.' })).status).toBe(201);
+    const again = await review(ctx.tokens.physician, pumpId, visitId, { note: 'Reviewed twice.' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe(`The discrepancy of visit ${visitId} is already reviewed.`);
+  });
+});
