@@ -682,3 +682,99 @@ describe("POST /api/v1/pumps/{id}/visits: a dose or concentration change is a ph
     expect(programsOf(pumpId)).toHaveLength(1);
   });
 });
+
+describe('POST /api/v1/pumps/{id}/visits: the audit trail of a refill (what an incident review reads)', () => {
+  const auditOf = (entity: string, entityId: number) =>
+    ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(and(eq(s.auditLog.entity, entity), eq(s.auditLog.entityId, String(entityId))))
+      .all();
+
+  it('records what was measured, filled and confirmed, and the appointment it closed', async () => {
+    const { pumpId } = addPump();
+    const appt = createAppointment(ctx.db, {
+      pumpId,
+      startsAt: localDateTimeToInstant(addDaysToLocalDate(localDateOf(Date.now(), TZ), 1), '10:00', TZ),
+    });
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: 14.5, drugLot: 'LOT-777' }));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
+    const [row] = auditOf('refill_visit', visit.id);
+    expect(row).toMatchObject({ action: 'create', actorId: ctx.users.nurse.id, before: null });
+    expect(row!.after).toEqual({
+      pumpId,
+      performedAt: visit.performedAt,
+      expectedResidualUl: visit.expectedResidualUl,
+      aspiratedResidualUl: 14_500,
+      discrepancyUl: visit.expectedResidualUl! - 14_500,
+      discrepancyFlag: 'none',
+      volumeFilledUl: 20_000,
+      drugId: lioresal().id,
+      drugLot: 'LOT-777',
+      concentrationNgPerMl: 500_000,
+      verifiedById: null,
+      alerts: r.body.assessment.alerts.map((a: { code: string }) => a.code),
+      confirmedNoBridgeBolus: false,
+      bridgeBolusUl: null,
+      reservoirAfterUl: 20_000,
+      discrepancySeverity: null,
+      discrepancyConfirmed: false,
+      needlePlacementConfirmed: true,
+      residualCheckedBeforeFill: true,
+      templateUsed: true,
+      fillConfirmationMethod: 'aspiration-back',
+      appointments: [{ id: appt.id, action: 'done' }],
+    });
+    // The appointment's own row says why it closed.
+    const apptAudit = auditOf('appointment', appt.id).at(-1)!;
+    expect(apptAudit.before).toMatchObject({ status: 'booked' });
+    expect(apptAudit.after).toMatchObject({ status: 'done', visitId: visit.id, reason: 'replaced by refill' });
+  });
+
+  it('records a concentration change saved knowingly without a bridge bolus, and the program version it brought', async () => {
+    const { pumpId, programId } = addPump();
+    const r = await post(ctx.tokens.physician, pumpId, visitBody({ concentrationMcgPerMl: 2000, confirmNoBridgeBolus: true }));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
+    expect(auditOf('refill_visit', visit.id)[0]!.after).toMatchObject({
+      concentrationNgPerMl: 2_000_000,
+      confirmedNoBridgeBolus: true,
+      bridgeBolusUl: null,
+      alerts: expect.arrayContaining(['E8']),
+    });
+    const version = programsOf(pumpId).find((p) => p.id !== programId)!;
+    expect(version.reason).toBe(`Changed at the refill of ${localDateOf(visit.performedAt, TZ)}`);
+    const [programAudit] = auditOf('drug_program', version.id);
+    expect(programAudit).toMatchObject({ action: 'create', actorId: ctx.users.physician.id });
+    expect(programAudit!.before).toMatchObject({ concentrationNgPerMl: 500_000 });
+    expect(programAudit!.after).toMatchObject({
+      concentrationNgPerMl: 2_000_000,
+      visitId: visit.id,
+      orderId: null,
+      // The physician refilling with a new concentration is its prescriber.
+      orderedById: ctx.users.physician.id,
+      enteredById: ctx.users.physician.id,
+      secondPersonId: null,
+    });
+  });
+
+  it('records a bridge bolus given from the fill', async () => {
+    const { pumpId } = addPump();
+    const r = await post(
+      ctx.tokens.physician,
+      pumpId,
+      visitBody({ concentrationMcgPerMl: 2000, bridgeBolusGiven: true, bridgeBolusMl: 0.25, bridgeBolusNote: 'over 12 h', notes: 'Fewer refills' }),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
+    expect(visit).toMatchObject({ bridgeBolusUl: 250, reservoirAfterUl: 19_750, bridgeBolusNote: 'over 12 h' });
+    expect(auditOf('refill_visit', visit.id)[0]!.after).toMatchObject({
+      confirmedNoBridgeBolus: false,
+      bridgeBolusUl: 250,
+      reservoirAfterUl: 19_750,
+    });
+    const version = programsOf(pumpId).find((p) => p.versionNo === 2)!;
+    expect(version.reason).toBe(`Changed at the refill of ${localDateOf(visit.performedAt, TZ)}: Fewer refills`);
+  });
+});
