@@ -681,6 +681,76 @@ describe("POST /api/v1/pumps/{id}/visits: a dose or concentration change is a ph
     expect(withdrawn.status).toBe(409);
     expect(programsOf(pumpId)).toHaveLength(1);
   });
+
+  it('refuses an order that a newer order replaced while the nurse was recording (409), and a fill of another drug than ordered', async () => {
+    const { pumpId } = addPump();
+    const first = await orderForNextRefill(pumpId, { concentrationMcgPerMl: 2000, doseMcgPerDay: 300 });
+    await orderForNextRefill(pumpId, { concentrationMcgPerMl: 2000, doseMcgPerDay: 320 });
+    const stale = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ applyOrderId: first.id, concentrationMcgPerMl: 2000, bridgeBolusGiven: true, bridgeBolusMl: 0.3 }),
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatch(/withdrawn or replaced while you were recording the refill/);
+    const current = ctx.db.select().from(s.programOrders).where(and(eq(s.programOrders.pumpId, pumpId), eq(s.programOrders.status, 'pending'))).get()!;
+    const morphine = ctx.catalog.drugs.get('Infumorph (preservative-free morphine)')!;
+    const otherDrug = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ applyOrderId: current.id, drugId: morphine.id, concentrationMcgPerMl: 10_000, bridgeBolusGiven: true, bridgeBolusMl: 0.3 }),
+    );
+    expect(otherDrug.status).toBe(400);
+    expect(otherDrug.body.fields.drugId).toBe('The order is for Lioresal Intrathecal (baclofen): fill that drug, or do not apply the order');
+    expect(programsOf(pumpId)).toHaveLength(1);
+  });
+
+  it('an order applied is audited as applied, and the new version says which order of which day', async () => {
+    const { pumpId } = addPump();
+    const order = await orderForNextRefill(pumpId, { concentrationMcgPerMl: 2000, doseMcgPerDay: 300 });
+    const r = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      visitBody({ applyOrderId: order.id, concentrationMcgPerMl: 2000, bridgeBolusGiven: true, bridgeBolusMl: 0.3 }),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const visit = visitsOf(pumpId).find((v) => v.kind === 'refill')!;
+    const version = programsOf(pumpId).find((p) => p.versionNo === 2)!;
+    const stored = ctx.db.select().from(s.programOrders).where(eq(s.programOrders.id, order.id)).get()!;
+    const day = (t: number) => localDateOf(t, TZ);
+    expect(version.reason).toBe(`Order of ${day(stored.orderedAt)} applied at the refill of ${day(visit.performedAt)}: Fewer refills`);
+    const orderAudit = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(and(eq(s.auditLog.entity, 'program_order'), eq(s.auditLog.entityId, String(order.id)), eq(s.auditLog.action, 'update')))
+      .all();
+    expect(orderAudit).toHaveLength(1);
+    expect(orderAudit[0]).toMatchObject({
+      actorId: ctx.users.nurse.id,
+      before: { status: 'pending' },
+      after: { status: 'applied', programId: version.id, visitId: visit.id },
+    });
+    const versionAudit = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(and(eq(s.auditLog.entity, 'drug_program'), eq(s.auditLog.entityId, String(version.id))))
+      .get()!;
+    expect(versionAudit.action).toBe('create');
+    expect(versionAudit.after).toMatchObject({ orderId: order.id, orderedById: ctx.users.physician.id, enteredById: ctx.users.nurse.id });
+  });
+
+  it('a dose change beyond the usual step records its second person on the new version', async () => {
+    const { pumpId } = addPump();
+    const r = await post(
+      ctx.tokens.physician,
+      pumpId,
+      visitBody({ newDoseMcgPerDay: 400, secondPerson: await credentialsOf(ctx, ctx.users.nurse) }),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const version = programsOf(pumpId).find((p) => p.versionNo === 2)!;
+    expect(version).toMatchObject({ verifiedById: ctx.users.nurse.id, prescriberId: ctx.users.physician.id });
+    expect(visitsOf(pumpId).find((v) => v.kind === 'refill')).toMatchObject({ verifiedById: ctx.users.nurse.id, verifiedByName: ctx.users.nurse.name });
+  });
 });
 
 describe('POST /api/v1/pumps/{id}/visits: the audit trail of a refill (what an incident review reads)', () => {
@@ -776,5 +846,97 @@ describe('POST /api/v1/pumps/{id}/visits: the audit trail of a refill (what an i
     });
     const version = programsOf(pumpId).find((p) => p.versionNo === 2)!;
     expect(version.reason).toBe(`Changed at the refill of ${localDateOf(visit.performedAt, TZ)}: Fewer refills`);
+  });
+});
+
+describe('POST /api/v1/pumps/{id}/visits: refusals name the field and the reason', () => {
+  it('refuses a drug not in the list, and a residual larger than the reservoir', async () => {
+    const { pumpId } = addPump();
+    const unknown = await post(ctx.tokens.nurse, pumpId, visitBody({ drugId: 999_999 }));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.fields.drugId).toBe('Drug product must be chosen from the list');
+    const tooMuch = await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: 20.5 }));
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.fields.aspiratedResidualMl).toBe('Aspirated residual cannot be more than the reservoir holds (20 mL)');
+    expect(visitsOf(pumpId)).toHaveLength(1);
+  });
+
+  it('accepts a drug on its expiry date (usable through that day)', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ drugExpiresOn: localDateOf(Date.now(), TZ) }));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  });
+
+  it('says the pump is explanted', async () => {
+    const { pumpId } = addPump();
+    ctx.db.update(s.pumps).set({ status: 'explanted', explantedOn: '2025-01-01' }).where(eq(s.pumps.id, pumpId)).run();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody());
+    expect(r.body.fields['(body)']).toBe('This pump is explanted: a refill cannot be recorded.');
+  });
+
+  it("tells a nurse which concentration the pump holds, and the critical discrepancy's expected residual", async () => {
+    const { pumpId } = addPump();
+    const conc = await post(ctx.tokens.nurse, pumpId, visitBody({ concentrationMcgPerMl: 2000, confirmNoBridgeBolus: true }));
+    expect(conc.body.fields.concentrationMcgPerMl).toMatch(/^The pump holds 500 mcg\/mL and no physician's order .*: fill 500 mcg\/mL,/);
+    const stalled = addPump(ctx.clinic.id, { daysAgo: 33.12 });
+    const e5 = await post(ctx.tokens.nurse, stalled.pumpId, visitBody({ aspiratedResidualMl: 8 }));
+    expect(e5.body.fields.confirmDiscrepancy).toMatch(/^The residual discrepancy is critical \(E5: expected 3\.44 mL, aspirated 8 mL\)/);
+  });
+
+  it('refuses a new dose typed by a physician on a flex program: it is changed step by step', async () => {
+    seq++;
+    const patient = createPatient(ctx.db, { clinicId: ctx.clinic.id, mrn: `V-${seq}`, spasticityOrigin: 'spinal', backupOralPlan: 'oral baclofen' });
+    const { pump } = createPump(ctx.db, {
+      patientId: patient.id,
+      model: ctx.catalog.models.get('8637-20')!,
+      serial: `SER-${seq}`,
+      implantedOn: '2024-01-01',
+      program: {
+        drugId: lioresal().id,
+        concentrationMcgPerMl: 500,
+        mode: 'flex',
+        flexSteps: [
+          { start: '00:00', doseMcgPerHour: 10 },
+          { start: '08:00', doseMcgPerHour: 12 },
+        ],
+      },
+      filledAt: Date.now() - 10 * DAY_MS,
+      fillMl: 20,
+    });
+    const r = await post(ctx.tokens.physician, pump.id, visitBody({ newDoseMcgPerDay: 300, aspiratedResidualMl: 14.9 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.newDoseMcgPerDay).toMatch(/flex program is changed step by step/);
+    expect(programsOf(pump.id)).toHaveLength(1);
+  });
+});
+
+describe('POST /api/v1/pumps/{id}/visits: a refill that changes nothing', () => {
+  it('writes no program version, keeps the active one on the visit, and warns of nothing', async () => {
+    const { pumpId, programId } = addPump();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ volumeFilledMl: 15, confirmDiscrepancy: true }));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.programChanged).toBe(false);
+    expect(r.body.newProgramVersionNo).toBeNull();
+    expect(programsOf(pumpId)).toEqual([expect.objectContaining({ id: programId, supersededAt: null })]);
+    expect(r.body.visit).toMatchObject({ drugProduct: 'Lioresal Intrathecal', doseUnit: 'mcg', volumeFilledMl: 15 });
+    // 15 mL in a 20 mL reservoir is not near its capacity, and there are open slots before the due date.
+    expect(r.body.slots.length).toBeGreaterThan(0);
+    expect(r.body.warnings).toEqual([]);
+    // A confirmation sent for a discrepancy that was not critical is not recorded as one.
+    expect(visitsOf(pumpId).find((v) => v.kind === 'refill')).toMatchObject({
+      programId,
+      programChanged: false,
+      discrepancyConfirmed: false,
+      verifiedById: null,
+      verifiedByName: '',
+    });
+  });
+
+  it('a physician refilling the same product, concentration and dose writes no version either', async () => {
+    const { pumpId } = addPump();
+    const r = await post(ctx.tokens.physician, pumpId, visitBody());
+    expect(r.status).toBe(201);
+    expect(r.body.programChanged).toBe(false);
+    expect(programsOf(pumpId)).toHaveLength(1);
   });
 });
