@@ -940,3 +940,68 @@ describe('POST /api/v1/pumps/{id}/visits: a refill that changes nothing', () => 
     expect(programsOf(pumpId)).toHaveLength(1);
   });
 });
+
+describe('POST /api/v1/pumps/{id}/visits: the program the refill leaves in the pump', () => {
+  function addSimplePump(model: string, program: Record<string, unknown>) {
+    seq++;
+    const patient = createPatient(ctx.db, { clinicId: ctx.clinic.id, mrn: `V-${seq}`, spasticityOrigin: 'spinal', backupOralPlan: 'oral baclofen' });
+    const { pump, program: p } = createPump(ctx.db, {
+      patientId: patient.id,
+      model: ctx.catalog.models.get(model)!,
+      serial: `SER-${seq}`,
+      implantedOn: '2024-01-01',
+      program: { drugId: lioresal().id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250, ...program },
+      filledAt: Date.now() - 10 * DAY_MS,
+      fillMl: 20,
+    });
+    return { pumpId: pump.id, programId: p.id };
+  }
+
+  it('keeps the patient-bolus allowance when a physician changes the concentration at the refill', async () => {
+    const { pumpId } = addSimplePump('13827', { patientBolus: { doseMcg: 25, maxPerDay: 4 } });
+    const r = await post(
+      ctx.tokens.physician,
+      pumpId,
+      visitBody({ aspiratedResidualMl: 14, concentrationMcgPerMl: 2000, bridgeBolusGiven: true, bridgeBolusMl: 0.2 }),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const version = programsOf(pumpId).find((p) => p.versionNo === 2)!;
+    expect(version).toMatchObject({
+      concentrationNgPerMl: 2_000_000,
+      doseNgPerDay: 250_000,
+      patientBolusDoseNg: 25_000,
+      patientBolusMaxPerDay: 4,
+    });
+  });
+
+  it('a switch to another product of the same drug and concentration writes a version that keeps the prescriber', async () => {
+    const { pumpId, programId } = addSimplePump('8637-20', { prescriberId: ctx.users.physician.id });
+    const gablofen = ctx.catalog.drugs.get('Gablofen')!;
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ drugId: gablofen.id }));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.programChanged).toBe(true);
+    const version = programsOf(pumpId).find((p) => p.id !== programId)!;
+    expect(version).toMatchObject({
+      drugId: gablofen.id,
+      concentrationNgPerMl: 500_000,
+      doseNgPerDay: 250_000,
+      prescriberId: ctx.users.physician.id,
+      createdById: ctx.users.nurse.id,
+    });
+    expect(r.body.visit.drugProduct).toBe('Gablofen');
+  });
+
+  it('refuses a new dose typed over an applied order', async () => {
+    const { pumpId } = addSimplePump('8637-20', {});
+    const order = await call(ORDER, {
+      method: 'POST',
+      token: ctx.tokens.physician,
+      params: { id: String(pumpId) },
+      body: { expectedVersionNo: 1, drugId: lioresal().id, mode: 'simple', reason: 'More relief', timing: 'next-refill', concentrationMcgPerMl: 500, doseMcgPerDay: 280 },
+    });
+    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    const r = await post(ctx.tokens.physician, pumpId, visitBody({ applyOrderId: order.body.order.id, newDoseMcgPerDay: 300 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.newDoseMcgPerDay).toBe('The applied order sets the dose: do not change it here as well');
+  });
+});
