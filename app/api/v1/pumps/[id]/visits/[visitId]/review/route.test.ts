@@ -160,9 +160,11 @@ describe('the review of one visit', () => {
 
   it('of an earlier visit without a discrepancy does not close the E5 of the latest refill', async () => {
     const { pumpId, visitId, patientId } = addStalledPump();
+    const latest = ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.id, visitId)).get()!;
     const older = createRefillVisit(ctx.db, {
       pumpId,
-      drugId: ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.id, visitId)).get()!.drugId,
+      drugId: latest.drugId,
+      programId: latest.programId,
       performedAt: Date.now() - 90 * DAY_MS,
       expectedResidualMl: 5,
       aspiratedResidualMl: 5.2,
