@@ -31,7 +31,15 @@ const config = {
     '!lib/domain/test-factories.ts',
   ],
   // The sandbox copy holds only what the unit tests load.
-  ignorePatterns: ['/*', '!/lib', '!/tests', '!/package.json', '!/tsconfig.json', '!/vitest.config.ts', '!/vitest.mutation.config.ts'],
+  ignorePatterns: [
+    '/*',
+    '!/lib',
+    '!/tests',
+    '!/package.json',
+    '!/tsconfig.json',
+    '!/vitest.config.ts',
+    '!/vitest.mutation.config.ts',
+  ],
   incrementalFile: 'reports/mutation/domain/stryker-incremental.json',
   htmlReporter: { fileName: 'reports/mutation/domain/index.html' },
   jsonReporter: { fileName: 'reports/mutation/domain/mutation.json' },

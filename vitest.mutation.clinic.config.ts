@@ -12,7 +12,13 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: ['app/api/**/*.test.ts', 'app/feeds/**/*.test.ts', 'db/**/*.test.ts', 'tests/**/*.test.ts', 'lib/**/*.test.ts'],
+    include: [
+      'app/api/**/*.test.ts',
+      'app/feeds/**/*.test.ts',
+      'db/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'lib/**/*.test.ts',
+    ],
     exclude: [
       'lib/domain/**',
       'tests/reliability/**',

@@ -16,7 +16,11 @@ const root = path.resolve(import.meta.dirname, '..');
 /** Each scope: its config, its JSON report (the configs' jsonReporter.fileName) and its target (thresholds.break). */
 export const SCOPES = {
   domain: { config: 'stryker.config.mjs', report: 'reports/mutation/domain/mutation.json', target: 85 },
-  clinic: { config: 'stryker.clinic.config.mjs', report: 'reports/mutation/clinic/mutation.json', target: 75 },
+  clinic: {
+    config: 'stryker.clinic.config.mjs',
+    report: 'reports/mutation/clinic/mutation.json',
+    target: 75,
+  },
 };
 
 /** Stryker's mutation score: detected (killed, timed out) over valid mutants (those plus survived, no coverage). */
@@ -25,7 +29,13 @@ export function score(mutants) {
   let valid = 0;
   for (const m of mutants) {
     if (m.status === 'Killed' || m.status === 'Timeout') detected++;
-    if (m.status === 'Killed' || m.status === 'Timeout' || m.status === 'Survived' || m.status === 'NoCoverage') valid++;
+    if (
+      m.status === 'Killed' ||
+      m.status === 'Timeout' ||
+      m.status === 'Survived' ||
+      m.status === 'NoCoverage'
+    )
+      valid++;
   }
   return { detected, valid, survived: valid - detected, pct: valid === 0 ? null : (100 * detected) / valid };
 }
@@ -45,11 +55,15 @@ function summarize(name, { report, target }) {
     all.push(...mutants);
     const s = score(mutants);
     if (s.valid === 0) continue;
-    console.log(`  ${pct(s.pct)} %  ${String(s.detected).padStart(4)}/${String(s.valid).padEnd(4)}  ${f}${s.survived ? `  (${s.survived} survived or not covered)` : ''}`);
+    console.log(
+      `  ${pct(s.pct)} %  ${String(s.detected).padStart(4)}/${String(s.valid).padEnd(4)}  ${f}${s.survived ? `  (${s.survived} survived or not covered)` : ''}`,
+    );
   }
   const s = score(all);
   const ok = s.pct !== null && s.pct >= target;
-  console.log(`  ${name}: ${pct(s.pct)} % (${s.detected}/${s.valid}), target ${target} % — ${ok ? 'met' : 'NOT MET'}`);
+  console.log(
+    `  ${name}: ${pct(s.pct)} % (${s.detected}/${s.valid}), target ${target} % — ${ok ? 'met' : 'NOT MET'}`,
+  );
   return ok;
 }
 
@@ -71,10 +85,14 @@ let failed = false;
 if (!reportOnly) {
   for (const name of names) {
     console.log(`\n▶ mutation testing: ${name} (${SCOPES[name].config})`);
-    const run = spawnSync(path.join(root, 'node_modules', '.bin', 'stryker'), ['run', SCOPES[name].config, ...args], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    const run = spawnSync(
+      path.join(root, 'node_modules', '.bin', 'stryker'),
+      ['run', SCOPES[name].config, ...args],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
     if (run.status !== 0) {
       console.error(`✖ ${name}: Stryker exited with ${run.status ?? run.signal}`);
       failed = true;
