@@ -155,7 +155,7 @@ describe('the review of one visit', () => {
       discrepancyFlag: 'under-infusion',
       note,
     });
-    expect((row.after as { message: string }).message).toMatch(/expected 3\.4 mL, aspirated 8\.0 mL/);
+    expect((row.after as { message: string }).message).toMatch(/expected 3\.4 mL, aspirated 8 mL/);
   });
 
   it('of an earlier visit without a discrepancy does not close the E5 of the latest refill', async () => {
