@@ -581,11 +581,22 @@ export const pumpForecasts = sqliteTable(
      * refresh, a restart) keeps it, so the calendar feeds' SEQUENCE, DTSTAMP and ETag stay put (docs/feeds.md).
      */
     datesChangedAt: integer('dates_changed_at').notNull().default(0),
+    /**
+     * The worklist's rank at computedAt as one text key (db/queries/worklist-rank.ts rankKeySql), true from
+     * computedAt until rankValidUntil (exclusive), when the time-driven status can next change
+     * (lib/domain/worklist-rank.ts). Outside that window the worklist ranks the row live. Null, with
+     * rankValidUntil 0, until the first refresh: ranked live. Decision 025.
+     */
+    rankKey: text('rank_key'),
+    rankValidUntil: integer('rank_valid_until').notNull().default(0),
   },
   (t) => [
     index('pump_forecasts_clinic_due_idx').on(t.clinicId, t.refillDueOn),
-    // Covers the worklist's ranking: status from the instants and due date, then the appointment.
-    index('pump_forecasts_rank_idx').on(t.clinicId, t.refillDueOn, t.lowReservoirAlarmAt, t.emptyAt, t.nextAppointmentAt, t.appointmentLate),
+    // The worklist's first page: a range read in rank order; covers the page and the counts per tier.
+    index('pump_forecasts_rank_key_idx').on(t.clinicId, t.rankKey, t.computedAt, t.rankValidUntil),
+    // The few rows whose key has run out, ranked live (and those read before their refresh).
+    index('pump_forecasts_rank_valid_idx').on(t.clinicId, t.rankValidUntil),
+    index('pump_forecasts_computed_idx').on(t.clinicId, t.computedAt),
   ],
 );
 

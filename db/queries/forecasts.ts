@@ -11,6 +11,8 @@ import type { Db } from '../client';
 import * as s from '../schema';
 import { activeAcknowledgements, openDiscrepancyAlerts, withRecordAlerts, worstOpenAlertRank } from './alerts';
 import { upcomingAppointmentsFrom, isHighRiskPatient } from '@/lib/domain/risk';
+import { storedRankValidUntil } from '@/lib/domain/worklist-rank';
+import { storeRankKeys } from './worklist-rank';
 
 type Tx = Pick<Db, 'select' | 'insert' | 'update' | 'delete' | 'all' | 'run'>;
 
@@ -419,10 +421,25 @@ export function refreshForecasts(
       appointmentLateness(context.nextAppointment.startsAt, context.input.clinic.timeZone, f) !== 'on-time',
     worstAlertRank: worst.get(context.pumpId) ?? 0,
     computedAt: context.input.now,
+    rankValidUntil: storedRankValidUntil(f, context.input.now, context.input.clinic),
   }));
   for (let i = 0; i < rows.length; i += 500)
     db.insert(s.pumpForecasts)
       .values(rows.slice(i, i + 500))
       .run();
+  // The worklist's rank key, from the rows just written (decision 025), per clinic: its calendar decides "today".
+  const clinics = new Map<number, { id: number; timeZone: string; dueSoonDays: number; pumpIds: number[] }>();
+  for (const { context } of results) {
+    const c = clinics.get(context.clinicId);
+    if (c) c.pumpIds.push(context.pumpId);
+    else
+      clinics.set(context.clinicId, {
+        id: context.clinicId,
+        timeZone: context.input.clinic.timeZone,
+        dueSoonDays: context.input.clinic.dueSoonDays,
+        pumpIds: [context.pumpId],
+      });
+  }
+  for (const c of clinics.values()) storeRankKeys(db, c, now, 'pumpIds' in scope ? c.pumpIds : undefined);
   return rows.length;
 }

@@ -4,12 +4,13 @@
  * alert stored by refreshForecasts (pump_forecasts.worstAlertRank, E5 included), so ranking 10,000 pumps needs
  * no forecasting; only the page shown is forecast again for its alerts. docs/decisions/006 explains the rank.
  */
-import { and, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
+import { and, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { addDaysToLocalDate, localDateTimeToInstant } from '@/lib/domain/calendar';
 import type { ForecastStatus } from '@/lib/domain/types';
 import type { Db } from '../client';
 import * as s from '../schema';
 import { outdatedPrints } from './cards';
+import { alertRankSql, clinicStatusSql, rankKeySql, tierOfKeySql, tierSql } from './worklist-rank';
 import { computeForecasts, loadForecastContexts } from './forecasts';
 import {
   activeAcknowledgements,
@@ -92,65 +93,35 @@ export interface WorklistPage {
   now: number;
 }
 
-/** The engine's time-driven status (lib/domain/forecast.ts) from the stored instants and due date: 0 empty … 4 ok. */
-/**
- * The engine's status (lib/domain/forecast.ts) in SQL. `tomorrowStart` is the instant of the clinic's next
- * midnight: the status is critical from the start of the alarm's clinic-local day (E1: CRITICAL at LRA_date).
- */
-export function statusSql(now: number, today: string, dueSoonLimit: string, tomorrowStart: number): SQL<number> {
-  return sql<number>`case
-    when ${s.pumpForecasts.emptyAt} <= ${now} then 0
-    when ${s.pumpForecasts.lowReservoirAlarmAt} < ${tomorrowStart} then 1
-    when ${s.pumpForecasts.refillDueOn} < ${today} then 2
-    when ${s.pumpForecasts.refillDueOn} <= ${dueSoonLimit} then 3
-    else 4 end`;
+export { alertRankSql, clinicStatusSql, statusSql, tierSql } from './worklist-rank';
+
+export interface RankedPage {
+  /** The page's pump ids, in rank order. */
+  pumpIds: number[];
+  counts: Record<ForecastStatus, number>;
+  total: number;
 }
 
-/** statusSql for a clinic at `now`: today and the due-soon limit in the clinic's own calendar. */
-export function clinicStatusSql(clinic: Pick<s.Clinic, 'timeZone' | 'dueSoonDays'>, now: number): { today: string; status: SQL<number> } {
-  const today = localDateOf(now, clinic.timeZone);
-  const tomorrowStart = localDateTimeToInstant(addDaysToLocalDate(today, 1), '00:00', clinic.timeZone);
-  return { today, status: statusSql(now, today, addDaysToLocalDate(today, clinic.dueSoonDays), tomorrowStart) };
-}
+type RankClinic = Pick<s.Clinic, 'id' | 'timeZone' | 'dueSoonDays'>;
 
-/** The worst open alert rank (0 none … 4 critical): the stored one, or the time-driven E1 if worse. */
-export function alertRankSql(status: SQL<number>): SQL<number> {
-  return sql<number>`max(${s.pumpForecasts.worstAlertRank}, case when ${status} <= 1 then 4 when ${status} = 2 then 3 else 0 end)`;
-}
-
-/** The tier index (worklistStatuses): the time-driven status, made more urgent by the worst alert. */
-export function tierSql(status: SQL<number>, alertRank: SQL<number>): SQL<number> {
-  return sql<number>`min(${status}, case when ${alertRank} >= 4 then 1 when ${alertRank} = 3 then 2 when ${alertRank} = 2 then 3 else 4 end)`;
-}
-
-export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, now: number): WorklistPage {
-  const clinic = db.select().from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
-  if (!clinic) throw new Error(`Clinic ${clinicId} not found`);
+/** The two halves of the ranking (stored keys that hold, keys ranked live), each a count and a page query. */
+function rankQueries(db: Db, clinic: RankClinic, filter: WorklistFilter, now: number) {
   const { today, status } = clinicStatusSql(clinic, now);
   const todayStart = localDateTimeToInstant(today, '00:00', clinic.timeZone);
   const tomorrowStart = localDateTimeToInstant(addDaysToLocalDate(today, 1), '00:00', clinic.timeZone);
-  const alertRank = alertRankSql(status);
-  const rank = tierSql(status, alertRank);
   const pageSize = Math.min(Math.max(filter.pageSize ?? 50, 1), 200);
   const page = Math.max(filter.page ?? 1, 1);
+  const f = s.pumpForecasts;
 
-  const conditions: (SQL | undefined)[] = [eq(s.pumpForecasts.clinicId, clinicId)];
+  const conditions: (SQL | undefined)[] = [eq(f.clinicId, clinic.id)];
   if (filter.physicianId) conditions.push(eq(s.patients.managingPhysicianId, filter.physicianId));
   if (filter.view === 'mine') {
     if (!filter.viewerId) throw new Error('The "my patients" worklist needs the signed-in user');
     conditions.push(eq(s.patients.managingPhysicianId, filter.viewerId));
   }
-  if (filter.view === 'today')
-    conditions.push(
-      or(
-        sql`${rank} <= ${worklistStatuses.indexOf('overdue')}`,
-        sql`exists (select 1 from ${s.appointments} where ${s.appointments.pumpId} = ${s.pumpForecasts.pumpId}
-          and ${s.appointments.status} = 'booked' and ${s.appointments.startsAt} >= ${todayStart} and ${s.appointments.startsAt} < ${tomorrowStart})`,
-      ),
-    );
-  if (filter.pumpIds) conditions.push(inArray(s.pumpForecasts.pumpId, filter.pumpIds.length ? filter.pumpIds : [-1]));
-  if (filter.dueFrom) conditions.push(gte(s.pumpForecasts.refillDueOn, filter.dueFrom));
-  if (filter.dueTo) conditions.push(lte(s.pumpForecasts.refillDueOn, filter.dueTo));
+  if (filter.pumpIds) conditions.push(inArray(f.pumpId, filter.pumpIds.length ? filter.pumpIds : [-1]));
+  if (filter.dueFrom) conditions.push(gte(f.refillDueOn, filter.dueFrom));
+  if (filter.dueTo) conditions.push(lte(f.refillDueOn, filter.dueTo));
   if (filter.q?.trim()) {
     const q = `%${filter.q.trim().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     conditions.push(
@@ -163,38 +134,89 @@ export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, n
   }
   const base = and(...conditions);
   const statusIndex = filter.status ? worklistStatuses.indexOf(filter.status) : -1;
-  const where = statusIndex >= 0 ? and(base, sql`${rank} = ${statusIndex}`) : base;
-
-  // Rank and cut the page from pump_forecasts alone (a covering index); join patients only to filter by them.
   const needsPatients = !!filter.physicianId || filter.view === 'mine' || !!filter.q?.trim();
-  const countQuery = db.select({ rank, n: sql<number>`count(*)` }).from(s.pumpForecasts);
-  const countRows = (
-    needsPatients
-      ? countQuery.innerJoin(s.pumps, eq(s.pumps.id, s.pumpForecasts.pumpId)).innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
-      : countQuery
-  )
-    .where(base)
-    .groupBy(rank)
-    .all();
-  const counts = Object.fromEntries(worklistStatuses.map((st) => [st, 0])) as Record<ForecastStatus, number>;
-  for (const c of countRows) counts[worklistStatuses[c.rank] ?? 'ok'] = c.n;
-  const total = statusIndex >= 0 ? counts[worklistStatuses[statusIndex]!] : Object.values(counts).reduce((a, b) => a + b, 0);
+  const limit = page * pageSize;
+  const parts = [
+    // Keys that hold now: the stored one, read in index order.
+    { name: 'stored', key: sql<string>`${f.rankKey}`, where: and(lte(f.computedAt, now), gt(f.rankValidUntil, now)) },
+    // Keys that ran out since the refresh (or were stored after `now`): the same key, live.
+    { name: 'live', key: rankKeySql(status), where: or(lte(f.rankValidUntil, now), gt(f.computedAt, now)) },
+  ];
+  return parts.map((part) => {
+    const tier = tierOfKeySql(part.key);
+    const rankConditions: (SQL | undefined)[] = [base, part.where];
+    if (filter.view === 'today')
+      rankConditions.push(
+        or(
+          sql`${tier} <= ${worklistStatuses.indexOf('overdue')}`,
+          sql`exists (select 1 from ${s.appointments} where ${s.appointments.pumpId} = ${f.pumpId}
+            and ${s.appointments.status} = 'booked' and ${s.appointments.startsAt} >= ${todayStart} and ${s.appointments.startsAt} < ${tomorrowStart})`,
+        ),
+      );
+    const filtered = and(...rankConditions);
+    const countQuery = db.select({ tier, n: sql<number>`count(*)` }).from(f);
+    const counts = (
+      needsPatients
+        ? countQuery.innerJoin(s.pumps, eq(s.pumps.id, f.pumpId)).innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+        : countQuery
+    )
+      .where(filtered)
+      .groupBy(tier);
+    // A tier is the key range from its digit to the next one.
+    const inTier = statusIndex >= 0 ? and(filtered, sql`${part.key} >= ${String(statusIndex)} and ${part.key} < ${String(statusIndex + 1)}`) : filtered;
+    const pageQuery = db.select({ pumpId: f.pumpId, key: part.key }).from(f);
+    const ranked = (
+      needsPatients
+        ? pageQuery.innerJoin(s.pumps, eq(s.pumps.id, f.pumpId)).innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
+        : pageQuery
+    )
+      .where(inTier)
+      .orderBy(part.key)
+      .limit(limit);
+    return { name: part.name, counts: () => counts.all(), page: () => ranked.all(), pageSql: () => ranked.toSQL() };
+  });
+}
 
-  const appointmentRank = sql<number>`case when ${s.pumpForecasts.nextAppointmentAt} is null then 0 when ${s.pumpForecasts.appointmentLate} then 1 else 2 end`;
-  const pageQuery = db.select({ pumpId: s.pumpForecasts.pumpId }).from(s.pumpForecasts);
-  const pageIds = (
-    needsPatients
-      ? pageQuery.innerJoin(s.pumps, eq(s.pumps.id, s.pumpForecasts.pumpId)).innerJoin(s.patients, eq(s.patients.id, s.pumps.patientId))
-      : pageQuery
-  )
-    .where(where)
-    // The worst alert first within a tier ("what is most dangerous"), then the time-driven status, then the
-    // appointment and the dates.
-    .orderBy(rank, sql`${alertRank} desc`, status, appointmentRank, s.pumpForecasts.refillDueOn, s.pumpForecasts.lowReservoirAlarmAt, s.pumpForecasts.pumpId)
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .all()
-    .map((r) => r.pumpId);
+/**
+ * The page of pump ids and the counts per tier, in the order of decision 006. Rows whose stored rank key holds at
+ * `now` (decision 025) are read from the index (clinic_id, rank_key) in key order, without ranking the table;
+ * the few whose key has run out since the refresh, or was computed after `now`, are ranked live by the same key
+ * expression; the two ordered lists are merged.
+ */
+export function rankWorklist(db: Db, clinic: RankClinic, filter: WorklistFilter, now: number): RankedPage {
+  const pageSize = Math.min(Math.max(filter.pageSize ?? 50, 1), 200);
+  const page = Math.max(filter.page ?? 1, 1);
+  const statusIndex = filter.status ? worklistStatuses.indexOf(filter.status) : -1;
+  const counts = Object.fromEntries(worklistStatuses.map((st) => [st, 0])) as Record<ForecastStatus, number>;
+  const ranked: { pumpId: number; key: string }[] = [];
+  for (const part of rankQueries(db, clinic, filter, now)) {
+    for (const c of part.counts()) counts[worklistStatuses[c.tier] ?? 'ok'] += c.n;
+    ranked.push(...part.page());
+  }
+  const limit = page * pageSize;
+  const total = statusIndex >= 0 ? counts[worklistStatuses[statusIndex]!] : Object.values(counts).reduce((a, b) => a + b, 0);
+  // Keys are unique (they end with the pump id) and compare as bytes, like SQLite's BINARY collation.
+  ranked.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { pumpIds: ranked.slice((page - 1) * pageSize, limit).map((r) => r.pumpId), counts, total };
+}
+
+/**
+ * SQLite's plan for the page query over the stored keys (EXPLAIN QUERY PLAN): the bench and a test check that the
+ * first page is an index range read, with no sort of the table.
+ */
+export function worklistPagePlan(db: Db, clinic: RankClinic, filter: WorklistFilter, now: number): string[] {
+  const stored = rankQueries(db, clinic, filter, now).find((p) => p.name === 'stored')!.pageSql();
+  return (db.$client.prepare(`EXPLAIN QUERY PLAN ${stored.sql}`).all(...stored.params) as { detail: string }[]).map((r) => r.detail);
+}
+
+export function listWorklist(db: Db, clinicId: number, filter: WorklistFilter, now: number): WorklistPage {
+  const clinic = db.select().from(s.clinics).where(eq(s.clinics.id, clinicId)).get();
+  if (!clinic) throw new Error(`Clinic ${clinicId} not found`);
+  const { today, status } = clinicStatusSql(clinic, now);
+  const rank = tierSql(status, alertRankSql(status));
+  const pageSize = Math.min(Math.max(filter.pageSize ?? 50, 1), 200);
+  const page = Math.max(filter.page ?? 1, 1);
+  const { pumpIds: pageIds, counts, total } = rankWorklist(db, clinic, filter, now);
   const order = new Map(pageIds.map((id, i) => [id, i]));
   const rows = db
     .select({
