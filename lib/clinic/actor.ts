@@ -6,7 +6,7 @@
 import { type Db } from '@/db/client';
 import { type Actor } from '@/db/queries/audit';
 import { can } from '@/lib/auth/permissions';
-import { type Staff } from '@/lib/auth/session';
+import type { Staff } from '@/lib/auth/session';
 
 export interface ClinicActor extends Actor {
   /** May order and change drug programs ('programs:write'): a physician. */

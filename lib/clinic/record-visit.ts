@@ -21,7 +21,7 @@ import {
   type RecordedVisit,
 } from '@/db/queries/refills';
 import * as s from '@/db/schema';
-import { type ConfirmedPerson } from '@/lib/auth/second-person';
+import type { ConfirmedPerson } from '@/lib/auth/second-person';
 import { formatInstantIso, localDateOf } from '@/lib/domain/calendar';
 import { CLOCK_TOLERANCE_MS, visitAfterLastFillProblem } from '@/lib/domain/clock';
 import {
