@@ -8,11 +8,15 @@ export interface Figure {
   label: string;
   /** Null when the figure could not be measured (a route that does not exist yet, an error). */
   value: number | null;
-  unit: 'ms' | 's' | 'req/s' | 'KiB';
+  unit: 'ms' | 's' | 'req/s' | 'KiB' | 'rows' | 'score';
   /** The raw (no Next, no HTTP) figure this one is compared with. */
   baseline?: number;
   /** The figure must be at most this. */
   targetMax?: number;
+  /** The figure must be at least this (a Lighthouse score). */
+  targetMin?: number;
+  /** A target of the issue (issue 12), listed again under the table with its figure and met / not met. */
+  issueTarget?: string;
   targetText?: string;
   note?: string;
 }
@@ -28,7 +32,13 @@ export function evaluate(figures: Figure[], reference: Record<string, number | n
   return figures.map((f) => {
     const ratio = f.value != null && f.baseline ? f.value / f.baseline : null;
     const status: Status =
-      f.value == null ? 'missing' : f.targetMax == null ? 'info' : f.value <= f.targetMax ? 'PASS' : 'FAIL';
+      f.value == null
+        ? 'missing'
+        : f.targetMax == null && f.targetMin == null
+          ? 'info'
+          : (f.targetMax == null || f.value <= f.targetMax) && (f.targetMin == null || f.value >= f.targetMin)
+            ? 'PASS'
+            : 'FAIL';
     const ref = reference?.[f.key];
     const growth = f.value != null && ref ? f.value / ref : null;
     return { ...f, ratio, status, growth };
@@ -37,7 +47,7 @@ export function evaluate(figures: Figure[], reference: Record<string, number | n
 
 const fmt = (value: number | null, unit: string) => {
   if (value == null) return '—';
-  const digits = unit === 'req/s' ? 0 : value < 10 ? 2 : value < 100 ? 1 : 0;
+  const digits = unit === 'req/s' || unit === 'rows' || unit === 'score' ? 0 : value < 10 ? 2 : value < 100 ? 1 : 0;
   return `${value.toFixed(digits)} ${unit}`;
 };
 
@@ -70,6 +80,18 @@ export function table(results: FigureResult[], withGrowth: boolean): string {
     ...rows.map(line),
     ...(notes.length ? ['', 'Notes:', ...notes] : []),
   ].join('\n');
+}
+
+/** The issue's targets, one line each: the figure, the target and whether it is met. */
+export function issueTargets(results: FigureResult[]): string {
+  const lines = results
+    .filter((r) => r.issueTarget)
+    .map((r) => {
+      const figure = r.value == null ? `not measured (${r.note ?? 'missing'})` : `${fmt(r.value, r.unit)}${r.ratio != null ? ` (${r.ratio.toFixed(2)}× raw)` : ''}`;
+      const verdict = r.status === 'PASS' ? 'met' : r.status === 'FAIL' ? 'NOT MET' : 'not measured';
+      return `  ${verdict.padEnd(12)} ${r.issueTarget}: ${figure}, target ${r.targetText ?? ''}`;
+    });
+  return lines.length ? ['Targets (issue 12):', ...lines].join('\n') : '';
 }
 
 /** The figures of an earlier 10,000-patient run, if bench/results.json holds one. */
