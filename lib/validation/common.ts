@@ -1,12 +1,22 @@
 import { z } from 'zod';
 
+/** `2026-02-30` is not a day: the text parsed back must be the text given. */
+export function isCalendarDate(d: string): boolean {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().startsWith(d);
+}
+
 export const localDate = z
   .string({ message: 'must be a date, YYYY-MM-DD' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
-  .refine((d) => {
-    const t = Date.parse(`${d}T00:00:00Z`);
-    return Number.isFinite(t) && new Date(t).toISOString().startsWith(d);
-  }, 'is not a real calendar date');
+  .refine(isCalendarDate, 'is not a real calendar date');
+
+/** A date whose messages name the field ("Date of birth must be a date, YYYY-MM-DD"). */
+export const namedLocalDate = (label: string) =>
+  z
+    .string({ message: `${label} must be a date, YYYY-MM-DD` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date, YYYY-MM-DD`)
+    .refine(isCalendarDate, `${label} is not a real calendar date`);
 
 export const localTime = z
   .string({ message: 'must be a time of day, HH:MM' })

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { alarmVolumeProblem } from '@/lib/domain/volumes';
-import { localDate, localTime } from './common';
+import { localDate, localTime, namedLocalDate } from './common';
 
 import { flexStepsProblem } from '@/lib/domain/flex-steps';
 import { nameOrders, programModes, spasticityOrigins } from '@/lib/domain/vocabulary';
@@ -49,24 +49,33 @@ const phone = (label: string) =>
     `${label} may contain digits, spaces and + ( ) - . / only`,
   );
 
+/** The identity fields, one rule each for adding a patient and correcting one (PATCH /api/v1/patients/{id}). */
+export const mrnSchema = required('MRN', 32).regex(
+  /^[A-Za-z0-9][A-Za-z0-9\-/.]*$/,
+  'MRN may contain letters, digits and - / . only',
+);
+export const givenNameSchema = required('Given name', 80);
+export const familyNameSchema = required('Family name', 80);
+export const nameOrderSchema = z.enum(nameOrders, { message: 'Name order must be given-first or family-first' });
+export const dateOfBirthSchema = namedLocalDate('Date of birth').refine(
+  (d) => d >= '1900-01-01',
+  'Date of birth must be after 1900',
+);
+export const spasticityOriginSchema = z.enum(spasticityOrigins, {
+  message: 'Spasticity origin must be spinal, cerebral or other',
+});
+
 export const newPatientSchema = z.object({
-  mrn: required('MRN', 32).regex(
-    /^[A-Za-z0-9][A-Za-z0-9\-/.]*$/,
-    'MRN may contain letters, digits and - / . only',
-  ),
-  givenName: required('Given name', 80),
-  familyName: required('Family name', 80),
-  nameOrder: z
-    .enum(nameOrders, { message: 'Name order must be given-first or family-first' })
-    .default('given-first'),
-  dateOfBirth: localDate.refine((d) => d >= '1900-01-01', 'Date of birth must be after 1900'),
+  mrn: mrnSchema,
+  givenName: givenNameSchema,
+  familyName: familyNameSchema,
+  nameOrder: nameOrderSchema.default('given-first'),
+  dateOfBirth: dateOfBirthSchema,
   phone: phone('Phone').default(''),
   address: text('Address', 300).default(''),
   caregiverName: text('Caregiver name', 120).default(''),
   caregiverPhone: phone('Caregiver phone').default(''),
-  spasticityOrigin: z.enum(spasticityOrigins, {
-    message: 'Spasticity origin must be spinal, cerebral or other',
-  }),
+  spasticityOrigin: spasticityOriginSchema,
   riskInjuryT6OrAbove: z.boolean().default(false),
   riskCommunication: z.boolean().default(false),
   riskPriorWithdrawal: z.boolean().default(false),

@@ -4,8 +4,16 @@
  */
 import { z } from 'zod';
 import { alarmVolumeProblem } from '@/lib/domain/volumes';
-import { alertActions, nameOrders, spasticityOrigins } from '@/lib/domain/vocabulary';
+import { alertActions } from '@/lib/domain/vocabulary';
 import { localDate, positive } from './common';
+import {
+  dateOfBirthSchema,
+  familyNameSchema,
+  givenNameSchema,
+  mrnSchema,
+  nameOrderSchema,
+  spasticityOriginSchema,
+} from './patient-create';
 import { programFields, refineProgram } from './program';
 
 const version = z
@@ -18,23 +26,23 @@ const text = (label: string, max: number) =>
     .string({ message: `${label} must be text` })
     .trim()
     .max(max, `${label} must be at most ${max} characters`);
-const name = (label: string) => text(label, 120).min(1, `${label} is required`);
 const flag = z.boolean({ message: 'must be true or false' });
 
 export const updatePatientSchema = z
   .object({
     version,
-    givenName: name('Given name').optional(),
-    familyName: name('Family name').optional(),
-    nameOrder: z.enum(nameOrders, { message: 'Name order must be given-first or family-first' }).optional(),
-    dateOfBirth: localDate.optional(),
+    // Identity: the same rules as when the patient was added (a correction, audited; the printed card is then
+    // outdated because its fingerprint covers name, date of birth and MRN).
+    mrn: mrnSchema.optional(),
+    givenName: givenNameSchema.optional(),
+    familyName: familyNameSchema.optional(),
+    nameOrder: nameOrderSchema.optional(),
+    dateOfBirth: dateOfBirthSchema.optional(),
     phone: text('Phone', 40).optional(),
     address: text('Address', 300).optional(),
     caregiverName: text('Caregiver name', 120).optional(),
     caregiverPhone: text('Caregiver phone', 40).optional(),
-    spasticityOrigin: z
-      .enum(spasticityOrigins, { message: 'Origin must be spinal, cerebral or other' })
-      .optional(),
+    spasticityOrigin: spasticityOriginSchema.optional(),
     riskInjuryT6OrAbove: flag.optional(),
     riskCommunication: flag.optional(),
     riskPriorWithdrawal: flag.optional(),

@@ -183,7 +183,12 @@ export default async function PatientPage({ params }: { params: Params }) {
               patient={{
                 id: patient.id,
                 version: patient.version,
+                mrn: patient.mrn,
+                givenName: patient.givenName,
+                familyName: patient.familyName,
                 nameOrder: patient.nameOrder,
+                dateOfBirth: patient.dateOfBirth,
+                spasticityOrigin: patient.spasticityOrigin,
                 phone: patient.phone,
                 address: patient.address,
                 caregiverName: patient.caregiverName,

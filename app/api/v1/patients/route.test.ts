@@ -280,7 +280,7 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
     expect(res.status).toBe(400);
     expect(res.body.fields).toMatchObject({
       'patient.mrn': 'MRN is required',
-      'patient.dateOfBirth': 'is not a real calendar date',
+      'patient.dateOfBirth': 'Date of birth is not a real calendar date',
       'patient.spasticityOrigin': 'Spasticity origin must be spinal, cerebral or other',
       'pump.modelId': 'Choose the pump model',
       'program.drugId': 'Choose the drug product',

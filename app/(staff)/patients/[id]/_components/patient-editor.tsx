@@ -9,12 +9,18 @@ import { refetchAfter } from '@/lib/query/keys';
 import { updatePatientSchema, type UpdatePatientInput } from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
 import { riskFlagLabels, type RiskFlags } from '@/lib/domain/risk';
-import type { NameOrder } from '@/lib/domain/vocabulary';
+import type { NameOrder, SpasticityOrigin } from '@/lib/domain/vocabulary';
+import { fullName } from '@/lib/domain/names';
 
 export interface EditablePatient {
   id: number;
   version: number;
+  mrn: string;
+  givenName: string;
+  familyName: string;
   nameOrder: NameOrder;
+  dateOfBirth: string;
+  spasticityOrigin: SpasticityOrigin;
   phone: string;
   address: string;
   caregiverName: string;
@@ -38,7 +44,10 @@ const texts = [
   ['caregiverPhone', 'Caregiver phone', 40],
 ] as const;
 
-/** Edit contacts, risk flags, the backup oral plan and the managing physician (PATCH with the version read). */
+/**
+ * Correct the identity (MRN, names, name order, date of birth, spasticity origin), edit contacts, risk flags, the
+ * backup oral plan and the managing physician: one PATCH with the version read, so a stale draft is refused (409).
+ */
 export function PatientEditor({
   patient,
   physicians,
@@ -47,6 +56,7 @@ export function PatientEditor({
   physicians: { id: string; name: string }[];
 }) {
   const id = useId();
+
   const router = useRouter();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -54,6 +64,7 @@ export function PatientEditor({
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const mutation = useMutation({
     mutationFn: (input: UpdatePatientInput) => updatePatient(patient.id, input),
+    // The page's card panel (a server component) then says "Card outdated: reprint" after an identity change.
     onSuccess: async () => {
       setOpen(false);
       await refetchAfter(queryClient, { patientId: patient.id });
@@ -112,6 +123,74 @@ export function PatientEditor({
       }}
     >
       <fieldset className="pt-fieldset">
+        <legend>Identity</legend>
+        <p className="muted small">
+          Corrections are audited with the old and the new value. A changed name, date of birth or MRN makes the
+          printed emergency card outdated.
+        </p>
+        <div className="grid-2">
+          {(
+            [
+              ['givenName', 'Given name', 80],
+              ['familyName', 'Family name', 80],
+              ['mrn', 'MRN', 32],
+            ] as const
+          ).map(([key, label, max]) => (
+            <label key={key}>
+              {label}
+              <input
+                value={draft[key]}
+                maxLength={max}
+                autoComplete="off"
+                onChange={(e) => set(key, e.target.value)}
+                aria-invalid={errors[key] ? true : undefined}
+                aria-describedby={describedBy(key)}
+              />
+              {err(key)}
+            </label>
+          ))}
+          <label>
+            Name written
+            <select
+              value={draft.nameOrder}
+              onChange={(e) => set('nameOrder', e.target.value as NameOrder)}
+              aria-invalid={errors.nameOrder ? true : undefined}
+              aria-describedby={describedBy('nameOrder')}
+            >
+              <option value="given-first">Given name first</option>
+              <option value="family-first">Family name first</option>
+            </select>
+            <span className="muted small">Prints as “{fullName(draft)}”.</span>
+            {err('nameOrder')}
+          </label>
+          <label>
+            Date of birth
+            <input
+              type="date"
+              value={draft.dateOfBirth}
+              onChange={(e) => set('dateOfBirth', e.target.value)}
+              aria-invalid={errors.dateOfBirth ? true : undefined}
+              aria-describedby={describedBy('dateOfBirth')}
+            />
+            {err('dateOfBirth')}
+          </label>
+          <label>
+            Spasticity origin
+            <select
+              value={draft.spasticityOrigin}
+              onChange={(e) => set('spasticityOrigin', e.target.value as SpasticityOrigin)}
+              aria-invalid={errors.spasticityOrigin ? true : undefined}
+              aria-describedby={describedBy('spasticityOrigin')}
+            >
+              <option value="spinal">Spinal</option>
+              <option value="cerebral">Cerebral</option>
+              <option value="other">Other / pain</option>
+            </select>
+            {err('spasticityOrigin')}
+          </label>
+        </div>
+      </fieldset>
+      <fieldset className="pt-fieldset">
         <legend>Risk flags</legend>
         {flags.map(([key, label]) => (
           <label key={key} className="inline">
@@ -134,18 +213,6 @@ export function PatientEditor({
             {err(key)}
           </label>
         ))}
-        <label>
-          Name written
-          <select
-            value={draft.nameOrder}
-            onChange={(e) => set('nameOrder', e.target.value as NameOrder)}
-            aria-describedby={describedBy('nameOrder')}
-          >
-            <option value="given-first">Given name first</option>
-            <option value="family-first">Family name first</option>
-          </select>
-          {err('nameOrder')}
-        </label>
         <label>
           Managing physician
           <select

@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAppointment, createPatient, createPump, createRefillVisit, DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
+import { cardStatus, loadCard, recordCardPrint } from '@/db/queries/cards';
 import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { GET, PATCH } = await import('./route');
@@ -218,4 +219,123 @@ describe('PATCH /api/v1/patients/{id}', () => {
     expect((await patch(ctx.tokens.admin, patientId, { version: 1, notes: 'x' })).status).toBe(403);
     expect((await patch(ctx.tokens.nurse, foreign.patientId, { version: 1, notes: 'x' })).status).toBe(404);
   });
+});
+
+// Issue 18, item 4: a patient's identity can be corrected after creation (it could not be at all).
+describe('PATCH /api/v1/patients/{id}: correcting the identity', () => {
+  const row = (patientId: number) => ctx.db.select().from(s.patients).where(eq(s.patients.id, patientId)).get()!;
+  const lastUpdate = (patientId: number) =>
+    ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(and(eq(s.auditLog.action, 'update'), eq(s.auditLog.entity, 'patient'), eq(s.auditLog.entityId, String(patientId))))
+      .all()
+      .at(-1)!;
+
+  it('corrects MRN, names, name order, date of birth and origin, audited with each old and new value', async () => {
+    const { patientId } = addPatient();
+    const r = await patch(ctx.tokens.physician, patientId, {
+      version: 1,
+      mrn: ' MRN-CORRECTED-1 ',
+      givenName: 'Grace Ann',
+      familyName: 'Thomson',
+      nameOrder: 'family-first',
+      dateOfBirth: '1971-04-09',
+      spasticityOrigin: 'cerebral',
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.version).toBe(2);
+    expect(row(patientId)).toMatchObject({
+      mrn: 'MRN-CORRECTED-1',
+      givenName: 'Grace Ann',
+      familyName: 'Thomson',
+      nameOrder: 'family-first',
+      dateOfBirth: '1971-04-09',
+      spasticityOrigin: 'cerebral',
+    });
+    const audit = lastUpdate(patientId);
+    expect(audit.actorId).toBe(ctx.users.physician.id);
+    expect(audit.before).toMatchObject({
+      mrn: `PT-${seq}`,
+      givenName: 'Grace',
+      familyName: 'Thompson',
+      nameOrder: 'given-first',
+      spasticityOrigin: 'spinal',
+    });
+    expect(audit.after).toEqual({
+      mrn: 'MRN-CORRECTED-1',
+      givenName: 'Grace Ann',
+      familyName: 'Thomson',
+      nameOrder: 'family-first',
+      dateOfBirth: '1971-04-09',
+      spasticityOrigin: 'cerebral',
+    });
+  });
+
+  it('refuses an MRN another patient of the clinic has (in any case) with a field error, and writes nothing', async () => {
+    const first = addPatient();
+    const { patientId } = addPatient();
+    const taken = row(first.patientId).mrn.toLowerCase();
+    const r = await patch(ctx.tokens.nurse, patientId, { version: 1, mrn: taken, givenName: 'Changed' });
+    expect(r.status).toBe(400);
+    expect(r.body.fields.mrn).toBe(`MRN ${taken} is already used by another patient of this clinic.`);
+    expect(row(patientId)).toMatchObject({ version: 1, givenName: 'Grace' });
+    // Another clinic's MRNs are theirs: the same MRN is allowed here.
+    const foreign = addPatient(ctx.otherClinic.id);
+    const ok = await patch(ctx.tokens.nurse, patientId, { version: 1, mrn: row(foreign.patientId).mrn });
+    expect(ok.status).toBe(200);
+    // Its own MRN in another case is not "another patient's".
+    const own = await patch(ctx.tokens.nurse, patientId, { version: 2, mrn: row(patientId).mrn.toLowerCase() });
+    expect(own.status).toBe(200);
+  });
+
+  it('names the field in every validation message, and refuses a date of birth after the implant', async () => {
+    const { patientId } = addPatient();
+    const r = await patch(ctx.tokens.nurse, patientId, {
+      version: 1,
+      mrn: 'has space',
+      familyName: '   ',
+      dateOfBirth: '1971-02-30',
+      spasticityOrigin: 'brain',
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.fields).toEqual({
+      mrn: 'MRN may contain letters, digits and - / . only',
+      familyName: 'Family name is required',
+      dateOfBirth: 'Date of birth is not a real calendar date',
+      spasticityOrigin: 'Spasticity origin must be spinal, cerebral or other',
+    });
+    // The pump was implanted on 2024-01-01.
+    const late = await patch(ctx.tokens.nurse, patientId, { version: 1, dateOfBirth: '2024-06-01' });
+    expect(late.status).toBe(400);
+    expect(late.body.fields.dateOfBirth).toBe('Date of birth must be before the first implant (2024-01-01).');
+    expect(row(patientId).version).toBe(1);
+  });
+
+  it('refuses a stale correction (409, saying why) and never overwrites the other person’s', async () => {
+    const { patientId } = addPatient();
+    expect((await patch(ctx.tokens.nurse, patientId, { version: 1, familyName: 'Thomson' })).status).toBe(200);
+    const stale = await patch(ctx.tokens.physician, patientId, { version: 1, familyName: 'Thompsen', mrn: 'STALE-1' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatch(/changed by someone else while you were editing .*Reload/);
+    expect(row(patientId)).toMatchObject({ familyName: 'Thomson', mrn: `PT-${seq}`, version: 2 });
+  });
+
+  for (const [what, change] of [
+    ['the family name', { familyName: 'Thomson' }],
+    ['the name order', { nameOrder: 'family-first' }],
+    ['the date of birth', { dateOfBirth: '1960-01-01' }],
+    ['the MRN', { mrn: 'MRN-REPRINT' }],
+  ] as const) {
+    it(`correcting ${what} makes the printed emergency card outdated`, async () => {
+      const { patientId, pumpId } = addPatient();
+      const now = Date.now();
+      const nurse = { id: ctx.users.nurse.id, name: ctx.users.nurse.name, clinicId: ctx.clinic.id };
+      const fingerprint = loadCard(ctx.db, ctx.clinic.id, patientId, pumpId, now).fingerprint!;
+      recordCardPrint(ctx.db, nurse, patientId, { pumpId, kind: 'card', fingerprint }, now);
+      expect(cardStatus(ctx.db, ctx.clinic.id, pumpId, now).cardOutdated).toBe(false);
+      expect((await patch(ctx.tokens.nurse, patientId, { version: 1, ...change })).status).toBe(200);
+      expect(cardStatus(ctx.db, ctx.clinic.id, pumpId, Date.now()).cardOutdated).toBe(true);
+    });
+  }
 });
