@@ -99,6 +99,14 @@ export const clinics = sqliteTable('clinics', {
   slotMinutes: integer('slot_minutes').notNull().default(30),
   idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(15),
   /**
+   * The titration visits offered when a patient is added: days after the implant (lib/domain/titration.ts,
+   * issue 18 item 5). JSON array; day 2, week 1, week 2 by default; empty offers none.
+   */
+  titrationDayOffsets: text('titration_day_offsets', { mode: 'json' })
+    .$type<number[]>()
+    .notNull()
+    .default(sql`'[2,7,14]'`),
+  /**
    * Roles that must sign in with a second factor (TOTP): a staff member of one of them without it enrolled is
    * sent to enrol before anything else (issue 14, item 4). JSON array of roles; admins and physicians by default.
    */

@@ -39,6 +39,7 @@ const columns = {
   slotMinutes: s.clinics.slotMinutes,
   idleTimeoutMinutes: s.clinics.idleTimeoutMinutes,
   mfaRequiredRoles: s.clinics.mfaRequiredRoles,
+  titrationDayOffsets: s.clinics.titrationDayOffsets,
   version: s.clinics.version,
   updatedAt: s.clinics.updatedAt,
 };

@@ -6,7 +6,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { AppointmentDto, AppointmentList, PumpSlots } from '@/db/queries/appointments';
 import type { PatientSearchRow } from '@/db/queries/patient-lookup';
 import type { ClinicSettings } from '@/db/queries/settings';
-import type { AppointmentPatch, BookAppointmentInput } from '@/lib/validation/appointment';
+import type { AppointmentPatch, BookAppointmentInput, TitrationSeriesInput } from '@/lib/validation/appointment';
 import type { SettingsPatch } from '@/lib/validation/settings';
 import { fetchJson } from './client';
 import { queryKeys } from './keys';
@@ -46,6 +46,11 @@ export const settingsQuery = () =>
 
 export function bookAppointment(input: BookAppointmentInput): Promise<AppointmentDto> {
   return fetchJson<AppointmentDto>('/api/v1/appointments', { method: 'POST', body: JSON.stringify(input) });
+}
+
+/** The titration visits after an implant, all or none (POST /api/v1/pumps/{id}/titration-series). */
+export function bookTitrationSeries(pumpId: number, input: TitrationSeriesInput): Promise<{ appointments: AppointmentDto[] }> {
+  return fetchJson(`/api/v1/pumps/${pumpId}/titration-series`, { method: 'POST', body: JSON.stringify(input) });
 }
 
 export function changeAppointment(id: number, patch: AppointmentPatch): Promise<AppointmentDto> {

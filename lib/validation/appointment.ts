@@ -168,3 +168,27 @@ export function plainParams(
   }
   return plain;
 }
+
+/**
+ * POST /api/v1/pumps/{id}/titration-series: the titration visits after an implant, booked all or none (issue 18,
+ * item 5). Each is a clinic-local date and time, as the offer proposed them or as the nurse left them ticked.
+ */
+export const titrationSeriesSchema = z.object({
+  visits: z
+    .array(
+      z.object({
+        date: localDate,
+        time: localTime,
+        /** "day 2", "week 1": kept in the appointment's notes. */
+        label: z.string().trim().max(40, 'Label must be at most 40 characters').default(''),
+      }),
+      { message: 'Visits must be a list of {date, time}' },
+    )
+    .min(1, 'Tick at least one titration visit to book')
+    .max(8, 'At most 8 titration visits at once')
+    .refine(
+      (v) => new Set(v.map((x) => x.date)).size === v.length,
+      'Two titration visits are on the same day: choose one per day',
+    ),
+});
+export type TitrationSeriesInput = z.infer<typeof titrationSeriesSchema>;

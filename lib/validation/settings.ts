@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { staffRoles } from '@/lib/domain/vocabulary';
+import { titrationOffsetsProblem } from '@/lib/domain/titration';
 import { localDate, localTime, timeZone, weekdays } from './common';
 
 /** Allowed ranges; defaults are those of db/schema.ts and lib/domain/policy.ts. */
@@ -55,6 +56,8 @@ export const settingsHelp = {
   dayStartsAt: 'First appointment may start at this time (clinic time).',
   dayEndsAt: 'Last appointment must end by this time (clinic time). A refill visit takes 10 to 30 minutes.',
   slotMinutes: 'Length of an offered slot and the default appointment length. 5–240 minutes. Default 30.',
+  titrationDayOffsets:
+    'When a patient is added, the nurse is offered these titration visits, in days after the implant (e.g. 2, 7, 14: day 2, week 1, week 2), each on the first clinic day with a free slot from that day on. Empty: none offered. Default 2, 7, 14.',
   idleTimeoutMinutes:
     'Staff are signed out after this many minutes without input. 2–120 minutes. Default 15.',
   mfaRequiredRoles:
@@ -140,6 +143,15 @@ export const settingsObject = z.object({
   dayEndsAt: localTime,
   slotMinutes: whole('Slot length', 'slotMinutes'),
   idleTimeoutMinutes: whole('Idle sign-out', 'idleTimeoutMinutes'),
+  titrationDayOffsets: z
+    .array(z.number({ message: 'Titration visits must be whole numbers of days' }), {
+      message: 'Titration visits must be a list of days after the implant, e.g. 2, 7, 14',
+    })
+    .superRefine((offsets, ctx) => {
+      const problem = titrationOffsetsProblem(offsets);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((offsets) => [...offsets].sort((a, b) => a - b)),
   mfaRequiredRoles: z
     .array(z.enum(staffRoles, { message: 'Two-step sign-in roles must be admin, physician, nurse or front-desk' }), {
       message: 'Two-step sign-in roles must be a list of roles',

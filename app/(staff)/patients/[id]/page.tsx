@@ -32,6 +32,8 @@ import {
   signedPct,
 } from './_components/labels';
 import { PatientEditor } from './_components/patient-editor';
+import { TitrationOfferPanel } from './_components/titration-offer';
+import { titrationOffer, type TitrationOffer } from '@/db/queries/titration';
 import { PumpActions } from './_components/pump-actions';
 import { OutreachPanel } from './_components/outreach-panel';
 import { RemindersPanel } from './_components/reminders-panel';
@@ -97,6 +99,13 @@ export default async function PatientPage({ params }: { params: Params }) {
   const catalog = can(staff.role, 'patients:write') ? catalogOptions(db) : null;
   const physicians = verifierOptions(db, staff.clinicId).filter((u) => u.role === 'physician');
   const name = fullName(patient);
+  // After an implant: the clinic's titration visits, proposed until one is booked (issue 18, item 5).
+  const titration = new Map<number, TitrationOffer>();
+  if (can(staff.role, 'appointments:write'))
+    for (const pump of active) {
+      const offer = titrationOffer(db, staff.clinicId, pump.id, now);
+      if (offer) titration.set(pump.id, offer);
+    }
   // The record as GET /api/v1/patients/{id} answers it, for the pump sections' client parts (the alert lists).
   const queryClient = makeQueryClient();
   await queryClient.prefetchQuery({ ...patientQuery(patient.id), queryFn: () => detail });
@@ -224,6 +233,7 @@ export default async function PatientPage({ params }: { params: Params }) {
             now={now}
             catalog={catalog}
             multiple={active.length > 1}
+            titration={titration.get(pump.id) ?? null}
           />
         ))}
       </HydrationBoundary>
@@ -275,6 +285,7 @@ function PumpSection({
   now,
   catalog,
   multiple,
+  titration,
 }: {
   pump: PumpDto;
   patientId: number;
@@ -284,6 +295,7 @@ function PumpSection({
   now: number;
   catalog: ReturnType<typeof catalogOptions> | null;
   multiple: boolean;
+  titration: TitrationOffer | null;
 }) {
   const f = pump.forecast;
   const program = pump.program;
@@ -324,6 +336,8 @@ function PumpSection({
           </div>
         )}
       </div>
+
+      {titration && <TitrationOfferPanel patientId={patientId} offer={titration} timeZone={timeZone} />}
 
       <div className="pt-grid-3">
         <section className="card" aria-labelledby={`${headingId}-forecast`}>

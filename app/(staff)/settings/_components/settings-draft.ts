@@ -6,8 +6,8 @@ import type { ClinicSettings } from '@/lib/query/appointments';
 import type { ClinicSettingsValues, SettingsPatch, settingsLimits } from '@/lib/validation/settings';
 
 /** Form state: numbers as the text typed, so a half-typed value is not coerced. */
-export type SettingsDraft = Omit<ClinicSettingsValues, keyof typeof settingsLimits> &
-  Record<keyof typeof settingsLimits, string>;
+export type SettingsDraft = Omit<ClinicSettingsValues, keyof typeof settingsLimits | 'titrationDayOffsets'> &
+  Record<keyof typeof settingsLimits | 'titrationDayOffsets', string>;
 
 export function toDraft(s: ClinicSettings): SettingsDraft {
   return {
@@ -31,11 +31,19 @@ export function toDraft(s: ClinicSettings): SettingsDraft {
     dailyCapacity: String(s.dailyCapacity),
     slotMinutes: String(s.slotMinutes),
     idleTimeoutMinutes: String(s.idleTimeoutMinutes),
+    titrationDayOffsets: s.titrationDayOffsets.join(', '),
   };
 }
 
 /** A typed number, or the text itself so that the server names the field ("must be a number"). */
 const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
+
+/** "2, 7, 14" as [2, 7, 14]; a part that is not a number is sent as typed, so that the server names the field. */
+const dayList = (v: string): (number | string)[] =>
+  v
+    .split(/[,;\s]+/)
+    .filter((part) => part !== '')
+    .map(num);
 
 export type SetDraft = <K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]) => void;
 
@@ -63,5 +71,6 @@ export function settingsPatch(draft: SettingsDraft, version: number): SettingsPa
     dailyCapacity: num(draft.dailyCapacity),
     slotMinutes: num(draft.slotMinutes),
     idleTimeoutMinutes: num(draft.idleTimeoutMinutes),
+    titrationDayOffsets: dayList(draft.titrationDayOffsets),
   } as SettingsPatch;
 }

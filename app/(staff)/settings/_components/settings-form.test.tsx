@@ -38,6 +38,7 @@ const settings: ClinicSettings = {
   dailyCapacity: 12,
   slotMinutes: 30,
   idleTimeoutMinutes: 15,
+  titrationDayOffsets: [2, 7, 14],
 };
 
 let answers: { status: number; body: unknown }[];
@@ -111,6 +112,23 @@ describe('the settings form', () => {
     expect(screen.getByLabelText('Add a holiday')).not.toHaveAccessibleDescription(/already listed/);
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(patchBody().holidays).toEqual(['2026-12-24', '2026-12-25']);
+  });
+
+  it('sends the titration visits typed as a list of days, and a part that is not a number as typed', async () => {
+    answers.push({ status: 200, body: { settings, forecastsRefreshed: null } });
+    answers.push({ status: 400, body: { error: 'Invalid settings', fields: { 'titrationDayOffsets.1': 'Titration visits must be whole numbers of days' } } });
+    const user = renderForm();
+    const days = screen.getByLabelText('Titration visits after an implant (days)');
+    expect(days).toHaveValue('2, 7, 14');
+    await user.clear(days);
+    await user.type(days, '3, 10,21');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(patchBody().titrationDayOffsets).toEqual([3, 10, 21]);
+    await user.clear(days);
+    await user.type(days, '3, ten');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(patchBody(1).titrationDayOffsets).toEqual([3, 'ten']);
+    expect(await screen.findByText('Titration visits must be whole numbers of days')).toBeVisible();
   });
 
   it('after a concurrent change (409) loads the latest settings instead of overwriting them', async () => {

@@ -315,6 +315,20 @@ export function AppointmentsSection(props: SectionProps) {
             />
           )}
         </Field>
+        <Field
+          label="Titration visits after an implant (days)"
+          error={fields.titrationDayOffsets ?? Object.entries(fields).find(([k]) => k.startsWith('titrationDayOffsets.'))?.[1]}
+          help={settingsHelp.titrationDayOffsets}
+        >
+          {(p) => (
+            <input
+              {...p}
+              inputMode="numeric"
+              value={draft.titrationDayOffsets}
+              onChange={(e) => set('titrationDayOffsets', e.target.value)}
+            />
+          )}
+        </Field>
       </div>
     </fieldset>
   );

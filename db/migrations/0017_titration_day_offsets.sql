@@ -1,0 +1,1 @@
+ALTER TABLE `clinics` ADD `titration_day_offsets` text DEFAULT '[2,7,14]' NOT NULL;
