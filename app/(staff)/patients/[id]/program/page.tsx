@@ -4,7 +4,7 @@ import { requirePageStaff } from '@/lib/auth/session';
 import { formatLocalDate } from '@/lib/format';
 import { requestNow } from '@/lib/clock';
 import { loadPumpPage } from '../_components/pump-page';
-import { ProgramForm } from './_components/program-form';
+import { ProgramChange } from './_components/program-change';
 
 export const metadata = { title: 'Change program' };
 
@@ -40,8 +40,7 @@ export default async function ProgramPage({
           {context.program.versionNo} · refill due {formatLocalDate(context.current.refillDueOn)}
         </p>
       </div>
-      {/* Keyed by version: after a conflict, "Reload" shows the other person's program rather than keeping the stale draft. */}
-      <ProgramForm key={context.program.versionNo} context={context} />
+      <ProgramChange context={context} />
     </div>
   );
 }

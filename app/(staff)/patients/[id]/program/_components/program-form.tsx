@@ -29,6 +29,8 @@ import {
   type ProgramDraft,
 } from '../../_components/program-editor';
 
+export type ProgramChangeResult = Awaited<ReturnType<typeof changeProgram>>;
+
 /** Debounces a value so the preview is asked once the physician stops typing. */
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -45,7 +47,14 @@ function useDebounced<T>(value: T, ms: number): T {
  * nurse applies it when refilling. A step beyond the usual one over 24 h (E7), or a change of drug, is confirmed
  * by a second experienced person with their own password (S55).
  */
-export function ProgramForm({ context }: { context: ProgramFormContext }) {
+export function ProgramForm({
+  context,
+  onSaved,
+}: {
+  context: ProgramFormContext;
+  /** The saved order or version, shown by the page's ProgramChange above this (keyed) form. */
+  onSaved?: (result: ProgramChangeResult) => void;
+}) {
   const id = useId();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -119,8 +128,12 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
   const parsed = changeProgramSchema.safeParse(full);
   const mutation = useMutation({
     mutationFn: (body: Parameters<typeof changeProgram>[1]) => changeProgram(pump.id, body),
-    onSuccess: async () => {
+    onSuccess: async (result) => {
+      onSaved?.(result);
       await refetchAfter(queryClient, { patientId: context.patient.id });
+      // The page's header (a server component) names the program version: read it again, or it shows the old one
+      // until a reload (issue 18, item 8).
+      router.refresh();
     },
   });
   const liveErrors = parsed.success ? {} : fieldErrors(parsed.error);
@@ -133,46 +146,6 @@ export function ProgramForm({ context }: { context: ProgramFormContext }) {
     delete errors['secondPerson.password'];
   }
   const conflict = mutation.error instanceof ApiError && mutation.error.status === 409;
-
-  if (mutation.data && !mutation.data.program) {
-    const o = mutation.data.order;
-    return (
-      <section className="card stack" aria-labelledby={`${id}-saved`} role="status">
-        <h2 id={`${id}-saved`}>Order saved for the next refill</h2>
-        <p>
-          {o.drugProduct} {formatConcentration(o.concentrationMcgPerMl * 1000, o.doseUnit)},{' '}
-          {doseText(o.dailyDoseMcg, o.doseUnit)}. The program in the pump is unchanged until the nurse applies
-          this order at the refill.
-        </p>
-        <p>
-          <Link className="button" href={`/patients/${context.patient.id}`}>
-            Back to {context.patient.name}
-          </Link>
-        </p>
-      </section>
-    );
-  }
-
-  if (mutation.data?.program) {
-    const r = { ...mutation.data, program: mutation.data.program };
-    return (
-      <section className="card stack" aria-labelledby={`${id}-saved`} role="status">
-        <h2 id={`${id}-saved`}>Program version {r.program.versionNo} saved</h2>
-        <p>
-          {doseText(r.program.dailyDoseMcg, r.program.doseUnit)} from{' '}
-          {formatInstant(r.program.effectiveAt, context.timeZone)}. Refill due{' '}
-          <strong>{formatLocalDate(r.forecast.refillDueOn)}</strong>
-          {r.previousDueOn !== r.forecast.refillDueOn ? ` (was ${formatLocalDate(r.previousDueOn)})` : ''}.
-          Reprint the emergency card: the dose on it has changed.
-        </p>
-        <p>
-          <Link className="button" href={`/patients/${context.patient.id}`}>
-            Back to {context.patient.name}
-          </Link>
-        </p>
-      </section>
-    );
-  }
 
   return (
     <form
