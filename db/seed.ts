@@ -6,7 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from 'better-auth/crypto';
 import { sql } from 'drizzle-orm';
-import { localDateOf, addDaysToLocalDate, isClinicDay, localDateTimeToInstant } from '@/lib/domain/calendar';
+import {
+  localDateOf,
+  addDaysToLocalDate,
+  daysBetween,
+  isClinicDay,
+  latestClinicDayOnOrBefore,
+  localDateTimeToInstant,
+  localTimeOf,
+  observedHoliday,
+} from '@/lib/domain/calendar';
 import type { ClinicPolicy } from '@/lib/domain/types';
 import { discrepancyToleranceMl } from '@/lib/domain/refill';
 import { optimizeDatabase, writeTransaction, type Db } from './client';
@@ -151,12 +160,15 @@ export interface SeedResult {
   visits: number;
 }
 
-/** US holidays of this year and the next, from "now", so the demo calendar never goes stale. */
+/**
+ * US holidays of this year and the next, from "now", so the demo calendar never goes stale: the days the clinic is
+ * closed, so a fixed-date holiday on a weekend is closed on its observed day (Sat 4 Jul 2026: Fri 3 Jul).
+ */
 function demoHolidays(now: number, timeZone: string): string[] {
   const year = Number(localDateOf(now, timeZone).slice(0, 4));
   const out: string[] = [];
   for (const y of [year, year + 1]) {
-    out.push(`${y}-01-01`, `${y}-07-04`, `${y}-12-25`);
+    out.push(...[`${y}-01-01`, `${y}-07-04`, `${y}-12-25`].map(observedHoliday));
     // Thanksgiving: the fourth Thursday of November.
     const firstDow = new Date(Date.UTC(y, 10, 1)).getUTCDay();
     const firstThursday = 1 + ((4 - firstDow + 7) % 7);
@@ -257,10 +269,20 @@ function seedClinicRows(db: Db, options: SeedOptions, givenPhysicianIds: string[
       const alarmMl = scenario.alarmMl ?? (model.defaultAlarmUl ?? 2000) / 1000;
       const refillAt = atLocal(now - scenario.daysSinceRefill * DAY_MS, 10, (i % 4) * 15);
       // A refill "today" before 10:00 clinic time happened yesterday: never record one in the future.
-      const lastRefillAt = refillAt > now ? refillAt - DAY_MS : refillAt;
+      const lastRefillDue = refillAt > now ? refillAt - DAY_MS : refillAt;
+      // Refills happen on clinic days. The last one moves to the next clinic day (if not after now) with the fill
+      // short by the days it moved, so that the scenario's state now (volume, alarm date) is the one it describes;
+      // otherwise to the previous clinic day.
+      const last = onClinicDay(lastRefillDue, clinic, now, 'later-if-past');
+      const lastRefillAt = last.at;
+      // The forecast counts every allowed patient bolus (the worst case), so the fill is short by that much a day.
+      const bolus = scenario.program.patientBolus;
+      const worstDailyMl = dailyMl + (bolus ? (bolus.doseMcg * bolus.maxPerDay) / scenario.concentrationMcgPerMl : 0);
+      const lastFillMl =
+        last.shiftDays > 0 ? Math.round((scenario.fillMl - last.shiftDays * worstDailyMl) * 1000) / 1000 : scenario.fillMl;
       // Past cycles ended a little before their alarm, within the drug's stability limit.
       const interval = Math.max(7, Math.min(Math.floor((scenario.fillMl - alarmMl) / dailyMl) - 9, drug.stabilityDays - 10));
-      const firstFillAt = lastRefillAt - historyVisits * interval * DAY_MS;
+      const firstFillAt = onClinicDay(lastRefillDue - historyVisits * interval * DAY_MS, clinic, now, 'earlier').at;
       const implantedOn = scenario.implantedYearsAgo
         ? localDateOf(now - Math.round(scenario.implantedYearsAgo * 365.25) * DAY_MS, timeZone)
         : localDateOf(firstFillAt, timeZone);
@@ -280,12 +302,15 @@ function seedClinicRows(db: Db, options: SeedOptions, givenPhysicianIds: string[
         drugLot: `L${24_000 + i}`,
       });
       visits++;
+      let previousAt = firstFillAt;
       for (let k = historyVisits - 1; k >= 0; k--) {
-        const at = lastRefillAt - k * interval * DAY_MS;
-        const expected = Math.max(0, scenario.fillMl - interval * dailyMl);
-        const last = k === 0;
+        const at = k === 0 ? lastRefillAt : onClinicDay(lastRefillDue - k * interval * DAY_MS, clinic, now, 'earlier').at;
+        const fillMl = k === 0 ? lastFillMl : scenario.fillMl;
+        const expected = Math.max(0, scenario.fillMl - ((at - previousAt) / DAY_MS) * dailyMl);
+        previousAt = at;
+        const isLast = k === 0;
         const noise = Math.round((random() - 0.5) * 0.6 * 10) / 10;
-        const discrepancy = last && scenario.lastDiscrepancyMl !== undefined ? scenario.lastDiscrepancyMl : noise;
+        const discrepancy = isLast && scenario.lastDiscrepancyMl !== undefined ? scenario.lastDiscrepancyMl : noise;
         const aspirated = Math.max(0, Math.round((expected - discrepancy) * 10) / 10);
         // The clinic's rule (reference.md B4), as at a real refill.
         const tolerance = discrepancyToleranceMl(scenario.fillMl - expected, pump.reservoirUl / 1000);
@@ -296,7 +321,7 @@ function seedClinicRows(db: Db, options: SeedOptions, givenPhysicianIds: string[
           performedAt: at,
           expectedResidualMl: Math.round(expected * 1000) / 1000,
           aspiratedResidualMl: aspirated,
-          fillMl: scenario.fillMl,
+          fillMl,
           concentrationMcgPerMl: scenario.concentrationMcgPerMl,
           programId: program.id,
           performedByName: i % 2 ? 'Nora Nurse, RN' : 'Sam Patel, RN',
@@ -358,6 +383,29 @@ function seedClinicRows(db: Db, options: SeedOptions, givenPhysicianIds: string[
     refreshForecasts(tx, { clinicId: clinic.id }, now);
     return { clinicId: clinic.id, patients: total, pumps: total, visits };
   });
+}
+
+/**
+ * A past visit moved onto a clinic day at the same clinic time: to the previous clinic day ('earlier'), or to the
+ * next one when that is not after `now` ('later-if-past', else the previous one). `shiftDays` is how far it moved,
+ * positive when later.
+ */
+function onClinicDay(
+  at: number,
+  clinic: Pick<ClinicPolicy, 'clinicWeekdays' | 'holidays'> & { timeZone: string },
+  now: number,
+  direction: 'earlier' | 'later-if-past',
+): { at: number; shiftDays: number } {
+  const date = localDateOf(at, clinic.timeZone);
+  if (isClinicDay(date, clinic)) return { at, shiftDays: 0 };
+  const time = localTimeOf(at, clinic.timeZone);
+  if (direction === 'later-if-past') {
+    const later = nextClinicDay(date, clinic, 1, date);
+    const laterAt = localDateTimeToInstant(later, time, clinic.timeZone);
+    if (laterAt <= now) return { at: laterAt, shiftDays: daysBetween(date, later) };
+  }
+  const earlier = latestClinicDayOnOrBefore(date, clinic);
+  return { at: localDateTimeToInstant(earlier, time, clinic.timeZone), shiftDays: daysBetween(date, earlier) };
 }
 
 /** Moves a date off non-clinic days (isClinicDay): earlier for "before due" (never before tomorrow), else later. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import {
+  observedHoliday,
   addDaysToLocalDate,
   addMonthsToDayNumber,
   addMonthsToLocalDate,
@@ -312,5 +313,14 @@ describe('addMonthsToLocalDate', () => {
     expect(addMonthsToLocalDate('2026-01-31', 1)).toBe('2026-02-28');
     expect(addMonthsToLocalDate('2028-03-31', -1)).toBe('2028-02-29');
     expect(addMonthsToLocalDate('2026-11-15', 2)).toBe('2027-01-15');
+  });
+});
+
+describe('observedHoliday', () => {
+  it('observes a Saturday holiday on the Friday before and a Sunday one on the Monday after (5 U.S.C. 6103(b))', () => {
+    expect(observedHoliday('2026-07-04')).toBe('2026-07-03'); // Saturday
+    expect(observedHoliday('2027-07-04')).toBe('2027-07-05'); // Sunday
+    expect(observedHoliday('2026-12-25')).toBe('2026-12-25'); // Friday
+    expect(observedHoliday('2028-01-01')).toBe('2027-12-31'); // Saturday: observed in the year before
   });
 });

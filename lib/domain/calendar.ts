@@ -78,6 +78,15 @@ export function isoWeekdayOf(date: LocalDate): number {
   return isoWeekdayOfDayNumber(dayNumberOf(date));
 }
 
+/**
+ * The day a fixed-date holiday is observed when it falls on a weekend: Saturday's on the Friday before, Sunday's on
+ * the Monday after (the US federal rule, 5 U.S.C. 6103(b); Independence Day 2026, Sat 4 Jul, is observed Fri 3 Jul).
+ */
+export function observedHoliday(date: LocalDate): LocalDate {
+  const weekday = isoWeekdayOf(date);
+  return weekday === 6 ? addDaysToLocalDate(date, -1) : weekday === 7 ? addDaysToLocalDate(date, 1) : date;
+}
+
 /** `to − from` in calendar days. */
 export function daysBetween(from: LocalDate, to: LocalDate): number {
   return dayNumberOf(to) - dayNumberOf(from);
