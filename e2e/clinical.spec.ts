@@ -191,6 +191,10 @@ programTest(
     await expect(
       page.getByRole('heading', { name: `Program version ${original.versionNo + 1} saved` }),
     ).toBeVisible();
+    // The header above names the saved version at once, not after a reload (issue 18, item 8).
+    await expect(page.getByText(`program version ${original.versionNo + 1} ·`)).toBeVisible();
+    if (process.env.DOCS_SCREENSHOTS !== '0')
+      await page.screenshot({ path: 'docs/screenshots/program-saved-header.png', fullPage: false });
     await page.getByRole('link', { name: `Back to ${subject.name}` }).click();
     await expect(
       page.getByRole('heading', { level: 3, name: `Program (version ${original.versionNo + 1})` }),

@@ -81,7 +81,7 @@ export function TitrationOfferPanel({
                         })
                       }
                     />{' '}
-                    <strong>{capitalised(v.label)}</strong>:{' '}
+                    <strong>{capitalised(v.label)}:</strong>{' '}
                     {formatInstant(v.slot.startsAt, timeZone)}
                     {v.slot.date !== v.targetDate && (
                       <span className="muted"> (first open slot from {formatLocalDate(v.targetDate)})</span>
