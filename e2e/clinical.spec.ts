@@ -18,6 +18,9 @@ interface ActiveProgram {
   supersededAt: number | null;
 }
 
+/** Set DOCS_SCREENSHOTS=1 to refresh docs/screenshots/program-saved-header.png from this run. */
+const refreshDocs = process.env.DOCS_SCREENSHOTS === '1';
+
 async function dueDate(request: APIRequestContext, pumpId: number): Promise<string> {
   const response = await request.get(`/api/v1/pumps/${pumpId}/forecast`);
   expect(response.status()).toBe(200);
@@ -193,7 +196,7 @@ programTest(
     ).toBeVisible();
     // The header above names the saved version at once, not after a reload (issue 18, item 8).
     await expect(page.getByText(`program version ${original.versionNo + 1} ·`)).toBeVisible();
-    if (process.env.DOCS_SCREENSHOTS !== '0')
+    if (refreshDocs)
       await page.screenshot({ path: 'docs/screenshots/program-saved-header.png', fullPage: false });
     await page.getByRole('link', { name: `Back to ${subject.name}` }).click();
     await expect(

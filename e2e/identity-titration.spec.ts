@@ -7,6 +7,7 @@ import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, findSubject, signIn, test } from './fixtures';
 
 let seq = 0;
+/** Set DOCS_SCREENSHOTS=1 to refresh docs/screenshots/patient-identity-edit.png and titration-offer.png. */
 
 /** A new patient on a SynchroMed II 8637-20 with Lioresal 500 mcg/mL, like the demo's Brooks. */
 async function addPatient(
@@ -75,10 +76,9 @@ test('a nurse corrects a patient’s name, date of birth, MRN and origin; the ca
     `MRN ${other.mrn.toLowerCase()} is already used by another patient of this clinic.`,
   );
   await expect(identity.getByLabel('MRN', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  if (process.env.DOCS_SCREENSHOTS === '1') await identity.screenshot({ path: 'docs/screenshots/patient-identity-edit.png' });
   await identity.getByLabel('MRN', { exact: true }).fill('E2E-CORRECTED');
-  await expect(identity).toContainText('Prints as “John Smith”');
-  if (process.env.DOCS_SCREENSHOTS !== '0')
-    await page.screenshot({ path: 'docs/screenshots/patient-identity-edit.png', fullPage: false });
+  await expect(identity.getByLabel('Name written')).toHaveAccessibleDescription('Prints as “John Smith”.');
   await form.getByRole('button', { name: 'Save details' }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: 'John Smith' })).toBeVisible();
@@ -126,12 +126,13 @@ test('after an implant the patient page proposes the titration visits; the nurse
   await expect(offer).toContainText('nothing booked yet');
   const visits = offer.getByRole('checkbox');
   await expect(visits).toHaveCount(3);
-  for (const label of ['Day 2', 'Week 1', 'Week 2']) await expect(offer.getByText(label, { exact: true })).toBeVisible();
+  for (const label of ['Day 2', 'Week 1', 'Week 2'])
+    await expect(offer.getByRole('checkbox', { name: new RegExp(`^${label}: `) })).toBeChecked();
   await expect(offer.getByRole('button', { name: 'Book 3 titration visits' })).toBeVisible();
   const week1 = offer.getByRole('checkbox', { name: /^Week 1:/ });
   await week1.uncheck();
   await expect(offer.getByRole('button', { name: 'Book 2 titration visits' })).toBeVisible();
-  if (process.env.DOCS_SCREENSHOTS !== '0') {
+  if (process.env.DOCS_SCREENSHOTS === '1') {
     await offer.scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'docs/screenshots/titration-offer.png', fullPage: false });
   }

@@ -11,6 +11,7 @@ import { fieldErrors } from '@/lib/validation/errors';
 import { riskFlagLabels, type RiskFlags } from '@/lib/domain/risk';
 import type { NameOrder, SpasticityOrigin } from '@/lib/domain/vocabulary';
 import { fullName } from '@/lib/domain/names';
+import { Field } from '@/app/(staff)/_components/field';
 
 export interface EditablePatient {
   id: number;
@@ -136,58 +137,44 @@ export function PatientEditor({
               ['mrn', 'MRN', 32],
             ] as const
           ).map(([key, label, max]) => (
-            <label key={key}>
-              {label}
-              <input
-                value={draft[key]}
-                maxLength={max}
-                autoComplete="off"
-                onChange={(e) => set(key, e.target.value)}
-                aria-invalid={errors[key] ? true : undefined}
-                aria-describedby={describedBy(key)}
-              />
-              {err(key)}
-            </label>
+            <Field key={key} label={label} error={errors[key]}>
+              {(p) => (
+                <input
+                  {...p}
+                  value={draft[key]}
+                  maxLength={max}
+                  autoComplete="off"
+                  onChange={(e) => set(key, e.target.value)}
+                />
+              )}
+            </Field>
           ))}
-          <label>
-            Name written
-            <select
-              value={draft.nameOrder}
-              onChange={(e) => set('nameOrder', e.target.value as NameOrder)}
-              aria-invalid={errors.nameOrder ? true : undefined}
-              aria-describedby={describedBy('nameOrder')}
-            >
-              <option value="given-first">Given name first</option>
-              <option value="family-first">Family name first</option>
-            </select>
-            <span className="muted small">Prints as “{fullName(draft)}”.</span>
-            {err('nameOrder')}
-          </label>
-          <label>
-            Date of birth
-            <input
-              type="date"
-              value={draft.dateOfBirth}
-              onChange={(e) => set('dateOfBirth', e.target.value)}
-              aria-invalid={errors.dateOfBirth ? true : undefined}
-              aria-describedby={describedBy('dateOfBirth')}
-            />
-            {err('dateOfBirth')}
-          </label>
-          <label>
-            Spasticity origin
-            <select
-              value={draft.spasticityOrigin}
-              onChange={(e) => set('spasticityOrigin', e.target.value as SpasticityOrigin)}
-              aria-invalid={errors.spasticityOrigin ? true : undefined}
-              aria-describedby={describedBy('spasticityOrigin')}
-            >
-              <option value="spinal">Spinal</option>
-              <option value="cerebral">Cerebral</option>
-              <option value="other">Other / pain</option>
-            </select>
-            {err('spasticityOrigin')}
-          </label>
+          <Field label="Name written" error={errors.nameOrder} help={`Prints as “${fullName(draft)}”.`}>
+            {(p) => (
+              <select {...p} value={draft.nameOrder} onChange={(e) => set('nameOrder', e.target.value as NameOrder)}>
+                <option value="given-first">Given name first</option>
+                <option value="family-first">Family name first</option>
+              </select>
+            )}
+          </Field>
+          <Field label="Date of birth" error={errors.dateOfBirth}>
+            {(p) => (
+              <input {...p} type="date" value={draft.dateOfBirth} onChange={(e) => set('dateOfBirth', e.target.value)} />
+            )}
+          </Field>
+          <Field label="Spasticity origin" error={errors.spasticityOrigin}>
+            {(p) => (
+              <select
+                {...p}
+                value={draft.spasticityOrigin}
+                onChange={(e) => set('spasticityOrigin', e.target.value as SpasticityOrigin)}
+              >
+                <option value="spinal">Spinal</option>
+                <option value="cerebral">Cerebral</option>
+                <option value="other">Other / pain</option>
+              </select>
+            )}
+          </Field>
         </div>
       </fieldset>
       <fieldset className="pt-fieldset">
