@@ -38,7 +38,8 @@ const localDateOf = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone:
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A label followed by its value (the card prints them as a term and its definition). */
 const labelled = (label: string, value: string) => new RegExp(`${escape(label)}\\s*${escape(value)}`, 'i');
-const grouped = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+/** Numbers as the card prints them (decision 028): a decimal point, no thousands separator, no trailing zero. */
+const plain = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 3, useGrouping: false });
 
 async function findSubject(request: APIRequestContext): Promise<Subject> {
   const response = await request.get(`/api/v1/patients?q=${encodeURIComponent(LONG_FAMILY_NAME)}`);
@@ -139,8 +140,8 @@ test.describe('emergency pump card', () => {
     await expect(front).toContainText(LONG_NAME);
     await expect(front).toContainText(cardDate(subject.dateOfBirth));
     await expect(front).toContainText(`Baclofen (${program.drugProduct})`);
-    await expect(front).toContainText(`${grouped(program.concentrationMcgPerMl)} mcg/mL`);
-    await expect(front).toContainText(`${grouped(program.dailyDoseMcg)} mcg/day`);
+    await expect(front).toContainText(`${plain(program.concentrationMcgPerMl)} mcg/mL`);
+    await expect(front).toContainText(`${plain(program.dailyDoseMcg)} mcg/day`);
     await expect(front).toContainText('Simple continuous');
     await expect(front).toContainText(/Bolus\s*None/i);
     await expect(front).toContainText('Medtronic SynchroMed II 8637-40');
@@ -219,7 +220,7 @@ test.describe('emergency pump card', () => {
       const letter = page.getByRole('region', { name: 'Emergency letter' });
       await expect(letter).toContainText(LONG_NAME);
       await expect(letter).toContainText(cardDate(subject.dateOfBirth));
-      await expect(letter).toContainText(`${grouped(program.dailyDoseMcg)} mcg/day`);
+      await expect(letter).toContainText(`${plain(program.dailyDoseMcg)} mcg/day`);
       await expect(letter).toContainText(subject.serial);
       await expect(letter).toContainText('+1 555 010 0247');
       await expect(letter).toContainText('Oral baclofen alone may not prevent or treat intrathecal withdrawal');
@@ -269,7 +270,7 @@ test.describe('emergency pump card', () => {
     expect(await cardOnWorklist()).toBe(true);
     await page.goto(`/patients/${subject.patientId}/card?pump=${subject.pumpId}&qr=text`);
     await expect(page.getByText('Card outdated: reprint')).toBeVisible();
-    await expect(page.getByRole('region', { name: 'Card front' })).toContainText(`${grouped(newDose)} mcg/day`);
+    await expect(page.getByRole('region', { name: 'Card front' })).toContainText(`${plain(newDose)} mcg/day`);
 
     await printCard();
     await page.goto(`/patients/${subject.patientId}`);
