@@ -107,7 +107,12 @@ export function CardFront({ view }: { view: CardView }) {
       </div>
 
       <div className={styles.person}>
-        <p className={styles.name} data-step={nameSizeStep(view.patientName)} data-testid="card-name" dir="auto">
+        <p
+          className={styles.name}
+          data-step={nameSizeStep(view.patientName)}
+          data-testid="card-name"
+          dir="auto"
+        >
           {view.patientName}
         </p>
         <p className={styles.born}>
@@ -121,7 +126,10 @@ export function CardFront({ view }: { view: CardView }) {
           <dd>{view.drugLabel}</dd>
           <dt>Dose</dt>
           <dd>
-            {view.dailyDose} <span className={styles.label}>Conc.</span> {view.concentration}
+            {/* A number never on a line apart from its unit ("2000" / "mcg/mL" misreads on an emergency card). */}
+            <span className={styles.nowrap}>{view.dailyDose}</span>{' '}
+            <span className={styles.label}>Conc.</span>{' '}
+            <span className={styles.nowrap}>{view.concentration}</span>
           </dd>
           <dt>Mode</dt>
           <dd className={styles.plain} data-collapse={2}>
@@ -166,12 +174,13 @@ export function CardFront({ view }: { view: CardView }) {
 
       <div className={styles.contact}>
         <p>
-          <span className={styles.label}>Clinic</span> <strong>{view.clinicName}</strong> ·{' '}
-          {view.physician}
+          <span className={styles.label}>Clinic</span> <strong>{view.clinicName}</strong> · {view.physician}
         </p>
         <p data-collapse={1}>
           <span className={styles.label}>Maker</span>{' '}
-          <span data-full="">{view.supportLine.replace('clinician technical support', 'clinician support')}</span>
+          <span data-full="">
+            {view.supportLine.replace('clinician technical support', 'clinician support')}
+          </span>
           <span data-short="">{view.pumpModel.split(' ')[0]}: see letter</span>
         </p>
       </div>
@@ -190,7 +199,8 @@ export function CardBack({ view, qr, guide }: { view: CardView; qr: PrintedQr; g
         </div>
         <p className={styles.para}>
           <span className={styles.tag}>{view.underdose.shortHeading}</span>
-          {(view.underdose.cardSigns ?? view.underdose.signs).join(', ')}. <strong>{view.underdose.cardAction}</strong>
+          {(view.underdose.cardSigns ?? view.underdose.signs).join(', ')}.{' '}
+          <strong>{view.underdose.cardAction}</strong>
         </p>
         <p className={styles.para} data-collapse={2}>
           <span className={styles.tag}>{view.overdose.shortHeading}</span>
