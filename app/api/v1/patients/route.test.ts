@@ -337,6 +337,10 @@ describe('GET /api/v1/patients?q=', () => {
       name: 'Zebulon, Quentin',
       pumps: [{ id: created.body.pumpId, refillDueOn: '2026-03-31' }],
     });
+    // The scheduling view: no pump serial for the front desk; a nurse's search has it.
+    expect(byName.body.patients[0].pumps[0]).not.toHaveProperty('serial');
+    const asNurse = await call(GET, { token: ctx.tokens.nurse, url: '/api/v1/patients?q=quentin%20zeb' });
+    expect(asNurse.body.patients[0].pumps[0].serial).toEqual(expect.any(String));
     const byMrn = await call(GET, { token: ctx.tokens['front-desk'], url: '/api/v1/patients?q=FIND-7' });
     expect(byMrn.body.patients.map((p: { mrn: string }) => p.mrn)).toEqual(['FIND-77']);
     const wildcard = await call(GET, { token: ctx.tokens['front-desk'], url: '/api/v1/patients?q=%25' });

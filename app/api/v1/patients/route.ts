@@ -1,4 +1,5 @@
 import { getDb } from '@/db';
+import { readsClinicalRecord } from '@/db/queries/front-desk';
 import { searchPatients } from '@/db/queries/patient-lookup';
 import { clinicActor } from '@/lib/clinic/actor';
 import { z } from 'zod';
@@ -17,7 +18,11 @@ export const GET = api(
   { permission: 'patients:read', reads: { resource: 'patient-search' } },
   async ({ staff, request, read }) => {
     const query = parseWith(patientSearchSchema, plainParams(request.nextUrl.searchParams));
-    const patients = searchPatients(getDb(), staff.clinicId, query);
+    const found = searchPatients(getDb(), staff.clinicId, query);
+    // The front desk's scheduling view leaves out the pump serial (docs/security.md, db/queries/front-desk.ts).
+    const patients = readsClinicalRecord(staff.role)
+      ? found
+      : found.map((p) => ({ ...p, pumps: p.pumps.map(({ serial: _serial, ...pump }) => pump) }));
     // What was searched for is part of who looked for whom.
     read({ patientIds: patients.map((p) => p.id), detail: { query: query.q } });
     return { patients };
