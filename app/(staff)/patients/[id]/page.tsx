@@ -6,8 +6,7 @@ import { catalogOptions } from '@/db/queries/drugs';
 import { verifierOptions } from '@/db/queries/dtos';
 import { patientForScheduling, readsClinicalRecord } from '@/db/queries/front-desk';
 import { patientDetail, recordPatientView, type PumpDto } from '@/db/queries/patients';
-import { isAfterRefillDueDate } from '@/lib/domain/booking';
-import { localDateOf, localDateTimeToInstant } from '@/lib/domain/calendar';
+import { localDateTimeToInstant } from '@/lib/domain/calendar';
 import { can } from '@/lib/auth/permissions';
 import { requirePageStaff, type Staff } from '@/lib/auth/session';
 import { NotFoundError, ReadAuditRefusedError } from '@/lib/errors';
@@ -18,11 +17,11 @@ import { makeQueryClient } from '@/lib/query/client';
 import { patientQuery } from '@/lib/query/patients';
 import { parseId } from '@/lib/validation/ids';
 import { AlertList } from './_components/alert-list';
+import { PastAppointmentList, splitAppointments, UpcomingAppointmentList } from './_components/appointment-lists';
 import { CardPanel } from './_components/card-panel';
 import { DiscrepancyTrend } from './_components/discrepancy-trend';
 import { FeedPanel } from './_components/feed-panel';
 import {
-  appointmentStatusLabels,
   concentrationText,
   doseText,
   flagLabels,
@@ -39,7 +38,7 @@ import { OutreachPanel } from './_components/outreach-panel';
 import { RemindersPanel } from './_components/reminders-panel';
 import { SchedulingRecord } from './_components/scheduling-record';
 import { VolumeChartFrame } from './_components/volume-chart-frame';
-import { isHighRiskPatient, isMissedAppointment } from '@/lib/domain/risk';
+import { isHighRiskPatient } from '@/lib/domain/risk';
 import { fullName } from '@/lib/domain/names';
 import { capitalised, drugLabel } from '@/lib/cards/view';
 
@@ -301,10 +300,7 @@ function PumpSection({
   const program = pump.program;
   const unit = program?.doseUnit ?? 'mcg';
   const headingId = `pump-${pump.id}`;
-  const upcoming = pump.appointments
-    .filter((a) => a.status === 'booked' && !isMissedAppointment(a.startsAt, now))
-    .sort((a, b) => a.startsAt - b.startsAt);
-  const past = pump.appointments.filter((a) => !upcoming.includes(a)).slice(0, 10);
+  const { upcoming, past } = splitAppointments(pump.appointments, now);
   const refills = pump.visits.filter((v) => v.discrepancyMl != null);
   const chartVisits = pump.visits.slice(0, CHART_VISITS).map((v) => ({
     at: v.performedAt,
@@ -655,33 +651,9 @@ function PumpSection({
         <section className="card stack" aria-labelledby={`${headingId}-appointments`}>
           <h3 id={`${headingId}-appointments`}>Appointments</h3>
           <h4 className="pt-subhead">Upcoming</h4>
-          {upcoming.length === 0 ? (
-            <p className="error">None booked.</p>
-          ) : (
-            <ul className="pt-plain">
-              {upcoming.map((a) => (
-                <li key={a.id}>
-                  {formatInstant(a.startsAt, timeZone)} · {a.type} · {a.durationMinutes} min{' '}
-                  {f && isAfterRefillDueDate(localDateOf(a.startsAt, timeZone), f.refillDueOn) && (
-                    <strong className="late">after the due date</strong>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
+          <UpcomingAppointmentList appointments={upcoming} timeZone={timeZone} refillDueOn={f?.refillDueOn} />
           <h4 className="pt-subhead">Past</h4>
-          {past.length === 0 ? (
-            <p className="muted">None.</p>
-          ) : (
-            <ul className="pt-plain">
-              {past.map((a) => (
-                <li key={a.id}>
-                  {formatInstant(a.startsAt, timeZone)} · {a.type} ·{' '}
-                  <span className={`pt-appt-${a.status}`}>{appointmentStatusLabels[a.status]}</span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <PastAppointmentList appointments={past} timeZone={timeZone} />
           <Link href="/appointments">Open the appointment calendar</Link>
         </section>
         <CardPanel patientId={patientId} pumpId={pump.id} headingLevel={3} />

@@ -5,12 +5,9 @@
  */
 import Link from 'next/link';
 import type { PatientSchedulingDetail, SchedulingPump } from '@/db/queries/front-desk';
-import { isAfterRefillDueDate } from '@/lib/domain/booking';
-import { localDateOf } from '@/lib/domain/calendar';
 import { fullName } from '@/lib/domain/names';
-import { isMissedAppointment } from '@/lib/domain/risk';
 import { formatInstant, formatLocalDate, statusLabels, telHref } from '@/lib/format';
-import { appointmentStatusLabels } from './labels';
+import { PastAppointmentList, splitAppointments, UpcomingAppointmentList } from './appointment-lists';
 
 export function SchedulingRecord({ detail, canBook }: { detail: PatientSchedulingDetail; canBook: boolean }) {
   const { patient, pumps, clinic, now } = detail;
@@ -43,10 +40,7 @@ export function SchedulingRecord({ detail, canBook }: { detail: PatientSchedulin
 function SchedulingPumpSection({ pump, timeZone, now, canBook }: { pump: SchedulingPump; timeZone: string; now: number; canBook: boolean }) {
   const f = pump.forecast;
   const headingId = `pump-${pump.id}`;
-  const upcoming = pump.appointments
-    .filter((a) => a.status === 'booked' && !isMissedAppointment(a.startsAt, now))
-    .sort((a, b) => a.startsAt - b.startsAt);
-  const past = pump.appointments.filter((a) => !upcoming.includes(a)).slice(0, 10);
+  const { upcoming, past } = splitAppointments(pump.appointments, now);
   return (
     <section className="card stack pt-pump" aria-labelledby={headingId}>
       <div className="pt-pump-head">
@@ -81,32 +75,9 @@ function SchedulingPumpSection({ pump, timeZone, now, canBook }: { pump: Schedul
         </ul>
       )}
       <h3 className="pt-subhead">Upcoming appointments</h3>
-      {upcoming.length === 0 ? (
-        <p className="error">None booked.</p>
-      ) : (
-        <ul className="pt-plain">
-          {upcoming.map((a) => (
-            <li key={a.id}>
-              {formatInstant(a.startsAt, timeZone)} · {a.type} · {a.durationMinutes} min{' '}
-              {f && isAfterRefillDueDate(localDateOf(a.startsAt, timeZone), f.refillDueOn) && (
-                <strong className="late">after the due date</strong>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <UpcomingAppointmentList appointments={upcoming} timeZone={timeZone} refillDueOn={f?.refillDueOn} />
       <h3 className="pt-subhead">Past appointments</h3>
-      {past.length === 0 ? (
-        <p className="muted">None.</p>
-      ) : (
-        <ul className="pt-plain">
-          {past.map((a) => (
-            <li key={a.id}>
-              {formatInstant(a.startsAt, timeZone)} · {a.type} · <span className={`pt-appt-${a.status}`}>{appointmentStatusLabels[a.status]}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <PastAppointmentList appointments={past} timeZone={timeZone} />
       {canBook && pump.status === 'active' && (
         <Link className="button secondary" href={`/appointments?pumpId=${pump.id}#book-heading`}>
           Book an appointment for this pump
