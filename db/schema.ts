@@ -38,6 +38,7 @@ import {
   DEFAULT_DUE_SOON_DAYS,
   DEFAULT_STABILITY_BUFFER_DAYS,
 } from '../lib/domain/policy';
+import type { DateOrder } from '../lib/domain/typed-dates';
 
 // The vocabularies live in lib/domain/vocabulary.ts; re-exported here for the data layer's callers.
 export * from '../lib/domain/vocabulary';
@@ -114,6 +115,11 @@ export const clinics = sqliteTable('clinics', {
     .$type<StaffRole[]>()
     .notNull()
     .default(sql`'["admin","physician"]'`),
+  /**
+   * How staff type a date in numbers (lib/domain/typed-dates.ts, decision 029): `d/m/y` reads 2/12/2026 as
+   * 2 December, `m/d/y` as 12 February. Pages always print the month as a word, whatever this says.
+   */
+  dateOrder: text('date_order').$type<DateOrder>().notNull().default('m/d/y'),
   isDemo: bool('is_demo'),
   version: version(),
   createdAt: createdAt(),

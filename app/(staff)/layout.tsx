@@ -6,6 +6,7 @@ import { clinicHeader } from '@/db/queries/clinics';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
 import { IdleSignOut, SignOutButton } from './_components/session-controls';
+import { DateOrderProvider } from './_components/date-order';
 import { Providers } from './_components/providers';
 
 export default async function StaffLayout({ children }: { children: ReactNode }) {
@@ -46,7 +47,9 @@ export default async function StaffLayout({ children }: { children: ReactNode })
       </header>
       {clinic?.isDemo && <DemoBanner />}
       <IdleSignOut minutes={clinic?.idleTimeoutMinutes ?? 15} />
-      <main id="main">{children}</main>
+      <main id="main">
+        <DateOrderProvider order={clinic?.dateOrder ?? 'm/d/y'}>{children}</DateOrderProvider>
+      </main>
     </Providers>
   );
 }

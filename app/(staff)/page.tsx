@@ -14,6 +14,7 @@ import { worklistQuery } from '@/lib/query/worklist';
 import { worklistQueryFor } from '@/lib/validation/worklist';
 import { fieldErrors } from '@/lib/validation/errors';
 import { WorklistCounts, WorklistTable } from './_components/worklist';
+import { DateField } from './_components/date-time-inputs';
 
 export const metadata = { title: 'Worklist' };
 
@@ -105,14 +106,8 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
             ))}
           </select>
         </label>
-        <label>
-          Due from
-          <input name="dueFrom" type="date" defaultValue={filter.dueFrom ?? ''} />
-        </label>
-        <label>
-          Due to
-          <input name="dueTo" type="date" defaultValue={filter.dueTo ?? ''} />
-        </label>
+        <DateField label="Due from" name="dueFrom" defaultValue={filter.dueFrom ?? ''} />
+        <DateField label="Due to" name="dueTo" defaultValue={filter.dueTo ?? ''} />
         <button type="submit">Apply</button>
         <Link href={filter.view ? `/?view=${filter.view}` : '/'} className="button secondary">
           Clear

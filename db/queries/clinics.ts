@@ -2,6 +2,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import * as s from '../schema';
+import type { DateOrder } from '@/lib/domain/typed-dates';
 
 type Reader = Pick<Db, 'select'>;
 
@@ -10,6 +11,8 @@ export interface ClinicHeader {
   phone24h: string;
   timeZone: string;
   idleTimeoutMinutes: number;
+  /** How a date typed in numbers is read (decision 029). */
+  dateOrder: DateOrder;
   /** A demo clinic seeded by the app: every page says so. */
   isDemo: boolean;
 }
@@ -22,6 +25,7 @@ export function clinicHeader(db: Reader, clinicId: number): ClinicHeader | undef
       phone24h: s.clinics.phone24h,
       timeZone: s.clinics.timeZone,
       idleTimeoutMinutes: s.clinics.idleTimeoutMinutes,
+      dateOrder: s.clinics.dateOrder,
       isDemo: s.clinics.isDemo,
     })
     .from(s.clinics)

@@ -40,6 +40,7 @@ const columns = {
   idleTimeoutMinutes: s.clinics.idleTimeoutMinutes,
   mfaRequiredRoles: s.clinics.mfaRequiredRoles,
   titrationDayOffsets: s.clinics.titrationDayOffsets,
+  dateOrder: s.clinics.dateOrder,
   version: s.clinics.version,
   updatedAt: s.clinics.updatedAt,
 };

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { staffRoles } from '@/lib/domain/vocabulary';
 import { titrationOffsetsProblem } from '@/lib/domain/titration';
+import { dateOrders } from '@/lib/domain/typed-dates';
 import { localDate, localTime, timeZone, weekdays } from './common';
 
 /** Allowed ranges; defaults are those of db/schema.ts and lib/domain/policy.ts. */
@@ -60,6 +61,8 @@ export const settingsHelp = {
     'When a patient is added, the nurse is offered these titration visits, in days after the implant (e.g. 2, 7, 14: day 2, week 1, week 2), each on the first clinic day with a free slot from that day on. Empty: none offered. Default 2, 7, 14.',
   idleTimeoutMinutes:
     'Staff are signed out after this many minutes without input. 2–120 minutes. Default 15.',
+  dateOrder:
+    'How a date typed in numbers is read in every form. 2/12/2026 is 2 December under day first and 12 February under month first. Dates typed with the month as a word (2 Dec 2026) or year first (2026-12-02) are read the same either way, and every form shows the date it read in words before saving. Pages always print the month as a word. Default month first.',
   mfaRequiredRoles:
     'Roles that must sign in with a code from an authenticator app as well as the password; someone of such a role sets it up at their next sign-in, before anything else. Default: admins and physicians (the demo clinic: none).',
 } as const;
@@ -152,6 +155,7 @@ export const settingsObject = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .transform((offsets) => [...offsets].sort((a, b) => a - b)),
+  dateOrder: z.enum(dateOrders, { message: 'Date order must be d/m/y (day first) or m/d/y (month first)' }),
   mfaRequiredRoles: z
     .array(z.enum(staffRoles, { message: 'Two-step sign-in roles must be admin, physician, nurse or front-desk' }), {
       message: 'Two-step sign-in roles must be a list of roles',

@@ -16,6 +16,8 @@ import { formatInstant, formatLocalDate, formatMl } from '@/lib/format';
 import { appointmentStatusLabels, appointmentTypeLabels, plainParams } from '@/lib/validation/appointment';
 import { localDate } from '@/lib/validation/common';
 import { concentrationText, doseText, modeLabels } from '../../(staff)/patients/[id]/_components/labels';
+import { DateField } from '../../(staff)/_components/date-time-inputs';
+import { DateOrderProvider } from '../../(staff)/_components/date-order';
 import { PrintNow } from './print-now';
 import styles from './day-sheet.module.css';
 import { capitalised, drugLabel } from '@/lib/cards/view';
@@ -66,9 +68,9 @@ export default async function DaySheetPage({ searchParams }: { searchParams: Sea
           <Link href={href(addDaysToLocalDate(date, 1))}>Next day →</Link>
         </nav>
         <form method="get" action="/day-sheet" className={styles.nav}>
-          <label>
-            Date <input type="date" name="date" defaultValue={date} required />
-          </label>
+          <DateOrderProvider order={clinic.dateOrder}>
+            <DateField label="Date" name="date" defaultValue={date} required />
+          </DateOrderProvider>
           <button type="submit" className="secondary">
             Show
           </button>

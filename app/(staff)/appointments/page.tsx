@@ -16,6 +16,7 @@ import { requestNow } from '@/lib/clock';
 import { calendarParamsSchema, plainParams } from '@/lib/validation/appointment';
 import { BookAppointment } from './_components/book-appointment';
 import { Calendar } from './_components/calendar';
+import { DateField } from '../_components/date-time-inputs';
 
 export const metadata = { title: 'Appointments' };
 
@@ -107,10 +108,7 @@ export default async function AppointmentsPage({ searchParams }: { searchParams:
         )}
         <form key={`${view}:${date}`} method="get" action="/appointments" className="appt-jump">
           <input type="hidden" name="view" value={view} />
-          <label>
-            Go to date
-            <input type="date" name="date" defaultValue={date} required />
-          </label>
+          <DateField label="Go to date" name="date" defaultValue={date} required />
           <button type="submit" className="secondary">
             Go
           </button>

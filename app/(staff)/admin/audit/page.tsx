@@ -9,6 +9,7 @@ import { requirePageStaff } from '@/lib/auth/session';
 import { ValidationError } from '@/lib/errors';
 import { auditFilterFrom } from '@/lib/validation/audit-filter';
 import { ClinicExport } from '../_components/clinic-export';
+import { DateField } from '../../_components/date-time-inputs';
 
 export const metadata = { title: 'Audit trail' };
 
@@ -76,14 +77,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             ))}
           </select>
         </label>
-        <label>
-          From
-          <input type="date" name="from" defaultValue={params.from ?? ''} />
-        </label>
-        <label>
-          To
-          <input type="date" name="to" defaultValue={params.to ?? ''} />
-        </label>
+        <DateField label="From" name="from" defaultValue={params.from ?? ''} />
+        <DateField label="To" name="to" defaultValue={params.to ?? ''} />
         <button type="submit">Filter</button>
         <a className="button secondary" href={`/api/v1/audit/export?${qs.toString()}`}>
           Export CSV

@@ -6,6 +6,7 @@ import { useId } from 'react';
 import { pumpSlotsQuery } from '@/lib/query/appointments';
 import { formatLocalDate } from '@/lib/format';
 import { Field } from '@/app/(staff)/_components/field';
+import { DateInput, TimeInput } from '@/app/(staff)/_components/date-time-inputs';
 
 const short = (date: string) => format(parseISO(date), 'EEE d MMM');
 
@@ -91,23 +92,22 @@ export function DateTimeFields({
     <>
       <Field label={labels.date} error={errors.date}>
         {(p) => (
-          <input
+          <DateInput
             {...p}
-            type="date"
+            label={labels.date}
             value={value.date}
-            onChange={(e) => onChange({ ...value, date: e.target.value })}
+            onChange={(v) => onChange({ ...value, date: v })}
             required
           />
         )}
       </Field>
       <Field label={labels.time} error={errors.time}>
         {(p) => (
-          <input
+          <TimeInput
             {...p}
-            type="time"
-            step={300}
+            label={labels.time}
             value={value.time}
-            onChange={(e) => onChange({ ...value, time: e.target.value })}
+            onChange={(v) => onChange({ ...value, time: v })}
             required
           />
         )}

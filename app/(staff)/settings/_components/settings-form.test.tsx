@@ -5,6 +5,7 @@
  */
 import '@testing-library/jest-dom/vitest';
 import { QueryClientProvider } from '@tanstack/react-query';
+import { DateOrderProvider } from '@/app/(staff)/_components/date-order';
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -39,6 +40,7 @@ const settings: ClinicSettings = {
   slotMinutes: 30,
   idleTimeoutMinutes: 15,
   titrationDayOffsets: [2, 7, 14],
+  dateOrder: 'd/m/y',
 };
 
 let answers: { status: number; body: unknown }[];
@@ -64,7 +66,9 @@ function renderForm() {
   const user = userEvent.setup();
   render(
     <QueryClientProvider client={makeQueryClient()}>
-      <SettingsForm initial={settings} canWrite zones={['America/Chicago', 'Europe/Berlin']} />
+      <DateOrderProvider order="d/m/y">
+        <SettingsForm initial={settings} canWrite zones={['America/Chicago', 'Europe/Berlin']} />
+      </DateOrderProvider>
     </QueryClientProvider>,
   );
   return user;
@@ -116,7 +120,13 @@ describe('the settings form', () => {
 
   it('sends the titration visits typed as a list of days, and a part that is not a number as typed', async () => {
     answers.push({ status: 200, body: { settings, forecastsRefreshed: null } });
-    answers.push({ status: 400, body: { error: 'Invalid settings', fields: { 'titrationDayOffsets.1': 'Titration visits must be whole numbers of days' } } });
+    answers.push({
+      status: 400,
+      body: {
+        error: 'Invalid settings',
+        fields: { 'titrationDayOffsets.1': 'Titration visits must be whole numbers of days' },
+      },
+    });
     const user = renderForm();
     const days = screen.getByLabelText('Titration visits after an implant (days)');
     expect(days).toHaveValue('2, 7, 14');

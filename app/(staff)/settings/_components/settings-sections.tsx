@@ -3,9 +3,11 @@
 import { useState } from 'react';
 import { Field, SourceNote } from '@/app/(staff)/_components/field';
 import { staffRoles, type StaffRole } from '@/lib/domain/vocabulary';
+import { dateOrderLabels, dateOrders } from '@/lib/domain/typed-dates';
 import { formatLocalDate } from '@/lib/format';
 import { settingsHelp, settingsLimits, settingsSources } from '@/lib/validation/settings';
 import type { SetDraft, SettingsDraft } from './settings-draft';
+import { DateInput, TimeInput } from '@/app/(staff)/_components/date-time-inputs';
 
 const WEEKDAYS = [
   [1, 'Monday'],
@@ -120,6 +122,25 @@ export function ClinicSection({ draft, set, fields, zones }: SectionProps & { zo
             />
           )}
         </Field>
+        <fieldset className="sched-field settings-wide" aria-describedby="settings-date-order-help">
+          <legend>Dates typed in numbers</legend>
+          {dateOrders.map((order) => (
+            <label key={order} className="inline">
+              <input
+                type="radio"
+                name="dateOrder"
+                value={order}
+                checked={draft.dateOrder === order}
+                onChange={() => set('dateOrder', order)}
+              />
+              {dateOrderLabels[order]}
+            </label>
+          ))}
+          <span id="settings-date-order-help" className="sched-help">
+            {settingsHelp.dateOrder}
+          </span>
+          {fields.dateOrder && <span className="field-error">{fields.dateOrder}</span>}
+        </fieldset>
         <Field label="Address" error={fields.address} help={settingsHelp.address} className="settings-wide">
           {(p) => (
             <textarea
@@ -180,7 +201,7 @@ export function ClinicDaysSection({ draft, set, fields, canWrite }: SectionProps
   const holidayErrors = Object.entries(fields).filter(([k]) => k === 'holidays' || k.startsWith('holidays.'));
 
   function addHoliday() {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(newHoliday)) return setHolidayError('Enter a date, YYYY-MM-DD.');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(newHoliday)) return setHolidayError('Enter the date of the holiday, e.g. 25 Dec 2026.');
     if (draft.holidays.includes(newHoliday))
       return setHolidayError(`${formatLocalDate(newHoliday)} is already listed.`);
     setHolidayError(undefined);
@@ -258,11 +279,11 @@ export function ClinicDaysSection({ draft, set, fields, canWrite }: SectionProps
           <div className="settings-add-holiday">
             <Field label="Add a holiday" error={holidayError}>
               {(p) => (
-                <input
+                <DateInput
                   {...p}
-                  type="date"
+                  label="Add a holiday"
                   value={newHoliday}
-                  onChange={(e) => setNewHoliday(e.target.value)}
+                  onChange={(v) => setNewHoliday(v)}
                   onKeyDown={(e) => {
                     if (e.key === 'Enter') {
                       e.preventDefault();
@@ -293,24 +314,22 @@ export function AppointmentsSection(props: SectionProps) {
         <NumberSetting name="slotMinutes" label="Slot length" {...props} />
         <Field label="Opening time" error={fields.dayStartsAt} help={settingsHelp.dayStartsAt}>
           {(p) => (
-            <input
+            <TimeInput
               {...p}
-              type="time"
-              step={300}
+              label="Opening time"
               value={draft.dayStartsAt}
-              onChange={(e) => set('dayStartsAt', e.target.value)}
+              onChange={(v) => set('dayStartsAt', v)}
               required
             />
           )}
         </Field>
         <Field label="Closing time" error={fields.dayEndsAt} help={settingsHelp.dayEndsAt} source={settingsSources.dayEndsAt}>
           {(p) => (
-            <input
+            <TimeInput
               {...p}
-              type="time"
-              step={300}
+              label="Closing time"
               value={draft.dayEndsAt}
-              onChange={(e) => set('dayEndsAt', e.target.value)}
+              onChange={(v) => set('dayEndsAt', v)}
               required
             />
           )}

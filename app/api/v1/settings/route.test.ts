@@ -245,4 +245,25 @@ describe('PATCH /api/v1/settings', () => {
     ).toBe(computedAt);
     vi.setSystemTime(NOW);
   });
+
+  it('reads dates typed in numbers month first by default; switching to day first is audited and not a policy change', async () => {
+    expect((await current()).dateOrder).toBe('m/d/y');
+    const { version } = await current();
+    const res = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, dateOrder: 'd/m/y' } });
+    expect(res.status).toBe(200);
+    expect(res.body.settings.dateOrder).toBe('d/m/y');
+    expect(res.body.forecastsRefreshed).toBeNull();
+    expect(clinicRow().dateOrder).toBe('d/m/y');
+    const row = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'clinic-settings')).all().at(-1)!;
+    expect(row).toMatchObject({ action: 'update', before: { dateOrder: 'm/d/y' }, after: { dateOrder: 'd/m/y' } });
+
+    const refused = await call(PATCH, {
+      method: 'PATCH',
+      token: ctx.tokens.admin,
+      body: { version: version + 1, dateOrder: 'y/m/d' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields.dateOrder).toBe('Date order must be d/m/y (day first) or m/d/y (month first)');
+    expect(clinicRow().dateOrder).toBe('d/m/y');
+  });
 });

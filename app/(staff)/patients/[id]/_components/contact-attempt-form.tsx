@@ -7,6 +7,7 @@ import { useFormErrors } from '@/app/(staff)/_components/form-errors';
 import { contactOutcomeLabels, contactOutcomes, type ContactOutcome } from '@/lib/domain/vocabulary';
 import { fetchJson } from '@/lib/query/client';
 import { contactAttemptSchema, NOTE_MAX, type ContactAttemptBody } from '@/lib/validation/outreach';
+import { DateInput } from '@/app/(staff)/_components/date-time-inputs';
 
 /** Log one attempt to reach the patient, and optionally a follow-up call (a date and who makes it). */
 export function ContactAttemptForm(props: { patientId: number; today: string; assignees: { id: string; name: string }[]; me: string }) {
@@ -73,11 +74,18 @@ export function ContactAttemptForm(props: { patientId: number; today: string; as
       </label>
       {followUp && (
         <div className="pt-buttons">
-          <label>
-            Follow-up by
-            <input type="date" value={dueOn} min={props.today} onChange={(e) => setDueOn(e.target.value)} {...form.control('followUp.dueOn')} />
+          <div className="typed-field">
+            <label htmlFor={`${form.formId}-follow-up-by`}>Follow-up by</label>
+            <DateInput
+              id={`${form.formId}-follow-up-by`}
+              label="Follow-up by"
+              value={dueOn}
+              min={props.today}
+              onChange={setDueOn}
+              {...form.control('followUp.dueOn')}
+            />
             {err('followUp.dueOn')}
-          </label>
+          </div>
           <label>
             Assigned to
             <select value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)} {...form.control('followUp.assigneeId')}>

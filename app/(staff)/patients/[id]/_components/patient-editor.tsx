@@ -12,6 +12,7 @@ import { riskFlagLabels, type RiskFlags } from '@/lib/domain/risk';
 import type { NameOrder, SpasticityOrigin } from '@/lib/domain/vocabulary';
 import { fullName } from '@/lib/domain/names';
 import { Field } from '@/app/(staff)/_components/field';
+import { DateInput } from '@/app/(staff)/_components/date-time-inputs';
 
 export interface EditablePatient {
   id: number;
@@ -159,7 +160,7 @@ export function PatientEditor({
           </Field>
           <Field label="Date of birth" error={errors.dateOfBirth}>
             {(p) => (
-              <input {...p} type="date" value={draft.dateOfBirth} onChange={(e) => set('dateOfBirth', e.target.value)} />
+              <DateInput {...p} label="Date of birth" value={draft.dateOfBirth} onChange={(v) => set('dateOfBirth', v)} />
             )}
           </Field>
           <Field label="Spasticity origin" error={errors.spasticityOrigin}>

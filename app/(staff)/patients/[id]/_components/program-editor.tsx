@@ -6,6 +6,7 @@ import { newFlexStepPlace } from '@/lib/domain/flex-steps';
 import type { ProgramDto } from '@/lib/query/patients';
 import type { ProgramMode } from '@/lib/validation/program';
 import { modeLabels, numberField, parseNumber, perUnit, type DoseUnit } from './labels';
+import { TimeInput } from '@/app/(staff)/_components/date-time-inputs';
 
 /** A program as the form holds it: text fields in the drug's unit (mcg or mg). */
 export interface ProgramDraft {
@@ -238,13 +239,13 @@ export function ProgramEditor({
                     <label className="sr-only" htmlFor={`${id}-step-${i}-start`}>
                       Step {i + 1} start
                     </label>
-                    <input
+                    <TimeInput
+                      label={`Step ${i + 1} start`}
                       id={`${id}-step-${i}-start`}
-                      type="time"
                       value={s.start}
-                      onChange={(e) =>
+                      onChange={(v) =>
                         set({
-                          steps: value.steps.map((x, j) => (j === i ? { ...x, start: e.target.value } : x)),
+                          steps: value.steps.map((x, j) => (j === i ? { ...x, start: v } : x)),
                         })
                       }
                       {...aria(`flexSteps.${i}.start`)}
@@ -305,20 +306,21 @@ export function ProgramEditor({
           {value.boluses.length === 0 && <p className="small muted">None.</p>}
           {value.boluses.map((b, i) => (
             <div key={i} className="pt-row">
-              <label>
-                Bolus {i + 1} at
-                <input
-                  type="time"
+              <div className="typed-field">
+                <label htmlFor={`${id}-bolus-${i}-at`}>Bolus {i + 1} at</label>
+                <TimeInput
+                  label={`Bolus ${i + 1} time`}
+                  id={`${id}-bolus-${i}-at`}
                   value={b.at}
-                  onChange={(e) =>
+                  onChange={(v) =>
                     set({
-                      boluses: value.boluses.map((x, j) => (j === i ? { ...x, at: e.target.value } : x)),
+                      boluses: value.boluses.map((x, j) => (j === i ? { ...x, at: v } : x)),
                     })
                   }
                   {...aria(`periodicBoluses.${i}.at`)}
                 />
                 {errorFor(`periodicBoluses.${i}.at`)}
-              </label>
+              </div>
               <label>
                 Bolus {i + 1} dose ({unit})
                 <input

@@ -12,6 +12,7 @@ import { fieldErrors } from '@/lib/validation/errors';
 import { Field } from '@/app/(staff)/_components/field';
 import { numberField, parseNumber } from './labels';
 import { draftFromProgram, programInput, ProgramEditor, type ProgramDraft } from './program-editor';
+import { DateInput } from '@/app/(staff)/_components/date-time-inputs';
 
 export interface ModelOption {
   id: number;
@@ -147,7 +148,7 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
           )}
         </Field>
         <Field label="Elective replacement indicator (ERI) seen on" error={errors.eriRecordedOn}>
-          {(p) => <input {...p} type="date" value={eri} onChange={(e) => setEri(e.target.value)} />}
+          {(p) => <DateInput {...p} label="ERI seen on" value={eri} onChange={setEri} />}
         </Field>
       </div>
       <p className="small muted">
@@ -198,7 +199,7 @@ function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () =>
       </p>
       <div className="grid-2">
         <Field label="Explanted on" error={errors.explantedOn}>
-          {(p) => <input {...p} type="date" value={on} max={today} onChange={(e) => setOn(e.target.value)} />}
+          {(p) => <DateInput {...p} label="Explanted on" value={on} max={today} onChange={setOn} />}
         </Field>
         <Field label="Reason" error={errors.reason}>
           {(p) => <input {...p} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />}
@@ -344,13 +345,7 @@ function ReplaceForm({
           error={errors['newPump.implantedOn'] ?? errors.explantedOn}
         >
           {(p) => (
-            <input
-              {...p}
-              type="date"
-              value={implantedOn}
-              max={today}
-              onChange={(e) => setImplantedOn(e.target.value)}
-            />
+            <DateInput {...p} label="Replaced on" value={implantedOn} max={today} onChange={setImplantedOn} />
           )}
         </Field>
         <Field label="Reservoir (mL)" error={errors['newPump.reservoirMl']}>
@@ -391,7 +386,7 @@ function ReplaceForm({
           {(p) => <input {...p} value={lot} maxLength={40} onChange={(e) => setLot(e.target.value)} />}
         </Field>
         <Field label="Drug expires on" error={errors['initialFill.drugExpiresOn']}>
-          {(p) => <input {...p} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />}
+          {(p) => <DateInput {...p} label="Drug expires on" value={expires} onChange={setExpires} />}
         </Field>
       </div>
       <h4 className="pt-subhead">Program of the new pump</h4>

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from 'react';
 import { Field } from '@/app/(staff)/_components/field';
+import { DateInput, TimeInput } from '@/app/(staff)/_components/date-time-inputs';
 import { MlField } from './ml-field';
 import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import type { FillDraft } from './new-patient-draft';
@@ -25,24 +26,23 @@ export function InitialFillSection({ fill, setFill, model, today, f, disabled, c
       <div className="grid-2">
         <Field label="Fill date" error={f('initialFill.date')}>
           {(p) => (
-            <input
+            <DateInput
               {...p}
-              type="date"
+              label="Fill date"
               max={today}
               value={fill.date}
-              onChange={(e) => setFill({ ...fill, date: e.target.value })}
+              onChange={(v) => setFill({ ...fill, date: v })}
               required
             />
           )}
         </Field>
         <Field label="Fill time (clinic time)" error={f('initialFill.time')}>
           {(p) => (
-            <input
+            <TimeInput
               {...p}
-              type="time"
-              step={60}
+              label="Fill time"
               value={fill.time}
-              onChange={(e) => setFill({ ...fill, time: e.target.value })}
+              onChange={(v) => setFill({ ...fill, time: v })}
               required
             />
           )}
@@ -75,11 +75,11 @@ export function InitialFillSection({ fill, setFill, model, today, f, disabled, c
         </Field>
         <Field label="Drug expiry date (optional)" error={f('initialFill.drugExpiresOn')}>
           {(p) => (
-            <input
+            <DateInput
               {...p}
-              type="date"
+              label="Drug expiry date"
               value={fill.drugExpiresOn}
-              onChange={(e) => setFill({ ...fill, drugExpiresOn: e.target.value })}
+              onChange={(v) => setFill({ ...fill, drugExpiresOn: v })}
             />
           )}
         </Field>

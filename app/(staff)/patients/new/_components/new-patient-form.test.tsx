@@ -6,6 +6,7 @@
  */
 import '@testing-library/jest-dom/vitest';
 import { QueryClientProvider } from '@tanstack/react-query';
+import { DateOrderProvider } from '@/app/(staff)/_components/date-order';
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -73,7 +74,9 @@ function renderForm() {
   const user = userEvent.setup();
   render(
     <QueryClientProvider client={makeQueryClient()}>
-      <NewPatientForm options={options} today="2026-03-02" />
+      <DateOrderProvider order="d/m/y">
+        <NewPatientForm options={options} today="2026-03-02" />
+      </DateOrderProvider>
     </QueryClientProvider>,
   );
   return user;

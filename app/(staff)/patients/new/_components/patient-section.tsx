@@ -1,6 +1,7 @@
 'use client';
 
 import { Field } from '@/app/(staff)/_components/field';
+import { DateInput } from '@/app/(staff)/_components/date-time-inputs';
 import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import { fullName } from '@/lib/domain/names';
 import type { NameOrder } from '@/lib/domain/vocabulary';
@@ -80,12 +81,12 @@ export function PatientSection({ patient, setPatient, physicians, today, f, disa
         </Field>
         <Field label="Date of birth" error={f('patient.dateOfBirth')}>
           {(p) => (
-            <input
+            <DateInput
               {...p}
-              type="date"
+              label="Date of birth"
               max={today}
               value={patient.dateOfBirth}
-              onChange={(e) => setPatient({ ...patient, dateOfBirth: e.target.value })}
+              onChange={(v) => setPatient({ ...patient, dateOfBirth: v })}
               required
             />
           )}

@@ -1,6 +1,7 @@
 'use client';
 
 import { Field } from '@/app/(staff)/_components/field';
+import { DateInput } from '@/app/(staff)/_components/date-time-inputs';
 import { MlField } from './ml-field';
 import type { NewPatientOptions } from '@/db/queries/patient-lookup';
 import type { PumpDraft } from './new-patient-draft';
@@ -60,12 +61,12 @@ export function PumpSection({ pump, setPump, models, modelId, chooseModel, today
         </Field>
         <Field label="Implant date" error={f('pump.implantedOn')}>
           {(p) => (
-            <input
+            <DateInput
               {...p}
-              type="date"
+              label="Implant date"
               max={today}
               value={pump.implantedOn}
-              onChange={(e) => setPump({ ...pump, implantedOn: e.target.value })}
+              onChange={(v) => setPump({ ...pump, implantedOn: v })}
               required
             />
           )}

@@ -4,6 +4,7 @@ import { formatMl } from '@/lib/format';
 import { concentrationText, numberField, parseNumber } from '../../_components/labels';
 import type { RefillSectionProps } from './refill-fields';
 import { nearCapacity } from './refill-submission';
+import { DateInput } from '@/app/(staff)/_components/date-time-inputs';
 
 /** The drug that goes in: product, concentration, lot, expiry, the volume filled and, on a new concentration, the bridge bolus. */
 export function DrugSection(props: RefillSectionProps) {
@@ -69,17 +70,18 @@ export function DrugSection(props: RefillSectionProps) {
           />
           {errorText('drugLot')}
         </label>
-        <label>
-          Expiry date
-          <input
-            type="date"
+        <div className="typed-field">
+          <label htmlFor={`${fields.id}-expires`}>Expiry date</label>
+          <DateInput
+            id={`${fields.id}-expires`}
+            label="Expiry date"
             value={draft.expires}
-            onChange={(e) => update({ expires: e.target.value })}
+            onChange={(v) => update({ expires: v })}
             aria-invalid={invalid('drugExpiresOn')}
             aria-describedby={describe('drugExpiresOn')}
           />
           {errorText('drugExpiresOn')}
-        </label>
+        </div>
       </div>
       <label>
         Volume filled (mL, reservoir holds {formatMl(pump.reservoirMl)})

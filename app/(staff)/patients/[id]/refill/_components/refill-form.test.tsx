@@ -7,6 +7,7 @@
  */
 import '@testing-library/jest-dom/vitest';
 import { QueryClientProvider } from '@tanstack/react-query';
+import { DateOrderProvider } from '@/app/(staff)/_components/date-order';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -37,7 +38,9 @@ function renderForm(context: RefillFormContext = refillContext(), mayChangeDose 
   const user = userEvent.setup();
   render(
     <QueryClientProvider client={makeQueryClient()}>
-      <RefillForm context={context} mayChangeDose={mayChangeDose} />
+      <DateOrderProvider order="d/m/y">
+        <RefillForm context={context} mayChangeDose={mayChangeDose} />
+      </DateOrderProvider>
     </QueryClientProvider>,
   );
   return user;

@@ -18,8 +18,9 @@ export function liveFieldErrors(context: RefillFormContext, draft: RefillDraft, 
     ? fillVolumeProblem(check.filledMl, context.pump.reservoirMl, context.pump.alarmMl, 'Volume filled')
     : null;
   if (fillProblem) errors.volumeFilledMl = fillProblem;
+  // The expiry as the DateInput gives it: ISO once read, the text as typed until then (checked on submit).
   if (
-    draft.expires &&
+    /^\d{4}-\d{2}-\d{2}$/.test(draft.expires) &&
     Number.isFinite(check.visitAt) &&
     draft.expires < localDateOf(check.visitAt, context.timeZone)
   )

@@ -4,6 +4,7 @@ import { localDateOf } from '@/lib/domain/calendar';
 import { formatInstant, formatMl } from '@/lib/format';
 import { flagLabels, severityLabels, signedMl, signedPct } from '../../_components/labels';
 import type { RefillSectionProps } from './refill-fields';
+import { DateInput, TimeInput } from '@/app/(staff)/_components/date-time-inputs';
 
 /** The visit time, the expected and aspirated residual, the live discrepancy and, when critical, its confirmation. */
 export function ResidualSection({ context, draft, update, check, fields }: RefillSectionProps) {
@@ -14,27 +15,29 @@ export function ResidualSection({ context, draft, update, check, fields }: Refil
     <fieldset className="card stack">
       <legend>Residual volume check</legend>
       <div className="rf-row">
-        <label>
-          Visit date
-          <input
-            type="date"
+        <div className="typed-field">
+          <label htmlFor={`${fields.id}-visit-date`}>Visit date</label>
+          <DateInput
+            id={`${fields.id}-visit-date`}
+            label="Visit date"
             value={draft.date}
             max={localDateOf(context.now, timeZone)}
-            onChange={(e) => update({ date: e.target.value, timeEdited: true })}
+            onChange={(v) => update({ date: v, timeEdited: true })}
             aria-invalid={invalid('performedAt')}
             aria-describedby={describe('performedAt')}
           />
-        </label>
-        <label>
-          Time ({timeZone})
-          <input
-            type="time"
+        </div>
+        <div className="typed-field">
+          <label htmlFor={`${fields.id}-visit-time`}>Time ({timeZone})</label>
+          <TimeInput
+            id={`${fields.id}-visit-time`}
+            label="Visit time"
             value={draft.time}
-            onChange={(e) => update({ time: e.target.value, timeEdited: true })}
+            onChange={(v) => update({ time: v, timeEdited: true })}
             aria-invalid={invalid('performedAt')}
             aria-describedby={describe('performedAt')}
           />
-        </label>
+        </div>
       </div>
       {errorText('performedAt')}
       <p className="rf-expected">

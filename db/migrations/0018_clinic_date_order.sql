@@ -1,0 +1,1 @@
+ALTER TABLE `clinics` ADD `date_order` text DEFAULT 'm/d/y' NOT NULL;
