@@ -38,7 +38,7 @@ test('a nurse backdates a refill to yesterday evening and it saves with that tim
   await expect(page.getByRole('heading', { level: 1, name: /Record refill/ })).toBeVisible();
 
   const dateInput = page.getByLabel('Visit date');
-  const today = await dateInput.inputValue();
+  const today = (await dateInput.getAttribute('data-value'))!; // the ISO the form holds (the box shows 4 Dec 2026)
   const [y, m, d] = today.split('-').map(Number);
   const yesterday = new Date(Date.UTC(y!, m! - 1, d! - 1)).toISOString().slice(0, 10);
   await dateInput.fill(yesterday);
@@ -68,7 +68,7 @@ test("an early refill closes tomorrow's booked appointment", async ({ page }) =>
   await signIn(page, 'nurse');
   const subject = await findSubject(page.request, 'Lee');
   await page.goto(`/patients/${subject.patientId}/refill`);
-  const today = await page.getByLabel('Visit date').inputValue();
+  const today = (await page.getByLabel('Visit date').getAttribute('data-value'))!;
   // Book the earliest open slot on a clinic day after today (tomorrow, on a weekday), as the front desk had.
   const slotsResponse = await page.request.get(`/api/v1/slots?pumpId=${subject.pumpId}&count=20`);
   expect(slotsResponse.status(), await slotsResponse.text()).toBe(200);

@@ -106,7 +106,7 @@ test('the front desk books an appointment from the offered slots, then moves it'
   const slots = booking.getByRole('group', { name: /Open slots on or before the refill due date/ });
   const first = slots.getByRole('radio').first();
   await first.check();
-  const date = await booking.getByLabel('Date').inputValue();
+  const date = (await booking.getByLabel('Date').getAttribute('data-value'))!; // ISO; the box shows 4 Dec 2026
   const time = await booking.getByLabel('Time').inputValue();
   expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(time).toMatch(/^\d{2}:\d{2}$/);
@@ -134,7 +134,7 @@ test('the front desk books an appointment from the offered slots, then moves it'
   const move = page.getByRole('form', { name: 'Move the appointment of Brooks, Samuel' });
   // Another offered slot (the booked one is no longer offered).
   await move.getByRole('radio').first().check();
-  const newDate = await move.getByLabel('New date').inputValue();
+  const newDate = (await move.getByLabel('New date').getAttribute('data-value'))!;
   const newTime = await move.getByLabel('New time').inputValue();
   expect(`${newDate} ${newTime}`).not.toBe(`${date} ${time}`);
   await move.getByRole('button', { name: 'Save new time' }).click();

@@ -121,6 +121,8 @@ function TypedInput({
         autoComplete="off"
         spellCheck={false}
         value={text}
+        // The value the form holds (ISO), for tests and for anyone inspecting the page.
+        data-value={current}
         aria-invalid={invalid || undefined}
         aria-describedby={describedBy}
         onChange={(e) => change(e.target.value)}
