@@ -6,7 +6,7 @@
 import '@testing-library/jest-dom/vitest';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { DateOrderProvider } from '@/app/(staff)/_components/date-order';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClinicSettings } from '@/lib/query/appointments';
@@ -82,6 +82,16 @@ const patchBody = (call = 0) => {
 };
 
 describe('the settings form', () => {
+  it('sends the order dates typed in numbers are read in, chosen by its example', async () => {
+    answers.push({ status: 200, body: { settings: { ...settings, version: 6, dateOrder: 'm/d/y' }, forecastsRefreshed: null } });
+    const user = renderForm();
+    const order = screen.getByRole('group', { name: 'Dates typed in numbers' });
+    expect(within(order).getByRole('radio', { name: 'Day first: 2/12/2026 is 2 December 2026' })).toBeChecked();
+    await user.click(within(order).getByRole('radio', { name: 'Month first: 12/2/2026 is 2 December 2026' }));
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(patchBody()).toMatchObject({ version: 5, dateOrder: 'm/d/y' });
+  });
+
   it('sends the version it was loaded at, numbers as numbers, and says how many forecasts a policy change moved', async () => {
     answers.push({
       status: 200,
