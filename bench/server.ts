@@ -92,10 +92,12 @@ export async function startServer(options: {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const out = fs.openSync(options.logFile, 'a');
+  // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile into DIR when it stops (bench/profile.ts reads it).
+  const profileDir = process.env.BENCH_CPU_PROF;
   const child = spawn(
     process.execPath,
     // The same server `npm start` runs: Next.js's handler behind scripts/server.mjs's limits.
-    [path.join(options.root, 'scripts', 'server.mjs')],
+    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), path.join(options.root, 'scripts', 'server.mjs')],
     {
       cwd: options.root,
       detached: true,
