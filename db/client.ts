@@ -202,6 +202,39 @@ function knownMigrations(): Journal['entries'] {
   return journal.entries;
 }
 
+/** Statements kept per connection by cachedStatements (the app runs a few hundred distinct queries). */
+export const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * The part of a connection drizzle's session uses (prepare, transaction), with each statement prepared once per
+ * SQL text and kept (least recently used dropped past STATEMENT_CACHE_SIZE). Compiling a statement is a good
+ * part of a small query's cost (a patient page runs some forty). A kept statement is handed out as a fresh one
+ * would be: not in raw mode (drizzle switches raw on itself for the queries that want arrays), and never while it
+ * is being iterated (then a new one is prepared for that call). SQLite recompiles a kept statement itself after
+ * a schema change.
+ */
+export function cachedStatements(sqlite: Database.Database): Pick<Database.Database, 'prepare' | 'transaction'> {
+  const kept = new Map<string, Database.Statement>();
+  return {
+    prepare(source: string) {
+      const hit = kept.get(source);
+      if (hit && !hit.busy) {
+        kept.delete(source);
+        kept.set(source, hit);
+        if (hit.reader) hit.raw(false);
+        return hit;
+      }
+      const statement = sqlite.prepare(source);
+      if (!hit) {
+        kept.set(source, statement);
+        if (kept.size > STATEMENT_CACHE_SIZE) kept.delete(kept.keys().next().value!);
+      }
+      return statement;
+    },
+    transaction: (fn) => sqlite.transaction(fn),
+  } as Pick<Database.Database, 'prepare' | 'transaction'>;
+}
+
 /** Opens (creating if needed) the database file, checks it and brings its schema up to date. */
 export function openDatabase(filePath: string, options: { migrate?: boolean } = {}): Db {
   const absolute = path.resolve(filePath);
@@ -249,7 +282,10 @@ export function openDatabase(filePath: string, options: { migrate?: boolean } = 
   const wal = statOrNull(`${absolute}-wal`);
   identities.set(sqlite, { path: absolute, dev: stat.dev, ino: stat.ino, ...(wal ? { wal: { dev: wal.dev, ino: wal.ino } } : {}) });
 
-  const db: Db = drizzle({ client: sqlite, schema });
+  // drizzle prepares a better-sqlite3 statement for every query it runs; through cachedStatements it gets the one
+  // it prepared last time for the same SQL text. `$client` stays the connection itself.
+  const db: Db = drizzle({ client: cachedStatements(sqlite) as Database.Database, schema });
+  db.$client = sqlite;
   // Every transaction on this connection opens BEGIN IMMEDIATE unless the caller asks otherwise (see the header).
   const deferredByDefault = db.transaction.bind(db);
   // A write transaction's outcome also tells /readyz whether the storage works (db/storage-state.ts).
