@@ -137,3 +137,24 @@ describe('the idle rule on better-auth’s endpoints (issue 14, item 10)', () =>
     expect(after.map((r) => (r.after as { reason?: string }).reason)).toEqual(['idle']);
   });
 });
+
+describe('a personal API token’s "last used"', () => {
+  /** The physician's one token (tests/api.ts makes one per role). */
+  const lastUsed = () =>
+    ctx.db.select({ at: s.apiTokens.lastUsedAt }).from(s.apiTokens).where(eq(s.apiTokens.userId, ctx.users.physician.id)).get()?.at;
+
+  it('is written at the first use, then at most once a minute (TOKEN_USE_WRITE_MS), not on every request', async () => {
+    const { TOKEN_USE_WRITE_MS } = await import('@/lib/auth/session');
+    const headers = new Headers({ authorization: `Bearer ${ctx.tokens.physician}` });
+    const t0 = Date.UTC(2026, 11, 4, 9, 0);
+    expect((await resolveStaff(headers, t0))?.role).toBe('physician');
+    expect(lastUsed()).toBe(t0);
+    expect(await resolveStaff(headers, t0 + TOKEN_USE_WRITE_MS - 1)).not.toBeNull();
+    expect(lastUsed()).toBe(t0);
+    expect(await resolveStaff(headers, t0 + TOKEN_USE_WRITE_MS)).not.toBeNull();
+    expect(lastUsed()).toBe(t0 + TOKEN_USE_WRITE_MS);
+    // A stored time ahead of the clock (a clock set back) is written over.
+    expect(await resolveStaff(headers, t0)).not.toBeNull();
+    expect(lastUsed()).toBe(t0);
+  });
+});
