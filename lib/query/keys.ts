@@ -15,6 +15,8 @@ export const queryKeys = {
   },
   patients: {
     detail: (patientId: number) => ['patients', patientId] as const,
+    /** Below the record's key: invalidating a patient's record refetches its alert lists too. */
+    alerts: (patientId: number) => ['patients', patientId, 'alerts'] as const,
     feed: (patientId: number) => ['patients', patientId, 'feed'] as const,
     search: (q: string) => ['patients', 'search', q] as const,
     allSearches: ['patients', 'search'] as const,

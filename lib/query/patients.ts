@@ -1,6 +1,6 @@
 /**
  * React Query options and mutation calls for the patient page, the refill visit and the program change. The patient
- * page prefetches `patientQuery` on the server and hydrates it; mutations invalidate it with `refetchAfter`
+ * page prefetches `patientAlertsQuery` on the server and hydrates it; mutations invalidate it with `refetchAfter`
  * (./keys.ts), and the server-rendered parts of a page are refreshed with router.refresh() by the component that
  * changed them.
  */
@@ -24,10 +24,21 @@ import { queryKeys } from './keys';
 export type ForecastJson = ReturnType<typeof forecastJson>;
 export type { AlertDto, ChangedProgram, PatientDetail, ProgramDto, RecordedVisit, VisitDto };
 
-export const patientQuery = (patientId: number) =>
+/** Each pump's alerts, as the patient page's alert lists show them (the only part of the record read on the client). */
+export type PumpAlerts = { pumpId: number; alerts: AlertDto[] }[];
+
+/** The alerts of a record as GET /api/v1/patients/{id} answers it: every pump that has a forecast. */
+export const alertsOfRecord = (detail: Pick<PatientDetail, 'pumps'>): PumpAlerts =>
+  detail.pumps.flatMap((p) => (p.forecast ? [{ pumpId: p.id, alerts: p.forecast.alerts }] : []));
+
+/**
+ * The patient page's alert lists: prefetched by the page from the record it rendered and hydrated (only the
+ * alerts, not the whole record a second time); refetched from GET /api/v1/patients/{id} after a write.
+ */
+export const patientAlertsQuery = (patientId: number) =>
   queryOptions({
-    queryKey: queryKeys.patients.detail(patientId),
-    queryFn: () => fetchJson<PatientDetail>(`/api/v1/patients/${patientId}`),
+    queryKey: queryKeys.patients.alerts(patientId),
+    queryFn: async () => alertsOfRecord(await fetchJson<PatientDetail>(`/api/v1/patients/${patientId}`)),
   });
 
 /** The what-if forecast of POST /api/v1/forecast for a program form's current values. */

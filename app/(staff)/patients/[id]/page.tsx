@@ -14,7 +14,7 @@ import { ReadRefused } from '@/app/_components/read-refused';
 import { alarmVolumeLabel, formatConcentration, formatInstant, formatLocalDate, formatMl, formatMlPerDay, statusLabels } from '@/lib/format';
 import { requestNow } from '@/lib/clock';
 import { makeQueryClient } from '@/lib/query/client';
-import { patientQuery } from '@/lib/query/patients';
+import { alertsOfRecord, patientAlertsQuery } from '@/lib/query/patients';
 import { parseId } from '@/lib/validation/ids';
 import { AlertList } from './_components/alert-list';
 import { PastAppointmentList, splitAppointments, UpcomingAppointmentList } from './_components/appointment-lists';
@@ -105,9 +105,10 @@ export default async function PatientPage({ params }: { params: Params }) {
       const offer = titrationOffer(db, staff.clinicId, pump.id, now);
       if (offer) titration.set(pump.id, offer);
     }
-  // The record as GET /api/v1/patients/{id} answers it, for the pump sections' client parts (the alert lists).
+  // The pumps' alerts, for the pump sections' client parts (the alert lists): only what they read, so the record
+  // reaches the browser once, as the rendered page, not again in the dehydrated cache (decision 030).
   const queryClient = makeQueryClient();
-  await queryClient.prefetchQuery({ ...patientQuery(patient.id), queryFn: () => detail });
+  await queryClient.prefetchQuery({ ...patientAlertsQuery(patient.id), queryFn: () => alertsOfRecord(detail) });
 
   return (
     <div className="stack pt-page">

@@ -7,10 +7,10 @@ import { ApiError } from '@/lib/query/client';
 import { refetchAfter } from '@/lib/query/keys';
 import {
   actOnAlert,
-  patientQuery,
+  patientAlertsQuery,
   reviewDiscrepancy,
   type AlertDto,
-  type PatientDetail,
+  type PumpAlerts,
 } from '@/lib/query/patients';
 import { severityLabels } from './labels';
 
@@ -25,23 +25,15 @@ interface Props {
 
 const keyOf = (a: AlertDto) => (a.review ? `${a.code}-${a.review.visitId}` : a.code);
 
-const alertsOf = (detail: PatientDetail, pumpId: number): AlertDto[] =>
-  detail.pumps.find((p) => p.id === pumpId)?.forecast?.alerts ?? [];
+const alertsOf = (all: PumpAlerts, pumpId: number): AlertDto[] => all.find((p) => p.pumpId === pumpId)?.alerts ?? [];
 
 /**
- * After an alert action: the pump's alerts as the server answered, into the patient query at once, then the patient
- * and the worklist (which ranks by the worst open alert) refetched.
+ * After an alert action: the pump's alerts as the server answered, into the patient's alerts query at once, then the
+ * patient and the worklist (which ranks by the worst open alert) refetched.
  */
 async function showAlerts(client: QueryClient, patientId: number, pumpId: number, alerts: AlertDto[]) {
-  client.setQueryData(patientQuery(patientId).queryKey, (detail) =>
-    detail
-      ? {
-          ...detail,
-          pumps: detail.pumps.map((p) =>
-            p.id === pumpId && p.forecast ? { ...p, forecast: { ...p.forecast, alerts } } : p,
-          ),
-        }
-      : detail,
+  client.setQueryData(patientAlertsQuery(patientId).queryKey, (all) =>
+    all ? all.map((p) => (p.pumpId === pumpId ? { ...p, alerts } : p)) : all,
   );
   await refetchAfter(client, { patientId });
 }
@@ -51,8 +43,8 @@ async function showAlerts(client: QueryClient, patientId: number, pumpId: number
  * physicians; a residual discrepancy (E5) instead with Review-with-note for physicians.
  */
 export function AlertList({ patientId, pumpId, timeZone, canAct, canReview }: Props) {
-  // The patient query is prefetched by the page and hydrated (app/(staff)/patients/[id]/page.tsx).
-  const { data: alerts = [] } = useQuery({ ...patientQuery(patientId), select: (d) => alertsOf(d, pumpId) });
+  // The patient's alerts are prefetched by the page and hydrated (app/(staff)/patients/[id]/page.tsx).
+  const { data: alerts = [] } = useQuery({ ...patientAlertsQuery(patientId), select: (d) => alertsOf(d, pumpId) });
   const open = alerts.filter((a) => !a.acknowledged);
   const covered = alerts.filter((a) => a.acknowledged);
   if (alerts.length === 0) return <p className="muted">No alerts for this pump.</p>;
