@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './client';
 import { queryKeys } from './keys';
-import { forecastPreviewQuery, recordVisit, updatePump } from './patients';
+import { alertsOfRecord, forecastPreviewQuery, patientAlertsQuery, recordVisit, updatePump, type AlertDto, type PatientDetail } from './patients';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -39,5 +39,36 @@ describe('clinical query helpers', () => {
     expect(a.queryKey).toEqual(['forecast-preview', { x: 1 }]);
     expect(forecastPreviewQuery(null, false).enabled).toBe(false);
     expect(queryKeys.patients.detail(3)).toEqual(['patients', 3]);
+  });
+});
+
+describe('the patient page’s alerts query', () => {
+  const alert = (code: string) => [{ code, severity: 'high', message: code, acknowledged: false }] as unknown as AlertDto[];
+  const record = {
+    pumps: [
+      { id: 7, forecast: { alerts: alert('E3') } },
+      { id: 8, forecast: null },
+      { id: 9, forecast: { alerts: [] } },
+    ],
+  } as unknown as PatientDetail;
+
+  it('holds each forecast pump’s alerts, and nothing else of the record', () => {
+    expect(alertsOfRecord(record)).toEqual([
+      { pumpId: 7, alerts: alert('E3') },
+      { pumpId: 9, alerts: [] },
+    ]);
+  });
+
+  it('sits below the record’s key, so a write that refetches the patient refetches it', () => {
+    const key = patientAlertsQuery(3).queryKey;
+    expect(key.slice(0, 2)).toEqual([...queryKeys.patients.detail(3)]);
+    expect(key).not.toEqual(queryKeys.patients.detail(3));
+  });
+
+  it('refetches from the record’s API and keeps only the alerts', async () => {
+    const fetch = stubFetch(200, { ...record, patient: { givenName: 'not kept' } });
+    const queryFn = patientAlertsQuery(3).queryFn as () => Promise<unknown>;
+    await expect(queryFn()).resolves.toEqual(alertsOfRecord(record));
+    expect(fetch).toHaveBeenCalledWith('/api/v1/patients/3', expect.anything());
   });
 });
