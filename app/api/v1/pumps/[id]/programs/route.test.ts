@@ -1,11 +1,12 @@
 /** GET/POST /api/v1/pumps/{id}/programs: a physician's program change, versioned and checked. */
 import { and, eq, isNull } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createPatient, createPump, DAY_MS } from '@/db/factories';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createPatient, createPump, createRefillVisit, DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
 import { call, credentialsOf, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { GET, POST } = await import('./route');
+const { PATCH: patchPump } = await import('../route');
 
 let ctx: ApiTestContext;
 let seq = 0;
@@ -356,5 +357,285 @@ describe('GET /api/v1/pumps/{id}/programs', () => {
     expect(
       (await call(GET, { token: ctx.tokens.otherClinicNurse, params: { id: String(pumpId) } })).status,
     ).toBe(404);
+  });
+});
+const ordersOf = (pumpId: number) =>
+  ctx.db.select().from(s.programOrders).where(eq(s.programOrders.pumpId, pumpId)).all();
+const auditOf = (entity: string, entityId: number | string) =>
+  ctx.db
+    .select()
+    .from(s.auditLog)
+    .where(and(eq(s.auditLog.entity, entity), eq(s.auditLog.entityId, String(entityId))))
+    .all();
+
+describe('POST /api/v1/pumps/{id}/programs: the order and its record', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('records an order applied now as applied, by whom and when, linked to the version it wrote, with its audit rows', async () => {
+    const pumpId = addPump();
+    const nurse = await credentialsOf(ctx, ctx.users.nurse);
+    const r = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 400, secondPerson: nurse }));
+    expect(r.status).toBe(201);
+    const version = active(pumpId);
+    const [order] = ordersOf(pumpId);
+    expect(order).toMatchObject({
+      status: 'applied',
+      timing: 'now',
+      orderedById: ctx.users.physician.id,
+      verifiedById: ctx.users.nurse.id,
+      appliedAt: version.effectiveAt,
+      appliedById: ctx.users.physician.id,
+      appliedProgramId: version.id,
+    });
+    expect(r.body.order).toMatchObject({ status: 'applied', appliedByName: ctx.users.physician.name });
+    // The order's audit row says who confirmed it and how large the step was (+60 % over 250 mcg/day).
+    const [orderAudit] = auditOf('program_order', order!.id);
+    expect(orderAudit).toMatchObject({ action: 'create', actorId: ctx.users.physician.id });
+    expect(orderAudit!.after).toMatchObject({
+      pumpId,
+      timing: 'now',
+      reason: 'Titration: spasticity at night',
+      orderedById: ctx.users.physician.id,
+      verifiedById: ctx.users.nurse.id,
+      doseChangePct: 60,
+      baselineMcgPerDay: 250,
+      spec: { drugId: drugId(), concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 400 },
+    });
+    // The version's audit row: what it replaced, and the order, the second person and the step behind it.
+    const [versionAudit] = auditOf('drug_program', version.id);
+    expect(versionAudit).toMatchObject({ action: 'create' });
+    expect(versionAudit!.before).toMatchObject({ versionNo: 1, doseNgPerDay: 250_000 });
+    expect(versionAudit!.after).toMatchObject({
+      versionNo: 2,
+      doseNgPerDay: 400_000,
+      reason: 'Titration: spasticity at night',
+      orderId: order!.id,
+      orderedById: ctx.users.physician.id,
+      enteredById: ctx.users.physician.id,
+      secondPersonId: ctx.users.nurse.id,
+      doseChangePct: 60,
+    });
+  });
+
+  it('answers with the dose step it judged: the change, the usual step, and the E7 alert beyond it', async () => {
+    const small = await post(ctx.tokens.physician, addPump(), body({ doseMcgPerDay: 300 }));
+    expect(small.body.doseChange).toEqual({
+      changePct: 20,
+      limitPct: 30,
+      exceedsUsualStep: false,
+      alert: null,
+      baselineMcgPerDay: 250,
+    });
+    const large = await post(
+      ctx.tokens.physician,
+      addPump(),
+      body({ doseMcgPerDay: 400, secondPerson: await credentialsOf(ctx, ctx.users.nurse) }),
+    );
+    expect(large.body.doseChange).toMatchObject({ changePct: 60, limitPct: 30, exceedsUsualStep: true });
+    expect(large.body.doseChange.alert).toMatchObject({
+      code: 'E7',
+      message: expect.stringMatching(/250 → 400 mcg\/day/),
+    });
+  });
+
+  it('names the single step, not the last 24 hours, when one change alone is beyond the usual step', async () => {
+    const r = await post(ctx.tokens.physician, addPump(), body({ doseMcgPerDay: 400 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.secondPerson).toMatch(/beyond the usual step \(E7\)/);
+    expect(r.body.fields.secondPerson).not.toMatch(/24 h/);
+  });
+
+  it('judges an order for the next refill against the usual step at a refill (40 % for spinal origin), not the 24-hour one', async () => {
+    const pumpId = addPump();
+    // 250 → 340 mcg/day is +36 %: beyond the 30 % of a day's titration, within the 40 % of a refill.
+    const within = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ timing: 'next-refill', doseMcgPerDay: 340 }),
+    );
+    expect(within.status).toBe(201);
+    expect(within.body.doseChange).toMatchObject({
+      changePct: 36,
+      limitPct: 40,
+      exceedsUsualStep: false,
+      baselineMcgPerDay: 250,
+    });
+    // 250 → 375 is +50 %: beyond it, so a second person confirms even an order that waits for the refill.
+    const beyond = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ timing: 'next-refill', doseMcgPerDay: 375 }),
+    );
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.fields.secondPerson).toMatch(/E7/);
+  });
+
+  it('records a pending order with nobody applying it yet, and the order it replaces as withdrawn in the audit trail', async () => {
+    const pumpId = addPump();
+    const first = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ timing: 'next-refill', doseMcgPerDay: 300 }),
+    );
+    const second = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({ timing: 'next-refill', doseMcgPerDay: 280 }),
+    );
+    expect(second.status).toBe(201);
+    const pending = ordersOf(pumpId).find((o) => o.id === second.body.order.id)!;
+    expect(pending).toMatchObject({
+      status: 'pending',
+      appliedAt: null,
+      appliedById: null,
+      verifiedById: null,
+    });
+    const replaced = ordersOf(pumpId).find((o) => o.id === first.body.order.id)!;
+    // Its version moves on, so a client still holding the pending order sees that it changed.
+    expect(replaced).toMatchObject({
+      status: 'cancelled',
+      cancelledById: ctx.users.physician.id,
+      version: first.body.order.version + 1,
+    });
+    const trail = auditOf('program_order', replaced.id);
+    expect(trail.map((a) => a.action)).toEqual(['create', 'update']);
+    expect(trail[1]).toMatchObject({
+      before: { status: 'pending' },
+      after: { status: 'cancelled', supersededByNewOrder: true },
+    });
+  });
+
+  it('keeps the flex steps, boluses and patient bolus of an order for the next refill, for the nurse to apply', async () => {
+    const pumpId = addPump();
+    const program = {
+      mode: 'flex',
+      doseMcgPerDay: undefined,
+      flexSteps: [
+        { start: '00:00', doseMcgPerHour: 10 },
+        { start: '12:00', doseMcgPerHour: 11 },
+      ],
+      periodicBoluses: [{ at: '08:00', doseMcg: 20 }],
+      patientBolus: { doseMcg: 25, maxPerDay: 4 },
+    };
+    const r = await post(ctx.tokens.physician, pumpId, body({ timing: 'next-refill', ...program }));
+    expect(r.status).toBe(201);
+    const [order] = ordersOf(pumpId);
+    expect(order!.spec).toEqual({
+      drugId: drugId(),
+      concentrationMcgPerMl: 500,
+      mode: 'flex',
+      doseMcgPerDay: null,
+      flexSteps: program.flexSteps,
+      periodicBoluses: program.periodicBoluses,
+      patientBolus: program.patientBolus,
+    });
+    expect(r.body.order.dailyDoseMcg).toBe(272);
+  });
+
+  it('answers a change of drug for the next refill, once confirmed, with no dose step judged across drugs', async () => {
+    const pumpId = addPump();
+    const morphine = ctx.catalog.drugs.get('Infumorph (preservative-free morphine)')!;
+    const r = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({
+        timing: 'next-refill',
+        drugId: morphine.id,
+        concentrationMcgPerMl: 10_000,
+        doseMcgPerDay: 1000,
+        secondPerson: await credentialsOf(ctx, ctx.users.nurse),
+      }),
+    );
+    expect(r.status).toBe(201);
+    expect(r.body.drugChanged).toBe(true);
+    expect(r.body.doseChange).toEqual({
+      changePct: null,
+      limitPct: 0,
+      exceedsUsualStep: false,
+      alert: null,
+      baselineMcgPerDay: null,
+    });
+    expect(r.body.order).toMatchObject({
+      status: 'pending',
+      drugName: morphine.name,
+      verifiedByName: ctx.users.nurse.name,
+    });
+  });
+
+  it('refuses a drug that is not in the catalogue, naming the field', async () => {
+    const pumpId = addPump();
+    const r = await post(ctx.tokens.physician, pumpId, body({ drugId: 999_999 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.drugId).toMatch(/chosen from the list/);
+    expect(versions(pumpId)).toHaveLength(1);
+  });
+
+  it('refuses a program that rounds to no drug at all in the record (under 1 ng a day), naming the field', async () => {
+    const pumpId = addPump();
+    const simple = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 0.0004 }));
+    expect(simple.status).toBe(400);
+    expect(simple.body.fields.doseMcgPerDay).toMatch(/must deliver some drug/);
+    const flex = await post(
+      ctx.tokens.physician,
+      pumpId,
+      body({
+        mode: 'flex',
+        doseMcgPerDay: undefined,
+        flexSteps: [{ start: '00:00', doseMcgPerHour: 0.00001 }],
+      }),
+    );
+    expect(flex.status).toBe(400);
+    expect(flex.body.fields.flexSteps).toMatch(/must deliver some drug/);
+    expect(versions(pumpId)).toHaveLength(1);
+  });
+
+  it('refuses a change to an explanted pump and writes nothing', async () => {
+    const pumpId = addPump();
+    const explant = await call(patchPump, {
+      method: 'PATCH',
+      token: ctx.tokens.physician,
+      body: { version: 1, explantedOn: '2025-06-01', reason: 'Infection' },
+      params: { id: String(pumpId) },
+    });
+    expect(explant.status).toBe(200);
+    const r = await post(ctx.tokens.physician, pumpId, body());
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatch(/explanted/);
+    expect(r.body.fields['(body)']).toMatch(/explanted/);
+    expect(versions(pumpId)).toHaveLength(1);
+    expect(ordersOf(pumpId)).toHaveLength(0);
+  });
+
+  it('starts a change in the same millisecond as the last version or fill just after it, so versions never overlap', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t = Date.now();
+    vi.setSystemTime(t);
+    const pumpId = addPump();
+    expect((await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 260 }))).status).toBe(201);
+    expect(
+      (await post(ctx.tokens.physician, pumpId, body({ expectedVersionNo: 2, doseMcgPerDay: 270 }))).status,
+    ).toBe(201);
+    const [, v2, v3] = versions(pumpId).sort((a, b) => a.versionNo - b.versionNo);
+    expect(v3!.effectiveAt).toBeGreaterThan(v2!.effectiveAt);
+    expect(v2!.supersededAt).toBe(v3!.effectiveAt);
+    // A refill recorded at this very millisecond, after those versions: the next change starts after it.
+    const fillAt = v3!.effectiveAt + 5;
+    vi.setSystemTime(fillAt);
+    createRefillVisit(ctx.db, {
+      pumpId,
+      drugId: drugId(),
+      performedAt: fillAt,
+      expectedResidualMl: null,
+      aspiratedResidualMl: null,
+      fillMl: 20,
+      concentrationMcgPerMl: 500,
+      programId: v3!.id,
+    });
+    expect(
+      (await post(ctx.tokens.physician, pumpId, body({ expectedVersionNo: 3, doseMcgPerDay: 280 }))).status,
+    ).toBe(201);
+    expect(active(pumpId).effectiveAt).toBe(fillAt + 1);
   });
 });
