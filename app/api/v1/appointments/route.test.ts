@@ -790,3 +790,109 @@ describe('the daily capacity is one count for the slot search and booking', () =
     }
   });
 });
+
+describe('PATCH /api/v1/appointments/{id}: what each action may change and what it records', () => {
+  const patch = (id: number, body: Record<string, unknown>) =>
+    call(PATCH, { method: 'PATCH', token: ctx.tokens.nurse, params: { id: String(id) }, body });
+  const updates = (id: number) =>
+    ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(eq(s.auditLog.entityId, String(id)))
+      .all()
+      .filter((r) => r.entity === 'appointment' && r.action === 'update');
+
+  it('marks a visit done on its own day, even before its time, and not on an earlier day', async () => {
+    const { pump } = pumpFilled(6);
+    const today = createAppointment(ctx.db, { pumpId: pump.id, startsAt: at('2026-03-10', '15:00') });
+    const done = await patch(today.id, { action: 'done', version: 1 });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'done', sequence: 1, version: 2 });
+    const later = createAppointment(ctx.db, { pumpId: pump.id, startsAt: at('2026-03-19', '09:00') });
+    const early = await patch(later.id, { action: 'done', version: 1 });
+    expect(early.status).toBe(400);
+    expect(early.body.fields.action).toMatch(/is on .*19.*; it can be marked done on that day or later/);
+  });
+
+  it('records a no-show from the appointment’s start time', async () => {
+    const { pump } = pumpFilled(6);
+    const now = createAppointment(ctx.db, { pumpId: pump.id, startsAt: NOW });
+    const r = await patch(now.id, { action: 'no-show', version: 1 });
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('no-show');
+  });
+
+  it('refuses to change an appointment that is no longer booked, saying what it is and what was asked', async () => {
+    const { pump } = pumpFilled(6);
+    const noShow = createAppointment(ctx.db, { pumpId: pump.id, startsAt: at('2026-03-09', '09:00'), status: 'no-show' });
+    const move = await patch(noShow.id, { action: 'move', version: 1, date: '2026-03-12', time: '09:00' });
+    expect(move.body.fields.action).toBe(
+      'This appointment is a no-show; only a booked appointment can be moved.',
+    );
+    const done = createAppointment(ctx.db, { pumpId: pump.id, startsAt: at('2026-03-09', '10:00'), status: 'done' });
+    expect((await patch(done.id, { action: 'cancel', version: 1 })).body.fields.action).toBe(
+      'This appointment is done; only a booked appointment can be cancelled.',
+    );
+    const cancelled = createAppointment(ctx.db, {
+      pumpId: pump.id,
+      startsAt: at('2026-03-09', '11:00'),
+      status: 'cancelled',
+    });
+    expect((await patch(cancelled.id, { action: 'no-show', version: 1 })).body.fields.action).toBe(
+      'This appointment is cancelled; only a booked appointment can be marked no-show.',
+    );
+    expect(updates(noShow.id)).toHaveLength(0);
+  });
+
+  it('leaves an appointment "moved" to its own time and length untouched, so calendars are not disturbed', async () => {
+    const { pump } = pumpFilled(6);
+    const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '10:00' })).body;
+    const same = await patch(booked.id, { action: 'move', version: 1, date: '2026-03-19', time: '10:00' });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ sequence: 0, version: 1 });
+    expect(updates(booked.id)).toHaveLength(0);
+    // The same start with another length is a change: calendars must show the new end.
+    const longer = await patch(booked.id, {
+      action: 'move',
+      version: 1,
+      date: '2026-03-19',
+      time: '10:00',
+      durationMinutes: 60,
+    });
+    expect(longer.body).toMatchObject({ durationMinutes: 60, endTime: '11:00', sequence: 1, version: 2 });
+  });
+
+  it('adds the reason for a cancellation below the booking’s notes, and keeps the notes when none is given', async () => {
+    const { pump } = pumpFilled(6);
+    const first = (await book({ pumpId: pump.id, date: '2026-03-19', time: '11:00', notes: 'Bring the pump diary' }))
+      .body;
+    const withReason = await patch(first.id, { action: 'cancel', version: 1, reason: 'Patient in hospital' });
+    expect(withReason.body.notes).toBe('Bring the pump diary\nCancelled: Patient in hospital');
+    const second = (await book({ pumpId: pump.id, date: '2026-03-20', time: '11:00', notes: 'Wheelchair' })).body;
+    const without = await patch(second.id, { action: 'cancel', version: 1 });
+    expect(without.status).toBe(200);
+    expect(without.body).toMatchObject({ status: 'cancelled', notes: 'Wheelchair' });
+  });
+
+  it('says that it is the appointment that someone else changed (409)', async () => {
+    const { pump } = pumpFilled(6);
+    const booked = (await book({ pumpId: pump.id, date: '2026-03-19', time: '13:00' })).body;
+    expect((await patch(booked.id, { action: 'cancel', version: 1 })).status).toBe(200);
+    const stale = await patch(booked.id, { action: 'cancel', version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatch(/^This appointment was changed by someone else/);
+  });
+
+  it('says how long a no-show can be taken back once that minute has passed', async () => {
+    const { pump } = pumpFilled(6);
+    const a = createAppointment(ctx.db, { pumpId: pump.id, startsAt: at('2026-03-10', '08:00') });
+    expect((await patch(a.id, { action: 'no-show', version: 1 })).status).toBe(200);
+    vi.setSystemTime(NOW + 61_000);
+    try {
+      const late = await patch(a.id, { action: 'undo-no-show', version: 2 });
+      expect(late.body.error).toMatch(/recorded more than 1 minute ago/);
+    } finally {
+      vi.setSystemTime(NOW);
+    }
+  });
+});
