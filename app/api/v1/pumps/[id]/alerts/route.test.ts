@@ -7,6 +7,7 @@ import * as s from '@/db/schema';
 import { addBaclofenPump, call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
 const { POST } = await import('./route');
+const { PATCH: patchPump } = await import('../route');
 
 let ctx: ApiTestContext;
 
@@ -123,5 +124,56 @@ describe('POST /api/v1/pumps/{id}/alerts', () => {
     expect((await post(ctx.tokens['front-desk'], pumpId, b)).status).toBe(403);
     expect((await post(ctx.tokens.admin, pumpId, b)).status).toBe(403);
     expect((await post(ctx.tokens.otherClinicNurse, pumpId, b)).status).toBe(404);
+  });
+});
+
+describe('POST /api/v1/pumps/{id}/alerts: what an acknowledgement records and changes', () => {
+  const storedRank = (pumpId: number) =>
+    ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()?.worstAlertRank;
+
+  it("records this pump's alert as raised for it, wording included, and an acknowledgement with no end", async () => {
+    // Filled 20 days ago: its E3 names another due date than the other pumps of the clinic.
+    const pumpId = addPump(ctx.clinic.id, 20);
+    const r = await post(ctx.tokens.nurse, pumpId, { code: 'E3', action: 'acknowledge', reason: 'Family will call' });
+    expect(r.status).toBe(201);
+    const raised = e3(r.body.alerts) as AlertOut & { message: string };
+    const ack = ctx.db
+      .select()
+      .from(s.alertAcknowledgements)
+      .where(eq(s.alertAcknowledgements.pumpId, pumpId))
+      .get()!;
+    // An acknowledgement lasts until the alert worsens; only a snooze ends by itself.
+    expect(ack).toMatchObject({ action: 'acknowledge', snoozedUntil: null, byUserId: ctx.users.nurse.id });
+    const [row] = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, `${pumpId}:E3`)).all();
+    expect(row).toMatchObject({ entity: 'alert', action: 'acknowledge', actorId: ctx.users.nurse.id, before: null });
+    expect(row!.after).toEqual({
+      ackId: ack.id,
+      severity: raised.severity,
+      reason: 'Family will call',
+      snoozedUntil: null,
+      message: raised.message,
+    });
+  });
+
+  it('takes the acknowledged alert out of the worklist rank at once', async () => {
+    const pumpId = addPump();
+    const before = storedRank(pumpId)!;
+    expect(before).toBeGreaterThan(0);
+    expect((await post(ctx.tokens.nurse, pumpId, { code: 'E3', action: 'acknowledge', reason: 'Booked by phone' })).status).toBe(201);
+    expect(storedRank(pumpId)).toBeLessThan(before);
+  });
+
+  it('refuses an explanted pump: it raises no alerts', async () => {
+    const pumpId = addPump();
+    const explant = await call(patchPump, {
+      method: 'PATCH',
+      token: ctx.tokens.physician,
+      body: { version: 1, explantedOn: '2025-06-01', reason: 'Infection' },
+      params: { id: String(pumpId) },
+    });
+    expect(explant.status).toBe(200);
+    const r = await post(ctx.tokens.nurse, pumpId, { code: 'E3', action: 'acknowledge', reason: 'n/a' });
+    expect(r.status).toBe(400);
+    expect(r.body.fields['(body)']).toMatch(/no forecast \(explanted, or no fill recorded\)/);
   });
 });
