@@ -564,6 +564,28 @@ describe('POST /api/v1/pumps/{id}/programs: the order and its record', () => {
     });
   });
 
+  it("answers with this pump's new forecast, not another pump's", async () => {
+    // Filled 12 days ago, unlike the other pumps of this file (5 days): its due date is its own.
+    const pumpId = addPump();
+    ctx.db
+      .update(s.refillVisits)
+      .set({ performedAt: Date.now() - 12 * DAY_MS })
+      .where(eq(s.refillVisits.pumpId, pumpId))
+      .run();
+    ctx.db
+      .update(s.drugPrograms)
+      .set({ effectiveAt: Date.now() - 12 * DAY_MS })
+      .where(eq(s.drugPrograms.pumpId, pumpId))
+      .run();
+    const r = await post(ctx.tokens.physician, pumpId, body({ doseMcgPerDay: 260 }));
+    expect(r.status).toBe(201);
+    const stored = ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get()!;
+    expect(r.body.forecast.refillDueOn).toBe(stored.refillDueOn);
+    const first = ctx.db.select().from(s.pumpForecasts).all()[0]!;
+    expect(first.pumpId).not.toBe(pumpId);
+    expect(r.body.forecast.refillDueOn).not.toBe(first.refillDueOn);
+  });
+
   it('refuses a drug that is not in the catalogue, naming the field', async () => {
     const pumpId = addPump();
     const r = await post(ctx.tokens.physician, pumpId, body({ drugId: 999_999 }));
