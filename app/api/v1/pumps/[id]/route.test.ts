@@ -216,4 +216,16 @@ describe('PATCH /api/v1/pumps/{id}: the dates, the cleared values and the record
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatch(/^This pump was changed by someone else/);
   });
+
+  it('changes only what is sent: an alarm edit keeps the catheter volume and the booked appointments', async () => {
+    const pumpId = addPump();
+    const appt = createAppointment(ctx.db, { pumpId, startsAt: Date.now() + 3 * DAY_MS });
+    await patch(ctx.tokens.nurse, pumpId, { version: 1, catheterVolumeMl: 0.2 });
+    expect((await patch(ctx.tokens.nurse, pumpId, { version: 2, alarmMl: 3 })).status).toBe(200);
+    expect(pumpRow(pumpId)).toMatchObject({ alarmUl: 3000, catheterVolumeUl: 200, status: 'active' });
+    expect(ctx.db.select().from(s.appointments).where(eq(s.appointments.id, appt.id)).get()).toMatchObject({
+      status: 'booked',
+      sequence: 0,
+    });
+  });
 });

@@ -168,6 +168,12 @@ describe('POST /api/v1/pumps/{id}/replace: the checks on the new pump, and what 
       ],
       ['newPump.alarmMl', body({ newPump: { alarmMl: 1 } }), /2 mL/],
       [
+        'newPump.alarmMl',
+        body({ newPump: { modelId: model('8637-20'), alarmMl: 20 }, initialFill: { volumeMl: 20 } }),
+        /^Alarm volume must be less than the reservoir \(20 mL\)/,
+      ],
+      ['initialFill.volumeMl', body({ newPump: { modelId: model('8637-20') }, initialFill: { volumeMl: 25 } }), /^Initial fill/],
+      [
         'newPump.flowMlPerDay',
         body({
           newPump: { modelId: model('3000'), reservoirMl: 30, alarmMl: 3 },
@@ -324,5 +330,57 @@ describe('POST /api/v1/pumps/{id}/replace: the checks on the new pump, and what 
       before: { pumpId },
       after: { pumpId: r.body.newPumpId, reason: 'Pump replaced' },
     });
+  });
+
+  it('fills a pump implanted today at the moment it is recorded', async () => {
+    const { pumpId } = addPump();
+    const t0 = Date.now();
+    const r = await post(ctx.tokens.nurse, pumpId, body());
+    const t1 = Date.now();
+    const fill = ctx.db.select().from(s.refillVisits).where(eq(s.refillVisits.pumpId, r.body.newPumpId)).get()!;
+    expect(fill.performedAt).toBeGreaterThanOrEqual(t0);
+    expect(fill.performedAt).toBeLessThanOrEqual(t1);
+  });
+
+  it('takes the same model with another serial, or the same serial on another model, and a drug expiring on the implant day', async () => {
+    const sameModel = addPump();
+    const old = ctx.db.select().from(s.pumps).where(eq(s.pumps.id, sameModel.pumpId)).get()!;
+    const a = await post(
+      ctx.tokens.nurse,
+      sameModel.pumpId,
+      body({
+        newPump: { modelId: old.modelId, serial: `${old.serial}-B` },
+        initialFill: { volumeMl: 20, drugExpiresOn: today() },
+      }),
+    );
+    expect(a.status).toBe(201);
+    const sameSerial = addPump();
+    const older = ctx.db.select().from(s.pumps).where(eq(s.pumps.id, sameSerial.pumpId)).get()!;
+    const b = await post(ctx.tokens.nurse, sameSerial.pumpId, body({ newPump: { serial: older.serial } }));
+    expect(b.status).toBe(201);
+  });
+
+  it('stores only what the new program mode uses: no flow on a programmable pump, no flex steps on a simple program', async () => {
+    const { pumpId } = addPump();
+    const r = await post(
+      ctx.tokens.nurse,
+      pumpId,
+      body({
+        newPump: { flowMlPerDay: 1 },
+        program: { flexSteps: [{ start: '00:00', doseMcgPerHour: 10 }] },
+      }),
+    );
+    expect(r.status).toBe(201);
+    const fresh = ctx.db.select().from(s.pumps).where(eq(s.pumps.id, r.body.newPumpId)).get()!;
+    expect(fresh.flowUlPerDay).toBeNull();
+    const [program] = ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.pumpId, r.body.newPumpId)).all();
+    expect(program).toMatchObject({ mode: 'simple', doseNgPerDay: 250_000, flexSteps: null });
+  });
+
+  it('names the pump in a 409', async () => {
+    const { pumpId } = addPump();
+    const stale = await post(ctx.tokens.nurse, pumpId, body({ version: 2 }));
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatch(/^This pump was changed by someone else/);
   });
 });
