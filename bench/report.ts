@@ -91,7 +91,7 @@ export function issueTargets(results: FigureResult[]): string {
       const verdict = r.status === 'PASS' ? 'met' : r.status === 'FAIL' ? 'NOT MET' : 'not measured';
       return `  ${verdict.padEnd(12)} ${r.issueTarget}: ${figure}, target ${r.targetText ?? ''}`;
     });
-  return lines.length ? ['Targets (issue 12):', ...lines].join('\n') : '';
+  return lines.length ? ['Targets (issues 12 and 18):', ...lines].join('\n') : '';
 }
 
 /** The figures of an earlier 10,000-patient run, if bench/results.json holds one. */
