@@ -23,7 +23,7 @@ export function buildIsStale() {
     }
     return latest;
   };
-  return ['app', 'lib', 'db', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'package-lock.json']
+  return ['app', 'lib', 'db', 'public', 'proxy.ts', 'instrumentation.ts', 'instrumentation-client.ts', 'next.config.mjs', 'package-lock.json']
     .map((p) => path.join(root, p))
     .filter((p) => fs.existsSync(p))
     .some((p) => (fs.statSync(p).isDirectory() ? newest(p) : fs.statSync(p).mtimeMs) > builtAt);
