@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { DemoBanner } from '@/app/_components/demo-banner';
 import { getDb } from '@/db';
 import { clinicHeader } from '@/db/queries/clinics';
@@ -22,22 +22,29 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           <strong>Pump refills</strong>
           <span className="muted">{clinic?.name}</span>
         </div>
-        <nav aria-label="Main">
-          {can(staff.role, 'patients:read') && <Link href="/">Worklist</Link>}
-          {can(staff.role, 'patients:read') && <Link href="/recall">Recall</Link>}
-          {can(staff.role, 'patients:read') && <Link href="/appointments">Appointments</Link>}
-          {can(staff.role, 'patients:read') && <Link href="/patients">Patients</Link>}
-          {can(staff.role, 'patients:read') && <Link href="/reports">Reports</Link>}
-          {can(staff.role, 'patients:write') && <Link href="/patients/new">Add patient</Link>}
-          {can(staff.role, 'patients:import') && <Link href="/import">Import</Link>}
-          {can(staff.role, 'settings:read') && <Link href="/settings">Settings</Link>}
-          {can(staff.role, 'staff:manage') && <Link href="/admin/staff">Staff</Link>}
-          {can(staff.role, 'audit:read') && <Link href="/admin/audit">Audit</Link>}
-          {can(staff.role, 'feeds:own') && <Link href="/me/feed">My calendar feed</Link>}
-          <Link href="/me/tokens">API tokens</Link>
-          <Link href="/me/password">Password</Link>
-          <Link href="/me/security">Two-step sign-in</Link>
-        </nav>
+        {/* Hydrated after the page (its links work as plain links until then): a boundary that never suspends
+            splits hydration into short tasks, which keeps a phone's main thread free. No prefetch: every page here
+            is dynamic and has no loading state, so a prefetch fetches nothing a click could show sooner, yet it
+            cost a request to the server (session check and layout) per link in view on every page load, 26 on
+            the patient page (docs/performance.md). */}
+        <Suspense>
+          <nav aria-label="Main">
+            {can(staff.role, 'patients:read') && <Link prefetch={false} href="/">Worklist</Link>}
+            {can(staff.role, 'patients:read') && <Link prefetch={false} href="/recall">Recall</Link>}
+            {can(staff.role, 'patients:read') && <Link prefetch={false} href="/appointments">Appointments</Link>}
+            {can(staff.role, 'patients:read') && <Link prefetch={false} href="/patients">Patients</Link>}
+            {can(staff.role, 'patients:read') && <Link prefetch={false} href="/reports">Reports</Link>}
+            {can(staff.role, 'patients:write') && <Link prefetch={false} href="/patients/new">Add patient</Link>}
+            {can(staff.role, 'patients:import') && <Link prefetch={false} href="/import">Import</Link>}
+            {can(staff.role, 'settings:read') && <Link prefetch={false} href="/settings">Settings</Link>}
+            {can(staff.role, 'staff:manage') && <Link prefetch={false} href="/admin/staff">Staff</Link>}
+            {can(staff.role, 'audit:read') && <Link prefetch={false} href="/admin/audit">Audit</Link>}
+            {can(staff.role, 'feeds:own') && <Link prefetch={false} href="/me/feed">My calendar feed</Link>}
+            <Link prefetch={false} href="/me/tokens">API tokens</Link>
+            <Link prefetch={false} href="/me/password">Password</Link>
+            <Link prefetch={false} href="/me/security">Two-step sign-in</Link>
+          </nav>
+        </Suspense>
         <div className="who">
           <span>
             {staff.name} <span className="role">{staff.role}</span>
