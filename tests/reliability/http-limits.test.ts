@@ -43,7 +43,15 @@ function dribble(port: number, first: string, next: string): Promise<{ ms: numbe
 
 describe('the production server drops slow clients in seconds', () => {
   it('defaults: 10 s for the headers, 30 s for the whole request, 1 MiB bodies', () => {
-    expect(limitsFromEnv({})).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxBodyBytes: 1_048_576 });
+    expect(limitsFromEnv({})).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
+      maxBodyBytes: 1_048_576,
+    });
+    expect(() => limitsFromEnv({ HTTP_KEEP_ALIVE_TIMEOUT_S: '0' })).toThrow(
+      /HTTP_KEEP_ALIVE_TIMEOUT_S must be at least 1 second/,
+    );
     expect(() => limitsFromEnv({ HTTP_HEADERS_TIMEOUT_S: '60', HTTP_REQUEST_TIMEOUT_S: '30' })).toThrow(
       /HTTP_HEADERS_TIMEOUT_S must not be longer than HTTP_REQUEST_TIMEOUT_S/,
     );
@@ -56,6 +64,30 @@ describe('the production server drops slow clients in seconds', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
     // 1 s timeout, checked every second: closed within 3 s, far from Node's 60 s default.
     expect(ms).toBeLessThan(3000);
+  });
+
+  it('an idle keep-alive connection is kept for HTTP_KEEP_ALIVE_TIMEOUT_S, not Node’s 5 s, then closed', async () => {
+    const { port } = await serve({ HTTP_KEEP_ALIVE_TIMEOUT_S: '2' });
+    const { answeredAt, closedAt, reply } = await new Promise<{ answeredAt: number; closedAt: number; reply: string }>(
+      (resolve) => {
+        let reply = '';
+        let answeredAt = 0;
+        const socket = net.connect(port, '127.0.0.1', () =>
+          socket.write('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n'),
+        );
+        socket.setEncoding('utf8').on('data', (c: string) => {
+          reply += c;
+          if (!answeredAt && reply.includes('{"bytes":0}')) answeredAt = Date.now();
+        });
+        socket.on('close', () => resolve({ answeredAt, closedAt: Date.now(), reply }));
+        socket.on('error', () => {});
+      },
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 200/);
+    const idleMs = closedAt - answeredAt;
+    // Closed by the server after about 2 s of idleness: not at once, and not at Node's 5 s default.
+    expect(idleMs).toBeGreaterThan(1500);
+    expect(idleMs).toBeLessThan(4500);
   });
 
   it('a stalled upload is answered 408 and closed at the request timeout', async () => {
