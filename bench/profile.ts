@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import autocannon, { type RequestParams } from 'autocannon';
 import { closeDatabase, openDatabase } from '../db/client';
 import { createApiToken, samplePumps, seedBenchClinic } from './fixtures';
-import { startServer } from './server';
+import { signInNurse, startServer } from './server';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -137,15 +137,7 @@ const server = await startServer({
   readyTimeoutMs: Math.max(120_000, patients * 6),
 });
 try {
-  const signIn = await fetch(`${server.origin}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: server.origin },
-    body: JSON.stringify({ email: 'nurse@demo.clinic', password: 'demo-clinic-2026' }),
-  });
-  const cookie = signIn.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await signInNurse(server.origin);
   const paths =
     target === 'patientPage' ? sample.map((p) => `/patients/${p.patientId}`) : ['/api/v1/worklist'];
   const headers: Record<string, string> =

@@ -29,7 +29,7 @@ import { createApiToken, createFeedTokens, samplePumps, seedBenchClinic } from '
 import { measure, probe, problem, type HttpFigures, type HttpTarget } from './http';
 import { medianLighthouse, type FormFactor } from './lighthouse';
 import { evaluate, issueTargets, loadReference, table, type Figure } from './report';
-import { startServer, type RunningServer } from './server';
+import { signInNurse, startServer, type RunningServer } from './server';
 import { round } from './stats';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -171,16 +171,7 @@ try {
       unit: 's',
     });
 
-    const signIn = await fetch(`${server.origin}/api/auth/sign-in/email`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: server.origin },
-      body: JSON.stringify({ email: 'nurse@demo.clinic', password: 'demo-clinic-2026' }),
-    });
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    if (!signIn.ok || !cookie) throw new Error(`Sign-in failed: ${signIn.status} ${await signIn.text()}`);
+    const cookie = await signInNurse(server.origin);
 
     const origin = server.origin;
     const running = server;

@@ -157,3 +157,18 @@ export async function startServer(options: {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** Signs the demo nurse in on a running bench server; the session cookie, for a page request's Cookie header. */
+export async function signInNurse(origin: string): Promise<string> {
+  const signIn = await fetch(`${origin}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: origin },
+    body: JSON.stringify({ email: 'nurse@demo.clinic', password: 'demo-clinic-2026' }),
+  });
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (!signIn.ok || !cookie) throw new Error(`Sign-in failed: ${signIn.status} ${await signIn.text()}`);
+  return cookie;
+}
