@@ -2,9 +2,12 @@
  * Issue 18, items 6 and 7: forms that help and one way of writing things. A refused refill focuses the field to
  * fix and marks it; numbers are refused rather than guessed; the second-person list leaves out the signed-in
  * nurse; alert buttons say what they do; settings help has no citations in it; the staff Add form empties and a
- * role change is confirmed and can be undone. Screenshots go to docs/screenshots/ (forms-*.png).
+ * role change is confirmed and can be undone. With DOCS_SCREENSHOTS=1, screenshots go to docs/screenshots/ (forms-*.png).
  */
 import { expect, findSubject, signIn, test } from './fixtures';
+
+/** Set DOCS_SCREENSHOTS=1 to refresh docs/screenshots/forms-*.png from this run. */
+const refreshDocs = process.env.DOCS_SCREENSHOTS === '1';
 
 test('the refill form starts empty where it must, refuses 3.3e1 naming the field, and focuses it', async ({ page }) => {
   await signIn(page, 'nurse');
@@ -31,7 +34,7 @@ test('the refill form starts empty where it must, refuses 3.3e1 naming the field
   await expect(page.getByText('Aspirated residual must be a number (mL)')).toBeVisible();
   // Marked by more than colour: a 2 px border.
   expect(await residual.evaluate((el) => getComputedStyle(el).borderTopWidth)).toBe('2px');
-  await page.screenshot({ path: 'docs/screenshots/forms-refill-refused.png', fullPage: false });
+  if (refreshDocs) await page.screenshot({ path: 'docs/screenshots/forms-refill-refused.png', fullPage: false });
 });
 
 test('alert buttons say what they do and to which alert, with the E-number only in the tooltip', async ({ page }) => {
@@ -44,7 +47,7 @@ test('alert buttons say what they do and to which alert, with the E-number only 
   await expect(seen.first()).toHaveAttribute('title', /^Alert (E\d+|CLOCK)$/);
   await seen.first().click();
   await expect(page.getByRole('button', { name: 'Mark as seen', exact: true })).toBeVisible();
-  await page.locator('.pt-alert').first().screenshot({ path: 'docs/screenshots/forms-alert-buttons.png' });
+  if (refreshDocs) await page.locator('.pt-alert').first().screenshot({ path: 'docs/screenshots/forms-alert-buttons.png' });
 });
 
 test('settings help is in plain words; the sources are one click away', async ({ page }) => {
@@ -58,7 +61,7 @@ test('settings help is in plain words; the sources are one click away', async ({
   await sources.getByText('Sources').click();
   await expect(sources).toContainText(/S\d+/);
   await expect(sources).toContainText('S10');
-  await field.screenshot({ path: 'docs/screenshots/forms-settings-sources.png' });
+  if (refreshDocs) await field.screenshot({ path: 'docs/screenshots/forms-settings-sources.png' });
 });
 
 test('the staff Add form empties after a save; a role change is confirmed, then can be undone', async ({ page }) => {
@@ -78,7 +81,7 @@ test('the staff Add form empties after a save; a role change is confirmed, then 
   await role.selectOption('physician');
   const confirm = page.getByRole('group', { name: 'Confirm the new role of Faye Forms' });
   await expect(confirm).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/forms-role-confirm.png', fullPage: false });
+  if (refreshDocs) await page.screenshot({ path: 'docs/screenshots/forms-role-confirm.png', fullPage: false });
   await confirm.getByRole('button', { name: 'Make Faye Forms physician' }).click();
   await expect(page.getByText('Role of Faye Forms changed from nurse to physician.')).toBeVisible();
   const staff = async () =>
