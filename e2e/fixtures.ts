@@ -72,4 +72,17 @@ export async function findSubject(request: APIRequestContext, familyName: string
   return { patientId: patient.id, pumpId: pump.id, name: patient.name };
 }
 
+/**
+ * Today's date in the clinic's own zone, as the server reckons it (YYYY-MM-DD). A test that builds a date from the
+ * test machine's UTC clock sends tomorrow for several hours each evening in a zone behind UTC (CI failed at 00:47 UTC:
+ * "The initial fill must not be in the future").
+ */
+export async function clinicToday(request: APIRequestContext): Promise<string> {
+  const response = await request.get('/api/v1/worklist?pageSize=1');
+  expect(response.status()).toBe(200);
+  const { today } = (await response.json()) as { today: string };
+  expect(today).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  return today;
+}
+
 export { expect };

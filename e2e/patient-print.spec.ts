@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { noActivePumpLine, riskFlagsBlock } from '../lib/cards/wording';
-import { expect, findSubject, sessionCookie, signIn, test } from './fixtures';
+import { clinicToday, expect, findSubject, sessionCookie, signIn, test } from './fixtures';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'patient-print-'));
 let seq = 0;
@@ -48,7 +48,7 @@ async function addPatient(
   patient: Record<string, unknown>,
 ): Promise<{ patientId: number; pumpId: number }> {
   const template = (await patientJson(request, (await findSubject(request, 'Brooks')).patientId)).pumps[0]!;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = await clinicToday(request);
   const response = await request.post('/api/v1/patients', {
     headers: { origin: baseURL },
     data: {
@@ -147,7 +147,7 @@ test.describe('names, risks and schedules on paper; the transfer record', () => 
     const pump = (await patientJson(page.request, patientId)).pumps[0]!;
     const explant = await page.request.patch(`/api/v1/pumps/${pumpId}`, {
       headers: { origin: baseURL! },
-      data: { version: pump.version, explantedOn: new Date().toISOString().slice(0, 10), reason: 'e2e: pump removed' },
+      data: { version: pump.version, explantedOn: await clinicToday(page.request), reason: 'e2e: pump removed' },
     });
     expect(explant.status(), await explant.text()).toBe(200);
     const response = await page.goto(`/patients/${patientId}/card`);
