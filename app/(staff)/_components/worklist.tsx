@@ -2,7 +2,6 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { Suspense } from 'react';
 import { localDateOf } from '@/lib/domain/calendar';
 import type { WorklistRow } from '@/db/queries/worklist';
 import {
@@ -42,7 +41,12 @@ export function WorklistCounts({ filter }: { filter: WorklistQuery }) {
     <ul className="status-counts" aria-label="Pumps by status">
       {(Object.keys(worklistTierLabels) as (keyof typeof worklistTierLabels)[]).map((st) => (
         <li key={st}>
-          <Link prefetch={false} href={query({ status: filter.status === st ? undefined : st, page: undefined })} className={`chip status-${st}`} aria-current={filter.status === st ? 'true' : undefined}>
+          <Link
+            prefetch={false}
+            href={query({ status: filter.status === st ? undefined : st, page: undefined })}
+            className={`chip status-${st}`}
+            aria-current={filter.status === st ? 'true' : undefined}
+          >
             {worklistTierLabels[st]} <strong>{data.counts[st]}</strong>
           </Link>
         </li>
@@ -64,56 +68,98 @@ export function WorklistTable({ filter }: { filter: WorklistQuery }) {
       </p>
     );
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
-  // A Suspense boundary around the rows, though nothing in it suspends: React hydrates a server-rendered boundary
-  // after the rest of the page, in slices that leave the main thread free between them, instead of in one long task
-  // (50 rows of links and disclosures; Lighthouse's Total Blocking Time on a phone). The rows are in the HTML and
-  // usable (links, native <details>) before then; a click on one hydrates its boundary at once. The links do not
-  // prefetch (as in the header): each row in view (its patient page, its card) was a request to the server per load.
+  // No Suspense boundary around the rows. One that never suspends made React hydrate them after the rest of the page
+  // (shorter tasks on a phone), but when the table re-rendered before that boundary had hydrated, React dropped the
+  // server's rows and for a while showed the boundary's empty fallback: e2e caught a worklist with its counts and no
+  // rows at all (docs/performance.md). A worklist that can show nothing is not worth a Lighthouse point. The links
+  // do not prefetch (as in the header): each row in view (its patient page, its card) was a request per load.
   return (
-    <Suspense>
-    <div className="table-wrap">
-      {/* One line per pump (issue 18, item 1): what a nurse scans, the worst alert as a phrase and the rest on
+    <>
+      <div className="table-wrap">
+        {/* One line per pump (issue 18, item 1): what a nurse scans, the worst alert as a phrase and the rest on
           demand. At 1000 px and below the same rows are laid out as cards (globals.css, "worklist cards"). */}
-      <table className="worklist">
-        <caption className="sr-only">Active pumps ranked by refill risk</caption>
-        <thead>
-          <tr>
-            <th scope="col" className="wl-status">Status</th>
-            <th scope="col" className="wl-patient">Patient</th>
-            <th scope="col" className="wl-phone">Phone</th>
-            <th scope="col" className="wl-pump">Pump</th>
-            <th scope="col" className="wl-left">Drug left</th>
-            <th scope="col" className="wl-due">Due</th>
-            <th scope="col" className="wl-alarm">Alarm</th>
-            <th scope="col" className="wl-appt">Next appt</th>
-            <th scope="col" className="wl-alerts">Alerts</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.rows.length === 0 && (
+        <table className="worklist">
+          <caption className="sr-only">Active pumps ranked by refill risk</caption>
+          <thead>
             <tr>
-              <td colSpan={9}>No pumps match these filters.</td>
+              <th scope="col" className="wl-status">
+                Status
+              </th>
+              <th scope="col" className="wl-patient">
+                Patient
+              </th>
+              <th scope="col" className="wl-phone">
+                Phone
+              </th>
+              <th scope="col" className="wl-pump">
+                Pump
+              </th>
+              <th scope="col" className="wl-left">
+                Drug left
+              </th>
+              <th scope="col" className="wl-due">
+                Due
+              </th>
+              <th scope="col" className="wl-alarm">
+                Alarm
+              </th>
+              <th scope="col" className="wl-appt">
+                Next appt
+              </th>
+              <th scope="col" className="wl-alerts">
+                Alerts
+              </th>
             </tr>
-          )}
-          {data.rows.map((row) => (
-            <WorklistRowView key={row.pumpId} row={row} today={data.today} timeZone={data.timeZone} now={data.now} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {data.rows.length === 0 && (
+              <tr>
+                <td colSpan={9}>No pumps match these filters.</td>
+              </tr>
+            )}
+            {data.rows.map((row) => (
+              <WorklistRowView
+                key={row.pumpId}
+                row={row}
+                today={data.today}
+                timeZone={data.timeZone}
+                now={data.now}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
 
-    <nav className="pager" aria-label="Pages">
-      {data.page > 1 && <Link prefetch={false} href={query({ page: data.page - 1 })}>← Previous</Link>}
-      <span>
-        Page {data.page} of {pages} · {data.total} pumps
-      </span>
-      {data.page < pages && <Link prefetch={false} href={query({ page: data.page + 1 })}>Next →</Link>}
-    </nav>
-    </Suspense>
+      <nav className="pager" aria-label="Pages">
+        {data.page > 1 && (
+          <Link prefetch={false} href={query({ page: data.page - 1 })}>
+            ← Previous
+          </Link>
+        )}
+        <span>
+          Page {data.page} of {pages} · {data.total} pumps
+        </span>
+        {data.page < pages && (
+          <Link prefetch={false} href={query({ page: data.page + 1 })}>
+            Next →
+          </Link>
+        )}
+      </nav>
+    </>
   );
 }
 
-function WorklistRowView({ row, today, timeZone, now }: { row: WorklistRow; today: string; timeZone: string; now: number }) {
+function WorklistRowView({
+  row,
+  today,
+  timeZone,
+  now,
+}: {
+  row: WorklistRow;
+  today: string;
+  timeZone: string;
+  now: number;
+}) {
   const tel = telHref(row.phone);
   const drugLeft = drugLeftText({
     volumeNowMl: row.volumeNowMl,
@@ -129,7 +175,10 @@ function WorklistRowView({ row, today, timeZone, now }: { row: WorklistRow; toda
         <span className={`badge status-${row.status}`}>{worklistTierLabels[row.status]}</span>
       </td>
       <td className="wl-patient" title={`${row.patientName}, MRN ${row.mrn}`}>
-        <Link prefetch={false} href={`/patients/${row.patientId}`}>{row.patientName}</Link> <span className="muted small">MRN {row.mrn}</span>
+        <Link prefetch={false} href={`/patients/${row.patientId}`}>
+          {row.patientName}
+        </Link>{' '}
+        <span className="muted small">MRN {row.mrn}</span>
       </td>
       <td className="wl-phone" data-label="Phone">
         {tel ? <a href={tel}>{row.phone}</a> : <span className="muted">no phone</span>}
@@ -166,7 +215,11 @@ function WorklistRowView({ row, today, timeZone, now }: { row: WorklistRow; toda
       <td className="wl-alerts">
         {row.cardOutdated && (
           // On the row, not inside the alert details: an outdated card misleads an emergency team.
-          <Link className="card-outdated" prefetch={false} href={`/patients/${row.patientId}/card?pump=${row.pumpId}`}>
+          <Link
+            className="card-outdated"
+            prefetch={false}
+            href={`/patients/${row.patientId}/card?pump=${row.pumpId}`}
+          >
             Card outdated: reprint
           </Link>
         )}
@@ -201,7 +254,9 @@ function AlertDetails({ row }: { row: WorklistRow }) {
             {notes.length} note{notes.length === 1 ? '' : 's'}
           </span>
         )}
-        {worst && open.length + notes.length > 1 && <span className="muted"> +{open.length + notes.length - 1}</span>}
+        {worst && open.length + notes.length > 1 && (
+          <span className="muted"> +{open.length + notes.length - 1}</span>
+        )}
       </summary>
       <div className="wl-alert-body">
         {reason && <p className="muted small">{reason}</p>}
@@ -232,6 +287,7 @@ function AlertDetails({ row }: { row: WorklistRow }) {
 function tierReason(row: WorklistRow): string {
   const status = statusLabels[row.forecastStatus];
   const alert = row.worstAlert;
-  if (!alert || row.status === row.forecastStatus) return status === worklistTierLabels[row.status] ? '' : status;
+  if (!alert || row.status === row.forecastStatus)
+    return status === worklistTierLabels[row.status] ? '' : status;
   return `${status} · ${alert.code} ${alert.severity.toUpperCase()}`;
 }
