@@ -10,6 +10,12 @@ const domainBoundary = {
   ],
 };
 
+/** No SQL and no tables in app/: pages and routes read through db/queries and write through lib/clinic. */
+const appBoundary = [
+  { group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3'], message: 'No SQL in app/: add a read to db/queries or a use case to lib/clinic.' },
+  { group: ['@/db/schema', '**/db/schema'], message: 'No tables in app/: db/queries returns DTOs (db/queries/dtos.ts).' },
+];
+
 /** Tests, scripts and benchmarks: they may read the clock and handle untyped data. */
 const notProduction = [
   '**/*.test.ts',
@@ -86,9 +92,27 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          patterns: appBoundary,
+        },
+      ],
+    },
+  },
+  {
+    // The patient page's forms load their zod schemas when opened (app/(staff)/_components/lazy-checks.ts): a
+    // value import of a schema module puts zod into the page's first load (issue 18, Lighthouse mobile >= 95).
+    files: ['app/\\(staff\\)/patients/\\[id\\]/_components/**/*.tsx'],
+    ignores: notProduction,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
           patterns: [
-            { group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3'], message: 'No SQL in app/: add a read to db/queries or a use case to lib/clinic.' },
-            { group: ['@/db/schema', '**/db/schema'], message: 'No tables in app/: db/queries returns DTOs (db/queries/dtos.ts).' },
+            ...appBoundary,
+            {
+              group: ['@/lib/validation/*', '!@/lib/validation/limits', '!@/lib/validation/errors', '!@/lib/validation/ids'],
+              allowTypeImports: true,
+              message: "Load the schemas with lazyModule(() => import('@/lib/validation/…')) and useLazyChecks; constants go in lib/validation/limits.ts.",
+            },
           ],
         },
       ],

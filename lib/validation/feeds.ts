@@ -54,14 +54,7 @@ export const feedLinkSchema = z.object({
 });
 export type FeedLink = z.infer<typeof feedLinkSchema>;
 
-/**
- * What the patient panel leaves in sessionStorage for the print handout (same tab, never in a URL): the link
- * and when it was issued, so that a stale one is not printed.
- */
-export const FEED_HANDOFF_KEY = 'pump-feed-handout';
-/** A link handed to the print page is usable for this long after it was issued. */
-export const FEED_HANDOFF_MAX_AGE_MS = 30 * 60_000;
-
+/** The link handed to the print handout (key and lifetime in ./limits.ts). */
 export const handoffSchema = feedLinkSchema.extend({
   patientId: z.number().int().positive(),
   issuedAt: z.number().int().nonnegative(),

@@ -5,9 +5,7 @@
 import { z } from 'zod';
 import { attendanceResponses, contactOutcomes } from '@/lib/domain/vocabulary';
 import { localDate } from './common';
-
-export const NOTE_MAX = 1000;
-export const PATIENT_NOTE_MAX = 300;
+import { NOTE_MAX, PATIENT_NOTE_MAX } from './limits';
 
 export const followUpSchema = z.object({
   dueOn: z

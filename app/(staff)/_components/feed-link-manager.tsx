@@ -11,7 +11,8 @@ import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { formatAgo, formatInstant } from '@/lib/format';
 import { ApiError, fetchJson } from '@/lib/query/client';
 import { feedQuery, feedUrl, type FeedOwner, type IssuedFeed } from '@/lib/query/feeds';
-import { FEED_HANDOFF_KEY, type FeedHandoff, type FeedLink, type FeedStatus } from '@/lib/validation/feeds';
+import type { FeedHandoff, FeedLink, FeedStatus } from '@/lib/validation/feeds';
+import { FEED_HANDOFF_KEY } from '@/lib/validation/limits';
 import { clockNow } from '@/lib/clock';
 
 interface Props {

@@ -12,7 +12,7 @@ import { attendanceLinkView } from '@/db/queries/outreach';
 import { requestNow } from '@/lib/clock';
 import { isAttendanceTokenShape } from '@/lib/notifications/attendance';
 import { appointmentWhen } from '@/lib/notifications/messages';
-import { PATIENT_NOTE_MAX } from '@/lib/validation/outreach';
+import { PATIENT_NOTE_MAX } from '@/lib/validation/limits';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Your clinic appointment', referrer: 'same-origin', robots: { index: false, follow: false } };

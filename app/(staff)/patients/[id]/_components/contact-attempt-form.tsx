@@ -6,8 +6,12 @@ import { useState } from 'react';
 import { useFormErrors } from '@/app/(staff)/_components/form-errors';
 import { contactOutcomeLabels, contactOutcomes, type ContactOutcome } from '@/lib/domain/vocabulary';
 import { fetchJson } from '@/lib/query/client';
-import { contactAttemptSchema, NOTE_MAX, type ContactAttemptBody } from '@/lib/validation/outreach';
+import type { ContactAttemptBody } from '@/lib/validation/outreach';
+import { NOTE_MAX } from '@/lib/validation/limits';
 import { DateInput } from '@/app/(staff)/_components/date-time-inputs';
+import { CHECKS_UNAVAILABLE, lazyModule, useLazyChecks } from '@/app/(staff)/_components/lazy-checks';
+
+const checks = lazyModule(() => import('@/lib/validation/outreach'));
 
 /** Log one attempt to reach the patient, and optionally a follow-up call (a date and who makes it). */
 export function ContactAttemptForm(props: { patientId: number; today: string; assignees: { id: string; name: string }[]; me: string }) {
@@ -32,6 +36,12 @@ export function ContactAttemptForm(props: { patientId: number; today: string; as
     },
   });
   const err = (field: string) => form.message(field);
+  const loadChecks = useLazyChecks(checks, open);
+  const submit = async () => {
+    const { contactAttemptSchema } = await loadChecks();
+    const body = form.parse(contactAttemptSchema, { outcome: outcome || undefined, note, followUp: followUp ? { dueOn, assigneeId } : null });
+    if (body) mutation.mutate(body);
+  };
 
   if (!open)
     return (
@@ -48,8 +58,7 @@ export function ContactAttemptForm(props: { patientId: number; today: string; as
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const body = form.parse(contactAttemptSchema, { outcome: outcome || undefined, note, followUp: followUp ? { dueOn, assigneeId } : null });
-        if (body) mutation.mutate(body);
+        submit().catch((error: unknown) => form.refuseFromServer(error, CHECKS_UNAVAILABLE));
       }}
     >
       <label>

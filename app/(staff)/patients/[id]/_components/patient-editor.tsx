@@ -6,8 +6,11 @@ import { useId, useState } from 'react';
 import { ApiError } from '@/lib/query/client';
 import { updatePatient } from '@/lib/query/patients';
 import { refetchAfter } from '@/lib/query/keys';
-import { updatePatientSchema, type UpdatePatientInput } from '@/lib/validation/patient';
+import type { UpdatePatientInput } from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
+import { CHECKS_UNAVAILABLE, lazyModule, useLazyChecks } from '@/app/(staff)/_components/lazy-checks';
+
+const checks = lazyModule(() => import('@/lib/validation/patient'));
 import { riskFlagLabels, type RiskFlags } from '@/lib/domain/risk';
 import type { NameOrder, SpasticityOrigin } from '@/lib/domain/vocabulary';
 import { fullName } from '@/lib/domain/names';
@@ -75,6 +78,7 @@ export function PatientEditor({
   });
   const errors = { ...(mutation.error instanceof ApiError ? mutation.error.fields : {}), ...localErrors };
   const conflict = mutation.error instanceof ApiError && mutation.error.status === 409;
+  const loadChecks = useLazyChecks(checks, open);
 
   if (!open)
     return (
@@ -115,13 +119,15 @@ export function PatientEditor({
           setOpen(false);
           return;
         }
-        const parsed = updatePatientSchema.safeParse(changed);
-        if (!parsed.success) {
-          setLocalErrors(fieldErrors(parsed.error));
-          return;
-        }
-        setLocalErrors({});
-        mutation.mutate(parsed.data);
+        loadChecks().then(
+          ({ updatePatientSchema }) => {
+            const parsed = updatePatientSchema.safeParse(changed);
+            if (!parsed.success) return setLocalErrors(fieldErrors(parsed.error));
+            setLocalErrors({});
+            mutation.mutate(parsed.data);
+          },
+          () => setLocalErrors({ '(body)': CHECKS_UNAVAILABLE }),
+        );
       }}
     >
       <fieldset className="pt-fieldset">
@@ -250,9 +256,9 @@ export function PatientEditor({
         />
         {err('notes')}
       </label>
-      {mutation.error && (
+      {(mutation.error ?? localErrors['(body)']) && (
         <div role="alert" className="notice danger">
-          {mutation.error.message}
+          {mutation.error?.message ?? localErrors['(body)']}
           {conflict && (
             <>
               {' '}

@@ -7,12 +7,15 @@ import type { DrugOption } from '@/db/queries/refills';
 import { ApiError } from '@/lib/query/client';
 import { replacePump, updatePump, type ProgramDto } from '@/lib/query/patients';
 import { refetchAfter } from '@/lib/query/keys';
-import { replacePumpSchema, updatePumpSchema } from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
+import { CHECKS_UNAVAILABLE, lazyModule, useLazyChecks } from '@/app/(staff)/_components/lazy-checks';
 import { Field } from '@/app/(staff)/_components/field';
 import { numberField, parseNumber } from './labels';
 import { draftFromProgram, programInput, ProgramEditor, type ProgramDraft } from './program-editor';
 import { DateInput } from '@/app/(staff)/_components/date-time-inputs';
+
+/** The three forms' checks, fetched when one of them is opened (./lazy-checks.ts). */
+const checks = lazyModule(() => import('@/lib/validation/patient'));
 
 export interface ModelOption {
   id: number;
@@ -95,7 +98,7 @@ function ErrorNotice({ error, fields }: { error: Error | null; fields: Record<st
   if (!error && Object.keys(fields).length === 0) return null;
   return (
     <p role="alert" className="notice danger">
-      {error?.message ?? 'Not saved: please correct the fields marked in red.'}
+      {error?.message ?? fields['(body)'] ?? 'Not saved: please correct the fields marked in red.'}
     </p>
   );
 }
@@ -106,6 +109,8 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
   const [catheter, setCatheter] = useState(numberField(pump.catheterVolumeMl));
   const [eri, setEri] = useState(pump.eriRecordedOn ?? '');
   const [local, setLocal] = useState<Record<string, string>>({});
+  const loadChecks = useLazyChecks(checks);
+  const unavailable = () => setLocal({ '(body)': CHECKS_UNAVAILABLE });
   const mutation = useMutation({
     mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body),
     onSuccess: async () => {
@@ -125,10 +130,12 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
         const cath = catheter.trim() === '' ? null : parseNumber(catheter);
         if (cath !== pump.catheterVolumeMl) body.catheterVolumeMl = cath;
         if ((eri || null) !== pump.eriRecordedOn) body.eriRecordedOn = eri || null;
-        const parsed = updatePumpSchema.safeParse(body);
-        if (!parsed.success) return setLocal(fieldErrors(parsed.error));
-        setLocal({});
-        mutation.mutate(parsed.data);
+        loadChecks().then(({ updatePumpSchema }) => {
+          const parsed = updatePumpSchema.safeParse(body);
+          if (!parsed.success) return setLocal(fieldErrors(parsed.error));
+          setLocal({});
+          mutation.mutate(parsed.data);
+        }, unavailable);
       }}
     >
       <div className="grid-2">
@@ -173,6 +180,8 @@ function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () =>
   const [reason, setReason] = useState('');
   const [confirm, setConfirm] = useState(false);
   const [local, setLocal] = useState<Record<string, string>>({});
+  const loadChecks = useLazyChecks(checks);
+  const unavailable = () => setLocal({ '(body)': CHECKS_UNAVAILABLE });
   const mutation = useMutation({
     mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body),
     onSuccess: async () => {
@@ -187,10 +196,12 @@ function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () =>
       aria-label="Explant pump"
       onSubmit={(e) => {
         e.preventDefault();
-        const parsed = updatePumpSchema.safeParse({ version: pump.version, explantedOn: on, reason });
-        if (!parsed.success) return setLocal(fieldErrors(parsed.error));
-        setLocal({});
-        mutation.mutate(parsed.data);
+        loadChecks().then(({ updatePumpSchema }) => {
+          const parsed = updatePumpSchema.safeParse({ version: pump.version, explantedOn: on, reason });
+          if (!parsed.success) return setLocal(fieldErrors(parsed.error));
+          setLocal({});
+          mutation.mutate(parsed.data);
+        }, unavailable);
       }}
     >
       <p className="notice warn">
@@ -258,6 +269,8 @@ function ReplaceForm({
         },
   );
   const [local, setLocal] = useState<Record<string, string>>({});
+  const loadChecks = useLazyChecks(checks);
+  const unavailable = () => setLocal({ '(body)': CHECKS_UNAVAILABLE });
   const mutation = useMutation({
     mutationFn: (body: Parameters<typeof replacePump>[1]) => replacePump(pump.id, body),
     onSuccess: async () => {
@@ -295,10 +308,12 @@ function ReplaceForm({
             drugs,
           ),
         };
-        const parsed = replacePumpSchema.safeParse(body);
-        if (!parsed.success) return setLocal(fieldErrors(parsed.error));
-        setLocal({});
-        mutation.mutate(parsed.data);
+        loadChecks().then(({ replacePumpSchema }) => {
+          const parsed = replacePumpSchema.safeParse(body);
+          if (!parsed.success) return setLocal(fieldErrors(parsed.error));
+          setLocal({});
+          mutation.mutate(parsed.data);
+        }, unavailable);
       }}
     >
       <p className="notice">

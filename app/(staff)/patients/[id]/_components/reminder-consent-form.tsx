@@ -5,7 +5,10 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useFormErrors } from '@/app/(staff)/_components/form-errors';
 import { fetchJson } from '@/lib/query/client';
-import { reminderContactSchema, type ReminderContactBody } from '@/lib/validation/notifications';
+import type { ReminderContactBody } from '@/lib/validation/notifications';
+import { CHECKS_UNAVAILABLE, lazyModule, useLazyChecks } from '@/app/(staff)/_components/lazy-checks';
+
+const checks = lazyModule(() => import('@/lib/validation/notifications'));
 
 /** Record the reminder e-mail and the patient's consent per channel (PATCH with the patient record's version). */
 export function ReminderConsentForm(props: {
@@ -33,6 +36,13 @@ export function ReminderConsentForm(props: {
     },
   });
 
+  const loadChecks = useLazyChecks(checks, open);
+  const submit = async () => {
+    const { reminderContactSchema } = await loadChecks();
+    const body = form.parse(reminderContactSchema, { version: props.version, email: email.trim(), emailConsent, smsConsent });
+    if (body) mutation.mutate(body);
+  };
+
   if (!open)
     return (
       <button type="button" className="secondary small" onClick={() => setOpen(true)}>
@@ -49,8 +59,7 @@ export function ReminderConsentForm(props: {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const body = form.parse(reminderContactSchema, { version: props.version, email: email.trim(), emailConsent, smsConsent });
-        if (body) mutation.mutate(body);
+        submit().catch((error: unknown) => form.refuseFromServer(error, CHECKS_UNAVAILABLE));
       }}
     >
       <label>

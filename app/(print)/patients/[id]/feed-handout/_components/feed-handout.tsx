@@ -7,7 +7,8 @@
  */
 import Link from 'next/link';
 import { useMemo, useSyncExternalStore, type ReactNode } from 'react';
-import { FEED_HANDOFF_KEY, FEED_HANDOFF_MAX_AGE_MS, handoffSchema, type FeedLink } from '@/lib/validation/feeds';
+import { handoffSchema, type FeedLink } from '@/lib/validation/feeds';
+import { FEED_HANDOFF_KEY, FEED_HANDOFF_MAX_AGE_MS } from '@/lib/validation/limits';
 import { clockNow } from '@/lib/clock';
 
 type State = { kind: 'loading' } | { kind: 'missing' } | { kind: 'ready'; link: FeedLink };
