@@ -175,9 +175,7 @@ function WorklistRowView({
         <span className={`badge status-${row.status}`}>{worklistTierLabels[row.status]}</span>
       </td>
       <td className="wl-patient" title={`${row.patientName}, MRN ${row.mrn}`}>
-        <Link prefetch={false} href={`/patients/${row.patientId}`}>
-          {row.patientName}
-        </Link>{' '}
+        <a href={`/patients/${row.patientId}`}>{row.patientName}</a>{' '}
         <span className="muted small">MRN {row.mrn}</span>
       </td>
       <td className="wl-phone" data-label="Phone">
@@ -215,13 +213,9 @@ function WorklistRowView({
       <td className="wl-alerts">
         {row.cardOutdated && (
           // On the row, not inside the alert details: an outdated card misleads an emergency team.
-          <Link
-            className="card-outdated"
-            prefetch={false}
-            href={`/patients/${row.patientId}/card?pump=${row.pumpId}`}
-          >
+          <a className="card-outdated" href={`/patients/${row.patientId}/card?pump=${row.pumpId}`}>
             Card outdated: reprint
-          </Link>
+          </a>
         )}
         <AlertDetails row={row} />
       </td>
