@@ -7,6 +7,8 @@ import type { DrugOption } from '@/db/queries/refills';
 import { ApiError } from '@/lib/query/client';
 import { replacePump, updatePump, type ProgramDto } from '@/lib/query/patients';
 import { refetchAfter } from '@/lib/query/keys';
+import type { z } from 'zod';
+import type * as PatientChecks from '@/lib/validation/patient';
 import { fieldErrors } from '@/lib/validation/errors';
 import { CHECKS_UNAVAILABLE, lazyModule, useLazyChecks } from '@/app/(staff)/_components/lazy-checks';
 import { Field } from '@/app/(staff)/_components/field';
@@ -16,6 +18,28 @@ import { DateInput } from '@/app/(staff)/_components/date-time-inputs';
 
 /** The three forms' checks, fetched when one of them is opened (./lazy-checks.ts). */
 const checks = lazyModule(() => import('@/lib/validation/patient'));
+
+/**
+ * A form's submit through its lazily loaded schema: `check(pick, body, send)` parses `body` with the schema `pick`
+ * chooses, shows each field's error or sends what was parsed; if the checks cannot be fetched, says so.
+ */
+function usePumpChecks(setLocal: (errors: Record<string, string>) => void) {
+  const loadChecks = useLazyChecks(checks);
+  return <S extends z.ZodType>(
+    pick: (m: typeof PatientChecks) => S,
+    body: unknown,
+    send: (data: z.output<S>) => void,
+  ) =>
+    loadChecks().then(
+      (m) => {
+        const parsed = pick(m).safeParse(body);
+        if (!parsed.success) return setLocal(fieldErrors(parsed.error));
+        setLocal({});
+        send(parsed.data);
+      },
+      () => setLocal({ '(body)': CHECKS_UNAVAILABLE }),
+    );
+}
 
 export interface ModelOption {
   id: number;
@@ -109,8 +133,7 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
   const [catheter, setCatheter] = useState(numberField(pump.catheterVolumeMl));
   const [eri, setEri] = useState(pump.eriRecordedOn ?? '');
   const [local, setLocal] = useState<Record<string, string>>({});
-  const loadChecks = useLazyChecks(checks);
-  const unavailable = () => setLocal({ '(body)': CHECKS_UNAVAILABLE });
+  const check = usePumpChecks(setLocal);
   const mutation = useMutation({
     mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body),
     onSuccess: async () => {
@@ -130,12 +153,11 @@ function SettingsForm({ patientId, pump, onDone }: Props & { onDone: () => void 
         const cath = catheter.trim() === '' ? null : parseNumber(catheter);
         if (cath !== pump.catheterVolumeMl) body.catheterVolumeMl = cath;
         if ((eri || null) !== pump.eriRecordedOn) body.eriRecordedOn = eri || null;
-        loadChecks().then(({ updatePumpSchema }) => {
-          const parsed = updatePumpSchema.safeParse(body);
-          if (!parsed.success) return setLocal(fieldErrors(parsed.error));
-          setLocal({});
-          mutation.mutate(parsed.data);
-        }, unavailable);
+        void check(
+          (c) => c.updatePumpSchema,
+          body,
+          (data) => mutation.mutate(data),
+        );
       }}
     >
       <div className="grid-2">
@@ -180,8 +202,7 @@ function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () =>
   const [reason, setReason] = useState('');
   const [confirm, setConfirm] = useState(false);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const loadChecks = useLazyChecks(checks);
-  const unavailable = () => setLocal({ '(body)': CHECKS_UNAVAILABLE });
+  const check = usePumpChecks(setLocal);
   const mutation = useMutation({
     mutationFn: (body: Parameters<typeof updatePump>[1]) => updatePump(pump.id, body),
     onSuccess: async () => {
@@ -196,12 +217,11 @@ function ExplantForm({ patientId, pump, today, onDone }: Props & { onDone: () =>
       aria-label="Explant pump"
       onSubmit={(e) => {
         e.preventDefault();
-        loadChecks().then(({ updatePumpSchema }) => {
-          const parsed = updatePumpSchema.safeParse({ version: pump.version, explantedOn: on, reason });
-          if (!parsed.success) return setLocal(fieldErrors(parsed.error));
-          setLocal({});
-          mutation.mutate(parsed.data);
-        }, unavailable);
+        void check(
+          (c) => c.updatePumpSchema,
+          { version: pump.version, explantedOn: on, reason },
+          (data) => mutation.mutate(data),
+        );
       }}
     >
       <p className="notice warn">
@@ -269,8 +289,7 @@ function ReplaceForm({
         },
   );
   const [local, setLocal] = useState<Record<string, string>>({});
-  const loadChecks = useLazyChecks(checks);
-  const unavailable = () => setLocal({ '(body)': CHECKS_UNAVAILABLE });
+  const check = usePumpChecks(setLocal);
   const mutation = useMutation({
     mutationFn: (body: Parameters<typeof replacePump>[1]) => replacePump(pump.id, body),
     onSuccess: async () => {
@@ -308,12 +327,11 @@ function ReplaceForm({
             drugs,
           ),
         };
-        loadChecks().then(({ replacePumpSchema }) => {
-          const parsed = replacePumpSchema.safeParse(body);
-          if (!parsed.success) return setLocal(fieldErrors(parsed.error));
-          setLocal({});
-          mutation.mutate(parsed.data);
-        }, unavailable);
+        void check(
+          (c) => c.replacePumpSchema,
+          body,
+          (data) => mutation.mutate(data),
+        );
       }}
     >
       <p className="notice">
