@@ -107,6 +107,31 @@ test('on a phone (390×844) the rows are cards: nothing scrolls sideways, and th
   await page.screenshot({ path: shot('worklist-phone.png') });
 });
 
+test.describe('on a phone’s browser (its user agent)', () => {
+  test.use({
+    viewport: { width: 390, height: 844 },
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  });
+
+  test('the first page is the 20 most urgent pumps, the pager and counts say how many more', async ({ page }) => {
+    await signIn(page, 'nurse');
+    const all = (await (await page.request.get('/api/v1/worklist?pageSize=200')).json()) as WorklistJson;
+    expect(all.total).toBeGreaterThan(20);
+    const cards = page.locator('table.worklist tbody tr');
+    await expect(cards).toHaveCount(20);
+    // The same ranking as everywhere: the API's first twenty, in order.
+    const names = await cards.locator('.wl-patient a').allTextContents();
+    expect(names).toEqual(all.rows.slice(0, 20).map((r) => r.patientName));
+    await expect(page.getByRole('navigation', { name: 'Pages' })).toContainText(`Page 1 of ${Math.ceil(all.total / 20)} · ${all.total} pumps`);
+    const chips = page.getByRole('list', { name: 'Pumps by status' });
+    for (const [status, n] of Object.entries(all.counts)) await expect(chips.locator(`.status-${status} strong`)).toHaveText(String(n));
+    await page.getByRole('link', { name: 'Next →' }).click();
+    await page.waitForURL(/page=2/);
+    await expect(cards.first().locator('.wl-patient a')).toHaveText(all.rows[20]!.patientName);
+  });
+});
+
 test('each row has the patient’s phone to call, and says "alarm passed" rather than "0 d to alarm"', async ({ page }) => {
   await signIn(page, 'nurse');
   const alvarez = page.getByRole('row', { name: /Alvarez, Maria/ });

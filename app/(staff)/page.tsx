@@ -1,4 +1,5 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { headers } from 'next/headers';
 import Link from 'next/link';
 import { getDb } from '@/db';
 import { recordRead } from '@/db/audit-read';
@@ -6,6 +7,7 @@ import { physiciansOf } from '@/db/queries/clinics';
 import { worklistFor } from '@/db/queries/front-desk';
 import { listWorklist } from '@/db/queries/worklist';
 import { can } from '@/lib/auth/permissions';
+import { isPhoneRequest, PHONE_WORKLIST_PAGE_SIZE } from '@/lib/http/phone';
 import { requirePageStaff } from '@/lib/auth/session';
 import { requestNow } from '@/lib/clock';
 import { formatLocalDate, worklistTierLabels } from '@/lib/format';
@@ -24,7 +26,10 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
   const staff = await requirePageStaff('patients:read', '/');
   const params = await searchParams;
   const parsed = worklistQueryFor(params, staff);
-  const filter = parsed.success ? parsed.data : {};
+  const asked = parsed.success ? parsed.data : {};
+  // A shorter first page on a phone unless the URL sets one (lib/http/phone.ts); the pager and counts show the rest.
+  const filter =
+    asked.pageSize === undefined && isPhoneRequest(await headers()) ? { ...asked, pageSize: PHONE_WORKLIST_PAGE_SIZE } : asked;
   const db = getDb();
   const now = requestNow();
   // The front desk's rows carry no volume and only the scheduling alerts (db/queries/front-desk.ts).
@@ -51,14 +56,14 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
 
       <div className="wl-bar">
       <nav className="wl-views" aria-label="Worklist views">
-        <Link href="/" aria-current={!filter.view ? 'page' : undefined}>
+        <Link prefetch={false} href="/" aria-current={!filter.view ? 'page' : undefined}>
           All pumps
         </Link>
-        <Link href="/?view=today" aria-current={filter.view === 'today' ? 'page' : undefined}>
+        <Link prefetch={false} href="/?view=today" aria-current={filter.view === 'today' ? 'page' : undefined}>
           Today: appointments and overdue
         </Link>
         {staff.role === 'physician' && (
-          <Link href="/?view=mine" aria-current={filter.view === 'mine' ? 'page' : undefined}>
+          <Link prefetch={false} href="/?view=mine" aria-current={filter.view === 'mine' ? 'page' : undefined}>
             My patients
           </Link>
         )}
@@ -70,7 +75,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
           Download CSV
         </a>
         {can(staff.role, 'clinical:read') && (
-          <Link className="button secondary small" href="/day-sheet">
+          <Link prefetch={false} className="button secondary small" href="/day-sheet">
             Today’s day sheet
           </Link>
         )}
@@ -109,7 +114,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
         <DateField label="Due from" name="dueFrom" defaultValue={filter.dueFrom ?? ''} />
         <DateField label="Due to" name="dueTo" defaultValue={filter.dueTo ?? ''} />
         <button type="submit">Apply</button>
-        <Link href={filter.view ? `/?view=${filter.view}` : '/'} className="button secondary">
+        <Link prefetch={false} href={filter.view ? `/?view=${filter.view}` : '/'} className="button secondary">
           Clear
         </Link>
       </form>

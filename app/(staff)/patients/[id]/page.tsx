@@ -115,7 +115,7 @@ export default async function PatientPage({ params }: { params: Params }) {
       <header className="pt-head">
         <div>
           <p className="muted small pt-crumbs">
-            <Link href="/">Worklist</Link> / Patient
+            <Link prefetch={false} href="/">Worklist</Link> / Patient
           </p>
           <h1 dir="auto">{name}</h1>
           <p className="muted">
@@ -131,12 +131,12 @@ export default async function PatientPage({ params }: { params: Params }) {
             </Link>
           )}
           {active.length === 1 && can(staff.role, 'refills:write') && (
-            <Link className="button" href={`/patients/${patient.id}/refill`}>
+            <Link prefetch={false} className="button" href={`/patients/${patient.id}/refill`}>
               Record refill
             </Link>
           )}
           {active.length === 1 && can(staff.role, 'programs:write') && (
-            <Link className="button secondary" href={`/patients/${patient.id}/program`}>
+            <Link prefetch={false} className="button secondary" href={`/patients/${patient.id}/program`}>
               Change program
             </Link>
           )}
@@ -321,12 +321,12 @@ function PumpSection({
         {multiple && (
           <div className="pt-buttons">
             {can(staff.role, 'refills:write') && (
-              <Link className="button small" href={`/patients/${patientId}/refill${query}`}>
+              <Link prefetch={false} className="button small" href={`/patients/${patientId}/refill${query}`}>
                 Record refill for this pump
               </Link>
             )}
             {can(staff.role, 'programs:write') && (
-              <Link className="button secondary small" href={`/patients/${patientId}/program${query}`}>
+              <Link prefetch={false} className="button secondary small" href={`/patients/${patientId}/program${query}`}>
                 Change this pump’s program
               </Link>
             )}
@@ -655,7 +655,7 @@ function PumpSection({
           <UpcomingAppointmentList appointments={upcoming} timeZone={timeZone} refillDueOn={f?.refillDueOn} />
           <h4 className="pt-subhead">Past</h4>
           <PastAppointmentList appointments={past} timeZone={timeZone} />
-          <Link href="/appointments">Open the appointment calendar</Link>
+          <Link prefetch={false} href="/appointments">Open the appointment calendar</Link>
         </section>
         <CardPanel patientId={patientId} pumpId={pump.id} headingLevel={3} />
       </div>

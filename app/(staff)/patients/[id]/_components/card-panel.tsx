@@ -57,13 +57,13 @@ export async function CardPanel({
       </dl>
       {mayPrint ? (
         <div className="flags" style={{ margin: 0 }}>
-          <Link className="button" href={`${base}/card?pump=${pumpId}`}>
+          <Link prefetch={false} className="button" href={`${base}/card?pump=${pumpId}`}>
             Print card
           </Link>
-          <Link className="button secondary" href={`${base}/letter?pump=${pumpId}&size=a4`}>
+          <Link prefetch={false} className="button secondary" href={`${base}/letter?pump=${pumpId}&size=a4`}>
             Print letter (A4)
           </Link>
-          <Link className="button secondary" href={`${base}/letter?pump=${pumpId}&size=letter`}>
+          <Link prefetch={false} className="button secondary" href={`${base}/letter?pump=${pumpId}&size=letter`}>
             Print letter (US Letter)
           </Link>
         </div>

@@ -36,7 +36,7 @@ export function loadPumpPage<T>(
           <div className="stack">
             <h1>{title}</h1>
             <p className="notice danger">{error.message}</p>
-            <Link href={`/patients/${patientParam}`}>Back to the patient</Link>
+            <Link prefetch={false} href={`/patients/${patientParam}`}>Back to the patient</Link>
           </div>
         ),
       };

@@ -17,7 +17,7 @@ export function SchedulingRecord({ detail, canBook }: { detail: PatientSchedulin
       <header className="pt-head">
         <div>
           <p className="muted small pt-crumbs">
-            <Link href="/">Worklist</Link> / Patient
+            <Link prefetch={false} href="/">Worklist</Link> / Patient
           </p>
           <h1 dir="auto">{fullName(patient)}</h1>
           <p className="muted">
@@ -79,7 +79,7 @@ function SchedulingPumpSection({ pump, timeZone, now, canBook }: { pump: Schedul
       <h3 className="pt-subhead">Past appointments</h3>
       <PastAppointmentList appointments={past} timeZone={timeZone} />
       {canBook && pump.status === 'active' && (
-        <Link className="button secondary" href={`/appointments?pumpId=${pump.id}#book-heading`}>
+        <Link prefetch={false} className="button secondary" href={`/appointments?pumpId=${pump.id}#book-heading`}>
           Book an appointment for this pump
         </Link>
       )}
