@@ -38,16 +38,22 @@ describe('npm run setup', () => {
     const db = freshDb();
     const result = await setUpClinic(db, input, Date.parse('2026-12-03T10:00:00Z'));
     const clinic = db.select().from(s.clinics).where(eq(s.clinics.id, result.clinicId)).get()!;
-    expect(clinic).toMatchObject({ name: input.clinicName, timeZone: 'Europe/Berlin', isDemo: false, mfaRequiredRoles: ['admin', 'physician'] });
+    expect(clinic).toMatchObject({ name: input.clinicName, timeZone: 'Europe/Berlin', phone24h: input.phone24h, isDemo: false, mfaRequiredRoles: ['admin', 'physician'] });
+    // Refills Monday to Friday and no holidays until the admin sets them: a due date never moves to a closed day unseen.
+    expect(clinic.clinicWeekdays).toEqual([1, 2, 3, 4, 5]);
+    expect(clinic.holidays).toEqual([]);
     const users = db.select().from(s.users).all();
     expect(users).toHaveLength(1);
-    expect(users[0]).toMatchObject({ email: input.adminEmail, role: 'admin', clinicId: clinic.id, mustChangePassword: true, twoFactorEnabled: false });
+    expect(users[0]).toMatchObject({ id: result.adminId, name: input.adminName, email: input.adminEmail, emailVerified: true, role: 'admin', clinicId: clinic.id, mustChangePassword: true, twoFactorEnabled: false });
     expect(passwordWeakness(result.temporaryPassword, [])).toBeNull();
     const account = db.select().from(s.accounts).where(eq(s.accounts.userId, result.adminId)).get()!;
+    // The account better-auth's email and password sign-in looks up.
+    expect(account).toMatchObject({ providerId: 'credential', accountId: result.adminId });
     expect(await verifyPassword({ hash: account.password!, password: result.temporaryPassword })).toBe(true);
     const audit = db.select().from(s.auditLog).where(eq(s.auditLog.action, 'setup')).all();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ clinicId: clinic.id, entity: 'clinic', actorLabel: 'npm run setup' });
+    expect(audit[0]).toMatchObject({ clinicId: clinic.id, entity: 'clinic', entityId: String(clinic.id), actorId: null, actorLabel: 'npm run setup' });
+    expect(audit[0]!.after).toEqual({ clinic: input.clinicName, timeZone: input.timeZone, admin: { id: result.adminId, name: input.adminName, email: input.adminEmail } });
     expect(JSON.stringify(audit[0])).not.toContain(result.temporaryPassword);
     closeDatabase(db);
   });

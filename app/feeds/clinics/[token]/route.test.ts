@@ -1,7 +1,7 @@
 /**
  * The staff clinic feed over HTTP: who may keep one, what it shows, and the per-clinic cache.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DAY_MS } from '@/db/factories';
@@ -269,5 +269,19 @@ describe('"my patients" or the whole clinic (decision 026)', () => {
     expect(JSON.stringify(refused.body)).toContain('managing physician');
     expect((await call(scopeRoute.PUT, { method: 'PUT', token: ctx.tokens.nurse, body: { scope: 'everyone' } })).status).toBe(400);
     expect((await call(scopeRoute.GET, { token: ctx.tokens.admin })).status).toBe(403);
+  });
+
+  it('a staff member with no patients may choose the whole clinic; choosing what is already chosen records nothing again', async () => {
+    const nurse = ctx.tokens.nurse;
+    const choices = () =>
+      ctx.db.select().from(s.auditLog).where(and(eq(s.auditLog.entity, 'staff-feed-scope'), eq(s.auditLog.entityId, ctx.users.nurse.id))).all();
+    const first = await call(scopeRoute.PUT, { method: 'PUT', token: nurse, body: { scope: 'clinic' } });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ scope: 'clinic', chosen: true, managedPatients: 0 });
+    expect(choices()).toHaveLength(1);
+    const again = await call(scopeRoute.PUT, { method: 'PUT', token: nurse, body: { scope: 'clinic' } });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(choices()).toHaveLength(1);
   });
 });

@@ -174,6 +174,35 @@ describe('POST /api/v1/pumps/{id}/titration-series', () => {
     }
   });
 
+  it('books visits sent out of order in date order; one with no label is "Visit N" (its place in the list) and plain notes', async () => {
+    const pumpId = addPump();
+    const { visits } = bodyOf(pumpId);
+    const [first, , third] = visits;
+    // Refused: the unlabelled third visit, sent first, at 20:00; it is named by where it was in the request.
+    const refused = await post(ctx.tokens.nurse, pumpId, { visits: [{ date: third!.date, time: '20:00' }, first] });
+    expect(refused.status).toBe(400);
+    expect(Object.keys(refused.body.fields)).toEqual(['visits.0.time']);
+    expect(refused.body.fields['visits.0.time']).toMatch(/^Visit 1: .*clinic hours/);
+    expect(refused.body.error).toBe(`Nothing was booked. ${refused.body.fields['visits.0.time']}`);
+    expect(titrations(pumpId)).toHaveLength(0);
+
+    const r = await post(ctx.tokens.nurse, pumpId, { visits: [{ date: third!.date, time: third!.time }, first] });
+    expect(r.status).toBe(201);
+    expect(r.body.appointments.map((a: { date: string }) => a.date)).toEqual([first!.date, third!.date]);
+    expect(titrations(pumpId).map((a) => a.notes).sort()).toEqual(['Titration after the implant', 'Titration after the implant (day 2)']);
+  });
+
+  it('refuses an explanted pump by its own field, not as one of the visits', async () => {
+    const pumpId = addPump();
+    const { visits } = bodyOf(pumpId);
+    ctx.db.update(s.pumps).set({ status: 'explanted', explantedOn: localDateOf(Date.now(), TZ) }).where(eq(s.pumps.id, pumpId)).run();
+    const r = await post(ctx.tokens.nurse, pumpId, { visits });
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.body.fields)).toEqual(['pumpId']);
+    expect(r.body.fields.pumpId).toMatch(/^The day 2 visit: This pump was explanted/);
+    expect(titrations(pumpId)).toHaveLength(0);
+  });
+
   it('refuses a visit outside clinic days or hours, two on one day, none ticked; 403 for admins, 404 elsewhere', async () => {
     const pumpId = addPump();
     const { visits } = bodyOf(pumpId);
