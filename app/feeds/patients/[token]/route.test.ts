@@ -152,6 +152,32 @@ describe('a working patient feed', () => {
     expect(JSON.stringify(bad.body)).toContain('consent must be true');
   });
 
+  it('audits each change of the first-name consent with what it was before; the same answer again writes nothing; a stale version names the record', async () => {
+    const p = feedPatient(ctx.db, { clinicId: ctx.clinic.id, now, mrn: 'MRN-884299', givenName: 'Ben', familyName: 'Okafor' });
+    const put = (consent: boolean, version: number) =>
+      call(consentApi.PUT, { method: 'PUT', token: ctx.tokens.nurse, params: { id: String(p.patient.id) }, body: { consent, version } });
+    const audits = () =>
+      ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entityId, String(p.patient.id))).all().filter((a) => a.entity === 'patient-feed-first-name-consent');
+    const v0 = (await call(consentApi.GET, { token: ctx.tokens.nurse, params: { id: String(p.patient.id) } })).body.version as number;
+    const none = await put(false, v0);
+    expect(none.status).toBe(200);
+    expect(none.body).toMatchObject({ consentedAt: null, version: v0 });
+    expect(audits()).toHaveLength(0);
+    const given = await put(true, v0);
+    expect(given.body.version).toBe(v0 + 1);
+    expect(audits()).toEqual([
+      expect.objectContaining({ action: 'update', before: { consentedAt: null }, after: { consentedAt: given.body.consentedAt } }),
+    ]);
+    const again = await put(true, given.body.version as number);
+    expect(again.body).toMatchObject({ version: given.body.version, consentedAt: given.body.consentedAt });
+    expect(audits()).toHaveLength(1);
+    await put(false, given.body.version as number);
+    expect(audits()[1]).toMatchObject({ action: 'update', before: { consentedAt: given.body.consentedAt }, after: { consentedAt: null } });
+    const stale = await put(true, v0);
+    expect(stale.status).toBe(409);
+    expect(JSON.stringify(stale.body)).toContain('This patient record was changed by someone else');
+  });
+
   it('answers 304 with no body to a matching If-None-Match (strong, weak form, in a list, or *)', async () => {
     const first = await fetchFeed(`${token}.ics`);
     const etag = first.headers.get('etag')!;

@@ -642,6 +642,7 @@ describe("POST /api/v1/pumps/{id}/visits: a dose or concentration change is a ph
   it("a nurse applies the physician's order: the version records who ordered, who entered, and the order is applied", async () => {
     const { pumpId } = addPump();
     const order = await orderForNextRefill(pumpId, { concentrationMcgPerMl: 2000, doseMcgPerDay: 300 });
+    const pending = ctx.db.select().from(s.programOrders).where(eq(s.programOrders.id, order.id)).get()!;
     const r = await post(
       ctx.tokens.nurse,
       pumpId,
@@ -662,7 +663,8 @@ describe("POST /api/v1/pumps/{id}/visits: a dose or concentration change is a ph
       orderId: order.id,
     });
     const stored = ctx.db.select().from(s.programOrders).where(eq(s.programOrders.id, order.id)).get()!;
-    expect(stored).toMatchObject({ status: 'applied', appliedProgramId: active.id, appliedById: ctx.users.nurse.id });
+    // Its version moves on: a physician's withdrawal read before the refill is stale (409), not applied over it.
+    expect(stored).toMatchObject({ status: 'applied', appliedProgramId: active.id, appliedById: ctx.users.nurse.id, version: pending.version + 1 });
     expect(visitsOf(pumpId).find((v) => v.kind === 'refill')?.orderId).toBe(order.id);
   });
 

@@ -141,6 +141,19 @@ describe('the review of one visit', () => {
     expect(codes(r.body.alerts)).toEqual(codes(f.body.alerts));
   });
 
+  it("answers with this pump's alerts, not those of another pump entered before it", async () => {
+    // A pump with other alerts (filled 200 days ago: empty), created first so that it comes first in the clinic.
+    const other = addBaclofenPump(ctx, { filledDaysAgo: 200 });
+    const { pumpId, visitId } = addStalledPump();
+    const r = await review(ctx.tokens.physician, pumpId, visitId, { note: 'Catheter study booked for Monday.' });
+    expect(r.status).toBe(201);
+    const codes = (alerts: AlertOut[]) => alerts.map((a) => `${a.code}:${a.severity}`).sort();
+    const own = await call(forecastRoute.GET, { token: ctx.tokens.physician, params: { id: String(pumpId) } });
+    const others = await call(forecastRoute.GET, { token: ctx.tokens.physician, params: { id: String(other.pump.id) } });
+    expect(codes(others.body.alerts)).not.toEqual(codes(own.body.alerts));
+    expect(codes(r.body.alerts)).toEqual(codes(own.body.alerts));
+  });
+
   it('is audited with what was reviewed: the alert, its severity, the discrepancy and the note', async () => {
     const { pumpId, visitId } = addStalledPump();
     const note = 'Motor stall in the pump log; catheter study booked.';
