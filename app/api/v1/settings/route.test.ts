@@ -267,3 +267,79 @@ describe('PATCH /api/v1/settings', () => {
     expect(clinicRow().dateOrder).toBe('d/m/y');
   });
 });
+
+describe('PATCH /api/v1/settings: what is stored and what is refreshed', () => {
+  const patch = async (body: Record<string, unknown>) =>
+    call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version: (await current()).version, ...body } });
+  const settingsAudits = () => ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'clinic-settings')).all();
+
+  it('names the settings in a 409 and the fields in a refusal', async () => {
+    const { version } = await current();
+    expect((await patch({ name: 'Test Clinic' })).status).toBe(200);
+    const stale = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version: version - 1, bufferDays: 3 } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatch(/^This clinic’s settings was changed by someone else/);
+    // A rule across fields, checked on the merged record.
+    const bad = await patch({ dayEndsAt: '08:00' });
+    expect(bad.body.error).toBe('Invalid settings: Closing time must be after the opening time (08:30)');
+  });
+
+  it('stores clinic days and holidays in order, so the same days in another order are no change', async () => {
+    const res = await patch({ clinicWeekdays: [5, 1, 3], holidays: ['2026-12-25', '2026-07-03'] });
+    expect(res.status).toBe(200);
+    expect(clinicRow()).toMatchObject({ clinicWeekdays: [1, 3, 5], holidays: ['2026-07-03', '2026-12-25'] });
+    const audits = settingsAudits().length;
+    const { version } = await current();
+    const same = await patch({ clinicWeekdays: [3, 5, 1], holidays: ['2026-12-25', '2026-07-03'] });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ forecastsRefreshed: null, settings: { version } });
+    expect(clinicRow().version).toBe(version);
+    expect(settingsAudits()).toHaveLength(audits);
+    expect((await patch({ clinicWeekdays: [1, 2, 3, 4, 5], holidays: [] })).status).toBe(200);
+  });
+
+  it('stores an emptied office phone as none', async () => {
+    expect((await patch({ phoneOffice: '+1 312 555 0100' })).status).toBe(200);
+    expect(clinicRow().phoneOffice).toBe('+1 312 555 0100');
+    expect((await patch({ phoneOffice: '' })).status).toBe(200);
+    expect(clinicRow().phoneOffice).toBeNull();
+  });
+
+  it("refreshes this clinic's forecasts when any policy field is among the changes, and no other clinic's", async () => {
+    const patient = createPatient(ctx.db, { clinicId: ctx.otherClinic.id, mrn: 'S-OTHER' });
+    const otherPump = createPump(ctx.db, {
+      patientId: patient.id,
+      model: ctx.catalog.models.get('8637-20')!,
+      serial: 'X-OTHER',
+      implantedOn: '2025-01-01',
+      program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+      filledAt: NOW - 10 * DAY_MS,
+      fillMl: 20,
+    }).pump.id;
+    refreshForecasts(ctx.db, { pumpIds: [otherPump] }, NOW);
+    const computedAt = (id: number) => ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, id)).get()!.computedAt;
+    const othersBefore = computedAt(otherPump);
+    vi.setSystemTime(NOW + 120_000);
+    try {
+      const res = await patch({ dailyCapacity: 14, dueSoonDays: 10 });
+      expect(res.status).toBe(200);
+      expect(res.body.forecastsRefreshed).toBe(1);
+      expect(computedAt(pumpId)).toBe(NOW + 120_000);
+      expect(computedAt(otherPump)).toBe(othersBefore);
+    } finally {
+      vi.setSystemTime(NOW);
+    }
+  });
+
+  it('refuses holidays that leave the forecast no clinic day to place a due date on, naming the field, and saves nothing', async () => {
+    // Mondays only, and every Monday of 2025 and 2026 a holiday.
+    const mondays: string[] = [];
+    for (let t = Date.UTC(2025, 0, 6); t < Date.UTC(2027, 0, 1); t += 7 * DAY_MS) mondays.push(new Date(t).toISOString().slice(0, 10));
+    const before = clinicRow();
+    const res = await patch({ clinicWeekdays: [1], holidays: mondays });
+    expect(res.status).toBe(400);
+    expect(res.body.fields.holidays).toMatch(/^No clinic day in the 400 days up to 2026-/);
+    expect(res.body.error).toBe(`These settings leave the forecast unable to place a due date: ${res.body.fields.holidays}`);
+    expect(clinicRow()).toEqual(before);
+  });
+});
