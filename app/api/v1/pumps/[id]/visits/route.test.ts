@@ -1007,3 +1007,58 @@ describe('POST /api/v1/pumps/{id}/visits: the program the refill leaves in the p
     expect(r.body.fields.newDoseMcgPerDay).toBe('The applied order sets the dose: do not change it here as well');
   });
 });
+
+describe('POST /api/v1/pumps/{id}/visits: a constant-flow pump (Codman 3000, reference.md B6)', () => {
+  /** 30 mL, 1 mL/day of baclofen 500 mcg/mL (500 mcg/day), a 3 mL reserve, filled with 30 mL ten days ago. */
+  function addCodman() {
+    seq++;
+    const patient = createPatient(ctx.db, { clinicId: ctx.clinic.id, mrn: `CF-${seq}`, spasticityOrigin: 'spinal', backupOralPlan: 'oral baclofen' });
+    const { pump } = createPump(ctx.db, {
+      patientId: patient.id,
+      model: ctx.catalog.models.get('3000')!,
+      serial: `CF-${seq}`,
+      implantedOn: '2024-01-01',
+      reservoirMl: 30,
+      alarmMl: 3,
+      flowMlPerDay: 1,
+      program: { drugId: lioresal().id, concentrationMcgPerMl: 500, mode: 'constant-flow' },
+      filledAt: Date.now() - 10 * DAY_MS,
+      fillMl: 30,
+    });
+    return pump.id;
+  }
+
+  it('expects the residual from the fixed flow, and keeps the program at the same concentration', async () => {
+    const pumpId = addCodman();
+    const r = await post(ctx.tokens.nurse, pumpId, visitBody({ aspiratedResidualMl: 20, volumeFilledMl: 30 }));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    // 30 mL − 10 days × 1 mL/day.
+    expect(r.body.assessment.expectedResidualMl).toBeCloseTo(20, 1);
+    expect(r.body.assessment.flag).toBe('none');
+    expect(r.body.programChanged).toBe(false);
+    expect(programsOf(pumpId)).toHaveLength(1);
+  });
+
+  it('refuses a typed dose: the dose changes only with the concentration filled', async () => {
+    const pumpId = addCodman();
+    const r = await post(ctx.tokens.physician, pumpId, visitBody({ aspiratedResidualMl: 20, volumeFilledMl: 30, newDoseMcgPerDay: 600 }));
+    expect(r.status).toBe(400);
+    expect(r.body.fields.newDoseMcgPerDay).toBe("A constant-flow pump's dose changes only with the concentration of the drug filled");
+    expect(visitsOf(pumpId).filter((v) => v.kind === 'refill')).toHaveLength(0);
+  });
+
+  it('a new concentration is a new dose, the flow times the concentration, and is checked as a dose change', async () => {
+    const pumpId = addCodman();
+    const body = visitBody({ aspiratedResidualMl: 20, volumeFilledMl: 30, concentrationMcgPerMl: 2000, confirmNoBridgeBolus: true });
+    // 500 → 2000 mcg/day at the same 1 mL/day: four times the dose, beyond the usual step (E7).
+    const unconfirmed = await post(ctx.tokens.physician, pumpId, body);
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.body.fields.secondPerson).toMatch(/E7/);
+    expect(programsOf(pumpId)).toHaveLength(1);
+    const r = await post(ctx.tokens.physician, pumpId, { ...body, secondPerson: await credentialsOf(ctx, ctx.users.nurse) });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.programChanged).toBe(true);
+    const active = programsOf(pumpId).find((p) => p.supersededAt == null)!;
+    expect(active).toMatchObject({ versionNo: 2, mode: 'constant-flow', concentrationNgPerMl: 2_000_000, doseNgPerDay: 2_000_000 });
+  });
+});
