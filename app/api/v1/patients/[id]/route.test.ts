@@ -339,3 +339,69 @@ describe('PATCH /api/v1/patients/{id}: correcting the identity', () => {
     });
   }
 });
+
+describe('PATCH /api/v1/patients/{id}: what is checked, written and refreshed', () => {
+  const row = (patientId: number) => ctx.db.select().from(s.patients).where(eq(s.patients.id, patientId)).get()!;
+  const storedForecast = (pumpId: number) =>
+    ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get();
+  const clinicToday = () =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: ctx.clinic.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
+  it("refuses a date of birth after the clinic's today, or after the first implant; the implant day itself is possible", async () => {
+    const { patientId } = addPatient();
+    const tomorrow = new Date(Date.parse(`${clinicToday()}T12:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+    const future = await patch(ctx.tokens.nurse, patientId, { version: 1, dateOfBirth: tomorrow });
+    expect(future.status).toBe(400);
+    expect(future.body).toMatchObject({ error: 'Invalid input', fields: { dateOfBirth: 'Date of birth cannot be in the future.' } });
+    // Today is not the future, but it is after the 2024 implant.
+    const today = await patch(ctx.tokens.nurse, patientId, { version: 1, dateOfBirth: clinicToday() });
+    expect(today.body.fields.dateOfBirth).toBe('Date of birth must be before the first implant (2024-01-01).');
+    expect((await patch(ctx.tokens.nurse, patientId, { version: 1, dateOfBirth: '2024-01-01' })).status).toBe(200);
+  });
+
+  it('takes a physician of the clinic as managing physician, and refuses anyone else as "Invalid input"', async () => {
+    const { patientId } = addPatient();
+    const nurse = await patch(ctx.tokens.nurse, patientId, { version: 1, managingPhysicianId: ctx.users.nurse.id });
+    expect(nurse.body.error).toBe('Invalid input');
+    const ok = await patch(ctx.tokens.nurse, patientId, { version: 1, managingPhysicianId: ctx.users.physician.id });
+    expect(ok.status).toBe(200);
+    expect(row(patientId).managingPhysicianId).toBe(ctx.users.physician.id);
+  });
+
+  it('records only what changed: a field sent with its current value is neither changed nor audited', async () => {
+    const { patientId } = addPatient();
+    const r = await patch(ctx.tokens.nurse, patientId, { version: 1, caregiverName: 'Sam', notes: 'Prefers mornings' });
+    expect(r.status).toBe(200);
+    expect(r.body.changed).toEqual(['notes']);
+    const audit = ctx.db
+      .select()
+      .from(s.auditLog)
+      .where(and(eq(s.auditLog.action, 'update'), eq(s.auditLog.entity, 'patient'), eq(s.auditLog.entityId, String(patientId))))
+      .all()
+      .at(-1)!;
+    expect(audit.before).toEqual({ notes: '' });
+    expect(audit.after).toEqual({ notes: 'Prefers mornings' });
+  });
+
+  it("refreshes the stored forecasts of this patient's active pumps, and no one else's", async () => {
+    const { patientId, pumpId } = addPatient();
+    const other = addPatient();
+    expect(storedForecast(pumpId)).toBeUndefined();
+    const before = Date.now();
+    const r = await patch(ctx.tokens.nurse, patientId, { version: 1, riskPriorWithdrawal: true });
+    expect(r.status).toBe(200);
+    expect(storedForecast(pumpId)!.computedAt).toBeGreaterThanOrEqual(before);
+    expect(storedForecast(other.pumpId)).toBeUndefined();
+  });
+
+  it('says which record was changed by someone else, and that a patient of another clinic is not found', async () => {
+    const { patientId } = addPatient();
+    expect((await patch(ctx.tokens.nurse, patientId, { version: 1, notes: 'a' })).status).toBe(200);
+    const stale = await patch(ctx.tokens.nurse, patientId, { version: 1, notes: 'b' });
+    expect(stale.body.error).toMatch(/^This patient record was changed by someone else/);
+    const foreign = addPatient(ctx.otherClinic.id);
+    const missing = await patch(ctx.tokens.nurse, foreign.patientId, { version: 1, notes: 'x' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toBe('No such patient.');
+  });
+});
