@@ -313,6 +313,144 @@ describe('POST /api/v1/patients (patient + pump + program + initial fill)', () =
   });
 });
 
+describe('POST /api/v1/patients: every check names its field, and what is stored', () => {
+  const post = (b: unknown, token = ctx.tokens.nurse) => call(POST, { method: 'POST', token, body: b });
+  const codman = () => ctx.catalog.models.get('3000')!.id;
+
+  it('on a body the schema refuses, still reports the dates out of order: implant before birth, fill before implant', async () => {
+    const before = counts();
+    const res = await post(
+      body({
+        patient: { givenName: '', dateOfBirth: '1990-01-01' },
+        pump: { implantedOn: '1989-12-31' },
+        initialFill: { date: '1989-12-30' },
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toMatchObject({
+      'patient.givenName': 'Given name is required',
+      'pump.implantedOn': 'Implant date must be after the date of birth.',
+      'initialFill.date': 'The initial fill must be on or after the implant date.',
+    });
+    expect(counts()).toEqual(before);
+  });
+
+  it('on a body the schema refuses, a fill tomorrow is in the future; born, implanted and filled today are not', async () => {
+    const future = await post(body({ patient: { givenName: '' }, initialFill: { date: '2026-03-11' } }));
+    expect(future.body.fields['initialFill.date']).toBe('The initial fill must not be in the future.');
+    const today = await post(
+      body({ patient: { givenName: '', dateOfBirth: '2026-03-10' }, pump: { implantedOn: '2026-03-10' }, initialFill: { date: '2026-03-10', time: '09:00' } }),
+    );
+    expect(today.status).toBe(400);
+    expect(Object.keys(today.body.fields)).toEqual(['patient.givenName']);
+  });
+
+  it('on a body the schema refuses, finds a used MRN typed with spaces or in another case', async () => {
+    const first = body();
+    expect((await post(first)).status).toBe(201);
+    const res = await post(body({ patient: { mrn: `  ${first.patient.mrn.toLowerCase()} `, givenName: '' } }));
+    expect(res.body.fields['patient.mrn']).toBe(`MRN ${first.patient.mrn.toLowerCase()} is already used by another patient of this clinic.`);
+  });
+
+  it('answers a body that is not an object, or whose parts are not, with the schema’s field errors', async () => {
+    const none = await call(POST, { method: 'POST', token: ctx.tokens.nurse, rawBody: 'null' });
+    expect(none.status).toBe(400);
+    const parts = await post({ patient: 'Iris', pump: null, program: 3, initialFill: [] });
+    expect(parts.status).toBe(400);
+    expect(Object.keys(parts.body.fields)).toEqual(expect.arrayContaining(['patient', 'pump', 'program']));
+  });
+
+  it('an unknown pump model or drug is named with the other problems found before it', async () => {
+    const model = await post(body({ patient: { dateOfBirth: '2027-01-01' }, pump: { modelId: 999_999 } }));
+    expect(model.status).toBe(400);
+    expect(model.body.fields).toEqual({
+      'patient.dateOfBirth': 'Date of birth must not be in the future.',
+      'pump.modelId': 'Choose a pump model from the catalogue.',
+    });
+    const drug = await post(body({ pump: { implantedOn: '2026-03-11' }, program: { drugId: 999_999 } }));
+    expect(drug.body.fields).toEqual({
+      'pump.implantedOn': 'Implant date must not be in the future.',
+      'program.drugId': 'Choose a drug product from the catalogue.',
+    });
+    expect(drug.body.error).toBe(
+      'Invalid input: pump.implantedOn: Implant date must not be in the future.; program.drugId: Choose a drug product from the catalogue.',
+    );
+  });
+
+  it('refuses a reservoir other than the model’s, a flow rate on a programmable pump and constant-flow mode on it', async () => {
+    const before = counts();
+    const res = await post(body({ pump: { reservoirMl: 40, flowMlPerDay: 1 }, program: { mode: 'constant-flow', doseMcgPerDay: undefined } }));
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toMatchObject({
+      'pump.reservoirMl': 'The SynchroMed II 8637-20 holds 20 mL; leave the reservoir empty to use it.',
+      'pump.flowMlPerDay': 'Only a constant-flow pump has a fixed flow rate; leave it empty for a programmable pump.',
+      'program.mode': 'Constant-flow mode needs a constant-flow pump; choose simple or flex.',
+    });
+    expect(counts()).toEqual(before);
+    // The model's own reservoir typed in is the model's.
+    expect((await post(body({ pump: { reservoirMl: 20 } }))).status).toBe(201);
+  });
+
+  it('refuses a patient bolus on a constant-flow pump, and a drug that expired before the fill', async () => {
+    const res = await post(
+      body({
+        pump: { modelId: codman(), reservoirMl: 30, alarmMl: 3, flowMlPerDay: 1 },
+        program: { mode: 'constant-flow', doseMcgPerDay: undefined, patientBolus: { doseMcg: 20, maxPerDay: 4 } },
+        initialFill: { volumeMl: 30, drugExpiresOn: '2026-03-01' },
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toEqual({
+      'program.patientBolus': 'A constant-flow pump gives no patient boluses.',
+      'initialFill.drugExpiresOn': 'The drug had expired before the fill date.',
+    });
+    // Expiring on the fill day itself is still in date.
+    expect((await post(body({ initialFill: { drugExpiresOn: '2026-03-02' } }))).status).toBe(201);
+  });
+
+  it('stores a constant-flow pump’s flow, a flex program’s steps, no catheter volume when none was given, and audits them', async () => {
+    const cf = await post(
+      body({
+        pump: { modelId: codman(), reservoirMl: 30, alarmMl: 3, flowMlPerDay: 1.5, catheterVolumeMl: null },
+        program: { mode: 'constant-flow', doseMcgPerDay: 300 },
+        initialFill: { volumeMl: 30 },
+      }),
+    );
+    expect(cf.status, JSON.stringify(cf.body)).toBe(201);
+    expect(ctx.db.select().from(s.pumps).where(eq(s.pumps.id, cf.body.pumpId)).get()).toMatchObject({ flowUlPerDay: 1500, catheterVolumeUl: null });
+    // The dose a constant-flow pump gives follows from its flow, whatever dose was typed.
+    expect(ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.id, cf.body.programId)).get()).toMatchObject({
+      mode: 'constant-flow',
+      doseNgPerDay: 750_000,
+      flexSteps: null,
+      reason: 'Initial program at implant',
+    });
+    const audit = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'patient')).all().find((r) => r.entityId === String(cf.body.patientId))!;
+    expect(audit.after).toMatchObject({
+      patient: { familyName: expect.stringMatching(/^Newman/), dateOfBirth: '1975-05-20' },
+      pump: { flowUlPerDay: 1500, catheterVolumeUl: null, reservoirUl: 30_000, alarmUl: 3000, modelNumber: '3000' },
+      initialFill: { id: cf.body.visitId, volumeFilledUl: 30_000, drugLot: 'LOT-7', drugExpiresOn: null },
+    });
+
+    const steps = [
+      { start: '00:00', doseMcgPerHour: 10 },
+      { start: '08:00', doseMcgPerHour: 12.5 },
+    ];
+    const flex = await post(body({ program: { mode: 'flex', doseMcgPerDay: 250, flexSteps: steps } }), ctx.tokens.physician);
+    expect(flex.status, JSON.stringify(flex.body)).toBe(201);
+    const program = ctx.db.select().from(s.drugPrograms).where(eq(s.drugPrograms.id, flex.body.programId)).get()!;
+    // 8 h × 10 + 16 h × 12.5 mcg/h; a simple dose sent beside the steps is not the program's.
+    expect(program).toMatchObject({ mode: 'flex', doseNgPerDay: 280_000, prescriberId: ctx.users.physician.id });
+    expect(program.flexSteps).toEqual([
+      { start: '00:00', doseNgPerHour: 10_000 },
+      { start: '08:00', doseNgPerHour: 12_500 },
+    ]);
+    const flexAudit = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'patient')).all().find((r) => r.entityId === String(flex.body.patientId))!;
+    expect(flexAudit.after).toMatchObject({ pump: { flowUlPerDay: null, catheterVolumeUl: 208 } });
+    expect(flex.body.refillDueOn).toMatch(/^2026-/);
+  });
+});
+
 describe('GET /api/v1/patients?q=', () => {
   it('finds by name or MRN within the clinic only, with active pumps and due dates', async () => {
     const created = await call(POST, {
