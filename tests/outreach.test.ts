@@ -10,9 +10,10 @@ import { listWorklist } from '../db/queries/worklist';
 import * as s from '../db/schema';
 import { seedDemo } from '../db/seed';
 import { clinicActor } from '../lib/clinic/actor';
-import { completeFollowUp, logContactAttempt } from '../lib/clinic/outreach';
+import { answerAttendance, completeFollowUp, handleAttendanceRequest, logContactAttempt } from '../lib/clinic/outreach';
 import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '../lib/domain/calendar';
-import { ConflictError, ValidationError } from '../lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import { hashToken } from '../lib/token-hash';
 import { freshDb } from './db';
 
 const timeZone = 'America/Chicago';
@@ -93,5 +94,99 @@ describe('logging a contact attempt', () => {
     expect(completeFollowUp(db, nurse, task.id, { version: task.version, done: true }, NOW)).toMatchObject({ version: task.version + 1, doneAt: NOW });
     expect(() => completeFollowUp(db, nurse, task.id, { version: task.version, done: true }, NOW)).toThrow(ConflictError);
     expect(recallList(db, clinicId, NOW).rows.find((r) => r.row.patientId === patientId)!.nextFollowUp).toBeNull();
+  });
+});
+
+describe('closing a follow-up: what is refused', () => {
+  it('an unknown follow-up is not found; one already done is said to be, with its current version too', () => {
+    const nurse = clinicActor(staff('nurse@demo.clinic'));
+    expect(() => completeFollowUp(db, nurse, 999_999, { version: 1, done: true }, NOW)).toThrow(new NotFoundError('No such follow-up.'));
+    const patientId = patientNamed('Carter');
+    const log = logContactAttempt(db, nurse, patientId, { outcome: 'no-answer', note: '', followUp: { dueOn: today, assigneeId: nurse.id } }, NOW);
+    const task = log.followUps[0]!;
+    const done = completeFollowUp(db, nurse, task.id, { version: task.version, done: true }, NOW);
+    expect(() => completeFollowUp(db, nurse, task.id, { version: done.version, done: true }, NOW)).toThrow(
+      new ConflictError('This follow-up is already done.'),
+    );
+    const audit = db.select().from(s.auditLog).all().filter((a) => a.entity === 'follow-up' && a.entityId === String(task.id) && a.action === 'update');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ before: { doneAt: null }, after: { doneAt: NOW, patientId } });
+  });
+});
+
+describe("a patient's answer through the reminder link, and the front desk dealing with a request", () => {
+  let seq = 0;
+  /** A link for a booked appointment of the demo clinic, as the reminder issues it; returns its token. */
+  function link(overrides: Partial<typeof s.attendanceLinks.$inferInsert> = {}) {
+    const appointment = db
+      .select()
+      .from(s.appointments)
+      .where(eq(s.appointments.status, 'booked'))
+      .all()
+      .find((a) => a.startsAt > NOW)!;
+    seq++;
+    const token = `${'t'.repeat(40)}${String(seq).padStart(3, '0')}`;
+    const row = db
+      .insert(s.attendanceLinks)
+      .values({
+        clinicId,
+        appointmentId: appointment.id,
+        tokenHash: hashToken(token),
+        appointmentStartsAt: appointment.startsAt,
+        expiresAt: appointment.startsAt,
+        createdAt: NOW,
+        ...overrides,
+      })
+      .returning()
+      .get();
+    return { token, id: row.id, appointment };
+  }
+  const row = (id: number) => db.select().from(s.attendanceLinks).where(eq(s.attendanceLinks.id, id)).get()!;
+
+  it('records a confirmation once, without a note, audited as the patient', () => {
+    const { token, id, appointment } = link();
+    expect(answerAttendance(db, token, { response: 'confirmed', note: 'ignored' }, NOW)).toBe('recorded');
+    expect(row(id)).toMatchObject({ response: 'confirmed', note: '', respondedAt: NOW });
+    const audit = db.select().from(s.auditLog).all().filter((a) => a.entity === 'appointment-attendance' && a.entityId === String(appointment.id)).at(-1)!;
+    expect(audit).toMatchObject({ action: 'update', actorId: null, actorLabel: 'Patient (reminder link)', after: { response: 'confirmed', note: '' } });
+    expect(answerAttendance(db, token, { response: 'another-time', note: 'later' }, NOW)).toBe('already-answered');
+    expect(row(id).response).toBe('confirmed');
+  });
+
+  it('keeps the note of a request for another time; an unknown link of the right shape is not found', () => {
+    const { token, id } = link();
+    expect(answerAttendance(db, token, { response: 'another-time', note: 'Any afternoon' }, NOW)).toBe('recorded');
+    expect(row(id)).toMatchObject({ response: 'another-time', note: 'Any afternoon' });
+    expect(() => answerAttendance(db, 'u'.repeat(43), { response: 'confirmed', note: '' }, NOW)).toThrow(new NotFoundError('This link is not valid.'));
+    expect(() => answerAttendance(db, 'short', { response: 'confirmed', note: '' }, NOW)).toThrow(new NotFoundError('This link is not valid.'));
+  });
+
+  it('answers nothing once the link expired or the appointment moved', () => {
+    const expired = link({ expiresAt: NOW });
+    expect(answerAttendance(db, expired.token, { response: 'confirmed', note: '' }, NOW)).toBe('no-longer-valid');
+    const moved = link();
+    db.update(s.attendanceLinks).set({ appointmentStartsAt: moved.appointment.startsAt - 3_600_000 }).where(eq(s.attendanceLinks.id, moved.id)).run();
+    expect(answerAttendance(db, moved.token, { response: 'confirmed', note: '' }, NOW)).toBe('no-longer-valid');
+    expect(row(expired.id).response).toBeNull();
+    expect(row(moved.id).response).toBeNull();
+  });
+
+  it('the front desk deals with a request once, audited; a confirmation or another clinic’s request is not one', () => {
+    const desk = clinicActor(staff('desk@demo.clinic'));
+    const request = link();
+    answerAttendance(db, request.token, { response: 'another-time', note: '' }, NOW);
+    expect(handleAttendanceRequest(db, desk, request.id, NOW + 1000)).toEqual({ id: request.id, handledAt: NOW + 1000 });
+    expect(row(request.id)).toMatchObject({ handledAt: NOW + 1000, handledById: desk.id });
+    const audit = db.select().from(s.auditLog).all().filter((a) => a.entity === 'attendance-request' && a.entityId === String(request.id));
+    expect(audit).toEqual([
+      expect.objectContaining({ action: 'update', actorId: desk.id, before: { handledAt: null }, after: { handledAt: NOW + 1000, appointmentId: request.appointment.id } }),
+    ]);
+    expect(() => handleAttendanceRequest(db, desk, request.id, NOW + 2000)).toThrow(new ConflictError('Someone has already dealt with this request.'));
+
+    const confirmation = link();
+    answerAttendance(db, confirmation.token, { response: 'confirmed', note: '' }, NOW);
+    expect(() => handleAttendanceRequest(db, desk, confirmation.id, NOW)).toThrow(new NotFoundError('No such request for another time.'));
+    expect(() => handleAttendanceRequest(db, { ...desk, clinicId: clinicId + 1000 }, request.id, NOW)).toThrow(NotFoundError);
+    expect(row(confirmation.id).handledAt).toBeNull();
   });
 });
