@@ -187,6 +187,9 @@ describe('importing a clinic spreadsheet', () => {
     expect(importAudit).toHaveLength(1);
     expect(importAudit[0]).toMatchObject({ actorId: ctx.users.nurse.id, action: 'create' });
     expect(importAudit[0]!.after).toMatchObject({ fileName: 'clinic.csv', counts: { create: 3 } });
+    // The patients it created, by id: who came into the record through this file.
+    const created = ['A-100', 'A-101', 'A-102'].map((mrn) => ctx.db.select().from(s.patients).where(eq(s.patients.mrn, mrn)).get()!.id);
+    expect((importAudit[0]!.after as { patientIds: number[] }).patientIds).toEqual(created);
     expect(
       ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'patient')).all().length,
     ).toBeGreaterThanOrEqual(3);
@@ -203,6 +206,8 @@ describe('importing a clinic spreadsheet', () => {
     expect(res.status).toBe(201);
     expect(res.body.counts).toEqual({ rows: 3, create: 0, alreadyPresent: 3, problems: 0 });
     expect(counts()).toMatchObject({ patients: before.patients, pumps: before.pumps, visits: before.visits });
+    const last = ctx.db.select().from(s.auditLog).where(eq(s.auditLog.entity, 'patient-import')).all().at(-1)!;
+    expect((last.after as { patientIds: number[] }).patientIds).toEqual([]);
   });
 
   it('an MRN already in the clinic with another pump is a problem on its row, and the whole file waits', async () => {
@@ -241,6 +246,8 @@ describe('importing a clinic spreadsheet', () => {
     const res = await send(importFile, ctx.tokens.nurse, { name: 'g.csv', data: good }, mappingOf(good));
     expect(res.status).toBe(201);
     expect(counts().appointments).toBe(before.appointments + 1);
+    const booked = ctx.db.select().from(s.appointments).where(eq(s.appointments.pumpId, ctx.db.select().from(s.pumps).where(eq(s.pumps.serial, 'AP-1')).get()!.id)).get()!;
+    expect(booked).toMatchObject({ type: 'refill', notes: 'Imported', status: 'booked' });
   });
 
   it('saves a mapping on its own, audited, and the next preview starts from it', async () => {
