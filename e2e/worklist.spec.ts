@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { PHONE_WORKLIST_PAGE_SIZE, phoneWorklistPageSize } from '../lib/http/phone';
 import { expect, signIn, test } from './fixtures';
 
 /** Set DOCS_SCREENSHOTS=1 to refresh docs/screenshots/ from this run; otherwise they go to the test's output. */
@@ -114,21 +115,26 @@ test.describe('on a phone’s browser (its user agent)', () => {
       'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
   });
 
-  test('the first page is the 20 most urgent pumps, the pager and counts say how many more', async ({ page }) => {
+  test('the first page is the most urgent 20 (all the empty and critical ones if more), the pager and counts say how many more', async ({ page }) => {
     await signIn(page, 'nurse');
     const all = (await (await page.request.get('/api/v1/worklist?pageSize=200')).json()) as WorklistJson;
-    expect(all.total).toBeGreaterThan(20);
+    const size = phoneWorklistPageSize(all.counts as { empty: number; critical: number });
+    expect(size).toBeGreaterThanOrEqual(PHONE_WORKLIST_PAGE_SIZE);
+    expect(all.total).toBeGreaterThan(size);
     const cards = page.locator('table.worklist tbody tr');
-    await expect(cards).toHaveCount(20);
-    // The same ranking as everywhere: the API's first twenty, in order.
+    await expect(cards).toHaveCount(size);
+    // The same ranking as everywhere: the API's first ones, in order.
     const names = await cards.locator('.wl-patient a').allTextContents();
-    expect(names).toEqual(all.rows.slice(0, 20).map((r) => r.patientName));
-    await expect(page.getByRole('navigation', { name: 'Pages' })).toContainText(`Page 1 of ${Math.ceil(all.total / 20)} · ${all.total} pumps`);
+    expect(names).toEqual(all.rows.slice(0, size).map((r) => r.patientName));
+    // Every card within its width: content-visibility clips what would overflow, so check each cell.
+    const overflowing = await cards.locator('td').evaluateAll((tds) => tds.filter((td) => td.scrollWidth > td.clientWidth + 1).length);
+    expect(overflowing).toBe(0);
+    await expect(page.getByRole('navigation', { name: 'Pages' })).toContainText(`Page 1 of ${Math.ceil(all.total / size)} · ${all.total} pumps`);
     const chips = page.getByRole('list', { name: 'Pumps by status' });
     for (const [status, n] of Object.entries(all.counts)) await expect(chips.locator(`.status-${status} strong`)).toHaveText(String(n));
     await page.getByRole('link', { name: 'Next →' }).click();
     await page.waitForURL(/page=2/);
-    await expect(cards.first().locator('.wl-patient a')).toHaveText(all.rows[20]!.patientName);
+    await expect(cards.first().locator('.wl-patient a')).toHaveText(all.rows[size]!.patientName);
   });
 });
 

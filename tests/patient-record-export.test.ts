@@ -16,6 +16,9 @@ beforeAll(() => {
   ctx = setupApiTest();
 });
 
+/** The actor of a request by this clinic's staff member (the request's staff always has a clinic). */
+const actorOf = (user: s.Staff) => clinicActor({ ...user, clinicId: user.clinicId! });
+
 const exportsOf = (patientId: number) =>
   ctx.db
     .select()
@@ -27,7 +30,7 @@ describe('printing a patient’s record for a transfer', () => {
   it('returns the whole record and audits it as an export by the staff member, naming its pumps', () => {
     const { patient, pump } = addBaclofenPump(ctx, { mrn: 'REC-1' });
     const nurse = ctx.users.nurse;
-    const detail = exportPatientRecord(ctx.db, clinicActor(nurse), patient.id, Date.now());
+    const detail = exportPatientRecord(ctx.db, actorOf(nurse), patient.id, Date.now());
     expect(detail.patient.id).toBe(patient.id);
     expect(detail.pumps.map((p) => p.id)).toEqual([pump.id]);
     const rows = exportsOf(patient.id);
@@ -37,7 +40,7 @@ describe('printing a patient’s record for a transfer', () => {
 
   it('refuses a patient of another clinic, and audits no export', () => {
     const { patient } = addBaclofenPump(ctx, { mrn: 'REC-2', clinicId: ctx.otherClinic.id });
-    expect(() => exportPatientRecord(ctx.db, clinicActor(ctx.users.nurse), patient.id, Date.now())).toThrow(NotFoundError);
+    expect(() => exportPatientRecord(ctx.db, actorOf(ctx.users.nurse), patient.id, Date.now())).toThrow(NotFoundError);
     expect(exportsOf(patient.id)).toHaveLength(0);
   });
 });

@@ -7,13 +7,13 @@ import { physiciansOf } from '@/db/queries/clinics';
 import { worklistFor } from '@/db/queries/front-desk';
 import { listWorklist } from '@/db/queries/worklist';
 import { can } from '@/lib/auth/permissions';
-import { isPhoneRequest, PHONE_WORKLIST_PAGE_SIZE } from '@/lib/http/phone';
+import { isPhoneRequest, PHONE_WORKLIST_PAGE_SIZE, phoneWorklistPageSize } from '@/lib/http/phone';
 import { requirePageStaff } from '@/lib/auth/session';
 import { requestNow } from '@/lib/clock';
 import { formatLocalDate, worklistTierLabels } from '@/lib/format';
 import { makeQueryClient } from '@/lib/query/client';
 import { worklistQuery } from '@/lib/query/worklist';
-import { worklistQueryFor } from '@/lib/validation/worklist';
+import { worklistQueryFor, type WorklistQuery } from '@/lib/validation/worklist';
 import { fieldErrors } from '@/lib/validation/errors';
 import { WorklistCounts, WorklistTable } from './_components/worklist';
 import { DateField } from './_components/date-time-inputs';
@@ -27,13 +27,19 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
   const params = await searchParams;
   const parsed = worklistQueryFor(params, staff);
   const asked = parsed.success ? parsed.data : {};
-  // A shorter first page on a phone unless the URL sets one (lib/http/phone.ts); the pager and counts show the rest.
-  const filter =
-    asked.pageSize === undefined && isPhoneRequest(await headers()) ? { ...asked, pageSize: PHONE_WORKLIST_PAGE_SIZE } : asked;
   const db = getDb();
   const now = requestNow();
   // The front desk's rows carry no volume and only the scheduling alerts (db/queries/front-desk.ts).
-  const data = worklistFor(staff.role, listWorklist(db, staff.clinicId, { ...filter, viewerId: staff.id }, now));
+  const list = (f: WorklistQuery) => worklistFor(staff.role, listWorklist(db, staff.clinicId, { ...f, viewerId: staff.id }, now));
+  // A shorter page on a phone unless the URL sets one (lib/http/phone.ts), never cutting the empty and critical
+  // pumps off the first page; the pager and the counts show the rest.
+  let filter: WorklistQuery = asked;
+  if (asked.pageSize === undefined && isPhoneRequest(await headers())) filter = { ...asked, pageSize: PHONE_WORKLIST_PAGE_SIZE };
+  let data = list(filter);
+  if (filter !== asked && (asked.page ?? 1) === 1 && phoneWorklistPageSize(data.counts) > PHONE_WORKLIST_PAGE_SIZE) {
+    filter = { ...asked, pageSize: phoneWorklistPageSize(data.counts) };
+    data = list(filter);
+  }
   recordRead(db, staff, { resource: 'worklist', patientIds: data.rows.map((r) => r.patientId), detail: { page: 'worklist', filter } });
   const physicians = physiciansOf(db, staff.clinicId);
   // The page as GET /api/v1/worklist answers it: the counts and the table read it from the query cache.
@@ -85,6 +91,7 @@ export default async function WorklistPage({ searchParams }: { searchParams: Sea
       {/* Keyed by the filter so that "Clear" (a client navigation) resets what was typed, not only the defaults. */}
       <form key={JSON.stringify(filter)} className="filters wl-filters" method="get" action="/" role="search" aria-label="Filter the worklist">
         {filter.view && <input type="hidden" name="view" value={filter.view} />}
+        {asked.pageSize !== undefined && <input type="hidden" name="pageSize" value={asked.pageSize} />}
         <label>
           Search name or MRN
           <input name="q" type="search" defaultValue={filter.q ?? ''} maxLength={100} />

@@ -31,7 +31,7 @@ export function updateClinicSettings(
 ): { settings: ClinicSettings; forecastsRefreshed: number | null } {
   return writeTransaction(db, (tx) => {
     const before = getClinicSettings(tx, actor.clinicId);
-    assertSameVersion('clinic’s settings', patch.version, before.version);
+    assertSameVersion('clinic settings record', patch.version, before.version);
     const { version: _version, ...changes } = patch;
     const { id: _id, version: _v, updatedAt: _u, ...current } = before;
     const merged = settingsSchema.safeParse({ ...current, ...changes });

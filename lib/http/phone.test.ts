@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPhoneRequest } from './phone';
+import { isPhoneRequest, PHONE_WORKLIST_PAGE_SIZE, phoneWorklistPageSize } from './phone';
 
 const req = (h: Record<string, string>) => new Headers(h);
 
@@ -23,8 +23,18 @@ describe('isPhoneRequest', () => {
       'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
       'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
       'Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
+      'Mozilla/5.0 (iPad; CPU OS 12_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.1.2 Mobile/15E148 Safari/604.1',
     ];
     for (const ua of others) expect(isPhoneRequest(req({ 'user-agent': ua }))).toBe(false);
     expect(isPhoneRequest(req({}))).toBe(false);
+  });
+});
+
+describe('phoneWorklistPageSize', () => {
+  it('is the phone page unless the empty and critical pumps together are more, up to 200', () => {
+    expect(phoneWorklistPageSize({ empty: 0, critical: 0 })).toBe(PHONE_WORKLIST_PAGE_SIZE);
+    expect(phoneWorklistPageSize({ empty: 5, critical: 15 })).toBe(20);
+    expect(phoneWorklistPageSize({ empty: 6, critical: 15 })).toBe(21);
+    expect(phoneWorklistPageSize({ empty: 150, critical: 100 })).toBe(200);
   });
 });

@@ -10,7 +10,9 @@
  */
 export function isPhoneRequest(headers: Pick<Headers, 'get'>): boolean {
   if (headers.get('sec-ch-ua-mobile') === '?1') return true;
-  return /Mobi|iPhone/.test(headers.get('user-agent') ?? '');
+  const agent = headers.get('user-agent') ?? '';
+  // Some iPad browsers still write "Mobile/15E148" in their agent: an iPad is not a phone.
+  return /Mobi|iPhone/.test(agent) && !/iPad/.test(agent);
 }
 
 /**
@@ -19,3 +21,11 @@ export function isPhoneRequest(headers: Pick<Headers, 'get'>): boolean {
  * (docs/performance.md, Lighthouse); twenty are the most urgent of any clinic's day, with "Next" for the rest.
  */
 export const PHONE_WORKLIST_PAGE_SIZE = 20;
+
+/**
+ * The first page on a phone never stops inside the most dangerous tiers: with more empty and critical pumps than
+ * PHONE_WORKLIST_PAGE_SIZE, the page holds all of them (up to the largest page, 200), so none is left for "Next".
+ */
+export function phoneWorklistPageSize(counts: { empty: number; critical: number }): number {
+  return Math.min(200, Math.max(PHONE_WORKLIST_PAGE_SIZE, counts.empty + counts.critical));
+}

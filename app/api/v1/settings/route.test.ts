@@ -275,10 +275,10 @@ describe('PATCH /api/v1/settings: what is stored and what is refreshed', () => {
 
   it('names the settings in a 409 and the fields in a refusal', async () => {
     const { version } = await current();
-    expect((await patch({ name: 'Test Clinic' })).status).toBe(200);
-    const stale = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version: version - 1, bufferDays: 3 } });
+    expect((await patch({ name: `Test Clinic ${version}` })).status).toBe(200);
+    const stale = await call(PATCH, { method: 'PATCH', token: ctx.tokens.admin, body: { version, bufferDays: 3 } });
     expect(stale.status).toBe(409);
-    expect(stale.body.error).toMatch(/^This clinic’s settings was changed by someone else/);
+    expect(stale.body.error).toMatch(/^This clinic settings record was changed by someone else/);
     // A rule across fields, checked on the merged record.
     const bad = await patch({ dayEndsAt: '08:00' });
     expect(bad.body.error).toBe('Invalid settings: Closing time must be after the opening time (08:30)');

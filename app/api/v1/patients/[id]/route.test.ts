@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAppointment, createPatient, createPump, createRefillVisit, DAY_MS } from '@/db/factories';
 import * as s from '@/db/schema';
+import { addDaysToLocalDate, localDateOf } from '@/lib/domain/calendar';
 import { cardStatus, loadCard, recordCardPrint } from '@/db/queries/cards';
 import { call, setupApiTest, type ApiTestContext } from '@/tests/api';
 
@@ -344,13 +345,12 @@ describe('PATCH /api/v1/patients/{id}: what is checked, written and refreshed', 
   const row = (patientId: number) => ctx.db.select().from(s.patients).where(eq(s.patients.id, patientId)).get()!;
   const storedForecast = (pumpId: number) =>
     ctx.db.select().from(s.pumpForecasts).where(eq(s.pumpForecasts.pumpId, pumpId)).get();
-  const clinicToday = () =>
-    new Intl.DateTimeFormat('en-CA', { timeZone: ctx.clinic.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const clinicToday = () => localDateOf(Date.now(), ctx.clinic.timeZone);
 
   it("refuses a date of birth after the clinic's today, or after the first implant; the implant day itself is possible", async () => {
     const { patientId } = addPatient();
-    const tomorrow = new Date(Date.parse(`${clinicToday()}T12:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-    const future = await patch(ctx.tokens.nurse, patientId, { version: 1, dateOfBirth: tomorrow });
+    // Two days ahead: still the future if the clinic's midnight passes during the test.
+    const future = await patch(ctx.tokens.nurse, patientId, { version: 1, dateOfBirth: addDaysToLocalDate(clinicToday(), 2) });
     expect(future.status).toBe(400);
     expect(future.body).toMatchObject({ error: 'Invalid input', fields: { dateOfBirth: 'Date of birth cannot be in the future.' } });
     // Today is not the future, but it is after the 2024 implant.
@@ -386,12 +386,24 @@ describe('PATCH /api/v1/patients/{id}: what is checked, written and refreshed', 
   it("refreshes the stored forecasts of this patient's active pumps, and no one else's", async () => {
     const { patientId, pumpId } = addPatient();
     const other = addPatient();
+    // The patient's earlier pump, explanted: no forecast is kept for a pump that is out.
+    const explanted = createPump(ctx.db, {
+      patientId,
+      model: ctx.catalog.models.get('8637-20')!,
+      serial: `PT-OLD-${patientId}`,
+      implantedOn: '2018-01-01',
+      program: { drugId: ctx.catalog.drugs.get('Lioresal Intrathecal')!.id, concentrationMcgPerMl: 500, mode: 'simple', doseMcgPerDay: 250 },
+      filledAt: Date.now() - 90 * DAY_MS,
+      fillMl: 20,
+    }).pump.id;
+    ctx.db.update(s.pumps).set({ status: 'explanted', explantedOn: '2023-12-31' }).where(eq(s.pumps.id, explanted)).run();
     expect(storedForecast(pumpId)).toBeUndefined();
     const before = Date.now();
     const r = await patch(ctx.tokens.nurse, patientId, { version: 1, riskPriorWithdrawal: true });
     expect(r.status).toBe(200);
     expect(storedForecast(pumpId)!.computedAt).toBeGreaterThanOrEqual(before);
     expect(storedForecast(other.pumpId)).toBeUndefined();
+    expect(storedForecast(explanted)).toBeUndefined();
   });
 
   it('says which record was changed by someone else, and that a patient of another clinic is not found', async () => {

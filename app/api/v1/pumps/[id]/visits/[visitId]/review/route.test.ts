@@ -43,6 +43,7 @@ const review = (token: string, pumpId: number, visitId: number, body: unknown) =
   call(POST, { method: 'POST', token, body, params: { id: String(pumpId), visitId: String(visitId) } });
 type AlertOut = { code: string; severity: string; message: string; acknowledged: boolean; review?: { visitId: number } };
 const e5Of = (alerts: AlertOut[]) => alerts.filter((a) => a.code === 'E5');
+const codes = (alerts: AlertOut[]) => alerts.map((a) => `${a.code}:${a.severity}`).sort();
 const pageAlerts = (patientId: number) =>
   patientDetail(ctx.db, ctx.clinic.id, patientId, Date.now()).pumps[0]!.forecast!.alerts;
 const worklistRow = (pumpId: number) =>
@@ -135,19 +136,18 @@ describe('the review of one visit', () => {
     const r = await review(ctx.tokens.physician, pumpId, visitId, { note: 'Catheter study booked for Monday.' });
     expect(r.status).toBe(201);
     const f = await call(forecastRoute.GET, { token: ctx.tokens.physician, params: { id: String(pumpId) } });
-    const codes = (alerts: AlertOut[]) => alerts.map((a) => `${a.code}:${a.severity}`).sort();
     // The no-appointment warning (E3) is still there: the answer is the pump's alerts, not an empty list.
     expect(codes(r.body.alerts)).toContain('E3:warn');
     expect(codes(r.body.alerts)).toEqual(codes(f.body.alerts));
   });
 
   it("answers with this pump's alerts, not those of another pump entered before it", async () => {
-    // A pump with other alerts (filled 200 days ago: empty), created first so that it comes first in the clinic.
+    // A pump with other alerts (filled 200 days ago: empty), entered before the reviewed one: an answer built from
+    // the clinic's first pump, or any other, would not be this pump's.
     const other = addBaclofenPump(ctx, { filledDaysAgo: 200 });
     const { pumpId, visitId } = addStalledPump();
     const r = await review(ctx.tokens.physician, pumpId, visitId, { note: 'Catheter study booked for Monday.' });
     expect(r.status).toBe(201);
-    const codes = (alerts: AlertOut[]) => alerts.map((a) => `${a.code}:${a.severity}`).sort();
     const own = await call(forecastRoute.GET, { token: ctx.tokens.physician, params: { id: String(pumpId) } });
     const others = await call(forecastRoute.GET, { token: ctx.tokens.physician, params: { id: String(other.pump.id) } });
     expect(codes(others.body.alerts)).not.toEqual(codes(own.body.alerts));
