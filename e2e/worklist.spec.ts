@@ -138,6 +138,54 @@ test.describe('on a phone’s browser (its user agent)', () => {
   });
 });
 
+test('the worklist and a patient page hydrate without creating an Intl object, and print what the server printed', async ({ page }) => {
+  // The first Intl formatter a page creates loads ICU's data: on a phone's CPU that was the longest task of the
+  // worklist's load (docs/performance.md). The browser formats times from the zone table the server sends
+  // (lib/domain/zone.ts) and numbers by hand (lib/domain/numbers.ts); a hydration mismatch would show as an error.
+  await page.addInitScript(() => {
+    const made: string[] = [];
+    (window as unknown as { intlMade: string[] }).intlMade = made;
+    for (const name of ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat'] as const) {
+      const real = Intl[name];
+      (Intl as Record<string, unknown>)[name] = new Proxy(real, {
+        construct: (target, args: unknown[]) => (made.push(name), Reflect.construct(target, args) as object),
+        apply: (target, self, args: unknown[]) => (made.push(name), Reflect.apply(target, self, args) as unknown),
+      });
+    }
+    const wrap = (proto: object, method: string) => {
+      const real = (proto as Record<string, (...a: unknown[]) => unknown>)[method]!;
+      (proto as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
+        made.push(method);
+        return real.apply(this, args);
+      };
+    };
+    wrap(String.prototype, 'localeCompare');
+    wrap(Number.prototype, 'toLocaleString');
+    for (const m of ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']) wrap(Date.prototype, m);
+  });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, 'nurse');
+  const madeOn = async (url: string) => {
+    await page.goto(url);
+    await page.waitForLoadState('load');
+    // Hydrated: React has attached its props to the header's sign-out button.
+    await page.waitForFunction(() => {
+      const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Sign out');
+      return button !== undefined && Object.keys(button).some((k) => k.startsWith('__reactProps$'));
+    });
+    return page.evaluate(() => (window as unknown as { intlMade: string[] }).intlMade);
+  };
+  expect(await madeOn('/')).toEqual([]);
+  const patient = page.getByRole('row', { name: /Alvarez, Maria/ }).getByRole('link', { name: /Alvarez, Maria/ });
+  const href = await patient.getAttribute('href');
+  expect(href).toMatch(/^\/patients\/\d+$/);
+  expect(await madeOn(href!)).toEqual([]);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Alvarez');
+  expect(errors).toEqual([]);
+});
+
 test('each row has the patient’s phone to call, and says "alarm passed" rather than "0 d to alarm"', async ({ page }) => {
   await signIn(page, 'nurse');
   const alvarez = page.getByRole('row', { name: /Alvarez, Maria/ });

@@ -5,6 +5,8 @@ import { getDb } from '@/db';
 import { clinicHeader } from '@/db/queries/clinics';
 import { can } from '@/lib/auth/permissions';
 import { requireSignedIn } from '@/lib/auth/session';
+import { requestNow } from '@/lib/clock';
+import { zoneTable, type ZoneTable } from '@/lib/domain/zone';
 import { IdleSignOut, SignOutButton } from './_components/session-controls';
 import { DateOrderProvider } from './_components/date-order';
 import { Providers } from './_components/providers';
@@ -13,7 +15,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
   const staff = await requireSignedIn();
   const clinic = clinicHeader(getDb(), staff.clinicId);
   return (
-    <Providers>
+    <Providers zone={clinic ? clinicZoneTable(clinic.timeZone) : null}>
       <a href="#main" className="skip-link">
         Skip to content
       </a>
@@ -59,4 +61,17 @@ export default async function StaffLayout({ children }: { children: ReactNode })
       </main>
     </Providers>
   );
+}
+
+/**
+ * The clinic zone's offsets for the browser, which then prints the page's times without creating an Intl formatter
+ * at load (lib/domain/zone.ts, `adoptZoneTable`). A zone this runtime does not know gives none: the page then fails
+ * where it formats a time, as it did before.
+ */
+function clinicZoneTable(timeZone: string): ZoneTable | null {
+  try {
+    return zoneTable(timeZone, requestNow());
+  } catch {
+    return null;
+  }
 }

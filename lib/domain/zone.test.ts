@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, zoneClock } from './zone';
+import { adoptZoneTable, DAY_MS, isZoneTable, ZoneClock, zoneClock, zoneTable, type ZoneTable } from './zone';
 
 // The oracle is the Temporal polyfill: its own reading of the runtime's tz database, with the wall-clock rules of
 // the Temporal spec, and no host-local Date anywhere, so it is right whatever TZ the suite runs in (npm test runs it
@@ -130,5 +130,107 @@ describe('ZoneClock agrees with the Temporal polyfill', () => {
     expect(new Date(clock.dayStart(day)).toISOString()).toBe('2026-09-06T04:00:00.000Z');
     expect(clock.dayOf(clock.dayStart(day))).toBe(day);
     expect(clock.dayOf(clock.dayStart(day) - 1)).toBe(day - 1);
+  });
+});
+
+/** How many Intl.DateTimeFormat objects `run` makes. */
+function intlFormattersMadeBy(run: () => void): number {
+  const real = Intl.DateTimeFormat;
+  let made = 0;
+  Intl.DateTimeFormat = new Proxy(real, {
+    construct(target, args: ConstructorParameters<typeof Intl.DateTimeFormat>) {
+      made += 1;
+      return new target(...args);
+    },
+  });
+  try {
+    run();
+  } finally {
+    Intl.DateTimeFormat = real;
+  }
+  return made;
+}
+
+describe('a zone table: the server reads the zone, the browser formats from what it read', () => {
+  const span = { from: Date.UTC(2021, 0, 1), to: Date.UTC(2029, 0, 1) - 1 };
+  /** A table of `tz` read by a clock of its own (not the cached one, which the adoption test must not find). */
+  const tableOf = (tz: string): ZoneTable => {
+    const reader = new ZoneClock(tz, null, span.from);
+    reader.offsetAt(span.from);
+    reader.offsetAt(span.to);
+    return reader.table();
+  };
+
+  it('gives, inside its span, the offsets and days Temporal gives, without making an Intl formatter', () => {
+    const tables = new Map(ZONES.map((tz) => [tz, tableOf(tz)]));
+    const cases = fc.sample(fc.tuple(fc.integer({ min: span.from, max: span.to }), zone), 1000);
+    const answers: [number, number][] = [];
+    const made = intlFormattersMadeBy(() => {
+      for (const [at, tz] of cases) {
+        const clock = new ZoneClock(tz, null, at, tables.get(tz));
+        answers.push([clock.offsetAt(at), clock.dayOf(at)]);
+      }
+    });
+    expect(made).toBe(0);
+    cases.forEach(([at, tz], i) => {
+      const local = zoned(tz, at);
+      expect(answers[i]).toEqual([offsetMs(tz, at), Date.UTC(local.year, local.month - 1, local.day) / DAY_MS]);
+    });
+  });
+
+  it('reads Intl for an instant outside its span, and is right there too', () => {
+    const clock = new ZoneClock('Europe/Berlin', null, span.from, tableOf('Europe/Berlin'));
+    const before = Date.UTC(2010, 6, 1);
+    const after = Date.UTC(2034, 0, 15);
+    let offsets: number[] = [];
+    const made = intlFormattersMadeBy(() => {
+      offsets = [clock.offsetAt(before), clock.offsetAt(after)];
+    });
+    expect(offsets).toEqual([offsetMs('Europe/Berlin', before), offsetMs('Europe/Berlin', after)]);
+    expect(made).toBe(1);
+  });
+
+  it('zoneTable covers the years asked for around an instant', () => {
+    const at = Date.UTC(2026, 11, 7);
+    const table = zoneTable('America/Chicago', at, 2, 1);
+    expect(table.from).toBeLessThanOrEqual(Date.UTC(2024, 0, 1));
+    expect(table.to).toBeGreaterThanOrEqual(Date.UTC(2027, 0, 1) - 1);
+    // Chicago changes its clocks twice a year: 2024, 2025 and 2026 at least.
+    expect(table.ats.filter((t) => t >= Date.UTC(2024, 0, 1) && t < Date.UTC(2027, 0, 1))).toHaveLength(6);
+    expect(isZoneTable(table)).toBe(true);
+  });
+
+  it('is adopted as the zone’s clock once, and zoneClock then answers from it without Intl', () => {
+    const table = tableOf('Pacific/Chatham');
+    expect(adoptZoneTable(table)).toBe(true);
+    expect(adoptZoneTable(table)).toBe(false); // the zone has a clock now
+    const at = Date.UTC(2026, 3, 5, 13, 30);
+    let offset = Number.NaN;
+    const made = intlFormattersMadeBy(() => {
+      offset = zoneClock('Pacific/Chatham').offsetAt(at);
+    });
+    expect(offset).toBe(offsetMs('Pacific/Chatham', at));
+    expect(made).toBe(0);
+  });
+
+  it('refuses a table that does not hold together (and the zone is then read from Intl)', () => {
+    const good = tableOf('Asia/Kolkata');
+    const broken: unknown[] = [
+      null,
+      'Asia/Kolkata',
+      { ...good, timeZone: '' },
+      { ...good, to: good.from },
+      { ...good, offsetAtFrom: Number.NaN },
+      { ...good, offsetAtFrom: DAY_MS },
+      { ...good, ats: [good.from + 10, good.from + 5], offsets: [0, 0] },
+      { ...good, ats: [good.to + 1], offsets: [0] },
+      { ...good, ats: [good.from + 1], offsets: [] },
+      { ...good, ats: [good.from + 1], offsets: ['0'] },
+    ];
+    for (const table of broken) {
+      expect(isZoneTable(table)).toBe(false);
+      expect(adoptZoneTable(table)).toBe(false);
+    }
+    expect(isZoneTable(good)).toBe(true);
   });
 });

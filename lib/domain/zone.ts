@@ -53,9 +53,28 @@ function intlOffsetMs(formatter: Intl.DateTimeFormat, at: number): number {
   return sign * ms;
 }
 
+/**
+ * A zone's UTC offsets over a span, as one runtime's tz database gives them: what the server hands the browser with
+ * a page, so that the page formats its times without `Intl` at load (the first `Intl.DateTimeFormat` a page creates
+ * loads ICU's locale and zone data, the longest part of hydrating the worklist on a phone: docs/performance.md) and
+ * with the server's tz rules rather than an older browser's, so server and browser print the same time.
+ */
+export interface ZoneTable {
+  timeZone: string;
+  /** The span covered, in epoch ms: every transition in (from, to] is listed. */
+  from: EpochMs;
+  to: EpochMs;
+  /** The offset (ms) in effect at `from`. */
+  offsetAtFrom: number;
+  /** Transition instants, ascending, and the offset (ms) from each one on. */
+  ats: EpochMs[];
+  offsets: number[];
+}
+
 export class ZoneClock {
   readonly timeZone: string;
-  private readonly formatter: Intl.DateTimeFormat;
+  /** Made when an instant outside the known span is asked for (never, for a clock made from a covering table). */
+  private formatter: Intl.DateTimeFormat | null;
   /** Transition instants, ascending, and the offset (ms) from each one on. */
   private readonly ats: number[] = [];
   private readonly offsetsAfter: number[] = [];
@@ -65,9 +84,18 @@ export class ZoneClock {
   /** Offset in effect at `coverStart`. */
   private startOffset: number;
 
-  constructor(timeZone: string, formatter: Intl.DateTimeFormat, firstInstant: EpochMs) {
+  /** A clock that reads `formatter` for the year of `firstInstant` at once, or starts from a table (`zoneTable`). */
+  constructor(timeZone: string, formatter: Intl.DateTimeFormat | null, firstInstant: EpochMs, table?: ZoneTable) {
     this.timeZone = timeZone;
     this.formatter = formatter;
+    if (table) {
+      this.coverStart = table.from;
+      this.coverEnd = table.to;
+      this.startOffset = table.offsetAtFrom;
+      this.ats.push(...table.ats);
+      this.offsetsAfter.push(...table.offsets);
+      return;
+    }
     const year = new Date(firstInstant).getUTCFullYear();
     this.coverStart = yearStartUtc(year);
     this.coverEnd = this.coverStart;
@@ -76,7 +104,20 @@ export class ZoneClock {
   }
 
   private rawOffsetMs(at: number): number {
+    this.formatter ??= offsetFormatter(this.timeZone);
     return intlOffsetMs(this.formatter, at);
+  }
+
+  /** Everything this clock knows, for `adoptZoneTable` in another runtime. */
+  table(): ZoneTable {
+    return {
+      timeZone: this.timeZone,
+      from: this.coverStart,
+      to: this.coverEnd,
+      offsetAtFrom: this.startOffset,
+      ats: [...this.ats],
+      offsets: [...this.offsetsAfter],
+    };
   }
 
   /** Transitions in (from, to] found by daily sampling and bisection to the millisecond. */
@@ -233,4 +274,49 @@ export function zoneClock(timeZone: string, nearInstant: EpochMs = Date.UTC(2026
   const clock = new ZoneClock(timeZone, formatter, nearInstant);
   clocks.set(timeZone, clock);
   return clock;
+}
+
+/**
+ * The table of a zone's offsets from the start of the year `yearsBack` years before `at` to the start of the year
+ * `yearsAhead` years after it (server side: from this runtime's tz database). Throws InvalidTimeZoneError for an
+ * unknown zone.
+ */
+export function zoneTable(timeZone: string, at: EpochMs, yearsBack = 5, yearsAhead = 3): ZoneTable {
+  const clock = zoneClock(timeZone, at);
+  const year = new Date(at).getUTCFullYear();
+  clock.offsetAt(yearStartUtc(year - yearsBack));
+  clock.offsetAt(yearStartUtc(year + yearsAhead) - 1);
+  return clock.table();
+}
+
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** Whether a value is a table that holds together: a span, ascending transitions inside it, offsets under a day. */
+export function isZoneTable(value: unknown): value is ZoneTable {
+  if (typeof value !== 'object' || value === null) return false;
+  const t = value as Partial<Record<keyof ZoneTable, unknown>>;
+  if (typeof t.timeZone !== 'string' || t.timeZone === '') return false;
+  if (!finite(t.from) || !finite(t.to) || t.from >= t.to) return false;
+  const offsetOk = (x: unknown) => finite(x) && Math.abs(x) < DAY_MS;
+  if (!offsetOk(t.offsetAtFrom) || !Array.isArray(t.ats) || !Array.isArray(t.offsets)) return false;
+  if (t.ats.length !== t.offsets.length) return false;
+  let previous = t.from;
+  for (let i = 0; i < t.ats.length; i++) {
+    const at: unknown = t.ats[i];
+    if (!finite(at) || at <= previous || at > t.to || !offsetOk(t.offsets[i])) return false;
+    previous = at;
+  }
+  return true;
+}
+
+/**
+ * Makes a table from `zoneTable` (another runtime's) this runtime's clock of that zone, unless it already has one
+ * (the server, which made it). Instants outside the table are read from `Intl` as before. A value that is not a
+ * table holding together is ignored: the clock is then made from `Intl` when first asked for. Returns whether the
+ * table was adopted.
+ */
+export function adoptZoneTable(table: unknown): boolean {
+  if (!isZoneTable(table) || clocks.has(table.timeZone)) return false;
+  clocks.set(table.timeZone, new ZoneClock(table.timeZone, null, table.from, table));
+  return true;
 }

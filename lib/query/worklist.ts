@@ -10,7 +10,8 @@ export type { WorklistPage };
 /** The query string of a filter, in a fixed order, without the empty values. */
 export function worklistSearch(filter: WorklistQuery): string {
   const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(filter).sort(([a], [b]) => a.localeCompare(b)))
+  // Keys compared by code unit: `localeCompare` would load ICU's collation data in the browser for ASCII names.
+  for (const [k, v] of Object.entries(filter).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     if (v !== undefined && v !== '') qs.set(k, String(v));
   return qs.toString();
 }

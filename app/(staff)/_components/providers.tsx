@@ -2,9 +2,16 @@
 
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { adoptZoneTable, type ZoneTable } from '@/lib/domain/zone';
 import { makeQueryClient } from '@/lib/query/client';
 
-export function Providers({ children }: { children: ReactNode }) {
+/**
+ * The query client, and the clinic zone's offsets as the server read them (`zone`, from the staff layout) adopted
+ * before any page below formats a time: hydrating then creates no Intl formatter, whose ICU data was the longest task
+ * of a phone's load (docs/performance.md), and the browser prints what the server printed even with older tz data.
+ */
+export function Providers({ zone = null, children }: { zone?: ZoneTable | null; children: ReactNode }) {
   const [client] = useState(makeQueryClient);
+  useState(() => adoptZoneTable(zone));
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }
