@@ -13,6 +13,7 @@ import { clinicActor } from '../lib/clinic/actor';
 import { answerAttendance, completeFollowUp, handleAttendanceRequest, logContactAttempt } from '../lib/clinic/outreach';
 import { addDaysToLocalDate, localDateOf, localDateTimeToInstant } from '../lib/domain/calendar';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import { formatLocalDate } from '../lib/format';
 import { hashToken } from '../lib/token-hash';
 import { freshDb } from './db';
 
@@ -59,12 +60,33 @@ describe('logging a contact attempt', () => {
     try {
       past();
     } catch (e) {
-      expect((e as ValidationError).fields).toHaveProperty(['followUp.dueOn']);
+      expect((e as ValidationError).fields).toEqual({
+        'followUp.dueOn': `Follow-up date ${formatLocalDate(addDaysToLocalDate(today, -1))} is in the past: choose today (${formatLocalDate(today)}) or later`,
+      });
     }
+    // A patient of no clinic of this nurse's is not found, whatever the body.
+    expect(() => logContactAttempt(db, nurse, 999_999, { outcome: 'no-answer', note: '', followUp: null }, NOW)).toThrow(new NotFoundError('No such patient.'));
     const admin = staff('admin@demo.clinic');
     expect(() => logContactAttempt(db, nurse, patientId, { outcome: 'no-answer', note: '', followUp: { dueOn: today, assigneeId: admin.id } }, NOW)).toThrow(
       /Assignee must be an active nurse, physician or front-desk member/,
     );
+    // Nobody by that id in this clinic, and a nurse whose account is disabled: refused the same way, by field.
+    const assigneeRefused = (assigneeId: string) => {
+      try {
+        logContactAttempt(db, nurse, patientId, { outcome: 'no-answer', note: '', followUp: { dueOn: today, assigneeId } }, NOW);
+      } catch (e) {
+        return (e as ValidationError).fields;
+      }
+      return null;
+    };
+    expect(assigneeRefused('no-such-user')).toEqual({ 'followUp.assigneeId': 'Assignee must be an active nurse, physician or front-desk member of this clinic' });
+    const second = staff('nurse2@demo.clinic');
+    db.update(s.users).set({ banned: true }).where(eq(s.users.id, second.id)).run();
+    try {
+      expect(assigneeRefused(second.id)).toEqual({ 'followUp.assigneeId': 'Assignee must be an active nurse, physician or front-desk member of this clinic' });
+    } finally {
+      db.update(s.users).set({ banned: false }).where(eq(s.users.id, second.id)).run();
+    }
     expect(patientContactLog(db, clinicId, patientId).attempts).toHaveLength(0);
   });
 
@@ -76,10 +98,17 @@ describe('logging a contact attempt', () => {
     const log = logContactAttempt(db, desk, patientId, { outcome: 'voicemail', note: 'Left a message', followUp: { dueOn: tomorrow, assigneeId: nurse.id } }, NOW);
     expect(log.attempts[0]).toMatchObject({ outcome: 'voicemail', note: 'Left a message', at: NOW, byName: desk.name });
     expect(log.followUps[0]).toMatchObject({ dueOn: tomorrow, assigneeId: nurse.id, doneAt: null });
-    const audits = db.select({ entity: s.auditLog.entity, actorId: s.auditLog.actorId }).from(s.auditLog).all().filter((a) => a.entity === 'contact-attempt' || a.entity === 'follow-up');
+    const audits = db
+      .select({ action: s.auditLog.action, entity: s.auditLog.entity, entityId: s.auditLog.entityId, actorId: s.auditLog.actorId, before: s.auditLog.before, after: s.auditLog.after })
+      .from(s.auditLog)
+      .all()
+      .filter((a) => a.entity === 'contact-attempt' || a.entity === 'follow-up');
+    const attempt = log.attempts[0]!;
+    const followUp = log.followUps[0]!;
+    // What was written, as written: the attempt's outcome, note and time, the follow-up's day and assignee.
     expect(audits).toEqual([
-      { entity: 'contact-attempt', actorId: desk.id },
-      { entity: 'follow-up', actorId: desk.id },
+      { action: 'create', entity: 'contact-attempt', entityId: String(attempt.id), actorId: desk.id, before: null, after: { patientId, outcome: 'voicemail', note: 'Left a message', at: NOW } },
+      { action: 'create', entity: 'follow-up', entityId: String(followUp.id), actorId: desk.id, before: null, after: { patientId, contactAttemptId: attempt.id, dueOn: tomorrow, assigneeId: nurse.id } },
     ]);
 
     const row = recallList(db, clinicId, NOW + 60_000).rows.find((r) => r.row.patientId === patientId)!;
