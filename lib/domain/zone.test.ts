@@ -192,11 +192,13 @@ describe('a zone table: the server reads the zone, the browser formats from what
 
   it('zoneTable covers the years asked for around an instant', () => {
     const at = Date.UTC(2026, 11, 7);
-    const table = zoneTable('America/Chicago', at, 2, 1);
-    expect(table.from).toBeLessThanOrEqual(Date.UTC(2024, 0, 1));
-    expect(table.to).toBeGreaterThanOrEqual(Date.UTC(2027, 0, 1) - 1);
-    // Chicago changes its clocks twice a year: 2024, 2025 and 2026 at least.
-    expect(table.ats.filter((t) => t >= Date.UTC(2024, 0, 1) && t < Date.UTC(2027, 0, 1))).toHaveLength(6);
+    // A zone no other test here reads, so that its clock holds only what zoneTable asked for.
+    const table = zoneTable('America/Denver', at, 2, 1);
+    expect(table.from).toBe(Date.UTC(2024, 0, 1));
+    expect(table.to).toBe(Date.UTC(2027, 0, 1));
+    // Denver changes its clocks twice a year: 2024, 2025 and 2026.
+    expect(table.ats).toHaveLength(6);
+    expect(table.ats.every((t) => t > table.from && t <= table.to)).toBe(true);
     expect(isZoneTable(table)).toBe(true);
   });
 
@@ -213,7 +215,7 @@ describe('a zone table: the server reads the zone, the browser formats from what
     expect(made).toBe(0);
   });
 
-  it('refuses a table that does not hold together (and the zone is then read from Intl)', () => {
+  it('refuses a table that does not hold together, and the zone is then read from Intl', () => {
     const good = tableOf('Asia/Kolkata');
     const broken: unknown[] = [
       null,
