@@ -145,7 +145,7 @@ test('the worklist and a patient page hydrate without creating an Intl object, a
   await page.addInitScript(() => {
     const made: string[] = [];
     (window as unknown as { intlMade: string[] }).intlMade = made;
-    for (const name of ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat'] as const) {
+    for (const name of ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Segmenter', 'DisplayNames'] as const) {
       const real = Intl[name];
       (Intl as Record<string, unknown>)[name] = new Proxy(real, {
         construct: (target, args: unknown[]) => (made.push(name), Reflect.construct(target, args) as object),
@@ -162,6 +162,7 @@ test('the worklist and a patient page hydrate without creating an Intl object, a
     wrap(String.prototype, 'localeCompare');
     wrap(Number.prototype, 'toLocaleString');
     for (const m of ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']) wrap(Date.prototype, m);
+    for (const m of ['toLocaleUpperCase', 'toLocaleLowerCase']) wrap(String.prototype, m);
   });
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -175,6 +176,13 @@ test('the worklist and a patient page hydrate without creating an Intl object, a
       const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Sign out');
       return button !== undefined && Object.keys(button).some((k) => k.startsWith('__reactProps$'));
     });
+    // Then past the effects and the later hydration of the header's Suspense boundary: an idle period, two frames.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) =>
+          requestIdleCallback(() => requestAnimationFrame(() => requestAnimationFrame(() => resolve())), { timeout: 2000 }),
+        ),
+    );
     return page.evaluate(() => (window as unknown as { intlMade: string[] }).intlMade);
   };
   expect(await madeOn('/')).toEqual([]);

@@ -50,3 +50,11 @@ describe('formatDecimal writes what Intl.NumberFormat writes, without Intl', () 
       expect(formatDecimal(value, d)).toBe(intlDecimal(value, d));
   });
 });
+
+describe('formatDecimal refuses a number of decimals it cannot mean', () => {
+  it('throws for a fraction, a negative, NaN or more than 20 decimals', () => {
+    for (const d of [-1, 2.5, Number.NaN, 21]) expect(() => formatDecimal(1.25, d)).toThrow(RangeError);
+    expect(formatDecimal(1.25, 0)).toBe('1');
+    expect(formatDecimal(1.25, 20)).toBe(intlDecimal(1.25, 20));
+  });
+});

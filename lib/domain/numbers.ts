@@ -11,6 +11,8 @@ export function formatDecimal(value: number, maxDecimals = 2): string {
   // double. Done by hand so that a page does not load ICU's data for its first Intl.NumberFormat, a long task on a
   // phone's CPU (docs/performance.md). `toFixed` would round the exact double: 1.005 to "1.00". Infinity, NaN and
   // numbers from 1e21 on (which String writes with an exponent) go to Intl.
+  if (!Number.isInteger(maxDecimals) || maxDecimals < 0 || maxDecimals > 20)
+    throw new RangeError(`maxDecimals must be a whole number from 0 to 20, got ${maxDecimals}`);
   if (!Number.isFinite(value) || Math.abs(value) >= 1e21) return intlDecimal(value, maxDecimals);
   const [mantissa = '0', exponent = '0'] = String(Math.abs(value)).split('e');
   const [whole = '0', fraction = ''] = mantissa.split('.');

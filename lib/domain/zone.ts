@@ -277,9 +277,10 @@ export function zoneClock(timeZone: string, nearInstant: EpochMs = Date.UTC(2026
 }
 
 /**
- * The table of a zone's offsets from the start of the year `yearsBack` years before `at` to the start of the year
- * `yearsAhead` years after it (server side: from this runtime's tz database). Throws InvalidTimeZoneError for an
- * unknown zone.
+ * The table of a zone's offsets covering at least the start of the year `yearsBack` years before `at` to the start
+ * of the year `yearsAhead` years after it (server side: from this runtime's tz database). It is everything this
+ * runtime's clock of the zone knows, so a clock that forecasts or history already took further gives a wider span.
+ * Throws InvalidTimeZoneError for an unknown zone.
  */
 export function zoneTable(timeZone: string, at: EpochMs, yearsBack = 5, yearsAhead = 3): ZoneTable {
   const clock = zoneClock(timeZone, at);

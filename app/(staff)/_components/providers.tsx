@@ -12,6 +12,8 @@ import { makeQueryClient } from '@/lib/query/client';
  */
 export function Providers({ zone = null, children }: { zone?: ZoneTable | null; children: ReactNode }) {
   const [client] = useState(makeQueryClient);
-  useState(() => adoptZoneTable(zone));
+  // On every render, not once: cheap, and a no-op once the zone has a clock; a clinic that changes its zone in
+  // settings gets the new zone's table with the refreshed layout.
+  adoptZoneTable(zone);
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }
