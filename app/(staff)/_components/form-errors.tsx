@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useState, type ReactNode } from 'react';
 import type { z } from 'zod';
 import { ApiError } from '@/lib/query/client';
 import { fieldErrors } from '@/lib/validation/errors';
@@ -23,11 +23,13 @@ export function focusFirstInvalid(form: HTMLElement | null): void {
 
 /**
  * Focuses the first invalid control of the form with id `formId` each time `attempt` grows (a submit that was
- * refused), once the errors are rendered. By id rather than a ref: the form's errors object is read while
- * rendering, which a ref inside it would forbid (react-hooks/refs).
+ * refused), in the same commit that renders the errors (a layout effect: the control is marked invalid and focused
+ * before the browser paints, never a frame with focus still on the submit button, and a test that sees the error
+ * sees the focus). By id rather than a ref: the form's errors object is read while rendering, which a ref inside
+ * it would forbid (react-hooks/refs).
  */
 export function useFocusFirstInvalid(formId: string, attempt: number): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (attempt > 0) focusFirstInvalid(document.getElementById(formId));
   }, [attempt, formId]);
 }
